@@ -1,0 +1,2 @@
+FLASK_APP=caseapp:create_cli_app
+CASEAPP_CONFIG=development

@@ -1,0 +1,47 @@
+# ESCR Case Desk — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTANCE ?= $(or $(CASEAPP_INSTANCE_PATH),instance)
+export CASEAPP_INSTANCE_PATH := $(abspath $(INSTANCE))
+FLASK := CASEAPP_CONFIG=development $(BIN)/flask --app caseapp:create_cli_app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run setup test test-postgres lint clean-instance
+
+run: setup
+	$(FLASK) demo
+	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl-C"
+	CASEAPP_CONFIG=development $(BIN)/flask --app wsgi:app run --host $(HOST) --port $(PORT) --no-reload
+
+setup: $(BIN)/.installed $(INSTANCE)/config.py
+	$(FLASK) keys init
+	$(FLASK) db upgrade
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: requirements-dev.txt requirements.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(INSTANCE)/config.py:
+	mkdir -p $(INSTANCE)
+	umask 077 && $(PYTHON) -c "import secrets; print('# Local settings written by make run; never commit.'); print('SECRET_KEY = ' + repr(secrets.token_urlsafe(48)))" > $@
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+
+# The whole suite: lint, then pytest on two cores. pytest's exit code 5 (no tests) fails the run too.
+test: lint
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# The same suite against PostgreSQL: TEST_DATABASE_URL=postgresql://user@host/db make test-postgres
+test-postgres: $(BIN)/.installed-dev
+	@test -n "$(TEST_DATABASE_URL)" || (echo "Set TEST_DATABASE_URL=postgresql://…" && exit 2)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

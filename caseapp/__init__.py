@@ -1,0 +1,115 @@
+"""ESCR Case Desk: intake, screening and tracking of OP-ICESCR communications."""
+
+import os
+import sys
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import config as config_module
+from caseapp.crypto import KeyringError, load_keyring
+from caseapp.database import install_sqlite_listeners
+from caseapp.extensions import babel, bootstrap, csrf, db, limiter, migrate
+from caseapp.services.passwords import Hasher
+from caseapp.sessions import ServerSessionInterface
+from caseapp.templating import select_locale
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely; the message names the setting to fix."""
+
+
+def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flask:
+    """Build the application. Wiring only: no database work, no network, no prompts."""
+    instance_path = os.environ.get("CASEAPP_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    overrides = dict(config or {})
+    instance_path = overrides.pop("INSTANCE_PATH", instance_path)
+    app = Flask(
+        __name__,
+        instance_path=str(Path(instance_path).resolve()),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    _load_config(app, overrides)
+    _check_config(app)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    app.extensions["caseapp.keyring"] = None
+    try:
+        app.extensions["caseapp.keyring"] = load_keyring(
+            setting=app.config.get("KEKS"), keys_dir=Path(app.config["KEYS_DIR"])
+        )
+    except KeyringError as exc:
+        if require_keys:
+            raise ConfigurationError(f"Cannot start: {exc}") from exc
+        app.extensions["caseapp.keyring_error"] = str(exc)
+    app.extensions["caseapp.hasher"] = Hasher.from_config(app.config)
+
+    if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=app.config["PROXY_FIX_X_PROTO"])
+
+    install_sqlite_listeners(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+    app.session_interface = ServerSessionInterface(db)
+
+    from caseapp import errors, security, templating
+    from caseapp.account import bp as account_bp
+    from caseapp.admin import bp as admin_bp
+    from caseapp.auth import bp as auth_bp
+    from caseapp.cli import register_cli
+    from caseapp.main import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, account_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    register_cli(app)
+    return app
+
+
+def create_cli_app() -> Flask:
+    """The app for the ``flask`` command: ``flask keys …`` must run before any key exists."""
+    words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
+    return create_app(require_keys=not words or words[0] != "keys")
+
+
+def _load_config(app: Flask, overrides: dict) -> None:
+    name = overrides.pop("CONFIG", None) or os.environ.get("CASEAPP_CONFIG") or "production"
+    if name not in config_module.CONFIGS:
+        raise ConfigurationError(f"CASEAPP_CONFIG must be one of {sorted(config_module.CONFIGS)}, not {name!r}")
+    app.config.from_object(config_module.CONFIGS[name])
+    if name != "testing":
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("CASEAPP")
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'caseapp.sqlite3'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith(("postgres://", "postgresql://")):  # psycopg 3 is the driver we ship
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if not app.config.get("KEYS_DIR"):
+        app.config["KEYS_DIR"] = str(Path(app.instance_path) / "keys")
+
+
+def _check_config(app: Flask) -> None:
+    secret = app.config.get("SECRET_KEY")
+    if not secret or secret in config_module.INSECURE_SECRET_KEYS:
+        raise ConfigurationError("Cannot start: set SECRET_KEY (CASEAPP_SECRET_KEY or instance/config.py); `make run` writes one for development")
+    if app.config["ENV_NAME"] == "production":
+        if len(secret) < 32:
+            raise ConfigurationError("Cannot start: SECRET_KEY must be at least 32 random characters in production")
+        if not app.config.get("TRUSTED_HOSTS"):
+            raise ConfigurationError('Cannot start: set CASEAPP_TRUSTED_HOSTS (e.g. \'["cases.example.org"]\') in production')
+        if app.config.get("DEBUG"):
+            raise ConfigurationError("Cannot start: DEBUG must be off in production")

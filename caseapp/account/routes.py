@@ -1,0 +1,71 @@
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from caseapp.account import bp
+from caseapp.account.forms import ChangePasswordForm
+from caseapp.domain import permissions
+from caseapp.extensions import db
+from caseapp.forms import ActionForm
+from caseapp.security import current_user, hasher, keyring
+from caseapp.services import ServiceError, accounts
+
+
+def _render(form: ChangePasswordForm, status: int = 200):
+    user = current_user()
+    sessions = accounts.active_sessions(db.session, user)
+    return (
+        render_template("account/show.html", user=user, form=form, sessions=sessions, current_handle=session.handle,
+                        action_form=ActionForm()),
+        status,
+    )
+
+
+@bp.route("")
+def show():
+    return _render(ChangePasswordForm())
+
+
+@bp.route("/password", methods=["POST"])
+def change_password():
+    user = current_user()
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _render(form, 400)
+    try:
+        accounts.change_password(
+            db.session, keyring(), user, current=form.current_password.data, new=form.password.data,
+            code=form.code.data, hasher=hasher(), totp_window=current_app.config["TOTP_VALID_WINDOW"],
+        )
+    except ServiceError as exc:
+        db.session.rollback()
+        getattr(form, exc.field or "password").errors.append(exc.message)
+        return _render(form, 400)
+    db.session.commit()
+    session.start(user.id, two_factor_done=True)  # every other session has ended (SESS-05)
+    flash(_("Your password is changed. Your other sessions have been signed out."), "success")
+    return redirect(url_for("account.show"))
+
+
+@bp.route("/sessions/<handle>/end", methods=["POST"])
+def end_session(handle: str):
+    user = current_user()
+    record = accounts.find_session_by_handle(db.session, handle)
+    if record is None or not permissions.can_end_session(user, record.user_id) or record.user_id != user.id:
+        abort(404)  # AC-04: someone else's session looks like no session
+    if record.handle == session.handle:
+        session.end()
+        flash(_("You have signed out."), "success")
+        return redirect(url_for("auth.login"))
+    db.session.delete(record)
+    db.session.commit()
+    flash(_("That session has been ended."), "success")
+    return redirect(url_for("account.show"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+def end_other_sessions():
+    user = current_user()
+    count = accounts.end_sessions(db.session, user, keep_id_hash=session.id_hash)
+    db.session.commit()
+    flash(_("%(count)d other session(s) ended.", count=count), "success")
+    return redirect(url_for("account.show"))

@@ -1,0 +1,49 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from caseapp.domain import roles
+
+ROLE_CHOICES = [
+    (roles.PARTNER, _l("Partner NGO member")),
+    (roles.LAWYER, _l("Lawyer")),
+    (roles.COORDINATOR, _l("Coordinator")),
+    (roles.ADMIN, _l("Administrator")),
+]
+SORT_CHOICES = [
+    ("email", _l("E-mail")),
+    ("role", _l("Role")),
+    ("created", _l("Newest first")),
+    ("last_login", _l("Last sign-in")),
+]
+
+
+class _AccountFields(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[Optional(), Length(max=120)], render_kw={"maxlength": 120})
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
+    organisation = SelectField(
+        _l("Organisation"), choices=[], validate_choice=True,
+        description=_l("Required for partner NGO members; optional for staff."),
+    )
+
+
+class NewUserForm(_AccountFields):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                       render_kw={"maxlength": 254, "autocomplete": "off"})
+
+
+class UpdateUserForm(_AccountFields):
+    pass
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], render_kw={"maxlength": 200})
+
+
+class UserFilterForm(FlaskForm):
+    q = StringField(_l("E-mail or name contains"), validators=[Optional(), Length(max=254)], render_kw={"maxlength": 254})
+    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + ROLE_CHOICES, validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[("", _l("All")), ("active", _l("Active")), ("disabled", _l("Disabled"))],
+                         validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, validators=[Optional()])

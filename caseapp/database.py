@@ -1,0 +1,63 @@
+"""Engine set-up: SQLite pragmas on every connection and BEGIN IMMEDIATE for writers (REL-04, DATA-03).
+
+pysqlite delays BEGIN until the first write, and a read-then-write transaction under WAL fails at once
+with "database is locked" when another writer holds the lock (SECURITY.md, SQLite pitfall). So we take
+over transaction control: autocommit at the driver level, and an explicit BEGIN — IMMEDIATE when the
+unit of work will write (unsafe HTTP methods and CLI commands), deferred for reads.
+"""
+
+import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import Engine, event
+
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA secure_delete=ON",
+)
+
+
+def set_write_intent(value: bool):
+    return _write_intent.set(value)
+
+
+def reset_write_intent(token) -> None:
+    _write_intent.reset(token)
+
+
+@contextmanager
+def writing():
+    """Transactions begun inside this block take the SQLite write lock at BEGIN."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
+
+
+def install_sqlite_listeners(busy_timeout_ms: int) -> None:
+    """Register the listeners once per process; they act only on SQLite connections."""
+    if getattr(install_sqlite_listeners, "installed", False):
+        return
+
+    @event.listens_for(Engine, "connect")
+    def _configure_sqlite(dbapi_connection, _record):
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(Engine, "begin")
+    def _begin_sqlite(connection):
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+    install_sqlite_listeners.installed = True

@@ -1,0 +1,99 @@
+"""Who may do what. Pure predicates over a principal, and the endpoint policy table.
+
+Every endpoint of the app must appear in ``ENDPOINT_POLICY`` with each HTTP method it answers;
+the request hook denies anything missing (deny by default, AC-01) and a test walks the URL map to
+prove nothing is missing. Object-level rules (which case, which session) are predicates below,
+applied by the scoped loaders, which answer 404 for what the user may not see (AC-04).
+"""
+
+from typing import Protocol
+
+from caseapp.domain.roles import ADMIN, STAFF_ROLES
+
+
+class Principal(Protocol):
+    id: int
+    role: str
+    organisation_id: int | None
+
+
+# Access levels, from the most open to the most closed.
+PUBLIC = "public"  # anyone, signed in or not
+SESSION = "session"  # a signed-in session, even one still owing its two-factor enrolment
+USER = "user"  # a fully signed-in user of any role
+STAFF = "staff"  # lawyer, coordinator or admin
+ADMIN_ONLY = "admin"
+
+LEVELS = (PUBLIC, SESSION, USER, STAFF, ADMIN_ONLY)
+
+ENDPOINT_POLICY: dict[str, dict[str, str]] = {
+    "static": {"GET": PUBLIC},
+    "bootstrap.static": {"GET": PUBLIC},
+    "main.healthz": {"GET": PUBLIC},
+    "auth.login": {"GET": PUBLIC, "POST": PUBLIC},
+    "auth.setup_account": {"GET": PUBLIC, "POST": PUBLIC},
+    "auth.logout": {"POST": SESSION},
+    "auth.enrol_two_factor": {"GET": SESSION, "POST": SESSION},
+    "auth.two_factor_qr": {"GET": SESSION},
+    "main.index": {"GET": USER},
+    "account.show": {"GET": USER},
+    "account.change_password": {"POST": USER},
+    "account.end_session": {"POST": USER},
+    "account.end_other_sessions": {"POST": USER},
+    "admin.list_users": {"GET": ADMIN_ONLY},
+    "admin.new_user": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "admin.show_user": {"GET": ADMIN_ONLY},
+    "admin.update_user": {"POST": ADMIN_ONLY},
+    "admin.disable_user": {"POST": ADMIN_ONLY},
+    "admin.enable_user": {"POST": ADMIN_ONLY},
+    "admin.end_user_sessions": {"POST": ADMIN_ONLY},
+    "admin.reset_two_factor": {"POST": ADMIN_ONLY},
+    "admin.issue_setup_link": {"POST": ADMIN_ONLY},
+    "admin.list_organisations": {"GET": ADMIN_ONLY},
+    "admin.new_organisation": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+}
+
+
+def access_level(endpoint: str | None, method: str) -> str | None:
+    """The level an endpoint and method require, or None when the table does not list it."""
+    if endpoint is None:
+        return None
+    methods = ENDPOINT_POLICY.get(endpoint, {})
+    return methods.get("GET" if method == "HEAD" else method)
+
+
+def level_allows(level: str, principal: Principal | None, *, two_factor_done: bool) -> bool:
+    """Whether a principal (None when anonymous) may reach an endpoint of the given level."""
+    if level == PUBLIC:
+        return True
+    if principal is None:
+        return False
+    if level == SESSION:
+        return True
+    if not two_factor_done:
+        return False
+    if level == USER:
+        return True
+    if level == STAFF:
+        return principal.role in STAFF_ROLES
+    if level == ADMIN_ONLY:
+        return principal.role == ADMIN
+    return False
+
+
+def requires_two_factor(role: str, required_roles: tuple[str, ...] | frozenset[str]) -> bool:
+    return role in required_roles
+
+
+def can_manage_accounts(principal: Principal) -> bool:
+    return principal.role == ADMIN
+
+
+def can_change_account(actor: Principal, target: Principal) -> bool:
+    """Admins change other accounts; nobody disables or demotes themselves (no lock-out by mistake)."""
+    return actor.role == ADMIN and actor.id != target.id
+
+
+def can_end_session(actor: Principal, session_owner_id: int | None) -> bool:
+    """Users end their own sessions; admins end anyone's."""
+    return session_owner_id is not None and (actor.id == session_owner_id or actor.role == ADMIN)

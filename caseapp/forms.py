@@ -1,0 +1,30 @@
+"""Form pieces shared by the blueprints."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from caseapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+def new_password_field(label=None):
+    return PasswordField(
+        label or _l("New password"),
+        validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description=_l("At least %(min)d characters. A few unrelated words make a strong passphrase; paste is welcome.", min=MIN_LENGTH),
+        render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
+    )
+
+
+def two_factor_code_field(label=None, required=True, description=""):
+    return StringField(
+        label or _l("Two-factor code"),
+        description=description,
+        validators=[DataRequired() if required else Optional(), Length(max=10), Regexp(r"^[\d ]*$", message=_l("Digits only."))],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 10},
+    )

@@ -1,0 +1,109 @@
+"""Request hooks: who is signed in, deny by default, write intent, and the response headers."""
+
+import logging
+
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from caseapp.database import reset_write_intent, set_write_intent
+from caseapp.domain import permissions
+from caseapp.extensions import db
+from caseapp.models import User
+
+log = logging.getLogger("caseapp.security")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+SECURITY_HEADERS = {  # HDR-01
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def current_user() -> User | None:
+    return g.get("user")
+
+
+def keyring():
+    ring = current_app.extensions.get("caseapp.keyring")
+    if ring is None:
+        raise RuntimeError(current_app.extensions.get("caseapp.keyring_error", "no key-encryption key loaded"))
+    return ring
+
+
+def hasher():
+    return current_app.extensions["caseapp.hasher"]
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_mark_write_intent)
+    app.before_request(_load_user)
+    app.before_request(_enforce_policy)
+    app.after_request(_set_headers)
+    app.teardown_request(_clear_write_intent)
+
+
+def _mark_write_intent() -> None:
+    g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
+
+
+def _clear_write_intent(_exc=None) -> None:
+    token = g.pop("write_intent_token", None)
+    if token is not None:
+        reset_write_intent(token)
+
+
+def _load_user() -> None:
+    g.user = None
+    user_id = getattr(session, "user_id", None)
+    if user_id is None:
+        return
+    user = db.session.get(User, user_id)
+    if user is None or not user.is_active:
+        session.end()
+        return
+    g.user = user
+
+
+def _enforce_policy():
+    """Deny by default (AC-01): an endpoint missing from the policy table is refused to everyone."""
+    endpoint = request.endpoint
+    if endpoint is None:
+        return None  # routing failed: the 404/405 handler answers
+    level = permissions.access_level(endpoint, request.method)
+    if level is None:
+        log.error("policy.missing", extra={"endpoint": endpoint, "method": request.method})
+        abort(403)
+    user = current_user()
+    two_factor_done = bool(getattr(session, "two_factor_done", False))
+    if permissions.level_allows(level, user, two_factor_done=two_factor_done):
+        return None
+    if user is None:
+        if getattr(session, "expired", False):
+            flash(_("Your session has ended. Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    if not two_factor_done:
+        return redirect(url_for("auth.enrol_two_factor"))  # AUTH-01: confined until enrolled
+    abort(403)
+
+
+def _set_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS  # HDR-02
+    if request.endpoint not in STATIC_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"  # SESS-08
+        response.vary.add("Cookie")
+    return response

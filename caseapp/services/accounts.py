@@ -1,0 +1,334 @@
+"""Accounts: organisations, users, setup links, sign-in, two-factor, and ending sessions."""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from caseapp.crypto import DecryptionError, Keyring, decrypt_field, encrypt_field
+from caseapp.domain import roles
+from caseapp.domain.passwords import password_problems
+from caseapp.models import LoginFailure, Organisation, SetupToken, User, UserSession
+from caseapp.models.base import utcnow
+from caseapp.services import ServiceError, two_factor
+from caseapp.services.keys import ACCOUNTS_SCOPE, data_key
+from caseapp.services.passwords import Hasher
+
+log = logging.getLogger("caseapp.accounts")
+
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 200
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+def create_organisation(session: Session, name: str) -> Organisation:
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise ServiceError(f"Give a name of 1 to {MAX_NAME_LENGTH} characters.", "name")
+    if find_organisation(session, name) is not None:
+        raise ServiceError("An organisation with this name already exists.", "name")
+    organisation = Organisation(name=name)
+    session.add(organisation)
+    session.flush()
+    return organisation
+
+
+def find_organisation(session: Session, name: str) -> Organisation | None:
+    name = " ".join(name.split())
+    return session.execute(
+        select(Organisation).where(func.lower(Organisation.name) == name.lower())
+    ).scalar_one_or_none()
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.execute(select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
+
+
+def _check_role_and_organisation(role: str, organisation: Organisation | None) -> None:
+    if role not in roles.ROLES:
+        raise ServiceError(f"Choose one of: {', '.join(roles.ROLES)}.", "role")
+    if roles.needs_organisation(role) and organisation is None:
+        raise ServiceError("A partner must belong to an organisation.", "organisation")
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    role: str,
+    organisation: Organisation | None = None,
+    display_name: str = "",
+    password: str | None = None,
+    hasher: Hasher | None = None,
+) -> User:
+    email = normalise_email(email)
+    if not email or len(email) > MAX_EMAIL_LENGTH or "@" not in email:
+        raise ServiceError("Give a valid e-mail address.", "email")
+    if find_user(session, email) is not None:
+        raise ServiceError("An account with this e-mail address already exists.", "email")
+    _check_role_and_organisation(role, organisation)
+    user = User(email=email, role=role, organisation=organisation, display_name=display_name.strip()[:120])
+    session.add(user)
+    if password is not None:
+        set_password(session, user, password, hasher)
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user: User, password: str, hasher: Hasher) -> None:
+    problems = password_problems(password, personal_words=(user.email, user.email.split("@")[0], user.display_name))
+    if problems:
+        raise ServiceError(problems[0], "password")
+    user.password_hash = hasher.hash(password)
+    user.password_changed_at = utcnow()
+    end_sessions(session, user)  # SESS-05
+    session.flush()
+
+
+def issue_setup_token(session: Session, user: User, lifetime: timedelta) -> str:
+    """A one-time setup link secret, valid for ``lifetime``; earlier unused links stop working."""
+    session.execute(delete(SetupToken).where(SetupToken.user_id == user.id, SetupToken.used_at.is_(None)))
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(SetupToken(user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + lifetime))
+    session.flush()
+    return token
+
+
+def setup_token_user(session: Session, token: str) -> SetupToken | None:
+    """The live setup token for this secret, or None (unknown, used, expired or account disabled)."""
+    if not token or len(token) > 100:
+        return None
+    row = session.execute(select(SetupToken).where(SetupToken.token_hash == token_digest(token))).scalar_one_or_none()
+    if row is None or row.used_at is not None or row.expires_at <= utcnow() or not row.user.is_active:
+        return None
+    return row
+
+
+def complete_setup(session: Session, token_row: SetupToken, password: str, hasher: Hasher) -> User:
+    user = token_row.user
+    set_password(session, user, password, hasher)
+    token_row.used_at = utcnow()
+    session.flush()
+    log.info("account.setup_completed", extra={"user_id": user.id})
+    return user
+
+
+def update_user(
+    session: Session, actor: User, user: User, *, role: str, organisation: Organisation | None, display_name: str
+) -> bool:
+    """Change role, organisation and name. A change of role or organisation ends the user's sessions."""
+    if actor.id == user.id and role != user.role:
+        raise ServiceError("You cannot change your own role.", "role")
+    _check_role_and_organisation(role, organisation)
+    access_changed = role != user.role or (organisation.id if organisation else None) != user.organisation_id
+    user.role = role
+    user.organisation = organisation
+    user.display_name = display_name.strip()[:120]
+    if access_changed:
+        end_sessions(session, user)  # SESS-05
+    session.flush()
+    return access_changed
+
+
+def set_disabled(session: Session, actor: User, user: User, disabled: bool) -> None:
+    if actor.id == user.id:
+        raise ServiceError("You cannot disable your own account.")
+    user.disabled_at = utcnow() if disabled else None
+    if disabled:
+        end_sessions(session, user)  # SESS-05
+        session.execute(delete(SetupToken).where(SetupToken.user_id == user.id, SetupToken.used_at.is_(None)))
+    session.flush()
+
+
+# --- sign-in -------------------------------------------------------------------------------------
+
+
+@dataclass
+class SignIn:
+    user: User
+    needs_enrolment: bool  # staff without two-factor: the session stays confined to enrolment
+
+
+def recent_failures(session: Session, user: User, window: timedelta) -> int:
+    since = utcnow() - window
+    return session.execute(
+        select(func.count()).select_from(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.failed_at > since)
+    ).scalar_one()
+
+
+def authenticate(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    code: str | None,
+    hasher: Hasher,
+    keyring: Keyring,
+    throttle_attempts: int,
+    throttle_window: timedelta,
+    totp_window: int,
+    totp_required_roles: tuple[str, ...],
+) -> SignIn | None:
+    """Check e-mail, password and — when enrolled — the two-factor code in one step.
+
+    Every failure returns None and costs one argon2 verify, whatever its cause (AUTH-08).
+    A throttled account fails without its hash being checked (AUTH-07).
+    """
+    user = find_user(session, email) if len(email) <= MAX_EMAIL_LENGTH else None
+    if user is not None and recent_failures(session, user, throttle_window) >= throttle_attempts:
+        hasher.burn(password)
+        log.warning("login.throttled", extra={"user_id": user.id})
+        return None
+    result = hasher.verify(user.password_hash if user else None, password)
+    if user is None or not result.ok or not user.is_active:
+        return _fail(session, user, "password")
+    if user.has_totp:
+        secret = decrypt_totp_secret(session, keyring, user)
+        step = two_factor.accepted_step(secret, code, last_step=user.totp_last_step, window=totp_window)
+        if step is None:
+            return _fail(session, user, "two_factor")
+        user.totp_last_step = step
+    if result.new_hash:
+        user.password_hash = result.new_hash
+    session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
+    user.last_login_at = utcnow()
+    session.flush()
+    log.info("login.success", extra={"user_id": user.id})
+    return SignIn(user, needs_enrolment=not user.has_totp and user.role in totp_required_roles)
+
+
+def _fail(session: Session, user: User | None, reason: str) -> None:
+    if user is not None:
+        session.add(LoginFailure(user_id=user.id))
+        session.flush()
+    log.warning("login.failed", extra={"user_id": user.id if user else None, "reason": reason})
+    return None
+
+
+# --- two-factor ----------------------------------------------------------------------------------
+
+
+def _totp_aad(user: User) -> bytes:
+    return f"users|totp_secret|{user.uuid}|v1".encode()
+
+
+def decrypt_totp_secret(session: Session, keyring: Keyring, user: User) -> str:
+    key = data_key(session, keyring, ACCOUNTS_SCOPE)
+    return decrypt_field(key, user.totp_secret_encrypted, _totp_aad(user), key_id=ACCOUNTS_SCOPE).decode()
+
+
+def enrol_two_factor(
+    session: Session, keyring: Keyring, user: User, secret: str, code: str | None, *, window: int
+) -> bool:
+    """Store the secret (encrypted) once the user proves their authenticator shows the same codes."""
+    step = two_factor.accepted_step(secret, code, last_step=None, window=window)
+    if step is None:
+        return False
+    key = data_key(session, keyring, ACCOUNTS_SCOPE)
+    user.totp_secret_encrypted = encrypt_field(key, secret.encode(), _totp_aad(user))
+    user.totp_last_step = step
+    user.totp_enrolled_at = utcnow()
+    session.flush()
+    log.info("two_factor.enrolled", extra={"user_id": user.id})
+    return True
+
+
+def reset_two_factor(session: Session, actor: User, user: User) -> None:
+    if actor.id == user.id:
+        raise ServiceError("You cannot reset your own two-factor; ask another admin.")
+    user.totp_secret_encrypted = None
+    user.totp_last_step = None
+    user.totp_enrolled_at = None
+    end_sessions(session, user)  # SESS-05
+    session.flush()
+    log.info("two_factor.reset", extra={"user_id": user.id, "actor_id": actor.id})
+
+
+def change_password(
+    session: Session,
+    keyring: Keyring,
+    user: User,
+    *,
+    current: str,
+    new: str,
+    code: str | None,
+    hasher: Hasher,
+    totp_window: int,
+) -> None:
+    """Needs the current password and, when enrolled, a fresh two-factor code (AUTH-10)."""
+    if not hasher.verify(user.password_hash, current).ok:
+        raise ServiceError("The current password is not right.", "current_password")
+    if user.has_totp:
+        secret = decrypt_totp_secret(session, keyring, user)
+        step = two_factor.accepted_step(secret, code, last_step=user.totp_last_step, window=totp_window)
+        if step is None:
+            raise ServiceError("The two-factor code is not right or was already used.", "code")
+        user.totp_last_step = step
+    set_password(session, user, new, hasher)
+
+
+# --- sessions ------------------------------------------------------------------------------------
+
+
+def end_sessions(session: Session, user: User, *, keep_id_hash: str | None = None) -> int:
+    statement = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_id_hash is not None:
+        statement = statement.where(UserSession.id_hash != keep_id_hash)
+    return session.execute(statement).rowcount or 0
+
+
+def active_sessions(session: Session, user: User) -> list[UserSession]:
+    return list(
+        session.execute(
+            select(UserSession).where(UserSession.user_id == user.id).order_by(UserSession.last_seen_at.desc())
+        ).scalars()
+    )
+
+
+def find_session_by_handle(session: Session, handle: str) -> UserSession | None:
+    return session.execute(select(UserSession).where(UserSession.handle == handle)).scalar_one_or_none()
+
+
+def purge_expired_sessions(session: Session, *, idle: timedelta, absolute: timedelta, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    return (
+        session.execute(
+            delete(UserSession).where((UserSession.last_seen_at < now - idle) | (UserSession.created_at < now - absolute))
+        ).rowcount
+        or 0
+    )
+
+
+def seal_pending_secret(session: Session, keyring: Keyring, user: User, secret: str) -> str:
+    """Encrypt a not-yet-confirmed TOTP secret for keeping in the session between two requests."""
+    key = data_key(session, keyring, ACCOUNTS_SCOPE)
+    return encrypt_field(key, secret.encode(), f"user_sessions|totp_pending|{user.uuid}|v1".encode()).hex()
+
+
+def open_pending_secret(session: Session, keyring: Keyring, user: User, sealed: str | None) -> str | None:
+    if not sealed:
+        return None
+    key = data_key(session, keyring, ACCOUNTS_SCOPE)
+    try:
+        blob = bytes.fromhex(sealed)
+        return decrypt_field(key, blob, f"user_sessions|totp_pending|{user.uuid}|v1".encode()).decode()
+    except (ValueError, DecryptionError):
+        return None

@@ -1,0 +1,181 @@
+"""Server-side sessions (SESS-01…05).
+
+The cookie carries only a signed 256-bit random id; the database holds the SHA-256 of that id, the
+user, whether two-factor is done, and a small JSON payload (CSRF token, flash messages). Idle and
+absolute timeouts are enforced here, on the server. Session rows are read and written on their own
+connection so they never mix with a request's unit of work.
+"""
+
+import hashlib
+import json
+import secrets
+from datetime import datetime
+
+from flask import Flask, Request, Response, request
+from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, Signer
+from sqlalchemy import delete, insert, select, update
+from werkzeug.datastructures import CallbackDict
+
+from caseapp.database import writing
+from caseapp.models import UserSession
+from caseapp.models.base import utcnow
+
+SESSION_ID_BYTES = 32  # 256 bits (SESS-01, CRY-09)
+
+
+def _digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(self, initial=None, *, session_id=None, user_id=None, two_factor_done=False, created_at=None,
+                 last_seen_at=None, handle=None, expired=False):
+        def on_update(_self):
+            _self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.session_id: str | None = session_id
+        self.handle: str | None = handle
+        self.user_id: int | None = user_id
+        self.two_factor_done: bool = two_factor_done
+        self.created_at: datetime | None = created_at
+        self.last_seen_at: datetime | None = last_seen_at
+        self.expired = expired  # the cookie named a session that timed out or was ended
+        self.modified = False
+        self.ended_ids: list[str] = []
+        self.destroyed = False
+
+    @property
+    def id_hash(self) -> str | None:
+        return _digest(self.session_id) if self.session_id else None
+
+    def start(self, user_id: int, *, two_factor_done: bool) -> None:
+        """Sign a user in under a brand-new id; the old id dies (SESS-02)."""
+        self.regenerate()
+        self.clear()
+        self.user_id = user_id
+        self.two_factor_done = two_factor_done
+        self.modified = True
+
+    def regenerate(self) -> None:
+        if self.session_id:
+            self.ended_ids.append(self.id_hash)
+        self.session_id = None
+        self.handle = None
+        self.created_at = None
+        self.modified = True
+
+    def end(self) -> None:
+        """Log out: delete the server record and the cookie (SESS-03)."""
+        self.regenerate()
+        self.clear()
+        self.user_id = None
+        self.two_factor_done = False
+        self.destroyed = True
+
+
+class ServerSessionInterface(SessionInterface):
+    salt = "caseapp.session"
+
+    def __init__(self, db):
+        self.db = db
+
+    def _signer(self, app: Flask) -> Signer:
+        return Signer(app.secret_key, salt=self.salt, digest_method=hashlib.sha256)
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if not cookie or app.secret_key is None:
+            return ServerSession()
+        try:
+            session_id = self._signer(app).unsign(cookie).decode()
+        except (BadSignature, UnicodeDecodeError):
+            return ServerSession(expired=False)
+        with self.db.engine.connect() as connection:
+            row = connection.execute(select(UserSession.__table__).where(UserSession.id_hash == _digest(session_id))).first()
+        if row is None:
+            return ServerSession(expired=True)
+        now = utcnow()
+        last_seen, created = row.last_seen_at, row.created_at
+        if now - last_seen > app.config["SESSION_IDLE_TIMEOUT"] or now - created > app.config["SESSION_ABSOLUTE_TIMEOUT"]:
+            session = ServerSession(expired=True)
+            session.ended_ids.append(row.id_hash)
+            session.modified = True
+            return session
+        return ServerSession(
+            json.loads(row.data),
+            session_id=session_id,
+            user_id=row.user_id,
+            two_factor_done=row.two_factor_done,
+            created_at=created,
+            last_seen_at=last_seen,
+            handle=row.handle,
+        )
+
+    def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
+        # Anything the view did not commit is abandoned here, and the session write below cannot
+        # wait on the request's own SQLite write lock.
+        self.db.session.close()
+        name = self.get_cookie_name(app)
+        now = utcnow()
+        table = UserSession.__table__
+        cookie_to_set = None
+        with writing(), self.db.engine.begin() as connection:
+            if session.ended_ids:
+                connection.execute(delete(table).where(table.c.id_hash.in_(session.ended_ids)))
+            if session.destroyed or (session.session_id is None and not session.modified):
+                pass
+            elif session.session_id is None:
+                if not dict(session) and session.user_id is None:
+                    pass  # nothing worth keeping: anonymous visitors leave no row and get no cookie
+                else:
+                    session.session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
+                    session.handle = secrets.token_hex(16)
+                    connection.execute(
+                        insert(table).values(
+                            id_hash=session.id_hash,
+                            handle=session.handle,
+                            user_id=session.user_id,
+                            two_factor_done=session.two_factor_done,
+                            data=json.dumps(dict(session)),
+                            created_at=now,
+                            last_seen_at=now,
+                            ip_address=(_client_ip() or "")[:45],
+                            user_agent=_user_agent()[:200],
+                        )
+                    )
+                    cookie_to_set = self._signer(app).sign(session.session_id.encode()).decode()
+            elif session.modified:
+                connection.execute(
+                    update(table)
+                    .where(table.c.id_hash == session.id_hash)
+                    .values(data=json.dumps(dict(session)), user_id=session.user_id,
+                            two_factor_done=session.two_factor_done, last_seen_at=now)
+                )
+            elif session.last_seen_at and now - session.last_seen_at > app.config["SESSION_TOUCH_INTERVAL"]:
+                connection.execute(
+                    update(table).where(table.c.id_hash == session.id_hash).values(last_seen_at=now)
+                )
+        if cookie_to_set:
+            response.set_cookie(
+                name,
+                cookie_to_set,
+                httponly=True,
+                secure=app.config["SESSION_COOKIE_SECURE"],
+                samesite=app.config["SESSION_COOKIE_SAMESITE"],
+                path="/",
+            )
+        elif session.destroyed or (session.expired and session.session_id is None):
+            response.delete_cookie(
+                name, path="/", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,
+                samesite=app.config["SESSION_COOKIE_SAMESITE"],
+            )
+
+
+def _client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def _user_agent() -> str:
+    return request.headers.get("User-Agent", "")

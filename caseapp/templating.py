@@ -1,0 +1,36 @@
+"""Template helpers: the signed-in user, navigation by role, dates, and the locale."""
+
+from flask import Flask, current_app, g, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+
+from caseapp.domain import roles
+
+# (endpoint, label, roles that see it)
+NAVIGATION = (
+    ("main.index", _l("Home"), roles.ROLES),
+    ("admin.list_users", _l("Users"), (roles.ADMIN,)),
+    ("admin.list_organisations", _l("Organisations"), (roles.ADMIN,)),
+)
+
+ROLE_LABELS = {
+    roles.PARTNER: _l("Partner NGO member"),
+    roles.LAWYER: _l("Lawyer"),
+    roles.COORDINATOR: _l("Coordinator"),
+    roles.ADMIN: _l("Administrator"),
+}
+
+
+def select_locale():
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject():
+        user = g.get("user")
+        items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION if user is not None and user.role in allowed]
+        return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale}
+
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "d MMM y, HH:mm") if value else "—"

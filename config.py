@@ -1,0 +1,109 @@
+"""Configuration classes.
+
+Order of precedence (last wins): the class chosen by ``CASEAPP_CONFIG`` (``production`` when unset,
+so a forgotten setting never weakens a deployment) → ``instance/config.py`` → ``CASEAPP_*``
+environment variables (JSON-decoded when possible) → ``DATABASE_URL`` → the mapping passed to
+``create_app``.
+"""
+
+from datetime import timedelta
+
+INSECURE_SECRET_KEYS = frozenset({"", "dev", "change-me", "changeme", "secret", "development"})
+
+
+class Config:
+    SECRET_KEY: str | None = None
+    # None means "instance/caseapp.sqlite3"; set DATABASE_URL for PostgreSQL.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    # Base address used in links printed by the CLI (setup links); no e-mail server needed.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    # Sessions (SESS-01…08)
+    SESSION_COOKIE_NAME = "__Host-session"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Strict"
+    SESSION_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    # last_seen is written at most this often, so reads do not turn into writes.
+    SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+
+    # CSRF (CSRF-01…03): the token lives as long as the longest session.
+    WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
+    WTF_CSRF_SSL_STRICT = True
+
+    # Authentication (AUTH-02…11)
+    TOTP_REQUIRED_ROLES = ("lawyer", "coordinator", "admin")
+    TOTP_ISSUER = "ESCR Case Desk"
+    TOTP_VALID_WINDOW = 1  # ±1 step of 30 s for clock skew (AUTH-03, documented in README)
+    LOGIN_THROTTLE_ATTEMPTS = 5
+    LOGIN_THROTTLE_WINDOW = timedelta(seconds=60)
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST_KIB = 65536
+    ARGON2_PARALLELISM = 4
+    ARGON2_MAX_CONCURRENT = 2  # AUTH-11: concurrent verifies per process
+    SETUP_TOKEN_LIFETIME = timedelta(hours=24)
+
+    # Per-IP limits (per process with memory://; use redis:// with several workers).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "30 per minute"
+    RATELIMIT_HEADERS_ENABLED = False
+
+    # Keys (issue "Encryption at rest" extends this): a directory of KEK files, or CASEAPP_KEKS.
+    KEYS_DIR: str | None = None  # None means "instance/keys"
+    KEKS: str | None = None  # "id:base64url,id2:base64url" — first wraps, all unwrap
+
+    # Requests
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    MAX_FORM_PARTS = 1000
+    TRUSTED_HOSTS: list[str] | None = None
+    PROXY_FIX_X_FOR = 0  # set to 1 behind one reverse proxy
+    PROXY_FIX_X_PROTO = 0
+
+    # Interface
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en",)
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BTN_SIZE = "md"
+    PAGE_SIZE = 25
+
+    DEBUG = False
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    # Browsers accept Secure and __Host- cookies on http://127.0.0.1 and http://localhost.
+    WTF_CSRF_SSL_STRICT = False
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production-0123456789"  # noqa: S105 — tests only
+    WTF_CSRF_ENABLED = False  # tests/security/test_csrf.py turns it back on
+    RATELIMIT_ENABLED = False
+    # argon2 "CHEAPEST" profile: tests only, keeps the suite fast on two cores.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST_KIB = 8
+    ARGON2_PARALLELISM = 1
+    BASE_URL = "https://localhost"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
