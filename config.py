@@ -35,7 +35,10 @@ class Config:
 
     # CSRF (CSRF-01…03): the token lives as long as the longest session.
     WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
-    WTF_CSRF_SSL_STRICT = True
+    # Flask-WTF's HTTPS "strict" mode demands a same-origin Referer, but HDR-01's
+    # `Referrer-Policy: no-referrer` makes browsers send none (and an Origin of "null"), so it would
+    # refuse every form. Protection rests on the session-bound token and the SameSite=Strict cookie.
+    WTF_CSRF_SSL_STRICT = False
 
     # Authentication (AUTH-02…11)
     TOTP_REQUIRED_ROLES = ("lawyer", "coordinator", "admin")
@@ -75,6 +78,7 @@ class Config:
     BOOTSTRAP_BTN_SIZE = "md"
     PAGE_SIZE = 25
 
+    LOG_LEVEL = "INFO"
     DEBUG = False
     TESTING = False
 
@@ -82,7 +86,6 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     # Browsers accept Secure and __Host- cookies on http://127.0.0.1 and http://localhost.
-    WTF_CSRF_SSL_STRICT = False
 
 
 class TestingConfig(Config):

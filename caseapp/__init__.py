@@ -11,6 +11,7 @@ import config as config_module
 from caseapp.crypto import KeyringError, load_keyring
 from caseapp.database import install_sqlite_listeners
 from caseapp.extensions import babel, bootstrap, csrf, db, limiter, migrate
+from caseapp.logs import configure_logging
 from caseapp.services.passwords import Hasher
 from caseapp.sessions import ServerSessionInterface
 from caseapp.templating import select_locale
@@ -35,6 +36,8 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     )
     _load_config(app, overrides)
     _check_config(app)
+    if not app.testing:
+        configure_logging(app.config["LOG_LEVEL"])
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
     app.extensions["caseapp.keyring"] = None

@@ -69,5 +69,6 @@ def _internal_error(error: Exception):
     reference = secrets.token_hex(4)
     original = getattr(error, "original_exception", None) if isinstance(error, InternalServerError) else error
     # Only the exception type: messages can carry user data or SQL (LOG-02).
-    log.error("request.failed", extra={"reference": reference, "error_type": type(original or error).__name__})
+    failure = original or error
+    log.error("request.failed", extra={"reference": reference}, exc_info=(type(failure), failure, failure.__traceback__))
     return render_error(500, reference=reference)

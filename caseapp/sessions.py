@@ -116,7 +116,7 @@ class ServerSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         # Anything the view did not commit is abandoned here, and the session write below cannot
         # wait on the request's own SQLite write lock.
-        self.db.session.close()
+        self.db.session.rollback()
         name = self.get_cookie_name(app)
         now = utcnow()
         table = UserSession.__table__

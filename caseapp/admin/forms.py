@@ -1,21 +1,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField
+from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from caseapp.domain import roles
 
 ROLE_CHOICES = [
-    (roles.PARTNER, _l("Partner NGO member")),
-    (roles.LAWYER, _l("Lawyer")),
-    (roles.COORDINATOR, _l("Coordinator")),
-    (roles.ADMIN, _l("Administrator")),
+    SelectChoice(roles.PARTNER, _l("Partner NGO member")),
+    SelectChoice(roles.LAWYER, _l("Lawyer")),
+    SelectChoice(roles.COORDINATOR, _l("Coordinator")),
+    SelectChoice(roles.ADMIN, _l("Administrator")),
 ]
 SORT_CHOICES = [
-    ("email", _l("E-mail")),
-    ("role", _l("Role")),
-    ("created", _l("Newest first")),
-    ("last_login", _l("Last sign-in")),
+    SelectChoice("email", _l("E-mail")),
+    SelectChoice("role", _l("Role")),
+    SelectChoice("created", _l("Newest first")),
+    SelectChoice("last_login", _l("Last sign-in")),
 ]
 
 
@@ -43,7 +43,7 @@ class OrganisationForm(FlaskForm):
 
 class UserFilterForm(FlaskForm):
     q = StringField(_l("E-mail or name contains"), validators=[Optional(), Length(max=254)], render_kw={"maxlength": 254})
-    role = SelectField(_l("Role"), choices=[("", _l("All roles"))] + ROLE_CHOICES, validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[("", _l("All")), ("active", _l("Active")), ("disabled", _l("Disabled"))],
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("All roles"))] + ROLE_CHOICES, validators=[Optional()])
+    status = SelectField(_l("Status"), choices=[SelectChoice("", _l("All")), SelectChoice("active", _l("Active")), SelectChoice("disabled", _l("Disabled"))],
                          validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, validators=[Optional()])

@@ -3,6 +3,7 @@ import uuid
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
+from wtforms import SelectChoice
 
 from caseapp.admin import bp
 from caseapp.admin.forms import NewUserForm, OrganisationForm, UpdateUserForm, UserFilterForm
@@ -36,7 +37,7 @@ def _user_or_404(user_uuid: str) -> User:
 
 def _organisation_choices():
     organisations = db.session.execute(select(Organisation).order_by(Organisation.name)).scalars()
-    return [("", _("— none —"))] + [(str(o.id), o.name) for o in organisations]
+    return [SelectChoice("", _("— none —"))] + [SelectChoice(str(o.id), o.name) for o in organisations]
 
 
 def _selected_organisation(form) -> Organisation | None:

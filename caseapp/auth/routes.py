@@ -49,6 +49,7 @@ def login():
                 return redirect(url_for("auth.enrol_two_factor"))
             return redirect(url_for("main.index"))
         db.session.commit()  # keep the failure count (AUTH-07)
+        form.code.data = ""  # never echo a code back
         error = _(GENERIC_LOGIN_ERROR)  # AUTH-08: one message whatever failed
     return render_template("auth/login.html", form=form, error=error)
 

@@ -35,6 +35,11 @@ def normalise(password: str) -> str:
     return unicodedata.normalize("NFKC", password).casefold()
 
 
+# Rows and sequences people walk along; a password made only of such runs is guessed early.
+_RUNS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz", "azertyuiop", "qwertzuiop")
+_RUNS = _RUNS + tuple(run[::-1] for run in _RUNS)
+_MIN_RUN = 4
+
 _LEET = str.maketrans({"@": "a", "4": "a", "3": "e", "1": "i", "!": "i", "0": "o", "$": "s", "5": "s", "7": "t"})
 
 
@@ -62,6 +67,8 @@ def password_problems(password: str, *, personal_words: tuple[str, ...] = ()) ->
         return ["Use more varied characters."]
     if folded in common or squeezed in common or core in common:
         return ["This password is on a list of commonly used passwords."]
+    if len(_without_runs(squeezed)) < _MIN_RUN:
+        return ["This password is a keyboard or alphabet sequence; use unrelated words instead."]
     too_close = any(word in folded and len(folded) - len(word) < MIN_LENGTH // 2 for word in guessable)
     if core in guessable or too_close or _is_repetition(core, common | guessable):
         return ["This password is too easy to guess from the application's name or your account."]
@@ -75,3 +82,17 @@ def _is_repetition(core: str, words: frozenset[str]) -> bool:
         if len(core) % size == 0 and unit * (len(core) // size) == core:
             return size < 4 or unit in words
     return False
+
+
+def _without_runs(text: str) -> str:
+    """What is left once every stretch of 4+ characters taken from a keyboard row or sequence is removed."""
+    kept, i = [], 0
+    while i < len(text):
+        length = max((n for n in range(_MIN_RUN, len(text) - i + 1) if any(text[i : i + n] in run for run in _RUNS)),
+                     default=0)
+        if length:
+            i += length
+        else:
+            kept.append(text[i])
+            i += 1
+    return "".join(kept)

@@ -1,0 +1,178 @@
+"""Shared fixtures.
+
+Each test gets a fresh instance folder and an empty database: SQLite in the instance folder by
+default, or PostgreSQL when ``TEST_DATABASE_URL`` is set (one database per xdist worker). Signing in
+is done by writing a server-side session row directly (``login``), so the suite never pays argon2's
+cost except in the tests about passwords themselves.
+"""
+
+import base64
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from flask.testing import FlaskClient
+from itsdangerous import Signer
+from sqlalchemy import create_engine, text
+
+from caseapp import create_app
+from caseapp.domain import roles
+from caseapp.extensions import db
+from caseapp.models import Base, Organisation, User, UserSession
+from caseapp.models.base import utcnow
+from caseapp.services import accounts, two_factor
+
+TEST_KEK = base64.urlsafe_b64encode(b"\x11" * 32).decode().rstrip("=")
+PASSWORD = "correct horse battery staple 42"
+
+
+def _worker_database_url(base_url: str, suffix: str) -> str:
+    """A database of our own on the PostgreSQL server of TEST_DATABASE_URL, created when missing."""
+    parts = urlsplit(base_url)
+    name = f"{parts.path.lstrip('/') or 'caseapp_test'}_{suffix}"
+    admin_url = urlunsplit(parts._replace(path="/postgres", scheme="postgresql+psycopg"))
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return urlunsplit(parts._replace(path=f"/{name}", scheme="postgresql+psycopg"))
+
+
+@pytest.fixture(scope="session")
+def database_url(worker_id, tmp_path_factory):
+    """None for SQLite (a file per test in the instance folder), or this worker's PostgreSQL URL."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return None
+    url = _worker_database_url(base, worker_id)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+class HTTPSClient(FlaskClient):
+    """Requests go to https://localhost, as behind the TLS proxy in production."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", "https://localhost")
+        return super().open(*args, **kwargs)
+
+
+def build_app(tmp_path, database_url, *, require_keys=True, **overrides):
+    instance = tmp_path / "instance"
+    config = {
+        "CONFIG": "testing",
+        "INSTANCE_PATH": str(instance),
+        "KEKS": f"k1:{TEST_KEK}",
+        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{instance / 'test.sqlite3'}",
+    }
+    config.update(overrides)
+    app = create_app(config, require_keys=require_keys)
+    app.test_client_class = HTTPSClient
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    app = build_app(tmp_path, database_url)
+    with app.app_context():
+        if database_url is None:
+            Base.metadata.create_all(db.engine)
+        yield app
+        db.session.remove()
+        if database_url is not None:
+            with db.engine.begin() as connection:
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Account:
+    user: User
+    totp_secret: str | None = None
+
+
+def make_organisation(name: str) -> Organisation:
+    organisation = accounts.create_organisation(db.session, name)
+    db.session.commit()
+    return organisation
+
+
+def make_user(app, role: str, organisation: Organisation | None = None, *, email: str | None = None,
+              password: str | None = PASSWORD, totp: bool | None = None) -> Account:
+    """An account with a password and — for staff, unless ``totp=False`` — an enrolled TOTP secret."""
+    email = email or f"{role}-{secrets.token_hex(4)}@example.org"
+    user = accounts.create_user(
+        db.session, email=email, role=role, organisation=organisation, password=password,
+        hasher=app.extensions["caseapp.hasher"],
+    )
+    secret = None
+    if totp if totp is not None else role in roles.STAFF_ROLES:
+        secret = two_factor.new_secret()
+        assert accounts.enrol_two_factor(db.session, app.extensions["caseapp.keyring"], user, secret,
+                                         two_factor.current_code(secret), window=1)
+        user.totp_last_step = None
+    db.session.commit()
+    return Account(user, secret)
+
+
+def login(app, client, user: User, *, two_factor_done: bool = True) -> str:
+    """Sign ``user`` in on ``client`` by writing a session row; returns the session's handle."""
+    session_id = secrets.token_urlsafe(32)
+    handle = secrets.token_hex(16)
+    now = utcnow()
+    db.session.add(UserSession(
+        id_hash=hashlib.sha256(session_id.encode()).hexdigest(), handle=handle, user_id=user.id,
+        two_factor_done=two_factor_done, data="{}", created_at=now, last_seen_at=now,
+    ))
+    db.session.commit()
+    signer = Signer(app.secret_key, salt="caseapp.session", digest_method=hashlib.sha256)
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], signer.sign(session_id.encode()).decode())
+    return handle
+
+
+@pytest.fixture
+def org_a(app):
+    return make_organisation("Organisation A")
+
+
+@pytest.fixture
+def org_b(app):
+    return make_organisation("Organisation B")
+
+
+@pytest.fixture
+def people(app, org_a, org_b):
+    """One account per kind of principal the authorisation matrix knows."""
+    return {
+        "partner_a": make_user(app, roles.PARTNER, org_a),
+        "partner_b": make_user(app, roles.PARTNER, org_b),
+        "lawyer": make_user(app, roles.LAWYER),
+        "coordinator": make_user(app, roles.COORDINATOR),
+        "admin": make_user(app, roles.ADMIN),
+        "pending_2fa": make_user(app, roles.LAWYER, totp=False),
+    }
+
+
+def csrf_token_from(html: str) -> str:
+    marker = 'name="csrf_token" type="hidden" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]

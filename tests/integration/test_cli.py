@@ -1,0 +1,103 @@
+"""The command-line contract: flask orgs create, flask users create/list, flask demo, flask keys init."""
+
+import re
+import stat
+
+import pyotp
+import pytest
+from sqlalchemy import func, select
+
+from caseapp import ConfigurationError
+from caseapp.extensions import db
+from caseapp.models import SetupToken, User
+from caseapp.services import accounts
+from tests.conftest import build_app
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_no_accounts_exist_until_someone_creates_them(app):  # AUTH-09
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
+
+
+def test_orgs_create_and_refuse_duplicates(app):
+    assert run(app, "orgs", "create", "Housing Rights Watch").exit_code == 0
+    again = run(app, "orgs", "create", "housing rights  watch")
+    assert again.exit_code != 0 and "already exists" in again.output
+    assert "Housing Rights Watch" in run(app, "orgs", "list").output
+
+
+def test_users_create_prints_a_one_time_setup_link(app, client):  # AUTH-09
+    run(app, "orgs", "create", "NGO A")
+    result = run(app, "users", "create", "Ana@NGO-A.org", "--role", "partner", "--org", "NGO A")
+    assert result.exit_code == 0, result.output
+    link = re.search(r"(https://localhost/setup/\S+)", result.output).group(1)
+    user = accounts.find_user(db.session, "ana@ngo-a.org")
+    assert user.password_hash is None
+    token_row = db.session.execute(select(SetupToken).where(SetupToken.user_id == user.id)).scalar_one()
+    assert (token_row.expires_at - token_row.created_at).total_seconds() == 24 * 3600
+    assert client.get(link.removeprefix("https://localhost")).status_code == 200
+
+
+def test_users_create_with_password_on_stdin(app):
+    result = run(app, "users", "create", "boss@coalition.org", "--role", "admin", "--password-stdin",
+                 input="a long admin passphrase here\n")
+    assert result.exit_code == 0, result.output
+    assert "setup link" not in result.output
+    assert "Two-factor set-up will be asked at first sign-in" in result.output
+    user = accounts.find_user(db.session, "boss@coalition.org")
+    assert app.extensions["caseapp.hasher"].verify(user.password_hash, "a long admin passphrase here").ok
+
+
+def test_users_create_refuses_bad_input_and_writes_nothing(app):
+    weak = run(app, "users", "create", "x@y.org", "--role", "lawyer", "--password-stdin", input="short\n")
+    assert weak.exit_code != 0 and "at least 15 characters" in weak.output
+    no_org = run(app, "users", "create", "p@y.org", "--role", "partner")
+    assert no_org.exit_code != 0 and "must belong to an organisation" in no_org.output
+    unknown_org = run(app, "users", "create", "p@y.org", "--role", "partner", "--org", "Nope")
+    assert unknown_org.exit_code != 0 and "No organisation called 'Nope'" in unknown_org.output
+    bad_role = run(app, "users", "create", "p@y.org", "--role", "superuser")
+    assert bad_role.exit_code != 0
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
+
+
+def test_users_list_shows_role_two_factor_and_status(app):
+    run(app, "demo")
+    output = run(app, "users", "list").output
+    assert re.search(r"lawyer@demo\.escr\.test\s+lawyer\s+yes\s+active", output)
+    assert re.search(r"partner@demo\.escr\.test\s+partner\s+no\s+active\s+Demo Partner NGO", output)
+
+
+def test_demo_creates_one_account_per_role_once_and_they_can_sign_in(app, client):
+    first = run(app, "demo")
+    assert first.exit_code == 0, first.output
+    passwords = dict(re.findall(r"(\S+@demo\.escr\.test)\s+password: (\S+)", first.output))
+    secrets = dict(re.findall(r"otpauth://totp/[^:]+:([^?]+)\?secret=([A-Z2-7]+)", first.output.replace("%40", "@")))
+    assert set(passwords) == {"partner@demo.escr.test", "lawyer@demo.escr.test", "coordinator@demo.escr.test",
+                              "admin@demo.escr.test"}
+    assert set(secrets) == {"lawyer@demo.escr.test", "coordinator@demo.escr.test", "admin@demo.escr.test"}
+
+    second = run(app, "demo")
+    assert second.exit_code == 0 and "already exist" in second.output and "password:" not in second.output
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 4
+
+    response = client.post("/login", data={"email": "admin@demo.escr.test", "password": passwords["admin@demo.escr.test"],
+                                           "code": pyotp.TOTP(secrets["admin@demo.escr.test"]).now()})
+    assert response.headers["Location"] == "/"
+    assert "Users" in client.get("/").get_data(as_text=True)
+
+
+def test_keys_init_creates_a_private_key_once(tmp_path, database_url):  # CRY-04, CRY-08
+    with pytest.raises(ConfigurationError, match="no key-encryption key: set CASEAPP_KEKS"):
+        build_app(tmp_path, database_url, KEKS=None)  # serving refuses to start without a key
+    app = build_app(tmp_path, database_url, KEKS=None, require_keys=False)
+    keys_dir = tmp_path / "instance" / "keys"
+    first = run(app, "keys", "init")
+    assert first.exit_code == 0 and "Back it up separately" in first.output
+    key_file = keys_dir / "k1.kek"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o400
+    content = key_file.read_bytes()
+    second = run(app, "keys", "init")
+    assert "already present" in second.output and key_file.read_bytes() == content

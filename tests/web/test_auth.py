@@ -1,0 +1,436 @@
+"""Sign-in, two-factor, throttling, setup links and password changes, through the browser-facing routes."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+import time_machine
+from sqlalchemy import func, select
+
+from caseapp.domain import roles
+from caseapp.extensions import db
+from caseapp.models import LoginFailure, User, UserSession
+from caseapp.models.base import utcnow
+from caseapp.services import accounts, two_factor
+from tests.conftest import PASSWORD, csrf_token_from, login, make_user
+
+GENERIC_ERROR = "Sign-in failed. Check your e-mail, password and two-factor code, then try again."
+
+
+def post_login(client, email, password=PASSWORD, code=""):
+    return client.post("/login", data={"email": email, "password": password, "code": code})
+
+
+def normalised(html: str, *echoed: str) -> str:
+    """The page without the per-request CSRF token and the e-mail the user typed (echoed back)."""
+    html = re.sub(r'name="csrf_token" type="hidden" value="[^"]*"', "", html)
+    for value in echoed:
+        html = html.replace(value, "ECHO")
+    return html
+
+
+class VerifySpy:
+    """Stands in for argon2's PasswordHasher and records which hashes and passwords were verified."""
+
+    def __init__(self, real):
+        self.real = real
+        self.calls: list[tuple[str, int]] = []
+
+    def verify(self, stored_hash, password):
+        self.calls.append((stored_hash, len(password)))
+        return self.real.verify(stored_hash, password)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def spy_on_verify(app, monkeypatch) -> VerifySpy:
+    hasher = app.extensions["caseapp.hasher"]
+    spy = VerifySpy(hasher._hasher)
+    monkeypatch.setattr(hasher, "_hasher", spy)
+    return spy
+
+
+def session_count(user: User) -> int:
+    return db.session.execute(select(func.count()).select_from(UserSession).where(UserSession.user_id == user.id)).scalar_one()
+
+
+# --- sign-in -----------------------------------------------------------------------------------
+
+
+def test_partner_signs_in_with_password_and_lands_home(app, client, org_a):
+    partner = make_user(app, roles.PARTNER, org_a, email="ana@ngo-a.org").user
+    response = post_login(client, "ANA@ngo-a.org ")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    home = client.get("/")
+    assert "Welcome" in home.get_data(as_text=True)
+    assert session_count(partner) == 1
+
+
+def test_staff_sign_in_needs_the_current_totp_code(app, client):  # AUTH-01, AUTH-03
+    lawyer = make_user(app, roles.LAWYER)
+    assert GENERIC_ERROR in post_login(client, lawyer.user.email).get_data(as_text=True)
+    response = post_login(client, lawyer.user.email, code=two_factor.current_code(lawyer.totp_secret))
+    assert response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_totp_code_is_accepted_only_once(app, client):  # AUTH-02
+    lawyer = make_user(app, roles.LAWYER)
+    code = two_factor.current_code(lawyer.totp_secret)
+    assert post_login(client, lawyer.user.email, code=code).status_code == 302
+    other = app.test_client()
+    replay = post_login(other, lawyer.user.email, code=code)
+    assert GENERIC_ERROR in replay.get_data(as_text=True)
+    assert other.get("/").status_code == 302  # still signed out
+
+
+def test_totp_accepts_one_step_of_clock_skew_and_no_more(app):  # AUTH-03
+    secret = two_factor.new_secret()
+    now = 1_800_000_000.0
+    previous = two_factor.current_code(secret, now - 30)
+    too_old = two_factor.current_code(secret, now - 90)
+    step = two_factor.accepted_step(secret, previous, last_step=None, window=1, now=now)
+    assert step == int(now // 30) - 1
+    assert two_factor.accepted_step(secret, too_old, last_step=None, window=1, now=now) is None
+    # a code for a step at or before the last accepted one is refused even inside the window
+    assert two_factor.accepted_step(secret, previous, last_step=step, window=1, now=now) is None
+
+
+def test_totp_secret_is_160_bits_and_stored_encrypted(app):  # AUTH-04
+    lawyer = make_user(app, roles.LAWYER)
+    assert len(lawyer.totp_secret) == 32
+    stored = db.session.get(User, lawyer.user.id).totp_secret_encrypted
+    assert lawyer.totp_secret.encode() not in stored
+    assert stored[:1] == b"\x01"  # versioned ciphertext (CRY-11)
+
+
+def test_failures_look_identical_whatever_failed(app, client, org_a):  # AUTH-08
+    partner = make_user(app, roles.PARTNER, org_a)
+    lawyer = make_user(app, roles.LAWYER)
+    unknown = post_login(client, "nobody@example.org")
+    wrong_password = post_login(client, partner.user.email, password="not the right password at all")
+    wrong_code = post_login(client, lawyer.user.email, code="000000")
+    pages = [
+        normalised(unknown.get_data(as_text=True), "nobody@example.org"),
+        normalised(wrong_password.get_data(as_text=True), partner.user.email),
+        normalised(wrong_code.get_data(as_text=True), lawyer.user.email),
+    ]
+    assert {unknown.status_code, wrong_password.status_code, wrong_code.status_code} == {200}
+    assert pages[0] == pages[1] == pages[2]
+    assert GENERIC_ERROR in pages[0]
+
+
+def test_unknown_account_still_costs_a_hash_verification(app, client, monkeypatch):  # AUTH-08
+    spy = spy_on_verify(app, monkeypatch)
+    post_login(client, "nobody@example.org")
+    assert [stored for stored, _ in spy.calls] == [app.extensions["caseapp.hasher"]._dummy_hash]
+
+
+def test_throttle_blocks_the_account_after_five_failures_without_checking_the_hash(app, client, org_a, monkeypatch):  # AUTH-07
+    victim = make_user(app, roles.PARTNER, org_a).user
+    bystander = make_user(app, roles.PARTNER, org_a).user
+    for _ in range(5):
+        post_login(client, victim.email, password="wrong password number one")
+    assert db.session.execute(select(func.count()).select_from(LoginFailure)).scalar_one() == 5
+
+    spy = spy_on_verify(app, monkeypatch)
+    blocked = post_login(client, victim.email)  # right password, but throttled
+    assert GENERIC_ERROR in blocked.get_data(as_text=True)
+    assert spy.calls and victim.password_hash not in [stored for stored, _ in spy.calls]  # work spent, hash unused
+    assert post_login(app.test_client(), bystander.email).status_code == 302  # others unaffected
+
+    with time_machine.travel(utcnow() + timedelta(seconds=61)):
+        assert post_login(app.test_client(), victim.email).status_code == 302
+
+
+def test_success_clears_the_failure_count(app, client, org_a):  # AUTH-07
+    partner = make_user(app, roles.PARTNER, org_a).user
+    for _ in range(3):
+        post_login(client, partner.email, password="wrong password number two")
+    assert post_login(client, partner.email).status_code == 302
+    assert accounts.recent_failures(db.session, partner, timedelta(minutes=1)) == 0
+
+
+def test_over_long_password_never_reaches_argon2(app, client, org_a, monkeypatch):  # AUTH-05
+    partner = make_user(app, roles.PARTNER, org_a).user
+    spy = spy_on_verify(app, monkeypatch)
+    response = post_login(client, partner.email, password="x" * 5000)
+    assert response.status_code == 200
+    assert all(length <= 128 for _, length in spy.calls)
+
+
+def test_disabled_account_cannot_sign_in(app, client, org_a, people):
+    partner = make_user(app, roles.PARTNER, org_a).user
+    accounts.set_disabled(db.session, people["admin"].user, partner, True)
+    db.session.commit()
+    assert GENERIC_ERROR in post_login(client, partner.email).get_data(as_text=True)
+
+
+def test_password_rehashed_on_login_when_parameters_change(app, client, org_a):  # AUTH-06
+    partner = make_user(app, roles.PARTNER, org_a).user
+    old_hash = partner.password_hash
+    app.extensions["caseapp.hasher"] = type(app.extensions["caseapp.hasher"])(
+        time_cost=2, memory_cost_kib=16, parallelism=1, max_concurrent=1
+    )
+    assert post_login(client, partner.email).status_code == 302
+    db.session.expire_all()
+    new_hash = db.session.get(User, partner.id).password_hash
+    assert new_hash != old_hash and "$argon2id$" in new_hash and "t=2" in new_hash
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+
+def _cookie(client, app):
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return cookie.value if cookie else None
+
+
+def test_session_id_changes_at_login_and_the_old_one_dies(app, client, org_a):  # SESS-02
+    partner = make_user(app, roles.PARTNER, org_a).user
+    app.config["WTF_CSRF_ENABLED"] = True
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    before = _cookie(client, app)
+    assert before is not None  # the login form's CSRF token lives in a server session
+    client.post("/login", data={"email": partner.email, "password": PASSWORD, "csrf_token": token})
+    after = _cookie(client, app)
+    assert after and after != before
+    stale = app.test_client()
+    stale.set_cookie(app.config["SESSION_COOKIE_NAME"], before)
+    assert stale.get("/").status_code == 302
+
+
+def test_logout_ends_the_server_session_and_a_replayed_cookie_fails(app, client, org_a):  # SESS-03
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    cookie = _cookie(client, app)
+    assert client.get("/logout").status_code == 405  # logout is POST only
+    response = client.post("/logout")
+    assert response.headers["Location"] == "/login"
+    assert session_count(partner) == 0
+    replay = app.test_client()
+    replay.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)
+    assert replay.get("/").headers["Location"] == "/login"
+
+
+def test_the_cookie_carries_only_a_signed_random_id(app, client, org_a):  # SESS-01
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    value = _cookie(client, app)
+    session_id, _, signature = value.rpartition(".")
+    assert len(session_id) >= 43 and signature  # 32 random bytes, base64url
+    row = db.session.execute(select(UserSession).where(UserSession.user_id == partner.id)).scalar_one()
+    assert row.id_hash == hashlib.sha256(session_id.encode()).hexdigest()  # only the digest is stored
+    assert session_id not in row.data
+
+
+def test_idle_timeout_ends_the_session(app, client, org_a):  # SESS-04
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    start = utcnow()
+    with time_machine.travel(start + timedelta(hours=1, minutes=50)):
+        assert client.get("/").status_code == 200  # activity keeps it alive
+    with time_machine.travel(start + timedelta(hours=3, minutes=40)):
+        assert client.get("/").status_code == 200
+    with time_machine.travel(start + timedelta(hours=5, minutes=41)):  # 2 h 01 without activity
+        response = client.get("/")
+        assert response.headers["Location"] == "/login"
+        assert "Your session has ended" in client.get("/login").get_data(as_text=True)
+
+
+def test_absolute_timeout_ends_an_active_session_after_12_hours(app, client, org_a):  # SESS-04
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    start = utcnow()
+    for hours in range(1, 12):
+        with time_machine.travel(start + timedelta(hours=hours)):
+            assert client.get("/").status_code == 200
+    with time_machine.travel(start + timedelta(hours=12, minutes=1)):
+        assert client.get("/").headers["Location"] == "/login"
+
+
+def test_password_change_ends_every_other_session(app, org_a):  # SESS-05, AUTH-10
+    partner = make_user(app, roles.PARTNER, org_a).user
+    first, second = app.test_client(), app.test_client()
+    post_login(first, partner.email)
+    post_login(second, partner.email)
+    new_password = "a brand new passphrase for ana 7"
+    response = first.post("/account/password", data={"current_password": PASSWORD, "password": new_password,
+                                                    "confirm": new_password})
+    assert response.headers["Location"] == "/account"
+    assert first.get("/account").status_code == 200  # the one who changed it stays, under a new id
+    assert second.get("/").headers["Location"] == "/login"
+    assert session_count(partner) == 1
+
+
+def test_password_change_needs_current_password_and_totp(app, client):  # AUTH-10
+    lawyer = make_user(app, roles.LAWYER)
+    post_login(client, lawyer.user.email, code=two_factor.current_code(lawyer.totp_secret))
+    new_password = "another fresh passphrase for lawyers"
+    wrong_current = client.post("/account/password", data={"current_password": "wrong wrong wrong wrong",
+                                                          "password": new_password, "confirm": new_password})
+    assert wrong_current.status_code == 400
+    assert "The current password is not right." in wrong_current.get_data(as_text=True)
+    no_code = client.post("/account/password", data={"current_password": PASSWORD, "password": new_password,
+                                                     "confirm": new_password, "code": ""})
+    assert no_code.status_code == 400
+    assert "two-factor code is not right" in no_code.get_data(as_text=True)
+    db.session.expire_all()
+    assert app.extensions["caseapp.hasher"].verify(db.session.get(User, lawyer.user.id).password_hash, PASSWORD).ok
+
+
+def test_weak_new_password_is_refused_next_to_the_field(app, client, org_a):  # AUTH-05
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    response = client.post("/account/password", data={"current_password": PASSWORD, "password": "passwordpassword1",
+                                                      "confirm": "passwordpassword1"})
+    assert response.status_code == 400
+    assert 'id="password-error"' in response.get_data(as_text=True)
+
+
+def test_disabling_or_changing_role_ends_sessions(app, people):  # SESS-05
+    admin = people["admin"].user
+    for change in ("disable", "role", "two_factor"):
+        target = make_user(app, roles.LAWYER).user
+        client = app.test_client()
+        login(app, client, target)
+        assert client.get("/").status_code == 200
+        if change == "disable":
+            accounts.set_disabled(db.session, admin, target, True)
+        elif change == "role":
+            accounts.update_user(db.session, admin, target, role=roles.COORDINATOR, organisation=None, display_name="")
+        else:
+            accounts.reset_two_factor(db.session, admin, target)
+        db.session.commit()
+        assert client.get("/").headers["Location"] == "/login", change
+
+
+def test_user_can_end_one_of_their_own_sessions(app, org_a):  # SESS-06 (own sessions)
+    partner = make_user(app, roles.PARTNER, org_a).user
+    laptop, phone = app.test_client(), app.test_client()
+    post_login(laptop, partner.email)
+    post_login(phone, partner.email)
+    page = laptop.get("/account").get_data(as_text=True)
+    handles = re.findall(r"/account/sessions/([0-9a-f]{32})/end", page)
+    assert len(handles) == 1  # the current session is marked, not offered for ending
+    assert laptop.post(f"/account/sessions/{handles[0]}/end").headers["Location"] == "/account"
+    assert phone.get("/").headers["Location"] == "/login"
+    assert laptop.get("/").status_code == 200
+
+
+def test_admin_lists_and_ends_another_users_sessions(app, people):  # SESS-06
+    admin_client = app.test_client()
+    login(app, admin_client, people["admin"].user)
+    target = people["partner_a"].user
+    target_client = app.test_client()
+    login(app, target_client, target)
+    page = admin_client.get(f"/admin/users/{target.uuid}").get_data(as_text=True)
+    assert "Active sessions</h3>" in page or "Active sessions (1)" in page
+    response = admin_client.post(f"/admin/users/{target.uuid}/sessions/end")
+    assert response.status_code == 302
+    assert target_client.get("/").headers["Location"] == "/login"
+
+
+# --- two-factor enrolment ----------------------------------------------------------------------
+
+
+def test_new_staff_member_is_confined_to_enrolment_until_done(app, client):  # AUTH-01, SESS-02
+    lawyer = make_user(app, roles.LAWYER, totp=False).user
+    response = post_login(client, lawyer.email)
+    assert response.headers["Location"] == "/two-factor/setup"
+    assert client.get("/").headers["Location"] == "/two-factor/setup"
+    assert client.get("/account").headers["Location"] == "/two-factor/setup"
+    page = client.get("/two-factor/setup").get_data(as_text=True)
+    assert "Set up two-factor authentication" in page
+    qr = client.get("/two-factor/setup/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+    key = "".join(re.search(r'class="secret-code mt-2"[^>]*>([A-Z2-7 ]+)<', page).group(1).split())
+    before = _cookie(client, app)
+
+    wrong = client.post("/two-factor/setup", data={"code": "123456" if two_factor.current_code(key) != "123456" else "654321"})
+    assert "That code does not match" in wrong.get_data(as_text=True)
+    ok = client.post("/two-factor/setup", data={"code": two_factor.current_code(key)})
+    assert ok.headers["Location"] == "/"
+    assert _cookie(client, app) != before  # a new session id once two-factor is done
+    assert client.get("/").status_code == 200
+    db.session.expire_all()
+    enrolled = db.session.get(User, lawyer.id)
+    assert enrolled.has_totp
+    assert accounts.decrypt_totp_secret(db.session, app.extensions["caseapp.keyring"], enrolled) == key
+    # never shown again (AUTH-04)
+    assert client.get("/two-factor/setup").headers["Location"] == "/"
+    assert client.get("/two-factor/setup/qr.svg").status_code == 404
+
+
+def test_pending_enrolment_secret_is_not_stored_in_clear(app, client):  # AUTH-04
+    lawyer = make_user(app, roles.LAWYER, totp=False).user
+    post_login(client, lawyer.email)
+    page = client.get("/two-factor/setup").get_data(as_text=True)
+    key = "".join(re.search(r'class="secret-code mt-2"[^>]*>([A-Z2-7 ]+)<', page).group(1).split())
+    row = db.session.execute(select(UserSession).where(UserSession.user_id == lawyer.id)).scalar_one()
+    assert key not in row.data
+
+
+# --- setup links -------------------------------------------------------------------------------
+
+
+def test_setup_link_sets_a_password_once(app, client, org_a):  # AUTH-09
+    user = accounts.create_user(db.session, email="new@ngo-a.org", role=roles.PARTNER, organisation=org_a)
+    token = accounts.issue_setup_token(db.session, user, timedelta(hours=24))
+    db.session.commit()
+    page = client.get(f"/setup/{token}")
+    assert page.status_code == 200 and "new@ngo-a.org" in page.get_data(as_text=True)
+    weak = client.post(f"/setup/{token}", data={"password": "short", "confirm": "short"})
+    assert "at least 15 characters" in weak.get_data(as_text=True)
+    strong = "violet harbour lantern meadow"
+    done = client.post(f"/setup/{token}", data={"password": strong, "confirm": strong})
+    assert done.headers["Location"] == "/login"
+    assert client.get(f"/setup/{token}").status_code == 404  # used
+    assert post_login(client, "new@ngo-a.org", password=strong).headers["Location"] == "/"
+
+
+def test_setup_link_expires_after_24_hours(app, client, org_a):  # AUTH-09
+    user = accounts.create_user(db.session, email="late@ngo-a.org", role=roles.PARTNER, organisation=org_a)
+    token = accounts.issue_setup_token(db.session, user, app.config["SETUP_TOKEN_LIFETIME"])
+    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(hours=24, seconds=1)):
+        response = client.get(f"/setup/{token}")
+    assert response.status_code == 404
+    assert "invalid, already used or expired" in response.get_data(as_text=True)
+
+
+def test_admin_reset_link_cannot_bypass_two_factor(app, client, people):  # AUTH-10
+    lawyer = people["lawyer"]
+    token = accounts.issue_setup_token(db.session, lawyer.user, timedelta(hours=24))
+    db.session.commit()
+    new_password = "maple summit ember falcon quartz"
+    client.post(f"/setup/{token}", data={"password": new_password, "confirm": new_password})
+    assert GENERIC_ERROR in post_login(client, lawyer.user.email, password=new_password).get_data(as_text=True)
+    ok = post_login(client, lawyer.user.email, password=new_password, code=two_factor.current_code(lawyer.totp_secret))
+    assert ok.headers["Location"] == "/"
+
+
+def test_admin_creates_a_user_and_gets_a_one_time_link(app, client, people, org_a):  # AUTH-09
+    login(app, client, people["admin"].user)
+    response = client.post("/admin/users/new", data={"email": "Maria@NGO-A.org", "display_name": "María",
+                                                    "role": "partner", "organisation": str(org_a.id)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    link = re.search(r'value="(https://localhost/setup/[^"]+)"', page).group(1)
+    created = accounts.find_user(db.session, "maria@ngo-a.org")
+    assert created.role == "partner" and created.organisation_id == org_a.id and created.password_hash is None
+    assert app.test_client().get(link.replace("https://localhost", "")).status_code == 200
+
+
+def test_admin_form_errors_show_next_to_the_field(app, client, people):
+    login(app, client, people["admin"].user)
+    response = client.post("/admin/users/new", data={"email": "not-an-email", "role": "partner", "organisation": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="email-error"' in page
+    again = client.post("/admin/users/new", data={"email": people["lawyer"].user.email, "role": "lawyer", "organisation": ""})
+    assert "already exists" in again.get_data(as_text=True)
+    partner_without_org = client.post("/admin/users/new", data={"email": "x@y.org", "role": "partner", "organisation": ""})
+    assert "must belong to an organisation" in partner_without_org.get_data(as_text=True)
+    assert accounts.find_user(db.session, "x@y.org") is None
