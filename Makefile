@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test test-postgres lint clean-instance
+.PHONY: run setup test test-postgres lint messages
 
 run: setup
 	$(FLASK) demo
@@ -45,3 +45,7 @@ test: lint
 test-postgres: $(BIN)/.installed-dev
 	@test -n "$(TEST_DATABASE_URL)" || (echo "Set TEST_DATABASE_URL=postgresql://…" && exit 2)
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Translations: extract every marked string, then update or compile the catalogues in caseapp/translations.
+messages: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o caseapp/translations/messages.pot .

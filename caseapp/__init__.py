@@ -112,6 +112,8 @@ def _check_config(app: Flask) -> None:
     if app.config["ENV_NAME"] == "production":
         if len(secret) < 32:
             raise ConfigurationError("Cannot start: SECRET_KEY must be at least 32 random characters in production")
+        if secret == config_module.TestingConfig.SECRET_KEY:  # published in the repository
+            raise ConfigurationError("Cannot start: SECRET_KEY is the test suite's key; set a random one in production")
         if not app.config.get("TRUSTED_HOSTS"):
             raise ConfigurationError('Cannot start: set CASEAPP_TRUSTED_HOSTS (e.g. \'["cases.example.org"]\') in production')
         if app.config.get("DEBUG"):

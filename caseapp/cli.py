@@ -87,7 +87,7 @@ def create_user(email: str, role: str, org_name: str | None, display_name: str, 
         password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
         try:
             user = accounts.create_user(
-                db.session, email=email, role=role, organisation=organisation, display_name=display_name,
+                db.session, _keyring(), email=email, role=role, organisation=organisation, display_name=display_name,
                 password=password, hasher=_hasher(),
             )
             token = None if password_stdin else accounts.issue_setup_token(
@@ -135,7 +135,7 @@ def demo() -> None:
                 continue
             password = _demo_password()
             user = accounts.create_user(
-                db.session, email=email, role=role, display_name=name, password=password, hasher=hasher,
+                db.session, keyring, email=email, role=role, display_name=name, password=password, hasher=hasher,
                 organisation=organisation if role == roles.PARTNER else None,
             )
             secret = None

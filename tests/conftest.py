@@ -60,11 +60,16 @@ def database_url(worker_id, tmp_path_factory):
 
 
 class HTTPSClient(FlaskClient):
-    """Requests go to https://localhost, as behind the TLS proxy in production."""
+    """Requests go to https://localhost, as behind the TLS proxy in production, each in an app context
+    of its own as on a real server: otherwise Flask reuses the test's context, and ``g`` and the
+    database session would carry over from one request to the next."""
 
     def open(self, *args, **kwargs):
         kwargs.setdefault("base_url", "https://localhost")
-        return super().open(*args, **kwargs)
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()  # the test's own session starts afresh and sees what the request wrote
+        return response
 
 
 def build_app(tmp_path, database_url, *, require_keys=True, **overrides):
@@ -121,7 +126,7 @@ def make_user(app, role: str, organisation: Organisation | None = None, *, email
     """An account with a password and — for staff, unless ``totp=False`` — an enrolled TOTP secret."""
     email = email or f"{role}-{secrets.token_hex(4)}@example.org"
     user = accounts.create_user(
-        db.session, email=email, role=role, organisation=organisation, password=password,
+        db.session, app.extensions["caseapp.keyring"], email=email, role=role, organisation=organisation, password=password,
         hasher=app.extensions["caseapp.hasher"],
     )
     secret = None

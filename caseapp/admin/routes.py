@@ -11,7 +11,7 @@ from caseapp.domain import permissions
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
 from caseapp.models import Organisation, User
-from caseapp.security import current_user
+from caseapp.security import current_user, keyring
 from caseapp.services import ServiceError, accounts
 
 FILTER_SESSION_KEY = "admin_user_filter"
@@ -82,7 +82,7 @@ def new_user():
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                db.session, email=form.email.data, role=form.role.data,
+                db.session, keyring(), email=form.email.data, role=form.role.data,
                 organisation=_selected_organisation(form), display_name=form.display_name.data or "",
             )
             token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"])

@@ -40,7 +40,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "account.change_password": {"POST": USER},
     "account.end_session": {"POST": USER},
     "account.end_other_sessions": {"POST": USER},
-    "admin.list_users": {"GET": ADMIN_ONLY},
+    "admin.list_users": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.new_user": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.show_user": {"GET": ADMIN_ONLY},
     "admin.update_user": {"POST": ADMIN_ONLY},

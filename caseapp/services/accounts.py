@@ -70,6 +70,7 @@ def _check_role_and_organisation(role: str, organisation: Organisation | None) -
 
 def create_user(
     session: Session,
+    keyring: Keyring,
     *,
     email: str,
     role: str,
@@ -84,6 +85,8 @@ def create_user(
     if find_user(session, email) is not None:
         raise ServiceError("An account with this e-mail address already exists.", "email")
     _check_role_and_organisation(role, organisation)
+    # The accounts key exists before anyone can reach two-factor enrolment, so that page only reads.
+    data_key(session, keyring, ACCOUNTS_SCOPE)
     user = User(email=email, role=role, organisation=organisation, display_name=display_name.strip()[:120])
     session.add(user)
     if password is not None:

@@ -376,7 +376,7 @@ def test_pending_enrolment_secret_is_not_stored_in_clear(app, client):  # AUTH-0
 
 
 def test_setup_link_sets_a_password_once(app, client, org_a):  # AUTH-09
-    user = accounts.create_user(db.session, email="new@ngo-a.org", role=roles.PARTNER, organisation=org_a)
+    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="new@ngo-a.org", role=roles.PARTNER, organisation=org_a)
     token = accounts.issue_setup_token(db.session, user, timedelta(hours=24))
     db.session.commit()
     page = client.get(f"/setup/{token}")
@@ -391,7 +391,7 @@ def test_setup_link_sets_a_password_once(app, client, org_a):  # AUTH-09
 
 
 def test_setup_link_expires_after_24_hours(app, client, org_a):  # AUTH-09
-    user = accounts.create_user(db.session, email="late@ngo-a.org", role=roles.PARTNER, organisation=org_a)
+    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="late@ngo-a.org", role=roles.PARTNER, organisation=org_a)
     token = accounts.issue_setup_token(db.session, user, app.config["SETUP_TOKEN_LIFETIME"])
     db.session.commit()
     with time_machine.travel(utcnow() + timedelta(hours=24, seconds=1)):

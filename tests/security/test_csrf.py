@@ -1,0 +1,399 @@
+"""CSRF suite, run with CSRFProtect ON (CSRF-01, CSRF-02, CSRF-03).
+
+The rest of the suite runs with ``WTF_CSRF_ENABLED=False`` (as SecureDrop's does), so this module
+overrides the ``app`` fixture to build the app with CSRF on; ``people``, ``client`` and the other
+conftest fixtures then use this app.
+
+Routes are discovered from ``app.url_map``: every state-changing rule is tested automatically, and a
+new one fails ``test_every_state_changing_route_has_form_data`` until it is given the form data a
+legitimate user would send (needed for the control request, which must succeed).
+"""
+
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from sqlalchemy import MetaData, select, update
+
+import config as config_module
+from caseapp.domain import permissions
+from caseapp.extensions import db
+from caseapp.models import Base, UserSession
+from caseapp.services import accounts, two_factor
+from tests.conftest import PASSWORD, Account, HTTPSClient, build_app, login
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+NEW_PASSWORD = "violet tractor mango umbrella 77"
+
+
+def _discover_rules() -> list[tuple[str, frozenset[str]]]:
+    """(endpoint, methods) of every rule in the URL map of a freshly built app."""
+    with tempfile.TemporaryDirectory() as tmp:
+        app = build_app(Path(tmp), None)
+        return [(rule.endpoint, frozenset(rule.methods or ())) for rule in app.url_map.iter_rules()]
+
+
+RULES = _discover_rules()
+STATE_CHANGING = sorted({(endpoint, method) for endpoint, methods in RULES for method in methods & UNSAFE_METHODS})
+GET_ENDPOINTS = sorted({endpoint for endpoint, methods in RULES if "GET" in methods})
+
+# The narrowest principal the policy table lets use a route: the CSRF check must hold for them.
+PRINCIPAL_FOR_LEVEL = {
+    permissions.PUBLIC: "anonymous",
+    permissions.SESSION: "pending_2fa",
+    permissions.USER: "partner_a",
+    permissions.STAFF: "lawyer",
+    permissions.ADMIN_ONLY: "admin",
+}
+# Every kind of principal, for GET safety.
+PRINCIPALS = ("anonymous", "partner_a", "lawyer", "coordinator", "admin", "pending_2fa")
+# A page each principal can open that carries a CSRF token.
+TOKEN_PAGE = {"anonymous": "auth.login", "pending_2fa": "auth.enrol_two_factor"}
+DEFAULT_TOKEN_PAGE = "account.show"
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+
+class FreshContextClient(HTTPSClient):
+    """Runs each request in its own app context, as a real server does.
+
+    The ``app`` fixture keeps an app context pushed for database work, and Flask reuses a pushed
+    context for test requests, so ``g`` (where Flask-WTF caches the signed token) would carry one
+    request's token, and its timestamp, into the next request and even into another session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """The conftest ``app``, with CSRF protection switched back on."""
+    app = build_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        if database_url is None:
+            Base.metadata.create_all(db.engine)
+        yield app
+        db.session.remove()
+        if database_url is not None:
+            with db.engine.begin() as connection:
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@dataclass
+class Scene:
+    """Real objects to fill URL arguments with: a target account, a setup link, spare sessions."""
+
+    app: object
+    people: dict[str, Account]
+    setup_token: str
+    spare_handles: dict[str, str] = field(default_factory=dict)
+
+    def user(self, principal: str):
+        return self.people[principal].user
+
+    def url(self, endpoint: str, principal: str, method: str = "GET") -> str:
+        rule = next(r for r in self.app.url_map.iter_rules(endpoint) if method in (r.methods or ()))
+        values = {name: self._value(name, endpoint, principal) for name in rule.arguments}
+        return self.app.url_map.bind("localhost", url_scheme="https").build(endpoint, values, method=method)
+
+    def _value(self, name: str, endpoint: str, principal: str) -> str:
+        if name == "user_uuid":  # an account an admin may change
+            return str(self.user("partner_b").uuid)
+        if name == "token":  # a live setup link
+            return self.setup_token
+        if name == "handle":  # another session of the acting user
+            if principal not in self.spare_handles:
+                self.spare_handles[principal] = login(self.app, self.app.test_client(), self.user(principal))
+            return self.spare_handles[principal]
+        if name == "filename":  # a real file in the static folder this endpoint serves
+            blueprint = endpoint.rpartition(".")[0]
+            folder = Path(self.app.blueprints[blueprint].static_folder if blueprint else self.app.static_folder)
+            return sorted(p for p in folder.rglob("*") if p.is_file())[0].relative_to(folder).as_posix()
+        pytest.fail(f"No real object for URL argument {name!r} of {endpoint}: teach Scene._value about it")
+
+
+@pytest.fixture
+def scene(app, people):
+    token = accounts.issue_setup_token(db.session, people["partner_b"].user, timedelta(hours=24))
+    db.session.commit()
+    return Scene(app, people, token)
+
+
+# --- what a legitimate user would send to each state-changing route (the control request) --------
+
+
+def _secret_on(page: str) -> str:
+    match = re.search(r'class="secret-code[^"]*"[^>]*>([A-Z2-7 ]+)<', page)
+    assert match, "the enrolment page shows no setup key"
+    return match.group(1).replace(" ", "")
+
+
+FORM_DATA = {
+    "auth.login": lambda s, page: {"email": s.user("partner_a").email, "password": PASSWORD},
+    "auth.logout": lambda s, page: {},
+    "auth.setup_account": lambda s, page: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    "auth.enrol_two_factor": lambda s, page: {"code": two_factor.current_code(_secret_on(page))},
+    "account.change_password": lambda s, page: {
+        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "code": "",
+    },
+    "account.end_session": lambda s, page: {},
+    "account.end_other_sessions": lambda s, page: {},
+    "admin.list_users": lambda s, page: {"q": "", "role": "", "status": "", "sort": "email"},
+    "admin.new_user": lambda s, page: {
+        "email": "new-person@example.org", "display_name": "New Person", "role": "lawyer", "organisation": "",
+    },
+    "admin.update_user": lambda s, page: {
+        "display_name": "Renamed", "role": "partner", "organisation": str(s.user("partner_b").organisation_id),
+    },
+    "admin.disable_user": lambda s, page: {},
+    "admin.enable_user": lambda s, page: {},
+    "admin.end_user_sessions": lambda s, page: {},
+    "admin.reset_two_factor": lambda s, page: {},
+    "admin.issue_setup_link": lambda s, page: {},
+    "admin.new_organisation": lambda s, page: {"name": "Organisation C"},
+}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _principal_for(endpoint: str, method: str) -> str:
+    level = permissions.access_level(endpoint, method)
+    assert level is not None, f"{method} {endpoint} is missing from the policy table (AC-01)"
+    return PRINCIPAL_FOR_LEVEL[level]
+
+
+def _client_for(scene: Scene, principal: str):
+    client = scene.app.test_client()
+    if principal != "anonymous":
+        login(scene.app, client, scene.user(principal), two_factor_done=principal != "pending_2fa")
+    return client
+
+
+def _token_in(html: str) -> str:
+    match = re.search(r'<input[^>]*name="csrf_token"[^>]*>', html)
+    assert match, "the page carries no CSRF token"
+    return re.search(r'value="([^"]+)"', match.group()).group(1)
+
+
+def _fresh_token(scene: Scene, client, principal: str) -> tuple[str, str]:
+    """Open the principal's token page in this session: (its CSRF token, the page)."""
+    response = client.get(scene.url(TOKEN_PAGE.get(principal, DEFAULT_TOKEN_PAGE), principal))
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    return _token_in(html), html
+
+
+def _send(client, method: str, url: str, data: dict, token: str | None = None):
+    if token is not None:
+        data = {**data, "csrf_token": token}
+    # No Referer, as browsers send none under HDR-01's `Referrer-Policy: no-referrer`.
+    return client.open(url, method=method, data=data)
+
+
+def _assert_refused(response) -> None:  # CSRF-01, CSRF-03
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "This form has expired" in text
+    assert "reload the page" in text
+    assert "sign in again" in text
+    assert "ESCR Case Desk" in text  # the app's own error page, inside the layout
+
+
+def _assert_accepted(response) -> None:
+    text = response.get_data(as_text=True)
+    assert response.status_code < 400, f"control request failed with {response.status_code}"
+    assert "This form has expired" not in text
+
+
+def _table_rows() -> dict[str, list[tuple]]:
+    """Every row of every table but ``user_sessions``.
+
+    ``user_sessions`` is left out because reading a page legitimately writes it: the session's
+    ``last_seen_at`` is touched (at most once a minute, SESS-04 idle timeout), the CSRF token and flash
+    messages live in its ``data``, and an anonymous visitor who opens a form gets a row to hold the
+    token. ``_session_identities`` checks what must not change there.
+    """
+    with db.engine.connect() as connection:
+        return {
+            name: sorted((tuple(row) for row in connection.execute(table.select())), key=repr)
+            for name, table in _reflected_tables(connection).items()
+            if name != "user_sessions"
+        }
+
+
+_REFLECTED: dict[str, dict] = {}
+
+
+def _reflected_tables(connection) -> dict:
+    """The tables as found in the database (not as the models say), reflected once per database."""
+    key = connection.engine.url.render_as_string()
+    if key not in _REFLECTED:
+        metadata = MetaData()
+        metadata.reflect(bind=connection)
+        _REFLECTED[key] = dict(metadata.tables)
+    return _REFLECTED[key]
+
+
+def _session_identities() -> set[tuple]:
+    """Who is signed in where: sessions without their touch time and payload."""
+    table = UserSession.__table__
+    columns = (table.c.id_hash, table.c.handle, table.c.user_id, table.c.two_factor_done, table.c.created_at)
+    with db.engine.connect() as connection:
+        return set(connection.execute(select(*columns)).all())
+
+
+def _instance_files(app) -> dict[str, str]:
+    """Path → SHA-256 of everything in the instance folder but the SQLite database itself, whose bytes
+    change with the session touch above and whose content ``_table_rows`` compares."""
+    root = Path(app.instance_path)
+    database = db.engine.url.database if db.engine.url.get_backend_name() == "sqlite" else None
+    snapshot = {}
+    for path in sorted(root.rglob("*")):
+        if database and str(path).startswith(database):
+            continue
+        relative = path.relative_to(root).as_posix()
+        snapshot[relative] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "<dir>"
+    return snapshot
+
+
+def _state() -> tuple:
+    return _table_rows(), _session_identities()
+
+
+def _keep_sessions_alive() -> None:
+    """Move every session's start and last activity to now.
+
+    A token can only outlive its session when the session is kept alive past the token's time limit;
+    CSRF-03 makes the limit at least the session lifetime, so the test stretches the session instead,
+    and only the token's own age decides the answer.
+    """
+    now = datetime.now(UTC)
+    with db.engine.begin() as connection:
+        connection.execute(update(UserSession.__table__).values(created_at=now, last_seen_at=now))
+
+
+STATE_CHANGING_IDS = [f"{method} {endpoint}" for endpoint, method in STATE_CHANGING]
+
+
+# --- CSRF-01 / CSRF-03 ---------------------------------------------------------------------------
+
+
+def test_discovery_finds_the_state_changing_routes():  # CSRF-01: the parametrisation is not empty
+    endpoints = {endpoint for endpoint, _ in STATE_CHANGING}
+    assert {"auth.login", "auth.logout", "account.change_password", "admin.new_user"} <= endpoints
+
+
+def test_every_state_changing_route_has_form_data():  # CSRF-01: new routes cannot slip through
+    endpoints = {endpoint for endpoint, _ in STATE_CHANGING}
+    assert endpoints - FORM_DATA.keys() == set(), "add the form data a legitimate user sends to FORM_DATA"
+    assert FORM_DATA.keys() - endpoints == set(), "FORM_DATA names routes that no longer exist"
+
+
+@pytest.mark.parametrize(("endpoint", "method"), STATE_CHANGING, ids=STATE_CHANGING_IDS)
+def test_missing_token_is_refused(scene, endpoint, method):  # CSRF-01, CSRF-03
+    principal = _principal_for(endpoint, method)
+    client = _client_for(scene, principal)
+    token, page = _fresh_token(scene, client, principal)
+    url = scene.url(endpoint, principal, method)
+    data = FORM_DATA[endpoint](scene, page)
+    before = _state()
+
+    _assert_refused(_send(client, method, url, data))
+    assert _state() == before, "a refused request changed the database"
+
+    # Control: the same request with this session's own token goes through.
+    _assert_accepted(_send(client, method, url, data, token))
+
+
+@pytest.mark.parametrize(("endpoint", "method"), STATE_CHANGING, ids=STATE_CHANGING_IDS)
+def test_token_from_another_session_is_refused(scene, endpoint, method):  # CSRF-01
+    principal = _principal_for(endpoint, method)
+    client = _client_for(scene, principal)
+    own_token, page = _fresh_token(scene, client, principal)
+    # A valid token from another session of the same kind of principal (the same user when signed in).
+    foreign_token, _ = _fresh_token(scene, _client_for(scene, principal), principal)
+    assert foreign_token != own_token
+    url = scene.url(endpoint, principal, method)
+    data = FORM_DATA[endpoint](scene, page)
+    before = _state()
+
+    _assert_refused(_send(client, method, url, data, foreign_token))
+    assert _state() == before, "a refused request changed the database"
+
+    _assert_accepted(_send(client, method, url, data, own_token))
+
+
+@pytest.mark.parametrize(("endpoint", "method"), STATE_CHANGING, ids=STATE_CHANGING_IDS)
+def test_expired_token_is_refused(scene, endpoint, method):  # CSRF-01, CSRF-03
+    limit = scene.app.config["WTF_CSRF_TIME_LIMIT"]
+    principal = _principal_for(endpoint, method)
+    url = scene.url(endpoint, principal, method)
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        client = _client_for(scene, principal)
+        old_token, page = _fresh_token(scene, client, principal)
+        traveller.shift(timedelta(seconds=limit + 1))
+        _keep_sessions_alive()
+        data = FORM_DATA[endpoint](scene, page)
+        before = _state()
+
+        _assert_refused(_send(client, method, url, data, old_token))
+        assert _state() == before, "a refused request changed the database"
+
+        # Control: the same session, still alive, with a token fetched now.
+        fresh_token, page = _fresh_token(scene, client, principal)
+        _assert_accepted(_send(client, method, url, FORM_DATA[endpoint](scene, page), fresh_token))
+
+
+def test_csrf_token_lifetime_covers_the_idle_timeout(app):  # CSRF-03
+    limit = app.config["WTF_CSRF_TIME_LIMIT"]
+    assert isinstance(limit, int), "tokens must expire (CSRF-01), so the limit is a number of seconds"
+    assert limit >= app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    for name, settings in config_module.CONFIGS.items():  # the deployed configurations too
+        idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+        assert idle <= settings.WTF_CSRF_TIME_LIMIT, name
+
+
+def test_form_left_open_for_almost_the_idle_timeout_still_works(scene):  # CSRF-03 (SecureDrop #2290)
+    """A user who opens a form and comes back just before their session would time out is not told
+    their form expired."""
+    idle = scene.app.config["SESSION_IDLE_TIMEOUT"]
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        client = _client_for(scene, "partner_a")
+        token, _ = _fresh_token(scene, client, "partner_a")
+        traveller.shift(idle - timedelta(minutes=1))
+        response = _send(client, "POST", scene.url("account.end_other_sessions", "partner_a", "POST"), {}, token)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(scene.url("account.show", "partner_a"))
+        assert "other session(s) ended" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+# --- CSRF-02 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_get_and_head_change_nothing(scene, principal):  # CSRF-02
+    client = _client_for(scene, principal)
+    urls = [scene.url(endpoint, principal) for endpoint in GET_ENDPOINTS]
+    rows, sessions, files = _table_rows(), _session_identities(), _instance_files(scene.app)
+    assert rows["users"], "the snapshot must see the accounts"
+
+    for url in urls:
+        for method in ("GET", "HEAD"):
+            response = client.open(url, method=method)
+            assert response.status_code < 500, f"{method} {url} as {principal}: {response.status_code}"
+            assert _table_rows() == rows, f"{method} {url} as {principal} changed the database"
+            assert _instance_files(scene.app) == files, f"{method} {url} as {principal} changed the instance folder"
+    # Reading may add a session (an anonymous visitor's CSRF token) but never ends or alters one.
+    assert sessions <= _session_identities()
