@@ -119,6 +119,9 @@ def _render_user(user: User, form: UpdateUserForm, status: int = 200):
 @bp.route("/users/<user_uuid>/update", methods=["POST"])
 def update_user(user_uuid: str):
     user = _user_or_404(user_uuid)
+    if not permissions.can_change_account(current_user(), user):
+        flash(_("You cannot change your own account; ask another administrator."), "danger")
+        return _back_to(user)
     form = UpdateUserForm()
     form.organisation.choices = _organisation_choices()
     if not form.validate_on_submit():

@@ -138,8 +138,8 @@ def update_user(
     session: Session, actor: User, user: User, *, role: str, organisation: Organisation | None, display_name: str
 ) -> bool:
     """Change role, organisation and name. A change of role or organisation ends the user's sessions."""
-    if actor.id == user.id and role != user.role:
-        raise ServiceError("You cannot change your own role.", "role")
+    if actor.id == user.id:
+        raise ServiceError("You cannot change your own account; ask another administrator.", "role")
     _check_role_and_organisation(role, organisation)
     access_changed = role != user.role or (organisation.id if organisation else None) != user.organisation_id
     user.role = role

@@ -1,0 +1,800 @@
+"""Access control: deny by default, the role × route × method matrix, IDOR and mass assignment.
+
+Requirements proved here (SECURITY.md, "Access control", and "Test methods" items 1 and 2):
+
+* AC-01 — every endpoint and method of ``app.url_map`` has an entry in the app's policy table
+  (``caseapp.domain.permissions.ENDPOINT_POLICY``) *and* in this module's expectation table
+  ``EXPECTED``; a route missing from the policy table is refused to everyone, admins included.
+* AC-02 — ``EXPECTED`` is ``{endpoint: {method: {principal: Outcome}}}`` for the seven principals;
+  each (endpoint, method, principal) is its own test case, run on a fresh app and database.
+* AC-04 — account objects (sessions by handle, users by uuid, setup links) of someone else, or that
+  do not exist, answer 404 and change nothing.
+* AC-05 — posted fields a route does not take are ignored; invalid role/organisation pairs are refused.
+* AC-06 — as far as the current routes go: only admins reach account management, partners see only
+  their own organisation, nobody but an admin is offered the admin pages. There are no case routes
+  yet; their rows (partners: own organisation; lawyers: all; coordinators: victim identity on their
+  case teams only; admins: none) join ``EXPECTED`` with the case blueprint, and AC-01 forces that.
+
+HEAD is answered by the GET view and checked under the same policy, so it is left out. OPTIONS is
+present on every rule because Flask adds it automatically (``PROVIDE_AUTOMATIC_OPTIONS``). The
+policy table does not list it, so the deny-by-default hook refuses it with 403 for everyone, before
+Flask's automatic answer (which would list the allowed methods) is produced. The matrix pins that
+for every endpoint; an OPTIONS that a view declares itself would need a policy entry like any method.
+"""
+
+import os
+import tempfile
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from jinja2.bccache import Bucket, BytecodeCache
+from sqlalchemy import select
+
+from caseapp.domain import roles
+from caseapp.domain.permissions import ENDPOINT_POLICY
+from caseapp.extensions import db
+from caseapp.models import Base, Organisation, SetupToken, User, UserSession
+from caseapp.models.base import utcnow
+from caseapp.services import accounts
+from tests.conftest import PASSWORD, build_app, login, make_organisation, make_user
+
+PRINCIPALS = ("anonymous", "partner_a", "partner_b", "lawyer", "coordinator", "admin", "pending_2fa")
+NEW_PASSWORD = "violet anchor drifting quietly 77"
+
+# --- outcomes ------------------------------------------------------------------------------------
+
+
+class Outcome(NamedTuple):
+    """What a user sees: the status code and, for a redirect, the path of its target.
+
+    ``location`` is a template filled from the fixture objects (``{partner_a_uuid}``).
+    """
+
+    status: int
+    location: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.status} → {self.location}" if self.location else str(self.status)
+
+
+OK = Outcome(200)
+FORM_ERROR = Outcome(400)  # the view ran and refused the (empty) form
+DENIED = Outcome(403)
+NOT_FOUND = Outcome(404)
+TO_LOGIN = Outcome(302, "/login")
+TO_ENROLMENT = Outcome(302, "/two-factor/setup")
+TO_HOME = Outcome(302, "/")
+
+
+def redirect_to(path: str) -> Outcome:
+    return Outcome(302, path)
+
+
+ERROR_PAGE_TEXT = {
+    403: "Your account does not have access to this page.",
+    404: "There is nothing here, or you do not have access to it.",
+}
+
+
+def row(*, anonymous: Outcome, partner_a: Outcome, partner_b: Outcome, lawyer: Outcome, coordinator: Outcome,
+        admin: Outcome, pending_2fa: Outcome) -> dict[str, Outcome]:
+    """One (endpoint, method) row; every principal must be named."""
+    return {
+        "anonymous": anonymous, "partner_a": partner_a, "partner_b": partner_b, "lawyer": lawyer,
+        "coordinator": coordinator, "admin": admin, "pending_2fa": pending_2fa,
+    }
+
+
+def everyone(outcome: Outcome) -> dict[str, Outcome]:
+    return dict.fromkeys(PRINCIPALS, outcome)
+
+
+def signed_in_users(outcome: Outcome) -> dict[str, Outcome]:
+    """Level USER: anonymous goes to sign-in, a session owing two-factor goes to enrolment (AUTH-01)."""
+    return row(anonymous=TO_LOGIN, partner_a=outcome, partner_b=outcome, lawyer=outcome, coordinator=outcome,
+               admin=outcome, pending_2fa=TO_ENROLMENT)
+
+
+def admins_only(outcome: Outcome) -> dict[str, Outcome]:
+    """Level ADMIN_ONLY: every other signed-in role gets 403."""
+    return row(anonymous=TO_LOGIN, partner_a=DENIED, partner_b=DENIED, lawyer=DENIED, coordinator=DENIED,
+               admin=outcome, pending_2fa=TO_ENROLMENT)
+
+
+PARTNER_A_PAGE = "/admin/users/{partner_a_uuid}"
+
+# AC-02, AC-06: the expected outcome for every endpoint, method and principal. POSTs send an empty form.
+EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
+    "static": {"GET": everyone(OK)},
+    "bootstrap.static": {"GET": everyone(OK)},
+    "main.healthz": {"GET": everyone(OK)},
+    "main.index": {"GET": signed_in_users(OK)},
+    "auth.login": {
+        # Fully signed-in users are sent home; a session owing two-factor may sign in afresh.
+        "GET": row(anonymous=OK, partner_a=TO_HOME, partner_b=TO_HOME, lawyer=TO_HOME, coordinator=TO_HOME,
+                   admin=TO_HOME, pending_2fa=OK),
+        "POST": row(anonymous=OK, partner_a=TO_HOME, partner_b=TO_HOME, lawyer=TO_HOME, coordinator=TO_HOME,
+                    admin=TO_HOME, pending_2fa=OK),
+    },
+    # Anonymous: the policy redirect. Everyone else: signed out, then sent to sign-in.
+    "auth.logout": {"POST": everyone(TO_LOGIN)},
+    # A live setup link works for whoever holds it, signed in or not.
+    "auth.setup_account": {"GET": everyone(OK), "POST": everyone(OK)},
+    "auth.enrol_two_factor": {
+        # Staff fixtures are enrolled and are sent home; partners may enrol (optional for them).
+        "GET": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=OK, lawyer=TO_HOME, coordinator=TO_HOME,
+                   admin=TO_HOME, pending_2fa=OK),
+        "POST": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=OK, lawyer=TO_HOME, coordinator=TO_HOME,
+                    admin=TO_HOME, pending_2fa=OK),
+    },
+    # Fetched after the enrolment page (see PREPARE): only a session with a pending secret gets a QR code.
+    "auth.two_factor_qr": {
+        "GET": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=OK, lawyer=NOT_FOUND, coordinator=NOT_FOUND,
+                   admin=NOT_FOUND, pending_2fa=OK),
+    },
+    "account.show": {"GET": signed_in_users(OK)},
+    "account.change_password": {"POST": signed_in_users(FORM_ERROR)},
+    # The handle is one of partner_a's other sessions: only partner_a may end it, admins included (AC-04).
+    "account.end_session": {
+        "POST": row(anonymous=TO_LOGIN, partner_a=redirect_to("/account"), partner_b=NOT_FOUND, lawyer=NOT_FOUND,
+                    coordinator=NOT_FOUND, admin=NOT_FOUND, pending_2fa=TO_ENROLMENT),
+    },
+    "account.end_other_sessions": {"POST": signed_in_users(redirect_to("/account"))},
+    "admin.list_users": {"GET": admins_only(OK), "POST": admins_only(redirect_to("/admin/users"))},
+    "admin.new_user": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
+    "admin.show_user": {"GET": admins_only(OK)},
+    "admin.update_user": {"POST": admins_only(FORM_ERROR)},
+    "admin.disable_user": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
+    "admin.enable_user": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
+    "admin.end_user_sessions": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
+    "admin.reset_two_factor": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
+    "admin.issue_setup_link": {"POST": admins_only(OK)},
+    "admin.list_organisations": {"GET": admins_only(OK)},
+    "admin.new_organisation": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
+}
+# Flask's automatic OPTIONS is not in the policy table, so it is refused to everyone (AC-01).
+for _methods in EXPECTED.values():
+    _methods["OPTIONS"] = everyone(DENIED)
+
+# The URL each endpoint is requested at, filled from real fixture objects (see ``url_context``).
+URLS = {
+    "static": "/static/css/app.css",
+    "bootstrap.static": "/bootstrap/static/css/bootstrap.min.css",
+    "main.healthz": "/healthz",
+    "main.index": "/",
+    "auth.login": "/login",
+    "auth.logout": "/logout",
+    "auth.setup_account": "/setup/{setup_token}",
+    "auth.enrol_two_factor": "/two-factor/setup",
+    "auth.two_factor_qr": "/two-factor/setup/qr.svg",
+    "account.show": "/account",
+    "account.change_password": "/account/password",
+    "account.end_session": "/account/sessions/{partner_a_other_handle}/end",
+    "account.end_other_sessions": "/account/sessions/end-others",
+    "admin.list_users": "/admin/users",
+    "admin.new_user": "/admin/users/new",
+    "admin.show_user": PARTNER_A_PAGE,
+    "admin.update_user": PARTNER_A_PAGE + "/update",
+    "admin.disable_user": PARTNER_A_PAGE + "/disable",
+    "admin.enable_user": PARTNER_A_PAGE + "/enable",
+    "admin.end_user_sessions": PARTNER_A_PAGE + "/sessions/end",
+    "admin.reset_two_factor": PARTNER_A_PAGE + "/two-factor/reset",
+    "admin.issue_setup_link": PARTNER_A_PAGE + "/setup-link",
+    "admin.list_organisations": "/admin/organisations",
+    "admin.new_organisation": "/admin/organisations/new",
+}
+
+# Pages a principal visits first, as the browser would (the QR code is loaded by the enrolment page).
+PREPARE = {"auth.two_factor_qr": ("/two-factor/setup",)}
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def policy_gaps(app, policy, expected) -> list[str]:
+    """Every (endpoint, method) served by ``app`` that the policy table or the matrix does not list (AC-01)."""
+    gaps = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD"}):
+            automatic_options = method == "OPTIONS" and rule.provide_automatic_options
+            if not automatic_options and method not in policy.get(rule.endpoint, {}):
+                gaps.append(f"ENDPOINT_POLICY lacks {rule.endpoint} {method}")
+            if method not in expected.get(rule.endpoint, {}):
+                gaps.append(f"EXPECTED lacks {rule.endpoint} {method}")
+    return gaps
+
+
+def served_methods(app) -> dict[str, set[str]]:
+    methods: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        methods.setdefault(rule.endpoint, set()).update(rule.methods - {"HEAD"})
+    return methods
+
+
+def sign_in(app, client, principal: str, people) -> None:
+    if principal != "anonymous":
+        login(app, client, people[principal].user, two_factor_done=principal != "pending_2fa")
+
+
+def location_path(response) -> str | None:
+    location = response.headers.get("Location")
+    return urlsplit(location).path if location is not None else None
+
+
+def seen(response) -> Outcome:
+    """The outcome as the browser sees it: status, and the redirect target's path."""
+    return Outcome(response.status_code, location_path(response) if response.status_code in (301, 302, 303) else None)
+
+
+def fill(outcome: Outcome, context: dict[str, str]) -> Outcome:
+    return outcome._replace(location=outcome.location.format(**context)) if outcome.location else outcome
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, read afresh; sessions without their payload and last-seen time.
+
+    Rendering any page stores a CSRF token in the session payload, so only who is signed in where counts.
+    """
+    db.session.rollback()
+    state = {}
+    for table in Base.metadata.sorted_tables:
+        columns = [c for c in table.columns if not (table.name == "user_sessions" and c.name in ("data", "last_seen_at"))]
+        rows = db.session.execute(select(*columns)).all()
+        state[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    db.session.rollback()
+    return state
+
+
+def user_row(user: User) -> dict:
+    """The stored account, read afresh from the database."""
+    db.session.rollback()
+    table = User.__table__
+    return dict(db.session.execute(select(table).where(table.c.id == user.id)).mappings().one())
+
+
+def session_exists(handle: str) -> bool:
+    db.session.rollback()
+    return db.session.execute(select(UserSession.handle).where(UserSession.handle == handle)).first() is not None
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+RAM_DISK = Path("/dev/shm")  # noqa: S108 — only the parent of a private mkdtemp directory
+
+
+@pytest.fixture
+def tmp_path(tmp_path):
+    """Each test's instance folder, on a RAM disk when the host has one.
+
+    The matrix builds some 450 fresh SQLite databases; on a disk most of their time goes to fsync at
+    each commit. The databases behave the same; only durability across a power cut differs.
+    """
+    if not (RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK)):
+        yield tmp_path
+        return
+    with tempfile.TemporaryDirectory(dir=RAM_DISK, prefix="caseapp-matrix-") as path:
+        yield Path(path)
+
+
+class SharedTemplateCache(BytecodeCache):
+    """Compiled templates kept for the whole worker, so each fresh test app does not compile them again."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CACHE = SharedTemplateCache()
+
+
+@pytest.fixture
+def app(app):
+    """The shared ``app`` fixture (a fresh app and database per test), with the worker's template cache."""
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
+    return app
+
+
+@pytest.fixture
+def url_context(app, people, org_a) -> dict[str, str]:
+    """Real objects for the URL parameters: partner_a's uuid, another session of hers, a live setup link."""
+    partner_a = people["partner_a"].user
+    other_handle = login(app, app.test_client(), partner_a)
+    invitee = make_user(app, roles.PARTNER, org_a, email="matrix.invitee@ngo-a.org", password=None).user
+    token = accounts.issue_setup_token(db.session, invitee, app.config["SETUP_TOKEN_LIFETIME"])
+    db.session.commit()
+    return {"partner_a_uuid": str(partner_a.uuid), "partner_a_other_handle": other_handle, "setup_token": token}
+
+
+# --- AC-01: deny by default ----------------------------------------------------------------------
+
+
+def test_every_route_and_method_is_in_the_policy_table_and_the_matrix(app):
+    """AC-01: adding a route without a policy entry and a matrix row fails here."""
+    assert policy_gaps(app, ENDPOINT_POLICY, EXPECTED) == []
+
+
+def test_policy_table_and_matrix_name_only_routes_that_exist(app):
+    """AC-01: no stale entries, so neither table claims coverage of something that is not served."""
+    served = served_methods(app)
+    stale_policy = [(e, m) for e, methods in ENDPOINT_POLICY.items() for m in methods if m not in served.get(e, ())]
+    stale_matrix = [(e, m) for e, methods in EXPECTED.items() for m in methods if m not in served.get(e, ())]
+    assert stale_policy == []
+    assert stale_matrix == []
+    assert set(URLS) == set(EXPECTED)
+
+
+def test_every_matrix_row_names_all_seven_principals():
+    """AC-02: no principal is silently left out of a row."""
+    incomplete = [(e, m) for e, methods in EXPECTED.items() for m, by in methods.items() if set(by) != set(PRINCIPALS)]
+    assert incomplete == []
+
+
+def test_every_matrix_url_reaches_its_endpoint(app, url_context):
+    """AC-02: the matrix requests each endpoint through a URL that really routes to it."""
+    adapter = app.url_map.bind("localhost")
+    for endpoint, methods in EXPECTED.items():
+        for method in methods:
+            matched, _args = adapter.match(URLS[endpoint].format(**url_context), method=method)
+            assert matched == endpoint, (endpoint, method)
+
+
+@pytest.fixture
+def app_with_unlisted_route(tmp_path, database_url):
+    """A fresh app with one extra route that nobody added to ENDPOINT_POLICY."""
+    app = build_app(tmp_path / "unlisted", database_url)
+    calls = []
+
+    def unlisted_view():
+        calls.append(1)
+        return "UNLISTED VIEW RAN"
+
+    app.add_url_rule("/unlisted", endpoint="unlisted_probe", view_func=unlisted_view, methods=["GET", "POST"])
+    with app.app_context():
+        if database_url is None:
+            Base.metadata.create_all(db.engine)
+        yield app, calls
+        db.session.remove()
+        if database_url is not None:
+            with db.engine.begin() as connection:
+                for table in reversed(Base.metadata.sorted_tables):
+                    connection.execute(table.delete())
+        db.engine.dispose()
+
+
+def test_route_missing_from_the_policy_is_refused_to_everyone_and_caught_by_the_meta_test(app_with_unlisted_route):
+    """AC-01: deny by default — even an admin gets 403, the view never runs, and the walk reports it."""
+    app, calls = app_with_unlisted_route
+    assert policy_gaps(app, ENDPOINT_POLICY, EXPECTED) == [
+        "ENDPOINT_POLICY lacks unlisted_probe GET", "EXPECTED lacks unlisted_probe GET",
+        "EXPECTED lacks unlisted_probe OPTIONS",
+        "ENDPOINT_POLICY lacks unlisted_probe POST", "EXPECTED lacks unlisted_probe POST",
+    ]
+    org_a, org_b = make_organisation("Organisation A"), make_organisation("Organisation B")
+    people = {
+        "partner_a": make_user(app, roles.PARTNER, org_a),
+        "partner_b": make_user(app, roles.PARTNER, org_b),
+        "lawyer": make_user(app, roles.LAWYER),
+        "coordinator": make_user(app, roles.COORDINATOR),
+        "admin": make_user(app, roles.ADMIN),
+        "pending_2fa": make_user(app, roles.LAWYER, totp=False),
+    }
+    for principal in PRINCIPALS:
+        for method in ("GET", "POST"):
+            client = app.test_client()
+            sign_in(app, client, principal, people)
+            response = client.open("/unlisted", method=method)
+            assert response.status_code == 403, (principal, method)
+            assert "UNLISTED VIEW RAN" not in response.get_data(as_text=True)
+    assert calls == []
+
+
+# --- AC-02 / AC-06: the matrix -------------------------------------------------------------------
+
+MATRIX_CASES = [
+    pytest.param(endpoint, method, principal, id=f"{endpoint}-{method}-{principal}")
+    for endpoint, methods in EXPECTED.items()
+    for method in methods
+    for principal in PRINCIPALS
+]
+
+
+@pytest.mark.parametrize(("endpoint", "method", "principal"), MATRIX_CASES)
+def test_access_matrix(app, people, request, endpoint, method, principal):
+    """AC-02, AC-06 (and AUTH-01 for pending_2fa): one principal, one endpoint, one method, on a fresh app."""
+    expected = EXPECTED[endpoint][method][principal]
+    needs_objects = "{" in URLS[endpoint] or "{" in (expected.location or "")
+    url_context = request.getfixturevalue("url_context") if needs_objects else {}
+    expected = fill(expected, url_context)
+    client = app.test_client()
+    sign_in(app, client, principal, people)
+    for page in PREPARE.get(endpoint, ()):
+        client.get(page)
+    before = snapshot()
+
+    response = client.open(URLS[endpoint].format(**url_context), method=method, data={} if method == "POST" else None)
+
+    assert seen(response) == expected
+    if expected.status in ERROR_PAGE_TEXT:
+        assert ERROR_PAGE_TEXT[expected.status] in response.get_data(as_text=True)
+    refused = expected in (DENIED, NOT_FOUND, TO_ENROLMENT) or (principal == "anonymous" and expected == TO_LOGIN)
+    if refused:
+        assert snapshot() == before, "a refused request changed the database"
+
+
+# --- AC-06: what each role is shown -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("principal", ["partner_a", "partner_b", "lawyer", "coordinator", "admin"])
+def test_only_admins_are_offered_account_management(app, people, principal):
+    """AC-06: the admin pages appear in the navigation for admins only."""
+    client = app.test_client()
+    sign_in(app, client, principal, people)
+    html = client.get("/").get_data(as_text=True)
+    offered = [link in html for link in ('href="/admin/users"', 'href="/admin/organisations"')]
+    assert offered == [principal == "admin"] * 2
+
+
+def test_partner_pages_show_only_their_own_organisation(app, people):
+    """AC-06: a partner of organisation B sees nothing of organisation A or its members."""
+    client = app.test_client()
+    sign_in(app, client, "partner_b", people)
+    for page in ("/", "/account"):
+        html = client.get(page).get_data(as_text=True)
+        assert "Organisation B" in html
+        assert "Organisation A" not in html
+        assert people["partner_a"].user.email not in html
+
+
+def test_admin_user_page_shows_no_credentials(app, people):
+    """AC-06 (admins manage accounts, nothing more) and AUTH-04: no password hash or TOTP secret on the page."""
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    lawyer = people["lawyer"]
+    html = client.get(f"/admin/users/{lawyer.user.uuid}").get_data(as_text=True)
+    assert lawyer.user.email in html
+    assert lawyer.totp_secret not in html
+    assert lawyer.user.password_hash not in html
+    assert lawyer.user.totp_secret_encrypted.hex() not in html
+
+
+# --- AC-04: account objects of others ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("principal", ["partner_b", "lawyer", "coordinator", "admin"])
+def test_nobody_else_can_end_a_partners_session_by_handle(app, people, principal):
+    """AC-04: someone else's session handle answers 404, and partner_a stays signed in."""
+    victim = app.test_client()
+    handle = login(app, victim, people["partner_a"].user)
+    attacker = app.test_client()
+    sign_in(app, attacker, principal, people)
+
+    response = attacker.post(f"/account/sessions/{handle}/end")
+
+    assert response.status_code == 404
+    assert ERROR_PAGE_TEXT[404] in response.get_data(as_text=True)
+    assert session_exists(handle)
+    assert victim.get("/account").status_code == 200
+
+
+def test_an_unknown_session_handle_answers_404(app, people):
+    """AC-04: a made-up handle looks exactly like someone else's."""
+    client = app.test_client()
+    sign_in(app, client, "partner_a", people)
+    before = snapshot()
+    assert client.post(f"/account/sessions/{'0' * 32}/end").status_code == 404
+    assert snapshot() == before
+
+
+ADMIN_USER_ROUTES = [
+    ("GET", ""), ("POST", "/update"), ("POST", "/disable"), ("POST", "/enable"), ("POST", "/sessions/end"),
+    ("POST", "/two-factor/reset"), ("POST", "/setup-link"),
+]
+UNKNOWN_USER_IDS = [
+    pytest.param(str(uuid.UUID(int=0x1234)), id="random-uuid"),
+    pytest.param("not-a-uuid", id="malformed"),
+    pytest.param("1", id="numeric-id"),
+    pytest.param("0" * 33, id="too-long-hex"),
+]
+
+
+@pytest.mark.parametrize("user_id", UNKNOWN_USER_IDS)
+@pytest.mark.parametrize(("method", "suffix"), ADMIN_USER_ROUTES)
+def test_admin_gets_404_for_an_unknown_or_malformed_user_id(app, people, method, suffix, user_id):
+    """AC-04: a user id that is not a known account is simply not found, and nothing changes."""
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    before = snapshot()
+
+    response = client.open(f"/admin/users/{user_id}{suffix}", method=method, data={"role": "partner"})
+
+    assert response.status_code == 404
+    assert ERROR_PAGE_TEXT[404] in response.get_data(as_text=True)
+    assert snapshot() == before
+
+
+def test_admin_sees_no_edit_controls_on_their_own_account(app, people):
+    """AC-04: the UI offers an admin no way to change, disable or reset their own account."""
+    admin = people["admin"].user
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    html = client.get(f"/admin/users/{admin.uuid}").get_data(as_text=True)
+    assert "This is your own account; another administrator must change it." in html
+    for action in ("/update", "/disable", "/two-factor/reset", "/sessions/end", "/setup-link"):
+        assert f'action="/admin/users/{admin.uuid}{action}"' not in html
+
+
+SELF_ACTIONS = [
+    pytest.param("/disable", "You cannot disable your own account.", id="disable"),
+    pytest.param("/two-factor/reset", "You cannot reset your own two-factor; ask another admin.", id="reset-2fa"),
+    pytest.param("/sessions/end", "End your own sessions from your account page.", id="end-sessions"),
+    pytest.param("/setup-link", "A setup link can only be made for another, active account.", id="setup-link"),
+]
+
+
+@pytest.mark.parametrize(("suffix", "message"), SELF_ACTIONS)
+def test_admin_cannot_act_on_their_own_account(app, people, suffix, message):
+    """AC-04: disabling, resetting or signing out oneself is refused; the account and its session stay."""
+    admin = people["admin"].user
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    before = snapshot()
+
+    response = client.post(f"/admin/users/{admin.uuid}{suffix}", follow_redirects=True)
+
+    assert response.status_code == 200
+    assert response.request.path == f"/admin/users/{admin.uuid}"
+    assert message in response.get_data(as_text=True)
+    assert snapshot() == before
+    assert client.get("/admin/users").status_code == 200  # still signed in, still an admin
+
+
+@pytest.mark.parametrize("new_role", [roles.LAWYER, roles.COORDINATOR, roles.PARTNER])
+def test_admin_cannot_change_their_own_account(app, people, org_a, new_role):
+    """AC-04: an admin changing their own role, organisation or name is told why and nothing changes."""
+    admin = people["admin"].user
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    before = snapshot()
+
+    response = client.post(f"/admin/users/{admin.uuid}/update",
+                           data={"role": new_role, "organisation": str(org_a.id), "display_name": "Me"},
+                           follow_redirects=True)
+
+    assert response.request.path == f"/admin/users/{admin.uuid}"
+    assert "You cannot change your own account; ask another administrator." in response.get_data(as_text=True)
+    assert snapshot() == before
+    assert user_row(admin)["role"] == roles.ADMIN
+
+
+def setup_page(client, token: str):
+    return client.get(f"/setup/{token}")
+
+
+DEAD_LINK_TEXT = "This link is invalid, already used or expired."
+
+
+@pytest.fixture
+def invitee(app, org_a):
+    """A partner account that has not set its password yet, and its setup link."""
+    user = make_user(app, roles.PARTNER, org_a, email="invitee@ngo-a.org", password=None).user
+    token = accounts.issue_setup_token(db.session, user, app.config["SETUP_TOKEN_LIFETIME"])
+    db.session.commit()
+    return user, token
+
+
+def assert_dead_link(client, token: str, user: User) -> None:
+    before = user_row(user)
+    page = setup_page(client, token)
+    assert page.status_code == 404
+    assert DEAD_LINK_TEXT in page.get_data(as_text=True)
+    posted = client.post(f"/setup/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert posted.status_code == 404
+    assert user_row(user) == before  # no password was set through the dead link
+
+
+def test_a_live_setup_link_sets_the_password_once(app, client, invitee):
+    """AC-04: the link works (control case), then a second use answers 404."""
+    user, token = invitee
+    page = setup_page(client, token)
+    assert page.status_code == 200
+    assert user.email in page.get_data(as_text=True)
+    response = client.post(f"/setup/{token}", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert seen(response) == TO_LOGIN
+    assert user_row(user)["password_hash"] is not None
+    assert_dead_link(app.test_client(), token, user)
+
+
+def test_an_expired_setup_link_answers_404(app, client, invitee):
+    """AC-04: past its 24 hours the link is dead."""
+    user, token = invitee
+    with time_machine.travel(utcnow() + timedelta(hours=23, minutes=59), tick=False):
+        assert setup_page(client, token).status_code == 200  # still live just before the limit
+    with time_machine.travel(utcnow() + timedelta(hours=24, minutes=1), tick=False):
+        assert_dead_link(client, token, user)
+
+
+def test_a_setup_link_dies_when_the_admin_disables_the_account(app, people, invitee):
+    """AC-04: disabling an account through the admin page kills its setup link."""
+    user, token = invitee
+    admin = app.test_client()
+    sign_in(app, admin, "admin", people)
+    assert seen(admin.post(f"/admin/users/{user.uuid}/disable")) == Outcome(302, f"/admin/users/{user.uuid}")
+    assert_dead_link(app.test_client(), token, user)
+
+
+def test_a_setup_link_of_a_disabled_account_answers_404_even_if_the_token_row_survives(app, client, invitee):
+    """AC-04: the link check itself refuses a disabled account, not only the clean-up on disabling."""
+    user, token = invitee
+    user.disabled_at = utcnow()
+    db.session.commit()
+    assert db.session.execute(select(SetupToken).where(SetupToken.user_id == user.id)).scalar_one_or_none()
+    assert_dead_link(client, token, user)
+
+
+@pytest.mark.parametrize("token", ["unknown-token", "x" * 101])
+def test_an_unknown_setup_link_answers_404(app, client, invitee, token):
+    """AC-04: made-up and over-long tokens are not found."""
+    user, _live = invitee
+    assert_dead_link(client, token, user)
+
+
+# --- AC-05: mass assignment ----------------------------------------------------------------------
+
+
+def extra_fields(org: Organisation) -> dict[str, str]:
+    """Columns of ``users`` that no form of these routes takes, with values an attacker would want."""
+    return {
+        "role": roles.ADMIN,
+        "organisation_id": str(org.id),
+        "disabled_at": "2000-01-01T00:00:00",
+        "email": "attacker@example.org",
+        "password_hash": "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo",
+        "totp_secret_encrypted": "00" * 40,
+        "totp_last_step": "99999999999",
+        "uuid": str(uuid.UUID(int=1)),
+        "id": "1",
+    }
+
+
+# (route suffix, expected outcome, columns of partner_a the action itself changes)
+ACTIONS_WITHOUT_FIELDS = [
+    pytest.param("/disable", redirect_to(PARTNER_A_PAGE), {"disabled_at"}, id="disable"),
+    pytest.param("/enable", redirect_to(PARTNER_A_PAGE), set(), id="enable"),
+    pytest.param("/sessions/end", redirect_to(PARTNER_A_PAGE), set(), id="end-sessions"),
+    pytest.param("/two-factor/reset", redirect_to(PARTNER_A_PAGE), set(), id="reset-2fa"),
+    pytest.param("/setup-link", OK, set(), id="setup-link"),
+]
+
+
+@pytest.mark.parametrize(("suffix", "expected", "changed"), ACTIONS_WITHOUT_FIELDS)
+def test_admin_actions_ignore_posted_account_fields(app, people, org_b, url_context, suffix, expected, changed):
+    """AC-05: buttons that take no fields change only what they are for, whatever else is posted."""
+    partner_a = people["partner_a"].user
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    before = user_row(partner_a)
+
+    response = client.post(f"/admin/users/{partner_a.uuid}{suffix}", data=extra_fields(org_b))
+
+    assert seen(response) == fill(expected, url_context)
+    after = user_row(partner_a)
+    assert {k: v for k, v in after.items() if k not in changed} == {k: v for k, v in before.items() if k not in changed}
+    assert after["role"] == roles.PARTNER
+    if "disabled_at" in changed:
+        assert after["disabled_at"] is not None and after["disabled_at"].year != 2000
+
+
+def test_admin_update_takes_only_name_role_and_organisation(app, people, org_a, org_b):
+    """AC-05: the update form's own fields apply; e-mail, credentials, status and ids posted alongside do not."""
+    partner_a = people["partner_a"].user
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    before = user_row(partner_a)
+    data = {**extra_fields(org_b), "role": roles.PARTNER, "organisation": str(org_a.id), "display_name": "Ana A."}
+
+    response = client.post(f"/admin/users/{partner_a.uuid}/update", data=data)
+
+    assert seen(response) == Outcome(302, f"/admin/users/{partner_a.uuid}")
+    after = user_row(partner_a)
+    assert after["display_name"] == "Ana A."
+    assert {k: v for k, v in after.items() if k != "display_name"} == {
+        k: v for k, v in before.items() if k != "display_name"
+    }
+
+
+def test_admin_new_user_ignores_credential_and_status_fields(app, people, org_a, org_b):
+    """AC-05: a new account gets no password, TOTP secret or disabled state from the form, and the chosen organisation."""
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    data = {**extra_fields(org_b), "email": "new.member@ngo-a.org", "role": roles.PARTNER,
+            "organisation": str(org_a.id)}
+
+    response = client.post("/admin/users/new", data=data)
+
+    assert response.status_code == 200
+    assert "Account created" in response.get_data(as_text=True)
+    created = db.session.execute(select(User).where(User.email == "new.member@ngo-a.org")).scalar_one()
+    stored = user_row(created)
+    assert stored["role"] == roles.PARTNER
+    assert stored["organisation_id"] == org_a.id
+    assert stored["password_hash"] is None
+    assert stored["totp_secret_encrypted"] is None
+    assert stored["totp_last_step"] is None
+    assert stored["disabled_at"] is None
+    assert str(stored["uuid"]) != str(uuid.UUID(int=1))
+    assert db.session.execute(select(User).where(User.email == "attacker@example.org")).first() is None
+
+
+def test_admin_new_organisation_takes_only_a_name(app, people, org_a):
+    """AC-05: posting an id with a new organisation does not overwrite an existing one."""
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+
+    response = client.post("/admin/organisations/new", data={"name": "Organisation C", "id": str(org_a.id)})
+
+    assert seen(response) == redirect_to("/admin/organisations")
+    db.session.rollback()
+    names = set(db.session.execute(select(Organisation.name)).scalars())
+    assert names == {"Organisation A", "Organisation B", "Organisation C"}
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        pytest.param({"current_password": "wrong password entirely", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+                     id="wrong-current-password"),
+        pytest.param({}, id="empty-form"),
+        pytest.param({"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+                     id="valid-change"),
+    ],
+)
+def test_partner_cannot_raise_their_role_through_the_password_form(app, people, org_b, form):
+    """AC-05: role, organisation and the other account columns posted with a password change are ignored."""
+    partner_a = people["partner_a"].user
+    client = app.test_client()
+    sign_in(app, client, "partner_a", people)
+    before = user_row(partner_a)
+
+    response = client.post("/account/password", data={**extra_fields(org_b), **form})
+
+    after = user_row(partner_a)
+    assert after["role"] == roles.PARTNER
+    assert after["organisation_id"] == before["organisation_id"]
+    assert after["email"] == before["email"]
+    assert after["disabled_at"] is None
+    assert after["totp_secret_encrypted"] is None
+    if form.get("current_password") == PASSWORD:
+        assert seen(response) == redirect_to("/account")
+        assert app.extensions["caseapp.hasher"].verify(after["password_hash"], NEW_PASSWORD).ok  # not the posted hash
+    else:
+        assert response.status_code == 400
+        assert after == before
+    assert client.get("/admin/users").status_code == 403  # still a partner in the app's eyes
+
+
+@pytest.mark.parametrize("target", ["lawyer", "partner_a"])
+def test_update_to_partner_without_organisation_is_refused(app, people, target):
+    """AC-05: a partner must belong to an organisation; the form says so and nothing changes."""
+    user = people[target].user
+    kept_session = login(app, app.test_client(), user)
+    client = app.test_client()
+    sign_in(app, client, "admin", people)
+    before = snapshot()
+
+    response = client.post(f"/admin/users/{user.uuid}/update",
+                           data={"role": roles.PARTNER, "organisation": "", "display_name": "Changed"})
+
+    assert response.status_code == 400
+    assert "A partner must belong to an organisation." in response.get_data(as_text=True)
+    assert snapshot() == before
+    assert session_exists(kept_session)  # no access change, so their sessions were not ended
