@@ -81,8 +81,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
 
 def create_cli_app() -> Flask:
     """The app for the ``flask`` command: ``flask keys …`` must run before any key exists."""
-    words = [arg for arg in sys.argv[1:] if not arg.startswith("-")]
-    return create_app(require_keys=not words or words[0] != "keys")
+    return create_app(require_keys="keys" not in sys.argv[1:])
 
 
 def _load_config(app: Flask, overrides: dict) -> None:

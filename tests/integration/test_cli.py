@@ -1,5 +1,6 @@
 """The command-line contract: flask orgs create, flask users create/list, flask demo, flask keys init."""
 
+import os
 import re
 import stat
 
@@ -101,3 +102,18 @@ def test_keys_init_creates_a_private_key_once(tmp_path, database_url):  # CRY-04
     content = key_file.read_bytes()
     second = run(app, "keys", "init")
     assert "already present" in second.output and key_file.read_bytes() == content
+
+
+def test_flask_command_needs_keys_except_to_create_them(tmp_path, monkeypatch):  # CRY-08
+    from caseapp import create_cli_app
+
+    for name in [n for n in os.environ if n.startswith("CASEAPP_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("CASEAPP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("CASEAPP_CONFIG", "development")
+    monkeypatch.setenv("CASEAPP_SECRET_KEY", "a-development-secret-key-of-enough-length")
+    monkeypatch.setattr("sys.argv", ["flask", "--app", "caseapp:create_cli_app", "keys", "init"])
+    assert create_cli_app().extensions["caseapp.keyring"] is None
+    monkeypatch.setattr("sys.argv", ["flask", "--app", "caseapp:create_cli_app", "run"])
+    with pytest.raises(ConfigurationError, match="run `flask keys init`"):
+        create_cli_app()
