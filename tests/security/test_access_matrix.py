@@ -22,17 +22,13 @@ Flask's automatic answer (which would list the allowed methods) is produced. The
 for every endpoint; an OPTIONS that a view declares itself would need a policy entry like any method.
 """
 
-import os
-import tempfile
 import uuid
 from datetime import timedelta
-from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import pytest
 import time_machine
-from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import select
 
 from caseapp.domain import roles
@@ -41,7 +37,7 @@ from caseapp.extensions import db
 from caseapp.models import Base, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts
-from tests.conftest import PASSWORD, build_app, login, make_organisation, make_user
+from tests.conftest import PASSWORD, login, make_organisation, make_people, make_user, running_app
 
 PRINCIPALS = ("anonymous", "partner_a", "partner_b", "lawyer", "coordinator", "admin", "pending_2fa")
 NEW_PASSWORD = "violet anchor drifting quietly 77"
@@ -263,47 +259,6 @@ def session_exists(handle: str) -> bool:
 
 # --- fixtures ------------------------------------------------------------------------------------
 
-RAM_DISK = Path("/dev/shm")  # noqa: S108 — only the parent of a private mkdtemp directory
-
-
-@pytest.fixture
-def tmp_path(tmp_path):
-    """Each test's instance folder, on a RAM disk when the host has one.
-
-    The matrix builds some 450 fresh SQLite databases; on a disk most of their time goes to fsync at
-    each commit. The databases behave the same; only durability across a power cut differs.
-    """
-    if not (RAM_DISK.is_dir() and os.access(RAM_DISK, os.W_OK)):
-        yield tmp_path
-        return
-    with tempfile.TemporaryDirectory(dir=RAM_DISK, prefix="caseapp-matrix-") as path:
-        yield Path(path)
-
-
-class SharedTemplateCache(BytecodeCache):
-    """Compiled templates kept for the whole worker, so each fresh test app does not compile them again."""
-
-    def __init__(self):
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATE_CACHE = SharedTemplateCache()
-
-
-@pytest.fixture
-def app(app):
-    """The shared ``app`` fixture (a fresh app and database per test), with the worker's template cache."""
-    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
-    return app
-
-
 @pytest.fixture
 def url_context(app, people, org_a) -> dict[str, str]:
     """Real objects for the URL parameters: partner_a's uuid, another session of hers, a live setup link."""
@@ -351,24 +306,17 @@ def test_every_matrix_url_reaches_its_endpoint(app, url_context):
 @pytest.fixture
 def app_with_unlisted_route(tmp_path, database_url):
     """A fresh app with one extra route that nobody added to ENDPOINT_POLICY."""
-    app = build_app(tmp_path / "unlisted", database_url)
     calls = []
 
     def unlisted_view():
         calls.append(1)
         return "UNLISTED VIEW RAN"
 
-    app.add_url_rule("/unlisted", endpoint="unlisted_probe", view_func=unlisted_view, methods=["GET", "POST"])
-    with app.app_context():
-        if database_url is None:
-            Base.metadata.create_all(db.engine)
+    def add_route(app):
+        app.add_url_rule("/unlisted", endpoint="unlisted_probe", view_func=unlisted_view, methods=["GET", "POST"])
+
+    with running_app(tmp_path / "unlisted", database_url, prepare=add_route) as app:
         yield app, calls
-        db.session.remove()
-        if database_url is not None:
-            with db.engine.begin() as connection:
-                for table in reversed(Base.metadata.sorted_tables):
-                    connection.execute(table.delete())
-        db.engine.dispose()
 
 
 def test_route_missing_from_the_policy_is_refused_to_everyone_and_caught_by_the_meta_test(app_with_unlisted_route):
@@ -379,15 +327,7 @@ def test_route_missing_from_the_policy_is_refused_to_everyone_and_caught_by_the_
         "EXPECTED lacks unlisted_probe OPTIONS",
         "ENDPOINT_POLICY lacks unlisted_probe POST", "EXPECTED lacks unlisted_probe POST",
     ]
-    org_a, org_b = make_organisation("Organisation A"), make_organisation("Organisation B")
-    people = {
-        "partner_a": make_user(app, roles.PARTNER, org_a),
-        "partner_b": make_user(app, roles.PARTNER, org_b),
-        "lawyer": make_user(app, roles.LAWYER),
-        "coordinator": make_user(app, roles.COORDINATOR),
-        "admin": make_user(app, roles.ADMIN),
-        "pending_2fa": make_user(app, roles.LAWYER, totp=False),
-    }
+    people = make_people(app, make_organisation("Organisation A"), make_organisation("Organisation B"))
     for principal in PRINCIPALS:
         for method in ("GET", "POST"):
             client = app.test_client()

@@ -23,9 +23,9 @@ from sqlalchemy import MetaData, select, update
 import config as config_module
 from caseapp.domain import permissions
 from caseapp.extensions import db
-from caseapp.models import Base, UserSession
+from caseapp.models import UserSession
 from caseapp.services import accounts, two_factor
-from tests.conftest import PASSWORD, Account, HTTPSClient, build_app, login
+from tests.conftest import PASSWORD, Account, build_app, login, running_app
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NEW_PASSWORD = "violet tractor mango umbrella 77"
@@ -60,34 +60,11 @@ DEFAULT_TOKEN_PAGE = "account.show"
 # --- fixtures ------------------------------------------------------------------------------------
 
 
-class FreshContextClient(HTTPSClient):
-    """Runs each request in its own app context, as a real server does.
-
-    The ``app`` fixture keeps an app context pushed for database work, and Flask reuses a pushed
-    context for test requests, so ``g`` (where Flask-WTF caches the signed token) would carry one
-    request's token, and its timestamp, into the next request and even into another session.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def app(tmp_path, database_url):
     """The conftest ``app``, with CSRF protection switched back on."""
-    app = build_app(tmp_path, database_url, WTF_CSRF_ENABLED=True)
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        if database_url is None:
-            Base.metadata.create_all(db.engine)
+    with running_app(tmp_path, database_url, WTF_CSRF_ENABLED=True) as app:
         yield app
-        db.session.remove()
-        if database_url is not None:
-            with db.engine.begin() as connection:
-                for table in reversed(Base.metadata.sorted_tables):
-                    connection.execute(table.delete())
-        db.engine.dispose()
 
 
 @dataclass

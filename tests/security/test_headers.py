@@ -8,7 +8,6 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -16,10 +15,8 @@ from flask import abort
 from flask.testing import FlaskClient
 
 from caseapp.domain import roles
-from caseapp.extensions import db
 from caseapp.logs import JsonFormatter
-from caseapp.models import Base
-from tests.conftest import PASSWORD, build_app, login, make_user
+from tests.conftest import PASSWORD, login, make_user, running_app
 
 EXPECTED_HEADERS = {  # HDR-01
     "Content-Security-Policy": (
@@ -36,24 +33,6 @@ EXPECTED_HEADERS = {  # HDR-01
 HSTS = "max-age=31536000; includeSubDomains"  # HDR-02
 BRAND = "ESCR Case Desk"
 ERROR_MARKER = "marker-7f3a: secret narrative of a victim"
-
-
-@contextmanager
-def extra_app(tmp_path, database_url, **overrides):
-    """Another app with its own settings and a schema, cleaned up like conftest's ``app``."""
-    app = build_app(tmp_path, database_url, **overrides)
-    with app.app_context():
-        if database_url is None:
-            Base.metadata.create_all(db.engine)
-        try:
-            yield app
-        finally:
-            db.session.remove()
-            if database_url is not None:
-                with db.engine.begin() as connection:
-                    for table in reversed(Base.metadata.sorted_tables):
-                        connection.execute(table.delete())
-            db.engine.dispose()
 
 
 def _raise_with_marker():
@@ -192,7 +171,7 @@ def test_no_hsts_over_plain_http(app, people, monkeypatch, fetch):  # HDR-02
 
 
 def test_hsts_behind_the_tls_proxy(tmp_path, database_url):  # HDR-02 (X-Forwarded-Proto)
-    with extra_app(tmp_path, database_url, PROXY_FIX_X_PROTO=1) as proxied:
+    with running_app(tmp_path, database_url, PROXY_FIX_X_PROTO=1) as proxied:
         client = proxied.test_client()
         behind_proxy = client.get("/login", base_url="http://localhost", headers={"X-Forwarded-Proto": "https"})
         assert behind_proxy.headers.getlist("Strict-Transport-Security") == [HSTS]
@@ -241,7 +220,7 @@ def test_session_cookie_from_a_real_login(app, client, org_a):  # SESS-07
 
 
 def _bad_request(app, client, people, tmp_path, database_url):  # a CSRF failure is the usual 400
-    with extra_app(tmp_path / "csrf", database_url, WTF_CSRF_ENABLED=True) as csrf_app:
+    with running_app(tmp_path / "csrf", database_url, WTF_CSRF_ENABLED=True) as csrf_app:
         return csrf_app.test_client().post("/login", data={"email": "someone@example.org", "password": "x"})
 
 
@@ -257,7 +236,7 @@ def _too_large(app, client, people, tmp_path, database_url):  # a form field ove
 
 
 def _too_many(app, client, people, tmp_path, database_url):
-    with extra_app(tmp_path / "limited", database_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per minute") as limited:
+    with running_app(tmp_path / "limited", database_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per minute") as limited:
         limited_client = limited.test_client()
         for _ in range(2):
             assert limited_client.post("/login", data={"email": "a@example.org", "password": "x"}).status_code == 200
