@@ -42,9 +42,9 @@ class ServerSession(CallbackDict, SessionMixin):
         self.created_at: datetime | None = created_at
         self.last_seen_at: datetime | None = last_seen_at
         self.expired = expired  # the cookie named a session that timed out or was ended
+        self.had_cookie = expired or session_id is not None
         self.modified = False
         self.ended_ids: list[str] = []
-        self.destroyed = False
 
     @property
     def id_hash(self) -> str | None:
@@ -67,12 +67,12 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = True
 
     def end(self) -> None:
-        """Log out: delete the server record and the cookie (SESS-03)."""
+        """Log out: the server record is deleted (SESS-03). A message flashed afterwards lives in a new,
+        anonymous session; with nothing to keep, the cookie is removed."""
         self.regenerate()
         self.clear()
         self.user_id = None
         self.two_factor_done = False
-        self.destroyed = True
 
 
 class ServerSessionInterface(SessionInterface):
@@ -91,7 +91,9 @@ class ServerSessionInterface(SessionInterface):
         try:
             session_id = self._signer(app).unsign(cookie).decode()
         except (BadSignature, UnicodeDecodeError):
-            return ServerSession(expired=False)
+            session = ServerSession()
+            session.had_cookie = True
+            return session
         with self.db.engine.connect() as connection:
             row = connection.execute(select(UserSession.__table__).where(UserSession.id_hash == _digest(session_id))).first()
         if row is None:
@@ -124,12 +126,9 @@ class ServerSessionInterface(SessionInterface):
         with writing(), self.db.engine.begin() as connection:
             if session.ended_ids:
                 connection.execute(delete(table).where(table.c.id_hash.in_(session.ended_ids)))
-            if session.destroyed or (session.session_id is None and not session.modified):
-                pass
-            elif session.session_id is None:
-                if not dict(session) and session.user_id is None:
-                    pass  # nothing worth keeping: anonymous visitors leave no row and get no cookie
-                else:
+            if session.session_id is None:
+                # Anonymous visitors with nothing to keep (no CSRF token, no message) leave no row.
+                if dict(session) or session.user_id is not None:
                     session.session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
                     session.handle = secrets.token_hex(16)
                     connection.execute(
@@ -154,9 +153,7 @@ class ServerSessionInterface(SessionInterface):
                             two_factor_done=session.two_factor_done, last_seen_at=now)
                 )
             elif session.last_seen_at and now - session.last_seen_at > app.config["SESSION_TOUCH_INTERVAL"]:
-                connection.execute(
-                    update(table).where(table.c.id_hash == session.id_hash).values(last_seen_at=now)
-                )
+                connection.execute(update(table).where(table.c.id_hash == session.id_hash).values(last_seen_at=now))
         if cookie_to_set:
             response.set_cookie(
                 name,
@@ -166,7 +163,7 @@ class ServerSessionInterface(SessionInterface):
                 samesite=app.config["SESSION_COOKIE_SAMESITE"],
                 path="/",
             )
-        elif session.destroyed or (session.expired and session.session_id is None):
+        elif session.session_id is None and session.had_cookie:
             response.delete_cookie(
                 name, path="/", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,
                 samesite=app.config["SESSION_COOKIE_SAMESITE"],
