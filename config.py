@@ -58,9 +58,15 @@ class Config:
     RATELIMIT_LOGIN = "30 per minute"
     RATELIMIT_HEADERS_ENABLED = False
 
-    # Keys (issue "Encryption at rest" extends this): a directory of KEK files, or CASEAPP_KEKS.
+    # Keys (docs/crypto.md): a directory of KEK files, or CASEAPP_KEKS; the blind-index root secret
+    # from the same directory (index.secret) or CASEAPP_INDEX_SECRET.
     KEYS_DIR: str | None = None  # None means "instance/keys"
     KEKS: str | None = None  # "id:base64url,id2:base64url" — first wraps, all unwrap
+    INDEX_SECRET: str | None = None  # base64url of 32 random bytes
+
+    # Encrypted file store and the encrypted spool that uploads stream into (UP-06).
+    FILE_STORE_DIR: str | None = None  # None means "instance/store"
+    UPLOAD_SPOOL_DIR: str | None = None  # None means the system's temporary directory
 
     # Requests
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024

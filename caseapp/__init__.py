@@ -9,12 +9,15 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from caseapp.crypto import KeyringError, load_keyring
+from caseapp.crypto.blind_index import BlindIndexer, load_index_secret
 from caseapp.database import install_sqlite_listeners
 from caseapp.extensions import babel, bootstrap, csrf, db, limiter, migrate
 from caseapp.logs import configure_logging
+from caseapp.services.files import FileStore
 from caseapp.services.passwords import Hasher
 from caseapp.sessions import ServerSessionInterface
 from caseapp.templating import select_locale
+from caseapp.uploads import EncryptedUploadRequest
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,16 +43,10 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
         configure_logging(app.config["LOG_LEVEL"])
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
 
-    app.extensions["caseapp.keyring"] = None
-    try:
-        app.extensions["caseapp.keyring"] = load_keyring(
-            setting=app.config.get("KEKS"), keys_dir=Path(app.config["KEYS_DIR"])
-        )
-    except KeyringError as exc:
-        if require_keys:
-            raise ConfigurationError(f"Cannot start: {exc}") from exc
-        app.extensions["caseapp.keyring_error"] = str(exc)
+    _load_keys(app, require_keys)
     app.extensions["caseapp.hasher"] = Hasher.from_config(app.config)
+    app.extensions["caseapp.file_store"] = FileStore(Path(app.config["FILE_STORE_DIR"]))
+    app.request_class = EncryptedUploadRequest
 
     if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=app.config["PROXY_FIX_X_PROTO"])
@@ -67,10 +64,11 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     from caseapp.account import bp as account_bp
     from caseapp.admin import bp as admin_bp
     from caseapp.auth import bp as auth_bp
+    from caseapp.cases import bp as cases_bp
     from caseapp.cli import register_cli
     from caseapp.main import bp as main_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     errors.init_app(app)
@@ -102,6 +100,24 @@ def _load_config(app: Flask, overrides: dict) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
     if not app.config.get("KEYS_DIR"):
         app.config["KEYS_DIR"] = str(Path(app.instance_path) / "keys")
+    if not app.config.get("FILE_STORE_DIR"):
+        app.config["FILE_STORE_DIR"] = str(Path(app.instance_path) / "store")
+
+
+def _load_keys(app: Flask, require_keys: bool) -> None:
+    """Key-encryption keys and the blind-index secret, from files outside the database or the environment."""
+    app.extensions["caseapp.keyring"] = app.extensions["caseapp.blind_indexer"] = None
+    keys_dir = Path(app.config["KEYS_DIR"])
+    try:
+        keyring = load_keyring(setting=app.config.get("KEKS"), keys_dir=keys_dir)
+        index_secret = load_index_secret(setting=app.config.get("INDEX_SECRET"), keys_dir=keys_dir)
+    except KeyringError as exc:
+        if require_keys:
+            raise ConfigurationError(f"Cannot start: {exc}") from exc
+        app.extensions["caseapp.keyring_error"] = str(exc)
+        return
+    app.extensions["caseapp.keyring"] = keyring
+    app.extensions["caseapp.blind_indexer"] = BlindIndexer(index_secret)
 
 
 def _check_config(app: Flask) -> None:

@@ -9,16 +9,21 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from caseapp import runtime
 from caseapp.crypto import KeyringError, load_keyring, new_key_file
+from caseapp.crypto.blind_index import INDEX_FILE_NAME, new_index_secret_file
+from caseapp.crypto.keyring import KEK_SUFFIX, next_key_id
 from caseapp.database import writing
 from caseapp.domain import roles
 from caseapp.extensions import db
-from caseapp.models import Organisation, User
-from caseapp.services import ServiceError, accounts, two_factor
+from caseapp.models import Document, Organisation, User
+from caseapp.services import ServiceError, accounts, integrity, keys, two_factor
+from caseapp.services import demo as demo_data
 
 orgs_cli = AppGroup("orgs", help="Manage partner organisations.")
 users_cli = AppGroup("users", help="Manage user accounts.")
-keys_cli = AppGroup("keys", help="Manage the key-encryption keys.")
+keys_cli = AppGroup("keys", help="Manage the key-encryption keys (docs/crypto.md).")
+store_cli = AppGroup("store", help="Maintain the encrypted file store.")
 
 DEMO_ORGANISATION = "Demo Partner NGO"
 DEMO_USERS = (
@@ -30,7 +35,7 @@ DEMO_USERS = (
 
 
 def register_cli(app: Flask) -> None:
-    for group in (orgs_cli, users_cli, keys_cli):
+    for group in (orgs_cli, users_cli, keys_cli, store_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo)
 
@@ -40,14 +45,22 @@ def _setup_link(token: str) -> str:
 
 
 def _keyring():
-    ring = current_app.extensions.get("caseapp.keyring")
-    if ring is None:
-        raise click.ClickException(current_app.extensions.get("caseapp.keyring_error", "no key-encryption key"))
-    return ring
+    """The loaded keys, after their canaries show they are the keys this database was encrypted with."""
+    try:
+        keyring = runtime.keyring()
+    except runtime.KeysNotLoadedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with writing():
+        wrong = keys.check_canaries(db.session, keyring)
+        if wrong:
+            db.session.rollback()
+            raise click.ClickException(f"key-encryption key {', '.join(wrong)} does not decrypt its canary: wrong key")
+        db.session.commit()
+    return keyring
 
 
 def _hasher():
-    return current_app.extensions["caseapp.hasher"]
+    return runtime.hasher()
 
 
 @orgs_cli.command("create")
@@ -145,7 +158,12 @@ def demo() -> None:
                 accounts.enrol_two_factor(db.session, keyring, user, secret, code, window=0)
                 user.totp_last_step = None  # the enrolment check used the current code; let the person use it too
             created.append((email, role, password, secret))
+        partner = accounts.find_user(db.session, DEMO_USERS[0][0])
+        cases_created = demo_data.create_demo_cases(db.session, keyring, runtime.blind_indexer(), runtime.file_store(),
+                                                    organisation, partner)
         db.session.commit()
+    if cases_created:
+        click.echo(f"Created {cases_created} fictional demo cases for {DEMO_ORGANISATION}.")
     if not created:
         click.echo("Demo accounts already exist; their passwords were printed when they were created.")
         click.echo("To start afresh, remove instance/ (this deletes all local data) and run `make run` again.")
@@ -167,15 +185,108 @@ def _demo_password() -> str:
 
 @keys_cli.command("init")
 def init_keys() -> None:
-    """Create the first key-encryption key if none exists (mode 0400, in instance/keys)."""
+    """Create the first key-encryption key and the blind-index secret if absent (mode 0400, instance/keys)."""
     keys_dir = Path(current_app.config["KEYS_DIR"])
     if current_app.config.get("KEKS"):
-        click.echo("Keys come from CASEAPP_KEKS; nothing to create.")
+        click.echo("Key-encryption keys come from CASEAPP_KEKS; none created.")
+    else:
+        try:
+            keyring = load_keyring(setting=None, keys_dir=keys_dir)
+            click.echo(f"Key-encryption key {keyring.primary_id} already present in {keys_dir}.")
+        except KeyringError:
+            path = new_key_file(keys_dir, next_key_id(None))
+            click.echo(f"Created key-encryption key {path}.")
+            click.echo("Back it up separately from the database: without it the data cannot be read (docs/crypto.md).")
+    if current_app.config.get("INDEX_SECRET"):
+        click.echo("The blind-index secret comes from CASEAPP_INDEX_SECRET; none created.")
+    elif not (keys_dir / INDEX_FILE_NAME).exists():
+        path = new_index_secret_file(keys_dir)
+        click.echo(f"Created blind-index secret {path}; back it up with the keys.")
+
+
+@keys_cli.command("rotate")
+@click.option("--batch-size", default=200, show_default=True, help="Data keys re-wrapped per transaction.")
+def rotate_keys(batch_size: int) -> None:
+    """Re-wrap every data key under a new key-encryption key. Safe to interrupt and run again: a run
+    that finds keys still wrapped under older keys finishes that rotation instead of starting another."""
+    keyring = _keyring()
+    with writing():
+        pending = keys.count_to_rewrap(db.session, keyring)
+        if pending == 0:
+            if current_app.config.get("KEKS"):
+                raise click.ClickException(
+                    "Keys come from CASEAPP_KEKS: put a new id:key first in it, restart, then run this again."
+                )
+            keys_dir = Path(current_app.config["KEYS_DIR"])
+            path = new_key_file(keys_dir, next_key_id(keyring))
+            keyring = load_keyring(setting=None, keys_dir=keys_dir)
+            current_app.extensions["caseapp.keyring"] = keyring
+            keys.check_canaries(db.session, keyring)
+            db.session.commit()
+            pending = keys.count_to_rewrap(db.session, keyring)
+            click.echo(f"New key-encryption key {keyring.primary_id} in {path}; back it up now.")
+        else:
+            click.echo(f"Resuming: {pending} data keys are still wrapped under older keys.")
+        with click.progressbar(length=pending, label=f"Re-wrapping under {keyring.primary_id}") as bar:
+            while done := keys.rewrap_batch(db.session, keyring, batch_size):
+                db.session.commit()
+                bar.update(done)
+    in_use = keys.keys_in_use(db.session)
+    click.echo(f"Done: {in_use.get(keyring.primary_id, 0)} data keys wrapped under {keyring.primary_id}.")
+    older = [kek_id for kek_id, _ in keyring.keys if kek_id != keyring.primary_id]
+    if older:
+        click.echo(f"Older keys no longer needed once backups made with them expire: {', '.join(older)} "
+                   "(`flask keys retire KEY_ID`).")
+
+
+@keys_cli.command("retire")
+@click.argument("kek_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def retire_key(kek_id: str, yes: bool) -> None:
+    """Remove a key-encryption key that no data key uses any more."""
+    keyring = _keyring()
+    if kek_id not in [loaded for loaded, _ in keyring.keys]:
+        raise click.ClickException(f"Key {kek_id!r} is not loaded.")
+    if kek_id == keyring.primary_id:
+        raise click.ClickException(f"Key {kek_id} is the primary key: rotate to a new key first.")
+    in_use = keys.keys_in_use(db.session).get(kek_id, 0)
+    if in_use:
+        raise click.ClickException(f"Key {kek_id} still wraps {in_use} data keys: run `flask keys rotate` first.")
+    if current_app.config.get("KEKS"):
+        with writing():
+            keys.forget_canary(db.session, kek_id)
+            db.session.commit()
+        click.echo(f"Key {kek_id} is unused. Remove it from CASEAPP_KEKS and restart.")
         return
-    try:
-        keyring = load_keyring(setting=None, keys_dir=keys_dir)
-    except KeyringError:
-        path = new_key_file(keys_dir, "k1")
-        click.echo(f"Created key-encryption key {path}. Back it up separately from the database: without it the data is lost.")
-        return
-    click.echo(f"Key-encryption key {keyring.primary_id} already present in {keys_dir}.")
+    path = Path(current_app.config["KEYS_DIR"]) / f"{kek_id}{KEK_SUFFIX}"
+    if not yes:
+        click.confirm(f"Delete {path}? Backups made while it was in use will no longer open.", abort=True)
+    with writing():
+        keys.forget_canary(db.session, kek_id)
+        db.session.commit()
+    path.unlink()
+    click.echo(f"Retired key {kek_id}.")
+
+
+@keys_cli.command("check")
+def check_keys() -> None:
+    """Decrypt every encrypted field and authenticate every stored file; non-zero exit on any failure."""
+    keyring = _keyring()
+    report = integrity.check_everything(db.session, keyring, runtime.file_store(), progress=click.progressbar)
+    for problem in report.problems:
+        click.echo(f"FAIL {problem}", err=True)
+    for warning in report.warnings:
+        click.echo(f"WARN {warning}")
+    click.echo(f"Checked {report.fields} fields, {report.files} files, {report.data_keys} data keys, "
+               f"{report.canaries} key canaries: {len(report.problems)} failures.")
+    if report.problems:
+        raise SystemExit(1)
+
+
+@store_cli.command("sweep")
+@click.option("--grace-minutes", default=60, show_default=True, help="Leave incoming files younger than this alone.")
+def sweep_store(grace_minutes: int) -> None:
+    """Remove stored files with no database row (shredded cases) and finish or undo interrupted uploads."""
+    known = set(db.session.execute(select(Document.uuid)).scalars())
+    counts = runtime.file_store().sweep(known, grace_seconds=grace_minutes * 60)
+    click.echo(f"Promoted {counts['promoted']}, discarded {counts['discarded']} incoming, removed {counts['removed']} orphaned files.")

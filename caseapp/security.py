@@ -2,13 +2,14 @@
 
 import logging
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from caseapp.database import reset_write_intent, set_write_intent
 from caseapp.domain import permissions
 from caseapp.extensions import db
 from caseapp.models import User
+from caseapp.services.files import discard_uncommitted
 
 log = logging.getLogger("caseapp.security")
 
@@ -35,30 +36,20 @@ def current_user() -> User | None:
     return g.get("user")
 
 
-def keyring():
-    ring = current_app.extensions.get("caseapp.keyring")
-    if ring is None:
-        raise RuntimeError(current_app.extensions.get("caseapp.keyring_error", "no key-encryption key loaded"))
-    return ring
-
-
-def hasher():
-    return current_app.extensions["caseapp.hasher"]
-
-
 def init_app(app: Flask) -> None:
     app.before_request(_mark_write_intent)
     app.before_request(_load_user)
     app.before_request(_enforce_policy)
     app.after_request(_set_headers)
-    app.teardown_request(_clear_write_intent)
+    app.teardown_request(_end_request)
 
 
 def _mark_write_intent() -> None:
     g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
 
 
-def _clear_write_intent(_exc=None) -> None:
+def _end_request(_exc=None) -> None:
+    discard_uncommitted(db.session)
     token = g.pop("write_intent_token", None)
     if token is not None:
         reset_write_intent(token)

@@ -8,6 +8,7 @@ cost except in the tests about passwords themselves.
 
 import base64
 import hashlib
+import io
 import os
 import secrets
 import tempfile
@@ -28,9 +29,12 @@ from caseapp.domain import roles
 from caseapp.extensions import db
 from caseapp.models import Base, Organisation, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import accounts, two_factor
+from caseapp.runtime import blind_indexer, file_store, keyring
+from caseapp.services import accounts, cases, two_factor
+from caseapp.services.cases import VictimDetails
 
 TEST_KEK = base64.urlsafe_b64encode(b"\x11" * 32).decode().rstrip("=")
+TEST_INDEX_SECRET = base64.urlsafe_b64encode(b"\x22" * 32).decode().rstrip("=")
 PASSWORD = "correct horse battery staple 42"
 
 
@@ -119,6 +123,7 @@ def build_app(tmp_path, database_url, *, require_keys=True, **overrides):
         "CONFIG": "testing",
         "INSTANCE_PATH": str(instance),
         "KEKS": f"k1:{TEST_KEK}",
+        "INDEX_SECRET": TEST_INDEX_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{instance / 'test.sqlite3'}",
     }
     config.update(overrides)
@@ -191,6 +196,19 @@ def make_user(app, role: str, organisation: Organisation | None = None, *, email
         user.totp_last_step = None
     db.session.commit()
     return Account(user, secret)
+
+
+def make_case(app, organisation, author=None, *, body: bytes = b"%PDF-1.7 evidence", name: str = "evidence.pdf",
+              victim: VictimDetails | None = None, narrative: str = "What happened."):
+    """A committed case with one victim and one document, written through the services."""
+    upload = cases.store_upload(db.session, file_store(), io.BytesIO(body))
+    case, vault = cases.create_case(db.session, keyring(), organisation=organisation, author=author,
+                                    title="A title", summary="A summary", narrative=narrative)
+    cases.add_victim(db.session, vault, blind_indexer(), victim or VictimDetails(name="Ana Pérez", identity_number="X-1"))
+    document = cases.record_document(db.session, vault, upload, original_name=name, content_type="application/pdf",
+                                     uploaded_by=author)
+    db.session.commit()
+    return case, document
 
 
 def login(app, client, user: User, *, two_factor_done: bool = True) -> str:

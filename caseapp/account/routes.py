@@ -6,7 +6,8 @@ from caseapp.account.forms import ChangePasswordForm
 from caseapp.domain import permissions
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
-from caseapp.security import current_user, hasher, keyring
+from caseapp.runtime import hasher, keyring
+from caseapp.security import current_user
 from caseapp.services import ServiceError, accounts
 
 

@@ -11,7 +11,8 @@ from caseapp.domain import permissions
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
 from caseapp.models import Organisation, User
-from caseapp.security import current_user, keyring
+from caseapp.runtime import keyring
+from caseapp.security import current_user
 from caseapp.services import ServiceError, accounts
 
 FILTER_SESSION_KEY = "admin_user_filter"

@@ -6,7 +6,8 @@ from caseapp.auth.forms import EnrolTwoFactorForm, LoginForm, SetupPasswordForm
 from caseapp.errors import render_error
 from caseapp.extensions import db, limiter
 from caseapp.forms import ActionForm
-from caseapp.security import current_user, hasher, keyring
+from caseapp.runtime import hasher, keyring
+from caseapp.security import current_user
 from caseapp.services import ServiceError, accounts, two_factor
 
 PENDING_SECRET_KEY = "totp_pending"  # noqa: S105 — a session key name, not a secret

@@ -85,11 +85,22 @@ def parse_keks(setting: str) -> Keyring:
     return Keyring(tuple(keys))
 
 
+def _key_order(kek_id: str) -> tuple[int, str]:
+    """Key files are named k1, k2, …: the highest number is the newest and wraps."""
+    match = re.fullmatch(r"k(\d+)", kek_id)
+    return (int(match.group(1)) if match else -1, kek_id)
+
+
+def next_key_id(keyring: Keyring | None) -> str:
+    numbers = [_key_order(kek_id)[0] for kek_id, _ in keyring.keys] if keyring else []
+    return f"k{max([0, *numbers]) + 1}"
+
+
 def load_keyring(*, setting: str | None, keys_dir: Path) -> Keyring:
-    """Load KEKs from the setting if given, else from ``keys_dir``; the newest file wraps."""
+    """Load KEKs from the setting if given (the first wraps), else from ``keys_dir`` (the highest k<n> wraps)."""
     if setting:
         return parse_keks(setting)
-    files = sorted(keys_dir.glob(f"*{KEK_SUFFIX}"), key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
+    files = sorted(keys_dir.glob(f"*{KEK_SUFFIX}"), key=lambda p: _key_order(p.name.removesuffix(KEK_SUFFIX)), reverse=True)
     if not files:
         raise KeyringError(
             f"no key-encryption key: set CASEAPP_KEKS or put a key file in {keys_dir} (run `flask keys init`)"
@@ -113,3 +124,23 @@ def new_key_file(keys_dir: Path, kek_id: str) -> Path:
     with os.fdopen(fd, "w") as handle:
         handle.write(base64.urlsafe_b64encode(os.urandom(KEY_SIZE)).decode().rstrip("="))
     return path
+
+
+CANARY_PLAINTEXT = b"caseapp key canary v1"
+
+
+def _canary_aad(kek_id: str) -> bytes:
+    return f"canary|kek:{kek_id}".encode()
+
+
+def make_canary(keyring: Keyring, kek_id: str) -> bytes:
+    """A known value encrypted under one KEK, stored in the database beside the data it protects."""
+    return encrypt_field(keyring.key(kek_id), CANARY_PLAINTEXT, _canary_aad(kek_id))
+
+
+def canary_matches(keyring: Keyring, kek_id: str, canary: bytes) -> bool:
+    """False when the loaded key with this id is not the one that made the canary (a wrong key)."""
+    try:
+        return decrypt_field(keyring.key(kek_id), canary, _canary_aad(kek_id)) == CANARY_PLAINTEXT
+    except DecryptionError:
+        return False

@@ -8,7 +8,7 @@ applied by the scoped loaders, which answer 404 for what the user may not see (A
 
 from typing import Protocol
 
-from caseapp.domain.roles import ADMIN, STAFF_ROLES
+from caseapp.domain.roles import ADMIN, COORDINATOR, LAWYER, PARTNER, STAFF_ROLES
 
 
 class Principal(Protocol):
@@ -51,6 +51,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "admin.issue_setup_link": {"POST": ADMIN_ONLY},
     "admin.list_organisations": {"GET": ADMIN_ONLY},
     "admin.new_organisation": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "cases.download_document": {"GET": USER},
 }
 
 
@@ -97,3 +98,25 @@ def can_change_account(actor: Principal, target: Principal) -> bool:
 def can_end_session(actor: Principal, session_owner_id: int | None) -> bool:
     """Users end their own sessions; admins end anyone's."""
     return session_owner_id is not None and (actor.id == session_owner_id or actor.role == ADMIN)
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+ALL_CASES = "all"
+OWN_ORGANISATION = "organisation"
+NO_CASES = "none"
+
+
+def case_scope(principal: Principal) -> str:
+    """Which cases a principal may see at all (SECURITY.md visibility model, AC-03, AC-06):
+    partners their organisation's, lawyers and coordinators all, admins none (no case content)."""
+    if principal.role == PARTNER:
+        return OWN_ORGANISATION if principal.organisation_id is not None else NO_CASES
+    if principal.role in (LAWYER, COORDINATOR):
+        return ALL_CASES
+    return NO_CASES
+
+
+def can_view_case(principal: Principal, case_organisation_id: int) -> bool:
+    scope = case_scope(principal)
+    return scope == ALL_CASES or (scope == OWN_ORGANISATION and principal.organisation_id == case_organisation_id)

@@ -1,12 +1,13 @@
-"""Data keys: created on first use, stored wrapped under the primary key-encryption key."""
+"""Data keys (stored only wrapped under the primary key-encryption key), key canaries and rotation."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring, unwrap_key, wrap_key
 from caseapp.crypto.envelope import new_data_key
-from caseapp.models import DataKey
+from caseapp.crypto.keyring import canary_matches, make_canary
+from caseapp.models import DataKey, KekCanary
 
 ACCOUNTS_SCOPE = "accounts"
 
@@ -24,3 +25,51 @@ def data_key(session: Session, keyring: Keyring, scope: str) -> bytes:
         except IntegrityError:  # another worker created it first
             row = session.execute(select(DataKey).where(DataKey.scope == scope)).scalar_one()
     return unwrap_key(keyring, scope, row.kek_id, row.wrapped_key)
+
+
+# --- canaries and rotation ------------------------------------------------------------------------
+
+
+def check_canaries(session: Session, keyring: Keyring) -> list[str]:
+    """Ids of loaded keys that are not the key that wrapped this database's data (CRY-08).
+
+    A key seen for the first time gets its canary now, so the next start can tell if it changes.
+    """
+    stored = {row.kek_id: row.ciphertext for row in session.execute(select(KekCanary)).scalars()}
+    wrong = []
+    for kek_id, _key in keyring.keys:
+        if kek_id not in stored:
+            session.add(KekCanary(kek_id=kek_id, ciphertext=make_canary(keyring, kek_id)))
+        elif not canary_matches(keyring, kek_id, stored[kek_id]):
+            wrong.append(kek_id)
+    session.flush()
+    return wrong
+
+
+def keys_in_use(session: Session) -> dict[str, int]:
+    """How many data keys each key-encryption key wraps."""
+    rows = session.execute(select(DataKey.kek_id, func.count()).group_by(DataKey.kek_id)).all()
+    return dict(rows)
+
+
+def count_to_rewrap(session: Session, keyring: Keyring) -> int:
+    return session.execute(
+        select(func.count()).select_from(DataKey).where(DataKey.kek_id != keyring.primary_id)
+    ).scalar_one()
+
+
+def rewrap_batch(session: Session, keyring: Keyring, batch_size: int = 200) -> int:
+    """Re-wrap up to ``batch_size`` data keys under the primary key; returns how many. The caller
+    commits after each batch, so an interrupted rotation resumes where it stopped (CRY-05)."""
+    rows = session.execute(
+        select(DataKey).where(DataKey.kek_id != keyring.primary_id).order_by(DataKey.scope).limit(batch_size)
+    ).scalars().all()
+    for row in rows:
+        key = unwrap_key(keyring, row.scope, row.kek_id, row.wrapped_key)
+        row.kek_id, row.wrapped_key = wrap_key(keyring, row.scope, key)
+    session.flush()
+    return len(rows)
+
+
+def forget_canary(session: Session, kek_id: str) -> None:
+    session.execute(delete(KekCanary).where(KekCanary.kek_id == kek_id))

@@ -37,7 +37,7 @@ from caseapp.extensions import db
 from caseapp.models import Base, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts
-from tests.conftest import PASSWORD, login, make_organisation, make_people, make_user, running_app
+from tests.conftest import PASSWORD, login, make_case, make_organisation, make_people, make_user, running_app
 
 PRINCIPALS = ("anonymous", "partner_a", "partner_b", "lawyer", "coordinator", "admin", "pending_2fa")
 NEW_PASSWORD = "violet anchor drifting quietly 77"
@@ -152,6 +152,12 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "admin.issue_setup_link": {"POST": admins_only(OK)},
     "admin.list_organisations": {"GET": admins_only(OK)},
     "admin.new_organisation": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
+    # A document of Organisation A's case: its partners and the lawyers and coordinators may download
+    # it; Organisation B and admins (no case content) find nothing there (AC-04, AC-06).
+    "cases.download_document": {
+        "GET": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=NOT_FOUND, lawyer=OK, coordinator=OK,
+                   admin=NOT_FOUND, pending_2fa=TO_ENROLMENT),
+    },
 }
 # Flask's automatic OPTIONS is not in the policy table, so it is refused to everyone (AC-01).
 for _methods in EXPECTED.values():
@@ -183,6 +189,7 @@ URLS = {
     "admin.issue_setup_link": PARTNER_A_PAGE + "/setup-link",
     "admin.list_organisations": "/admin/organisations",
     "admin.new_organisation": "/admin/organisations/new",
+    "cases.download_document": "/cases/{case_a_uuid}/documents/{document_a_uuid}/download",
 }
 
 # Pages a principal visits first, as the browser would (the QR code is loaded by the enrolment page).
@@ -261,13 +268,16 @@ def session_exists(handle: str) -> bool:
 
 @pytest.fixture
 def url_context(app, people, org_a) -> dict[str, str]:
-    """Real objects for the URL parameters: partner_a's uuid, another session of hers, a live setup link."""
+    """Real objects for the URL parameters: partner_a's uuid, another session of hers, a live setup link,
+    and a case of Organisation A with one document."""
     partner_a = people["partner_a"].user
     other_handle = login(app, app.test_client(), partner_a)
     invitee = make_user(app, roles.PARTNER, org_a, email="matrix.invitee@ngo-a.org", password=None).user
     token = accounts.issue_setup_token(db.session, invitee, app.config["SETUP_TOKEN_LIFETIME"])
     db.session.commit()
-    return {"partner_a_uuid": str(partner_a.uuid), "partner_a_other_handle": other_handle, "setup_token": token}
+    case, document = make_case(app, org_a, partner_a)
+    return {"partner_a_uuid": str(partner_a.uuid), "partner_a_other_handle": other_handle, "setup_token": token,
+            "case_a_uuid": str(case.uuid), "document_a_uuid": str(document.uuid)}
 
 
 # --- AC-01: deny by default ----------------------------------------------------------------------

@@ -25,7 +25,7 @@ from caseapp.domain import permissions
 from caseapp.extensions import db
 from caseapp.models import UserSession
 from caseapp.services import accounts, two_factor
-from tests.conftest import PASSWORD, Account, build_app, login, running_app
+from tests.conftest import PASSWORD, Account, build_app, login, make_case, running_app
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NEW_PASSWORD = "violet tractor mango umbrella 77"
@@ -74,6 +74,8 @@ class Scene:
     app: object
     people: dict[str, Account]
     setup_token: str
+    case_uuid: str
+    document_uuid: str
     spare_handles: dict[str, str] = field(default_factory=dict)
 
     def user(self, principal: str):
@@ -89,6 +91,8 @@ class Scene:
             return str(self.user("partner_b").uuid)
         if name == "token":  # a live setup link
             return self.setup_token
+        if name in ("case_uuid", "document_uuid"):  # a case of partner_a's organisation, with a document
+            return getattr(self, name)
         if name == "handle":  # another session of the acting user
             if principal not in self.spare_handles:
                 self.spare_handles[principal] = login(self.app, self.app.test_client(), self.user(principal))
@@ -104,7 +108,8 @@ class Scene:
 def scene(app, people):
     token = accounts.issue_setup_token(db.session, people["partner_b"].user, timedelta(hours=24))
     db.session.commit()
-    return Scene(app, people, token)
+    case, document = make_case(app, people["partner_a"].user.organisation, people["partner_a"].user)
+    return Scene(app, people, token, str(case.uuid), str(document.uuid))
 
 
 # --- what a legitimate user would send to each state-changing route (the control request) --------

@@ -12,7 +12,7 @@ import config as config_module
 from caseapp import ConfigurationError, create_app
 from caseapp.extensions import db
 from caseapp.services import accounts
-from tests.conftest import TEST_KEK, login
+from tests.conftest import TEST_INDEX_SECRET, TEST_KEK, login
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT_ROOT / "templates"
@@ -176,6 +176,7 @@ def production(monkeypatch, tmp_path):
             "CONFIG": "production",
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "KEKS": f"k1:{TEST_KEK}",
+            "INDEX_SECRET": TEST_INDEX_SECRET,
             "SECRET_KEY": GOOD_SECRET,
             "TRUSTED_HOSTS": TRUSTED,
         }

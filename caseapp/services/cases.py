@@ -1,0 +1,148 @@
+"""Creating cases, their victims and evidence files, and deleting (crypto-shredding) them.
+
+The intake forms build on these; every sensitive value goes through the case's vault, every file
+through the encrypted file store.
+"""
+
+from dataclasses import dataclass
+from typing import BinaryIO
+from uuid import UUID, uuid4
+
+from sqlalchemy import false, select
+from sqlalchemy.orm import Session
+
+from caseapp.crypto import Keyring
+from caseapp.crypto.blind_index import BlindIndexer
+from caseapp.crypto.files import FileSummary, new_file_key, unwrap_file_key, wrap_file_key
+from caseapp.domain import permissions
+from caseapp.models import Case, Document, Organisation, ReferenceCounter, User, Victim
+from caseapp.models.base import utcnow
+from caseapp.services.files import FileStore, promote_on_commit, remove_on_commit
+from caseapp.services.vault import CaseVault, create_vault, shred_case_key
+
+REFERENCE_PREFIX = "ESCR"
+
+
+def next_reference(session: Session, year: int) -> str:
+    """ESCR-YYYY-NNNN, numbered per year without gaps in a committed sequence."""
+    counter = session.execute(
+        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+    ).scalar_one_or_none()
+    if counter is None:
+        counter = ReferenceCounter(year=year, last_number=0)
+        session.add(counter)
+    counter.last_number += 1
+    session.flush()
+    return f"{REFERENCE_PREFIX}-{year}-{counter.last_number:04d}"
+
+
+def create_case(
+    session: Session, keyring: Keyring, *, organisation: Organisation, author: User | None,
+    title: str | None = None, summary: str | None = None, narrative: str | None = None, state_code: str | None = None,
+) -> tuple[Case, CaseVault]:
+    case = Case(uuid=uuid4(), organisation=organisation, created_by_id=author.id if author else None,
+                reference=next_reference(session, utcnow().year), state_code=state_code)
+    session.add(case)
+    vault = create_vault(session, keyring, case)
+    vault.set(case, "title", title)
+    vault.set(case, "summary", summary)
+    vault.set(case, "narrative", narrative)
+    session.flush()
+    return case, vault
+
+
+@dataclass
+class VictimDetails:
+    name: str | None = None
+    contact: str | None = None
+    identity_number: str | None = None
+    kind: str = "individual"
+    consent: str = "unknown"
+    keep_identity_confidential: bool = True
+
+
+def add_victim(session: Session, vault: CaseVault, indexer: BlindIndexer, details: VictimDetails) -> Victim:
+    victim = Victim(uuid=uuid4(), case=vault.case, kind=details.kind, consent=details.consent,
+                    keep_identity_confidential=details.keep_identity_confidential)
+    set_victim_identity(vault, indexer, victim, details)
+    session.add(victim)
+    session.flush()
+    return victim
+
+
+def set_victim_identity(vault: CaseVault, indexer: BlindIndexer, victim: Victim, details: VictimDetails) -> None:
+    vault.set(victim, "name", details.name)
+    vault.set(victim, "contact", details.contact)
+    vault.set(victim, "identity_number", details.identity_number)
+    victim.name_index = indexer.index("victim_name", details.name) if details.name else None
+    victim.identity_number_index = (
+        indexer.index("victim_identity_number", details.identity_number) if details.identity_number else None
+    )
+
+
+@dataclass
+class StoredUpload:
+    """An encrypted file waiting in the store's incoming/ folder for its database row."""
+
+    file_id: UUID
+    file_key: bytes
+    summary: FileSummary
+
+
+def store_upload(session: Session, store: FileStore, source: BinaryIO, *, max_size: int | None = None) -> StoredUpload:
+    """Encrypt an upload into the store before any database write, so no file I/O happens while the
+    SQLite write lock is held (REL-04). It is promoted when ``session`` commits, discarded on rollback."""
+    file_id, file_key = uuid4(), new_file_key()
+    summary = store.write_incoming(file_id, file_key, source, max_size=max_size)
+    promote_on_commit(session, store, file_id)
+    return StoredUpload(file_id, file_key, summary)
+
+
+def record_document(session: Session, vault: CaseVault, upload: StoredUpload, *, original_name: str,
+                    content_type: str, uploaded_by: User | None) -> Document:
+    document = Document(uuid=upload.file_id, case=vault.case, content_type=content_type, size=upload.summary.size,
+                        uploaded_by_id=uploaded_by.id if uploaded_by else None,
+                        wrapped_file_key=wrap_file_key(vault.data_key, upload.file_id, upload.file_key))
+    vault.set(document, "original_name", original_name)
+    vault.set(document, "sha256", upload.summary.sha256)
+    session.add(document)
+    session.flush()
+    return document
+
+
+def document_key(vault: CaseVault, document: Document) -> bytes:
+    return unwrap_file_key(vault.data_key, document.uuid, document.wrapped_file_key)
+
+
+def delete_case(session: Session, store: FileStore, case: Case) -> None:
+    """Crypto-shred: the case's key goes in the same transaction as its rows; its files are unlinked
+    once that commits, and `flask store sweep` removes any left behind (CRY-06)."""
+    for document in case.documents:
+        remove_on_commit(session, store, document.uuid)
+    shred_case_key(session, case)
+    session.delete(case)
+    session.flush()
+
+
+def visible_cases(user: User):
+    """The one query every case lookup starts from: it applies the visibility model (AC-03)."""
+    scope = permissions.case_scope(user)
+    query = select(Case)
+    if scope == permissions.OWN_ORGANISATION:
+        return query.where(Case.organisation_id == user.organisation_id)
+    if scope == permissions.NO_CASES:
+        return query.where(false())
+    return query
+
+
+def find_visible_case(session: Session, user: User, case_uuid: UUID) -> Case | None:
+    return session.execute(visible_cases(user).where(Case.uuid == case_uuid)).scalar_one_or_none()
+
+
+def find_visible_document(session: Session, user: User, case_uuid: UUID, document_uuid: UUID) -> Document | None:
+    case = find_visible_case(session, user, case_uuid)
+    if case is None:
+        return None
+    return session.execute(
+        select(Document).where(Document.case_id == case.id, Document.uuid == document_uuid)
+    ).scalar_one_or_none()

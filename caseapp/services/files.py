@@ -1,0 +1,177 @@
+"""The encrypted file store.
+
+Files are named by their server-made UUID (UP-04) and hold the chunked AES-GCM format of
+``caseapp.crypto.files`` under a per-file key. A new file is written and fsync'd under ``incoming/``
+outside any database transaction, and moved into ``files/`` only once the transaction that records
+it commits; if that transaction rolls back, the incoming file is deleted (REL-01…03). Files whose
+rows were deleted (a shredded case) are unlinked after the commit; ``sweep`` removes anything left.
+"""
+
+import logging
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+from uuid import UUID
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from caseapp.crypto.files import CHUNK_SIZE, FileEncryptor, FileSummary, authenticate_stream, decrypt_stream
+
+log = logging.getLogger("caseapp.files")
+
+PENDING_KEY = "caseapp.file_actions"
+INCOMING_GRACE_SECONDS = 3600
+
+
+class FileTooLargeError(Exception):
+    def __init__(self, limit: int):
+        super().__init__(f"file larger than {limit} bytes")
+        self.limit = limit
+
+
+class FileStore:
+    def __init__(self, root: Path):
+        self.root = Path(root).resolve()
+        self.files_dir = self.root / "files"
+        self.incoming_dir = self.root / "incoming"
+
+    def ensure(self) -> None:
+        for directory in (self.files_dir, self.incoming_dir):
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def path(self, file_id: UUID) -> Path:
+        return self._inside(self.files_dir / str(UUID(str(file_id))))
+
+    def incoming_path(self, file_id: UUID) -> Path:
+        return self._inside(self.incoming_dir / f"{UUID(str(file_id))}.tmp")
+
+    def _inside(self, path: Path) -> Path:
+        if not path.resolve().is_relative_to(self.root):
+            raise ValueError("path outside the file store")
+        return path
+
+    # --- writing ---
+
+    def write_incoming(self, file_id: UUID, file_key: bytes, source: BinaryIO, *, max_size: int | None = None) -> FileSummary:
+        """Encrypt ``source`` into incoming/; on any error (too large, disk full) nothing is left behind."""
+        self.ensure()
+        path = self.incoming_path(file_id)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                encryptor = FileEncryptor(file_key, file_id, out)
+                written = 0
+                while chunk := source.read(CHUNK_SIZE):
+                    written += len(chunk)
+                    if max_size is not None and written > max_size:
+                        raise FileTooLargeError(max_size)
+                    encryptor.write(chunk)
+                encryptor.close()
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return FileSummary(size=encryptor.plaintext_size, sha256=encryptor.sha256)
+
+    def promote(self, file_id: UUID) -> None:
+        os.replace(self.incoming_path(file_id), self.path(file_id))
+        _fsync_directory(self.files_dir)
+
+    def discard(self, file_id: UUID) -> None:
+        self.incoming_path(file_id).unlink(missing_ok=True)
+
+    def remove(self, file_id: UUID) -> None:
+        self.path(file_id).unlink(missing_ok=True)
+
+    # --- reading ---
+
+    def decrypt(self, file_id: UUID, file_key: bytes) -> Iterator[bytes]:
+        """Plaintext chunks, each yielded only after it authenticated."""
+        with open(self.path(file_id), "rb") as source:
+            yield from decrypt_stream(file_key, file_id, source)
+
+    def authenticate(self, file_id: UUID, file_key: bytes) -> FileSummary:
+        with open(self.path(file_id), "rb") as source:
+            return authenticate_stream(file_key, file_id, source)
+
+    # --- housekeeping ---
+
+    def stored_ids(self) -> set[UUID]:
+        return {UUID(path.name) for path in self.files_dir.glob("*") if _is_uuid(path.name)} if self.files_dir.exists() else set()
+
+    def incoming_ids(self, *, older_than: float = 0) -> set[UUID]:
+        if not self.incoming_dir.exists():
+            return set()
+        cutoff = time.time() - older_than
+        return {
+            UUID(path.stem) for path in self.incoming_dir.glob("*.tmp")
+            if _is_uuid(path.stem) and path.stat().st_mtime <= cutoff
+        }
+
+    def sweep(self, known_ids: set[UUID], *, grace_seconds: float = INCOMING_GRACE_SECONDS) -> dict[str, int]:
+        """Finish or undo what a crash interrupted: promote incoming files whose row committed, delete
+        incoming files without a row (after a grace period for uploads in flight) and stored files
+        without a row (shredded cases)."""
+        counts = {"promoted": 0, "discarded": 0, "removed": 0}
+        for file_id in self.incoming_ids(older_than=0):
+            if file_id in known_ids:
+                self.promote(file_id)
+                counts["promoted"] += 1
+        for file_id in self.incoming_ids(older_than=grace_seconds):
+            if file_id not in known_ids:
+                self.discard(file_id)
+                counts["discarded"] += 1
+        for file_id in self.stored_ids() - known_ids:
+            self.remove(file_id)
+            counts["removed"] += 1
+        return counts
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# --- tying file moves to the database transaction ------------------------------------------------
+
+
+def promote_on_commit(session: Session, store: FileStore, file_id: UUID) -> None:
+    session.info.setdefault(PENDING_KEY, []).append(("promote", store, file_id))
+
+
+def remove_on_commit(session: Session, store: FileStore, file_id: UUID) -> None:
+    session.info.setdefault(PENDING_KEY, []).append(("remove", store, file_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _apply_file_actions(session: Session) -> None:
+    for action, store, file_id in session.info.pop(PENDING_KEY, []):
+        try:
+            store.promote(file_id) if action == "promote" else store.remove(file_id)
+        except OSError:
+            # The row is committed; `flask store sweep` finishes the move or the removal later.
+            log.exception("file.%s_failed", action, extra={"file_id": str(file_id)})
+
+
+@event.listens_for(Session, "after_rollback")
+def discard_uncommitted(session: Session) -> None:
+    """Delete incoming files whose rows never committed. Runs on rollback, and at the end of each
+    request, since a session that never began a transaction emits no rollback event."""
+    for action, store, file_id in session.info.pop(PENDING_KEY, []):
+        if action == "promote":
+            store.discard(file_id)

@@ -1,0 +1,105 @@
+"""`flask keys check`: decrypt every encrypted field and authenticate every stored file.
+
+Failures name the record and the key, never the content, so the report can be shared.
+"""
+
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from caseapp.crypto import DecryptionError, Keyring, unwrap_key
+from caseapp.crypto.keyring import KeyringError, canary_matches
+from caseapp.models import Case, DataKey, KekCanary, User
+from caseapp.services import accounts
+from caseapp.services.cases import document_key
+from caseapp.services.files import FileStore
+from caseapp.services.vault import open_vault
+
+
+@dataclass
+class IntegrityReport:
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fields: int = 0
+    files: int = 0
+    data_keys: int = 0
+    canaries: int = 0
+
+
+def check_everything(session: Session, keyring: Keyring, store: FileStore, progress=None) -> IntegrityReport:
+    report = IntegrityReport()
+    _check_canaries(session, keyring, report)
+    _check_data_keys(session, keyring, report)
+    _check_accounts(session, keyring, report)
+    case_ids = session.execute(select(Case.id).order_by(Case.id)).scalars().all()
+    bar = progress(length=len(case_ids), label="Checking cases") if progress else nullcontext()
+    known_files = set()
+    with bar:
+        for start in range(0, len(case_ids), 100):
+            batch = session.execute(
+                select(Case).where(Case.id.in_(case_ids[start : start + 100]))
+                .options(selectinload(Case.victims), selectinload(Case.documents))
+            ).scalars().all()
+            for case in batch:
+                known_files.update(document.uuid for document in case.documents)
+                _check_case(session, keyring, store, case, report)
+                if progress:
+                    bar.update(1)
+            session.expunge_all()
+    orphans = store.stored_ids() - known_files
+    if orphans:
+        report.warnings.append(f"{len(orphans)} stored files have no record (run `flask store sweep`)")
+    return report
+
+
+def _check_canaries(session: Session, keyring: Keyring, report: IntegrityReport) -> None:
+    loaded = dict(keyring.keys)
+    for canary in session.execute(select(KekCanary)).scalars():
+        report.canaries += 1
+        if canary.kek_id not in loaded:
+            report.warnings.append(f"key {canary.kek_id} is known to the database but not loaded")
+        elif not canary_matches(keyring, canary.kek_id, canary.ciphertext):
+            report.problems.append(f"key {canary.kek_id}: the loaded key does not decrypt its canary (wrong key)")
+
+
+def _check_data_keys(session: Session, keyring: Keyring, report: IntegrityReport) -> None:
+    for row in session.execute(select(DataKey)).scalars():
+        report.data_keys += 1
+        try:
+            unwrap_key(keyring, row.scope, row.kek_id, row.wrapped_key)
+        except (DecryptionError, KeyringError):
+            report.problems.append(f"data key {row.scope} (key {row.kek_id}) does not unwrap")
+
+
+def _check_accounts(session: Session, keyring: Keyring, report: IntegrityReport) -> None:
+    for user in session.execute(select(User).where(User.totp_secret_encrypted.is_not(None))).scalars():
+        report.fields += 1
+        try:
+            accounts.decrypt_totp_secret(session, keyring, user)
+        except DecryptionError:
+            report.problems.append(f"user {user.uuid}: two-factor secret does not decrypt")
+
+
+def _check_case(session: Session, keyring: Keyring, store: FileStore, case: Case, report: IntegrityReport) -> None:
+    try:
+        vault = open_vault(session, keyring, case)
+    except DecryptionError as exc:
+        report.problems.append(f"case {case.reference} ({case.uuid}): data key unusable (key {exc.key_id or '?'})")
+        return
+    for row in (case, *case.victims, *case.documents):
+        for column in row.ENCRYPTED:
+            report.fields += 1
+            try:
+                vault.get(row, column)
+            except DecryptionError:
+                report.problems.append(f"{row.__tablename__} {row.uuid} ({case.reference}): {column} does not decrypt")
+    for document in case.documents:
+        report.files += 1
+        try:
+            store.authenticate(document.uuid, document_key(vault, document))
+        except FileNotFoundError:
+            report.problems.append(f"document {document.uuid} ({case.reference}): file missing from the store")
+        except DecryptionError:
+            report.problems.append(f"document {document.uuid} ({case.reference}): file does not authenticate")
