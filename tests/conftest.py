@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import settings
 from itsdangerous import Signer
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
@@ -32,6 +33,12 @@ from caseapp.models.base import utcnow
 from caseapp.runtime import blind_indexer, file_store, keyring
 from caseapp.services import accounts, cases, two_factor
 from caseapp.services.cases import VictimDetails
+
+# Hypothesis (SECURITY.md "Test methods" item 6): ``ci`` keeps property tests within the suite's time
+# budget on two cores; HYPOTHESIS_PROFILE=thorough searches longer, e.g. after changing crypto code.
+settings.register_profile("ci", max_examples=50, deadline=None)
+settings.register_profile("thorough", max_examples=2000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TEST_KEK = base64.urlsafe_b64encode(b"\x11" * 32).decode().rstrip("=")
 TEST_INDEX_SECRET = base64.urlsafe_b64encode(b"\x22" * 32).decode().rstrip("=")
