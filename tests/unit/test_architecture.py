@@ -114,3 +114,17 @@ def test_caseapp_crypto_does_import_cryptography():
 )
 def test_the_checker_sees_forbidden_imports(source, module, expected):
     assert violations(imported_modules(source, module), FORBIDDEN_IN_PURE) == expected
+
+
+def test_randomness_comes_from_the_secrets_module_or_os_urandom():  # CRY-09
+    """Session ids, tokens, keys and nonces must be unpredictable: the `random` module never is."""
+    offenders = []
+    for path in (PROJECT / "caseapp").rglob("*.py"):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(name == "random" or name.startswith("random.") for name in names):
+                offenders.append(str(path))
+    assert offenders == []
