@@ -68,8 +68,15 @@ class Config:
     FILE_STORE_DIR: str | None = None  # None means "instance/store"
     UPLOAD_SPOOL_DIR: str | None = None  # None means the system's temporary directory
 
+    # Uploads (UP-01): what one request, one file, one report and one organisation may hold.
+    # The accepted types are caseapp.domain.uploads.ALLOWED_EXTENSIONS, checked by extension and content.
+    UPLOAD_MAX_FILE_SIZE = 200 * 1024 * 1024
+    UPLOAD_MAX_FILES_PER_REPORT = 30
+    UPLOAD_MAX_REPORT_SIZE = 1024 * 1024 * 1024
+    UPLOAD_ORGANISATION_QUOTA = 20 * 1024 * 1024 * 1024
+
     # Requests
-    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 512 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     MAX_FORM_PARTS = 1000
     TRUSTED_HOSTS: list[str] | None = None

@@ -9,6 +9,8 @@ from caseapp.domain import roles
 # (endpoint, label, roles that see it)
 NAVIGATION = (
     ("main.index", _l("Home"), roles.ROLES),
+    ("reports.list_reports", _l("Reports"), (roles.PARTNER,)),
+    ("inbox.list_reports", _l("Inbox"), (roles.LAWYER,)),
     ("admin.list_users", _l("Users"), (roles.ADMIN,)),
     ("admin.list_organisations", _l("Organisations"), (roles.ADMIN,)),
 )

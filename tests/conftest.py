@@ -206,14 +206,17 @@ def make_user(app, role: str, organisation: Organisation | None = None, *, email
 
 
 def make_case(app, organisation, author=None, *, body: bytes = b"%PDF-1.7 evidence", name: str = "evidence.pdf",
-              victim: VictimDetails | None = None, narrative: str = "What happened."):
-    """A committed case with one victim and one document, written through the services."""
+              victim: VictimDetails | None = None, narrative: str = "What happened.", submit: bool = False):
+    """A committed draft (or, with ``submit``, a submitted report) with one victim and one document,
+    written through the services."""
     upload = cases.store_upload(db.session, file_store(), io.BytesIO(body))
     case, vault = cases.create_case(db.session, keyring(), organisation=organisation, author=author,
                                     title="A title", summary="A summary", narrative=narrative)
     cases.add_victim(db.session, vault, blind_indexer(), victim or VictimDetails(name="Ana Pérez", identity_number="X-1"))
     document = cases.record_document(db.session, vault, upload, original_name=name, content_type="application/pdf",
                                      uploaded_by=author)
+    if submit:
+        cases.submit_case(db.session, case)
     db.session.commit()
     return case, document
 

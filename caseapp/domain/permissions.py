@@ -22,9 +22,11 @@ PUBLIC = "public"  # anyone, signed in or not
 SESSION = "session"  # a signed-in session, even one still owing its two-factor enrolment
 USER = "user"  # a fully signed-in user of any role
 STAFF = "staff"  # lawyer, coordinator or admin
+PARTNERS = "partners"  # partner NGO members
+LAWYERS = "lawyers"
 ADMIN_ONLY = "admin"
 
-LEVELS = (PUBLIC, SESSION, USER, STAFF, ADMIN_ONLY)
+LEVELS = (PUBLIC, SESSION, USER, STAFF, PARTNERS, LAWYERS, ADMIN_ONLY)
 
 ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "static": {"GET": PUBLIC},
@@ -52,6 +54,15 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "admin.list_organisations": {"GET": ADMIN_ONLY},
     "admin.new_organisation": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "cases.download_document": {"GET": USER},
+    "reports.list_reports": {"GET": PARTNERS, "POST": PARTNERS},
+    "reports.new_report": {"POST": PARTNERS},
+    "reports.edit_report": {"GET": PARTNERS, "POST": PARTNERS},
+    "reports.submitted": {"GET": PARTNERS},
+    "reports.show_report": {"GET": PARTNERS},
+    "reports.delete_document": {"POST": PARTNERS},
+    "reports.delete_draft": {"POST": PARTNERS},
+    "inbox.list_reports": {"GET": LAWYERS, "POST": LAWYERS},
+    "inbox.show_report": {"GET": LAWYERS},
 }
 
 
@@ -77,6 +88,10 @@ def level_allows(level: str, principal: Principal | None, *, two_factor_done: bo
         return True
     if level == STAFF:
         return principal.role in STAFF_ROLES
+    if level == PARTNERS:
+        return principal.role == PARTNER
+    if level == LAWYERS:
+        return principal.role == LAWYER
     if level == ADMIN_ONLY:
         return principal.role == ADMIN
     return False

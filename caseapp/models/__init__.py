@@ -1,10 +1,19 @@
 """SQLAlchemy models: typed, no commits, no Flask imports."""
 
 from caseapp.models.base import Base
-from caseapp.models.case import Case, Document, KekCanary, ReferenceCounter, Victim
+from caseapp.models.case import (
+    Case,
+    Document,
+    DomesticRemedy,
+    KekCanary,
+    OtherProcedure,
+    ReferenceCounter,
+    UnusedRemedy,
+    Victim,
+)
 from caseapp.models.keys import DataKey
 from caseapp.models.organisation import Organisation
 from caseapp.models.session import UserSession
 from caseapp.models.user import LoginFailure, SetupToken, User
 
-__all__ = ["Base", "Case", "DataKey", "Document", "KekCanary", "ReferenceCounter", "Victim", "LoginFailure", "Organisation", "SetupToken", "User", "UserSession"]
+__all__ = ["Base", "Case", "DataKey", "Document", "DomesticRemedy", "KekCanary", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "Victim", "LoginFailure", "Organisation", "SetupToken", "User", "UserSession"]

@@ -5,38 +5,73 @@ Columns ending in ``_encrypted`` hold AES-GCM ciphertext under the case's data k
 ``caseapp.services.vault.CaseVault``. ``ENCRYPTED`` on each model names them.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.models.base import Base, UTCDateTime, utcnow
 from caseapp.models.organisation import Organisation
 
+TRI_STATE = "('yes', 'no', 'unknown')"
+
 
 class Case(Base):
+    """A report and, once accepted, the case. Field names follow DESIGN.md §5 (the engine's CaseFacts)."""
+
     __tablename__ = "cases"
-    ENCRYPTED = ("title", "summary", "narrative")
+    __table_args__ = (
+        CheckConstraint(f"continuing IN {TRI_STATE}", name="continuing_valid"),
+        CheckConstraint(f"author_is_victim IN {TRI_STATE}", name="author_is_victim_valid"),
+        CheckConstraint(f"acting_on_behalf IN {TRI_STATE}", name="acting_on_behalf_valid"),
+        CheckConstraint(f"urgent_risk IN {TRI_STATE}", name="urgent_risk_valid"),
+        CheckConstraint(f"only_mass_media_reports IN {TRI_STATE}", name="only_mass_media_reports_valid"),
+    )
+    ENCRYPTED = ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
+                 "one_year_exception", "urgent_explanation")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
-    reference: Mapped[str] = mapped_column(String(16), unique=True)  # ESCR-YYYY-NNNN
+    # ESCR-YYYY-NNNN, given at submission; drafts have none.
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     stage: Mapped[str] = mapped_column(String(32), default="draft", index=True)
-    state_code: Mapped[str | None] = mapped_column(String(2))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    state_code: Mapped[str | None] = mapped_column(String(2), index=True)
+    rights_invoked: Mapped[list[str]] = mapped_column(JSON(), default=list)
+    other_instruments: Mapped[list[str]] = mapped_column(JSON(), default=list)
+    facts_start: Mapped[date | None] = mapped_column(Date())
+    facts_end: Mapped[date | None] = mapped_column(Date())
+    continuing: Mapped[str] = mapped_column(String(8), default="unknown")
+    author_is_victim: Mapped[str] = mapped_column(String(8), default="unknown")
+    acting_on_behalf: Mapped[str] = mapped_column(String(8), default="unknown")
+    remedies_exception_reason: Mapped[str | None] = mapped_column(String(32))
+    only_mass_media_reports: Mapped[str] = mapped_column(String(8), default="unknown")
+    urgent_risk: Mapped[str] = mapped_column(String(8), default="unknown", index=True)
+    urgent_date: Mapped[date | None] = mapped_column(Date())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     title_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     narrative_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    consent_justification_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    remedies_exception_explanation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    one_year_exception_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    urgent_explanation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
 
     organisation: Mapped[Organisation] = relationship()
     victims: Mapped[list["Victim"]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                    passive_deletes=True, order_by="Victim.id")
     documents: Mapped[list["Document"]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                                        passive_deletes=True, order_by="Document.id")
+    remedies: Mapped[list["DomesticRemedy"]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                                            passive_deletes=True, order_by="DomesticRemedy.id")
+    unused_remedies: Mapped[list["UnusedRemedy"]] = relationship(cascade="all, delete-orphan", passive_deletes=True,
+                                                                 order_by="UnusedRemedy.id")
+    other_procedures: Mapped[list["OtherProcedure"]] = relationship(cascade="all, delete-orphan",
+                                                                    passive_deletes=True, order_by="OtherProcedure.id")
 
     @property
     def key_scope(self) -> str:
@@ -49,7 +84,7 @@ class Victim(Base):
         CheckConstraint("kind IN ('individual', 'group')", name="kind_valid"),
         CheckConstraint("consent IN ('yes', 'no', 'unknown')", name="consent_valid"),
     )
-    ENCRYPTED = ("name", "contact", "identity_number")
+    ENCRYPTED = ("name", "contact", "identity_number", "consent_record")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
@@ -60,11 +95,78 @@ class Victim(Base):
     name_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     contact_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     identity_number_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    consent_record_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())  # how consent was given
     # Blind indexes (CRY-07): HMAC of the normalised value, for duplicate detection across cases.
     name_index: Mapped[bytes | None] = mapped_column(LargeBinary(16), index=True)
     identity_number_index: Mapped[bytes | None] = mapped_column(LargeBinary(16), index=True)
 
     case: Mapped[Case] = relationship(back_populates="victims")
+
+
+class DomesticRemedy(Base):
+    """A domestic remedy tried (art. 3(1)); the dates drive the one-year limit (art. 3(2)(a))."""
+
+    __tablename__ = "domestic_remedies"
+    __table_args__ = (
+        CheckConstraint("kind IN ('judicial', 'appeal', 'cassation', 'constitutional', 'administrative', 'other')",
+                        name="kind_valid"),
+        CheckConstraint("outcome IN ('rejected', 'granted', 'partly_granted', 'pending', 'withdrawn')",
+                        name="outcome_valid"),
+        CheckConstraint(f"final IN {TRI_STATE}", name="final_valid"),
+        CheckConstraint(f"addressed_substance IN {TRI_STATE}", name="addressed_substance_valid"),
+    )
+    ENCRYPTED = ("body",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="judicial")
+    filed: Mapped[date | None] = mapped_column(Date())
+    decided: Mapped[date | None] = mapped_column(Date())
+    notified: Mapped[date | None] = mapped_column(Date())
+    outcome: Mapped[str] = mapped_column(String(16), default="pending")
+    final: Mapped[str] = mapped_column(String(8), default="unknown")
+    addressed_substance: Mapped[str] = mapped_column(String(8), default="unknown")
+    body_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+
+    case: Mapped[Case] = relationship(back_populates="remedies")
+
+
+class UnusedRemedy(Base):
+    """A remedy not used, and why (art. 3(1), second sentence)."""
+
+    __tablename__ = "unused_remedies"
+    __table_args__ = (
+        CheckConstraint("reason IN ('unavailable', 'ineffective', 'unreasonably_prolonged', 'none')", name="reason_valid"),
+    )
+    ENCRYPTED = ("name", "explanation")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(24), default="none")
+    name_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    explanation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+
+
+class OtherProcedure(Base):
+    """Another international procedure seized of the matter (art. 3(2)(c))."""
+
+    __tablename__ = "other_procedures"
+    __table_args__ = (
+        CheckConstraint(f"same_matter IN {TRI_STATE}", name="same_matter_valid"),
+        CheckConstraint("status IN ('pending', 'examined', 'declared_inadmissible_reasoned', "
+                        "'declared_inadmissible_unreasoned', 'withdrawn')", name="status_valid"),
+    )
+    ENCRYPTED = ("body",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    same_matter: Mapped[str] = mapped_column(String(8), default="unknown")
+    status: Mapped[str] = mapped_column(String(40), default="pending")
+    on_date: Mapped[date | None] = mapped_column("date", Date())  # the procedure's decision or filing date
+    body_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
 
 
 class Document(Base):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from uuid import UUID, uuid4
 
-from sqlalchemy import false, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring
@@ -41,7 +41,7 @@ def create_case(
     title: str | None = None, summary: str | None = None, narrative: str | None = None, state_code: str | None = None,
 ) -> tuple[Case, CaseVault]:
     case = Case(uuid=uuid4(), organisation=organisation, created_by_id=author.id if author else None,
-                reference=next_reference(session, utcnow().year), state_code=state_code)
+                state_code=state_code)
     session.add(case)
     vault = create_vault(session, keyring, case)
     vault.set(case, "title", title)
@@ -49,6 +49,15 @@ def create_case(
     vault.set(case, "narrative", narrative)
     session.flush()
     return case, vault
+
+
+def submit_case(session: Session, case: Case) -> str:
+    """Give a draft its reference and hand it to the lawyers; returns the reference."""
+    case.reference = next_reference(session, utcnow().year)
+    case.stage = "submitted"
+    case.submitted_at = utcnow()
+    session.flush()
+    return case.reference
 
 
 @dataclass
@@ -132,7 +141,7 @@ def visible_cases(user: User):
         return query.where(Case.organisation_id == user.organisation_id)
     if scope == permissions.NO_CASES:
         return query.where(false())
-    return query
+    return query.where(Case.reference.is_not(None))  # staff never see an organisation's drafts
 
 
 def find_visible_case(session: Session, user: User, case_uuid: UUID) -> Case | None:
@@ -146,3 +155,18 @@ def find_visible_document(session: Session, user: User, case_uuid: UUID, documen
     return session.execute(
         select(Document).where(Document.case_id == case.id, Document.uuid == document_uuid)
     ).scalar_one_or_none()
+
+
+def organisation_storage_used(session: Session, organisation_id: int) -> int:
+    """Bytes of evidence stored for an organisation, for its quota (UP-01)."""
+    return session.execute(
+        select(func.coalesce(func.sum(Document.size), 0)).join(Case, Case.id == Document.case_id)
+        .where(Case.organisation_id == organisation_id)
+    ).scalar_one()
+
+
+def delete_document(session: Session, store: FileStore, document: Document) -> None:
+    """Remove one file: its row (and so its wrapped file key) now, its bytes once that commits."""
+    remove_on_commit(session, store, document.uuid)
+    session.delete(document)
+    session.flush()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.models import Case, Organisation, User
-from caseapp.services.cases import VictimDetails, add_victim, create_case, record_document, store_upload
+from caseapp.services.cases import VictimDetails, add_victim, create_case, record_document, store_upload, submit_case
 from caseapp.services.files import FileStore
 
 DEMO_CASES = (
@@ -47,4 +47,5 @@ def create_demo_cases(session: Session, keyring: Keyring, indexer: BlindIndexer,
         for victim in spec["victims"]:
             add_victim(session, vault, indexer, victim)
         record_document(session, vault, upload, original_name=name, content_type="text/plain", uploaded_by=author)
+        submit_case(session, case)
     return len(DEMO_CASES)

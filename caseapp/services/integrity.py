@@ -40,7 +40,8 @@ def check_everything(session: Session, keyring: Keyring, store: FileStore, progr
         for start in range(0, len(case_ids), 100):
             batch = session.execute(
                 select(Case).where(Case.id.in_(case_ids[start : start + 100]))
-                .options(selectinload(Case.victims), selectinload(Case.documents))
+                .options(selectinload(Case.victims), selectinload(Case.documents), selectinload(Case.remedies),
+                         selectinload(Case.unused_remedies), selectinload(Case.other_procedures))
             ).scalars().all()
             for case in batch:
                 known_files.update(document.uuid for document in case.documents)
@@ -83,23 +84,24 @@ def _check_accounts(session: Session, keyring: Keyring, report: IntegrityReport)
 
 
 def _check_case(session: Session, keyring: Keyring, store: FileStore, case: Case, report: IntegrityReport) -> None:
+    label = case.reference or "draft"
     try:
         vault = open_vault(session, keyring, case)
     except DecryptionError as exc:
-        report.problems.append(f"case {case.reference} ({case.uuid}): data key unusable (key {exc.key_id or '?'})")
+        report.problems.append(f"case {label} ({case.uuid}): data key unusable (key {exc.key_id or '?'})")
         return
-    for row in (case, *case.victims, *case.documents):
+    for row in (case, *case.victims, *case.documents, *case.remedies, *case.unused_remedies, *case.other_procedures):
         for column in row.ENCRYPTED:
             report.fields += 1
             try:
                 vault.get(row, column)
             except DecryptionError:
-                report.problems.append(f"{row.__tablename__} {row.uuid} ({case.reference}): {column} does not decrypt")
+                report.problems.append(f"{row.__tablename__} {row.uuid} ({label}): {column} does not decrypt")
     for document in case.documents:
         report.files += 1
         try:
             store.authenticate(document.uuid, document_key(vault, document))
         except FileNotFoundError:
-            report.problems.append(f"document {document.uuid} ({case.reference}): file missing from the store")
+            report.problems.append(f"document {document.uuid} ({label}): file missing from the store")
         except DecryptionError:
-            report.problems.append(f"document {document.uuid} ({case.reference}): file does not authenticate")
+            report.problems.append(f"document {document.uuid} ({label}): file does not authenticate")

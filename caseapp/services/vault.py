@@ -33,7 +33,7 @@ class CaseVault:
         self._key = key
 
     def __repr__(self) -> str:
-        return f"CaseVault(case={self.case.reference!r}, kek={self.key_id!r})"
+        return f"CaseVault(case={self.case.uuid}, kek={self.key_id!r})"
 
     @property
     def data_key(self) -> bytes:

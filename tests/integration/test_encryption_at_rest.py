@@ -71,7 +71,9 @@ def test_markers_are_absent_from_the_database_its_wal_and_the_store(app, org_a):
 def test_values_read_back_through_the_vault(app, org_a):  # CRY-02
     case, document = make_case(app, org_a)
     vault = open_vault(db.session, keyring(), case)
-    assert vault.read(case) == {"title": "A title", "summary": "A summary", "narrative": "What happened."}
+    text = vault.read(case)
+    assert (text["title"], text["summary"], text["narrative"]) == ("A title", "A summary", "What happened.")
+    assert text["urgent_explanation"] is None  # never written, never invented
     victim = case.victims[0]
     assert vault.get(victim, "name") == "Ana Pérez"
     assert vault.get(document, "original_name") == "evidence.pdf"
@@ -196,10 +198,12 @@ def test_others_cannot_download(app, client, people, org_a, who):  # AC-04, AC-0
 
 
 @pytest.mark.parametrize("who", ["lawyer", "coordinator"])
-def test_staff_can_download(app, client, people, org_a, who):  # AC-06
-    case, document = make_case(app, org_a, people["partner_a"].user)
+def test_staff_can_download_submitted_reports_only(app, client, people, org_a, who):  # AC-06
+    submitted, document = make_case(app, org_a, people["partner_a"].user, submit=True)
+    draft, draft_document = make_case(app, org_a, people["partner_a"].user)
     login(app, client, people[who].user)
-    assert client.get(f"/cases/{case.uuid}/documents/{document.uuid}/download").data == b"%PDF-1.7 evidence"
+    assert client.get(f"/cases/{submitted.uuid}/documents/{document.uuid}/download").data == b"%PDF-1.7 evidence"
+    assert client.get(f"/cases/{draft.uuid}/documents/{draft_document.uuid}/download").status_code == 404
 
 
 def test_a_tampered_file_gives_the_generic_error_and_a_log_without_content(app, client, org_a, caplog):  # CRY-08

@@ -48,6 +48,8 @@ PRINCIPAL_FOR_LEVEL = {
     permissions.SESSION: "pending_2fa",
     permissions.USER: "partner_a",
     permissions.STAFF: "lawyer",
+    permissions.PARTNERS: "partner_a",
+    permissions.LAWYERS: "lawyer",
     permissions.ADMIN_ONLY: "admin",
 }
 # Every kind of principal, for GET safety.
@@ -144,6 +146,16 @@ FORM_DATA = {
     "admin.reset_two_factor": lambda s, page: {},
     "admin.issue_setup_link": lambda s, page: {},
     "admin.new_organisation": lambda s, page: {"name": "Organisation C"},
+    "reports.list_reports": lambda s, page: {"q": "", "status": ""},
+    "reports.new_report": lambda s, page: {},
+    "reports.edit_report": lambda s, page: {
+        "action": "save", "title": "Saved by the control request", "state": "", "continuing": "unknown",
+        "only_mass_media_reports": "unknown", "author_is_victim": "unknown", "acting_on_behalf": "unknown",
+        "remedies_exception_reason": "", "urgent_risk": "unknown",
+    },
+    "reports.delete_document": lambda s, page: {},
+    "reports.delete_draft": lambda s, page: {},
+    "inbox.list_reports": lambda s, page: {"state": ""},
 }
 
 

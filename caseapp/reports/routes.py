@@ -1,0 +1,247 @@
+"""Partners' reports: list, the guided form (drafts), submission, and the report page."""
+
+import re
+from uuid import UUID
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from caseapp.domain import covenant
+from caseapp.domain.states import StatesRegister, protocol_warnings, state_name, un_member_states
+from caseapp.domain.uploads import SNIFF_BYTES, UploadRejected, identify, safe_display_name
+from caseapp.extensions import db
+from caseapp.forms import ActionForm
+from caseapp.models import Case, Document
+from caseapp.models.base import utcnow
+from caseapp.reports import bp
+from caseapp.reports.forms import REPEATABLE, ReportForm, configure, form_data, to_input
+from caseapp.reports.listing import STATUS_LABELS, ReportFilterForm, report_rows
+from caseapp.runtime import blind_indexer, file_store, keyring
+from caseapp.security import current_user
+from caseapp.services import ServiceError, cases, intake
+from caseapp.services.files import FileTooLargeError
+from caseapp.services.vault import open_vault
+
+FILTER_SESSION_KEY = "report_filter"
+ACTION_PATTERN = re.compile(r"^(save|submit|add-(\w+)|remove-(\w+)-(\d+))$")
+
+
+def _own_case_or_404(case_uuid: str) -> Case:
+    """The scoped loader for a partner's reports (AC-03): another organisation's report is not found."""
+    try:
+        key = UUID(case_uuid)
+    except ValueError:
+        abort(404)
+    case = cases.find_visible_case(db.session, current_user(), key)
+    if case is None:
+        abort(404)
+    return case
+
+
+@bp.route("", methods=["GET", "POST"])
+def list_reports():
+    form = ReportFilterForm(data=session.get(FILTER_SESSION_KEY, {}))
+    if request.method == "POST":  # search words travel by POST and stay out of URLs (DATA-01)
+        if form.validate_on_submit():
+            session[FILTER_SESSION_KEY] = {"q": form.q.data or "", "status": form.status.data or ""}
+        return redirect(url_for("reports.list_reports"))
+    criteria = session.get(FILTER_SESSION_KEY, {})
+    rows = report_rows(db.session, keyring(), current_user(), criteria)
+    page = max(request.args.get("page", 1, type=int), 1)
+    size = current_app.config["PAGE_SIZE"]
+    return render_template("reports/list_reports.html", rows=rows[(page - 1) * size : page * size], total=len(rows),
+                           page=page, pages=max((len(rows) + size - 1) // size, 1), form=form,
+                           filtered=any(criteria.values()), action_form=ActionForm(), status_labels=STATUS_LABELS)
+
+
+@bp.route("/new", methods=["POST"])
+def new_report():
+    try:
+        case, _vault = intake.new_draft(db.session, keyring(), current_user())
+    except ServiceError as exc:
+        flash(exc.message, "danger")
+        return redirect(url_for("reports.list_reports"))
+    db.session.commit()
+    return redirect(url_for("reports.edit_report", case_uuid=case.uuid))
+
+
+def _render_form(case: Case, form: ReportForm, status: int = 200, extra_errors: list[str] | None = None):
+    register = StatesRegister.shipped()
+    warnings = protocol_warnings(register, form.state.data or None, form.facts_start.data, form.facts_end.data,
+                                 form.continuing.data or "unknown")
+    vault = open_vault(db.session, keyring(), case)
+    documents = [(document, vault.get(document, "original_name")) for document in case.documents]
+    return (
+        render_template("reports/edit_report.html", case=case, form=form, warnings=warnings, documents=documents,
+                        extra_errors=extra_errors or [], action_form=ActionForm(),
+                        upload_hint=_upload_hint()),
+        status,
+    )
+
+
+def _upload_hint() -> str:
+    from caseapp.domain.uploads import ALLOWED_EXTENSIONS
+
+    limit = current_app.config["UPLOAD_MAX_FILE_SIZE"] // (1024 * 1024)
+    return _("Up to %(limit)d MB each. Accepted: %(types)s.", limit=limit, types=", ".join(ALLOWED_EXTENSIONS))
+
+
+@bp.route("/<case_uuid>/edit", methods=["GET", "POST"])
+def edit_report(case_uuid: str):
+    case = _own_case_or_404(case_uuid)
+    if case.stage != intake.DRAFT:
+        return redirect(url_for("reports.show_report", case_uuid=case.uuid))
+    vault = open_vault(db.session, keyring(), case)
+    if request.method == "GET":
+        form = configure(ReportForm(data=form_data(intake.load_report(vault))), un_member_states())
+        return _render_form(case, form)
+
+    form = configure(ReportForm(), un_member_states())
+    match = ACTION_PATTERN.match(request.form.get("action", "save"))
+    if match is None or not form.validate():
+        return _render_form(case, form, 400)
+    report = to_input(form)
+    action, anchor = match.group(1), None
+    if match.group(2) in REPEATABLE:
+        getattr(report, match.group(2)).append(_blank(match.group(2)))
+        anchor = match.group(2)
+    elif match.group(3) in REPEATABLE:
+        items = getattr(report, match.group(3))
+        index = int(match.group(4))
+        if index < len(items):
+            items.pop(index)
+        anchor = match.group(3)
+
+    uploads, upload_errors = _store_evidence(case, form)
+    if upload_errors:
+        form.evidence.errors.extend(upload_errors)
+        return _render_form(case, form, 400)
+    try:
+        reference = intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(),
+                                       submit=action == "submit")
+        for upload, name, kind in uploads:
+            cases.record_document(db.session, vault, upload, original_name=name, content_type=kind.content_type,
+                                  uploaded_by=current_user())
+    except intake.ReportRejected as exc:
+        db.session.rollback()
+        unplaced = _attach_errors(form, exc.errors)
+        return _render_form(case, form, 400, unplaced)
+    db.session.commit()
+    if reference:
+        return redirect(url_for("reports.submitted", case_uuid=case.uuid))
+    if anchor is None:
+        flash(_("Draft saved. You can come back to it at any time."), "success")
+    return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor=anchor or None))
+
+
+def _blank(section: str):
+    from caseapp.domain import report as rules
+
+    return {"victims": rules.VictimInput, "remedies": rules.RemedyInput, "unused_remedies": rules.UnusedRemedyInput,
+            "other_procedures": rules.ProcedureInput}[section]()
+
+
+def _store_evidence(case: Case, form: ReportForm):
+    """Check and encrypt each new file into the store before any database write (UP-01…04)."""
+    config = current_app.config
+    files = [item for item in (form.evidence.data or []) if getattr(item, "filename", "")]
+    if not files:
+        return [], []
+    errors, uploads = [], []
+    if len(case.documents) + len(files) > config["UPLOAD_MAX_FILES_PER_REPORT"]:
+        return [], [_("A report can hold at most %(n)d files.", n=config["UPLOAD_MAX_FILES_PER_REPORT"])]
+    used = cases.organisation_storage_used(db.session, case.organisation_id)
+    report_used = sum(document.size for document in case.documents)
+    for item in files:
+        name = safe_display_name(item.filename)
+        head = item.stream.read(SNIFF_BYTES)
+        item.stream.seek(0)
+        try:
+            kind = identify(head, item.filename)
+        except UploadRejected as exc:
+            errors.append(f"{name}: {exc.message}")
+            continue
+        try:
+            upload = cases.store_upload(db.session, file_store(), item.stream, max_size=config["UPLOAD_MAX_FILE_SIZE"])
+        except FileTooLargeError:
+            errors.append(_("%(name)s is larger than %(mb)d MB.", name=name, mb=config["UPLOAD_MAX_FILE_SIZE"] // 2**20))
+            continue
+        report_used += upload.summary.size
+        used += upload.summary.size
+        if report_used > config["UPLOAD_MAX_REPORT_SIZE"]:
+            errors.append(_("The files of one report may total at most %(mb)d MB.", mb=config["UPLOAD_MAX_REPORT_SIZE"] // 2**20))
+        elif used > config["UPLOAD_ORGANISATION_QUOTA"]:
+            errors.append(_("Your organisation's storage quota is full; ask the coordinators."))
+        uploads.append((upload, name, kind))
+    return uploads, errors
+
+
+def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[str]:
+    """Put each message next to its field; return those that belong to no single field."""
+    unplaced = []
+    for key, message in errors.items():
+        parts = key.split("-")
+        field = getattr(form, parts[0], None)
+        if field is not None and len(parts) == 3 and parts[0] in REPEATABLE and int(parts[1]) < len(field.entries):
+            target = getattr(field.entries[int(parts[1])].form, parts[2], None)
+        else:
+            target = field if len(parts) == 1 and parts[0] not in REPEATABLE else None
+        if target is None:
+            unplaced.append(message)
+        else:
+            target.errors = [*target.errors, message]
+    return unplaced
+
+
+@bp.route("/<case_uuid>/submitted")
+def submitted(case_uuid: str):
+    case = _own_case_or_404(case_uuid)
+    if case.reference is None:
+        return redirect(url_for("reports.edit_report", case_uuid=case.uuid))
+    return render_template("reports/submitted.html", case=case)
+
+
+@bp.route("/<case_uuid>")
+def show_report(case_uuid: str):
+    case = _own_case_or_404(case_uuid)
+    vault = open_vault(db.session, keyring(), case)
+    report = intake.load_report(vault)
+    documents = [(document, vault.get(document, "original_name")) for document in case.documents]
+    return render_template("reports/show_report.html", case=case, report=report, documents=documents,
+                           state_label=state_name(case.state_code) if case.state_code else None,
+                           rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=None)
+
+
+@bp.route("/<case_uuid>/documents/<document_uuid>/delete", methods=["POST"])
+def delete_document(case_uuid: str, document_uuid: str):
+    case = _own_case_or_404(case_uuid)
+    if case.stage != intake.DRAFT:
+        abort(404)
+    document = db.session.execute(
+        select(Document).where(Document.case_id == case.id, Document.uuid == _uuid_or_404(document_uuid))
+    ).scalar_one_or_none()
+    if document is None:
+        abort(404)
+    cases.delete_document(db.session, file_store(), document)
+    db.session.commit()
+    flash(_("File removed."), "success")
+    return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor="evidence"))
+
+
+@bp.route("/<case_uuid>/delete", methods=["POST"])
+def delete_draft(case_uuid: str):
+    case = _own_case_or_404(case_uuid)
+    if case.stage != intake.DRAFT:
+        abort(404)
+    cases.delete_case(db.session, file_store(), case)
+    db.session.commit()
+    flash(_("The draft and its files were deleted for good."), "success")
+    return redirect(url_for("reports.list_reports"))
+
+
+def _uuid_or_404(value: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        abort(404)

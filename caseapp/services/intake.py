@@ -1,0 +1,199 @@
+"""Partner intake: drafts, saving a report, submitting it, and what the lawyers see of it.
+
+A report is written whole each time it is saved (its victims, remedies and procedures are replaced),
+inside the caller's transaction, so a failed save leaves the previous draft untouched.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import uuid4
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from caseapp.crypto import Keyring
+from caseapp.crypto.blind_index import BlindIndexer, normalise_identifier, normalise_name
+from caseapp.domain import covenant
+from caseapp.domain import report as rules
+from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
+from caseapp.domain.states import un_member_states
+from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
+from caseapp.services import ServiceError
+from caseapp.services.cases import create_case, submit_case
+from caseapp.services.vault import CaseVault, open_vault
+
+DRAFT = "draft"
+
+
+class ReportRejected(ServiceError):
+    """The report has problems; ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Please correct the fields marked below.")
+        self.errors = errors
+
+
+def check(report: ReportInput, *, today: date, submitting: bool) -> dict[str, str]:
+    known_states = {code for code, _name in un_member_states()}
+    return rules.problems(report, today=today, submitting=submitting, is_known_state=known_states.__contains__,
+                          is_covenant_right=covenant.is_covenant_right)
+
+
+def new_draft(session: Session, keyring: Keyring, user: User) -> tuple[Case, CaseVault]:
+    if user.organisation is None:
+        raise ServiceError("Only members of a partner organisation can report.")
+    return create_case(session, keyring, organisation=user.organisation, author=user)
+
+
+def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, report: ReportInput, *,
+                today: date, submit: bool) -> str | None:
+    """Save the report (and submit it when asked); returns the reference once submitted.
+
+    Raises ``ReportRejected`` before writing anything when the report has problems.
+    """
+    case = vault.case
+    if case.stage != DRAFT:
+        raise ServiceError("This report was already submitted; it can no longer be edited here.")
+    errors = check(report, today=today, submitting=submit)
+    if errors:
+        raise ReportRejected(errors)
+    _write(session, vault, indexer, case, report)
+    if submit:
+        return submit_case(session, case)
+    session.flush()
+    return None
+
+
+def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case, report: ReportInput) -> None:
+    case.state_code = report.state or None
+    case.rights_invoked = list(dict.fromkeys(report.rights_invoked))
+    case.other_instruments = [item.strip() for item in report.other_instruments if item.strip()]
+    case.facts_start, case.facts_end, case.continuing = report.facts_start, report.facts_end, report.continuing
+    case.author_is_victim, case.acting_on_behalf = report.author_is_victim, report.acting_on_behalf
+    case.remedies_exception_reason = report.remedies_exception_reason or None
+    case.only_mass_media_reports = report.only_mass_media_reports
+    case.urgent_risk, case.urgent_date = report.urgent_risk, report.urgent_date
+    for column in ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
+                   "one_year_exception", "urgent_explanation"):
+        vault.set(case, column, getattr(report, column).strip() or None)
+
+    case.victims.clear()
+    case.remedies.clear()
+    case.unused_remedies.clear()
+    case.other_procedures.clear()
+    session.flush()  # old rows go before new ones arrive
+    for item in report.victims:
+        victim = Victim(uuid=uuid4(), kind=item.kind, consent=item.consent, keep_identity_confidential=item.confidential)
+        for column in ("name", "contact", "identity_number", "consent_record"):
+            vault.set(victim, column, getattr(item, column).strip() or None)
+        victim.name_index = indexer.index("victim_name", item.name) if item.name.strip() else None
+        victim.identity_number_index = (
+            indexer.index("victim_identity_number", item.identity_number) if item.identity_number.strip() else None
+        )
+        case.victims.append(victim)
+    for item in report.remedies:
+        remedy = DomesticRemedy(uuid=uuid4(), kind=item.kind, filed=item.filed, decided=item.decided,
+                                notified=item.notified, outcome=item.outcome, final=item.final,
+                                addressed_substance=item.addressed_substance)
+        vault.set(remedy, "body", item.body.strip() or None)
+        case.remedies.append(remedy)
+    for item in report.unused_remedies:
+        unused = UnusedRemedy(uuid=uuid4(), reason=item.reason)
+        vault.set(unused, "name", item.name.strip() or None)
+        vault.set(unused, "explanation", item.explanation.strip() or None)
+        case.unused_remedies.append(unused)
+    for item in report.other_procedures:
+        procedure = OtherProcedure(uuid=uuid4(), same_matter=item.same_matter, status=item.status, on_date=item.date)
+        vault.set(procedure, "body", item.body.strip() or None)
+        case.other_procedures.append(procedure)
+
+
+def load_report(vault: CaseVault) -> ReportInput:
+    """The report as the partner entered it, decrypted whole (nothing is half-shown)."""
+    case = vault.case
+    text = vault.read(case)
+    return ReportInput(
+        title=text["title"] or "", summary=text["summary"] or "", narrative=text["narrative"] or "",
+        state=case.state_code, rights_invoked=list(case.rights_invoked or []),
+        other_instruments=list(case.other_instruments or []), facts_start=case.facts_start, facts_end=case.facts_end,
+        continuing=case.continuing, author_is_victim=case.author_is_victim, acting_on_behalf=case.acting_on_behalf,
+        consent_justification=text["consent_justification"] or "",
+        remedies_exception_reason=case.remedies_exception_reason,
+        remedies_exception_explanation=text["remedies_exception_explanation"] or "",
+        one_year_exception=text["one_year_exception"] or "", only_mass_media_reports=case.only_mass_media_reports,
+        urgent_risk=case.urgent_risk, urgent_date=case.urgent_date, urgent_explanation=text["urgent_explanation"] or "",
+        victims=[
+            VictimInput(name=vault.get(v, "name") or "", kind=v.kind, contact=vault.get(v, "contact") or "",
+                        identity_number=vault.get(v, "identity_number") or "", consent=v.consent,
+                        consent_record=vault.get(v, "consent_record") or "", confidential=v.keep_identity_confidential)
+            for v in case.victims
+        ],
+        remedies=[
+            RemedyInput(body=vault.get(r, "body") or "", kind=r.kind, filed=r.filed, decided=r.decided,
+                        notified=r.notified, outcome=r.outcome, final=r.final, addressed_substance=r.addressed_substance)
+            for r in case.remedies
+        ],
+        unused_remedies=[
+            UnusedRemedyInput(name=vault.get(u, "name") or "", reason=u.reason,
+                              explanation=vault.get(u, "explanation") or "")
+            for u in case.unused_remedies
+        ],
+        other_procedures=[
+            ProcedureInput(body=vault.get(p, "body") or "", same_matter=p.same_matter, status=p.status, date=p.on_date)
+            for p in case.other_procedures
+        ],
+    )
+
+
+@dataclass
+class DuplicateHint:
+    reference: str
+    matched_on: str  # "name" or "identity number"
+
+
+def possible_duplicates(session: Session, case: Case) -> list[DuplicateHint]:
+    """Other submitted reports, from any organisation, naming a victim with the same blind index.
+
+    Only for lawyers: a partner must never learn that another organisation reported the same person.
+    """
+    names = {v.name_index for v in case.victims if v.name_index}
+    numbers = {v.identity_number_index for v in case.victims if v.identity_number_index}
+    if not names and not numbers:
+        return []
+    rows = session.execute(
+        select(Case.reference, Victim.name_index, Victim.identity_number_index)
+        .join(Victim, Victim.case_id == Case.id)
+        .where(Case.id != case.id, Case.reference.is_not(None),
+               or_(Victim.name_index.in_(names), Victim.identity_number_index.in_(numbers)))
+        .order_by(Case.reference)
+    ).all()
+    hints: dict[str, DuplicateHint] = {}
+    for reference, _name_index, number_index in rows:
+        matched = "identity number" if number_index in numbers else "name"
+        if reference not in hints or matched == "identity number":
+            hints[reference] = DuplicateHint(reference, matched)
+    return list(hints.values())
+
+
+
+def confirmed_duplicates(session: Session, keyring: Keyring, indexer: BlindIndexer, vault: CaseVault) -> list[DuplicateHint]:
+    """``possible_duplicates``, each re-checked on the decrypted values (CRY-07): a truncated index
+    can collide, so a flag is shown only when the normalised name or number really is the same."""
+    case = vault.case
+    mine = {
+        "name": {normalise_name(vault.get(v, "name") or "") for v in case.victims} - {""},
+        "identity number": {normalise_identifier(vault.get(v, "identity_number") or "") for v in case.victims} - {""},
+    }
+    confirmed = []
+    for hint in possible_duplicates(session, case):
+        other = session.execute(select(Case).where(Case.reference == hint.reference)).scalar_one()
+        other_vault = open_vault(session, keyring, other)
+        theirs = {
+            "name": {normalise_name(other_vault.get(v, "name") or "") for v in other.victims},
+            "identity number": {normalise_identifier(other_vault.get(v, "identity_number") or "") for v in other.victims},
+        }
+        for kind in ("identity number", "name"):
+            if mine[kind] & theirs[kind]:
+                confirmed.append(DuplicateHint(hint.reference, kind))
+                break
+    return confirmed
