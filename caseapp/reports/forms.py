@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.fields import FieldList
 from wtforms.validators import Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.domain import covenant
 from caseapp.domain import report as rules
@@ -91,7 +92,8 @@ class ReportForm(FlaskForm):
                         description=_l("A short name for the report, e.g. “Eviction of the Riverside settlement”."))
     state = SelectField(_l("State concerned"), choices=[], validate_choice=False)
     rights_invoked = SelectMultipleField(_l("Covenant rights violated"), choices=[], validate_choice=False,
-                                         description=_l("Choose every right concerned. Hold Ctrl (or ⌘) to choose several."))
+                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                                         description=_l("Tick every right concerned."))
     other_instruments = TextAreaField(_l("Other instruments invoked"), validators=[Length(max=rules.MAX_EXPLANATION)],
                                       description=_l("One per line, e.g. “ICCPR art. 26”. The Committee examines only "
                                                      "Covenant rights (art. 3(2)(d))."))

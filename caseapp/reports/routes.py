@@ -74,7 +74,7 @@ def _render_form(case: Case, form: ReportForm, status: int = 200, extra_errors: 
     documents = [(document, vault.get(document, "original_name")) for document in case.documents]
     return (
         render_template("reports/edit_report.html", case=case, form=form, warnings=warnings, documents=documents,
-                        extra_errors=extra_errors or [], action_form=ActionForm(),
+                        extra_errors=extra_errors or [], rejected=status >= 400, action_form=ActionForm(),
                         upload_hint=_upload_hint()),
         status,
     )
@@ -226,7 +226,7 @@ def delete_document(case_uuid: str, document_uuid: str):
     cases.delete_document(db.session, file_store(), document)
     db.session.commit()
     flash(_("File removed."), "success")
-    return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor="evidence"))
+    return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor="evidence-files"))
 
 
 @bp.route("/<case_uuid>/delete", methods=["POST"])

@@ -1,0 +1,265 @@
+"""Partner intake through the browser-facing routes: drafts, submission, evidence, isolation, the inbox."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from caseapp.domain import roles
+from caseapp.extensions import db
+from caseapp.models import Case, Document
+from caseapp.runtime import file_store, keyring
+from caseapp.services import cases, intake
+from caseapp.services.vault import open_vault
+from tests.conftest import login, make_user
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MARKERS = ("MARKERTITLE1a", "MARKERNARR2b", "MARKERVICTIM3c", "MARKERCOURT4d", "MARKERFILE5e")
+
+
+def report_form(action="save", victims=(), remedies=(), **overrides):
+    data = {
+        "action": action, "title": f"Eviction of the Calle Mayor tenants {MARKERS[0]}", "state": "ES",
+        "rights_invoked": ["11(1)", "2(2)"], "other_instruments": "ICCPR art. 26",
+        "summary": "Forty families evicted.", "narrative": f"On 3 March 2024 the tenants were evicted. {MARKERS[1]}",
+        "facts_start": "2024-03-03", "facts_end": "", "continuing": "no", "only_mass_media_reports": "no",
+        "author_is_victim": "no", "acting_on_behalf": "yes", "consent_justification": "",
+        "remedies_exception_reason": "", "remedies_exception_explanation": "", "one_year_exception": "",
+        "urgent_risk": "yes", "urgent_date": "2026-12-15", "urgent_explanation": "A second eviction is ordered.",
+    }
+    for index, name in enumerate(victims):
+        data.update({f"victims-{index}-name": name, f"victims-{index}-kind": "individual",
+                     f"victims-{index}-contact": "+34 600 000 00{index}",
+                     f"victims-{index}-identity_number": f"X-{index}", f"victims-{index}-consent": "yes",
+                     f"victims-{index}-consent_record": "signed form", f"victims-{index}-confidential": "y"})
+    for index, body in enumerate(remedies):
+        data.update({f"remedies-{index}-body": body, f"remedies-{index}-kind": "judicial",
+                     f"remedies-{index}-filed": "2024-04-01", f"remedies-{index}-decided": "2024-06-01",
+                     f"remedies-{index}-notified": "2024-06-05", f"remedies-{index}-outcome": "rejected",
+                     f"remedies-{index}-final": "yes", f"remedies-{index}-addressed_substance": "yes"})
+    data.update(overrides)
+    return data
+
+
+def new_draft(client) -> str:
+    response = client.post("/reports/new")
+    assert response.status_code == 302
+    return re.search(r"/reports/([0-9a-f-]{36})/edit", response.headers["Location"]).group(1)
+
+
+def post_report(client, draft: str, data: dict, files=()):
+    payload = dict(data)
+    if files:
+        payload["evidence"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post(f"/reports/{draft}/edit", data=payload, content_type="multipart/form-data")
+
+
+def load(case_uuid: str):
+    case = db.session.execute(select(Case).where(Case.uuid == __import__("uuid").UUID(case_uuid))).scalar_one()
+    return case, open_vault(db.session, keyring(), case)
+
+
+@pytest.fixture
+def partner(app, org_a, client):
+    user = make_user(app, roles.PARTNER, org_a).user
+    login(app, client, user)
+    return user
+
+
+def test_partner_submits_a_complete_report_with_victims_remedies_and_files(app, client, partner):
+    draft = new_draft(client)
+    files = [("eviction-order.pdf", PDF + MARKERS[4].encode()), ("witness.txt", f"Statement {MARKERS[4]}\n".encode())]
+    data = report_form("submit", victims=[f"Ana {MARKERS[2]}", "Luis Gómez", "Residents' association"],
+                       remedies=[f"Juzgado nº 3 {MARKERS[3]}", "Audiencia Provincial"])
+    response = post_report(client, draft, data, files)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/reports/{draft}/submitted")
+    confirmation = client.get(f"/reports/{draft}/submitted").get_data(as_text=True)
+    reference = re.search(r'id="reference">(ESCR-\d{4}-\d{4})<', confirmation).group(1)
+
+    case, vault = load(draft)
+    assert case.reference == reference and case.stage == "submitted"
+    report = intake.load_report(vault)
+    assert [v.name for v in report.victims] == [f"Ana {MARKERS[2]}", "Luis Gómez", "Residents' association"]
+    assert [r.body for r in report.remedies] == [f"Juzgado nº 3 {MARKERS[3]}", "Audiencia Provincial"]
+    assert report.rights_invoked == ["11(1)", "2(2)"] and report.other_instruments == ["ICCPR art. 26"]
+    assert report.urgent_risk == "yes"
+    stored = {vault.get(d, "original_name"): b"".join(file_store().decrypt(d.uuid, cases.document_key(vault, d)))
+              for d in case.documents}
+    assert stored == dict(files)
+    assert {d.content_type for d in case.documents} == {"application/pdf", "text/plain"}
+    assert client.get(f"/reports/{draft}").status_code == 200
+
+    if db.engine.dialect.name == "sqlite":  # CRY-01: nothing typed or uploaded is readable on disk
+        raw = b"".join(p.read_bytes() for p in Path(app.instance_path).rglob("*") if p.is_file())
+        for marker in MARKERS:
+            assert marker.encode() not in raw, marker
+
+
+def test_a_draft_is_saved_and_resumed(app, client, partner):
+    draft = new_draft(client)
+    response = post_report(client, draft, report_form(title="Half-written", victims=["Ana"], narrative=""))
+    assert response.status_code == 302
+    page = client.get(f"/reports/{draft}/edit").get_data(as_text=True)
+    assert 'value="Half-written"' in page and 'value="Ana"' in page
+    assert "Draft saved" in page
+    case, _ = load(draft)
+    assert case.stage == "draft" and case.reference is None
+
+
+def test_add_and_remove_buttons_save_the_draft_and_work_without_javascript(app, client, partner):
+    draft = new_draft(client)
+    post_report(client, draft, report_form("add-victims", victims=["First"]))
+    case, vault = load(draft)
+    assert [vault.get(v, "name") for v in case.victims] == ["First", None]
+    post_report(client, draft, report_form("remove-victims-0", victims=["First", "Second"]))
+    case, vault = load(draft)
+    assert [vault.get(v, "name") for v in case.victims] == ["Second"]
+
+
+def test_submitting_an_incomplete_report_shows_each_error_and_saves_nothing(app, client, partner):
+    draft = new_draft(client)
+    post_report(client, draft, report_form(title="Before", victims=["Ana"]))
+    response = post_report(client, draft, report_form("submit", title="", state="", rights_invoked=[], narrative="",
+                                                      facts_start="", urgent_explanation="", victims=[]))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for field in ("title", "state", "narrative", "facts_start", "urgent_explanation"):
+        assert f'id="{field}-error"' in page, field
+    assert 'id="rights_invoked-error"' in page
+    assert "Add at least one victim" in page
+    case, vault = load(draft)
+    assert case.stage == "draft" and vault.get(case, "title") == "Before" and len(case.victims) == 1
+
+
+@pytest.mark.parametrize(("overrides", "field", "message"), [
+    ({"remedies-0-decided": "2024-03-01"}, "remedies-0-decided", "cannot be decided before it was filed"),
+    ({"remedies-0-notified": "2024-05-01"}, "remedies-0-notified", "cannot be notified before it was taken"),
+    ({"facts_start": "2024-02-30"}, "facts_start", "Not a valid date"),
+    ({"facts_start": "2099-01-01"}, "facts_start", "in the future"),
+    ({"facts_end": "2024-01-01"}, "facts_end", "cannot end before they began"),
+    ({"victims-0-consent": "maybe"}, "victims-0-consent", "Not a valid choice"),
+    ({"title": "x" * 201}, "title", "200"),
+    ({"state": "XX"}, "state", "Choose a State"),
+    ({"rights_invoked": ["99"]}, "rights_invoked", "Choose rights from the list"),
+])
+def test_bad_values_are_refused_next_to_their_field(app, client, partner, overrides, field, message):
+    draft = new_draft(client)
+    post_report(client, draft, report_form(title="Kept", victims=["Ana"], remedies=["Court"]))
+    response = post_report(client, draft, report_form(victims=["Changed"], remedies=["Court"], **overrides))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    error = re.search(rf'id="{field}-error"[^>]*>([^<]*)<', page)
+    assert error and message in error.group(1), (field, error.group(1) if error else page[:0])
+    case, vault = load(draft)
+    assert vault.get(case, "title") == "Kept" and vault.get(case.victims[0], "name") == "Ana"
+
+
+def test_ten_megabytes_of_text_get_a_clear_error_and_change_nothing(app, client, partner):
+    draft = new_draft(client)
+    post_report(client, draft, report_form(title="Kept"))
+    huge = "x" * (10 * 1024 * 1024)
+    multipart = post_report(client, draft, report_form(narrative=huge))
+    assert multipart.status_code == 413
+    assert "larger than the limit" in multipart.get_data(as_text=True)
+    urlencoded = client.post(f"/reports/{draft}/edit", data=report_form(narrative=huge))
+    assert urlencoded.status_code in (400, 413)
+    case, vault = load(draft)
+    assert vault.get(case, "title") == "Kept"
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("order.pdf", b"MZ\x90\x00\x03 a Windows program", "Windows program"),
+    ("photo.jpg", b"<html><script>alert(1)</script></html>", "cannot be uploaded"),
+    ("archive.zip", b"PK\x03\x04" + b"\x00" * 40, "cannot be uploaded"),
+    ("script.exe", b"MZ\x90\x00", "cannot be uploaded"),
+    ("empty.pdf", b"", "empty"),
+])
+def test_wrong_files_are_refused_and_nothing_is_stored(app, client, partner, name, content, message):
+    draft = new_draft(client)
+    response = post_report(client, draft, report_form(title="With files"), files=[("good.pdf", PDF), (name, content)])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="evidence-error"' in page and message in page
+    assert db.session.execute(select(func.count()).select_from(Document)).scalar_one() == 0
+    store = file_store()
+    assert not list(store.files_dir.glob("*")) if store.files_dir.exists() else True
+    assert not list(store.incoming_dir.glob("*")) if store.incoming_dir.exists() else True
+    case, vault = load(draft)
+    assert vault.get(case, "title") != "With files"  # the whole save was refused
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\..\\boot.pdf", "C:\\evil\\x.pdf", "\u202eexe.pdf",
+                                  "a\x00b.pdf"])
+def test_traversal_and_tricky_names_are_neutralised(app, client, partner, name):  # UP-04
+    draft = new_draft(client)
+    assert post_report(client, draft, report_form(), files=[(name, PDF)]).status_code == 302
+    case, vault = load(draft)
+    document = case.documents[0]
+    shown = vault.get(document, "original_name")
+    assert "/" not in shown and "\\" not in shown and ".." not in shown and "\x00" not in shown and "\u202e" not in shown
+    stored_path = file_store().path(document.uuid)
+    assert stored_path.name == str(document.uuid) and stored_path.resolve().is_relative_to(file_store().root)
+    download = client.get(f"/cases/{case.uuid}/documents/{document.uuid}/download")
+    assert download.headers["Content-Disposition"].startswith("attachment;") and download.data == PDF
+
+
+def test_another_organisation_reaches_nothing(app, client, partner, org_b):  # AC-04
+    draft = new_draft(client)
+    post_report(client, draft, report_form("submit", victims=["Ana"]), files=[("order.pdf", PDF)])
+    case, _ = load(draft)
+    document = case.documents[0]
+    other = app.test_client()
+    login(app, other, make_user(app, roles.PARTNER, org_b).user)
+    for method, url in [("GET", f"/reports/{draft}"), ("GET", f"/reports/{draft}/edit"),
+                        ("GET", f"/reports/{draft}/submitted"), ("POST", f"/reports/{draft}/delete"),
+                        ("POST", f"/reports/{draft}/documents/{document.uuid}/delete"),
+                        ("GET", f"/cases/{draft}/documents/{document.uuid}/download")]:
+        assert other.open(url, method=method).status_code == 404, url
+    assert case.reference not in other.get("/reports").get_data(as_text=True)
+    assert db.session.execute(select(func.count()).select_from(Document)).scalar_one() == 1
+
+
+def test_a_submitted_report_can_no_longer_be_edited(app, client, partner):
+    draft = new_draft(client)
+    post_report(client, draft, report_form("submit", victims=["Ana"]))
+    assert client.get(f"/reports/{draft}/edit").headers["Location"].endswith(f"/reports/{draft}")
+    post_report(client, draft, report_form(title="Rewritten", victims=["Ana"]))
+    case, vault = load(draft)
+    assert vault.get(case, "title") != "Rewritten"
+
+
+def test_deleting_a_draft_shreds_it(app, client, partner):
+    draft = new_draft(client)
+    post_report(client, draft, report_form(), files=[("order.pdf", PDF)])
+    case, _ = load(draft)
+    stored = file_store().path(case.documents[0].uuid)
+    assert client.post(f"/reports/{draft}/delete").headers["Location"].endswith("/reports")
+    assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 0
+    assert not stored.exists()
+
+
+def test_lawyers_inbox_lists_submitted_reports_with_a_duplicate_flag(app, client, partner, people, org_b):
+    first = new_draft(client)
+    post_report(client, first, report_form("submit", victims=["José  Pérez"]))
+    second_client = app.test_client()
+    login(app, second_client, people["partner_b"].user)
+    second = new_draft(second_client)
+    post_report(second_client, second, report_form("submit", title="Another eviction", victims=["jose perez"],
+                                                   **{"victims-0-identity_number": "Y-9"}))
+    draft = new_draft(client)  # drafts never reach the inbox
+    post_report(client, draft, report_form(title="Unfinished MARKERDRAFT"))
+
+    first_case, _ = load(first)
+    lawyer = app.test_client()
+    login(app, lawyer, people["lawyer"].user)
+    inbox = lawyer.get("/inbox").get_data(as_text=True)
+    assert first_case.reference in inbox and "MARKERDRAFT" not in inbox
+    assert f"Possible duplicate of {first_case.reference} (name)" in inbox
+    assert "Urgent" in inbox and "Spain" in inbox
+    second_case, _ = load(second)
+    page = lawyer.get(f"/inbox/{second_case.uuid}").get_data(as_text=True)
+    assert "jose perez" in page and first_case.reference in page
+    # partners never learn that another organisation reported the same person
+    assert first_case.reference not in second_client.get(f"/reports/{second}").get_data(as_text=True)
