@@ -26,7 +26,7 @@ def test_a_complete_report_has_no_problems():
 
 
 def test_a_draft_may_be_incomplete_but_not_contradictory():
-    draft = ReportInput(remedies=[RemedyInput(filed=date(2024, 5, 1), decided=date(2024, 4, 1))])
+    draft = ReportInput(remedies=[RemedyInput(filed=date(2024, 5, 1), decided=date(2024, 4, 1), outcome="rejected")])
     assert check(draft, submitting=False) == {"remedies-0-decided": "A remedy cannot be decided before it was filed."}
     assert check(ReportInput(), submitting=False) == {}
 
