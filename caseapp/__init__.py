@@ -68,9 +68,10 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     from caseapp.cli import register_cli
     from caseapp.inbox import bp as inbox_bp
     from caseapp.main import bp as main_bp
+    from caseapp.messages import bp as messages_bp
     from caseapp.reports import bp as reports_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp, messages_bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     errors.init_app(app)

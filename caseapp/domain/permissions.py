@@ -63,6 +63,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "reports.delete_draft": {"POST": PARTNERS},
     "inbox.list_reports": {"GET": LAWYERS, "POST": LAWYERS},
     "inbox.show_report": {"GET": LAWYERS},
+    "messages.post_message": {"POST": USER},
 }
 
 
@@ -135,3 +136,14 @@ def case_scope(principal: Principal) -> str:
 def can_view_case(principal: Principal, case_organisation_id: int) -> bool:
     scope = case_scope(principal)
     return scope == ALL_CASES or (scope == OWN_ORGANISATION and principal.organisation_id == case_organisation_id)
+
+
+def can_use_thread(principal: Principal, case_organisation_id: int) -> bool:
+    """The report's thread is between its organisation's partners and the lawyers."""
+    if principal.role == PARTNER:
+        return principal.organisation_id == case_organisation_id
+    return principal.role == LAWYER
+
+
+def can_request_information(principal: Principal) -> bool:
+    return principal.role == LAWYER

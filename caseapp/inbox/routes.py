@@ -8,11 +8,12 @@ from caseapp.domain import covenant
 from caseapp.domain.states import state_name, un_member_states
 from caseapp.extensions import db
 from caseapp.inbox import bp
+from caseapp.messages.forms import MessageForm
 from caseapp.models import Case
 from caseapp.reports.listing import STATUS_LABELS
 from caseapp.runtime import blind_indexer, keyring
 from caseapp.security import current_user
-from caseapp.services import cases, intake
+from caseapp.services import cases, intake, messages
 from caseapp.services.vault import open_vault
 
 
@@ -60,4 +61,5 @@ def show_report(case_uuid: str):
     duplicates = intake.confirmed_duplicates(db.session, keyring(), blind_indexer(), vault)
     return render_template("inbox/show_report.html", case=case, report=report, documents=documents,
                            state_label=state_name(case.state_code) if case.state_code else None,
-                           rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=duplicates)
+                           rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=duplicates,
+                           thread=messages.thread(db.session, vault), message_form=MessageForm())

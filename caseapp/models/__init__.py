@@ -12,8 +12,9 @@ from caseapp.models.case import (
     Victim,
 )
 from caseapp.models.keys import DataKey
+from caseapp.models.message import Message
 from caseapp.models.organisation import Organisation
 from caseapp.models.session import UserSession
 from caseapp.models.user import LoginFailure, SetupToken, User
 
-__all__ = ["Base", "Case", "DataKey", "Document", "DomesticRemedy", "KekCanary", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "Victim", "LoginFailure", "Organisation", "SetupToken", "User", "UserSession"]
+__all__ = ["Base", "Case", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "Victim", "LoginFailure", "Organisation", "SetupToken", "User", "UserSession"]

@@ -179,6 +179,9 @@ class Document(Base):
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)  # also the stored file's name
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The message it came with, when a partner answered a request for information.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"),
+                                                   index=True)
     content_type: Mapped[str] = mapped_column(String(100), default="application/octet-stream")
     size: Mapped[int] = mapped_column(BigInteger())
     wrapped_file_key: Mapped[bytes] = mapped_column(LargeBinary())

@@ -12,6 +12,7 @@ from caseapp.domain.states import StatesRegister, protocol_warnings, state_name,
 from caseapp.domain.uploads import SNIFF_BYTES, UploadRejected, identify, safe_display_name
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
+from caseapp.messages.forms import MessageForm
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
 from caseapp.reports import bp
@@ -19,7 +20,7 @@ from caseapp.reports.forms import REPEATABLE, ReportForm, configure, form_data, 
 from caseapp.reports.listing import STATUS_LABELS, ReportFilterForm, report_rows
 from caseapp.runtime import blind_indexer, file_store, keyring
 from caseapp.security import current_user
-from caseapp.services import ServiceError, cases, intake
+from caseapp.services import ServiceError, cases, intake, messages
 from caseapp.services.files import FileTooLargeError
 from caseapp.services.vault import open_vault
 
@@ -208,9 +209,11 @@ def show_report(case_uuid: str):
     vault = open_vault(db.session, keyring(), case)
     report = intake.load_report(vault)
     documents = [(document, vault.get(document, "original_name")) for document in case.documents]
+    entries = messages.thread(db.session, vault) if case.reference else []
     return render_template("reports/show_report.html", case=case, report=report, documents=documents,
                            state_label=state_name(case.state_code) if case.state_code else None,
-                           rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=None)
+                           rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=None,
+                           thread=entries, open_requests=messages.open_requests(entries), message_form=MessageForm())
 
 
 @bp.route("/<case_uuid>/documents/<document_uuid>/delete", methods=["POST"])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseapp.crypto import DecryptionError, Keyring, unwrap_key
 from caseapp.crypto.keyring import KeyringError, canary_matches
-from caseapp.models import Case, DataKey, KekCanary, User
+from caseapp.models import Case, DataKey, KekCanary, Message, User
 from caseapp.services import accounts
 from caseapp.services.cases import document_key
 from caseapp.services.files import FileStore
@@ -90,7 +90,9 @@ def _check_case(session: Session, keyring: Keyring, store: FileStore, case: Case
     except DecryptionError as exc:
         report.problems.append(f"case {label} ({case.uuid}): data key unusable (key {exc.key_id or '?'})")
         return
-    for row in (case, *case.victims, *case.documents, *case.remedies, *case.unused_remedies, *case.other_procedures):
+    thread = session.execute(select(Message).where(Message.case_id == case.id)).scalars().all()
+    for row in (case, *case.victims, *case.documents, *case.remedies, *case.unused_remedies, *case.other_procedures,
+                *thread):
         for column in row.ENCRYPTED:
             report.fields += 1
             try:

@@ -181,6 +181,13 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "reports.delete_draft": {"POST": partners_only(redirect_to("/reports"), NOT_FOUND)},
     "inbox.list_reports": {"GET": lawyers_only(OK), "POST": lawyers_only(redirect_to("/inbox"))},
     "inbox.show_report": {"GET": lawyers_only(OK)},
+    # The thread of Organisation A's submitted report: its partners and the lawyers only (AC-04, AC-06).
+    # An empty message is refused with a flash and the sender goes back to the thread.
+    "messages.post_message": {
+        "POST": row(anonymous=TO_LOGIN, partner_a=redirect_to("/reports/{submitted_uuid}"), partner_b=NOT_FOUND,
+                    lawyer=redirect_to("/inbox/{submitted_uuid}"), coordinator=NOT_FOUND, admin=NOT_FOUND,
+                    pending_2fa=TO_ENROLMENT),
+    },
 }
 # Flask's automatic OPTIONS is not in the policy table, so it is refused to everyone (AC-01).
 for _methods in EXPECTED.values():
@@ -222,6 +229,7 @@ URLS = {
     "reports.delete_draft": "/reports/{draft_uuid}/delete",
     "inbox.list_reports": "/inbox",
     "inbox.show_report": "/inbox/{submitted_uuid}",
+    "messages.post_message": "/cases/{submitted_uuid}/messages",
 }
 
 # Pages a principal visits first, as the browser would (the QR code is loaded by the enrolment page).

@@ -69,6 +69,10 @@ def app(tmp_path, database_url):
         yield app
 
 
+# Routes that act on a submitted report rather than a draft.
+SUBMITTED_REPORT_ENDPOINTS = frozenset({"messages.post_message"})
+
+
 @dataclass
 class Scene:
     """Real objects to fill URL arguments with: a target account, a setup link, spare sessions."""
@@ -78,6 +82,7 @@ class Scene:
     setup_token: str
     case_uuid: str
     document_uuid: str
+    submitted_uuid: str
     spare_handles: dict[str, str] = field(default_factory=dict)
 
     def user(self, principal: str):
@@ -93,7 +98,9 @@ class Scene:
             return str(self.user("partner_b").uuid)
         if name == "token":  # a live setup link
             return self.setup_token
-        if name in ("case_uuid", "document_uuid"):  # a case of partner_a's organisation, with a document
+        if name == "case_uuid" and endpoint in SUBMITTED_REPORT_ENDPOINTS:
+            return self.submitted_uuid
+        if name in ("case_uuid", "document_uuid"):  # a draft of partner_a's organisation, with a document
             return getattr(self, name)
         if name == "handle":  # another session of the acting user
             if principal not in self.spare_handles:
@@ -111,7 +118,8 @@ def scene(app, people):
     token = accounts.issue_setup_token(db.session, people["partner_b"].user, timedelta(hours=24))
     db.session.commit()
     case, document = make_case(app, people["partner_a"].user.organisation, people["partner_a"].user)
-    return Scene(app, people, token, str(case.uuid), str(document.uuid))
+    submitted, _ = make_case(app, people["partner_a"].user.organisation, people["partner_a"].user, submit=True)
+    return Scene(app, people, token, str(case.uuid), str(document.uuid), str(submitted.uuid))
 
 
 # --- what a legitimate user would send to each state-changing route (the control request) --------
@@ -156,6 +164,7 @@ FORM_DATA = {
     "reports.delete_document": lambda s, page: {},
     "reports.delete_draft": lambda s, page: {},
     "inbox.list_reports": lambda s, page: {"state": ""},
+    "messages.post_message": lambda s, page: {"body": "Hello from the control request"},
 }
 
 

@@ -1,0 +1,46 @@
+from uuid import UUID
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import gettext as _
+
+from caseapp.domain import permissions
+from caseapp.extensions import db
+from caseapp.messages import bp
+from caseapp.messages.forms import MessageForm
+from caseapp.runtime import keyring
+from caseapp.security import current_user
+from caseapp.services import ServiceError, cases, messages
+from caseapp.services.vault import open_vault
+
+
+def thread_page(case) -> str:
+    user = current_user()
+    endpoint = "reports.show_report" if user.role == "partner" else "inbox.show_report"
+    return url_for(endpoint, case_uuid=case.uuid, _anchor="thread")
+
+
+@bp.route("/<case_uuid>/messages", methods=["POST"])
+def post_message(case_uuid: str):
+    try:
+        key = UUID(case_uuid)
+    except ValueError:
+        abort(404)
+    user = current_user()
+    case = cases.find_visible_case(db.session, user, key)
+    if case is None or case.reference is None or not permissions.can_use_thread(user, case.organisation_id):
+        abort(404)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        flash(" ".join(form.body.errors) or _("Write a message."), "danger")
+        return redirect(thread_page(case))
+    vault = open_vault(db.session, keyring(), case)
+    try:
+        messages.post_message(db.session, vault, user, form.body.data,
+                              information_request=bool(form.information_request.data))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(thread_page(case))
+    db.session.commit()
+    flash(_("Message sent."), "success")
+    return redirect(thread_page(case))

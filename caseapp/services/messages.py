@@ -1,0 +1,64 @@
+"""The encrypted thread between a report's organisation and the lawyers."""
+
+from dataclasses import dataclass
+from uuid import uuid4
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import permissions
+from caseapp.models import Document, Message, User
+from caseapp.services import ServiceError
+from caseapp.services.vault import CaseVault
+
+MAX_MESSAGE = 20_000
+INFORMATION_REQUEST = "information_request"
+
+
+@dataclass
+class ThreadEntry:
+    message: Message
+    body: str
+    documents: list[tuple[Document, str]]
+
+
+def post_message(session: Session, vault: CaseVault, author: User, body: str, *,
+                 information_request: bool = False) -> Message:
+    case = vault.case
+    if case.reference is None or not permissions.can_use_thread(author, case.organisation_id):
+        raise ServiceError("You cannot write in this report's thread.")
+    if information_request and not permissions.can_request_information(author):
+        raise ServiceError("Only lawyers request information.")
+    body = body.replace("\x00", "").strip()
+    if not body:
+        raise ServiceError("Write a message.", "body")
+    if len(body) > MAX_MESSAGE:
+        raise ServiceError(f"Keep a message under {MAX_MESSAGE} characters.", "body")
+    message = Message(uuid=uuid4(), case=case, author_id=author.id, author_role=author.role,
+                      kind=INFORMATION_REQUEST if information_request else "message")
+    vault.set(message, "body", body)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def thread(session: Session, vault: CaseVault) -> list[ThreadEntry]:
+    """The whole thread, oldest first, decrypted before anything is shown."""
+    case = vault.case
+    messages = session.execute(select(Message).where(Message.case_id == case.id).order_by(Message.created_at, Message.id)).scalars()
+    by_message: dict[int, list[tuple[Document, str]]] = {}
+    for document in case.documents:
+        if document.message_id is not None:
+            by_message.setdefault(document.message_id, []).append((document, vault.get(document, "original_name")))
+    return [ThreadEntry(message, vault.get(message, "body"), by_message.get(message.id, [])) for message in messages]
+
+
+def open_requests(entries: list[ThreadEntry]) -> int:
+    """Requests for information not yet followed by a partner's message."""
+    waiting = 0
+    for entry in entries:
+        if entry.message.kind == INFORMATION_REQUEST:
+            waiting += 1
+        elif entry.message.author_role == "partner":
+            waiting = 0
+    return waiting

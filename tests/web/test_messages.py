@@ -1,0 +1,81 @@
+"""The encrypted thread between a report's organisation and the lawyers."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from caseapp.extensions import db
+from caseapp.models import Message
+from tests.conftest import login, make_case
+
+MARKER = "MARKERMESSAGE9f"
+
+
+@pytest.fixture
+def report(app, people, org_a):
+    case, _document = make_case(app, org_a, people["partner_a"].user, submit=True)
+    return case
+
+
+def signed_in(app, people, who):
+    client = app.test_client()
+    login(app, client, people[who].user)
+    return client
+
+
+def test_lawyer_asks_and_the_partner_answers(app, people, report):
+    lawyer, partner = signed_in(app, people, "lawyer"), signed_in(app, people, "partner_a")
+    asked = lawyer.post(f"/cases/{report.uuid}/messages",
+                        data={"body": f"Please send the eviction order. {MARKER}", "information_request": "y"})
+    assert asked.headers["Location"].endswith(f"/inbox/{report.uuid}#thread")
+    page = partner.get(f"/reports/{report.uuid}").get_data(as_text=True)
+    assert "The lawyers have asked for more information" in page
+    assert "Please send the eviction order." in page and "Request for information" in page
+
+    answered = partner.post(f"/cases/{report.uuid}/messages", data={"body": "Attached next week."})
+    assert answered.headers["Location"].endswith(f"/reports/{report.uuid}#thread")
+    page = partner.get(f"/reports/{report.uuid}").get_data(as_text=True)
+    assert "The lawyers have asked for more information" not in page  # answered
+    assert "Attached next week." in lawyer.get(f"/inbox/{report.uuid}").get_data(as_text=True)
+
+    if db.engine.dialect.name == "sqlite":  # CRY-01
+        raw = b"".join(p.read_bytes() for p in Path(app.instance_path).rglob("*") if p.is_file())
+        assert MARKER.encode() not in raw
+
+
+def test_partners_cannot_make_information_requests(app, people, report):
+    partner = signed_in(app, people, "partner_a")
+    partner.post(f"/cases/{report.uuid}/messages", data={"body": "Hello", "information_request": "y"})
+    assert db.session.execute(select(Message.kind)).scalars().all() == []  # refused, nothing written
+
+
+@pytest.mark.parametrize("who", ["partner_b", "coordinator", "admin"])
+def test_others_cannot_write_or_read_the_thread(app, people, report, who):  # AC-04
+    response = signed_in(app, people, who).post(f"/cases/{report.uuid}/messages", data={"body": "Intrusion"})
+    assert response.status_code == 404
+    assert db.session.execute(select(func.count()).select_from(Message)).scalar_one() == 0
+
+
+def test_no_thread_on_drafts(app, people, org_a):
+    draft, _ = make_case(app, org_a, people["partner_a"].user)
+    response = signed_in(app, people, "partner_a").post(f"/cases/{draft.uuid}/messages", data={"body": "Early"})
+    assert response.status_code == 404
+
+
+def test_empty_and_oversized_messages_are_refused(app, people, report):
+    partner = signed_in(app, people, "partner_a")
+    for body in ("", "   ", "x" * 20_001):
+        page = partner.post(f"/cases/{report.uuid}/messages", data={"body": body}, follow_redirects=True)
+        assert page.status_code == 200 and "alert-danger" in page.get_data(as_text=True)
+    assert db.session.execute(select(func.count()).select_from(Message)).scalar_one() == 0
+
+
+def test_keys_check_covers_messages(app, people, report):
+    signed_in(app, people, "lawyer").post(f"/cases/{report.uuid}/messages", data={"body": "Checked"})
+    assert app.test_cli_runner().invoke(args=["keys", "check"]).exit_code == 0
+    message = db.session.execute(select(Message)).scalar_one()
+    message.body_encrypted = message.body_encrypted[:-1] + bytes([message.body_encrypted[-1] ^ 1])
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["keys", "check"])
+    assert result.exit_code == 1 and f"messages {message.uuid}" in result.output
