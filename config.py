@@ -58,6 +58,15 @@ class Config:
     RATELIMIT_LOGIN = "30 per minute"
     RATELIMIT_HEADERS_ENABLED = False
 
+    # JSON API (README "JSON API"): requests per token (or per address without one), and failed
+    # token authentications per address, which bounds a stream of made-up tokens.
+    RATELIMIT_API = "120 per minute"
+    RATELIMIT_API_AUTH_FAILURES = "30 per minute"
+    API_MAX_JSON_SIZE = 4 * 1024 * 1024  # a report body; larger ones get 413 (files go as multipart)
+    API_PAGE_SIZE = 25
+    API_MAX_PAGE_SIZE = 100
+    API_TOKEN_TOUCH_INTERVAL = timedelta(seconds=60)  # how often a token's "last used" is written
+
     # Keys (docs/crypto.md): a directory of KEK files, or CASEAPP_KEKS; the blind-index root secret
     # from the same directory (index.secret) or CASEAPP_INDEX_SECRET.
     KEYS_DIR: str | None = None  # None means "instance/keys"

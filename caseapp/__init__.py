@@ -11,6 +11,7 @@ import config as config_module
 from caseapp.crypto import KeyringError, load_keyring
 from caseapp.crypto.blind_index import BlindIndexer, load_index_secret
 from caseapp.database import install_sqlite_listeners
+from caseapp.errors import API_PATH_PREFIX
 from caseapp.extensions import babel, bootstrap, csrf, db, limiter, migrate
 from caseapp.logs import configure_logging
 from caseapp.services.files import FileStore
@@ -58,11 +59,12 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
-    app.session_interface = ServerSessionInterface(db)
+    app.session_interface = ServerSessionInterface(db, sessionless_prefixes=(API_PATH_PREFIX,))
 
     from caseapp import errors, security, templating
     from caseapp.account import bp as account_bp
     from caseapp.admin import bp as admin_bp
+    from caseapp.api import bp as api_bp
     from caseapp.auth import bp as auth_bp
     from caseapp.cases import bp as cases_bp
     from caseapp.cli import register_cli
@@ -71,7 +73,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     from caseapp.messages import bp as messages_bp
     from caseapp.reports import bp as reports_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp, messages_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp, messages_bp, api_bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     errors.init_app(app)

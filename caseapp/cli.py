@@ -3,6 +3,7 @@
 import secrets
 import sys
 from pathlib import Path
+from uuid import UUID
 
 import click
 from flask import Flask, current_app
@@ -17,13 +18,14 @@ from caseapp.database import writing
 from caseapp.domain import roles
 from caseapp.extensions import db
 from caseapp.models import Document, Organisation, User
-from caseapp.services import ServiceError, accounts, integrity, keys, two_factor
+from caseapp.services import ServiceError, accounts, integrity, keys, tokens, two_factor
 from caseapp.services import demo as demo_data
 
 orgs_cli = AppGroup("orgs", help="Manage partner organisations.")
 users_cli = AppGroup("users", help="Manage user accounts.")
 keys_cli = AppGroup("keys", help="Manage the key-encryption keys (docs/crypto.md).")
 store_cli = AppGroup("store", help="Maintain the encrypted file store.")
+tokens_cli = AppGroup("tokens", help="Manage partners' personal access tokens for the JSON API.")
 
 DEMO_ORGANISATION = "Demo Partner NGO"
 DEMO_USERS = (
@@ -35,7 +37,7 @@ DEMO_USERS = (
 
 
 def register_cli(app: Flask) -> None:
-    for group in (orgs_cli, users_cli, keys_cli, store_cli):
+    for group in (orgs_cli, users_cli, keys_cli, store_cli, tokens_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo)
 
@@ -290,3 +292,59 @@ def sweep_store(grace_minutes: int) -> None:
     known = set(db.session.execute(select(Document.uuid)).scalars())
     counts = runtime.file_store().sweep(known, grace_seconds=grace_minutes * 60)
     click.echo(f"Promoted {counts['promoted']}, discarded {counts['discarded']} incoming, removed {counts['removed']} orphaned files.")
+
+
+def _partner(email: str) -> User:
+    user = accounts.find_user(db.session, email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email!r}.")
+    return user
+
+
+@tokens_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="Command line", show_default=True, help="A name to recognise the token by.")
+def create_token(email: str, name: str) -> None:
+    """Make an API token for the partner EMAIL and print it, once: only its hash is stored."""
+    with writing():
+        try:
+            new_token = tokens.create(db.session, _partner(email), name)
+        except ServiceError as exc:
+            db.session.rollback()
+            raise click.ClickException(exc.message) from exc
+        db.session.commit()
+    click.echo(f"Created API token {new_token.token.name!r} for {email} (starts with {new_token.token.prefix}).")
+    click.echo("It is shown only now; hand it over privately and store it like a password:")
+    click.echo(new_token.secret)
+
+
+@tokens_cli.command("list")
+@click.argument("email")
+def list_tokens(email: str) -> None:
+    """List the API tokens of EMAIL: id, start, name, created, last used, status. Never the secrets."""
+    rows = tokens.list_tokens(db.session, _partner(email))
+    if not rows:
+        click.echo("No API tokens.")
+        return
+    for token in rows:
+        status = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never"
+        click.echo(f"{token.uuid}  {token.prefix}…  {token.name!r}  created {token.created_at:%Y-%m-%d}  "
+                   f"last used {used}  {status}")
+
+
+@tokens_cli.command("revoke")
+@click.argument("email")
+@click.argument("token_id")
+def revoke_token(email: str, token_id: str) -> None:
+    """Revoke the API token TOKEN_ID (from `flask tokens list`) of EMAIL."""
+    with writing():
+        try:
+            token = tokens.find_own_token(db.session, _partner(email), UUID(token_id))
+        except ValueError:
+            token = None
+        if token is None:
+            raise click.ClickException(f"{email} has no token {token_id!r}.")
+        revoked = tokens.revoke(db.session, token)
+        db.session.commit()
+    click.echo("Revoked." if revoked else "It was already revoked.")

@@ -1,7 +1,16 @@
-"""Headers for files sent to the browser as downloads, never rendered (UP-07)."""
+"""Evidence files sent as downloads, never rendered (UP-07): headers, and the streamed, decrypted body."""
 
 import unicodedata
 from urllib.parse import quote
+
+from flask import Response, stream_with_context
+from sqlalchemy.orm import Session
+
+from caseapp.crypto import Keyring
+from caseapp.models import Document
+from caseapp.services import cases
+from caseapp.services.files import FileStore
+from caseapp.services.vault import open_vault
 
 # Types a browser may be told; anything else goes out as application/octet-stream.
 DOWNLOAD_TYPES = frozenset({
@@ -30,3 +39,19 @@ def attachment_headers(name: str, content_type: str, size: int) -> dict[str, str
         "Content-Length": str(size),
         "Content-Security-Policy": DOWNLOAD_CSP,
     }
+
+
+def send_document(session: Session, keyring: Keyring, store: FileStore, document: Document) -> Response:
+    """Stream a document the caller may see, each chunk authenticated before it is sent (CRY-03, UP-07)."""
+    vault = open_vault(session, keyring, document.case)
+    file_key = cases.document_key(vault, document)
+    name = vault.get(document, "original_name") or "document"
+    chunks = store.decrypt(document.uuid, file_key)
+    first = next(chunks, b"")  # a missing or corrupt file fails here, before any header is sent
+    body = stream_with_context(_chain(first, chunks))
+    return Response(body, headers=attachment_headers(name, document.content_type, document.size))
+
+
+def _chain(first: bytes, rest):
+    yield first
+    yield from rest

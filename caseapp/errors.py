@@ -1,9 +1,14 @@
-"""Error pages inside the layout, with a reference and never a traceback (LOG-04)."""
+"""Error pages inside the layout, with a reference and never a traceback (LOG-04).
+
+Under ``/api/`` the same errors are answered as JSON, ``{"error": {"code", "message", "fields"?}}``,
+never as a page: for errors raised before any view (a 404 or 405 from routing, a 413 from Werkzeug,
+a 429 from the rate limiter) as much as for those raised inside the API blueprint.
+"""
 
 import logging
 import secrets
 
-from flask import Flask, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -29,6 +34,46 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
+API_PATH_PREFIX = "/api/"
+
+# The machine-readable ``error.code`` of each status, for the JSON API.
+JSON_ERROR_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+    413: "too_large", 422: "invalid", 429: "rate_limited", 500: "server_error",
+}
+
+
+def _json_messages() -> dict[int, str]:
+    return {
+        400: "The request could not be understood.",
+        401: "Send a valid personal access token: Authorization: Bearer <token>.",
+        403: "This request is not allowed.",
+        404: "There is nothing here, or you do not have access to it.",
+        405: "This method is not allowed here.",
+        413: "The request is larger than the limit. Nothing was saved.",
+        422: "Some fields are not valid. Nothing was saved.",
+        429: "Too many requests. Please wait a minute before trying again.",
+        500: "Something went wrong. The error was recorded; nothing was half-saved.",
+    }
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PATH_PREFIX)
+
+
+def json_error(status: int, message: str | None = None, *, code: str | None = None,
+               fields: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> Response:
+    """The API's one error shape: ``{"error": {"code", "message", "fields"?}}``."""
+    error = {"code": code or JSON_ERROR_CODES.get(status, "error"),
+             "message": message or _json_messages().get(status, _json_messages()[500])}
+    if fields:
+        error["fields"] = fields
+    response = jsonify({"error": error})
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
+
+
 def render_error(code: int, *, message: str | None = None, reference: str | None = None):
     title, default_message = _messages().get(code, _messages()[500])
     try:
@@ -42,8 +87,10 @@ def render_error(code: int, *, message: str | None = None, reference: str | None
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(_error):  # CSRF-03
+    def csrf_error(error):  # CSRF-03
         db.session.rollback()
+        if is_api_request():  # the API blueprint is exempt; this is for any other path under /api/
+            return http_error_response(error)
         return render_error(
             400, message=_("This form has expired or was sent from elsewhere. Please reload the page and sign in again if asked.")
         )
@@ -53,7 +100,9 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         code = error.code if error.code in HANDLED_CODES else 500
         if code == 500:
-            return _internal_error(error)
+            return internal_error(error)
+        if is_api_request():
+            return http_error_response(error)
         response = render_error(code)
         if code == 405 and error.valid_methods:
             return response[0], code, {"Allow": ", ".join(error.valid_methods)}
@@ -61,14 +110,33 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
-        return _internal_error(error)
+        return internal_error(error)
 
 
-def _internal_error(error: Exception):
+def http_error_response(error: HTTPException) -> Response:
+    """A Werkzeug error (404, 405, 413, 429…) as the API's JSON error, with the page's generic message:
+    Werkzeug's own descriptions are HTML-flavoured and the rate limiter's name the limit."""
+    code = error.code if error.code in HANDLED_CODES else 500
+    if code == 500:
+        return internal_error(error)
+    headers = {}
+    if code == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
+    if code == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="ESCR Case Desk API"'
+    return json_error(code, headers=headers)
+
+
+def internal_error(error: Exception):
+    """The last resort: logged with a reference (the exception type and trace, never its message) and
+    answered with a generic page, or a generic JSON error under /api/."""
     db.session.rollback()
     reference = secrets.token_hex(4)
     original = getattr(error, "original_exception", None) if isinstance(error, InternalServerError) else error
     # Only the exception type: messages can carry user data or SQL (LOG-02).
     failure = original or error
     log.error("request.failed", extra={"reference": reference}, exc_info=(type(failure), failure, failure.__traceback__))
+    if is_api_request():
+        return json_error(500, f"Something went wrong. The error was recorded (reference {reference}); "
+                               "nothing was half-saved.")
     return render_error(500, reference=reference)

@@ -78,13 +78,19 @@ class ServerSession(CallbackDict, SessionMixin):
 class ServerSessionInterface(SessionInterface):
     salt = "caseapp.session"
 
-    def __init__(self, db):
+    def __init__(self, db, *, sessionless_prefixes: tuple[str, ...] = ()):
         self.db = db
+        # Paths where the cookie means nothing (the JSON API authenticates each request by token): the
+        # session is neither read nor touched nor saved there, so a browser's cookie cannot authorise
+        # an API call, and API traffic never writes session rows.
+        self.sessionless_prefixes = sessionless_prefixes
 
     def _signer(self, app: Flask) -> Signer:
         return Signer(app.secret_key, salt=self.salt, digest_method=hashlib.sha256)
 
-    def open_session(self, app: Flask, request: Request) -> ServerSession:
+    def open_session(self, app: Flask, request: Request) -> ServerSession | None:
+        if self.sessionless_prefixes and request.path.startswith(self.sessionless_prefixes):
+            return None  # Flask substitutes a null session, which is never saved
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie or app.secret_key is None:
             return ServerSession()

@@ -1,22 +1,29 @@
+from uuid import UUID
+
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
 from caseapp.account import bp
-from caseapp.account.forms import ChangePasswordForm
+from caseapp.account.forms import ChangePasswordForm, NewTokenForm
 from caseapp.domain import permissions
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
 from caseapp.runtime import hasher, keyring
 from caseapp.security import current_user
-from caseapp.services import ServiceError, accounts
+from caseapp.services import ServiceError, accounts, tokens
 
 
-def _render(form: ChangePasswordForm, status: int = 200):
+def _render(form: ChangePasswordForm | None = None, status: int = 200, *, token_form: NewTokenForm | None = None,
+            new_token: tokens.NewToken | None = None):
     user = current_user()
     sessions = accounts.active_sessions(db.session, user)
+    # API tokens are for partners only; the section is not shown to anyone else.
+    api_tokens = tokens.list_tokens(db.session, user) if permissions.can_hold_api_token(user) else None
     return (
-        render_template("account/show.html", user=user, form=form, sessions=sessions, current_handle=session.handle,
-                        action_form=ActionForm()),
+        render_template("account/show.html", user=user, form=form or ChangePasswordForm(formdata=None),
+                        sessions=sessions, current_handle=session.handle, action_form=ActionForm(),
+                        api_tokens=api_tokens, token_form=token_form or NewTokenForm(formdata=None),
+                        new_token=new_token),
         status,
     )
 
@@ -70,3 +77,35 @@ def end_other_sessions():
     db.session.commit()
     flash(_("%(count)d other session(s) ended.", count=count), "success")
     return redirect(url_for("account.show"))
+
+
+@bp.route("/tokens", methods=["POST"])
+def create_token():
+    """Make an API token and show its secret on this response only: it is never stored (only its hash
+    is) and never put in the session or a flash message, which live in the database."""
+    form = NewTokenForm()
+    if not form.validate_on_submit():
+        return _render(status=400, token_form=form)
+    try:
+        new_token = tokens.create(db.session, current_user(), form.name.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, exc.message]
+        return _render(status=400, token_form=form)
+    db.session.commit()
+    return _render(new_token=new_token)
+
+
+@bp.route("/tokens/<token_uuid>/revoke", methods=["POST"])
+def revoke_token(token_uuid: str):
+    try:
+        key = UUID(token_uuid)
+    except ValueError:
+        abort(404)
+    token = tokens.find_own_token(db.session, current_user(), key)
+    if token is None:
+        abort(404)  # AC-04: someone else's token looks like no token
+    if tokens.revoke(db.session, token):
+        flash(_("The token “%(name)s” is revoked: nothing can use it any more.", name=token.name), "success")
+    db.session.commit()
+    return redirect(url_for("account.show", _anchor="api-tokens"))

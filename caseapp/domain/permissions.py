@@ -25,8 +25,12 @@ STAFF = "staff"  # lawyer, coordinator or admin
 PARTNERS = "partners"  # partner NGO members
 LAWYERS = "lawyers"
 ADMIN_ONLY = "admin"
+# The JSON API: the session cookie counts for nothing there. The request hook lets these requests
+# through to the API blueprint's own hook, which accepts only a personal access token
+# (``Authorization: Bearer``) of a partner and answers 401 otherwise.
+API = "api"
 
-LEVELS = (PUBLIC, SESSION, USER, STAFF, PARTNERS, LAWYERS, ADMIN_ONLY)
+LEVELS = (PUBLIC, SESSION, USER, STAFF, PARTNERS, LAWYERS, ADMIN_ONLY, API)
 
 ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "static": {"GET": PUBLIC},
@@ -42,6 +46,8 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "account.change_password": {"POST": USER},
     "account.end_session": {"POST": USER},
     "account.end_other_sessions": {"POST": USER},
+    "account.create_token": {"POST": PARTNERS},
+    "account.revoke_token": {"POST": PARTNERS},
     "admin.list_users": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.new_user": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.show_user": {"GET": ADMIN_ONLY},
@@ -64,6 +70,12 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "inbox.list_reports": {"GET": LAWYERS, "POST": LAWYERS},
     "inbox.show_report": {"GET": LAWYERS},
     "messages.post_message": {"POST": USER},
+    "api.openapi": {"GET": PUBLIC},
+    "api.create_report": {"POST": API},
+    "api.list_reports": {"GET": API},
+    "api.show_report": {"GET": API},
+    "api.upload_documents": {"POST": API},
+    "api.download_document": {"GET": API},
 }
 
 
@@ -77,8 +89,8 @@ def access_level(endpoint: str | None, method: str) -> str | None:
 
 def level_allows(level: str, principal: Principal | None, *, two_factor_done: bool) -> bool:
     """Whether a principal (None when anonymous) may reach an endpoint of the given level."""
-    if level == PUBLIC:
-        return True
+    if level in (PUBLIC, API):
+        return True  # API: the blueprint authenticates the token itself (see API above)
     if principal is None:
         return False
     if level == SESSION:
@@ -100,6 +112,11 @@ def level_allows(level: str, principal: Principal | None, *, two_factor_done: bo
 
 def requires_two_factor(role: str, required_roles: tuple[str, ...] | frozenset[str]) -> bool:
     return role in required_roles
+
+
+def can_hold_api_token(principal: Principal) -> bool:
+    """The API is for partner organisations' own systems: only their members hold tokens."""
+    return principal.role == PARTNER and principal.organisation_id is not None
 
 
 def can_manage_accounts(principal: Principal) -> bool:

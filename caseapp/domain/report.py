@@ -96,6 +96,13 @@ class ReportInput:
     one_year_exception: str = ""
     other_procedures: list[ProcedureInput] = field(default_factory=list)
     only_mass_media_reports: str = "unknown"
+    # The partner's own answers to the remaining CaseFacts questions (DESIGN.md §5); the lawyers'
+    # screening may come to other conclusions.
+    victims_under_jurisdiction: str = "unknown"
+    substantiated: str = "unknown"
+    abuse: str = "unknown"
+    clear_disadvantage: str = "unknown"
+    general_importance: str = "unknown"
     urgent_risk: str = "unknown"
     urgent_date: date | None = None
     urgent_explanation: str = ""

@@ -15,6 +15,7 @@ from caseapp.models.keys import DataKey
 from caseapp.models.message import Message
 from caseapp.models.organisation import Organisation
 from caseapp.models.session import UserSession
+from caseapp.models.token import ApiToken
 from caseapp.models.user import LoginFailure, SetupToken, User
 
-__all__ = ["Base", "Case", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "Victim", "LoginFailure", "Organisation", "SetupToken", "User", "UserSession"]
+__all__ = ["ApiToken", "Base", "Case", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "Victim", "LoginFailure", "Organisation", "SetupToken", "User", "UserSession"]

@@ -15,6 +15,9 @@ from caseapp.models.base import Base, UTCDateTime, utcnow
 from caseapp.models.organisation import Organisation
 
 TRI_STATE = "('yes', 'no', 'unknown')"
+# The partner's answers to the CaseFacts questions the engine also asks (DESIGN.md §5).
+PARTNER_VIEW_COLUMNS = ("victims_under_jurisdiction", "substantiated", "abuse", "clear_disadvantage",
+                        "general_importance")
 
 
 class Case(Base):
@@ -27,6 +30,7 @@ class Case(Base):
         CheckConstraint(f"acting_on_behalf IN {TRI_STATE}", name="acting_on_behalf_valid"),
         CheckConstraint(f"urgent_risk IN {TRI_STATE}", name="urgent_risk_valid"),
         CheckConstraint(f"only_mass_media_reports IN {TRI_STATE}", name="only_mass_media_reports_valid"),
+        *(CheckConstraint(f"{name} IN {TRI_STATE}", name=f"{name}_valid") for name in PARTNER_VIEW_COLUMNS),
     )
     ENCRYPTED = ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
                  "one_year_exception", "urgent_explanation")
@@ -48,6 +52,11 @@ class Case(Base):
     acting_on_behalf: Mapped[str] = mapped_column(String(8), default="unknown")
     remedies_exception_reason: Mapped[str | None] = mapped_column(String(32))
     only_mass_media_reports: Mapped[str] = mapped_column(String(8), default="unknown")
+    victims_under_jurisdiction: Mapped[str] = mapped_column(String(8), default="unknown")
+    substantiated: Mapped[str] = mapped_column(String(8), default="unknown")
+    abuse: Mapped[str] = mapped_column(String(8), default="unknown")
+    clear_disadvantage: Mapped[str] = mapped_column(String(8), default="unknown")
+    general_importance: Mapped[str] = mapped_column(String(8), default="unknown")
     urgent_risk: Mapped[str] = mapped_column(String(8), default="unknown", index=True)
     urgent_date: Mapped[date | None] = mapped_column(Date())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -106,9 +106,15 @@ class ReportForm(FlaskForm):
     continuing = SelectField(_l("Do the facts continue today?"), choices=TRI_CHOICES,
                              description=_l("Continuing violations, not effects that merely persist."))
     only_mass_media_reports = SelectField(_l("Is the report based only on media reports?"), choices=TRI_CHOICES)
+    clear_disadvantage = SelectField(_l("Did the victims suffer a clear disadvantage?"), choices=TRI_CHOICES,
+                                     description=_l("The Committee may decline cases without one (art. 4)."))
+    general_importance = SelectField(_l("Does the case raise a serious issue of general importance?"),
+                                     choices=TRI_CHOICES)
     # 3. Victims and authorship
     author_is_victim = SelectField(_l("Is your organisation (the author) itself a victim?"), choices=TRI_CHOICES)
     acting_on_behalf = SelectField(_l("Do you act on behalf of the victims?"), choices=TRI_CHOICES)
+    victims_under_jurisdiction = SelectField(_l("Were the victims under the State's jurisdiction?"),
+                                             choices=TRI_CHOICES, description=_l("Article 2 of the Protocol."))
     consent_justification = TextAreaField(_l("Why you may act without a victim's consent"),
                                           validators=[Length(max=rules.MAX_EXPLANATION)],
                                           description=_l("Needed when acting for victims who have not consented (art. 2)."))
@@ -170,6 +176,8 @@ def to_input(form: ReportForm) -> ReportInput:
         other_procedures=[ProcedureInput(body=text(p.form.body), same_matter=p.form.same_matter.data,
                                          status=p.form.status.data, date=p.form.date.data) for p in form.other_procedures],
         only_mass_media_reports=form.only_mass_media_reports.data, urgent_risk=form.urgent_risk.data,
+        victims_under_jurisdiction=form.victims_under_jurisdiction.data,
+        clear_disadvantage=form.clear_disadvantage.data, general_importance=form.general_importance.data,
         urgent_date=form.urgent_date.data, urgent_explanation=text(form.urgent_explanation),
     )
 

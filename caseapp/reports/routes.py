@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from caseapp.domain import covenant
 from caseapp.domain.states import StatesRegister, protocol_warnings, state_name, un_member_states
-from caseapp.domain.uploads import SNIFF_BYTES, UploadRejected, identify, safe_display_name
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
 from caseapp.messages.forms import MessageForm
@@ -20,8 +19,7 @@ from caseapp.reports.forms import REPEATABLE, ReportForm, configure, form_data, 
 from caseapp.reports.listing import STATUS_LABELS, ReportFilterForm, report_rows
 from caseapp.runtime import blind_indexer, file_store, keyring
 from caseapp.security import current_user
-from caseapp.services import ServiceError, cases, intake, messages
-from caseapp.services.files import FileTooLargeError
+from caseapp.services import ServiceError, cases, evidence, intake, messages
 from caseapp.services.vault import open_vault
 
 FILTER_SESSION_KEY = "report_filter"
@@ -114,16 +112,14 @@ def edit_report(case_uuid: str):
             items.pop(index)
         anchor = match.group(3)
 
-    uploads, upload_errors = _store_evidence(case, form)
-    if upload_errors:
-        form.evidence.errors.extend(upload_errors)
+    stored = _store_evidence(case, form)
+    if not stored.ok:
+        form.evidence.errors.extend(problem.message for problem in stored.problems)
         return _render_form(case, form, 400)
     try:
         reference = intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(),
                                        submit=action == "submit")
-        for upload, name, kind in uploads:
-            cases.record_document(db.session, vault, upload, original_name=name, content_type=kind.content_type,
-                                  uploaded_by=current_user())
+        evidence.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     except intake.ReportRejected as exc:
         db.session.rollback()
         unplaced = _attach_errors(form, exc.errors)
@@ -143,39 +139,10 @@ def _blank(section: str):
             "other_procedures": rules.ProcedureInput}[section]()
 
 
-def _store_evidence(case: Case, form: ReportForm):
+def _store_evidence(case: Case, form: ReportForm) -> evidence.StoredFiles:
     """Check and encrypt each new file into the store before any database write (UP-01…04)."""
-    config = current_app.config
-    files = [item for item in (form.evidence.data or []) if getattr(item, "filename", "")]
-    if not files:
-        return [], []
-    errors, uploads = [], []
-    if len(case.documents) + len(files) > config["UPLOAD_MAX_FILES_PER_REPORT"]:
-        return [], [_("A report can hold at most %(n)d files.", n=config["UPLOAD_MAX_FILES_PER_REPORT"])]
-    used = cases.organisation_storage_used(db.session, case.organisation_id)
-    report_used = sum(document.size for document in case.documents)
-    for item in files:
-        name = safe_display_name(item.filename)
-        head = item.stream.read(SNIFF_BYTES)
-        item.stream.seek(0)
-        try:
-            kind = identify(head, item.filename)
-        except UploadRejected as exc:
-            errors.append(f"{name}: {exc.message}")
-            continue
-        try:
-            upload = cases.store_upload(db.session, file_store(), item.stream, max_size=config["UPLOAD_MAX_FILE_SIZE"])
-        except FileTooLargeError:
-            errors.append(_("%(name)s is larger than %(mb)d MB.", name=name, mb=config["UPLOAD_MAX_FILE_SIZE"] // 2**20))
-            continue
-        report_used += upload.summary.size
-        used += upload.summary.size
-        if report_used > config["UPLOAD_MAX_REPORT_SIZE"]:
-            errors.append(_("The files of one report may total at most %(mb)d MB.", mb=config["UPLOAD_MAX_REPORT_SIZE"] // 2**20))
-        elif used > config["UPLOAD_ORGANISATION_QUOTA"]:
-            errors.append(_("Your organisation's storage quota is full; ask the coordinators."))
-        uploads.append((upload, name, kind))
-    return uploads, errors
+    files = evidence.chosen_files(form.evidence.data)
+    return evidence.store(db.session, file_store(), case, files, evidence.UploadLimits.from_config(current_app.config))
 
 
 def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring
@@ -18,8 +18,9 @@ from caseapp.domain import report as rules
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.states import un_member_states
 from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
+from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError
-from caseapp.services.cases import create_case, submit_case
+from caseapp.services.cases import create_case, submit_case, visible_cases
 from caseapp.services.vault import CaseVault, open_vault
 
 DRAFT = "draft"
@@ -43,6 +44,19 @@ def new_draft(session: Session, keyring: Keyring, user: User) -> tuple[Case, Cas
     if user.organisation is None:
         raise ServiceError("Only members of a partner organisation can report.")
     return create_case(session, keyring, organisation=user.organisation, author=user)
+
+
+def create_report(session: Session, keyring: Keyring, indexer: BlindIndexer, user: User, report: ReportInput, *,
+                  today: date, submit: bool) -> tuple[Case, str | None]:
+    """A new report written whole in one go (the JSON API): saved as a draft, and submitted when asked.
+
+    Raises ``ReportRejected`` before anything is written, not even the draft or its key.
+    """
+    errors = check(report, today=today, submitting=submit)
+    if errors:
+        raise ReportRejected(errors)
+    case, vault = new_draft(session, keyring, user)
+    return case, save_report(session, vault, indexer, report, today=today, submit=submit)
 
 
 def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, report: ReportInput, *,
@@ -72,6 +86,8 @@ def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case
     case.author_is_victim, case.acting_on_behalf = report.author_is_victim, report.acting_on_behalf
     case.remedies_exception_reason = report.remedies_exception_reason or None
     case.only_mass_media_reports = report.only_mass_media_reports
+    for name in PARTNER_VIEW_COLUMNS:
+        setattr(case, name, getattr(report, name))
     case.urgent_risk, case.urgent_date = report.urgent_risk, report.urgent_date
     for column in ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
                    "one_year_exception", "urgent_explanation"):
@@ -121,6 +137,7 @@ def load_report(vault: CaseVault) -> ReportInput:
         remedies_exception_reason=case.remedies_exception_reason,
         remedies_exception_explanation=text["remedies_exception_explanation"] or "",
         one_year_exception=text["one_year_exception"] or "", only_mass_media_reports=case.only_mass_media_reports,
+        **{name: getattr(case, name) for name in PARTNER_VIEW_COLUMNS},
         urgent_risk=case.urgent_risk, urgent_date=case.urgent_date, urgent_explanation=text["urgent_explanation"] or "",
         victims=[
             VictimInput(name=vault.get(v, "name") or "", kind=v.kind, contact=vault.get(v, "contact") or "",
@@ -143,6 +160,24 @@ def load_report(vault: CaseVault) -> ReportInput:
             for p in case.other_procedures
         ],
     )
+
+
+@dataclass
+class ReportSummary:
+    case: Case
+    title: str
+
+
+def report_page(session: Session, keyring: Keyring, user: User, *, page: int, per_page: int
+                ) -> tuple[list[ReportSummary], int]:
+    """One page of the reports ``user`` may see (AC-03), newest first, with their decrypted titles,
+    and how many there are in all."""
+    query = visible_cases(user)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    page_query = query.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    rows = [ReportSummary(case, open_vault(session, keyring, case).get(case, "title") or "")
+            for case in session.execute(page_query).scalars()]
+    return rows, total
 
 
 @dataclass

@@ -15,6 +15,10 @@ Requirements proved here (SECURITY.md, "Access control", and "Test methods" item
   yet; their rows (partners: own organisation; lawyers: all; coordinators: victim identity on their
   case teams only; admins: none) join ``EXPECTED`` with the case blueprint, and AC-01 forces that.
 
+The JSON API (``/api/v1``) ignores the session cookie: every principal of the matrix, signed in or
+not, gets its 401 JSON error there (a token is the only credential; tests/web/test_api.py covers
+token holders, and organisation B's 404 on every id). Its errors are checked as JSON, not as pages.
+
 HEAD is answered by the GET view and checked under the same policy, so it is left out. OPTIONS is
 present on every rule because Flask adds it automatically (``PROVIDE_AUTOMATIC_OPTIONS``). The
 policy table does not list it, so the deny-by-default hook refuses it with 403 for everyone, before
@@ -37,7 +41,7 @@ from caseapp.domain.permissions import ENDPOINT_POLICY
 from caseapp.extensions import db
 from caseapp.models import Base, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import accounts
+from caseapp.services import accounts, tokens
 from tests.conftest import PASSWORD, login, make_case, make_organisation, make_people, make_user, running_app
 
 PRINCIPALS = ("anonymous", "partner_a", "partner_b", "lawyer", "coordinator", "admin", "pending_2fa")
@@ -66,6 +70,7 @@ NOT_FOUND = Outcome(404)
 TO_LOGIN = Outcome(302, "/login")
 TO_ENROLMENT = Outcome(302, "/two-factor/setup")
 TO_HOME = Outcome(302, "/")
+UNAUTHORISED = Outcome(401)  # the JSON API without a token
 
 
 def redirect_to(path: str) -> Outcome:
@@ -154,6 +159,9 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
                     coordinator=NOT_FOUND, admin=NOT_FOUND, pending_2fa=TO_ENROLMENT),
     },
     "account.end_other_sessions": {"POST": signed_in_users(redirect_to("/account"))},
+    # API tokens are for partners; the token revoked here is partner_a's own (AC-04: partner_b finds none).
+    "account.create_token": {"POST": partners_only(FORM_ERROR)},
+    "account.revoke_token": {"POST": partners_only(redirect_to("/account"), NOT_FOUND)},
     "admin.list_users": {"GET": admins_only(OK), "POST": admins_only(redirect_to("/admin/users"))},
     "admin.new_user": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
     "admin.show_user": {"GET": admins_only(OK)},
@@ -188,10 +196,21 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
                     lawyer=redirect_to("/inbox/{submitted_uuid}"), coordinator=NOT_FOUND, admin=NOT_FOUND,
                     pending_2fa=TO_ENROLMENT),
     },
+    # The JSON API: its description is public; everything else needs a token, which no principal here
+    # sends, so a browser session — whoever it belongs to — gets 401 (README "JSON API").
+    "api.openapi": {"GET": everyone(OK)},
+    "api.create_report": {"POST": everyone(UNAUTHORISED)},
+    "api.list_reports": {"GET": everyone(UNAUTHORISED)},
+    "api.show_report": {"GET": everyone(UNAUTHORISED)},
+    "api.upload_documents": {"POST": everyone(UNAUTHORISED)},
+    "api.download_document": {"GET": everyone(UNAUTHORISED)},
 }
-# Flask's automatic OPTIONS is not in the policy table, so it is refused to everyone (AC-01).
-for _methods in EXPECTED.values():
-    _methods["OPTIONS"] = everyone(DENIED)
+# Flask's automatic OPTIONS is not in the policy table, so it is refused to everyone (AC-01). A rule
+# sharing its URL with another leaves OPTIONS to that one (POST /api/v1/reports: the GET rule has it).
+SHARED_URL_WITHOUT_OPTIONS = frozenset({"api.create_report"})
+for _endpoint, _methods in EXPECTED.items():
+    if _endpoint not in SHARED_URL_WITHOUT_OPTIONS:
+        _methods["OPTIONS"] = everyone(DENIED)
 
 # The URL each endpoint is requested at, filled from real fixture objects (see ``url_context``).
 URLS = {
@@ -208,6 +227,8 @@ URLS = {
     "account.change_password": "/account/password",
     "account.end_session": "/account/sessions/{partner_a_other_handle}/end",
     "account.end_other_sessions": "/account/sessions/end-others",
+    "account.create_token": "/account/tokens",
+    "account.revoke_token": "/account/tokens/{partner_a_token_uuid}/revoke",
     "admin.list_users": "/admin/users",
     "admin.new_user": "/admin/users/new",
     "admin.show_user": PARTNER_A_PAGE,
@@ -230,6 +251,12 @@ URLS = {
     "inbox.list_reports": "/inbox",
     "inbox.show_report": "/inbox/{submitted_uuid}",
     "messages.post_message": "/cases/{submitted_uuid}/messages",
+    "api.openapi": "/api/v1/openapi.json",
+    "api.create_report": "/api/v1/reports",
+    "api.list_reports": "/api/v1/reports",
+    "api.show_report": "/api/v1/reports/{submitted_uuid}",
+    "api.upload_documents": "/api/v1/reports/{submitted_uuid}/documents",
+    "api.download_document": "/api/v1/reports/{submitted_uuid}/documents/{submitted_document_uuid}",
 }
 
 # Pages a principal visits first, as the browser would (the QR code is loaded by the enrolment page).
@@ -325,9 +352,12 @@ def url_context(app, people, org_a) -> dict[str, str]:
     db.session.commit()
     draft, draft_document = make_case(app, org_a, partner_a)
     submitted, submitted_document = make_case(app, org_a, partner_a, submit=True)
+    api_token = tokens.create(db.session, partner_a, "Matrix token").token
+    db.session.commit()
     return {"partner_a_uuid": str(partner_a.uuid), "partner_a_other_handle": other_handle, "setup_token": token,
             "draft_uuid": str(draft.uuid), "draft_document_uuid": str(draft_document.uuid),
-            "submitted_uuid": str(submitted.uuid), "submitted_document_uuid": str(submitted_document.uuid)}
+            "submitted_uuid": str(submitted.uuid), "submitted_document_uuid": str(submitted_document.uuid),
+            "partner_a_token_uuid": str(api_token.uuid)}
 
 
 # --- AC-01: deny by default ----------------------------------------------------------------------
@@ -424,9 +454,13 @@ def test_access_matrix(app, people, request, endpoint, method, principal):
     response = client.open(URLS[endpoint].format(**url_context), method=method, data={} if method == "POST" else None)
 
     assert matches(seen(response), expected), f"{seen(response)} is not {expected}"
-    if expected.status in ERROR_PAGE_TEXT:
+    if URLS[endpoint].startswith("/api/"):
+        if expected.status >= 400:  # the API's JSON error, never a page
+            assert set(response.get_json()) == {"error"} and response.get_json()["error"]["message"]
+    elif expected.status in ERROR_PAGE_TEXT:
         assert ERROR_PAGE_TEXT[expected.status] in response.get_data(as_text=True)
-    refused = expected in (DENIED, NOT_FOUND, TO_ENROLMENT) or (principal == "anonymous" and expected == TO_LOGIN)
+    refused = expected in (DENIED, NOT_FOUND, TO_ENROLMENT, UNAUTHORISED) or (
+        principal == "anonymous" and expected == TO_LOGIN)
     if refused:
         assert snapshot() == before, "a refused request changed the database"
 

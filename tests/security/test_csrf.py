@@ -22,9 +22,9 @@ from sqlalchemy import MetaData, select, update
 
 import config as config_module
 from caseapp.domain import permissions
-from caseapp.extensions import db
+from caseapp.extensions import csrf, db
 from caseapp.models import UserSession
-from caseapp.services import accounts, two_factor
+from caseapp.services import accounts, tokens, two_factor
 from tests.conftest import PASSWORD, Account, build_app, login, make_case, running_app
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -39,7 +39,20 @@ def _discover_rules() -> list[tuple[str, frozenset[str]]]:
 
 
 RULES = _discover_rules()
-STATE_CHANGING = sorted({(endpoint, method) for endpoint, methods in RULES for method in methods & UNSAFE_METHODS})
+# The JSON API blueprint is exempt from CSRF by design (caseapp/api/__init__.py): it ignores the session
+# cookie and accepts only an ``Authorization: Bearer`` token, which a browser never sends by itself, so a
+# forged cross-site request carries no credential. Its routes are skipped here explicitly;
+# tests/web/test_api.py proves that the exemption covers token requests only (a cookie-authenticated POST
+# is refused) and ``test_only_the_api_blueprint_is_exempt`` below that nothing else is exempt.
+CSRF_EXEMPT_BLUEPRINT = "api"
+
+
+def _csrf_exempt_by_design(endpoint: str) -> bool:
+    return endpoint.startswith(CSRF_EXEMPT_BLUEPRINT + ".")
+
+
+STATE_CHANGING = sorted({(endpoint, method) for endpoint, methods in RULES for method in methods & UNSAFE_METHODS
+                         if not _csrf_exempt_by_design(endpoint)})
 GET_ENDPOINTS = sorted({endpoint for endpoint, methods in RULES if "GET" in methods})
 
 # The narrowest principal the policy table lets use a route: the CSRF check must hold for them.
@@ -84,6 +97,7 @@ class Scene:
     document_uuid: str
     submitted_uuid: str
     spare_handles: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def user(self, principal: str):
         return self.people[principal].user
@@ -102,6 +116,13 @@ class Scene:
             return self.submitted_uuid
         if name in ("case_uuid", "document_uuid"):  # a draft of partner_a's organisation, with a document
             return getattr(self, name)
+        if name in ("id", "doc_id"):  # the JSON API's names for a report and its document
+            return getattr(self, {"id": "case_uuid", "doc_id": "document_uuid"}[name])
+        if name == "token_uuid":  # an API token of the acting user
+            if principal not in self.tokens:
+                self.tokens[principal] = str(tokens.create(db.session, self.user(principal), "CSRF suite").token.uuid)
+                db.session.commit()
+            return self.tokens[principal]
         if name == "handle":  # another session of the acting user
             if principal not in self.spare_handles:
                 self.spare_handles[principal] = login(self.app, self.app.test_client(), self.user(principal))
@@ -141,6 +162,8 @@ FORM_DATA = {
     },
     "account.end_session": lambda s, page: {},
     "account.end_other_sessions": lambda s, page: {},
+    "account.create_token": lambda s, page: {"name": "Made by the control request"},
+    "account.revoke_token": lambda s, page: {},
     "admin.list_users": lambda s, page: {"q": "", "role": "", "status": "", "sort": "email"},
     "admin.new_user": lambda s, page: {
         "email": "new-person@example.org", "display_name": "New Person", "role": "lawyer", "organisation": "",
@@ -159,7 +182,8 @@ FORM_DATA = {
     "reports.edit_report": lambda s, page: {
         "action": "save", "title": "Saved by the control request", "state": "", "continuing": "unknown",
         "only_mass_media_reports": "unknown", "author_is_victim": "unknown", "acting_on_behalf": "unknown",
-        "remedies_exception_reason": "", "urgent_risk": "unknown",
+        "remedies_exception_reason": "", "urgent_risk": "unknown", "victims_under_jurisdiction": "unknown",
+        "clear_disadvantage": "unknown", "general_importance": "unknown",
     },
     "reports.delete_document": lambda s, page: {},
     "reports.delete_draft": lambda s, page: {},
@@ -302,6 +326,13 @@ def test_every_state_changing_route_has_form_data():  # CSRF-01: new routes cann
     endpoints = {endpoint for endpoint, _ in STATE_CHANGING}
     assert endpoints - FORM_DATA.keys() == set(), "add the form data a legitimate user sends to FORM_DATA"
     assert FORM_DATA.keys() - endpoints == set(), "FORM_DATA names routes that no longer exist"
+
+
+def test_only_the_api_blueprint_is_exempt(app):  # CSRF-01: the exemption is one blueprint, by design
+    assert {bp.name for bp in csrf._exempt_blueprints} == {CSRF_EXEMPT_BLUEPRINT}
+    assert csrf._exempt_views == set()
+    exempt = {endpoint for endpoint, methods in RULES if methods & UNSAFE_METHODS and _csrf_exempt_by_design(endpoint)}
+    assert exempt == {"api.create_report", "api.upload_documents"}
 
 
 @pytest.mark.parametrize(("endpoint", "method"), STATE_CHANGING, ids=STATE_CHANGING_IDS)

@@ -28,6 +28,7 @@ def report_form(action="save", victims=(), remedies=(), **overrides):
         "author_is_victim": "no", "acting_on_behalf": "yes", "consent_justification": "",
         "remedies_exception_reason": "", "remedies_exception_explanation": "", "one_year_exception": "",
         "urgent_risk": "yes", "urgent_date": "2026-12-15", "urgent_explanation": "A second eviction is ordered.",
+        "victims_under_jurisdiction": "yes", "clear_disadvantage": "yes", "general_importance": "unknown",
     }
     for index, name in enumerate(victims):
         data.update({f"victims-{index}-name": name, f"victims-{index}-kind": "individual",
@@ -85,6 +86,8 @@ def test_partner_submits_a_complete_report_with_victims_remedies_and_files(app, 
     assert [r.body for r in report.remedies] == [f"Juzgado nº 3 {MARKERS[3]}", "Audiencia Provincial"]
     assert report.rights_invoked == ["11(1)", "2(2)"] and report.other_instruments == ["ICCPR art. 26"]
     assert report.urgent_risk == "yes"
+    assert (report.victims_under_jurisdiction, report.clear_disadvantage, report.general_importance) == (
+        "yes", "yes", "unknown")
     stored = {vault.get(d, "original_name"): b"".join(file_store().decrypt(d.uuid, cases.document_key(vault, d)))
               for d in case.documents}
     assert stored == dict(files)

@@ -1,0 +1,125 @@
+"""Evidence files: the checks every upload passes, whether it comes from the report form or the API.
+
+UP-01 limits (per file, per report, files per report, per-organisation quota) come from the config;
+UP-03: the extension *and* the first bytes must match one allowed kind; UP-04: the user's file name is
+kept only sanitised (and encrypted by ``record``); the stored name is a server-made UUID.
+
+``store`` encrypts each accepted file into the store's incoming folder before any database write
+(REL-04); the files are promoted when the caller's transaction commits and discarded when it rolls
+back, so a refused upload leaves nothing behind. ``record`` then writes the document rows.
+"""
+
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol
+
+from sqlalchemy.orm import Session
+
+from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadRejected, identify, safe_display_name
+from caseapp.models import Case, Document, User
+from caseapp.services.cases import StoredUpload, organisation_storage_used, record_document, store_upload
+from caseapp.services.files import FileStore, FileTooLargeError
+from caseapp.services.vault import CaseVault
+
+MIB = 1024 * 1024
+
+
+class IncomingFile(Protocol):
+    """What a file field of a request offers (Werkzeug's ``FileStorage``)."""
+
+    filename: str | None
+    stream: BinaryIO
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_file_size: int
+    max_files_per_report: int
+    max_report_size: int
+    organisation_quota: int
+
+    @classmethod
+    def from_config(cls, config) -> "UploadLimits":
+        return cls(config["UPLOAD_MAX_FILE_SIZE"], config["UPLOAD_MAX_FILES_PER_REPORT"],
+                   config["UPLOAD_MAX_REPORT_SIZE"], config["UPLOAD_ORGANISATION_QUOTA"])
+
+
+@dataclass
+class AcceptedFile:
+    upload: StoredUpload
+    name: str  # the sanitised display name, stored encrypted
+    kind: FileKind
+
+
+@dataclass
+class FileProblem:
+    """Why one file (``index`` in the request) or the whole upload (``index`` None) was refused."""
+
+    message: str
+    index: int | None = None
+    too_large: bool = False
+
+
+@dataclass
+class StoredFiles:
+    accepted: list[AcceptedFile]
+    problems: list[FileProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def chosen_files(files) -> list[IncomingFile]:
+    """The file fields that carry a file (a form's empty file input sends one without a name)."""
+    return [item for item in files or () if getattr(item, "filename", "")]
+
+
+def store(session: Session, file_store: FileStore, case: Case, files: list[IncomingFile],
+          limits: UploadLimits) -> StoredFiles:
+    """Check each file and encrypt the acceptable ones into the store (UP-01…04, UP-06).
+
+    Every file is looked at, so all problems are reported at once; when there is any problem the
+    caller must roll back, which discards what was stored.
+    """
+    if not files:
+        return StoredFiles([], [])
+    if len(case.documents) + len(files) > limits.max_files_per_report:
+        return StoredFiles([], [FileProblem(f"A report can hold at most {limits.max_files_per_report} files.")])
+    used = organisation_storage_used(session, case.organisation_id)
+    report_used = sum(document.size for document in case.documents)
+    accepted, problems = [], []
+    for index, item in enumerate(files):
+        original = item.filename or ""
+        name = safe_display_name(original)
+        head = item.stream.read(SNIFF_BYTES)
+        item.stream.seek(0)
+        try:
+            kind = identify(head, original)
+        except UploadRejected as exc:
+            problems.append(FileProblem(f"{name}: {exc.message}", index))
+            continue
+        try:
+            upload = store_upload(session, file_store, item.stream, max_size=limits.max_file_size)
+        except FileTooLargeError:
+            problems.append(FileProblem(f"{name} is larger than {limits.max_file_size // MIB} MB.", index, too_large=True))
+            continue
+        report_used += upload.summary.size
+        used += upload.summary.size
+        if report_used > limits.max_report_size:
+            problems.append(FileProblem(f"The files of one report may total at most {limits.max_report_size // MIB} MB.",
+                                        index, too_large=True))
+        elif used > limits.organisation_quota:
+            problems.append(FileProblem("Your organisation's storage quota is full; ask the coordinators.", index,
+                                        too_large=True))
+        accepted.append(AcceptedFile(upload, name, kind))
+    return StoredFiles(accepted, problems)
+
+
+def record(session: Session, vault: CaseVault, accepted: list[AcceptedFile], *,
+           uploaded_by: User | None) -> list[Document]:
+    """The document rows for files ``store`` accepted, in the same transaction."""
+    return [
+        record_document(session, vault, item.upload, original_name=item.name, content_type=item.kind.content_type,
+                        uploaded_by=uploaded_by)
+        for item in accepted
+    ]
