@@ -1,15 +1,15 @@
 from uuid import UUID
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from caseapp.domain import permissions
 from caseapp.extensions import db
 from caseapp.messages import bp
 from caseapp.messages.forms import MessageForm
-from caseapp.runtime import keyring
+from caseapp.runtime import file_store, keyring
 from caseapp.security import current_user
-from caseapp.services import ServiceError, cases, messages
+from caseapp.services import ServiceError, cases, evidence, messages
 from caseapp.services.vault import open_vault
 
 
@@ -33,10 +33,19 @@ def post_message(case_uuid: str):
     if not form.validate_on_submit():
         flash(" ".join(form.body.errors) or _("Write a message."), "danger")
         return redirect(thread_page(case))
+    # Files are checked and encrypted into the store before any database write; a refusal keeps nothing.
+    stored = evidence.store(db.session, file_store(), case, evidence.chosen_files(form.files.data),
+                            evidence.UploadLimits.from_config(current_app.config))
+    if not stored.ok:
+        db.session.rollback()
+        flash(" ".join(problem.message for problem in stored.problems), "danger")
+        return redirect(thread_page(case))
     vault = open_vault(db.session, keyring(), case)
     try:
-        messages.post_message(db.session, vault, user, form.body.data,
-                              information_request=bool(form.information_request.data))
+        message = messages.post_message(db.session, vault, user, form.body.data,
+                                        information_request=bool(form.information_request.data))
+        for document in evidence.record(db.session, vault, stored.accepted, uploaded_by=user):
+            document.message_id = message.id
     except ServiceError as exc:
         db.session.rollback()
         flash(exc.message, "danger")

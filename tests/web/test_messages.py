@@ -1,5 +1,6 @@
 """The encrypted thread between a report's organisation and the lawyers."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,31 @@ def test_keys_check_covers_messages(app, people, report):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["keys", "check"])
     assert result.exit_code == 1 and f"messages {message.uuid}" in result.output
+
+
+PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_the_partner_answers_with_documents(app, people, report):
+    partner = signed_in(app, people, "partner_a")
+    response = partner.post(f"/cases/{report.uuid}/messages", content_type="multipart/form-data",
+                            data={"body": "Here is the decision.", "files": [(io.BytesIO(PDF), "decision.pdf")]})
+    assert response.status_code == 302
+    message = db.session.execute(select(Message)).scalar_one()
+    db.session.refresh(report)
+    attached = [d for d in report.documents if d.message_id == message.id]
+    assert len(attached) == 1
+    lawyer_page = signed_in(app, people, "lawyer").get(f"/inbox/{report.uuid}").get_data(as_text=True)
+    assert "decision.pdf" in lawyer_page
+    download = signed_in(app, people, "lawyer").get(f"/cases/{report.uuid}/documents/{attached[0].uuid}/download")
+    assert download.data == PDF
+
+
+def test_a_refused_attachment_keeps_nothing(app, people, report):
+    partner = signed_in(app, people, "partner_a")
+    page = partner.post(f"/cases/{report.uuid}/messages", content_type="multipart/form-data", follow_redirects=True,
+                        data={"body": "See attached.", "files": [(io.BytesIO(b"MZ\x90\x00"), "decision.pdf")]})
+    assert "Windows program" in page.get_data(as_text=True)
+    assert db.session.execute(select(func.count()).select_from(Message)).scalar_one() == 0
+    db.session.refresh(report)
+    assert len(report.documents) == 1  # only the one the report was made with
