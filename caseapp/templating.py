@@ -1,6 +1,6 @@
 """Template helpers: the signed-in user, navigation by role, dates, and the locale."""
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -23,6 +23,13 @@ ROLE_LABELS = {
 }
 
 
+def page_url(number: int) -> str:
+    """This page's URL with another page number, keeping its other query parameters (filters)."""
+    args = request.args.to_dict()
+    args["page"] = number
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def select_locale():
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -32,7 +39,8 @@ def init_app(app: Flask) -> None:
     def inject():
         user = g.get("user")
         items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION if user is not None and user.role in allowed]
-        return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale}
+        return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale,
+                "page_url": page_url}
 
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "d MMM y, HH:mm") if value else "—"

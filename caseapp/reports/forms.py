@@ -140,7 +140,9 @@ class ReportForm(FlaskForm):
     evidence = MultipleFileField(_l("Add evidence files"))
 
 
-REPEATABLE = ("victims", "remedies", "unused_remedies", "other_procedures")
+# The repeatable sections and the blank entry each "add" button appends.
+REPEATABLE = {"victims": VictimInput, "remedies": RemedyInput, "unused_remedies": UnusedRemedyInput,
+              "other_procedures": ProcedureInput}
 
 
 def configure(form: ReportForm, state_choices: list[tuple[str, str]]) -> ReportForm:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from caseapp.domain import covenant
 from caseapp.domain.states import StatesRegister, protocol_warnings, state_name, un_member_states
+from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
 from caseapp.messages.forms import MessageForm
@@ -80,8 +81,6 @@ def _render_form(case: Case, form: ReportForm, status: int = 200, extra_errors: 
 
 
 def _upload_hint() -> str:
-    from caseapp.domain.uploads import ALLOWED_EXTENSIONS
-
     limit = current_app.config["UPLOAD_MAX_FILE_SIZE"] // (1024 * 1024)
     return _("Up to %(limit)d MB each. Accepted: %(types)s.", limit=limit, types=", ".join(ALLOWED_EXTENSIONS))
 
@@ -103,7 +102,7 @@ def edit_report(case_uuid: str):
     report = to_input(form)
     action, anchor = match.group(1), None
     if match.group(2) in REPEATABLE:
-        getattr(report, match.group(2)).append(_blank(match.group(2)))
+        getattr(report, match.group(2)).append(REPEATABLE[match.group(2)]())
         anchor = match.group(2)
     elif match.group(3) in REPEATABLE:
         items = getattr(report, match.group(3))
@@ -130,13 +129,6 @@ def edit_report(case_uuid: str):
     if anchor is None:
         flash(_("Draft saved. You can come back to it at any time."), "success")
     return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor=anchor or None))
-
-
-def _blank(section: str):
-    from caseapp.domain import report as rules
-
-    return {"victims": rules.VictimInput, "remedies": rules.RemedyInput, "unused_remedies": rules.UnusedRemedyInput,
-            "other_procedures": rules.ProcedureInput}[section]()
 
 
 def _store_evidence(case: Case, form: ReportForm) -> evidence.StoredFiles:

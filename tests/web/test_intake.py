@@ -13,7 +13,7 @@ from caseapp.models import Case, Document
 from caseapp.runtime import file_store, keyring
 from caseapp.services import cases, intake
 from caseapp.services.vault import open_vault
-from tests.conftest import login, make_user
+from tests.conftest import login, make_case, make_user
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKERS = ("MARKERTITLE1a", "MARKERNARR2b", "MARKERVICTIM3c", "MARKERCOURT4d", "MARKERFILE5e")
@@ -266,3 +266,20 @@ def test_lawyers_inbox_lists_submitted_reports_with_a_duplicate_flag(app, client
     assert "jose perez" in page and first_case.reference in page
     # partners never learn that another organisation reported the same person
     assert first_case.reference not in second_client.get(f"/reports/{second}").get_data(as_text=True)
+
+
+def test_inbox_pages_keep_their_filters(app, people, org_a):
+    app.config["PAGE_SIZE"] = 2
+    for _ in range(3):
+        case, _document = make_case(app, org_a, people["partner_a"].user, submit=True)
+        case.state_code = "ES"
+    make_case(app, org_a, people["partner_a"].user, submit=True)  # no State given
+    db.session.commit()
+    lawyer = app.test_client()
+    login(app, lawyer, people["lawyer"].user)
+    assert lawyer.post("/inbox", data={"state": "ES", "urgent": "yes"}).headers["Location"] == "/inbox?state=ES&urgent=yes"
+    page = lawyer.get("/inbox?state=ES").get_data(as_text=True)
+    assert page.count('href="/inbox/') == 2 and "3 in all" in page
+    assert 'href="/inbox?state=ES&amp;page=2"' in page  # page 2 keeps the filter
+    assert lawyer.get("/inbox?state=ES&page=2").get_data(as_text=True).count('href="/inbox/') == 1
+    assert "No submitted reports match." in lawyer.get("/inbox?state=PT").get_data(as_text=True)
