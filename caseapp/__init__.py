@@ -82,9 +82,13 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     return app
 
 
+# Commands that work without the keys: creating them, and the pure admissibility engine.
+KEYLESS_COMMANDS = frozenset({"keys", "screen"})
+
+
 def create_cli_app() -> Flask:
     """The app for the ``flask`` command: ``flask keys …`` must run before any key exists."""
-    return create_app(require_keys="keys" not in sys.argv[1:])
+    return create_app(require_keys=not KEYLESS_COMMANDS & set(sys.argv[1:]))
 
 
 def _load_config(app: Flask, overrides: dict) -> None:
