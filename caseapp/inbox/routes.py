@@ -4,17 +4,28 @@ from uuid import UUID
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 
-from caseapp.domain import covenant
+from caseapp.domain import covenant, deadlines
+from caseapp.domain.deadlines import deadline_label, warning_level
 from caseapp.domain.states import state_name, un_member_states
 from caseapp.extensions import db
 from caseapp.inbox import bp
 from caseapp.messages.forms import MessageForm
 from caseapp.models import Case
+from caseapp.models.base import utcnow
 from caseapp.reports.listing import STATUS_LABELS
 from caseapp.runtime import blind_indexer, keyring
 from caseapp.security import current_user
-from caseapp.services import cases, intake, messages
+from caseapp.services import cases, intake, messages, screening
 from caseapp.services.vault import open_vault
+
+
+def one_year_deadline(assessment, today):
+    """The one-year limit as users read it, with its warning level (90, 30, 7 days, passed), or None."""
+    last_day = assessment.deadlines.one_year_last_day
+    if last_day is None:
+        return None
+    return {"label": deadline_label(last_day, today),
+            "level": warning_level(deadlines.days_left(last_day, today))}
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -31,6 +42,7 @@ def list_reports():
     query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     rows = []
+    today = utcnow().date()
     for case in page.items:
         vault = open_vault(db.session, keyring(), case)
         rows.append({
@@ -38,6 +50,7 @@ def list_reports():
             "title": vault.get(case, "title"),
             "state": state_name(case.state_code) if case.state_code else None,
             "duplicates": intake.confirmed_duplicates(db.session, keyring(), blind_indexer(), vault),
+            "deadline": one_year_deadline(screening.assess_report(vault, today=today), today),
         })
     return render_template("inbox/list_reports.html", rows=rows, page=page, states=un_member_states(),
                            selected_state=state, urgent_only=request.args.get("urgent") == "yes",
@@ -59,7 +72,10 @@ def show_report(case_uuid: str):
     report = intake.load_report(vault)
     documents = [(document, vault.get(document, "original_name")) for document in case.documents]
     duplicates = intake.confirmed_duplicates(db.session, keyring(), blind_indexer(), vault)
+    today = utcnow().date()
+    assessment = screening.assess_report(vault, today=today)
     return render_template("inbox/show_report.html", case=case, report=report, documents=documents,
                            state_label=state_name(case.state_code) if case.state_code else None,
                            rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=duplicates,
+                           assessment=assessment, deadline=one_year_deadline(assessment, today),
                            thread=messages.thread(db.session, vault), message_form=MessageForm())

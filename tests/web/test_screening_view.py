@@ -1,0 +1,74 @@
+"""The engine on a report's recorded facts, as a lawyer sees it in the inbox (issue 5, first part)."""
+
+from datetime import date, timedelta
+
+from caseapp.domain.report import RemedyInput, ReportInput, VictimInput
+from caseapp.extensions import db
+from caseapp.models.base import utcnow
+from caseapp.runtime import blind_indexer, keyring
+from caseapp.services import intake, screening
+from tests.conftest import login
+
+
+def submit_report(app, partner, *, notified: date, **changes):
+    """A submitted report of ``partner``'s organisation whose final decision was notified on ``notified``."""
+    case, vault = intake.new_draft(db.session, keyring(), partner)
+    report = ReportInput(
+        title="Eviction", narrative="What happened", state="ES", rights_invoked=["11(1)"],
+        other_instruments=["ICCPR art. 26"], facts_start=date(2024, 3, 3), continuing="no",
+        author_is_victim="yes", acting_on_behalf="no", victims_under_jurisdiction="yes",
+        victims=[VictimInput(name="Ana", consent="yes")],
+        remedies=[RemedyInput(body="Tribunal Constitucional", kind="constitutional", filed=notified - timedelta(days=90),
+                              decided=notified - timedelta(days=5), notified=notified, outcome="rejected",
+                              final="yes", addressed_substance="yes")],
+    )
+    for name, value in changes.items():
+        setattr(report, name, value)
+    intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=True)
+    db.session.commit()
+    return case, vault
+
+
+def test_facts_from_a_report_feed_the_engine(app, people):
+    _case, vault = submit_report(app, people["partner_a"].user, notified=date(2025, 10, 21))
+    facts = screening.facts_from_report(intake.load_report(vault))
+    assert (facts.state, facts.author_is_victim, facts.acting_on_behalf, facts.consent) == ("ES", True, False, "yes")
+    assert facts.remedies[0].final is True and facts.remedies[0].notified == date(2025, 10, 21)
+    assert facts.in_writing is True and facts.anonymous is False and facts.submission_date is None
+    assessment = screening.assess_report(vault, today=date(2026, 1, 28))
+    assert assessment.deadlines.one_year_last_day == date(2026, 10, 21)
+    assert assessment.deadlines.basis == "notification"
+    assert assessment.excluded_claims == ("ICCPR art. 26",)
+    assert assessment.criterion("art1").status == "met"
+
+
+def test_the_inbox_shows_the_assessment_and_the_one_year_limit(app, people):
+    notified = utcnow().date() - timedelta(days=365 - 12)  # the last day is in 12 days
+    case, _ = submit_report(app, people["partner_a"].user, notified=notified)
+    lawyer = app.test_client()
+    login(app, lawyer, people["lawyer"].user)
+    page = lawyer.get(f"/inbox/{case.uuid}").get_data(as_text=True)
+    for criterion in ("art1", "art2", "art3_1", "art3_2_a", "art3_2_b", "art3_2_c", "art3_2_d", "art3_2_e",
+                      "art3_2_f", "art3_2_g", "art4"):
+        assert f'id="criterion-{criterion}"' in page, criterion
+    assert "Last day to submit:" in page and "(in 12 days)" in page and "30 days or less" in page
+    assert "Excluded claims (art. 3(2)(d)):</strong> ICCPR art. 26" in page
+    listing = lawyer.get("/inbox").get_data(as_text=True)
+    assert "(in 12 days)" in listing and "30 days or less" in listing
+
+
+def test_a_passed_limit_is_marked(app, people):
+    case, _ = submit_report(app, people["partner_a"].user, notified=date(2024, 1, 10))
+    lawyer = app.test_client()
+    login(app, lawyer, people["lawyer"].user)
+    page = lawyer.get(f"/inbox/{case.uuid}").get_data(as_text=True)
+    assert "Last day to submit: 10 Jan 2025 (passed" in page and ">passed<" in page
+    assert 'id="criterion-art3_2_a"' in page and "text-bg-danger" in page
+
+
+def test_partners_never_see_the_assessment(app, people):
+    case, _ = submit_report(app, people["partner_a"].user, notified=date(2025, 10, 21))
+    partner = app.test_client()
+    login(app, partner, people["partner_a"].user)
+    page = partner.get(f"/reports/{case.uuid}").get_data(as_text=True)
+    assert "criterion-art1" not in page and "Admissibility (engine)" not in page  # DATA-05
