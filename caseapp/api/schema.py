@@ -20,7 +20,14 @@ from datetime import date
 from typing import Any
 
 from caseapp.domain import report as rules
-from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
+from caseapp.domain.report import (
+    ProcedureInput,
+    RemedyInput,
+    ReportInput,
+    UnusedRemedyInput,
+    VictimInput,
+    victims_consent,
+)
 
 MAX_RIGHTS = 50
 MAX_RIGHT_CODE = 20
@@ -319,17 +326,6 @@ def parse_report(body: Any) -> tuple[ReportInput, bool]:
     if reader.errors:
         raise InvalidBody(reader.errors)
     return report, submit
-
-
-def victims_consent(victims: list[VictimInput]) -> str:
-    """CaseFacts' ``consent`` for the whole report, from each victim's: yes when all consent, no when any
-    refuses, otherwise unknown."""
-    answers = {victim.consent for victim in victims}
-    if not answers:
-        return "unknown"
-    if answers == {"yes"}:
-        return "yes"
-    return "no" if "no" in answers else "unknown"
 
 
 def _boolean(answer: str) -> bool | None:

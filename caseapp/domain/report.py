@@ -108,6 +108,17 @@ class ReportInput:
     urgent_explanation: str = ""
 
 
+def victims_consent(victims: list[VictimInput]) -> str:
+    """The report's consent (art. 2) from each victim's: yes when all consent, no when any refuses,
+    otherwise unknown."""
+    answers = {victim.consent for victim in victims}
+    if not answers:
+        return "unknown"
+    if answers == {"yes"}:
+        return "yes"
+    return "no" if "no" in answers else "unknown"
+
+
 def problems(report: ReportInput, *, today: date, submitting: bool, is_known_state, is_covenant_right) -> dict[str, str]:
     """Field name → plain-language message. Empty when the report may be saved (or submitted)."""
     errors: dict[str, str] = {}

@@ -15,7 +15,7 @@ from caseapp.domain.admissibility import (
     UnusedRemedy,
     assess,
 )
-from caseapp.domain.report import ReportInput
+from caseapp.domain.report import ReportInput, victims_consent
 from caseapp.domain.states import StatesRegister
 from caseapp.services.intake import load_report
 from caseapp.services.vault import CaseVault
@@ -23,16 +23,6 @@ from caseapp.services.vault import CaseVault
 
 def _boolean(answer: str) -> bool | None:
     return {"yes": True, "no": False}.get(answer)
-
-
-def _consent(report: ReportInput) -> str:
-    """Every victim consents → yes; any refuses → no; otherwise unknown (art. 2)."""
-    answers = {victim.consent for victim in report.victims}
-    if not answers:
-        return "unknown"
-    if answers == {"yes"}:
-        return "yes"
-    return "no" if "no" in answers else "unknown"
 
 
 def facts_from_report(report: ReportInput) -> CaseFacts:
@@ -48,7 +38,7 @@ def facts_from_report(report: ReportInput) -> CaseFacts:
         anonymous=False,
         author_is_victim=_boolean(report.author_is_victim),
         acting_on_behalf=_boolean(report.acting_on_behalf),
-        consent=_consent(report),
+        consent=victims_consent(report.victims),
         consent_justification=report.consent_justification or None,
         victims_under_jurisdiction=_boolean(report.victims_under_jurisdiction),
         rights_invoked=tuple(report.rights_invoked),
