@@ -27,12 +27,12 @@ from sqlalchemy import create_engine, text
 
 from caseapp import create_app
 from caseapp.domain import roles
+from caseapp.domain.report import VictimInput
 from caseapp.extensions import db
 from caseapp.models import Base, Organisation, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.runtime import blind_indexer, file_store, keyring
 from caseapp.services import accounts, cases, two_factor
-from caseapp.services.cases import VictimDetails
 
 # Hypothesis (SECURITY.md "Test methods" item 6): ``ci`` keeps property tests within the suite's time
 # budget on two cores; HYPOTHESIS_PROFILE=thorough searches longer, e.g. after changing crypto code.
@@ -206,13 +206,13 @@ def make_user(app, role: str, organisation: Organisation | None = None, *, email
 
 
 def make_case(app, organisation, author=None, *, body: bytes = b"%PDF-1.7 evidence", name: str = "evidence.pdf",
-              victim: VictimDetails | None = None, narrative: str = "What happened.", submit: bool = False):
+              victim: VictimInput | None = None, narrative: str = "What happened.", submit: bool = False):
     """A committed draft (or, with ``submit``, a submitted report) with one victim and one document,
     written through the services."""
     upload = cases.store_upload(db.session, file_store(), io.BytesIO(body))
     case, vault = cases.create_case(db.session, keyring(), organisation=organisation, author=author,
                                     title="A title", summary="A summary", narrative=narrative)
-    cases.add_victim(db.session, vault, blind_indexer(), victim or VictimDetails(name="Ana Pérez", identity_number="X-1"))
+    cases.add_victim(db.session, vault, blind_indexer(), victim or VictimInput(name="Ana Pérez", identity_number="X-1"))
     document = cases.record_document(db.session, vault, upload, original_name=name, content_type="application/pdf",
                                      uploaded_by=author)
     if submit:

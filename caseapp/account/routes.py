@@ -96,13 +96,9 @@ def create_token():
     return _render(new_token=new_token)
 
 
-@bp.route("/tokens/<token_uuid>/revoke", methods=["POST"])
-def revoke_token(token_uuid: str):
-    try:
-        key = UUID(token_uuid)
-    except ValueError:
-        abort(404)
-    token = tokens.find_own_token(db.session, current_user(), key)
+@bp.route("/tokens/<uuid:token_uuid>/revoke", methods=["POST"])
+def revoke_token(token_uuid: UUID):
+    token = tokens.find_own_token(db.session, current_user(), token_uuid)
     if token is None:
         abort(404)  # AC-04: someone else's token looks like no token
     if tokens.revoke(db.session, token):

@@ -4,13 +4,9 @@ from wtforms import EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from caseapp.domain import roles
+from caseapp.templating import ROLE_LABELS
 
-ROLE_CHOICES = [
-    SelectChoice(roles.PARTNER, _l("Partner NGO member")),
-    SelectChoice(roles.LAWYER, _l("Lawyer")),
-    SelectChoice(roles.COORDINATOR, _l("Coordinator")),
-    SelectChoice(roles.ADMIN, _l("Administrator")),
-]
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in roles.ROLES]
 SORT_CHOICES = [
     SelectChoice("email", _l("E-mail")),
     SelectChoice("role", _l("Role")),

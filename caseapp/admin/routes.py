@@ -1,4 +1,4 @@
-import uuid
+from uuid import UUID
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -24,13 +24,9 @@ SORTS = {
 }
 
 
-def _user_or_404(user_uuid: str) -> User:
-    """The scoped loader for accounts: only admins reach it, and a malformed id is simply not found."""
-    try:
-        key = uuid.UUID(user_uuid)
-    except ValueError:
-        abort(404)
-    user = db.session.execute(select(User).where(User.uuid == key)).scalar_one_or_none()
+def _user_or_404(user_uuid: UUID) -> User:
+    """The scoped loader for accounts: only admins reach it (a malformed id never routes)."""
+    user = db.session.execute(select(User).where(User.uuid == user_uuid)).scalar_one_or_none()
     if user is None or not permissions.can_manage_accounts(current_user()):
         abort(404)
     return user
@@ -100,8 +96,8 @@ def _setup_link(token: str) -> str:
     return url_for("auth.setup_account", token=token, _external=True)
 
 
-@bp.route("/users/<user_uuid>")
-def show_user(user_uuid: str):
+@bp.route("/users/<uuid:user_uuid>")
+def show_user(user_uuid: UUID):
     user = _user_or_404(user_uuid)
     form = UpdateUserForm(obj=user, organisation=str(user.organisation_id or ""))
     form.organisation.choices = _organisation_choices()
@@ -117,8 +113,8 @@ def _render_user(user: User, form: UpdateUserForm, status: int = 200):
     )
 
 
-@bp.route("/users/<user_uuid>/update", methods=["POST"])
-def update_user(user_uuid: str):
+@bp.route("/users/<uuid:user_uuid>/update", methods=["POST"])
+def update_user(user_uuid: UUID):
     user = _user_or_404(user_uuid)
     if not permissions.can_change_account(current_user(), user):
         flash(_("You cannot change your own account; ask another administrator."), "danger")
@@ -154,23 +150,23 @@ def _account_action(user_uuid: str, action, message: str):
     return _back_to(user)
 
 
-@bp.route("/users/<user_uuid>/disable", methods=["POST"])
-def disable_user(user_uuid: str):
+@bp.route("/users/<uuid:user_uuid>/disable", methods=["POST"])
+def disable_user(user_uuid: UUID):
     return _account_action(
         user_uuid, lambda user: accounts.set_disabled(db.session, current_user(), user, True),
         _("Account disabled; its sessions and setup links no longer work."),
     )
 
 
-@bp.route("/users/<user_uuid>/enable", methods=["POST"])
-def enable_user(user_uuid: str):
+@bp.route("/users/<uuid:user_uuid>/enable", methods=["POST"])
+def enable_user(user_uuid: UUID):
     return _account_action(
         user_uuid, lambda user: accounts.set_disabled(db.session, current_user(), user, False), _("Account enabled.")
     )
 
 
-@bp.route("/users/<user_uuid>/sessions/end", methods=["POST"])
-def end_user_sessions(user_uuid: str):
+@bp.route("/users/<uuid:user_uuid>/sessions/end", methods=["POST"])
+def end_user_sessions(user_uuid: UUID):
     def end_all(user):
         if user.id == current_user().id:
             raise ServiceError(_("End your own sessions from your account page."))
@@ -179,16 +175,16 @@ def end_user_sessions(user_uuid: str):
     return _account_action(user_uuid, end_all, _("All sessions of this account have been ended."))
 
 
-@bp.route("/users/<user_uuid>/two-factor/reset", methods=["POST"])
-def reset_two_factor(user_uuid: str):
+@bp.route("/users/<uuid:user_uuid>/two-factor/reset", methods=["POST"])
+def reset_two_factor(user_uuid: UUID):
     return _account_action(
         user_uuid, lambda user: accounts.reset_two_factor(db.session, current_user(), user),
         _("Two-factor reset. The user must set it up again at their next sign-in."),
     )
 
 
-@bp.route("/users/<user_uuid>/setup-link", methods=["POST"])
-def issue_setup_link(user_uuid: str):
+@bp.route("/users/<uuid:user_uuid>/setup-link", methods=["POST"])
+def issue_setup_link(user_uuid: UUID):
     user = _user_or_404(user_uuid)
     if not permissions.can_change_account(current_user(), user) or not user.is_active:
         flash(_("A setup link can only be made for another, active account."), "danger")

@@ -103,16 +103,10 @@ def record_token_use(response):
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _uuid(value: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError:
-        raise ApiError(404) from None
-
-
-def _own_report(report_id: str) -> Case:
-    """The scoped loader (AC-03): another organisation's report is not found (AC-04)."""
-    case = cases.find_visible_case(db.session, g.user, _uuid(report_id))
+def _own_report(report_id: UUID) -> Case:
+    """The scoped loader (AC-03): another organisation's report is not found (AC-04); a malformed id
+    never routes (the ``uuid`` converter), and the app's 404 handler answers JSON under /api/."""
+    case = cases.find_visible_case(db.session, g.user, report_id)
     if case is None:
         raise ApiError(404)
     return case
@@ -193,8 +187,8 @@ def list_reports():
                     "pages": max(ceil(total / per_page), 1)})
 
 
-@bp.get("/reports/<id>")
-def show_report(id: str):  # noqa: A002 — the contract's name for the path parameter
+@bp.get("/reports/<uuid:id>")
+def show_report(id: UUID):  # noqa: A002 — the contract's name for the path parameter
     case = _own_report(id)
     vault = open_vault(db.session, keyring(), case)
     body = {"id": str(case.uuid), "reference": case.reference, "status": case.stage,
@@ -206,11 +200,11 @@ def show_report(id: str):  # noqa: A002 — the contract's name for the path par
     return jsonify(body)
 
 
-@bp.post("/reports/<id>/documents")
-def upload_documents(id: str):  # noqa: A002
+@bp.post("/reports/<uuid:id>/documents")
+def upload_documents(id: UUID):  # noqa: A002
     """Add evidence to a report of the partner's organisation: to a draft, and also to a submitted
     report, since partners send documents when the lawyers ask for them."""
-    report_uuid = _uuid(id)
+    report_uuid = id
     # The body is read (and spooled encrypted, UP-06) before any database work in this request.
     unexpected = sorted({(name or "(unnamed part)")[:100] for name in (*request.files, *request.form) if name != "file"})
     files = evidence.chosen_files(request.files.getlist("file"))
@@ -235,10 +229,10 @@ def upload_documents(id: str):  # noqa: A002
     return jsonify(body), 201
 
 
-@bp.get("/reports/<id>/documents/<doc_id>")
-def download_document(id: str, doc_id: str):  # noqa: A002
+@bp.get("/reports/<uuid:id>/documents/<uuid:doc_id>")
+def download_document(id: UUID, doc_id: UUID):  # noqa: A002
     """The file, decrypted and streamed with the browser download's attachment headers (UP-07)."""
-    document = cases.find_visible_document(db.session, g.user, _uuid(id), _uuid(doc_id))
+    document = cases.find_visible_document(db.session, g.user, id, doc_id)
     if document is None:
         raise ApiError(404)
     return send_document(db.session, keyring(), file_store(), document)

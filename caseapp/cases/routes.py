@@ -10,17 +10,10 @@ from caseapp.security import current_user
 from caseapp.services import cases
 
 
-def _uuid_or_404(value: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError:
-        abort(404)
-
-
-@bp.route("/<case_uuid>/documents/<document_uuid>/download")
-def download_document(case_uuid: str, document_uuid: str):
+@bp.route("/<uuid:case_uuid>/documents/<uuid:document_uuid>/download")
+def download_document(case_uuid: UUID, document_uuid: UUID):
     """Stream an evidence file, each chunk authenticated before it is sent (CRY-03, UP-07)."""
-    document = cases.find_visible_document(db.session, current_user(), _uuid_or_404(case_uuid), _uuid_or_404(document_uuid))
+    document = cases.find_visible_document(db.session, current_user(), case_uuid, document_uuid)
     if document is None:
         abort(404)  # AC-04: another organisation's file looks like no file
     return send_document(db.session, keyring(), file_store(), document)

@@ -57,14 +57,10 @@ def list_reports():
                            status_labels=STATUS_LABELS)
 
 
-@bp.route("/<case_uuid>")
-def show_report(case_uuid: str):
-    try:
-        key = UUID(case_uuid)
-    except ValueError:
-        abort(404)
+@bp.route("/<uuid:case_uuid>")
+def show_report(case_uuid: UUID):
     case = db.session.execute(
-        cases.visible_cases(current_user()).where(Case.uuid == key, Case.reference.is_not(None))
+        cases.visible_cases(current_user()).where(Case.uuid == case_uuid, Case.reference.is_not(None))
     ).scalar_one_or_none()
     if case is None:
         abort(404)

@@ -3,7 +3,7 @@ from uuid import UUID
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
-from caseapp.domain import permissions
+from caseapp.domain import permissions, roles
 from caseapp.extensions import db
 from caseapp.messages import bp
 from caseapp.messages.forms import MessageForm
@@ -15,18 +15,14 @@ from caseapp.services.vault import open_vault
 
 def thread_page(case) -> str:
     user = current_user()
-    endpoint = "reports.show_report" if user.role == "partner" else "inbox.show_report"
+    endpoint = "reports.show_report" if user.role == roles.PARTNER else "inbox.show_report"
     return url_for(endpoint, case_uuid=case.uuid, _anchor="thread")
 
 
-@bp.route("/<case_uuid>/messages", methods=["POST"])
-def post_message(case_uuid: str):
-    try:
-        key = UUID(case_uuid)
-    except ValueError:
-        abort(404)
+@bp.route("/<uuid:case_uuid>/messages", methods=["POST"])
+def post_message(case_uuid: UUID):
     user = current_user()
-    case = cases.find_visible_case(db.session, user, key)
+    case = cases.find_visible_case(db.session, user, case_uuid)
     if case is None or case.reference is None or not permissions.can_use_thread(user, case.organisation_id):
         abort(404)
     form = MessageForm()

@@ -1,7 +1,6 @@
 """The partner's list of their organisation's reports, with search over decrypted titles."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,7 +33,6 @@ class ReportFilterForm(FlaskForm):
 class ReportRow:
     case: Case
     title: str
-    updated_at: datetime
 
 
 def report_rows(session: Session, keyring: Keyring, user: User, criteria: dict) -> list[ReportRow]:
@@ -49,5 +47,5 @@ def report_rows(session: Session, keyring: Keyring, user: User, criteria: dict) 
         title = open_vault(session, keyring, case).get(case, "title") or ""
         if needle and needle not in title.casefold() and needle not in (case.reference or "").casefold():
             continue
-        rows.append(ReportRow(case, title, case.updated_at))
+        rows.append(ReportRow(case, title))
     return rows

@@ -27,13 +27,9 @@ FILTER_SESSION_KEY = "report_filter"
 ACTION_PATTERN = re.compile(r"^(save|submit|add-(\w+)|remove-(\w+)-(\d+))$")
 
 
-def _own_case_or_404(case_uuid: str) -> Case:
+def _own_case_or_404(case_uuid: UUID) -> Case:
     """The scoped loader for a partner's reports (AC-03): another organisation's report is not found."""
-    try:
-        key = UUID(case_uuid)
-    except ValueError:
-        abort(404)
-    case = cases.find_visible_case(db.session, current_user(), key)
+    case = cases.find_visible_case(db.session, current_user(), case_uuid)
     if case is None:
         abort(404)
     return case
@@ -85,8 +81,8 @@ def _upload_hint() -> str:
     return _("Up to %(limit)d MB each. Accepted: %(types)s.", limit=limit, types=", ".join(ALLOWED_EXTENSIONS))
 
 
-@bp.route("/<case_uuid>/edit", methods=["GET", "POST"])
-def edit_report(case_uuid: str):
+@bp.route("/<uuid:case_uuid>/edit", methods=["GET", "POST"])
+def edit_report(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.stage != intake.DRAFT:
         return redirect(url_for("reports.show_report", case_uuid=case.uuid))
@@ -154,16 +150,16 @@ def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[str]:
     return unplaced
 
 
-@bp.route("/<case_uuid>/submitted")
-def submitted(case_uuid: str):
+@bp.route("/<uuid:case_uuid>/submitted")
+def submitted(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.reference is None:
         return redirect(url_for("reports.edit_report", case_uuid=case.uuid))
     return render_template("reports/submitted.html", case=case)
 
 
-@bp.route("/<case_uuid>")
-def show_report(case_uuid: str):
+@bp.route("/<uuid:case_uuid>")
+def show_report(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     vault = open_vault(db.session, keyring(), case)
     report = intake.load_report(vault)
@@ -175,13 +171,13 @@ def show_report(case_uuid: str):
                            thread=entries, open_requests=messages.open_requests(entries), message_form=MessageForm())
 
 
-@bp.route("/<case_uuid>/documents/<document_uuid>/delete", methods=["POST"])
-def delete_document(case_uuid: str, document_uuid: str):
+@bp.route("/<uuid:case_uuid>/documents/<uuid:document_uuid>/delete", methods=["POST"])
+def delete_document(case_uuid: UUID, document_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.stage != intake.DRAFT:
         abort(404)
     document = db.session.execute(
-        select(Document).where(Document.case_id == case.id, Document.uuid == _uuid_or_404(document_uuid))
+        select(Document).where(Document.case_id == case.id, Document.uuid == document_uuid)
     ).scalar_one_or_none()
     if document is None:
         abort(404)
@@ -191,8 +187,8 @@ def delete_document(case_uuid: str, document_uuid: str):
     return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor="evidence-files"))
 
 
-@bp.route("/<case_uuid>/delete", methods=["POST"])
-def delete_draft(case_uuid: str):
+@bp.route("/<uuid:case_uuid>/delete", methods=["POST"])
+def delete_draft(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.stage != intake.DRAFT:
         abort(404)
@@ -200,10 +196,3 @@ def delete_draft(case_uuid: str):
     db.session.commit()
     flash(_("The draft and its files were deleted for good."), "success")
     return redirect(url_for("reports.list_reports"))
-
-
-def _uuid_or_404(value: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError:
-        abort(404)

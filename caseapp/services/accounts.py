@@ -322,10 +322,14 @@ def purge_expired_sessions(session: Session, *, idle: timedelta, absolute: timed
     )
 
 
+def _pending_aad(user: User) -> bytes:
+    return f"user_sessions|totp_pending|{user.uuid}|v1".encode()
+
+
 def seal_pending_secret(session: Session, keyring: Keyring, user: User, secret: str) -> str:
     """Encrypt a not-yet-confirmed TOTP secret for keeping in the session between two requests."""
     key = data_key(session, keyring, ACCOUNTS_SCOPE)
-    return encrypt_field(key, secret.encode(), f"user_sessions|totp_pending|{user.uuid}|v1".encode()).hex()
+    return encrypt_field(key, secret.encode(), _pending_aad(user)).hex()
 
 
 def open_pending_secret(session: Session, keyring: Keyring, user: User, sealed: str | None) -> str | None:
@@ -334,6 +338,6 @@ def open_pending_secret(session: Session, keyring: Keyring, user: User, sealed: 
     key = data_key(session, keyring, ACCOUNTS_SCOPE)
     try:
         blob = bytes.fromhex(sealed)
-        return decrypt_field(key, blob, f"user_sessions|totp_pending|{user.uuid}|v1".encode()).decode()
+        return decrypt_field(key, blob, _pending_aad(user)).decode()
     except (ValueError, DecryptionError):
         return None

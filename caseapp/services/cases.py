@@ -15,6 +15,7 @@ from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.crypto.files import FileSummary, new_file_key, unwrap_file_key, wrap_file_key
 from caseapp.domain import permissions
+from caseapp.domain.report import VictimInput
 from caseapp.models import Case, Document, Organisation, ReferenceCounter, User, Victim
 from caseapp.models.base import utcnow
 from caseapp.services.files import FileStore, promote_on_commit, remove_on_commit
@@ -60,33 +61,24 @@ def submit_case(session: Session, case: Case) -> str:
     return case.reference
 
 
-@dataclass
-class VictimDetails:
-    name: str | None = None
-    contact: str | None = None
-    identity_number: str | None = None
-    kind: str = "individual"
-    consent: str = "unknown"
-    keep_identity_confidential: bool = True
-
-
-def add_victim(session: Session, vault: CaseVault, indexer: BlindIndexer, details: VictimDetails) -> Victim:
-    victim = Victim(uuid=uuid4(), case=vault.case, kind=details.kind, consent=details.consent,
-                    keep_identity_confidential=details.keep_identity_confidential)
-    set_victim_identity(vault, indexer, victim, details)
-    session.add(victim)
-    session.flush()
+def new_victim(vault: CaseVault, indexer: BlindIndexer, details: VictimInput) -> Victim:
+    """A victim row for the vault's case, its identity encrypted and blind-indexed (CRY-07) — the one
+    place victims are made, for the form, the API and the demo data alike."""
+    victim = Victim(uuid=uuid4(), kind=details.kind, consent=details.consent,
+                    keep_identity_confidential=details.confidential)
+    for column in ("name", "contact", "identity_number", "consent_record"):
+        vault.set(victim, column, getattr(details, column).strip() or None)
+    victim.name_index = indexer.index("victim_name", details.name) if details.name.strip() else None
+    number = details.identity_number
+    victim.identity_number_index = indexer.index("victim_identity_number", number) if number.strip() else None
     return victim
 
 
-def set_victim_identity(vault: CaseVault, indexer: BlindIndexer, victim: Victim, details: VictimDetails) -> None:
-    vault.set(victim, "name", details.name)
-    vault.set(victim, "contact", details.contact)
-    vault.set(victim, "identity_number", details.identity_number)
-    victim.name_index = indexer.index("victim_name", details.name) if details.name else None
-    victim.identity_number_index = (
-        indexer.index("victim_identity_number", details.identity_number) if details.identity_number else None
-    )
+def add_victim(session: Session, vault: CaseVault, indexer: BlindIndexer, details: VictimInput) -> Victim:
+    victim = new_victim(vault, indexer, details)
+    vault.case.victims.append(victim)
+    session.flush()
+    return victim
 
 
 @dataclass

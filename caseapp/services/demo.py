@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
+from caseapp.domain.report import VictimInput
 from caseapp.models import Case, Organisation, User
-from caseapp.services.cases import VictimDetails, add_victim, create_case, record_document, store_upload, submit_case
+from caseapp.services.cases import add_victim, create_case, record_document, store_upload, submit_case
 from caseapp.services.files import FileStore
 
 DEMO_CASES = (
@@ -18,9 +19,9 @@ DEMO_CASES = (
         "narrative": "Fictional narrative for demonstration only. On a winter morning, municipal crews "
                      "demolished the homes of the Riverside settlement without prior consultation...",
         "state_code": "ES",
-        "victims": [VictimDetails(name="Demo Person One", contact="+00 000 000 001", identity_number="DEMO-0001",
+        "victims": [VictimInput(name="Demo Person One", contact="+00 000 000 001", identity_number="DEMO-0001",
                                   consent="yes"),
-                    VictimDetails(name="Riverside Residents' Association (demo)", kind="group", consent="yes")],
+                    VictimInput(name="Riverside Residents' Association (demo)", kind="group", consent="yes")],
         "document": ("eviction-notice-demo.txt", b"DEMO evidence file: a fictional eviction notice.\n"),
     },
     {
@@ -28,7 +29,7 @@ DEMO_CASES = (
         "summary": "Fictional example: a school without running water for eight months.",
         "narrative": "Fictional narrative for demonstration only. The regional utility disconnected the school...",
         "state_code": "PT",
-        "victims": [VictimDetails(name="Demo Person Two", identity_number="DEMO-0002", consent="unknown")],
+        "victims": [VictimInput(name="Demo Person Two", identity_number="DEMO-0002", consent="unknown")],
         "document": ("school-water-demo.txt", b"DEMO evidence file: fictional meter readings.\n"),
     },
 )

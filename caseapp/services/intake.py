@@ -20,7 +20,7 @@ from caseapp.domain.states import un_member_states
 from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
 from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError
-from caseapp.services.cases import create_case, submit_case, visible_cases
+from caseapp.services.cases import create_case, new_victim, submit_case, visible_cases
 from caseapp.services.vault import CaseVault, open_vault
 
 DRAFT = "draft"
@@ -99,14 +99,7 @@ def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case
     case.other_procedures.clear()
     session.flush()  # old rows go before new ones arrive
     for item in report.victims:
-        victim = Victim(uuid=uuid4(), kind=item.kind, consent=item.consent, keep_identity_confidential=item.confidential)
-        for column in ("name", "contact", "identity_number", "consent_record"):
-            vault.set(victim, column, getattr(item, column).strip() or None)
-        victim.name_index = indexer.index("victim_name", item.name) if item.name.strip() else None
-        victim.identity_number_index = (
-            indexer.index("victim_identity_number", item.identity_number) if item.identity_number.strip() else None
-        )
-        case.victims.append(victim)
+        case.victims.append(new_victim(vault, indexer, item))
     for item in report.remedies:
         remedy = DomesticRemedy(uuid=uuid4(), kind=item.kind, filed=item.filed, decided=item.decided,
                                 notified=item.notified, outcome=item.outcome, final=item.final,

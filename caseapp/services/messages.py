@@ -6,7 +6,7 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp.domain import permissions
+from caseapp.domain import permissions, roles
 from caseapp.models import Document, Message, User
 from caseapp.services import ServiceError
 from caseapp.services.vault import CaseVault
@@ -59,6 +59,6 @@ def open_requests(entries: list[ThreadEntry]) -> int:
     for entry in entries:
         if entry.message.kind == INFORMATION_REQUEST:
             waiting += 1
-        elif entry.message.author_role == "partner":
+        elif entry.message.author_role == roles.PARTNER:
             waiting = 0
     return waiting

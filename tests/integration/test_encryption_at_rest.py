@@ -17,11 +17,11 @@ from sqlalchemy import func, select, update
 from caseapp import ConfigurationError
 from caseapp.crypto import DecryptionError
 from caseapp.domain import permissions, roles
+from caseapp.domain.report import VictimInput
 from caseapp.extensions import db
 from caseapp.models import DataKey, Document, KekCanary, Victim
 from caseapp.runtime import file_store, keyring
 from caseapp.services import cases
-from caseapp.services.cases import VictimDetails
 from caseapp.services.vault import open_vault
 from caseapp.startup import self_test
 from tests.conftest import (
@@ -57,7 +57,7 @@ def test_markers_are_absent_from_the_database_its_wal_and_the_store(app, org_a):
     partner = make_user(app, roles.PARTNER, org_a).user
     body = ("%PDF-1.7\n" + MARKERS["file_body"] * 1000).encode()
     make_case(app, org_a, partner, body=body, name=MARKERS["file_name"], narrative=MARKERS["narrative"],
-              victim=VictimDetails(name=MARKERS["name"], contact=MARKERS["contact"], identity_number=MARKERS["identity"]))
+              victim=VictimInput(name=MARKERS["name"], contact=MARKERS["contact"], identity_number=MARKERS["identity"]))
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the raw-bytes scan reads the SQLite file; PostgreSQL's files are outside the instance")
     raw = instance_bytes(app)
@@ -81,8 +81,8 @@ def test_values_read_back_through_the_vault(app, org_a):  # CRY-02
 
 
 def test_a_ciphertext_copied_to_another_row_does_not_decrypt(app, org_a):  # CRY-02
-    first, _ = make_case(app, org_a, victim=VictimDetails(name="First Victim"))
-    second, _ = make_case(app, org_a, victim=VictimDetails(name="Second Victim"))
+    first, _ = make_case(app, org_a, victim=VictimInput(name="First Victim"))
+    second, _ = make_case(app, org_a, victim=VictimInput(name="Second Victim"))
     stolen = first.victims[0].name_encrypted
     # same case key is not even needed to show the binding: copy within one case to another column
     vault = open_vault(db.session, keyring(), first)
@@ -95,8 +95,8 @@ def test_a_ciphertext_copied_to_another_row_does_not_decrypt(app, org_a):  # CRY
 
 
 def test_blind_indexes_find_the_same_person_across_cases(app, org_a, org_b):  # CRY-07
-    make_case(app, org_a, victim=VictimDetails(name="José  Martínez", identity_number="12.345.678-K"))
-    make_case(app, org_b, victim=VictimDetails(name="jose martinez", identity_number="12345678k"))
+    make_case(app, org_a, victim=VictimInput(name="José  Martínez", identity_number="12.345.678-K"))
+    make_case(app, org_b, victim=VictimInput(name="jose martinez", identity_number="12345678k"))
     names = db.session.execute(select(Victim.name_index)).scalars().all()
     ids = db.session.execute(select(Victim.identity_number_index)).scalars().all()
     assert len(set(names)) == 1 and len(set(ids)) == 1

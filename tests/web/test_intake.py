@@ -3,6 +3,7 @@
 import io
 import re
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from sqlalchemy import func, select
@@ -58,7 +59,7 @@ def post_report(client, draft: str, data: dict, files=()):
 
 
 def load(case_uuid: str):
-    case = db.session.execute(select(Case).where(Case.uuid == __import__("uuid").UUID(case_uuid))).scalar_one()
+    case = db.session.execute(select(Case).where(Case.uuid == UUID(case_uuid))).scalar_one()
     return case, open_vault(db.session, keyring(), case)
 
 
