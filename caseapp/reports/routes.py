@@ -107,10 +107,14 @@ def edit_report(case_uuid: UUID):
             items.pop(index)
         anchor = match.group(3)
 
+    if match.group(2) in REPEATABLE:  # if the save is refused, the new entry is still there to fill in
+        getattr(form, match.group(2)).append_entry()
     stored = _store_evidence(case, form)
-    if not stored.ok:
+    if not stored.ok:  # show every problem at once: the files', and the report's own
+        db.session.rollback()
         form.evidence.errors.extend(problem.message for problem in stored.problems)
-        return _render_form(case, form, 400)
+        unplaced = _attach_errors(form, intake.check(report, today=utcnow().date(), submitting=action == "submit"))
+        return _render_form(case, form, 400, unplaced)
     try:
         reference = intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(),
                                        submit=action == "submit")

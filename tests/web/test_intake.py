@@ -284,3 +284,20 @@ def test_inbox_pages_keep_their_filters(app, people, org_a):
     assert 'href="/inbox?state=ES&amp;page=2"' in page  # page 2 keeps the filter
     assert lawyer.get("/inbox?state=ES&page=2").get_data(as_text=True).count('href="/inbox/') == 1
     assert "No submitted reports match." in lawyer.get("/inbox?state=PT").get_data(as_text=True)
+
+
+def test_a_refused_file_and_bad_fields_are_reported_together(app, client, partner):
+    draft = new_draft(client)
+    response = post_report(client, draft, report_form(facts_start="2099-01-01"),
+                           files=[("notes.txt", b"<html><body>not text</body></html>")])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="evidence-error"' in page and 'id="facts_start-error"' in page
+
+
+def test_adding_a_victim_to_a_refused_draft_still_offers_the_new_entry(app, client, partner):
+    draft = new_draft(client)
+    response = post_report(client, draft, report_form("add-victims", victims=["Ana"], facts_start="2099-01-01"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="facts_start-error"' in page
+    assert 'id="victims-1-name"' in page and 'value="Ana"' in page
