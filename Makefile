@@ -19,6 +19,7 @@ run: setup
 setup: $(BIN)/.installed $(INSTANCE)/config.py
 	$(FLASK) keys init
 	$(FLASK) db upgrade
+	$(FLASK) states seed
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -1,5 +1,6 @@
-"""The start-up self-test (CRY-08, REL-05): run before serving, so a wrong key or an unmigrated
-database stops the server with a clear message instead of failing on the first request."""
+"""The start-up self-test (CRY-08, REL-05): run before serving, so a wrong key, an unmigrated database
+or an unseeded States register stops the server with a clear message instead of failing on the first
+request."""
 
 import shutil
 
@@ -10,9 +11,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from caseapp import ConfigurationError
 from caseapp.database import writing
 from caseapp.extensions import db
-from caseapp.models import KekCanary
+from caseapp.models import KekCanary, StateParty
 from caseapp.runtime import file_store, keyring
-from caseapp.services import keys
+from caseapp.services import keys, register
 
 MIN_FREE_BYTES = 256 * 1024 * 1024
 
@@ -20,11 +21,16 @@ MIN_FREE_BYTES = 256 * 1024 * 1024
 def self_test(app: Flask) -> None:
     with app.app_context(), writing():
         try:
-            migrated = inspect(db.engine).has_table(KekCanary.__tablename__)
+            inspector = inspect(db.engine)
+            migrated = all(inspector.has_table(model.__tablename__) for model in (KekCanary, StateParty))
         except SQLAlchemyError as exc:
             raise ConfigurationError(f"Cannot start: the database does not answer ({type(exc).__name__})") from exc
         if not migrated:
             raise ConfigurationError("Cannot start: the database is not migrated; run `flask db upgrade`")
+        if not register.is_seeded(db.session):
+            raise ConfigurationError(
+                f"Cannot start: the States register is empty; run `{register.SEED_COMMAND}`"
+            )
         wrong = keys.check_canaries(db.session, keyring())
         if wrong:
             db.session.rollback()

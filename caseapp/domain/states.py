@@ -9,15 +9,22 @@ The register is incomplete and dated, so nothing here concludes "not a party" wi
 than it has: a State missing from it is "not listed as a party as of" the register's date, and the
 user is sent to the UN Treaty Collection. Unverified facts (a year-only instrument, an entry-into-force
 day not confirmed) are carried as such and shown as unconfirmed, never guessed.
+
+The app keeps the register in its database, seeded from these files and corrected by admins
+(``caseapp/services/register.py``); ``check_entry``, ``check_source`` and ``check_register_check`` below
+are the rules their changes must meet. ``StatesRegister.shipped()`` remains for ``flask screen``.
 """
 
 import csv
 import io
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+
+from caseapp.domain.deadlines import PROTOCOL_ENTRY_INTO_FORCE, entry_into_force_after_deposit
 
 # OP-ICESCR.md §5: UNTC, "a copy no older than April 2023, consistent with a February 2024 count".
 # The latest instrument in the register is Germany's accession of 20 April 2023; the register's
@@ -288,6 +295,212 @@ def format_date(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
+# --- editing the register ---------------------------------------------------------------------
+
+LISTINGS = (PARTY, SIGNATORY)
+INSTRUMENT_TYPES = ("ratification", "accession")
+DECLARATION_VALUES = ("", "yes", "unknown")  # none recorded, confirmed, recorded but articles unverified
+# OP-ICESCR.md §1: the Protocol was opened for signature on 24 September 2009; no date of the register
+# (signature, instrument, check) can be earlier.
+OPENED_FOR_SIGNATURE = date(2009, 9, 24)
+MAX_NAME = 200
+MAX_EIF_BASIS = 200
+MAX_SOURCE = 2_000  # a record's source note, and the source of a change
+
+# What an admin may set on an entry, in the order pages and history show them (iso2 is its identity).
+ENTRY_FIELDS = (
+    "name", "listing", "signature", "instrument_type", "instrument_date", "instrument_year", "entry_into_force",
+    "eif_basis", "art10_declaration", "art11_declaration", "verified", "source_note",
+)
+_DATE_FIELDS = ("signature", "instrument_date", "entry_into_force")
+_INSTRUMENT_FIELDS = ("instrument_date", "instrument_year", "instrument_type", "entry_into_force",
+                      "art10_declaration", "art11_declaration")
+
+FUTURE = "This date is in the future."
+TOO_EARLY = f"The Protocol was opened for signature on {format_date(OPENED_FOR_SIGNATURE)}; this date is earlier."
+
+
+class StateDataError(ValueError):
+    """An entry or a check breaks the register's rules; ``errors`` maps field names to plain messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One State of the register as stored: its list (party or signatory) and its record."""
+
+    listing: str
+    record: StateRecord
+
+    def values(self) -> dict[str, object]:
+        """Field → value, for storage and history: ``iso2`` and every one of ``ENTRY_FIELDS``."""
+        record = self.record
+        values: dict[str, object] = {"iso2": record.iso2}
+        for name in ENTRY_FIELDS:
+            values[name] = self.listing if name == "listing" else getattr(record, name)
+        return values
+
+
+def make_record(values: Mapping[str, object]) -> StateRecord:
+    """A record from stored values (already checked); ``eif_verified`` is derived, never stored."""
+    verified = str(values["verified"])
+    eif_basis = str(values.get("eif_basis") or "")
+    entry_into_force = values.get("entry_into_force")
+    return StateRecord(
+        iso2=str(values["iso2"]), name=str(values["name"]), signature=values.get("signature"),
+        instrument_date=values.get("instrument_date"), instrument_year=values.get("instrument_year"),
+        instrument_type=values.get("instrument_type") or None, entry_into_force=entry_into_force,
+        eif_verified=_eif_verified(entry_into_force, verified, eif_basis), verified=verified,
+        source_note=str(values.get("source_note") or ""), eif_basis=eif_basis,
+        art10_declaration=str(values.get("art10_declaration") or ""),
+        art11_declaration=str(values.get("art11_declaration") or ""),
+    )
+
+
+def _text(data: Mapping[str, object], name: str) -> str:
+    value = data.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def check_entry(data: Mapping[str, object], *, today: date) -> RegisterEntry:
+    """An admin's entry for the register, checked against what the register may hold.
+
+    ``data`` holds ``iso2`` and the ``ENTRY_FIELDS``: dates as ``date`` or None, ``instrument_year`` as
+    an int or None (for an instrument whose day is unknown), the rest as text; a missing key is empty.
+    An empty name becomes the UN's name for the State. Raises ``StateDataError`` naming each field
+    that is wrong: the code must be a UN member or observer State; a party needs the date (or year) and
+    type of its instrument; a signatory has no instrument, entry into force or declaration; no date is
+    in the future (an entry into force may be, up to three months after a recent deposit, art. 18(2)),
+    and the entry into force is neither before the instrument nor before the Protocol's own (5 May 2013).
+    """
+    errors: dict[str, str] = {}
+    iso2 = _text(data, "iso2").upper()
+    if state_name(iso2) is None:
+        errors["iso2"] = "Choose a UN member or observer State."
+    name = _text(data, "name") or (state_name(iso2) or "")
+    if len(name) > MAX_NAME:
+        errors["name"] = f"At most {MAX_NAME} characters."
+    listing = _text(data, "listing")
+    if listing not in LISTINGS:
+        errors["listing"] = "Choose party or signatory."
+    verified = _text(data, "verified")
+    if verified not in VERIFIED_VALUES:
+        errors["verified"] = "Say how far this entry is verified."
+    eif_basis = _text(data, "eif_basis")
+    if len(eif_basis) > MAX_EIF_BASIS:
+        errors["eif_basis"] = f"At most {MAX_EIF_BASIS} characters."
+    source_note = _text(data, "source_note")
+    if len(source_note) > MAX_SOURCE:
+        errors["source_note"] = f"At most {MAX_SOURCE} characters."
+    declarations = {}
+    for field in ("art10_declaration", "art11_declaration"):
+        declarations[field] = _text(data, field)
+        if declarations[field] not in DECLARATION_VALUES:
+            errors[field] = "Choose a value from the list."
+    instrument_type = _text(data, "instrument_type") or None
+    if instrument_type is not None and instrument_type not in INSTRUMENT_TYPES:
+        errors["instrument_type"] = "Choose ratification or accession."
+
+    dates: dict[str, date | None] = {field: data.get(field) or None for field in _DATE_FIELDS}
+    for field in ("signature", "instrument_date"):
+        day = dates[field]
+        if day is not None and day > today:
+            errors[field] = FUTURE
+        elif day is not None and day < OPENED_FOR_SIGNATURE:
+            errors[field] = TOO_EARLY
+    signature, instrument_date, eif = dates["signature"], dates["instrument_date"], dates["entry_into_force"]
+    year = data.get("instrument_year")
+    if year is not None and not isinstance(year, int):
+        errors["instrument_year"] = "Give a year, e.g. 2014."
+        year = None
+    if year is not None:
+        if year > today.year:
+            errors["instrument_year"] = "This year is in the future."
+        elif year < OPENED_FOR_SIGNATURE.year:
+            errors["instrument_year"] = TOO_EARLY
+        elif instrument_date is not None and year != instrument_date.year:
+            errors["instrument_year"] = "Give the year only when the day is unknown; it does not match the date."
+    if instrument_date is not None:
+        year = instrument_date.year
+    if signature and instrument_date and not {"signature", "instrument_date"} & errors.keys() \
+            and instrument_date < signature:
+        errors["instrument_date"] = "The instrument cannot be deposited before the State signed."
+
+    if listing == PARTY:
+        if instrument_date is None and year is None and "instrument_year" not in errors:
+            errors["instrument_date"] = (
+                "A party needs the date of its instrument of ratification or accession, or at least its year.")
+        if instrument_type is None and "instrument_type" not in errors:
+            errors["instrument_type"] = "Say whether the State ratified or acceded."
+        if eif is not None:
+            if eif < PROTOCOL_ENTRY_INTO_FORCE:
+                errors["entry_into_force"] = (
+                    f"The Protocol entered into force on {format_date(PROTOCOL_ENTRY_INTO_FORCE)}; "
+                    "no State's entry into force is earlier.")
+            elif (instrument_date is not None and eif < instrument_date) or (year is not None and eif.year < year):
+                errors["entry_into_force"] = "The entry into force cannot be before the instrument was deposited."
+            elif eif > today and (instrument_date is None or eif > entry_into_force_after_deposit(instrument_date)):
+                errors["entry_into_force"] = (
+                    "This date is in the future: only a recent deposit's entry into force, three months later "
+                    "(art. 18(2)), can be.")
+    elif listing == SIGNATORY:
+        given = {"instrument_date": instrument_date, "instrument_year": data.get("instrument_year"),
+                 "instrument_type": instrument_type, "entry_into_force": eif, **declarations}
+        for field in _INSTRUMENT_FIELDS:
+            if given[field] not in (None, "") and field not in errors:
+                errors[field] = (
+                    "A signatory has no instrument, entry into force or declaration: choose “party” if the State "
+                    "has ratified or acceded.")
+    if errors:
+        raise StateDataError(errors)
+    party = listing == PARTY
+    record = StateRecord(
+        iso2=iso2, name=name, signature=signature,
+        instrument_date=instrument_date if party else None, instrument_year=year if party else None,
+        instrument_type=instrument_type if party else None, entry_into_force=eif if party else None,
+        eif_verified=party and _eif_verified(eif, verified, eif_basis), verified=verified, source_note=source_note,
+        eif_basis=eif_basis, art10_declaration=declarations["art10_declaration"],
+        art11_declaration=declarations["art11_declaration"],
+    )
+    return RegisterEntry(listing, record)
+
+
+def check_source(source: str | None) -> str:
+    """The source of a change, stripped; raises ``StateDataError`` when it is missing or too long."""
+    text = (source or "").strip()
+    if not text:
+        raise StateDataError({"source": (
+            "Say where this comes from: the document or page (e.g. UNTC MTDSG IV-3-a) and when you consulted it.")})
+    if len(text) > MAX_SOURCE:
+        raise StateDataError({"source": f"At most {MAX_SOURCE} characters."})
+    return text
+
+
+def check_register_check(as_of: date | None, reported_parties: int | None, *, today: date,
+                         listed_parties: int) -> None:
+    """A check of the whole register: the date it was checked against its source, and how many parties
+    the source reported (None when it gives no count). Raises ``StateDataError``."""
+    errors: dict[str, str] = {}
+    if as_of is None:
+        errors["as_of"] = "Give the date on which the register was checked."
+    elif as_of > today:
+        errors["as_of"] = FUTURE
+    elif as_of < OPENED_FOR_SIGNATURE:
+        errors["as_of"] = TOO_EARLY
+    if reported_parties is not None:
+        if reported_parties < 0:
+            errors["reported_parties"] = "A number of parties cannot be negative."
+        elif reported_parties < listed_parties:
+            errors["reported_parties"] = (
+                f"The register lists {listed_parties} parties, more than this: correct the States that are no "
+                "longer parties first, or check the number.")
+    if errors:
+        raise StateDataError(errors)
+
+
 # --- warnings for the intake form -------------------------------------------------------------
 
 
@@ -322,7 +535,7 @@ def protocol_warnings(register: StatesRegister, iso2: str | None, facts_start: d
         if register.missing_parties:
             message += (
                 f" Our register identifies {len(register.parties)} of the {register.reported_parties} parties "
-                f"the {register.source} reported, so a State can be a party without being listed."
+                "its source reported, so a State can be a party without being listed."
             )
         return [message]
 
