@@ -22,7 +22,8 @@ from caseapp.domain.admissibility import Assessment, CaseFacts, FactsError, asse
 from caseapp.domain.states import StatesRegister
 from caseapp.extensions import db
 from caseapp.models import Document, Organisation, User
-from caseapp.services import ServiceError, accounts, integrity, keys, tokens, two_factor
+from caseapp.models.base import utcnow
+from caseapp.services import ServiceError, accounts, integrity, keys, register, tokens, two_factor
 from caseapp.services import demo as demo_data
 
 orgs_cli = AppGroup("orgs", help="Manage partner organisations.")
@@ -30,6 +31,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 keys_cli = AppGroup("keys", help="Manage the key-encryption keys (docs/crypto.md).")
 store_cli = AppGroup("store", help="Maintain the encrypted file store.")
 tokens_cli = AppGroup("tokens", help="Manage partners' personal access tokens for the JSON API.")
+states_cli = AppGroup("states", help="The OP-ICESCR States register (seeded from caseapp/data; admins correct it).")
 
 DEMO_ORGANISATION = "Demo Partner NGO"
 DEMO_USERS = (
@@ -41,7 +43,7 @@ DEMO_USERS = (
 
 
 def register_cli(app: Flask) -> None:
-    for group in (orgs_cli, users_cli, keys_cli, store_cli, tokens_cli):
+    for group in (orgs_cli, users_cli, keys_cli, store_cli, tokens_cli, states_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo)
     app.cli.add_command(screen)
@@ -167,7 +169,7 @@ def demo() -> None:
             created.append((email, role, password, secret))
         partner = accounts.find_user(db.session, DEMO_USERS[0][0])
         cases_created = demo_data.create_demo_cases(db.session, keyring, runtime.blind_indexer(), runtime.file_store(),
-                                                    organisation, partner)
+                                                    organisation, partner, today=utcnow().date())
         db.session.commit()
     if cases_created:
         click.echo(f"Created {cases_created} fictional demo cases for {DEMO_ORGANISATION}.")
@@ -353,6 +355,49 @@ def revoke_token(email: str, token_id: str) -> None:
         revoked = tokens.revoke(db.session, token)
         db.session.commit()
     click.echo("Revoked." if revoked else "It was already revoked.")
+
+
+# --- the States register ---------------------------------------------------------------------------
+
+
+@states_cli.command("seed")
+def seed_states() -> None:
+    """Load the shipped register (caseapp/data, as of 1 February 2024) into the database. Idempotent:
+    only States not yet in the table are added; admins' additions and corrections are never overwritten."""
+    with writing():
+        result = register.seed_shipped(db.session)
+        db.session.commit()
+    if result.parties:
+        click.echo(f"Added {len(result.parties)} parties: {', '.join(result.parties)}.")
+    if result.signatories:
+        click.echo(f"Added {len(result.signatories)} signatories: {', '.join(result.signatories)}.")
+    if result.check_added:
+        check = register.latest_check(db.session)
+        click.echo(f"Recorded the register as of {check.as_of.isoformat()} (source: {check.source}; "
+                   f"{check.reported_parties} parties reported).")
+    if not result.added and not result.check_added:
+        click.echo("The States register is already seeded; nothing added.")
+
+
+@states_cli.command("list")
+def list_states() -> None:
+    """List the register: code, name, listing, entry into force and how far each entry is verified."""
+    try:
+        loaded = register.load_register(db.session)
+    except register.RegisterNotSeededError as exc:
+        raise click.ClickException(str(exc)) from exc
+    reported = f" of {loaded.reported_parties} reported" if loaded.reported_parties is not None else ""
+    click.echo(f"As of {loaded.as_of.isoformat()} (source: {loaded.source}): "
+               f"{len(loaded.parties)}{reported} parties, {len(loaded.signatories)} signatories.")
+    rows = [(r, "party") for r in loaded.parties] + [(r, "signatory") for r in loaded.signatories]
+    width = max((len(record.name) for record, _listing in rows), default=4)
+    click.echo(f"CODE  {'NAME'.ljust(width)}  {'LISTING':<9}  {'ENTRY INTO FORCE':<24}  VERIFIED")
+    for record, listing in rows:
+        if record.entry_into_force is None:
+            eif = "unknown" if listing == "party" else "-"
+        else:
+            eif = record.entry_into_force.isoformat() + ("" if record.eif_verified else " (unconfirmed)")
+        click.echo(f"{record.iso2:<4}  {record.name.ljust(width)}  {listing:<9}  {eif:<24}  {record.verified}")
 
 
 # --- screening (pure: no keys, no database) -------------------------------------------------------

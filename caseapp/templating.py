@@ -5,6 +5,8 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from caseapp.domain import roles
+from caseapp.domain.deadlines import days_left, deadline_label, warning_level
+from caseapp.models.base import utcnow
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (
@@ -13,6 +15,7 @@ NAVIGATION = (
     ("inbox.list_reports", _l("Inbox"), (roles.LAWYER,)),
     ("admin.list_users", _l("Users"), (roles.ADMIN,)),
     ("admin.list_organisations", _l("Organisations"), (roles.ADMIN,)),
+    ("admin.list_states", _l("States register"), (roles.ADMIN,)),
 )
 
 ROLE_LABELS = {
@@ -30,6 +33,15 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def one_year_limit(last_day):
+    """The one-year limit as users read it — "Last day to submit: 6 Nov 2026 (in 12 days)" — with its
+    warning level ("90", "30", "7" or "passed"); None when it cannot be counted."""
+    if last_day is None:
+        return None
+    today = utcnow().date()
+    return {"label": deadline_label(last_day, today), "level": warning_level(days_left(last_day, today))}
+
+
 def select_locale():
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -42,5 +54,6 @@ def init_app(app: Flask) -> None:
         return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale,
                 "page_url": page_url}
 
+    app.jinja_env.filters["one_year_limit"] = one_year_limit
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "d MMM y, HH:mm") if value else "—"

@@ -14,6 +14,7 @@ import secrets
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -27,12 +28,13 @@ from sqlalchemy import create_engine, text
 
 from caseapp import create_app
 from caseapp.domain import roles
-from caseapp.domain.report import VictimInput
+from caseapp.domain.report import RemedyInput, ReportInput, VictimInput
 from caseapp.extensions import db
 from caseapp.models import Base, Organisation, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.runtime import blind_indexer, file_store, keyring
-from caseapp.services import accounts, cases, two_factor
+from caseapp.services import accounts, cases, intake, register, screening, two_factor
+from caseapp.services.register import seed_shipped
 
 # Hypothesis (SECURITY.md "Test methods" item 6): ``ci`` keeps property tests within the suite's time
 # budget on two cores; HYPOTHESIS_PROFILE=thorough searches longer, e.g. after changing crypto code.
@@ -140,9 +142,16 @@ def build_app(tmp_path, database_url, *, require_keys=True, **overrides):
     return app
 
 
+def seed_register() -> None:
+    """The States register as `flask states seed` leaves it, so every page sees the database register."""
+    seed_shipped(db.session)
+    db.session.commit()
+
+
 @contextmanager
 def running_app(tmp_path, database_url, *, prepare=None, **overrides):
-    """An app with an empty schema and its app context pushed; emptied and closed afterwards.
+    """An app with an empty schema (but for the seeded States register) and its app context pushed;
+    emptied and closed afterwards.
     ``prepare(app)`` runs before the first request (e.g. to add a route)."""
     app = build_app(tmp_path, database_url, **overrides)
     if prepare is not None:
@@ -151,6 +160,7 @@ def running_app(tmp_path, database_url, *, prepare=None, **overrides):
         if database_url is None:
             Base.metadata.create_all(db.engine)
         try:
+            seed_register()
             yield app
         finally:
             db.session.remove()
@@ -219,6 +229,50 @@ def make_case(app, organisation, author=None, *, body: bytes = b"%PDF-1.7 eviden
         cases.submit_case(db.session, case)
     db.session.commit()
     return case, document
+
+
+def submit_report(app, partner, *, notified, **changes):
+    """A submitted report of ``partner``'s organisation whose final decision was notified on ``notified``."""
+    case, vault = intake.new_draft(db.session, keyring(), partner)
+    report = ReportInput(
+        title="Eviction", narrative="What happened", state="ES", rights_invoked=["11(1)"],
+        other_instruments=["ICCPR art. 26"], facts_start=date(2024, 3, 3), continuing="no",
+        author_is_victim="yes", acting_on_behalf="no", victims_under_jurisdiction="yes",
+        victims=[VictimInput(name="Ana", consent="yes")],
+        remedies=[RemedyInput(body="Tribunal Constitucional", kind="constitutional", filed=notified - timedelta(days=90),
+                              decided=notified - timedelta(days=5), notified=notified, outcome="rejected",
+                              final="yes", addressed_substance="yes")],
+    )
+    for name, value in changes.items():
+        setattr(report, name, value)
+    intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=True)
+    db.session.commit()
+    return case, vault
+
+
+def record_screening(case, lawyer: User, *, status: str = "met", score: int | None = 3,
+                     reason: str = "Checked against the file.") -> None:
+    """A committed screening version of ``case`` by ``lawyer``: every criterion determined ``status``
+    (with ``reason`` where that differs from the engine) and every strategic factor scored ``score``."""
+    from caseapp.domain.admissibility import CRITERIA
+    from caseapp.domain.screening import (
+        STRATEGIC_FACTORS,
+        Determination,
+        FactorScore,
+        ScreeningContent,
+        engine_statuses,
+    )
+    from caseapp.services.vault import open_vault
+
+    vault = open_vault(db.session, keyring(), case)
+    engine = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session)).to_json()
+    statuses = engine_statuses(engine)
+    content = ScreeningContent(
+        tuple(Determination(criterion, statuses[criterion], status, "" if statuses[criterion] == status else reason)
+              for criterion, _article in CRITERIA),
+        tuple(FactorScore(factor, score, "") for factor, _name in STRATEGIC_FACTORS), "", engine)
+    screening.record_screening(db.session, vault, lawyer, content)
+    db.session.commit()
 
 
 def login(app, client, user: User, *, two_factor_done: bool = True) -> str:

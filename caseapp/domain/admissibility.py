@@ -829,6 +829,26 @@ def _art3_1(c: _Context) -> Criterion:
 # --- Article 3(2)(a) ------------------------------------------------------------------------------
 
 
+def _one_year_start(final: Remedy | None) -> tuple[str, date] | tuple[None, None]:
+    """(basis, day) from which the year runs: the final decision's notification, else its date; (None,
+    None) when there is no final decision or its dates cannot be used (missing, or notified before taken)."""
+    if final is None or (final.notified is None and final.decided is None):
+        return None, None
+    if final.notified is not None and final.decided is not None and final.notified < final.decided:
+        return None, None
+    if final.notified is not None:
+        return BASIS_NOTIFICATION, final.notified
+    return BASIS_DECISION, final.decided
+
+
+def one_year_last_day(facts: CaseFacts) -> date | None:
+    """The last day under art. 3(2)(a) exactly as ``assess`` reports it in ``deadlines``, from the facts
+    alone: the States register plays no part in the count, so it can be stored with the facts."""
+    _index, final = _final_decision(facts.remedies or ())
+    _basis, start = _one_year_start(final)
+    return deadlines.one_year_last_day(start) if start is not None else None
+
+
 def _art3_2_a(c: _Context) -> tuple[Criterion, Deadlines]:
     facts = c.facts
     final, index = c.final, c.final_index
@@ -866,11 +886,10 @@ def _art3_2_a(c: _Context) -> tuple[Criterion, Deadlines]:
             f"{_iso(final.decided)}: correct the dates before the one-year limit can be counted."
         ), (f"remedies.{index}.notified", f"remedies.{index}.decided")), Deadlines()
 
-    if final.notified is not None:
-        basis, start = BASIS_NOTIFICATION, final.notified
+    basis, start = _one_year_start(final)
+    if basis == BASIS_NOTIFICATION:
         counted = f"notification of the final decision ({_iso(start)})"
     else:
-        basis, start = BASIS_DECISION, final.decided
         counted = (f"the final decision ({_iso(start)}; its notification date is not recorded, so the year is counted "
                    "from the decision, which can only bring the last day earlier)")
     last = deadlines.one_year_last_day(start)

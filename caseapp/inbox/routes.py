@@ -1,77 +1,246 @@
-"""The lawyers' inbox: submitted reports, newest first, with urgency, State and duplicate flags."""
+"""The lawyers' screening workspace: the queue of submitted reports, a report's facts beside the
+engine's assessment, the versioned screening, and the decisions (request information, decline, accept)."""
 
+from datetime import timedelta
 from uuid import UUID
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import String, cast
+from wtforms import SelectChoice
 
-from caseapp.domain import covenant, deadlines
-from caseapp.domain.deadlines import deadline_label, warning_level
+from caseapp.domain import covenant, stages
+from caseapp.domain.admissibility import CRITERIA
+from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
 from caseapp.domain.states import state_name, un_member_states
 from caseapp.extensions import db
+from caseapp.forms import ActionForm
 from caseapp.inbox import bp
+from caseapp.inbox.forms import (
+    DecisionNoteForm,
+    DeclineForm,
+    InformationRequestForm,
+    QueueFilterForm,
+    ReopenForm,
+    ScreeningForm,
+)
 from caseapp.messages.forms import MessageForm
 from caseapp.models import Case
 from caseapp.models.base import utcnow
 from caseapp.reports.listing import STATUS_LABELS
 from caseapp.runtime import blind_indexer, keyring
 from caseapp.security import current_user
-from caseapp.services import cases, intake, messages, screening
+from caseapp.services import ServiceError, cases, intake, messages, register, screening, timeline
 from caseapp.services.vault import open_vault
 
-
-def one_year_deadline(assessment, today):
-    """The one-year limit as users read it, with its warning level (90, 30, 7 days, passed), or None."""
-    last_day = assessment.deadlines.one_year_last_day
-    if last_day is None:
-        return None
-    return {"label": deadline_label(last_day, today),
-            "level": warning_level(deadlines.days_left(last_day, today))}
+QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort")
 
 
-@bp.route("", methods=["GET", "POST"])
-def list_reports():
-    if request.method == "POST":  # the filter form; its values are codes, not personal data
-        return redirect(url_for("inbox.list_reports", state=request.form.get("state") or None,
-                                urgent=request.form.get("urgent") or None))
-    query = cases.visible_cases(current_user()).where(Case.reference.is_not(None))
-    state = request.args.get("state") or ""
-    if state:
-        query = query.where(Case.state_code == state)
-    if request.args.get("urgent") == "yes":
+def _queue_form(source) -> QueueFilterForm:
+    form = QueueFilterForm(formdata=source)
+    form.state.choices = [SelectChoice("", _("All States"))] + [SelectChoice(code, name) for code, name in un_member_states()]
+    return form
+
+
+def _filtered(query, form: QueueFilterForm):
+    """The queue's filters, on clear columns only: nothing is decrypted to filter or sort."""
+    today = utcnow().date()
+    stage = form.stage.data or "queue"
+    if stage == "queue":
+        query = query.where(Case.stage.in_(stages.SCREENING_STAGES))
+    elif stage != "all":
+        query = query.where(Case.stage == stage)
+    if form.state.data:
+        query = query.where(Case.state_code == form.state.data)
+    if form.right.data:
+        # Rights are stored as a JSON list of article references; a quoted code matches one element whole.
+        query = query.where(cast(Case.rights_invoked, String).like(f'%"{form.right.data}"%'))
+    if form.urgent.data == "yes":
         query = query.where(Case.urgent_risk == "yes")
-    query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
+    days = form.days.data
+    if days == "passed":
+        query = query.where(Case.one_year_last_day < today)
+    elif days == "unknown":
+        query = query.where(Case.one_year_last_day.is_(None))
+    elif days:
+        query = query.where(Case.one_year_last_day >= today,
+                            Case.one_year_last_day <= today + timedelta(days=int(days)))
+    sort = form.sort.data or "deadline"
+    if sort == "deadline":
+        return query.order_by(Case.one_year_last_day.is_(None), Case.one_year_last_day, Case.submitted_at.desc(),
+                              Case.id.desc())
+    if sort == "oldest":
+        return query.order_by(Case.submitted_at, Case.id)
+    return query.order_by(Case.submitted_at.desc(), Case.id.desc())
+
+
+@bp.route("")
+def list_reports():
+    form = _queue_form(request.args)
+    if not form.validate():
+        abort(400)
+    query = _filtered(cases.visible_cases(current_user()).where(Case.reference.is_not(None)), form)
     page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
     rows = []
-    today = utcnow().date()
     for case in page.items:
         vault = open_vault(db.session, keyring(), case)
         rows.append({
             "case": case,
             "title": vault.get(case, "title"),
             "state": state_name(case.state_code) if case.state_code else None,
+            "rights": [covenant.BY_CODE[code].label if code in covenant.BY_CODE else code for code in case.rights_invoked],
             "duplicates": intake.confirmed_duplicates(db.session, keyring(), blind_indexer(), vault),
-            "deadline": one_year_deadline(screening.assess_report(vault, today=today), today),
         })
-    return render_template("inbox/list_reports.html", rows=rows, page=page, states=un_member_states(),
-                           selected_state=state, urgent_only=request.args.get("urgent") == "yes",
+    filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort"))
+    return render_template("inbox/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
                            status_labels=STATUS_LABELS)
+
+
+def _case_or_404(case_uuid: UUID) -> Case:
+    case = cases.find_visible_case(db.session, current_user(), case_uuid)
+    if case is None or case.reference is None:
+        abort(404)
+    return case
+
+
+def _workspace(case: Case, *, status: int = 200, problem: str | None = None, **forms):
+    """The case page: the facts on one side, the engine's assessment and the lawyer's on the other."""
+    vault = open_vault(db.session, keyring(), case)
+    report = intake.load_report(vault)
+    assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
+    saved = screening.versions(db.session, vault)
+    forms.setdefault("decline_form", DeclineForm())
+    forms.setdefault("accept_form", DecisionNoteForm())
+    forms.setdefault("reopen_form", ReopenForm())
+    return render_template(
+        "inbox/show_report.html", case=case, report=report,
+        documents=[(document, vault.get(document, "original_name")) for document in case.documents],
+        state_label=state_name(case.state_code) if case.state_code else None, rights=covenant.BY_CODE,
+        status_labels=STATUS_LABELS, duplicates=intake.confirmed_duplicates(db.session, keyring(), blind_indexer(), vault),
+        assessment=assessment, versions=saved, current=saved[0] if saved else None,
+        factors=STRATEGIC_FACTORS, timeline=timeline.timeline(db.session, vault),
+        decline_reason=vault.get(case, "decline_reason"),
+        thread=messages.thread(db.session, vault), message_form=MessageForm(), action_form=ActionForm(),
+        can_decide=case.stage in stages.SCREENING_STAGES,
+        can_reopen=case.stage in (stages.DECLINED, stages.CANDIDATE), problem=problem, **forms,
+    ), status
 
 
 @bp.route("/<uuid:case_uuid>")
 def show_report(case_uuid: UUID):
-    case = db.session.execute(
-        cases.visible_cases(current_user()).where(Case.uuid == case_uuid, Case.reference.is_not(None))
-    ).scalar_one_or_none()
-    if case is None:
-        abort(404)
+    return _workspace(_case_or_404(case_uuid))
+
+
+@bp.route("/<uuid:case_uuid>/assessment", methods=["GET", "POST"])
+def assess_report(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    if case.stage not in (*stages.SCREENING_STAGES, stages.CANDIDATE):
+        flash(_("This case is no longer being screened; reopen it first."), "warning")
+        return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
     vault = open_vault(db.session, keyring(), case)
-    report = intake.load_report(vault)
-    documents = [(document, vault.get(document, "original_name")) for document in case.documents]
-    duplicates = intake.confirmed_duplicates(db.session, keyring(), blind_indexer(), vault)
-    today = utcnow().date()
-    assessment = screening.assess_report(vault, today=today)
-    return render_template("inbox/show_report.html", case=case, report=report, documents=documents,
-                           state_label=state_name(case.state_code) if case.state_code else None,
-                           rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=duplicates,
-                           assessment=assessment, deadline=one_year_deadline(assessment, today),
-                           thread=messages.thread(db.session, vault), message_form=MessageForm())
+    assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
+    engine = assessment.to_json()
+    current = screening.latest(db.session, vault)
+    form = ScreeningForm()
+    unplaced: list[str] = []
+    status = 200
+    if request.method == "GET":
+        form.fill(current.content if current else ScreeningContent(default_determinations(engine), (), "", engine))
+    elif form.validate():
+        try:
+            screening.record_screening(db.session, vault, current_user(), form.content(engine))
+        except screening.ScreeningRejected as exc:
+            db.session.rollback()
+            unplaced, status = form.attach(exc.errors), 400
+        except ServiceError as exc:
+            db.session.rollback()
+            unplaced, status = [exc.message], 400
+        else:
+            db.session.commit()
+            flash(_("Assessment saved as a new version."), "success")
+            return redirect(url_for("inbox.show_report", case_uuid=case.uuid, _anchor="assessment"))
+    else:
+        status = 400
+    return render_template("inbox/assess_report.html", case=case, form=form, assessment=assessment,
+                           criteria=CRITERIA, factors=STRATEGIC_FACTORS, current=current, unplaced=unplaced,
+                           title=vault.get(case, "title")), status
+
+
+@bp.route("/<uuid:case_uuid>/request-information", methods=["GET", "POST"])
+def request_information(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    if case.stage not in stages.SCREENING_STAGES:
+        flash(_("Information can be requested only while the report is being screened."), "warning")
+        return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
+    vault = open_vault(db.session, keyring(), case)
+    form = InformationRequestForm()
+    status = 200
+    if request.method == "GET":
+        assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
+        form.body.data = information_request(assessment.to_json())
+    elif form.validate():
+        try:
+            screening.request_information(db.session, vault, current_user(), form.body.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.body.errors = [*form.body.errors, exc.message]
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("Request sent to the partner; the report now waits for their answer."), "success")
+            return redirect(url_for("inbox.show_report", case_uuid=case.uuid, _anchor="thread"))
+    else:
+        status = 400
+    return render_template("inbox/request_information.html", case=case, form=form,
+                           title=vault.get(case, "title")), status
+
+
+@bp.route("/<uuid:case_uuid>/decline", methods=["POST"])
+def decline_report(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = DeclineForm()
+    if not form.validate():
+        return _workspace(case, status=400, decline_form=form)
+    vault = open_vault(db.session, keyring(), case)
+    try:
+        screening.decline(db.session, vault, current_user(), form.reason.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _workspace(case, status=400, problem=exc.message, decline_form=form)
+    db.session.commit()
+    flash(_("Report declined. The partner sees your reason on their report page."), "success")
+    return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
+
+
+@bp.route("/<uuid:case_uuid>/accept", methods=["POST"])
+def accept_report(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = DecisionNoteForm()
+    if not form.validate():
+        return _workspace(case, status=400, accept_form=form)
+    vault = open_vault(db.session, keyring(), case)
+    try:
+        screening.accept(db.session, vault, current_user(), form.note.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _workspace(case, status=400, problem=exc.message, accept_form=form)
+    db.session.commit()
+    flash(_("Accepted as a strategic candidate."), "success")
+    return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
+
+
+@bp.route("/<uuid:case_uuid>/reopen", methods=["POST"])
+def reopen_report(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = ReopenForm()
+    if not form.validate():
+        return _workspace(case, status=400, reopen_form=form)
+    vault = open_vault(db.session, keyring(), case)
+    try:
+        screening.reopen(db.session, vault, current_user(), form.note.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        return _workspace(case, status=400, problem=exc.message, reopen_form=form)
+    db.session.commit()
+    flash(_("The report is back in screening."), "success")
+    return redirect(url_for("inbox.show_report", case_uuid=case.uuid))

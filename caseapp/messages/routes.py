@@ -38,8 +38,7 @@ def post_message(case_uuid: UUID):
         return redirect(thread_page(case))
     vault = open_vault(db.session, keyring(), case)
     try:
-        message = messages.post_message(db.session, vault, user, form.body.data,
-                                        information_request=bool(form.information_request.data))
+        message = messages.post_message(db.session, vault, user, form.body.data)
         for document in evidence.record(db.session, vault, stored.accepted, uploaded_by=user):
             document.message_id = message.id
     except ServiceError as exc:

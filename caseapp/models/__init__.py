@@ -14,8 +14,10 @@ from caseapp.models.case import (
 from caseapp.models.keys import DataKey
 from caseapp.models.message import Message
 from caseapp.models.organisation import Organisation
+from caseapp.models.register import StateParty, StatePartyChange
+from caseapp.models.screening import CaseEvent, ScreeningVersion
 from caseapp.models.session import UserSession
 from caseapp.models.token import ApiToken
 from caseapp.models.user import LoginFailure, SetupToken, User
 
-__all__ = ["ApiToken", "Base", "Case", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "Victim", "LoginFailure", "Organisation", "SetupToken", "User", "UserSession"]
+__all__ = ["ApiToken", "Base", "Case", "CaseEvent", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession"]

@@ -33,7 +33,7 @@ class Case(Base):
         *(CheckConstraint(f"{name} IN {TRI_STATE}", name=f"{name}_valid") for name in PARTNER_VIEW_COLUMNS),
     )
     ENCRYPTED = ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
-                 "one_year_exception", "urgent_explanation")
+                 "one_year_exception", "urgent_explanation", "decline_reason")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
@@ -62,6 +62,9 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # The last day under art. 3(2)(a), from the recorded facts (written with them, so the queue can
+    # filter and sort on days left without decrypting anything); None while it cannot be counted.
+    one_year_last_day: Mapped[date | None] = mapped_column(Date(), index=True)
     title_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     narrative_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
@@ -69,6 +72,7 @@ class Case(Base):
     remedies_exception_explanation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     one_year_exception_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     urgent_explanation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    decline_reason_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())  # shown to the partner
 
     organisation: Mapped[Organisation] = relationship()
     victims: Mapped[list["Victim"]] = relationship(back_populates="case", cascade="all, delete-orphan",

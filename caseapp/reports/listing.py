@@ -20,6 +20,17 @@ STATUS_LABELS = {
     "info_requested": _l("Information requested"),
     "declined": _l("Declined"),
     "candidate": _l("Strategic candidate"),
+    "preparing": _l("Communication in preparation"),
+    "submitted_to_committee": _l("Submitted to the Committee"),
+    "registered": _l("Registered by the Committee"),
+    "observations": _l("State observations"),
+    "comments": _l("Author's comments"),
+    "decided": _l("Decided"),
+    "follow_up": _l("Follow-up"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
+    "discontinued": _l("Discontinued"),
+    "friendly_settlement": _l("Friendly settlement"),
 }
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from caseapp.domain import covenant
-from caseapp.domain.states import StatesRegister, protocol_warnings, state_name, un_member_states
+from caseapp.domain.states import protocol_warnings, state_name, un_member_states
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
@@ -18,7 +18,7 @@ from caseapp.models.base import utcnow
 from caseapp.reports import bp
 from caseapp.reports.forms import REPEATABLE, ReportForm, configure, form_data, to_input
 from caseapp.reports.listing import STATUS_LABELS, ReportFilterForm, report_rows
-from caseapp.runtime import blind_indexer, file_store, keyring
+from caseapp.runtime import blind_indexer, file_store, keyring, states_register
 from caseapp.security import current_user
 from caseapp.services import ServiceError, cases, evidence, intake, messages
 from caseapp.services.vault import open_vault
@@ -63,8 +63,7 @@ def new_report():
 
 
 def _render_form(case: Case, form: ReportForm, status: int = 200, extra_errors: list[str] | None = None):
-    register = StatesRegister.shipped()
-    warnings = protocol_warnings(register, form.state.data or None, form.facts_start.data, form.facts_end.data,
+    warnings = protocol_warnings(states_register(), form.state.data or None, form.facts_start.data, form.facts_end.data,
                                  form.continuing.data or "unknown")
     vault = open_vault(db.session, keyring(), case)
     documents = [(document, vault.get(document, "original_name")) for document in case.documents]
@@ -84,7 +83,7 @@ def _upload_hint() -> str:
 @bp.route("/<uuid:case_uuid>/edit", methods=["GET", "POST"])
 def edit_report(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
-    if case.stage != intake.DRAFT:
+    if case.stage not in intake.EDITABLE_STAGES:
         return redirect(url_for("reports.show_report", case_uuid=case.uuid))
     vault = open_vault(db.session, keyring(), case)
     if request.method == "GET":
@@ -116,18 +115,23 @@ def edit_report(case_uuid: UUID):
         unplaced = _attach_errors(form, intake.check(report, today=utcnow().date(), submitting=action == "submit"))
         return _render_form(case, form, 400, unplaced)
     try:
+        was_draft = case.stage == intake.DRAFT
         reference = intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(),
-                                       submit=action == "submit")
+                                       submit=action == "submit", actor=current_user())
         evidence.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     except intake.ReportRejected as exc:
         db.session.rollback()
         unplaced = _attach_errors(form, exc.errors)
         return _render_form(case, form, 400, unplaced)
     db.session.commit()
-    if reference:
+    if reference and was_draft:
         return redirect(url_for("reports.submitted", case_uuid=case.uuid))
+    if reference:
+        flash(_("Your updated report was sent to the lawyers."), "success")
+        return redirect(url_for("reports.show_report", case_uuid=case.uuid))
     if anchor is None:
-        flash(_("Draft saved. You can come back to it at any time."), "success")
+        flash(_("Draft saved. You can come back to it at any time.") if was_draft
+              else _("Changes saved. Send the updated report when it is complete."), "success")
     return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor=anchor or None))
 
 
@@ -172,7 +176,8 @@ def show_report(case_uuid: UUID):
     return render_template("reports/show_report.html", case=case, report=report, documents=documents,
                            state_label=state_name(case.state_code) if case.state_code else None,
                            rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=None,
-                           thread=entries, open_requests=messages.open_requests(entries), message_form=MessageForm())
+                           thread=entries, message_form=MessageForm(),
+                           decline_reason=vault.get(case, "decline_reason") if case.stage == "declined" else None)
 
 
 @bp.route("/<uuid:case_uuid>/documents/<uuid:document_uuid>/delete", methods=["POST"])

@@ -13,17 +13,22 @@ from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer, normalise_identifier, normalise_name
-from caseapp.domain import covenant
+from caseapp.domain import covenant, stages
 from caseapp.domain import report as rules
+from caseapp.domain.admissibility import one_year_last_day
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
+from caseapp.domain.screening import case_facts
 from caseapp.domain.states import un_member_states
 from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
 from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError
 from caseapp.services.cases import create_case, new_victim, submit_case, visible_cases
+from caseapp.services.timeline import move_case
 from caseapp.services.vault import CaseVault, open_vault
 
-DRAFT = "draft"
+DRAFT = stages.DRAFT
+# A partner edits a draft, and again a submitted report on which the lawyers asked for information.
+EDITABLE_STAGES = (stages.DRAFT, stages.INFO_REQUESTED)
 
 
 class ReportRejected(ServiceError):
@@ -60,22 +65,29 @@ def create_report(session: Session, keyring: Keyring, indexer: BlindIndexer, use
 
 
 def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, report: ReportInput, *,
-                today: date, submit: bool) -> str | None:
+                today: date, submit: bool, actor: User | None = None) -> str | None:
     """Save the report (and submit it when asked); returns the reference once submitted.
 
+    A draft is submitted to get its reference. A report on which the lawyers asked for information is
+    sent back to them (``actor``, the partner, is recorded on its timeline) and keeps its reference.
     Raises ``ReportRejected`` before writing anything when the report has problems.
     """
     case = vault.case
-    if case.stage != DRAFT:
+    if case.stage not in EDITABLE_STAGES:
         raise ServiceError("This report was already submitted; it can no longer be edited here.")
     errors = check(report, today=today, submitting=submit)
     if errors:
         raise ReportRejected(errors)
     _write(session, vault, indexer, case, report)
-    if submit:
+    if not submit:
+        session.flush()
+        return None
+    if case.stage == DRAFT:
         return submit_case(session, case)
-    session.flush()
-    return None
+    if actor is None:
+        raise ValueError("say who sends the updated report")
+    move_case(session, vault, actor, stages.SCREENING, "The partner updated the report.")
+    return case.reference
 
 
 def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case, report: ReportInput) -> None:
@@ -89,6 +101,7 @@ def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case
     for name in PARTNER_VIEW_COLUMNS:
         setattr(case, name, getattr(report, name))
     case.urgent_risk, case.urgent_date = report.urgent_risk, report.urgent_date
+    case.one_year_last_day = one_year_last_day(case_facts(report))
     for column in ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
                    "one_year_exception", "urgent_explanation"):
         vault.set(case, column, getattr(report, column).strip() or None)

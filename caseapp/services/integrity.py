@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseapp.crypto import DecryptionError, Keyring, unwrap_key
 from caseapp.crypto.keyring import KeyringError, canary_matches
-from caseapp.models import Case, DataKey, KekCanary, Message, User
+from caseapp.models import Case, CaseEvent, DataKey, KekCanary, Message, ScreeningVersion, User
 from caseapp.services import accounts
 from caseapp.services.cases import document_key
 from caseapp.services.files import FileStore
@@ -91,8 +91,10 @@ def _check_case(session: Session, keyring: Keyring, store: FileStore, case: Case
         report.problems.append(f"case {label} ({case.uuid}): data key unusable (key {exc.key_id or '?'})")
         return
     thread = session.execute(select(Message).where(Message.case_id == case.id)).scalars().all()
+    screenings = session.execute(select(ScreeningVersion).where(ScreeningVersion.case_id == case.id)).scalars().all()
+    events = session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)).scalars().all()
     for row in (case, *case.victims, *case.documents, *case.remedies, *case.unused_remedies, *case.other_procedures,
-                *thread):
+                *thread, *screenings, *events):
         for column in row.ENCRYPTED:
             report.fields += 1
             try:

@@ -6,9 +6,10 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp.domain import permissions, roles
+from caseapp.domain import permissions, roles, stages
 from caseapp.models import Document, Message, User
 from caseapp.services import ServiceError
+from caseapp.services.timeline import move_case
 from caseapp.services.vault import CaseVault
 
 MAX_MESSAGE = 20_000
@@ -39,6 +40,8 @@ def post_message(session: Session, vault: CaseVault, author: User, body: str, *,
     vault.set(message, "body", body)
     session.add(message)
     session.flush()
+    if author.role == roles.PARTNER and case.stage == stages.INFO_REQUESTED:
+        move_case(session, vault, author, stages.SCREENING, "The partner answered in the thread.")
     return message
 
 
@@ -51,14 +54,3 @@ def thread(session: Session, vault: CaseVault) -> list[ThreadEntry]:
         if document.message_id is not None:
             by_message.setdefault(document.message_id, []).append((document, vault.get(document, "original_name")))
     return [ThreadEntry(message, vault.get(message, "body"), by_message.get(message.id, [])) for message in messages]
-
-
-def open_requests(entries: list[ThreadEntry]) -> int:
-    """Requests for information not yet followed by a partner's message."""
-    waiting = 0
-    for entry in entries:
-        if entry.message.kind == INFORMATION_REQUEST:
-            waiting += 1
-        elif entry.message.author_role == roles.PARTNER:
-            waiting = 0
-    return waiting

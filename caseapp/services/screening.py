@@ -1,70 +1,136 @@
-"""Screening: the admissibility engine run on a report's recorded facts.
+"""Screening: the admissibility engine run on a report's recorded facts, the lawyer's versioned
+determinations and strategic assessment, and the three decisions (request information, decline, accept).
 
 The partner's report (decrypted through the case's vault) becomes the engine's ``CaseFacts``
-(DESIGN.md §5); the assessment is computed when a lawyer looks, never stored half-way.
+(DESIGN.md §5); the engine's assessment is computed when a lawyer looks, and saved, as it was then,
+inside each screening version.
 """
 
+import json
+from dataclasses import dataclass
 from datetime import date
+from uuid import uuid4
 
-from caseapp.domain.admissibility import (
-    Assessment,
-    CaseFacts,
-    OtherProcedure,
-    RemediesException,
-    Remedy,
-    UnusedRemedy,
-    assess,
-)
-from caseapp.domain.report import ReportInput, victims_consent
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import stages
+from caseapp.domain.admissibility import Assessment, assess
+from caseapp.domain.screening import ScreeningContent, case_facts, changes, check_content, same_judgement
 from caseapp.domain.states import StatesRegister
+from caseapp.models import Message, ScreeningVersion, User
+from caseapp.models.base import utcnow
+from caseapp.services import ServiceError, messages
 from caseapp.services.intake import load_report
+from caseapp.services.timeline import move_case
 from caseapp.services.vault import CaseVault
 
-
-def _boolean(answer: str) -> bool | None:
-    return {"yes": True, "no": False}.get(answer)
+MAX_DECLINE_REASON = 4000
 
 
-def facts_from_report(report: ReportInput) -> CaseFacts:
-    """The engine's input from a report. ``submission_date`` stays empty until the communication is sent
-    to the Committee, so days are counted from today; a report made through the app is in writing and
-    comes from a known organisation."""
-    exception = None
-    if report.remedies_exception_reason:
-        exception = RemediesException(report.remedies_exception_reason, report.remedies_exception_explanation or None)
-    return CaseFacts(
-        state=report.state,
-        in_writing=True,
-        anonymous=False,
-        author_is_victim=_boolean(report.author_is_victim),
-        acting_on_behalf=_boolean(report.acting_on_behalf),
-        consent=victims_consent(report.victims),
-        consent_justification=report.consent_justification or None,
-        victims_under_jurisdiction=_boolean(report.victims_under_jurisdiction),
-        rights_invoked=tuple(report.rights_invoked),
-        other_instruments_invoked=tuple(report.other_instruments),
-        facts_start=report.facts_start,
-        facts_end=report.facts_end,
-        continuing=report.continuing,
-        remedies=tuple(
-            Remedy(body=r.body or None, kind=r.kind, filed=r.filed, decided=r.decided, notified=r.notified,
-                   outcome=r.outcome, final=_boolean(r.final), addressed_substance=_boolean(r.addressed_substance))
-            for r in report.remedies
-        ),
-        unused_remedies=tuple(UnusedRemedy(u.name or None, u.reason, u.explanation or None) for u in report.unused_remedies),
-        remedies_exception=exception,
-        one_year_exception=report.one_year_exception or None,
-        other_procedures=tuple(
-            OtherProcedure(body=p.body or None, same_matter=_boolean(p.same_matter), status=p.status, date=p.date)
-            for p in report.other_procedures
-        ),
-        only_mass_media_reports=_boolean(report.only_mass_media_reports),
-        substantiated=report.substantiated,
-        abuse=report.abuse,
-        clear_disadvantage=report.clear_disadvantage,
-        general_importance=report.general_importance,
-    )
+class ScreeningRejected(ServiceError):
+    """A screening with problems, by field name; nothing was written."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("The assessment has problems.")
+        self.errors = errors
 
 
-def assess_report(vault: CaseVault, *, today: date) -> Assessment:
-    return assess(facts_from_report(load_report(vault)), today=today, register=StatesRegister.shipped())
+def assess_report(vault: CaseVault, *, today: date, register: StatesRegister) -> Assessment:
+    return assess(case_facts(load_report(vault)), today=today, register=register)
+
+
+# --- versions ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Version:
+    row: ScreeningVersion
+    content: ScreeningContent
+    changes: list[str]
+
+
+def versions(session: Session, vault: CaseVault) -> list[Version]:
+    """Every saved screening of the case, newest first, each with what it changed."""
+    rows = session.execute(
+        select(ScreeningVersion).where(ScreeningVersion.case_id == vault.case.id).order_by(ScreeningVersion.version)
+    ).scalars().all()
+    result, previous = [], None
+    for row in rows:
+        content = ScreeningContent.from_json(json.loads(vault.get(row, "content") or "{}"))
+        result.append(Version(row, content, changes(previous, content)))
+        previous = content
+    return result[::-1]
+
+
+def latest(session: Session, vault: CaseVault) -> Version | None:
+    found = versions(session, vault)
+    return found[0] if found else None
+
+
+def record_screening(session: Session, vault: CaseVault, lawyer: User, content: ScreeningContent) -> ScreeningVersion:
+    """Save ``content`` as the case's next screening version; a first screening opens the case's
+    screening stage. Refuses a screening with problems, or one that changes nothing."""
+    case = vault.case
+    if case.stage not in stages.SCREENING_STAGES and case.stage != stages.CANDIDATE:
+        raise ServiceError("This case is not being screened.")
+    errors = check_content(content)
+    if errors:
+        raise ScreeningRejected(errors)
+    previous = latest(session, vault)
+    if same_judgement(previous.content if previous else None, content):
+        raise ServiceError("Nothing changed since the last version: it was not saved again.")
+    number = (session.execute(select(func.max(ScreeningVersion.version)).where(ScreeningVersion.case_id == case.id))
+              .scalar_one() or 0) + 1
+    row = ScreeningVersion(uuid=uuid4(), case_id=case.id, version=number, author_id=lawyer.id, created_at=utcnow(),
+                           engine_overall=content.engine.get("overall", "incomplete"), overall=content.overall)
+    vault.set(row, "content", json.dumps(content.to_json(), ensure_ascii=False, sort_keys=True))
+    session.add(row)
+    if case.stage == stages.SUBMITTED:
+        move_case(session, vault, lawyer, stages.SCREENING, "Screening started.")
+    session.flush()
+    return row
+
+
+# --- decisions -----------------------------------------------------------------------------------
+
+
+def request_information(session: Session, vault: CaseVault, lawyer: User, body: str) -> Message:
+    """Ask the partner for information in the report's thread; the report waits for their answer."""
+    message = messages.post_message(session, vault, lawyer, body, information_request=True)
+    move_case(session, vault, lawyer, stages.INFO_REQUESTED, "Information requested from the partner.")
+    return message
+
+
+def decline(session: Session, vault: CaseVault, lawyer: User, reason: str) -> None:
+    """Decline the report; the reason is what the partner reads on their report page."""
+    reason = (reason or "").replace("\x00", "").strip()
+    if not reason:
+        raise ServiceError("Write the reason the partner will read.", "reason")
+    if len(reason) > MAX_DECLINE_REASON:
+        raise ServiceError(f"Keep the reason under {MAX_DECLINE_REASON} characters.", "reason")
+    move_case(session, vault, lawyer, stages.DECLINED, reason)
+    vault.set(vault.case, "decline_reason", reason)
+
+
+def accept(session: Session, vault: CaseVault, lawyer: User, note: str | None = None) -> None:
+    """Accept the report as a strategic candidate: only on a screening that finds no condition unmet and
+    scores every strategic factor, so the choice rests on a recorded assessment."""
+    current = latest(session, vault)
+    if current is None:
+        raise ServiceError("Record an assessment before accepting the case.")
+    if current.content.overall == "inadmissible":
+        raise ServiceError("Your latest assessment finds a condition not met: change it, with your reasons, "
+                           "or decline the report.")
+    if not current.content.complete_strategy:
+        raise ServiceError("Score every strategic factor before accepting the case.")
+    move_case(session, vault, lawyer, stages.CANDIDATE, note)
+    vault.set(vault.case, "decline_reason", None)
+
+
+def reopen(session: Session, vault: CaseVault, lawyer: User, note: str) -> None:
+    """Take a declined or accepted report back into screening (a decision taken in error, new facts)."""
+    if not (note or "").strip():
+        raise ServiceError("Say why the report is reopened.", "note")
+    move_case(session, vault, lawyer, stages.SCREENING, note)
+    vault.set(vault.case, "decline_reason", None)

@@ -6,7 +6,7 @@ import stat
 
 import pyotp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
 from caseapp import ConfigurationError
 from caseapp.extensions import db
@@ -117,3 +117,55 @@ def test_flask_command_needs_keys_except_to_create_them(tmp_path, monkeypatch): 
     monkeypatch.setattr("sys.argv", ["flask", "--app", "caseapp:create_cli_app", "run"])
     with pytest.raises(ConfigurationError, match="run `flask keys init`"):
         create_cli_app()
+
+
+def test_states_seed_loads_the_shipped_register_once_and_keeps_admins_changes(app):
+    from caseapp.models import StateParty, StatePartyChange
+
+    db.session.execute(delete(StatePartyChange))
+    db.session.execute(delete(StateParty))  # as after `flask db upgrade`: the conftest app comes seeded
+    db.session.commit()
+    empty = run(app, "states", "list")
+    assert empty.exit_code != 0 and "run `flask states seed`" in empty.output
+
+    first = run(app, "states", "seed")
+    assert first.exit_code == 0, first.output
+    assert "Added 27 parties: AR, AM, BE," in first.output
+    assert "Added 23 signatories: AO, AZ," in first.output
+    assert "Recorded the register as of 2024-02-01 (source: UN Treaty Collection; 29 parties reported)." in first.output
+    db.session.execute(update(StateParty).where(StateParty.iso2 == "FI").values(verified="yes"))  # an admin's fix
+    db.session.commit()
+
+    second = run(app, "states", "seed")
+    assert second.exit_code == 0 and second.output.strip() == "The States register is already seeded; nothing added."
+    assert db.session.execute(select(func.count()).select_from(StateParty)).scalar_one() == 50
+    assert db.session.execute(select(func.count()).select_from(StatePartyChange)).scalar_one() == 51
+    assert db.session.execute(select(StateParty.verified).where(StateParty.iso2 == "FI")).scalar_one() == "yes"
+
+
+def test_states_list_shows_code_name_listing_entry_into_force_and_verification(app):
+    output = run(app, "states", "list").output
+    assert output.startswith("As of 2024-02-01 (source: UN Treaty Collection): 27 of 29 reported parties, 23 signatories.")
+    assert re.search(r"^ES\s+Spain\s+party\s+2013-05-05\s+yes$", output, re.M)
+    assert re.search(r"^FI\s+Finland\s+party\s+2014-04-30 \(unconfirmed\)\s+partly$", output, re.M)
+    assert re.search(r"^NE\s+Niger\s+party\s+unknown\s+no$", output, re.M)
+    assert re.search(r"^AO\s+Angola\s+signatory\s+-\s+yes$", output, re.M)
+
+
+def test_demo_reports_fill_the_lawyers_queue_with_every_warning(app):
+    from caseapp.domain.deadlines import days_left, warning_level
+    from caseapp.models import Case
+    from caseapp.models.base import utcnow
+
+    assert run(app, "demo").exit_code == 0
+    db.session.expire_all()
+    cases = db.session.execute(select(Case).order_by(Case.id)).scalars().all()
+    assert [case.stage for case in cases] == ["submitted"] * 4
+    assert all(case.reference and case.documents for case in cases)
+    today = utcnow().date()
+    levels = [warning_level(days_left(case.one_year_last_day, today)) if case.one_year_last_day else None
+              for case in cases]
+    assert levels == ["30", None, "passed", None]  # 25 days left; not running; passed; 165 days left
+    assert cases[3].one_year_last_day is not None
+    assert run(app, "demo").exit_code == 0  # a second run adds no cases
+    assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 4

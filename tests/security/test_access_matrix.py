@@ -173,6 +173,12 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "admin.issue_setup_link": {"POST": admins_only(OK)},
     "admin.list_organisations": {"GET": admins_only(OK)},
     "admin.new_organisation": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
+    # The States register (Finland's entry): admins only; an empty form is refused (no source given).
+    "admin.list_states": {"GET": admins_only(OK)},
+    "admin.show_state": {"GET": admins_only(OK)},
+    "admin.new_state": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
+    "admin.edit_state": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
+    "admin.check_register": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
     # A document of Organisation A's submitted report: its partners and the lawyers and coordinators may
     # download it; Organisation B and admins (no case content) find nothing there (AC-04, AC-06).
     "cases.download_document": {
@@ -187,8 +193,15 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "reports.show_report": {"GET": partners_only(OK, NOT_FOUND)},
     "reports.delete_document": {"POST": partners_only(redirect_to(DRAFT_EDIT), NOT_FOUND)},
     "reports.delete_draft": {"POST": partners_only(redirect_to("/reports"), NOT_FOUND)},
-    "inbox.list_reports": {"GET": lawyers_only(OK), "POST": lawyers_only(redirect_to("/inbox"))},
+    "inbox.list_reports": {"GET": lawyers_only(OK)},
     "inbox.show_report": {"GET": lawyers_only(OK)},
+    # The screening of Organisation A's submitted report (lawyers only). Empty forms are refused: no
+    # status chosen, no request or reason written, no assessment yet to accept on.
+    "inbox.assess_report": {"GET": lawyers_only(OK), "POST": lawyers_only(FORM_ERROR)},
+    "inbox.request_information": {"GET": lawyers_only(OK), "POST": lawyers_only(FORM_ERROR)},
+    "inbox.decline_report": {"POST": lawyers_only(FORM_ERROR)},
+    "inbox.accept_report": {"POST": lawyers_only(FORM_ERROR)},
+    "inbox.reopen_report": {"POST": lawyers_only(FORM_ERROR)},
     # The thread of Organisation A's submitted report: its partners and the lawyers only (AC-04, AC-06).
     # An empty message is refused with a flash and the sender goes back to the thread.
     "messages.post_message": {
@@ -240,6 +253,11 @@ URLS = {
     "admin.issue_setup_link": PARTNER_A_PAGE + "/setup-link",
     "admin.list_organisations": "/admin/organisations",
     "admin.new_organisation": "/admin/organisations/new",
+    "admin.list_states": "/admin/states",
+    "admin.show_state": "/admin/states/FI",
+    "admin.new_state": "/admin/states/new",
+    "admin.edit_state": "/admin/states/FI/edit",
+    "admin.check_register": "/admin/states/check",
     "cases.download_document": "/cases/{submitted_uuid}/documents/{submitted_document_uuid}/download",
     "reports.list_reports": "/reports",
     "reports.new_report": "/reports/new",
@@ -250,6 +268,11 @@ URLS = {
     "reports.delete_draft": "/reports/{draft_uuid}/delete",
     "inbox.list_reports": "/inbox",
     "inbox.show_report": "/inbox/{submitted_uuid}",
+    "inbox.assess_report": "/inbox/{submitted_uuid}/assessment",
+    "inbox.request_information": "/inbox/{submitted_uuid}/request-information",
+    "inbox.decline_report": "/inbox/{submitted_uuid}/decline",
+    "inbox.accept_report": "/inbox/{submitted_uuid}/accept",
+    "inbox.reopen_report": "/inbox/{submitted_uuid}/reopen",
     "messages.post_message": "/cases/{submitted_uuid}/messages",
     "api.openapi": "/api/v1/openapi.json",
     "api.create_report": "/api/v1/reports",
@@ -474,8 +497,8 @@ def test_only_admins_are_offered_account_management(app, people, principal):
     client = app.test_client()
     sign_in(app, client, principal, people)
     html = client.get("/").get_data(as_text=True)
-    offered = [link in html for link in ('href="/admin/users"', 'href="/admin/organisations"')]
-    assert offered == [principal == "admin"] * 2
+    offered = [link in html for link in ('href="/admin/users"', 'href="/admin/organisations"', 'href="/admin/states"')]
+    assert offered == [principal == "admin"] * 3
 
 
 def test_partner_pages_show_only_their_own_organisation(app, people):

@@ -12,6 +12,7 @@ legitimate user would send (needed for the control request, which must succeed).
 import hashlib
 import re
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,10 +23,14 @@ from sqlalchemy import MetaData, select, update
 
 import config as config_module
 from caseapp.domain import permissions
+from caseapp.domain.admissibility import CRITERIA
+from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.extensions import csrf, db
-from caseapp.models import UserSession
-from caseapp.services import accounts, tokens, two_factor
-from tests.conftest import PASSWORD, Account, build_app, login, make_case, running_app
+from caseapp.models import Case, UserSession
+from caseapp.runtime import keyring
+from caseapp.services import accounts, screening, tokens, two_factor
+from caseapp.services.vault import open_vault
+from tests.conftest import PASSWORD, Account, build_app, login, make_case, record_screening, running_app
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NEW_PASSWORD = "violet tractor mango umbrella 77"
@@ -83,7 +88,8 @@ def app(tmp_path, database_url):
 
 
 # Routes that act on a submitted report rather than a draft.
-SUBMITTED_REPORT_ENDPOINTS = frozenset({"messages.post_message"})
+SUBMITTED_REPORT_ENDPOINTS = frozenset({"messages.post_message", "inbox.assess_report", "inbox.request_information",
+                                        "inbox.decline_report", "inbox.accept_report", "inbox.reopen_report"})
 
 
 @dataclass
@@ -127,6 +133,8 @@ class Scene:
             if principal not in self.spare_handles:
                 self.spare_handles[principal] = login(self.app, self.app.test_client(), self.user(principal))
             return self.spare_handles[principal]
+        if name == "iso2":  # a State of the seeded register
+            return "FI"
         if name == "filename":  # a real file in the static folder this endpoint serves
             blueprint = endpoint.rpartition(".")[0]
             folder = Path(self.app.blueprints[blueprint].static_folder if blueprint else self.app.static_folder)
@@ -177,6 +185,16 @@ FORM_DATA = {
     "admin.reset_two_factor": lambda s, page: {},
     "admin.issue_setup_link": lambda s, page: {},
     "admin.new_organisation": lambda s, page: {"name": "Organisation C"},
+    "admin.new_state": lambda s, page: {
+        "iso2": "NZ", "name": "", "listing": "signatory", "verified": "no", "source": "CSRF suite control request",
+    },
+    "admin.edit_state": lambda s, page: {
+        "name": "Finland", "listing": "party", "signature": "2009-09-24", "instrument_type": "ratification",
+        "instrument_date": "2014-01-31", "instrument_year": "", "entry_into_force": "2014-04-30",
+        "eif_basis": "art18(2) deposit+3 months (control request)", "art10_declaration": "unknown",
+        "art11_declaration": "unknown", "verified": "partly", "source_note": "UNTC", "source": "CSRF suite control request",
+    },
+    "admin.check_register": lambda s, page: {"as_of": "2025-06-30", "reported_parties": "29", "source": "CSRF suite"},
     "reports.list_reports": lambda s, page: {"q": "", "status": ""},
     "reports.new_report": lambda s, page: {},
     "reports.edit_report": lambda s, page: {
@@ -187,9 +205,36 @@ FORM_DATA = {
     },
     "reports.delete_document": lambda s, page: {},
     "reports.delete_draft": lambda s, page: {},
-    "inbox.list_reports": lambda s, page: {"state": ""},
     "messages.post_message": lambda s, page: {"body": "Hello from the control request"},
+    "inbox.assess_report": lambda s, page: {
+        **{f"status_{criterion}": "met" for criterion, _article in CRITERIA},
+        **{f"reason_{criterion}": "Control request" for criterion, _article in CRITERIA},
+        **{f"score_{factor}": "3" for factor, _name in STRATEGIC_FACTORS},
+    },
+    "inbox.request_information": lambda s, page: {"body": "When was the final decision notified?"},
+    "inbox.decline_report": lambda s, page: {"reason": "Outside the Committee's competence."},
+    "inbox.accept_report": lambda s, page: _screened(s) or {"note": ""},
+    "inbox.reopen_report": lambda s, page: _declined(s) or {"note": "New facts arrived."},
 }
+
+
+def _submitted_case(scene: Scene) -> Case:
+    return db.session.execute(select(Case).where(Case.uuid == uuid.UUID(scene.submitted_uuid))).scalar_one()
+
+
+def _screened(scene: Scene) -> None:
+    """Accepting needs a screening on record: give the submitted report one (once)."""
+    case = _submitted_case(scene)
+    if case.stage == "submitted":
+        record_screening(case, scene.user("lawyer"))
+
+
+def _declined(scene: Scene) -> None:
+    """Reopening needs a declined report: decline the submitted one (once)."""
+    case = _submitted_case(scene)
+    if case.stage != "declined":
+        screening.decline(db.session, open_vault(db.session, keyring(), case), scene.user("lawyer"), "Out of time.")
+        db.session.commit()
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -27,8 +27,8 @@ def signed_in(app, people, who):
 
 def test_lawyer_asks_and_the_partner_answers(app, people, report):
     lawyer, partner = signed_in(app, people, "lawyer"), signed_in(app, people, "partner_a")
-    asked = lawyer.post(f"/cases/{report.uuid}/messages",
-                        data={"body": f"Please send the eviction order. {MARKER}", "information_request": "y"})
+    asked = lawyer.post(f"/inbox/{report.uuid}/request-information",
+                        data={"body": f"Please send the eviction order. {MARKER}"})
     assert asked.headers["Location"].endswith(f"/inbox/{report.uuid}#thread")
     page = partner.get(f"/reports/{report.uuid}").get_data(as_text=True)
     assert "The lawyers have asked for more information" in page
@@ -45,10 +45,10 @@ def test_lawyer_asks_and_the_partner_answers(app, people, report):
         assert MARKER.encode() not in raw
 
 
-def test_partners_cannot_make_information_requests(app, people, report):
+def test_a_partners_message_is_never_a_request_for_information(app, people, report):  # AC-05
     partner = signed_in(app, people, "partner_a")
     partner.post(f"/cases/{report.uuid}/messages", data={"body": "Hello", "information_request": "y"})
-    assert db.session.execute(select(Message.kind)).scalars().all() == []  # refused, nothing written
+    assert db.session.execute(select(Message.kind)).scalars().all() == ["message"]
 
 
 @pytest.mark.parametrize("who", ["partner_b", "coordinator", "admin"])

@@ -1,0 +1,342 @@
+"""A lawyer's screening of a report: the engine's input from the report, determinations per criterion,
+the strategic assessment, versions.
+
+The admissibility engine (``admissibility.assess``) gives its reading; the lawyer records a
+determination for each criterion and may differ from the engine only with a written reason
+(DESIGN.md §5, last paragraph). The strategic assessment scores five factors from 1 to 5, each with
+notes. Every save is a new version; ``changes`` says, in words, what a version changed from the one
+before. ``information_request`` turns the engine's ``missing`` field paths into questions a partner
+can answer. Pure data and functions: no Flask, no database.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from caseapp.domain import admissibility
+from caseapp.domain.admissibility import (
+    ADMISSIBLE,
+    ARTICLES,
+    CRITERIA,
+    INADMISSIBLE,
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    STATUSES,
+    UNKNOWN,
+    WARNING,
+    overall_status,
+)
+from caseapp.domain.report import ReportInput, victims_consent
+
+# What a lawyer may determine: the engine's own statuses except "warning", which is the engine's way
+# of saying "look at this yourself" — a lawyer's determination settles it one way or the other.
+DETERMINATION_STATUSES = (MET, NOT_MET, UNKNOWN, NOT_APPLICABLE)
+STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", WARNING: "warning",
+                NOT_APPLICABLE: "not applicable"}
+OVERALL_WORDS = {ADMISSIBLE: "admissible", INADMISSIBLE: "inadmissible", "incomplete": "incomplete"}
+MAX_REASON = 4000
+MAX_NOTES = 4000
+
+# The strategic assessment (issue 5, item 4). For reprisal risk a high score is a high risk.
+STRATEGIC_FACTORS: tuple[tuple[str, str], ...] = (
+    ("precedent_value", "Precedent value"),
+    ("systemic_impact", "Systemic impact"),
+    ("evidence_strength", "Strength of evidence"),
+    ("informed_consent", "Victims' informed consent to litigation"),
+    ("reprisal_risk", "Risk of reprisals"),
+)
+FACTOR_NAMES = dict(STRATEGIC_FACTORS)
+SCORES = (1, 2, 3, 4, 5)
+SCALE_HINTS = {
+    "precedent_value": "1 = repeats settled case law, 5 = a question the Committee has never decided",
+    "systemic_impact": "1 = one household, 5 = a law or policy affecting many",
+    "evidence_strength": "1 = assertions only, 5 = documents for every key fact",
+    "informed_consent": "1 = not yet discussed, 5 = recorded, informed consent of every victim",
+    "reprisal_risk": "1 = no known risk, 5 = serious risk to victims or the organisation",
+}
+
+
+@dataclass(frozen=True)
+class Determination:
+    """The lawyer's status for one criterion, and why; ``engine_status`` is what the engine said then."""
+
+    criterion: str
+    engine_status: str
+    status: str
+    reason: str = ""
+
+    @property
+    def differs(self) -> bool:
+        return self.status != self.engine_status
+
+    def to_json(self) -> dict:
+        return {"criterion": self.criterion, "engine_status": self.engine_status, "status": self.status,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class FactorScore:
+    factor: str
+    score: int | None
+    notes: str = ""
+
+    def to_json(self) -> dict:
+        return {"factor": self.factor, "score": self.score, "notes": self.notes}
+
+
+@dataclass(frozen=True)
+class ScreeningContent:
+    """What one version of a screening holds (stored encrypted, as JSON)."""
+
+    determinations: tuple[Determination, ...]
+    factors: tuple[FactorScore, ...]
+    summary: str = ""
+    engine: dict = field(default_factory=dict)  # the engine's assessment (DESIGN.md §5 JSON) at the time
+
+    @property
+    def overall(self) -> str:
+        """The lawyer's overall reading: the engine's rule applied to the determinations."""
+        return overall_status(tuple(d.status for d in self.determinations))
+
+    @property
+    def complete_strategy(self) -> bool:
+        return all(score.score is not None for score in self.factors)
+
+    def determination(self, criterion: str) -> Determination | None:
+        return next((d for d in self.determinations if d.criterion == criterion), None)
+
+    def factor(self, factor: str) -> FactorScore | None:
+        return next((f for f in self.factors if f.factor == factor), None)
+
+    def to_json(self) -> dict:
+        return {
+            "determinations": [d.to_json() for d in self.determinations],
+            "factors": [f.to_json() for f in self.factors],
+            "summary": self.summary,
+            "engine": self.engine,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ScreeningContent":
+        return cls(
+            determinations=tuple(Determination(d["criterion"], d["engine_status"], d["status"], d.get("reason", ""))
+                                 for d in data.get("determinations", [])),
+            factors=tuple(FactorScore(f["factor"], f.get("score"), f.get("notes", "")) for f in data.get("factors", [])),
+            summary=data.get("summary", ""),
+            engine=data.get("engine", {}),
+        )
+
+
+def check_content(content: ScreeningContent) -> dict[str, str]:
+    """Problems with a screening, by field name (``determination-art3_1``, ``factor-reprisal_risk``)."""
+    errors: dict[str, str] = {}
+    seen = [d.criterion for d in content.determinations]
+    if seen != [criterion for criterion, _article in CRITERIA]:
+        errors["determinations"] = "Give a determination for every criterion, in the order of the Protocol."
+    for determination in content.determinations:
+        name = f"determination-{determination.criterion}"
+        if determination.status not in DETERMINATION_STATUSES:
+            errors[name] = "Choose met, not met, unknown or not applicable."
+        elif determination.engine_status not in STATUSES:
+            errors[name] = "The engine's status is not one the engine gives."
+        elif determination.differs and not determination.reason.strip():
+            errors[name] = (f"You differ from the engine ({STATUS_WORDS[determination.engine_status]}): "
+                            "write your reason.")
+        elif len(determination.reason) > MAX_REASON:
+            errors[name] = f"Keep the reason under {MAX_REASON} characters."
+    if [f.factor for f in content.factors] != [factor for factor, _name in STRATEGIC_FACTORS]:
+        errors["factors"] = "Score every strategic factor."
+    for score in content.factors:
+        name = f"factor-{score.factor}"
+        if score.score is not None and score.score not in SCORES:
+            errors[name] = "Score from 1 to 5."
+        elif len(score.notes) > MAX_NOTES:
+            errors[name] = f"Keep the notes under {MAX_NOTES} characters."
+    if len(content.summary) > MAX_NOTES:
+        errors["summary"] = f"Keep the summary under {MAX_NOTES} characters."
+    return errors
+
+
+def engine_statuses(engine: dict) -> dict[str, str]:
+    return {criterion["id"]: criterion["status"] for criterion in engine.get("criteria", [])}
+
+
+def default_determinations(engine: dict) -> tuple[Determination, ...]:
+    """The starting point of a first screening: the engine's status for each criterion, adopted."""
+    statuses = engine_statuses(engine)
+    return tuple(Determination(criterion, statuses.get(criterion, UNKNOWN),
+                               _adopted(statuses.get(criterion, UNKNOWN)))
+                 for criterion, _article in CRITERIA)
+
+
+def _adopted(engine_status: str) -> str:
+    """A lawyer cannot leave a criterion at "warning": adopting a warning means "not settled"."""
+    return UNKNOWN if engine_status == WARNING else engine_status
+
+
+def needs_reason(engine_status: str, status: str) -> bool:
+    return status != engine_status
+
+
+def changes(previous: ScreeningContent | None, current: ScreeningContent) -> list[str]:
+    """What ``current`` changed from ``previous``, in words, most telling first."""
+    if previous is None:
+        return ["First assessment."]
+    lines = []
+    if previous.engine.get("overall") != current.engine.get("overall") and previous.engine:
+        lines.append(f"Engine's overall reading: {OVERALL_WORDS.get(previous.engine.get('overall'), '—')} → "
+                     f"{OVERALL_WORDS.get(current.engine.get('overall'), '—')}")
+    before_engine = engine_statuses(previous.engine)
+    for determination in current.determinations:
+        article = ARTICLES.get(determination.criterion, determination.criterion)
+        old = previous.determination(determination.criterion)
+        engine_before = before_engine.get(determination.criterion)
+        if engine_before and engine_before != determination.engine_status:
+            lines.append(f"{article}: engine {STATUS_WORDS[engine_before]} → {STATUS_WORDS[determination.engine_status]}")
+        if old is None or old.status != determination.status:
+            before = STATUS_WORDS[old.status] if old else "—"
+            lines.append(f"{article}: determination {before} → {STATUS_WORDS[determination.status]}")
+        elif old.reason != determination.reason:
+            lines.append(f"{article}: reason rewritten")
+    for score in current.factors:
+        old = previous.factor(score.factor)
+        name = FACTOR_NAMES.get(score.factor, score.factor)
+        if old is None or old.score != score.score:
+            lines.append(f"{name}: {_score(old.score if old else None)} → {_score(score.score)}")
+        elif old.notes != score.notes:
+            lines.append(f"{name}: notes rewritten")
+    if previous.summary != current.summary:
+        lines.append("Summary rewritten")
+    return lines
+
+
+def _score(score: int | None) -> str:
+    return "not scored" if score is None else f"{score}/5"
+
+
+def same_judgement(previous: ScreeningContent | None, current: ScreeningContent) -> bool:
+    """Whether saving ``current`` would record nothing new (the engine's reading aside)."""
+    if previous is None:
+        return False
+    return (previous.determinations == current.determinations and previous.factors == current.factors
+            and previous.summary == current.summary)
+
+
+# --- requests for information ----------------------------------------------------------------------
+
+_QUESTIONS = {
+    "state": "Which State is responsible for the violation?",
+    "rights_invoked": "Which rights of the Covenant were violated?",
+    "facts_start": "When did the facts begin?",
+    "facts_end": "When did the facts end, or are they still going on?",
+    "continuing": "Are the violations still going on today, and how?",
+    "author_is_victim": "Is the author of the communication one of the victims?",
+    "acting_on_behalf": "Does the organisation act on behalf of the victims?",
+    "consent": "Have the victims consented to the communication? How was their consent recorded?",
+    "consent_justification": "If the victims' consent cannot be obtained, why can the organisation act without it?",
+    "victims_under_jurisdiction": "Were the victims under the State's jurisdiction when the facts happened?",
+    "remedies": "Which domestic remedies (courts, appeals, administrative complaints) were used, and with what result?",
+    "unused_remedies": "Which remedies were not used, and why (unavailable, ineffective, unreasonably prolonged)?",
+    "remedies_exception": "Why could domestic remedies not be exhausted?",
+    "remedies_exception.reason": "Why could domestic remedies not be exhausted (unavailable, ineffective, "
+                                 "unreasonably prolonged)?",
+    "remedies_exception.explanation": "Explain, with facts, why domestic remedies could not be exhausted.",
+    "other_procedures": "Has the same matter been brought to another international body (another UN committee, "
+                        "a regional court or commission)?",
+    "only_mass_media_reports": "Does the report rest on facts the victims can prove, and not only on news reports?",
+    "substantiated": "Which evidence supports each violation claimed?",
+    "abuse": "Is there anything that could make the communication look abusive (for example, insulting language)?",
+    "clear_disadvantage": "What concrete harm did the victims suffer?",
+    "general_importance": "Does the case raise a question of general importance beyond the victims?",
+}
+_ITEM_QUESTIONS = {
+    ("remedies", "notified"): "On what date was the decision of domestic remedy {n} notified to the victims or "
+                              "their lawyer?",
+    ("remedies", "decided"): "On what date was domestic remedy {n} decided?",
+    ("remedies", "final"): "Could the decision of domestic remedy {n} still be appealed?",
+    ("remedies", "addressed_substance"): "Did the court in domestic remedy {n} examine the substance of the "
+                                         "complaint (not only its form or its time limits)?",
+    ("unused_remedies", "reason"): "Why was unused remedy {n} not used?",
+    ("unused_remedies", "explanation"): "Explain, with facts, why unused remedy {n} was not used.",
+    ("other_procedures", "same_matter"): "Did international procedure {n} concern the same facts, victims and "
+                                         "rights?",
+    ("other_procedures", "status"): "What is the status of international procedure {n} (pending, decided, "
+                                    "withdrawn)?",
+}
+_ITEM = re.compile(r"^(remedies|unused_remedies|other_procedures)\.([0-9]+)\.([a-z_]+)$")
+
+
+def question_for(path: str) -> str:
+    """The partner-facing question for one of the engine's ``missing`` field paths."""
+    match = _ITEM.match(path)
+    if match:
+        collection, index, name = match.group(1), int(match.group(2)), match.group(3)
+        template = _ITEM_QUESTIONS.get((collection, name))
+        if template:
+            return template.format(n=index + 1)
+        return f"Please complete “{name.replace('_', ' ')}” for entry {index + 1} of “{collection.replace('_', ' ')}”."
+    return _QUESTIONS.get(path, f"Please tell us more about “{path.replace('_', ' ')}”.")
+
+
+def information_request(engine: dict) -> str:
+    """A request for information listing, once each and in the Protocol's order, what the engine missed."""
+    seen: list[str] = []
+    for criterion in engine.get("criteria", []):
+        for path in criterion.get("missing", []):
+            question = question_for(path)
+            if question not in seen:
+                seen.append(question)
+    if not seen:
+        return ""
+    lines = ["To screen this report for a communication to the Committee we need the following information:", ""]
+    lines += [f"{number}. {question}" for number, question in enumerate(seen, 1)]
+    lines += ["", "You can answer here, and add documents, or update the report itself."]
+    return "\n".join(lines)
+
+
+# --- the engine's input ---------------------------------------------------------------------------
+
+
+def _yes_no(answer: str) -> bool | None:
+    return {"yes": True, "no": False}.get(answer)
+
+
+def case_facts(report: ReportInput) -> admissibility.CaseFacts:
+    """The engine's input from a report. ``submission_date`` stays empty until the communication is sent
+    to the Committee, so days are counted from today; a report made through the app is in writing and
+    comes from a known organisation."""
+    exception = None
+    if report.remedies_exception_reason:
+        exception = admissibility.RemediesException(report.remedies_exception_reason, report.remedies_exception_explanation or None)
+    return admissibility.CaseFacts(
+        state=report.state,
+        in_writing=True,
+        anonymous=False,
+        author_is_victim=_yes_no(report.author_is_victim),
+        acting_on_behalf=_yes_no(report.acting_on_behalf),
+        consent=victims_consent(report.victims),
+        consent_justification=report.consent_justification or None,
+        victims_under_jurisdiction=_yes_no(report.victims_under_jurisdiction),
+        rights_invoked=tuple(report.rights_invoked),
+        other_instruments_invoked=tuple(report.other_instruments),
+        facts_start=report.facts_start,
+        facts_end=report.facts_end,
+        continuing=report.continuing,
+        remedies=tuple(
+            admissibility.Remedy(body=r.body or None, kind=r.kind, filed=r.filed, decided=r.decided, notified=r.notified,
+                   outcome=r.outcome, final=_yes_no(r.final), addressed_substance=_yes_no(r.addressed_substance))
+            for r in report.remedies
+        ),
+        unused_remedies=tuple(admissibility.UnusedRemedy(u.name or None, u.reason, u.explanation or None) for u in report.unused_remedies),
+        remedies_exception=exception,
+        one_year_exception=report.one_year_exception or None,
+        other_procedures=tuple(
+            admissibility.OtherProcedure(body=p.body or None, same_matter=_yes_no(p.same_matter), status=p.status, date=p.date)
+            for p in report.other_procedures
+        ),
+        only_mass_media_reports=_yes_no(report.only_mass_media_reports),
+        substantiated=report.substantiated,
+        abuse=report.abuse,
+        clear_disadvantage=report.clear_disadvantage,
+        general_importance=report.general_importance,
+    )

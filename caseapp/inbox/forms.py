@@ -1,0 +1,125 @@
+"""The lawyers' forms: the queue's filters, the screening (determinations and strategic scores), and
+the decisions."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from caseapp.domain import covenant
+from caseapp.domain.admissibility import CRITERIA, MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
+from caseapp.domain.screening import (
+    MAX_NOTES,
+    MAX_REASON,
+    SCALE_HINTS,
+    SCORES,
+    STRATEGIC_FACTORS,
+    Determination,
+    FactorScore,
+    ScreeningContent,
+)
+from caseapp.services.messages import MAX_MESSAGE
+from caseapp.services.screening import MAX_DECLINE_REASON
+
+STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")), SelectChoice(UNKNOWN, _l("unknown")),
+                  SelectChoice(NOT_APPLICABLE, _l("not applicable"))]
+DAYS_CHOICES = [SelectChoice("", _l("Any")), SelectChoice("passed", _l("Passed")), SelectChoice("7", _l("7 days or less")), SelectChoice("30", _l("30 days or less")),
+                SelectChoice("90", _l("90 days or less")), SelectChoice("unknown", _l("Not counted"))]
+STAGE_CHOICES = [SelectChoice("queue", _l("To screen (new, in screening, waiting for information)")),
+                 SelectChoice("submitted", _l("New")), SelectChoice("screening", _l("In screening")),
+                 SelectChoice("info_requested", _l("Information requested")), SelectChoice("candidate", _l("Strategic candidates")),
+                 SelectChoice("declined", _l("Declined")), SelectChoice("all", _l("All"))]
+SORT_CHOICES = [SelectChoice("deadline", _l("One-year limit, soonest first")), SelectChoice("newest", _l("Newest first")),
+                SelectChoice("oldest", _l("Oldest first"))]
+
+
+class QueueFilterForm(FlaskForm):
+    """Filters on codes only (no personal data), so they can travel in the URL."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    stage = SelectField(_l("Stage"), choices=STAGE_CHOICES, default="queue", validators=[Optional()])
+    state = SelectField(_l("State"), validators=[Optional()])
+    right = SelectField(_l("Right"), validators=[Optional()],
+                        choices=[SelectChoice("", _l("All rights"))] + [SelectChoice(right.code, right.label) for right in covenant.RIGHTS])
+    urgent = SelectField(_l("Urgency"), choices=[SelectChoice("", _l("Any")), SelectChoice("yes", _l("Urgent only"))], validators=[Optional()])
+    days = SelectField(_l("One-year limit"), choices=DAYS_CHOICES, validators=[Optional()])
+    sort = SelectField(_l("Sort"), choices=SORT_CHOICES, default="deadline", validators=[Optional()])
+
+
+class ScreeningForm(FlaskForm):
+    """One status and reason per criterion (fields ``status_<id>``, ``reason_<id>``), one score and notes
+    per strategic factor (``score_<factor>``, ``notes_<factor>``), and a summary."""
+
+    summary = TextAreaField(_l("Summary of your assessment"), validators=[Optional(), Length(max=MAX_NOTES)],
+                            render_kw={"rows": 3})
+
+    def content(self, engine: dict) -> ScreeningContent:
+        statuses = {criterion["id"]: criterion["status"] for criterion in engine.get("criteria", [])}
+        determinations = tuple(
+            Determination(criterion, statuses.get(criterion, UNKNOWN), self[f"status_{criterion}"].data or "",
+                          (self[f"reason_{criterion}"].data or "").strip())
+            for criterion, _article in CRITERIA
+        )
+        factors = tuple(
+            FactorScore(factor, int(self[f"score_{factor}"].data) if self[f"score_{factor}"].data else None,
+                        (self[f"notes_{factor}"].data or "").strip())
+            for factor, _name in STRATEGIC_FACTORS
+        )
+        return ScreeningContent(determinations, factors, (self.summary.data or "").strip(), engine)
+
+    def fill(self, content: ScreeningContent) -> None:
+        for determination in content.determinations:
+            self[f"status_{determination.criterion}"].data = determination.status
+            self[f"reason_{determination.criterion}"].data = determination.reason
+        for score in content.factors:
+            self[f"score_{score.factor}"].data = str(score.score) if score.score else ""
+            self[f"notes_{score.factor}"].data = score.notes
+        self.summary.data = content.summary
+
+    def attach(self, errors: dict[str, str]) -> list[str]:
+        """Put each problem next to its field; return those that belong to no field."""
+        unplaced = []
+        for name, message in errors.items():
+            kind, _sep, key = name.partition("-")
+            target = {"determination": f"reason_{key}", "factor": f"score_{key}"}.get(kind, name)
+            if target in self._fields:
+                self[target].errors = [*self[target].errors, message]
+            else:
+                unplaced.append(message)
+        return unplaced
+
+
+for _criterion, _article in CRITERIA:
+    setattr(ScreeningForm, f"status_{_criterion}", SelectField(_l("Your determination"), choices=STATUS_CHOICES))
+    setattr(ScreeningForm, f"reason_{_criterion}", TextAreaField(
+        _l("Reason"), validators=[Optional(), Length(max=MAX_REASON)], render_kw={"rows": 2},
+        description=_l("Required when you differ from the engine.")))
+for _factor, _name in STRATEGIC_FACTORS:
+    setattr(ScreeningForm, f"score_{_factor}", SelectField(
+        _name, choices=[SelectChoice("", _l("Not scored"))] + [SelectChoice(str(score), str(score)) for score in SCORES],
+        validators=[Optional()], description=SCALE_HINTS[_factor]))
+    setattr(ScreeningForm, f"notes_{_factor}", TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_NOTES)],
+                                                             render_kw={"rows": 2}))
+
+
+class InformationRequestForm(FlaskForm):
+    body = TextAreaField(_l("Request to the partner"), validators=[DataRequired(), Length(max=MAX_MESSAGE)],
+                         render_kw={"rows": 12},
+                         description=_l("Sent in the report's thread; the partner can answer there or update the report."))
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for declining"), validators=[DataRequired(), Length(max=MAX_DECLINE_REASON)],
+                           render_kw={"rows": 4},
+                           description=_l("The partner reads this on their report page. Write it for them."))
+
+
+class DecisionNoteForm(FlaskForm):
+    note = TextAreaField(_l("Note for the case's timeline"), validators=[Optional(), Length(max=MAX_NOTES)],
+                         render_kw={"rows": 2})
+
+
+class ReopenForm(FlaskForm):
+    note = TextAreaField(_l("Why reopen it?"), validators=[DataRequired(), Length(max=MAX_NOTES)], render_kw={"rows": 2})

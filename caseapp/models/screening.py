@@ -1,0 +1,54 @@
+"""The lawyers' screening of a case (versioned) and the case's timeline of stage moves."""
+
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from caseapp.models.base import Base, UTCDateTime, utcnow
+from caseapp.models.case import Case
+from caseapp.models.user import User
+
+
+class ScreeningVersion(Base):
+    """One saved screening: the engine's assessment then, the lawyer's determinations with reasons, the
+    strategic scores with notes (all in ``content``, encrypted JSON). Never updated: a change is a new
+    version. The overall readings stay in clear so the queue can filter on them."""
+
+    __tablename__ = "screening_versions"
+    __table_args__ = (UniqueConstraint("case_id", "version", name="case_version"),)
+    ENCRYPTED = ("content",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer())
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    engine_overall: Mapped[str] = mapped_column(String(16))
+    overall: Mapped[str] = mapped_column(String(16))
+    content_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+
+    case: Mapped[Case] = relationship()
+    author: Mapped[User | None] = relationship()
+
+
+class CaseEvent(Base):
+    """One entry of a case's timeline: a move from one stage to another, by whom, when, and a note."""
+
+    __tablename__ = "case_events"
+    ENCRYPTED = ("note",)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    from_stage: Mapped[str] = mapped_column(String(32))
+    to_stage: Mapped[str] = mapped_column(String(32))
+    note_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+
+    case: Mapped[Case] = relationship()
+    actor: Mapped[User | None] = relationship()

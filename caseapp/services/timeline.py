@@ -1,0 +1,43 @@
+"""Moving a case between stages, and its timeline: every move is checked against
+``caseapp.domain.stages`` and written as a ``CaseEvent`` with actor, time and an encrypted note."""
+
+from dataclasses import dataclass
+from uuid import uuid4
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import stages
+from caseapp.models import CaseEvent, User
+from caseapp.models.base import utcnow
+from caseapp.services import ServiceError
+from caseapp.services.vault import CaseVault
+
+
+def move_case(session: Session, vault: CaseVault, actor: User, target: str, note: str | None = None) -> CaseEvent:
+    """Move the vault's case to ``target`` if the stage table allows ``actor`` to; ServiceError otherwise."""
+    case = vault.case
+    if not stages.can_move(case.stage, target, actor.role):
+        raise ServiceError("This case cannot be moved to that stage now.")
+    event = CaseEvent(uuid=uuid4(), case_id=case.id, occurred_at=utcnow(), actor_id=actor.id, actor_role=actor.role,
+                      from_stage=case.stage, to_stage=target)
+    vault.set(event, "note", (note or "").strip() or None)
+    case.stage = target
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass
+class TimelineEntry:
+    event: CaseEvent
+    note: str | None
+
+
+def timeline(session: Session, vault: CaseVault) -> list[TimelineEntry]:
+    """The case's moves, newest first, notes decrypted."""
+    events = session.execute(
+        select(CaseEvent).where(CaseEvent.case_id == vault.case.id).order_by(CaseEvent.occurred_at.desc(),
+                                                                             CaseEvent.id.desc())
+    ).scalars()
+    return [TimelineEntry(event, vault.get(event, "note")) for event in events]
