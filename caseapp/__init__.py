@@ -68,12 +68,17 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     from caseapp.auth import bp as auth_bp
     from caseapp.cases import bp as cases_bp
     from caseapp.cli import register_cli
+    from caseapp.dashboard import bp as dashboard_bp
+    from caseapp.deadlines import bp as deadlines_bp
+    from caseapp.decisions import bp as decisions_bp
     from caseapp.inbox import bp as inbox_bp
     from caseapp.main import bp as main_bp
     from caseapp.messages import bp as messages_bp
     from caseapp.reports import bp as reports_bp
+    from caseapp.tracking import bp as tracking_bp
 
-    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp, messages_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp, messages_bp, api_bp,
+                      tracking_bp, deadlines_bp, decisions_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     errors.init_app(app)

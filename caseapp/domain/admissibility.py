@@ -841,12 +841,18 @@ def _one_year_start(final: Remedy | None) -> tuple[str, date] | tuple[None, None
     return BASIS_DECISION, final.decided
 
 
-def one_year_last_day(facts: CaseFacts) -> date | None:
-    """The last day under art. 3(2)(a) exactly as ``assess`` reports it in ``deadlines``, from the facts
-    alone: the States register plays no part in the count, so it can be stored with the facts."""
+def one_year_count(facts: CaseFacts) -> tuple[date, date] | None:
+    """(the day the year is counted from, the last day) under art. 3(2)(a), exactly as ``assess``
+    reports them, from the facts alone: the States register plays no part in the count, so both can be
+    stored with the facts. None when the year cannot be counted."""
     _index, final = _final_decision(facts.remedies or ())
     _basis, start = _one_year_start(final)
-    return deadlines.one_year_last_day(start) if start is not None else None
+    return (start, deadlines.one_year_last_day(start)) if start is not None else None
+
+
+def one_year_last_day(facts: CaseFacts) -> date | None:
+    count = one_year_count(facts)
+    return count[1] if count else None
 
 
 def _art3_2_a(c: _Context) -> tuple[Criterion, Deadlines]:

@@ -24,13 +24,15 @@ USER = "user"  # a fully signed-in user of any role
 STAFF = "staff"  # lawyer, coordinator or admin
 PARTNERS = "partners"  # partner NGO members
 LAWYERS = "lawyers"
+CASE_TEAM = "case_team"  # lawyers and coordinators: the people who take cases to the Committee
+COORDINATORS = "coordinators"
 ADMIN_ONLY = "admin"
 # The JSON API: the session cookie counts for nothing there. The request hook lets these requests
 # through to the API blueprint's own hook, which accepts only a personal access token
 # (``Authorization: Bearer``) of a partner and answers 401 otherwise.
 API = "api"
 
-LEVELS = (PUBLIC, SESSION, USER, STAFF, PARTNERS, LAWYERS, ADMIN_ONLY, API)
+LEVELS = (PUBLIC, SESSION, USER, STAFF, PARTNERS, LAWYERS, CASE_TEAM, COORDINATORS, ADMIN_ONLY, API)
 
 ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "static": {"GET": PUBLIC},
@@ -115,6 +117,10 @@ def level_allows(level: str, principal: Principal | None, *, two_factor_done: bo
         return principal.role == PARTNER
     if level == LAWYERS:
         return principal.role == LAWYER
+    if level == CASE_TEAM:
+        return principal.role in (LAWYER, COORDINATOR)
+    if level == COORDINATORS:
+        return principal.role == COORDINATOR
     if level == ADMIN_ONLY:
         return principal.role == ADMIN
     return False

@@ -85,6 +85,23 @@ MOVES: tuple[Move, ...] = (
 
 _ALLOWED = {(move.source, move.target): move.roles for move in MOVES}
 
+# What must be recorded (fields of the case's communication) before a case can enter a stage.
+REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    SUBMITTED_TO_COMMITTEE: ("submitted_on",),
+    REGISTERED: ("registered_on", "communication_number"),
+    OBSERVATIONS: ("transmitted_on",),
+    COMMENTS: ("state_observations_received_on",),
+    DECIDED: ("decision_type", "decision_adopted_on"),
+    FOLLOW_UP: ("decision_transmitted_on",),
+    DISCONTINUED: ("discontinued_on",),
+    FRIENDLY_SETTLEMENT: ("settlement_on",),
+}
+
+
+def missing_for(target: str, recorded: dict[str, object]) -> tuple[str, ...]:
+    """The fields ``target`` requires that ``recorded`` lacks (empty when the move may go ahead)."""
+    return tuple(name for name in REQUIRED_FIELDS.get(target, ()) if recorded.get(name) in (None, "", []))
+
 
 def can_move(source: str, target: str, role: str) -> bool:
     """Whether someone with ``role`` may move a case from ``source`` to ``target``."""

@@ -11,6 +11,15 @@ from caseapp.models.case import (
     UnusedRemedy,
     Victim,
 )
+from caseapp.models.committee import (
+    CalendarFeed,
+    Communication,
+    FollowUpAssessment,
+    FollowUpSubmission,
+    InterimMeasure,
+    MediaCoverage,
+    PublicityAction,
+)
 from caseapp.models.keys import DataKey
 from caseapp.models.message import Message
 from caseapp.models.organisation import Organisation
@@ -20,4 +29,4 @@ from caseapp.models.session import UserSession
 from caseapp.models.token import ApiToken
 from caseapp.models.user import LoginFailure, SetupToken, User
 
-__all__ = ["ApiToken", "Base", "Case", "CaseEvent", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession"]
+__all__ = ["ApiToken", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission", "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession"]

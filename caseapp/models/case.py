@@ -65,6 +65,7 @@ class Case(Base):
     # The last day under art. 3(2)(a), from the recorded facts (written with them, so the queue can
     # filter and sort on days left without decrypting anything); None while it cannot be counted.
     one_year_last_day: Mapped[date | None] = mapped_column(Date(), index=True)
+    one_year_basis_date: Mapped[date | None] = mapped_column(Date())  # the notification (or decision) counted from
     title_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     summary_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     narrative_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())

@@ -35,7 +35,9 @@ class ScreeningVersion(Base):
 
 
 class CaseEvent(Base):
-    """One entry of a case's timeline: a move from one stage to another, by whom, when, and a note."""
+    """One entry of a case's timeline, by whom, when, with a note: a move from one stage to another
+    (``action`` "move"), or something recorded without a move ("record": interim measures granted, the
+    State's observations received…), where both stages are the case's stage at the time."""
 
     __tablename__ = "case_events"
     ENCRYPTED = ("note",)
@@ -48,6 +50,7 @@ class CaseEvent(Base):
     actor_role: Mapped[str] = mapped_column(String(16))
     from_stage: Mapped[str] = mapped_column(String(32))
     to_stage: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16), default="move", server_default="move")
     note_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
 
     case: Mapped[Case] = relationship()

@@ -15,7 +15,7 @@ from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer, normalise_identifier, normalise_name
 from caseapp.domain import covenant, stages
 from caseapp.domain import report as rules
-from caseapp.domain.admissibility import one_year_last_day
+from caseapp.domain.admissibility import one_year_count
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
 from caseapp.domain.states import un_member_states
@@ -101,7 +101,7 @@ def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case
     for name in PARTNER_VIEW_COLUMNS:
         setattr(case, name, getattr(report, name))
     case.urgent_risk, case.urgent_date = report.urgent_risk, report.urgent_date
-    case.one_year_last_day = one_year_last_day(case_facts(report))
+    case.one_year_basis_date, case.one_year_last_day = one_year_count(case_facts(report)) or (None, None)
     for column in ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
                    "one_year_exception", "urgent_explanation"):
         vault.set(case, column, getattr(report, column).strip() or None)

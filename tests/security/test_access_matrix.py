@@ -113,6 +113,17 @@ def lawyers_only(outcome: Outcome) -> dict[str, Outcome]:
                admin=DENIED, pending_2fa=TO_ENROLMENT)
 
 
+def case_team_only(outcome: Outcome) -> dict[str, Outcome]:
+    """Level CASE_TEAM: lawyers and coordinators."""
+    return row(anonymous=TO_LOGIN, partner_a=DENIED, partner_b=DENIED, lawyer=outcome, coordinator=outcome,
+               admin=DENIED, pending_2fa=TO_ENROLMENT)
+
+
+def coordinators_only(outcome: Outcome) -> dict[str, Outcome]:
+    return row(anonymous=TO_LOGIN, partner_a=DENIED, partner_b=DENIED, lawyer=DENIED, coordinator=outcome,
+               admin=DENIED, pending_2fa=TO_ENROLMENT)
+
+
 def admins_only(outcome: Outcome) -> dict[str, Outcome]:
     """Level ADMIN_ONLY: every other signed-in role gets 403."""
     return row(anonymous=TO_LOGIN, partner_a=DENIED, partner_b=DENIED, lawyer=DENIED, coordinator=DENIED,

@@ -68,6 +68,8 @@ PRINCIPAL_FOR_LEVEL = {
     permissions.STAFF: "lawyer",
     permissions.PARTNERS: "partner_a",
     permissions.LAWYERS: "lawyer",
+    permissions.CASE_TEAM: "coordinator",
+    permissions.COORDINATORS: "coordinator",
     permissions.ADMIN_ONLY: "admin",
 }
 # Every kind of principal, for GET safety.

@@ -1,0 +1,3 @@
+"""Routes of the deadlines blueprint."""
+
+from caseapp.deadlines import bp  # noqa: F401
