@@ -67,6 +67,11 @@ class Config:
     API_MAX_PAGE_SIZE = 100
     API_TOKEN_TOUCH_INTERVAL = timedelta(seconds=60)  # how often a token's "last used" is written
 
+    # Calendar feeds of the deadlines (README "Deadlines and calendar feed"): fetches per feed (calendar
+    # applications poll every 15 minutes to a few hours), and unknown feed addresses per client address.
+    RATELIMIT_CALENDAR_FEED = "60 per hour"
+    RATELIMIT_CALENDAR_FEED_FAILURES = "30 per minute"
+
     # Keys (docs/crypto.md): a directory of KEK files, or CASEAPP_KEKS; the blind-index root secret
     # from the same directory (index.secret) or CASEAPP_INDEX_SECRET.
     KEYS_DIR: str | None = None  # None means "instance/keys"

@@ -10,20 +10,24 @@ from caseapp.extensions import db
 from caseapp.forms import ActionForm
 from caseapp.runtime import hasher, keyring
 from caseapp.security import current_user
-from caseapp.services import ServiceError, accounts, tokens
+from caseapp.services import ServiceError, accounts, calendar_feeds, tokens
 
 
 def _render(form: ChangePasswordForm | None = None, status: int = 200, *, token_form: NewTokenForm | None = None,
-            new_token: tokens.NewToken | None = None):
+            new_token: tokens.NewToken | None = None, new_feed_url: str | None = None):
     user = current_user()
     sessions = accounts.active_sessions(db.session, user)
     # API tokens are for partners only; the section is not shown to anyone else.
     api_tokens = tokens.list_tokens(db.session, user) if permissions.can_hold_api_token(user) else None
+    # The deadlines' calendar feed is for the case team only (lawyers and coordinators).
+    feed_allowed = permissions.can_hold_calendar_feed(user)
+    feed = calendar_feeds.find_own(db.session, user) if feed_allowed else None
     return (
         render_template("account/show.html", user=user, form=form or ChangePasswordForm(formdata=None),
                         sessions=sessions, current_handle=session.handle, action_form=ActionForm(),
                         api_tokens=api_tokens, token_form=token_form or NewTokenForm(formdata=None),
-                        new_token=new_token),
+                        new_token=new_token, feed_allowed=feed_allowed, calendar_feed=feed,
+                        new_feed_url=new_feed_url),
         status,
     )
 
@@ -105,3 +109,29 @@ def revoke_token(token_uuid: UUID):
         flash(_("The token “%(name)s” is revoked: nothing can use it any more.", name=token.name), "success")
     db.session.commit()
     return redirect(url_for("account.show", _anchor="api-tokens"))
+
+
+@bp.route("/calendar-feed", methods=["POST"])
+def create_calendar_feed():
+    """Make (or replace) the user's calendar feed and show its secret URL on this response only: only
+    its hash is stored, and the URL is never put in the session or a flash message. The CSRF token is
+    checked by CSRFProtect, as for every POST."""
+    try:
+        new_feed = calendar_feeds.create(db.session, current_user())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "danger")
+        return redirect(url_for("account.show"))
+    db.session.commit()
+    feed_url = url_for("deadlines.calendar_feed", token=new_feed.secret, _external=True)
+    return _render(new_feed_url=feed_url)
+
+
+@bp.route("/calendar-feed/revoke", methods=["POST"])
+def revoke_calendar_feed():
+    if calendar_feeds.revoke(db.session, current_user()):
+        flash(_("Your calendar feed is revoked: its address no longer works."), "success")
+    else:
+        flash(_("You have no calendar feed."), "info")
+    db.session.commit()
+    return redirect(url_for("account.show", _anchor="calendar-feed"))

@@ -1,3 +1,125 @@
-"""Routes of the deadlines blueprint."""
+"""Routes of the deadlines blueprint: the case team's dashboard of open deadlines and the personal
+iCalendar feed (issue 6, item 3). Both read ``caseapp.services.deadlines.deadline_items``: clear
+columns only, nothing decrypted."""
 
-from caseapp.deadlines import bp  # noqa: F401
+import logging
+
+from flask import Response, abort, current_app, g, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from caseapp.database import writing
+from caseapp.deadlines import bp
+from caseapp.deadlines.forms import WindowForm
+from caseapp.domain import committee, roles
+from caseapp.domain.deadlines import format_day
+from caseapp.extensions import db, limiter
+from caseapp.models.base import utcnow
+from caseapp.security import current_user
+from caseapp.services import calendar_feeds, tokens
+from caseapp.services.deadlines import Item, deadline_items
+
+log = logging.getLogger("caseapp.deadlines")
+
+# The case pages each role opens: the lawyers' workspace; the coordinators' tracking page, once the
+# tracking blueprint serves it.
+CASE_PAGES = {roles.LAWYER: "inbox.show_report", roles.COORDINATOR: "tracking.show_case"}
+
+
+def kind_labels() -> dict[str, str]:
+    """The kinds of deadline as the dashboard names them (domain/OP-ICESCR.md §6)."""
+    return {
+        committee.ONE_YEAR_LIMIT: _("One-year limit to submit (art. 3(2)(a))"),
+        committee.STATE_OBSERVATIONS: _("State's observations (art. 6(2))"),
+        committee.MERITS_OBSERVATIONS: _("State's observations on the merits (rule 15(2))"),
+        committee.AUTHOR_COMMENTS: _("Author's comments (Secretariat's letter)"),
+        committee.FOLLOW_UP_RESPONSE: _("State's follow-up response (art. 9(2))"),
+    }
+
+
+def event_summaries() -> dict[str, str]:
+    """What follows the case's reference in a calendar event: "ESCR-2026-0001 — State's observations due"."""
+    return {
+        committee.ONE_YEAR_LIMIT: _("Last day to submit to the Committee"),
+        committee.STATE_OBSERVATIONS: _("State's observations due"),
+        committee.MERITS_OBSERVATIONS: _("State's observations on the merits due"),
+        committee.AUTHOR_COMMENTS: _("Author's comments due"),
+        committee.FOLLOW_UP_RESPONSE: _("State's follow-up response due"),
+    }
+
+
+def _case_endpoint() -> str | None:
+    endpoint = CASE_PAGES.get(current_user().role)
+    return endpoint if endpoint in current_app.view_functions else None
+
+
+@bp.route("/deadlines")
+def dashboard():
+    form = WindowForm(formdata=request.args)
+    if request.args and not form.validate():
+        abort(400)
+    within = form.within.data
+    items = deadline_items(db.session, today=utcnow().date(), within=within)
+    overdue = [item for item in items if item.overdue]
+    upcoming = [item for item in items if not item.overdue]
+    return render_template("deadlines/dashboard.html", form=form, within=within, overdue=overdue, upcoming=upcoming,
+                           kind_labels=kind_labels(), case_endpoint=_case_endpoint())
+
+
+# --- the calendar feed ------------------------------------------------------------------------------
+
+
+def _feed_key() -> str:
+    """Feeds are counted by the hash of their secret (the key they are stored under): many calendars
+    fetched from one address (a calendar service, an office) do not share a count."""
+    return f"calendar-feed:{tokens.digest(request.view_args.get('token', '') if request.view_args else '')}"
+
+
+def _address() -> str:
+    return f"address:{request.remote_addr or ''}"
+
+
+def _describe(item: Item) -> str:
+    label = kind_labels()[item.kind]
+    if item.basis_date is None:
+        return label
+    return _("%(label)s, counted from %(date)s.", label=label, date=format_day(item.basis_date))
+
+
+@bp.route("/calendar/<token>.ics")
+@limiter.limit(lambda: current_app.config["RATELIMIT_CALENDAR_FEED"], key_func=_feed_key)
+# Per address, counting only unknown secrets: guessing gets nowhere fast.
+@limiter.limit(lambda: current_app.config["RATELIMIT_CALENDAR_FEED_FAILURES"], key_func=_address,
+               deduct_when=lambda response: response.status_code == 404)
+def calendar_feed(token: str):
+    """The owner's open deadlines as iCalendar. The secret in the URL is the only credential; an unknown
+    or revoked one, or an owner disabled or no longer on the case team, gets the same 404."""
+    found = calendar_feeds.authenticate(db.session, token)
+    if found is None:
+        abort(404)
+    feed, _user = found
+    g.calendar_feed_use = (feed.id, feed.last_used_at)
+    now = utcnow()
+    items = deadline_items(db.session, today=now.date())
+    body = calendar_feeds.calendar(items, now=now, name=_("ESCR Case Desk deadlines"), summaries=event_summaries(),
+                                   describe=_describe)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="deadlines.ics"'
+    return response
+
+
+@bp.after_request
+def record_feed_use(response):
+    """Write the feed's "last used" time, at most once an hour, on a connection of its own after the view
+    is done (as API tokens do), so a calendar polling the feed does not turn every read into a write."""
+    use = g.pop("calendar_feed_use", None)
+    now = utcnow()
+    if use is not None and response.status_code == 200 and calendar_feeds.needs_touch(use[1], now):
+        db.session.rollback()
+        try:
+            with writing(), Session(db.engine) as session, session.begin():
+                calendar_feeds.record_use(session, use[0], now)
+        except SQLAlchemyError:  # a busy database must not fail a request that has already succeeded
+            log.warning("calendar_feed.touch_failed", extra={"feed_id": use[0]})
+    return response

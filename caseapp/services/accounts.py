@@ -14,7 +14,7 @@ from caseapp.domain import roles
 from caseapp.domain.passwords import password_problems
 from caseapp.models import LoginFailure, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, tokens, two_factor
+from caseapp.services import ServiceError, calendar_feeds, tokens, two_factor
 from caseapp.services.keys import ACCOUNTS_SCOPE, data_key
 from caseapp.services.passwords import Hasher
 
@@ -148,6 +148,7 @@ def update_user(
     if access_changed:
         end_sessions(session, user)  # SESS-05
         tokens.revoke_all(session, user)  # a token must not follow its owner into another organisation or role
+        calendar_feeds.revoke_all(session, user)  # nor a calendar feed of every case's deadlines
     session.flush()
     return access_changed
 
@@ -159,6 +160,7 @@ def set_disabled(session: Session, actor: User, user: User, disabled: bool) -> N
     if disabled:
         end_sessions(session, user)  # SESS-05
         tokens.revoke_all(session, user)  # re-enabling the account does not revive them
+        calendar_feeds.revoke_all(session, user)
         session.execute(delete(SetupToken).where(SetupToken.user_id == user.id, SetupToken.used_at.is_(None)))
     session.flush()
 

@@ -1,0 +1,181 @@
+"""The open deadlines of every case, derived from the recorded dates (issue 6, item 3; DESIGN.md §4,
+domain/OP-ICESCR.md §6).
+
+One query reads the clear date columns of the cases and of their communication (LEFT JOIN: a case
+before the Committee has none); ``caseapp.domain.committee.open_deadlines`` decides which deadlines are
+open and when they fall due. Nothing is decrypted: the dashboard, the ``flask deadlines`` command and the
+calendar feeds show a case's reference, never its title or a victim.
+
+The query filters in SQL what is cheap to filter: the stages in which a deadline can be open, cases with a
+reference, and — for a window of days — a date range per kind of deadline on its basis date, found by
+inverting the domain's own due-date functions (they never decrease). The SQL filter only narrows the rows;
+the domain rules decide, so a case the filter lets through with no deadline in the window adds no item.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import committee, deadlines, stages
+from caseapp.models import Case, Communication
+
+KIND_LABELS = dict(committee.DEADLINE_KINDS)
+KINDS = tuple(KIND_LABELS)
+
+# The stages in which ``open_deadlines`` can find anything, found by asking it about a record with every
+# date set: the rules stay in one place (screening stages, candidate, preparing, before the Committee,
+# decided and follow-up).
+_EVERY_DATE = date(2000, 1, 1)
+OPEN_STAGES: tuple[str, ...] = tuple(
+    stage for stage in stages.STAGES
+    if committee.open_deadlines(committee.Record(
+        stage=stage, one_year_last_day=_EVERY_DATE, transmitted_on=_EVERY_DATE,
+        admissibility_transmitted_on=_EVERY_DATE, author_comments_due=_EVERY_DATE,
+        decision_type=committee.VIEWS_VIOLATION, decision_transmitted_on=_EVERY_DATE,
+    ))
+)
+
+
+def _same_day(day: date) -> date:
+    return day
+
+
+# kind → (the column its due date derives from, how, the column whose date closes it).
+_SOURCES: dict[str, tuple[object, Callable[[date], date], object | None]] = {
+    committee.ONE_YEAR_LIMIT: (Case.one_year_last_day, _same_day, None),
+    committee.STATE_OBSERVATIONS: (Communication.transmitted_on, deadlines.state_observations_due,
+                                   Communication.state_observations_received_on),
+    committee.MERITS_OBSERVATIONS: (Communication.admissibility_transmitted_on, deadlines.merits_observations_due,
+                                    Communication.merits_observations_received_on),
+    committee.AUTHOR_COMMENTS: (Communication.author_comments_due, _same_day, Communication.author_comments_sent_on),
+    committee.FOLLOW_UP_RESPONSE: (Communication.decision_transmitted_on, deadlines.follow_up_response_due,
+                                   Communication.follow_up_response_received_on),
+}
+# Longer than any period the Protocol counts (one year), so the inverse search below brackets it.
+_SEARCH_SPAN = timedelta(days=800)
+
+
+def earliest_basis(due: Callable[[date], date], on_or_after: date) -> date:
+    """The first basis date whose due date is on or after ``on_or_after`` (``due`` never decreases)."""
+    low, high = on_or_after - _SEARCH_SPAN, on_or_after
+    while low < high:
+        middle = low + (high - low) // 2
+        if due(middle) >= on_or_after:
+            high = middle
+        else:
+            low = middle + timedelta(days=1)
+    return low
+
+
+def latest_basis(due: Callable[[date], date], on_or_before: date) -> date:
+    """The last basis date whose due date is on or before ``on_or_before`` (``due`` never decreases)."""
+    low, high = on_or_before - _SEARCH_SPAN, on_or_before
+    while low < high:
+        middle = low + (high - low + timedelta(days=1)) // 2
+        if due(middle) <= on_or_before:
+            low = middle
+        else:
+            high = middle - timedelta(days=1)
+    return low
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """What a deadline shows of its case: clear columns only."""
+
+    uuid: UUID
+    reference: str
+    state_code: str | None
+    stage: str
+
+
+@dataclass(frozen=True)
+class Item:
+    case: CaseRef
+    kind: str
+    basis_date: date | None
+    due_date: date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def warning_level(self) -> str | None:
+        return deadlines.warning_level(self.days_left)
+
+    def to_json(self) -> dict:
+        """The contract of ``flask deadlines --json`` (README "Command line")."""
+        return {"case": self.case.reference, "kind": self.kind,
+                "basis_date": self.basis_date.isoformat() if self.basis_date else None,
+                "due_date": self.due_date.isoformat(), "days_left": self.days_left}
+
+
+_RECORD_COLUMNS = (
+    Communication.transmitted_on, Communication.state_observations_received_on,
+    Communication.author_comments_letter_on, Communication.author_comments_due, Communication.author_comments_sent_on,
+    Communication.admissibility_transmitted_on, Communication.merits_observations_received_on,
+    Communication.decision_type, Communication.decision_transmitted_on, Communication.follow_up_response_received_on,
+)
+
+
+def _window(start: date | None, end: date | None):
+    """A row may have a deadline due between ``start`` and ``end`` (either open-ended)."""
+    conditions = []
+    for source, due, closing in _SOURCES.values():
+        condition = [source.is_not(None)]
+        if closing is not None:
+            condition.append(closing.is_(None))
+        if start is not None:
+            condition.append(source >= earliest_basis(due, start))
+        if end is not None:
+            condition.append(source <= latest_basis(due, end))
+        conditions.append(and_(*condition))
+    return or_(*conditions)
+
+
+def deadline_query(*, start: date | None = None, end: date | None = None):
+    """The one query behind ``deadline_items``: clear columns of each case in an open stage and of its
+    communication, if any."""
+    return (
+        select(Case.uuid, Case.reference, Case.state_code, Case.stage, Case.one_year_basis_date,
+               Case.one_year_last_day, *_RECORD_COLUMNS)
+        .outerjoin(Communication, Communication.case_id == Case.id)
+        .where(Case.reference.is_not(None), Case.stage.in_(OPEN_STAGES), _window(start, end))
+    )
+
+
+def deadline_items(session: Session, *, today: date, within: int | None = None, overdue: bool = True) -> list[Item]:
+    """The open deadlines of every case with a reference, soonest first (then by reference).
+
+    ``within``: only those due from today to ``within`` days from today, and — unless ``overdue`` is
+    False — those already past. Without ``within``, every open deadline (or, with ``overdue=False``,
+    every one not yet past).
+    """
+    if within is not None and within < 0:
+        raise ValueError("within must be a number of days, 0 or more")
+    end = today + timedelta(days=within) if within is not None else None
+    start = None if overdue else today
+    items = []
+    for row in session.execute(deadline_query(start=start, end=end)):
+        record = committee.Record(
+            stage=row.stage, one_year_basis=row.one_year_basis_date, one_year_last_day=row.one_year_last_day,
+            **{column.key: getattr(row, column.key) for column in _RECORD_COLUMNS},
+        )
+        case = CaseRef(row.uuid, row.reference, row.state_code, row.stage)
+        for deadline in committee.open_deadlines(record):
+            left = deadline.days_left(today)
+            if (start is not None and deadline.due_date < start) or (end is not None and deadline.due_date > end):
+                continue
+            items.append(Item(case, deadline.kind, deadline.basis_date, deadline.due_date, left))
+    items.sort(key=lambda item: (item.due_date, item.case.reference, KINDS.index(item.kind)))
+    return items
