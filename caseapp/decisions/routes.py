@@ -1,3 +1,151 @@
-"""Routes of the decisions blueprint."""
+"""The public decisions page and its Atom feed (issue 6, item 7), and the coordinators' CSV exports
+(issue 6, item 8).
 
-from caseapp.decisions import bp  # noqa: F401
+The page and the feed are public (no sign-in) and are built only from
+``caseapp.services.public_decisions``, which reads clear columns written for publication and never a
+case vault, an encrypted column, a case reference or an organisation. They use no form that needs a
+CSRF token, so an anonymous visit leaves no server-side session behind.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+from flask import Response, abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import SelectPagination
+from wtforms import SelectChoice
+
+from caseapp.decisions import bp
+from caseapp.decisions.forms import DecisionFilterForm
+from caseapp.domain import publication
+from caseapp.domain.states import state_name
+from caseapp.downloads import content_disposition
+from caseapp.extensions import db
+from caseapp.models.base import utcnow
+from caseapp.runtime import keyring
+from caseapp.security import current_user
+from caseapp.services import exports, public_decisions
+
+ATOM_TYPE = "application/atom+xml"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class RowPagination(SelectPagination):
+    """``db.paginate`` for a select of columns: each item is the whole row, not only its first column."""
+
+    def _query_items(self) -> list:
+        query = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(self._query_args["session"].execute(query).all())
+
+
+def _filter_form() -> DecisionFilterForm:
+    form = DecisionFilterForm(formdata=request.args)
+    states = public_decisions.published_states(db.session)
+    asked = request.args.get("state", "")
+    if asked and state_name(asked) and asked not in dict(states):
+        states.append((asked, state_name(asked)))  # a State with nothing published (yet): no results, not an error
+    form.state.choices = [SelectChoice("", _("All States"))] + [SelectChoice(code, name) for code, name in states]
+    return form
+
+
+@bp.route("/decisions")
+def list_decisions():
+    form = _filter_form()
+    if not form.validate():
+        abort(400)
+    query = public_decisions.published(state=form.state.data or None, right=form.right.data or None)
+    page = RowPagination(select=query, session=db.session, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    decisions = [public_decisions.to_public(row) for row in page.items]
+    return render_template("decisions/list_decisions.html", decisions=decisions, page=page, form=form,
+                           filtered=bool(form.state.data or form.right.data))
+
+
+@bp.route("/decisions.atom")
+def atom_feed():
+    """The latest published decisions as an Atom feed (RFC 4287), built with feedgen."""
+    decisions = public_decisions.latest(db.session)
+    page_url = url_for("decisions.list_decisions", _external=True)
+    feed = FeedGenerator()
+    feed.id(page_url)
+    feed.title(_("Published decisions — ESCR Case Desk"))
+    feed.subtitle(_("Decisions of the UN Committee on Economic, Social and Cultural Rights on communications "
+                    "brought by the coalition, as published by its coordinators."))
+    feed.author({"name": _("ESCR Case Desk")})
+    feed.link(href=url_for("decisions.atom_feed", _external=True), rel="self", type=ATOM_TYPE)
+    feed.link(href=page_url, rel="alternate", type="text/html")
+    feed.language(str(get_locale() or "en"))
+    feed.updated(max((decision.published_at for decision in decisions), default=None) or utcnow())
+    for decision in decisions:
+        entry = feed.add_entry(order="append")
+        entry.id(decision.urn)
+        entry.title(publication.xml_text(publication.entry_title(
+            decision.state or _("State not recorded"), decision.outcome or _("Decision"), decision.un_symbol)))
+        entry.published(decision.published_at)
+        entry.updated(decision.published_at)
+        entry.content(publication.xml_text(decision.summary), type="text")
+        entry.link(href=page_url, rel="alternate", type="text/html")
+        for link in decision.links:
+            if link.clickable:
+                entry.link(href=publication.xml_text(link.url), rel="related")
+    return Response(feed.atom_str(pretty=True), content_type=f"{ATOM_TYPE}; charset=utf-8")
+
+
+@dataclass(frozen=True)
+class _Requester:
+    """Who asked for an export, as plain values: the body is written after the request's database
+    session is gone, so the ``User`` row itself cannot be used there."""
+
+    id: int
+    role: str
+    organisation_id: int | None
+
+
+def _requester() -> _Requester:
+    user = current_user()
+    return _Requester(user.id, user.role, user.organisation_id)
+
+
+def _csv_download(kind: str, header, rows: Iterable) -> Response:
+    """A CSV export as a dated attachment that no cache keeps (SESS-08), streamed as it is written.
+
+    The first chunk (the header and up to ``exports.FLUSH_AT`` characters of rows: a small export
+    whole) is written here, so a failure there is the app's error page rather than a cut-off file.
+    Each later chunk is written inside an app context — and so a database session — of its own, pushed
+    and popped around that chunk alone: no context stays pushed while the server holds the body, and a
+    body the server abandons leaves nothing open.
+    """
+    app = current_app._get_current_object()
+    chunks = exports.csv_chunks(header, rows)
+    first = next(chunks)
+
+    def body():
+        yield first
+        while True:
+            with app.app_context():
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+
+    name = f"escr-{kind}-{utcnow().date().isoformat()}.csv"
+    return Response(body(), headers={
+        "Content-Type": CSV_TYPE,
+        "Content-Disposition": content_disposition(name),
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/exports/cases.csv")
+def export_cases():
+    """Every submitted case, with its title (decrypted) and its communication's numbers and dates."""
+    requester, keys = _requester(), keyring()
+    return _csv_download("cases", exports.CASES_HEADER, exports.case_rows(db.session, keys, requester))
+
+
+@bp.route("/exports/decisions.csv")
+def export_decisions():
+    """Every communication with a decision, with its publication and publicity status."""
+    requester = _requester()
+    return _csv_download("decisions", exports.DECISIONS_HEADER, exports.decision_rows(db.session, requester))
