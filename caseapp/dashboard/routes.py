@@ -1,3 +1,43 @@
-"""Routes of the dashboard blueprint."""
+"""The coordinators' dashboard: where the cases stand, decisions per year, overdue follow-up and the
+publicity of each decision (issue 6, items 5 and 6). Lawyers and coordinators (CASE_TEAM).
 
-from caseapp.dashboard import bp  # noqa: F401
+Seven queries make the page (caseapp/services/dashboard.py), all aggregated in the database; nothing
+is decrypted, so no case title or victim appears here.
+"""
+
+from flask import current_app, render_template
+
+from caseapp.dashboard import bp, charts
+from caseapp.domain.committee import PUBLICITY_REMINDER_DAYS
+from caseapp.extensions import db
+from caseapp.models.base import utcnow
+from caseapp.reports.listing import STATUS_LABELS
+from caseapp.services import dashboard
+
+CASE_PAGE = "tracking.show_case"
+
+
+@bp.route("")
+def show():
+    today = utcnow().date()
+    by_stage = dashboard.cases_by_stage(db.session)
+    publicity = dashboard.publicity_coverage(db.session)
+    return render_template(
+        "dashboard/show.html",
+        today=today,
+        headline=dashboard.headline(by_stage),
+        stages_chart=charts.stages_chart(by_stage),
+        states_chart=charts.states_chart(dashboard.cases_by_state(db.session)),
+        rights_chart=charts.rights_chart(dashboard.cases_by_right(db.session)),
+        decisions_chart=charts.decisions_chart(dashboard.decisions_by_year(db.session)),
+        overdue=dashboard.overdue_follow_ups(db.session, today=today),
+        publicity=publicity,
+        progress={row.case_uuid: charts.publicity_progress(row) for row in publicity.rows},
+        reminders=dashboard.publicity_reminders(db.session, today=today),
+        reminder_days=PUBLICITY_REMINDER_DAYS,
+        decision_labels=charts.DECISION_LABELS,
+        publicity_labels=charts.PUBLICITY_LABELS,
+        status_labels=STATUS_LABELS,
+        # The tracking blueprint's case page, once it exists; until then references are plain text.
+        case_page=CASE_PAGE if CASE_PAGE in current_app.view_functions else None,
+    )

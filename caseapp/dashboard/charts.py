@@ -1,0 +1,78 @@
+"""The dashboard's charts: the service's numbers, labelled in the user's language, drawn as SVG.
+
+This is the one place where the dashboard marks a string as markup (``Markup``) so that Jinja puts the
+SVG into the page as it is. That is safe because the strings come only from ``caseapp.domain.charts``,
+which escapes every label and title it is given and adds nothing else but numbers and fixed
+attributes (tests/unit/test_charts.py proves the escaping); reviewed in tests/security/test_static_rules.py
+(MARKUP_ALLOWED).
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from caseapp.domain import charts, committee
+from caseapp.domain.covenant import BY_CODE
+from caseapp.domain.states import state_name
+from caseapp.reports.listing import STATUS_LABELS
+from caseapp.services.dashboard import PublicityRow, StateCounts
+
+# The labels of domain.committee, here as translatable strings (in the order of DECISION_TYPES).
+DECISION_LABELS = {
+    committee.INADMISSIBLE: _l("Inadmissible"),
+    committee.VIEWS_VIOLATION: _l("Views: violation found"),
+    committee.VIEWS_NO_VIOLATION: _l("Views: no violation"),
+    committee.DISCONTINUED: _l("Discontinued"),
+}
+PUBLICITY_LABELS = {
+    "translation": _l("Translation into the national language(s)"),
+    "press_release": _l("Press release"),
+    "authorities": _l("Transmission to national authorities"),
+    "courts": _l("Transmission to national courts"),
+    "partner_network": _l("Dissemination in the partner network"),
+    "ohchr_database": _l("Entry in the OHCHR jurisprudence database"),
+    "escr_net_database": _l("Entry in the ESCR-Net caselaw database"),
+}
+
+
+def _svg(svg: str | None) -> Markup | None:
+    """An SVG string of ``domain.charts`` (escaped there) as markup; None stays None (empty state)."""
+    return None if svg is None else Markup(svg)  # noqa: S704 — built by domain.charts, every text escaped
+
+
+def stages_chart(by_stage: list[tuple[str, int]]) -> Markup | None:
+    rows = [(str(STATUS_LABELS.get(stage, stage)), count) for stage, count in by_stage]
+    return _svg(charts.bar_chart(rows, title=_("Cases by stage"), chart_id="chart-stages"))
+
+
+def states_chart(by_state: StateCounts) -> Markup | None:
+    rows = [(state_name(code) or code if code else _("State not recorded"), count) for code, count in by_state.top]
+    if by_state.others:
+        rows.append((_("Other States (%(num)d)", num=by_state.other_states), by_state.others))
+    return _svg(charts.bar_chart(rows, title=_("Cases by State"), chart_id="chart-states"))
+
+
+def rights_chart(by_right: list[tuple[str, int]]) -> Markup | None:
+    rows = [(_right_label(code), count) for code, count in by_right]
+    return _svg(charts.bar_chart(rows, title=_("Cases by right invoked"), chart_id="chart-rights",
+                                 colour=charts.PALETTE[1]))
+
+
+def _right_label(code: str) -> str:
+    """ "Art. 11(1): Adequate housing, …" — the article first, so that it survives shortening on a narrow chart."""
+    right = BY_CODE.get(code)
+    if right is None:
+        return _("Art. %(code)s", code=code)
+    return _("Art. %(code)s: %(label)s", code=code, label=right.label.removesuffix(f" (art. {code})"))
+
+
+def decisions_chart(by_year: list[tuple[int, dict[str, int]]]) -> Markup | None:
+    codes = [code for code, _label in committee.DECISION_TYPES]
+    groups = [(str(year), [counts.get(code, 0) for code in codes]) for year, counts in by_year]
+    return _svg(charts.grouped_bar_chart(groups, series=[str(DECISION_LABELS[code]) for code in codes],
+                                         title=_("Decisions by outcome and year"), chart_id="chart-decisions"))
+
+
+def publicity_progress(row: PublicityRow) -> Markup:
+    label = _("Publicity checklist: %(done)d of %(total)d items done", done=row.done, total=row.total)
+    return Markup(charts.progress_bar(row.done, row.total, label=label))  # noqa: S704 — escaped by domain.charts

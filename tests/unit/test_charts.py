@@ -1,0 +1,146 @@
+"""Server-drawn SVG charts (caseapp/domain/charts.py): escaped, proportional, accessible, CSP-clean."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from caseapp.domain import charts
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ET.Element:
+    """The chart as XML: a string that does not parse would not be a well-formed SVG either."""
+    return ET.fromstring(svg)  # noqa: S314 — the module's own output, parsed to check it
+
+
+def bars(root: ET.Element) -> list[float]:
+    return [float(rect.get("width")) for rect in root.iter(f"{SVG}rect")]
+
+
+def texts(root: ET.Element) -> list[str]:
+    return [element.text or "" for element in root.iter(f"{SVG}text")]
+
+
+def test_a_bar_chart_prints_every_label_and_value_as_text():
+    root = parse(charts.bar_chart([("Spain", 3), ("Portugal", 1)], title="Cases by State"))
+    assert texts(root) == ["Spain", "3", "Portugal", "1"]
+
+
+def test_the_longest_bar_is_the_largest_value_and_the_others_are_in_proportion():
+    root = parse(charts.bar_chart([("a", 2), ("b", 8), ("c", 4), ("d", 0)], title="t"))
+    widths = bars(root)
+    assert widths[1] == charts.BAR_MAX == max(widths)
+    assert widths[0] == pytest.approx(charts.BAR_MAX / 4, abs=0.01)
+    assert widths[2] == pytest.approx(charts.BAR_MAX / 2, abs=0.01)
+    assert widths[3] == 0
+
+
+def test_rows_keep_the_order_given():
+    root = parse(charts.bar_chart([("first", 1), ("second", 5)], title="t"))
+    assert texts(root)[0::2] == ["first", "second"]
+
+
+@pytest.mark.parametrize("label", ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "R&D 'quoted'"])
+def test_labels_and_titles_are_escaped(label):
+    svg = charts.bar_chart([(label, 2)], title=label, unit=label)
+    assert "<script" not in svg and "<svg onload" not in svg and "'quoted'" not in svg
+    assert "&lt;script&gt;" in svg or "&quot;&gt;&lt;svg" in svg or "R&amp;D" in svg
+    root = parse(svg)  # still well-formed: the label did not break out of its element or attribute
+    assert root.find(f"{SVG}title").text == label
+    assert label in root.find(f"{SVG}desc").text
+    assert [element.tag for element in root] == [f"{SVG}title", f"{SVG}desc", f"{SVG}text", f"{SVG}rect", f"{SVG}text"]
+
+
+def test_grouped_labels_and_series_names_are_escaped():
+    svg = charts.grouped_bar_chart([("<b>2024</b>", [1])], series=["<i>x</i>"], title="<t>")
+    assert "<b>" not in svg and "<i>" not in svg and "<t>" not in svg
+    parse(svg)
+
+
+@pytest.mark.parametrize("rows", [[], [("Spain", 0), ("Portugal", 0)]])
+def test_nothing_to_draw_gives_none(rows):
+    assert charts.bar_chart(rows, title="Cases by State") is None
+
+
+def test_it_is_accessible_and_scales():
+    svg = charts.bar_chart([("Spain", 3)], title="Cases by State", chart_id="chart-states")
+    root = parse(svg)
+    assert root.get("role") == "img"
+    assert root.get("width") == "100%"
+    assert re.fullmatch(r"0 0 \d+ \d+", root.get("viewBox"))
+    assert root.get("aria-labelledby") == "chart-states-title chart-states-desc"
+    assert root.find(f"{SVG}title").get("id") == "chart-states-title"
+    assert root.find(f"{SVG}desc").text == "Spain: 3"
+
+
+def test_chart_ids_differ_by_title_and_are_safe():
+    assert charts.bar_chart([("a", 1)], title="one") != charts.bar_chart([("a", 1)], title="two")
+    root = parse(charts.bar_chart([("a", 1)], title="t", chart_id='x" onload="y'))
+    assert root.get("onload") is None
+    assert re.fullmatch(r"[\w-]+-title [\w-]+-desc", root.get("aria-labelledby"))
+
+
+def test_no_style_attribute_or_element_only_presentation_attributes():  # the CSP: style-src 'self'
+    outputs = [
+        charts.bar_chart([("Spain", 3), ("Portugal", 1)], title="t"),
+        charts.grouped_bar_chart([("2024", [1, 2])], series=["a", "b"], title="t"),
+        charts.progress_bar(4, 7, label="4 of 7"),
+    ]
+    for svg in outputs:
+        assert not re.search(r"\sstyle\s*=|<style", svg)
+        assert "fill=" in svg
+
+
+def test_long_labels_are_shortened_on_the_chart_but_whole_in_the_description():
+    name = "United Kingdom of Great Britain and Northern Ireland and then some more words"
+    root = parse(charts.bar_chart([(name, 2)], title="t"))
+    text = next(root.iter(f"{SVG}text"))
+    assert text.text is None and text[0].tag == f"{SVG}title" and text[0].text == name  # the tooltip
+    shown = text[0].tail
+    assert shown.endswith(charts.ELLIPSIS) and len(shown) < len(name) and name.startswith(shown[:-1])
+    assert name in root.find(f"{SVG}desc").text
+
+
+def test_the_unit_follows_each_number():
+    root = parse(charts.bar_chart([("Spain", 1200)], title="t", unit="cases"))
+    assert "1,200 cases" in texts(root)
+
+
+def test_grouped_bars_share_one_scale_and_keep_each_series_colour():
+    root = parse(charts.grouped_bar_chart(
+        [("2024", [1, 4, 0]), ("2023", [2, 0, 0]), ("2022", [0, 0, 0])],
+        series=["Inadmissible", "Views: violation found", "Discontinued"], title="Decisions"))
+    labels = texts(root)
+    assert labels == ["2024 (5)", "Inadmissible", "1", "Views: violation found", "4", "2023 (2)", "Inadmissible", "2"]
+    rects = list(root.iter(f"{SVG}rect"))
+    widths = [float(rect.get("width")) for rect in rects]
+    assert widths[1] == max(widths)  # 4, the largest value of all groups
+    assert widths[0] == pytest.approx(widths[1] / 4, abs=0.01)
+    assert rects[0].get("fill") == rects[2].get("fill") == charts.PALETTE[0]
+    assert rects[1].get("fill") == charts.PALETTE[1]
+    assert root.find(f"{SVG}desc").text == "2024 — Inadmissible: 1, Views: violation found: 4; 2023 — Inadmissible: 2"
+
+
+def test_grouped_bars_with_nothing_give_none():
+    assert charts.grouped_bar_chart([], series=["a"], title="t") is None
+    assert charts.grouped_bar_chart([("2024", [0, 0])], series=["a", "b"], title="t") is None
+
+
+@pytest.mark.parametrize(("done", "total", "width"), [(4, 7, 57.14), (0, 7, 0), (7, 7, 100), (9, 7, 100), (1, 0, 0)])
+def test_progress_bar(done, total, width):
+    root = parse(charts.progress_bar(done, total, label="Publicity <checklist>"))
+    assert root.get("role") == "img" and root.get("aria-label") == "Publicity <checklist>"
+    assert float(list(root.iter(f"{SVG}rect"))[1].get("width")) == pytest.approx(width, abs=0.01)
+
+
+def test_palette_has_enough_contrast_against_white():  # WCAG 1.4.11: 3:1 for graphics
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for colour in charts.PALETTE:
+        assert (1.05) / (luminance(colour) + 0.05) >= 3, colour
+    assert (1.05) / (luminance(charts.TEXT_COLOUR) + 0.05) >= 4.5
