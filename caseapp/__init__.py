@@ -87,8 +87,9 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     return app
 
 
-# Commands that work without the keys: creating them, and the pure admissibility engine.
-KEYLESS_COMMANDS = frozenset({"keys", "screen"})
+# Commands that work without the keys: creating them, the pure admissibility engine, and the deadlines
+# (clear date columns only).
+KEYLESS_COMMANDS = frozenset({"keys", "screen", "deadlines"})
 
 
 def create_cli_app() -> Flask:

@@ -25,6 +25,7 @@ from caseapp.models import Document, Organisation, User
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, accounts, integrity, keys, register, tokens, two_factor
 from caseapp.services import demo as demo_data
+from caseapp.services.deadlines import deadline_items
 
 orgs_cli = AppGroup("orgs", help="Manage partner organisations.")
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -47,6 +48,7 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(demo)
     app.cli.add_command(screen)
+    app.cli.add_command(list_deadlines)
 
 
 def _setup_link(token: str) -> str:
@@ -170,6 +172,11 @@ def demo() -> None:
         partner = accounts.find_user(db.session, DEMO_USERS[0][0])
         cases_created = demo_data.create_demo_cases(db.session, keyring, runtime.blind_indexer(), runtime.file_store(),
                                                     organisation, partner, today=utcnow().date())
+        if cases_created:
+            cases_created += demo_data.create_demo_pipeline(
+                db.session, keyring, runtime.blind_indexer(), organisation, partner,
+                accounts.find_user(db.session, DEMO_USERS[1][0]), accounts.find_user(db.session, DEMO_USERS[2][0]),
+                today=utcnow().date())
         db.session.commit()
     if cases_created:
         click.echo(f"Created {cases_created} fictional demo cases for {DEMO_ORGANISATION}.")
@@ -470,3 +477,38 @@ def screen(source: str, as_text: bool, today: datetime | None) -> None:
         click.echo(explain(assessment, facts, day))
     else:
         click.echo(json.dumps(assessment.to_json(), indent=2, ensure_ascii=False))
+
+
+# --- deadlines (the database, no keys: nothing is decrypted) -----------------------------------------
+
+
+def _deadline_row(item, width: int) -> str:
+    basis = deadlines.format_day(item.basis_date) if item.basis_date else "-"
+    left = item.days_left
+    when = ("due today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}" if left > 0
+            else f"overdue by {-left} day{'s' if left != -1 else ''}")
+    return (f"{item.case.reference:<14}  {item.label.ljust(width)}  {basis:<12}  "
+            f"{deadlines.format_day(item.due_date):<11}  {when}")
+
+
+@click.command("deadlines")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
+              help="Only deadlines due within DAYS days from today, and those already overdue.")
+def list_deadlines(as_json: bool, within: int | None) -> None:
+    """List the open deadlines of every case, soonest first: the one-year limit, the State's observations,
+    observations on the merits, the author's comments and the State's follow-up response, counted from the
+    recorded dates (domain/OP-ICESCR.md section 6). With --json: a list of {"case", "kind", "basis_date",
+    "due_date", "days_left"}. Reads clear columns only: needs the database, not the keys."""
+    items = deadline_items(db.session, today=utcnow().date(), within=within)
+    db.session.rollback()
+    if as_json:
+        click.echo(json.dumps([item.to_json() for item in items], indent=2, ensure_ascii=False))
+        return
+    if not items:
+        click.echo("No open deadline" + (f" due within {within} days, and none overdue." if within is not None else "."))
+        return
+    width = max(len(item.label) for item in items)
+    click.echo(f"{'CASE':<14}  {'DEADLINE'.ljust(width)}  {'COUNTED FROM':<12}  {'DUE':<11}  DAYS LEFT")
+    for item in items:
+        click.echo(_deadline_row(item, width))

@@ -216,12 +216,13 @@ def make_user(app, role: str, organisation: Organisation | None = None, *, email
 
 
 def make_case(app, organisation, author=None, *, body: bytes = b"%PDF-1.7 evidence", name: str = "evidence.pdf",
-              victim: VictimInput | None = None, narrative: str = "What happened.", submit: bool = False):
+              victim: VictimInput | None = None, narrative: str = "What happened.", submit: bool = False,
+              title: str = "A title"):
     """A committed draft (or, with ``submit``, a submitted report) with one victim and one document,
     written through the services."""
     upload = cases.store_upload(db.session, file_store(), io.BytesIO(body))
     case, vault = cases.create_case(db.session, keyring(), organisation=organisation, author=author,
-                                    title="A title", summary="A summary", narrative=narrative)
+                                    title=title, summary="A summary", narrative=narrative)
     cases.add_victim(db.session, vault, blind_indexer(), victim or VictimInput(name="Ana Pérez", identity_number="X-1"))
     document = cases.record_document(db.session, vault, upload, original_name=name, content_type="application/pdf",
                                      uploaded_by=author)
@@ -248,6 +249,22 @@ def submit_report(app, partner, *, notified, **changes):
     intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=True)
     db.session.commit()
     return case, vault
+
+
+def make_tracked_case(app, organisation, author):
+    """A submitted case the Committee has decided (inadmissible, adopted 10 Jan 2025), with one interim
+    measures request and one media item: the objects behind the tracking routes' URLs."""
+    from caseapp.models import Communication, InterimMeasure, MediaCoverage
+
+    case, _document = make_case(app, organisation, author, submit=True)
+    case.stage = "decided"
+    db.session.add(Communication(case_id=case.id, submitted_on=date(2024, 3, 1), decision_type="inadmissible",
+                                 decision_adopted_on=date(2025, 1, 10), articles_violated=[], public_links=[]))
+    measure = InterimMeasure(case_id=case.id, requested_on=date(2024, 3, 2), outcome="pending", compliance="unknown")
+    media = MediaCoverage(case_id=case.id, outlet="Matrix Daily", published_on=date(2025, 1, 20))
+    db.session.add_all([measure, media])
+    db.session.commit()
+    return case, measure, media
 
 
 def record_screening(case, lawyer: User, *, status: str = "met", score: int | None = 3,
@@ -288,6 +305,16 @@ def login(app, client, user: User, *, two_factor_done: bool = True) -> str:
     signer = Signer(app.secret_key, salt="caseapp.session", digest_method=hashlib.sha256)
     client.set_cookie(app.config["SESSION_COOKIE_NAME"], signer.sign(session_id.encode()).decode())
     return handle
+
+
+@pytest.fixture
+def clients(app, people):
+    """``clients("lawyer")``: a test client signed in as one of ``people``."""
+    def signed_in(who):
+        client = app.test_client()
+        login(app, client, people[who].user)
+        return client
+    return signed_in
 
 
 @pytest.fixture

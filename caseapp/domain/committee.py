@@ -15,6 +15,7 @@ Deadlines (kind → basis date → due date), each only while it is still open:
   the State's response is received.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -137,3 +138,83 @@ def needs_publicity_reminder(decision_transmitted_on: date | None, last_action_o
     """A decision with no publicity action for 30 days (counted from its transmittal when nothing was done)."""
     since = last_action_on or decision_transmitted_on
     return since is not None and (today - since).days >= PUBLICITY_REMINDER_DAYS
+
+
+# --- the communication record ----------------------------------------------------------------------
+
+# Field → label, in the order of the procedure (OP-ICESCR.md §7). Used for forms, the timeline's
+# "recorded" entries and the stage requirements' messages.
+RECORD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("submitted_on", "Submitted to the Committee on"),
+    ("registered_on", "Registered on"),
+    ("communication_number", "Communication number"),
+    ("un_symbol", "UN symbol"),
+    ("transmitted_on", "Transmitted to the State on"),
+    ("state_observations_received_on", "State's observations received on"),
+    ("author_comments_letter_on", "Secretariat's letter asking for comments, dated"),
+    ("author_comments_due", "Author's comments due on"),
+    ("author_comments_sent_on", "Author's comments sent on"),
+    ("admissibility_decided_on", "Separate admissibility decision adopted on"),
+    ("admissibility_transmitted_on", "Admissibility decision transmitted on"),
+    ("merits_observations_received_on", "State's observations on the merits received on"),
+    ("decision_type", "Decision"),
+    ("decision_adopted_on", "Decision adopted on"),
+    ("decision_transmitted_on", "Decision transmitted on"),
+    ("articles_violated", "Articles found violated"),
+    ("follow_up_response_received_on", "State's follow-up response received on"),
+    ("discontinued_on", "Discontinued on"),
+    ("settlement_on", "Friendly settlement reached on"),
+)
+RECORD_LABELS = dict(RECORD_FIELDS)
+# Dates that may lie in the future: the others record what has happened.
+FUTURE_DATES_ALLOWED = frozenset({"author_comments_due"})
+# (earlier, later): the later cannot precede the earlier.
+DATE_ORDER: tuple[tuple[str, str], ...] = (
+    ("submitted_on", "registered_on"),
+    ("registered_on", "transmitted_on"),
+    ("transmitted_on", "state_observations_received_on"),
+    ("author_comments_letter_on", "author_comments_due"),
+    ("author_comments_letter_on", "author_comments_sent_on"),
+    ("admissibility_decided_on", "admissibility_transmitted_on"),
+    ("admissibility_transmitted_on", "merits_observations_received_on"),
+    ("submitted_on", "decision_adopted_on"),
+    ("decision_adopted_on", "decision_transmitted_on"),
+    ("decision_transmitted_on", "follow_up_response_received_on"),
+)
+COMMUNICATION_NUMBER = re.compile(r"^[0-9]{1,4}/[0-9]{4}$")  # 12/2026
+UN_SYMBOL = re.compile(r"^E/C\.12/[0-9]{1,3}/D/[0-9]{1,4}/[0-9]{4}$")  # E/C.12/77/D/242/2021
+
+
+def check_record(values: dict, *, today: date, covenant_codes: frozenset[str]) -> dict[str, str]:
+    """Problems with a communication record, by field name. ``values`` holds RECORD_FIELDS' names."""
+    errors: dict[str, str] = {}
+    for name, label in RECORD_FIELDS:
+        value = values.get(name)
+        if isinstance(value, date) and name not in FUTURE_DATES_ALLOWED and value > today:
+            errors[name] = f"{label}: this date is in the future."
+    for earlier, later in DATE_ORDER:
+        first, second = values.get(earlier), values.get(later)
+        if first and second and second < first and later not in errors:
+            errors[later] = f"{RECORD_LABELS[later]} cannot be before {RECORD_LABELS[earlier].lower()} ({first.isoformat()})."
+    number = values.get("communication_number")
+    if number and not COMMUNICATION_NUMBER.match(number):
+        errors["communication_number"] = "Write the number as the Committee does: number/year, e.g. 12/2026."
+    symbol = values.get("un_symbol")
+    if symbol and not UN_SYMBOL.match(symbol):
+        errors["un_symbol"] = "Write the symbol as the Committee does, e.g. E/C.12/77/D/242/2021."
+    decision = values.get("decision_type")
+    if decision and decision not in dict(DECISION_TYPES):
+        errors["decision_type"] = "Choose one of the Committee's decision types."
+    articles = values.get("articles_violated") or []
+    if articles and decision != VIEWS_VIOLATION:
+        errors["articles_violated"] = "Articles found violated go with Views finding a violation."
+    elif unknown := [code for code in articles if code not in covenant_codes]:
+        errors["articles_violated"] = f"Not an article of the Covenant: {', '.join(unknown)}."
+    if values.get("decision_adopted_on") and not decision:
+        errors.setdefault("decision_type", "Say which decision the Committee adopted.")
+    return errors
+
+
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The labels of the record fields whose value changed, in the procedure's order."""
+    return [label for name, label in RECORD_FIELDS if (before.get(name) or None) != (after.get(name) or None)]

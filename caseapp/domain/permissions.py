@@ -50,6 +50,12 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "account.end_other_sessions": {"POST": USER},
     "account.create_token": {"POST": PARTNERS},
     "account.revoke_token": {"POST": PARTNERS},
+    "account.create_calendar_feed": {"POST": CASE_TEAM},
+    "account.revoke_calendar_feed": {"POST": CASE_TEAM},
+    "deadlines.dashboard": {"GET": CASE_TEAM},
+    # The feed's secret URL is its credential (a calendar application sends no cookie); an unknown or
+    # revoked secret, or an owner no longer on the case team, answers 404.
+    "deadlines.calendar_feed": {"GET": PUBLIC},
     "admin.list_users": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.new_user": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.show_user": {"GET": ADMIN_ONLY},
@@ -82,6 +88,24 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "inbox.accept_report": {"POST": LAWYERS},
     "inbox.reopen_report": {"POST": LAWYERS},
     "messages.post_message": {"POST": USER},
+    "dashboard.show": {"GET": CASE_TEAM},
+    "tracking.list_cases": {"GET": CASE_TEAM},
+    "tracking.show_case": {"GET": CASE_TEAM},
+    "tracking.edit_record": {"GET": CASE_TEAM, "POST": CASE_TEAM},
+    "tracking.move_case": {"POST": CASE_TEAM},
+    "tracking.add_interim_measure": {"POST": CASE_TEAM},
+    "tracking.update_interim_measure": {"POST": CASE_TEAM},
+    "tracking.add_follow_up_assessment": {"POST": CASE_TEAM},
+    "tracking.add_follow_up_submission": {"POST": CASE_TEAM},
+    "tracking.record_publicity": {"POST": CASE_TEAM},
+    "tracking.add_media": {"POST": CASE_TEAM},
+    "tracking.delete_media": {"POST": CASE_TEAM},
+    "tracking.publish": {"POST": COORDINATORS},
+    "tracking.withdraw_publication": {"POST": COORDINATORS},
+    "decisions.list_decisions": {"GET": PUBLIC},
+    "decisions.atom_feed": {"GET": PUBLIC},
+    "decisions.export_cases": {"GET": COORDINATORS},
+    "decisions.export_decisions": {"GET": COORDINATORS},
     "api.openapi": {"GET": PUBLIC},
     "api.create_report": {"POST": API},
     "api.list_reports": {"GET": API},
@@ -133,6 +157,11 @@ def requires_two_factor(role: str, required_roles: tuple[str, ...] | frozenset[s
 def can_hold_api_token(principal: Principal) -> bool:
     """The API is for partner organisations' own systems: only their members hold tokens."""
     return principal.role == PARTNER and principal.organisation_id is not None
+
+
+def can_hold_calendar_feed(principal: Principal) -> bool:
+    """The deadlines' calendar feed covers every case: only those who see every case hold one."""
+    return principal.role in (LAWYER, COORDINATOR)
 
 
 def can_manage_accounts(principal: Principal) -> bool:

@@ -10,8 +10,19 @@ from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
+from caseapp.domain import committee, deadlines, stages
+from caseapp.domain.admissibility import MET
 from caseapp.domain.report import RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
+from caseapp.domain.screening import (
+    STRATEGIC_FACTORS,
+    Determination,
+    FactorScore,
+    ScreeningContent,
+    default_determinations,
+)
 from caseapp.models import Case, Organisation, User
+from caseapp.services import committee as committee_service
+from caseapp.services import register, screening
 from caseapp.services.cases import record_document, store_upload
 from caseapp.services.files import FileStore
 from caseapp.services.intake import create_report
@@ -94,3 +105,108 @@ def create_demo_cases(session: Session, keyring: Keyring, indexer: BlindIndexer,
         record_document(session, open_vault(session, keyring, case), upload, original_name=name,
                         content_type="text/plain", uploaded_by=author)
     return len(reports)
+
+
+# --- cases before the Committee: one at every stage, so a new user sees a living dashboard -------------
+
+# (title, State, rights, stage reached, days ago the final domestic decision was notified)
+PIPELINE = (
+    ("[DEMO] Eviction of a family with three children", "ES", ["11(1)"], stages.CANDIDATE, 200),
+    ("[DEMO] Unemployment benefit refused to seasonal workers", "IT", ["9"], stages.PREPARING, 240),
+    ("[DEMO] Roma settlement without water or sanitation", "PT", ["11(1)", "12"], stages.SUBMITTED_TO_COMMITTEE, 330),
+    ("[DEMO] Closure of the only rural clinic", "EC", ["12"], stages.REGISTERED, 700),
+    ("[DEMO] Social housing allocation rules exclude migrants", "BE", ["11(1)", "2(2)"], stages.OBSERVATIONS, 900),
+    ("[DEMO] Pension reform cuts minimum pension", "AR", ["9"], stages.COMMENTS, 1100),
+    ("[DEMO] Eviction from a squatted building", "ES", ["11(1)"], stages.FOLLOW_UP, 1500),
+    ("[DEMO] Dismissal of pregnant workers", "ES", ["7", "10"], stages.CLOSED, 1700),
+)
+
+
+def _committee_record(stage: str, today: date) -> dict:
+    """Dates for a case that has reached ``stage``, relative to today, in the procedure's order."""
+    def ago(days: int) -> date:
+        return today - timedelta(days=days)
+
+    steps = stages.STAGES
+    reached = steps.index(stage)
+    values: dict = {}
+    if reached >= steps.index(stages.SUBMITTED_TO_COMMITTEE):
+        values["submitted_on"] = ago(700 if reached >= steps.index(stages.DECIDED) else 200)
+    if reached >= steps.index(stages.REGISTERED):
+        values["registered_on"] = ago(680 if reached >= steps.index(stages.DECIDED) else 180)
+        values["communication_number"] = f"{400 + reached}/2025"
+    if reached >= steps.index(stages.OBSERVATIONS):
+        values["transmitted_on"] = ago(660 if reached >= steps.index(stages.DECIDED) else 160)
+    if reached >= steps.index(stages.COMMENTS):
+        values["state_observations_received_on"] = ago(500 if reached >= steps.index(stages.DECIDED) else 20)
+        values["author_comments_letter_on"] = ago(490 if reached >= steps.index(stages.DECIDED) else 15)
+        values["author_comments_due"] = deadlines.suggested_author_comments_due(values["author_comments_letter_on"])
+    if reached >= steps.index(stages.DECIDED):
+        values["author_comments_sent_on"] = ago(440)
+        values["decision_type"] = committee.VIEWS_VIOLATION if stage == stages.FOLLOW_UP else committee.INADMISSIBLE
+        values["decision_adopted_on"] = ago(260)
+        values["decision_transmitted_on"] = ago(250)
+        values["articles_violated"] = ["11(1)"] if stage == stages.FOLLOW_UP else []
+        values["un_symbol"] = f"E/C.12/77/D/{values['communication_number']}"
+    return values
+
+
+def _screened_and_accepted(session: Session, vault, lawyer: User, today: date) -> None:
+    """A lawyer's screening that adopts the engine's reading (settling its warnings) and scores every
+    factor, then the decision to accept."""
+    engine = screening.assess_report(vault, today=today, register=register.load_register(session)).to_json()
+    content = ScreeningContent(
+        tuple(Determination(d.criterion, d.engine_status, MET, "" if d.engine_status == MET else
+                            "Demo: checked against the file.") for d in default_determinations(engine)),
+        tuple(FactorScore(factor, 4, "") for factor, _name in STRATEGIC_FACTORS), "Demo screening.", engine)
+    screening.record_screening(session, vault, lawyer, content)
+    screening.accept(session, vault, lawyer, "Demo: a strong strategic case.")
+
+
+def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndexer, organisation: Organisation,
+                         partner: User, lawyer: User, coordinator: User, *, today: date) -> int:
+    """Demo cases at every stage from strategic candidate to closed, moved through the same services as
+    real ones (screening, record, stage moves, interim measures, follow-up, publicity, publication)."""
+    for title, state, rights, stage, notified_days in PIPELINE:
+        notified = today - timedelta(days=notified_days)
+        report = ReportInput(
+            title=title, summary="Fictional example for demonstration only.",
+            narrative="Fictional narrative for demonstration only.", state=state, rights_invoked=rights,
+            facts_start=notified - timedelta(days=500), facts_end=notified - timedelta(days=400), continuing="no",
+            author_is_victim="yes", acting_on_behalf="no", victims_under_jurisdiction="yes",
+            victims=[VictimInput(name=f"Demo victim of {title[7:40]}", consent="yes")],
+            remedies=[RemedyInput(body="Supreme court (demo)", kind="cassation", filed=notified - timedelta(days=300),
+                                  decided=notified - timedelta(days=5), notified=notified, outcome="rejected",
+                                  final="yes", addressed_substance="yes")],
+            other_procedures=[], only_mass_media_reports="no", substantiated="yes", abuse="no",
+            clear_disadvantage="yes", general_importance="yes",
+        )
+        case, _reference = create_report(session, keyring, indexer, partner, report, today=today, submit=True)
+        vault = open_vault(session, keyring, case)
+        _screened_and_accepted(session, vault, lawyer, today)
+        values = _committee_record(stage, today)
+        if values:
+            committee_service.update_record(session, vault, coordinator, values, today=today,
+                                            recommendations="Demo: rehouse the family." if stage == stages.FOLLOW_UP
+                                            else None)
+        path = stages.STAGES[stages.STAGES.index(stages.CANDIDATE) + 1:stages.STAGES.index(stage) + 1]
+        for target in path:
+            if target == stages.FOLLOW_UP and values.get("decision_type") != committee.VIEWS_VIOLATION:
+                continue
+            committee_service.move(session, vault, coordinator, target, None)
+        if stage == stages.REGISTERED:
+            measure = committee_service.add_interim_measure(session, vault, coordinator, requested_on=today - timedelta(days=118),
+                                                            today=today, note="Demo: suspend the closure.")
+            committee_service.update_interim_measure(session, vault, coordinator, measure, outcome="granted",
+                                                     outcome_on=today - timedelta(days=110), lifted_on=None,
+                                                     compliance="not_complied", today=today)
+        if stage == stages.FOLLOW_UP:
+            committee_service.record_publicity(session, vault, coordinator, kind="press_release",
+                                               done_on=today - timedelta(days=245), language="es", note=None, today=today)
+            committee_service.add_media(session, vault, coordinator, outlet="Demo Daily", published_on=today - timedelta(days=244),
+                                        language="es", link="https://example.org/demo-article", reach=50_000, today=today)
+            committee_service.publish(session, vault, coordinator, identity_consented=False, victim_names=None,
+                                      summary="Fictional demo: the Committee found that evicting a family without "
+                                              "alternative housing violated article 11(1) of the Covenant.",
+                                      links=["https://example.org/demo-decision"])
+    return len(PIPELINE)

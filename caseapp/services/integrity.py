@@ -11,7 +11,20 @@ from sqlalchemy.orm import Session, selectinload
 
 from caseapp.crypto import DecryptionError, Keyring, unwrap_key
 from caseapp.crypto.keyring import KeyringError, canary_matches
-from caseapp.models import Case, CaseEvent, DataKey, KekCanary, Message, ScreeningVersion, User
+from caseapp.models import (
+    Case,
+    CaseEvent,
+    Communication,
+    DataKey,
+    FollowUpAssessment,
+    FollowUpSubmission,
+    InterimMeasure,
+    KekCanary,
+    Message,
+    PublicityAction,
+    ScreeningVersion,
+    User,
+)
 from caseapp.services import accounts
 from caseapp.services.cases import document_key
 from caseapp.services.files import FileStore
@@ -93,8 +106,11 @@ def _check_case(session: Session, keyring: Keyring, store: FileStore, case: Case
     thread = session.execute(select(Message).where(Message.case_id == case.id)).scalars().all()
     screenings = session.execute(select(ScreeningVersion).where(ScreeningVersion.case_id == case.id)).scalars().all()
     events = session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id)).scalars().all()
+    committee_rows = [row for model in (Communication, InterimMeasure, FollowUpAssessment, FollowUpSubmission,
+                                        PublicityAction)
+                      for row in session.execute(select(model).where(model.case_id == case.id)).scalars()]
     for row in (case, *case.victims, *case.documents, *case.remedies, *case.unused_remedies, *case.other_procedures,
-                *thread, *screenings, *events):
+                *thread, *screenings, *events, *committee_rows):
         for column in row.ENCRYPTED:
             report.fields += 1
             try:

@@ -20,9 +20,20 @@ def move_case(session: Session, vault: CaseVault, actor: User, target: str, note
     if not stages.can_move(case.stage, target, actor.role):
         raise ServiceError("This case cannot be moved to that stage now.")
     event = CaseEvent(uuid=uuid4(), case_id=case.id, occurred_at=utcnow(), actor_id=actor.id, actor_role=actor.role,
-                      from_stage=case.stage, to_stage=target)
+                      from_stage=case.stage, to_stage=target, action="move")
     vault.set(event, "note", (note or "").strip() or None)
     case.stage = target
+    session.add(event)
+    session.flush()
+    return event
+
+
+def record_event(session: Session, vault: CaseVault, actor: User, note: str) -> CaseEvent:
+    """A timeline entry for something recorded without a stage move (both stages are the current one)."""
+    case = vault.case
+    event = CaseEvent(uuid=uuid4(), case_id=case.id, occurred_at=utcnow(), actor_id=actor.id, actor_role=actor.role,
+                      from_stage=case.stage, to_stage=case.stage, action="record")
+    vault.set(event, "note", note)
     session.add(event)
     session.flush()
     return event

@@ -1,3 +1,292 @@
-"""Routes of the tracking blueprint."""
+"""Cases before the Committee, for lawyers and coordinators: the list, a case's page (stage, record,
+interim measures, decision, follow-up, publicity, publication, timeline), and the forms that change them.
+Victims' identities are never shown here: coordinators work without them (DESIGN.md §2)."""
 
-from caseapp.tracking import bp  # noqa: F401
+from uuid import UUID
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from caseapp.domain import committee, covenant, deadlines, stages
+from caseapp.domain.roles import COORDINATOR
+from caseapp.domain.states import state_name, un_member_states
+from caseapp.extensions import db
+from caseapp.forms import ActionForm
+from caseapp.models import Case, Communication, FollowUpAssessment, FollowUpSubmission, InterimMeasure, MediaCoverage
+from caseapp.models.base import utcnow
+from caseapp.reports.listing import STATUS_LABELS
+from caseapp.runtime import keyring
+from caseapp.security import current_user
+from caseapp.services import ServiceError, cases, timeline
+from caseapp.services import committee as tracking
+from caseapp.services.vault import CaseVault, open_vault
+from caseapp.tracking import bp
+from caseapp.tracking.forms import (
+    FollowUpAssessmentForm,
+    FollowUpSubmissionForm,
+    InterimOutcomeForm,
+    InterimRequestForm,
+    MediaForm,
+    MoveForm,
+    PublicationForm,
+    PublicityForm,
+    RecordForm,
+)
+
+DEADLINE_LABELS = dict(committee.DEADLINE_KINDS)
+
+
+def _today():
+    return utcnow().date()
+
+
+@bp.route("")
+def list_cases():
+    stage = request.args.get("stage") or ""
+    state = request.args.get("state") or ""
+    if (stage and stage not in tracking.TRACKED_STAGES) or (state and state_name(state) is None):
+        abort(400)
+    query = select(Case).where(Case.stage.in_([stage] if stage else tracking.TRACKED_STAGES))
+    if state:
+        query = query.where(Case.state_code == state)
+    query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    today = _today()
+    rows = []
+    communications = {c.case_id: c for c in db.session.execute(
+        select(Communication).where(Communication.case_id.in_([case.id for case in page.items]))).scalars()}
+    for case in page.items:
+        communication = communications.get(case.id)
+        due = committee.open_deadlines(tracking.deadline_record(case, communication))
+        rows.append({"case": case, "communication": communication, "title": open_vault(db.session, keyring(), case).get(case, "title"),
+                     "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None})
+    return render_template("tracking/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
+                           stages=tracking.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
+                           deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left)
+
+
+def _case_or_404(case_uuid: UUID) -> Case:
+    case = cases.find_visible_case(db.session, current_user(), case_uuid)
+    if case is None or case.stage not in tracking.TRACKED_STAGES:
+        abort(404)
+    return case
+
+
+def _vault(case: Case) -> CaseVault:
+    return open_vault(db.session, keyring(), case)
+
+
+def _move_form(case: Case, form: MoveForm | None = None) -> MoveForm:
+    form = form or MoveForm(formdata=None)
+    form.target.choices = [SelectChoice(stage, STATUS_LABELS.get(stage, stage))
+                           for stage in stages.targets(case.stage, current_user().role)]
+    return form
+
+
+def _page(case: Case, *, status: int = 200, problem: str | None = None, **forms):
+    vault = _vault(case)
+    today = _today()
+    communication = tracking.communication_of(db.session, case)
+    measures = db.session.execute(select(InterimMeasure).where(InterimMeasure.case_id == case.id)
+                                  .order_by(InterimMeasure.requested_on)).scalars().all()
+    assessments = db.session.execute(select(FollowUpAssessment).where(FollowUpAssessment.case_id == case.id)
+                                     .order_by(FollowUpAssessment.assessed_on)).scalars().all()
+    submissions = db.session.execute(select(FollowUpSubmission).where(FollowUpSubmission.case_id == case.id)
+                                     .order_by(FollowUpSubmission.submitted_on)).scalars().all()
+    publicity = tracking.publicity_of(db.session, case, communication, today=today)
+    publication = forms.pop("publication_form", None) or PublicationForm(formdata=None, data={
+        "summary": communication.public_summary if communication else "",
+        "links": "\n".join(communication.public_links or []) if communication else "",
+        "identity_consented": bool(communication and communication.publish_victim_identity),
+        "victim_names": communication.public_victim_names if communication else "",
+    })
+    follow_up_due = (deadlines.follow_up_response_due(communication.decision_transmitted_on)
+                     if communication and communication.decision_type == committee.VIEWS_VIOLATION
+                     and communication.decision_transmitted_on else None)
+    return render_template(
+        "tracking/show_case.html", case=case, title=vault.get(case, "title"), state=state_name(case.state_code),
+        rights=[covenant.BY_CODE[c].label if c in covenant.BY_CODE else c for c in case.rights_invoked],
+        communication=communication, values=tracking.record_values(communication),
+        recommendations=vault.get(communication, "recommendations") if communication else None,
+        notes=vault.get(communication, "notes") if communication else None,
+        record_fields=committee.RECORD_FIELDS, decision_labels=dict(committee.DECISION_TYPES),
+        open_deadlines=committee.open_deadlines(tracking.deadline_record(case, communication)),
+        deadline_labels=DEADLINE_LABELS, today=today, days_left=deadlines.days_left,
+        measures=[(m, vault.get(m, "note"), InterimOutcomeForm(formdata=None, obj=m, prefix=f"m{m.id}")) for m in measures],
+        assessments=[(a, vault.get(a, "note")) for a in assessments],
+        submissions=[(s, vault.get(s, "note")) for s in submissions],
+        follow_up_due=follow_up_due, publicity=publicity, publicity_kinds=committee.PUBLICITY_KINDS,
+        labels=dict(committee.INTERIM_OUTCOMES) | dict(committee.COMPLIANCE) | dict(committee.FOLLOW_UP_GRADES)
+        | dict(committee.FOLLOW_UP_PROCEDURE),
+        publicity_notes={kind: vault.get(action, "note") for kind, action in publicity.done.items()},
+        timeline=timeline.timeline(db.session, vault), status_labels=STATUS_LABELS,
+        move_form=_move_form(case, forms.pop("move_form", None)),
+        interim_form=forms.pop("interim_form", None) or InterimRequestForm(formdata=None),
+        assessment_form=forms.pop("assessment_form", None) or FollowUpAssessmentForm(formdata=None),
+        submission_form=forms.pop("submission_form", None) or FollowUpSubmissionForm(formdata=None),
+        publicity_form=forms.pop("publicity_form", None) or PublicityForm(formdata=None),
+        media_form=forms.pop("media_form", None) or MediaForm(formdata=None),
+        publication_form=publication, action_form=ActionForm(), problem=problem,
+        can_publish=current_user().role == COORDINATOR,
+        required={target: [committee.RECORD_LABELS[n] for n in fields] for target, fields in stages.REQUIRED_FIELDS.items()},
+    ), status
+
+
+@bp.route("/<uuid:case_uuid>")
+def show_case(case_uuid: UUID):
+    return _page(_case_or_404(case_uuid))
+
+
+@bp.route("/<uuid:case_uuid>/record", methods=["GET", "POST"])
+def edit_record(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    vault = _vault(case)
+    communication = tracking.communication_of(db.session, case)
+    status = 200
+    if request.method == "GET":
+        form = RecordForm(formdata=None, data=tracking.record_values(communication) | {
+            "recommendations": vault.get(communication, "recommendations") if communication else "",
+            "notes": vault.get(communication, "notes") if communication else "",
+        })
+        if form.author_comments_letter_on.data and not form.author_comments_due.data:
+            form.author_comments_due.data = deadlines.suggested_author_comments_due(form.author_comments_letter_on.data)
+    else:
+        form = RecordForm()
+        if form.validate():
+            try:
+                changed = tracking.update_record(db.session, vault, current_user(), form.values(), today=_today(),
+                                                 recommendations=form.recommendations.data, notes=form.notes.data)
+            except tracking.RecordRejected as exc:
+                db.session.rollback()
+                for name, message in exc.errors.items():
+                    form[name].errors = [*form[name].errors, message]
+                status = 400
+            except ServiceError as exc:
+                db.session.rollback()
+                flash(exc.message, "danger")
+                return redirect(url_for("tracking.show_case", case_uuid=case.uuid))
+            else:
+                db.session.commit()
+                flash(_("Record saved: %(what)s.", what=", ".join(changed)) if changed else _("Nothing had changed."),
+                      "success" if changed else "info")
+                return redirect(url_for("tracking.show_case", case_uuid=case.uuid))
+        else:
+            status = 400
+    return render_template("tracking/edit_record.html", case=case, form=form, title=vault.get(case, "title")), status
+
+
+def _act(case: Case, form, action, done_message: str, form_name: str, anchor: str):
+    """Run a case-team action from a small form: on success commit and go back to the section; on a
+    refusal show the page again with the problem, writing nothing."""
+    if not form.validate():
+        return _page(case, status=400, **{form_name: form})
+    try:
+        action(_vault(case))
+    except ServiceError as exc:
+        db.session.rollback()
+        return _page(case, status=400, problem=exc.message, **{form_name: form})
+    db.session.commit()
+    flash(done_message, "success")
+    return redirect(url_for("tracking.show_case", case_uuid=case.uuid, _anchor=anchor))
+
+
+@bp.route("/<uuid:case_uuid>/move", methods=["POST"])
+def move_case(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = _move_form(case, MoveForm())
+    return _act(case, form, lambda vault: tracking.move(db.session, vault, current_user(), form.target.data,
+                                                         form.note.data),
+                _("Case moved."), "move_form", "stage")
+
+
+@bp.route("/<uuid:case_uuid>/interim-measures", methods=["POST"])
+def add_interim_measure(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = InterimRequestForm()
+    return _act(case, form, lambda vault: tracking.add_interim_measure(
+        db.session, vault, current_user(), requested_on=form.requested_on.data, note=form.note.data, today=_today()),
+        _("Interim measures request recorded."), "interim_form", "interim-measures")
+
+
+@bp.route("/<uuid:case_uuid>/interim-measures/<uuid:measure_uuid>", methods=["POST"])
+def update_interim_measure(case_uuid: UUID, measure_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    measure = db.session.execute(select(InterimMeasure).where(InterimMeasure.case_id == case.id,
+                                                              InterimMeasure.uuid == measure_uuid)).scalar_one_or_none()
+    if measure is None:
+        abort(404)
+    form = InterimOutcomeForm(prefix=f"m{measure.id}")
+    return _act(case, form, lambda vault: tracking.update_interim_measure(
+        db.session, vault, current_user(), measure, outcome=form.outcome.data, outcome_on=form.outcome_on.data,
+        lifted_on=form.lifted_on.data, compliance=form.compliance.data, today=_today()),
+        _("Interim measures updated."), "outcome_form", "interim-measures")
+
+
+@bp.route("/<uuid:case_uuid>/follow-up/assessments", methods=["POST"])
+def add_follow_up_assessment(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = FollowUpAssessmentForm()
+    return _act(case, form, lambda vault: tracking.add_follow_up_assessment(
+        db.session, vault, current_user(), assessed_on=form.assessed_on.data, grade=form.grade.data,
+        procedure=form.procedure.data, note=form.note.data, today=_today()),
+        _("Follow-up assessment recorded."), "assessment_form", "follow-up")
+
+
+@bp.route("/<uuid:case_uuid>/follow-up/submissions", methods=["POST"])
+def add_follow_up_submission(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = FollowUpSubmissionForm()
+    return _act(case, form, lambda vault: tracking.add_follow_up_submission(
+        db.session, vault, current_user(), submitted_on=form.submitted_on.data, note=form.note.data, today=_today()),
+        _("Follow-up submission recorded."), "submission_form", "follow-up")
+
+
+@bp.route("/<uuid:case_uuid>/publicity", methods=["POST"])
+def record_publicity(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = PublicityForm()
+    return _act(case, form, lambda vault: tracking.record_publicity(
+        db.session, vault, current_user(), kind=form.kind.data, done_on=form.done_on.data,
+        language=form.language.data, note=form.note.data, today=_today()),
+        _("Publicity action recorded."), "publicity_form", "publicity")
+
+
+@bp.route("/<uuid:case_uuid>/media", methods=["POST"])
+def add_media(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = MediaForm()
+    return _act(case, form, lambda vault: tracking.add_media(
+        db.session, vault, current_user(), outlet=form.outlet.data, published_on=form.published_on.data,
+        language=form.language.data, link=form.link.data, reach=form.reach.data, today=_today()),
+        _("Media coverage recorded."), "media_form", "publicity")
+
+
+@bp.route("/<uuid:case_uuid>/media/<uuid:item_uuid>/delete", methods=["POST"])
+def delete_media(case_uuid: UUID, item_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    item = db.session.execute(select(MediaCoverage).where(MediaCoverage.case_id == case.id,
+                                                          MediaCoverage.uuid == item_uuid)).scalar_one_or_none()
+    if item is None:
+        abort(404)
+    form = ActionForm()
+    return _act(case, form, lambda vault: tracking.delete_media(db.session, vault, current_user(), item),
+                _("Media coverage removed."), "action_form", "publicity")
+
+
+@bp.route("/<uuid:case_uuid>/publication", methods=["POST"])
+def publish(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = PublicationForm()
+    return _act(case, form, lambda vault: tracking.publish(
+        db.session, vault, current_user(), summary=form.summary.data, links=(form.links.data or "").splitlines(),
+        identity_consented=bool(form.identity_consented.data), victim_names=form.victim_names.data),
+        _("Published on the public decisions page."), "publication_form", "publication")
+
+
+@bp.route("/<uuid:case_uuid>/publication/withdraw", methods=["POST"])
+def withdraw_publication(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    return _act(case, ActionForm(), lambda vault: tracking.withdraw_publication(db.session, vault, current_user()),
+                _("Withdrawn from the public decisions page."), "action_form", "publication")

@@ -61,29 +61,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cases_one_year_last_day'), ['one_year_last_day'], unique=False)
 
     # ### end Alembic commands ###
-    _count_one_year_limits()
-
-
-def _count_one_year_limits():
-    """Fill cases.one_year_last_day for the reports already there. The count uses only the remedies'
-    clear columns (dates, outcome, final), so nothing is decrypted; the rule is the engine's own."""
-    from caseapp.domain.admissibility import CaseFacts, Remedy, one_year_last_day
-
-    remedies = sa.table("domestic_remedies", sa.column("case_id"), sa.column("kind"), sa.column("filed"),
-                        sa.column("decided", sa.Date()), sa.column("notified", sa.Date()), sa.column("outcome"),
-                        sa.column("final"), sa.column("addressed_substance"))
-    cases = sa.table("cases", sa.column("id"), sa.column("one_year_last_day", sa.Date()))
-    connection = op.get_bind()
-    by_case = {}
-    for row in connection.execute(sa.select(remedies).order_by(remedies.c.case_id)):
-        by_case.setdefault(row.case_id, []).append(Remedy(
-            body=None, kind=row.kind, filed=None, decided=row.decided, notified=row.notified, outcome=row.outcome,
-            final={"yes": True, "no": False}.get(row.final),
-            addressed_substance={"yes": True, "no": False}.get(row.addressed_substance)))
-    for case_id, items in by_case.items():
-        last_day = one_year_last_day(CaseFacts(remedies=tuple(items)))
-        if last_day is not None:
-            connection.execute(cases.update().where(cases.c.id == case_id).values(one_year_last_day=last_day))
+    # cases.one_year_last_day is filled for existing reports by the next revision (2e33c811d8f0).
 
 
 def downgrade():

@@ -152,15 +152,18 @@ def test_states_list_shows_code_name_listing_entry_into_force_and_verification(a
     assert re.search(r"^AO\s+Angola\s+signatory\s+-\s+yes$", output, re.M)
 
 
-def test_demo_reports_fill_the_lawyers_queue_with_every_warning(app):
+def test_demo_fills_the_queue_with_every_warning_and_the_committee_with_every_stage(app):
     from caseapp.domain.deadlines import days_left, warning_level
     from caseapp.models import Case
     from caseapp.models.base import utcnow
 
     assert run(app, "demo").exit_code == 0
     db.session.expire_all()
-    cases = db.session.execute(select(Case).order_by(Case.id)).scalars().all()
+    every = db.session.execute(select(Case).order_by(Case.id)).scalars().all()
+    cases = every[:4]
     assert [case.stage for case in cases] == ["submitted"] * 4
+    assert [case.stage for case in every[4:]] == ["candidate", "preparing", "submitted_to_committee", "registered",
+                                                  "observations", "comments", "follow_up", "closed"]
     assert all(case.reference and case.documents for case in cases)
     today = utcnow().date()
     levels = [warning_level(days_left(case.one_year_last_day, today)) if case.one_year_last_day else None
@@ -168,4 +171,4 @@ def test_demo_reports_fill_the_lawyers_queue_with_every_warning(app):
     assert levels == ["30", None, "passed", None]  # 25 days left; not running; passed; 165 days left
     assert cases[3].one_year_last_day is not None
     assert run(app, "demo").exit_code == 0  # a second run adds no cases
-    assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 4
+    assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 12

@@ -42,7 +42,16 @@ from caseapp.extensions import db
 from caseapp.models import Base, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, tokens
-from tests.conftest import PASSWORD, login, make_case, make_organisation, make_people, make_user, running_app
+from tests.conftest import (
+    PASSWORD,
+    login,
+    make_case,
+    make_organisation,
+    make_people,
+    make_tracked_case,
+    make_user,
+    running_app,
+)
 
 PRINCIPALS = ("anonymous", "partner_a", "partner_b", "lawyer", "coordinator", "admin", "pending_2fa")
 NEW_PASSWORD = "violet anchor drifting quietly 77"
@@ -132,6 +141,7 @@ def admins_only(outcome: Outcome) -> dict[str, Outcome]:
 
 PARTNER_A_PAGE = "/admin/users/{partner_a_uuid}"
 DRAFT_EDIT = "/reports/{draft_uuid}/edit"
+TRACKED = "/tracking/{tracked_uuid}"
 
 # AC-02, AC-06: the expected outcome for every endpoint, method and principal. POSTs send an empty form.
 EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
@@ -173,6 +183,14 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     # API tokens are for partners; the token revoked here is partner_a's own (AC-04: partner_b finds none).
     "account.create_token": {"POST": partners_only(FORM_ERROR)},
     "account.revoke_token": {"POST": partners_only(redirect_to("/account"), NOT_FOUND)},
+    # The deadlines' calendar feed is for the case team: creating one shows its secret URL on the page
+    # (200); revoking when there is none says so and goes back to the account page.
+    "account.create_calendar_feed": {"POST": case_team_only(OK)},
+    "account.revoke_calendar_feed": {"POST": case_team_only(redirect_to("/account"))},
+    # The deadlines of every case (clear dates only): lawyers and coordinators.
+    "deadlines.dashboard": {"GET": case_team_only(OK)},
+    # The feed's secret is its only credential, whoever asks: a made-up one is simply not found.
+    "deadlines.calendar_feed": {"GET": everyone(NOT_FOUND)},
     "admin.list_users": {"GET": admins_only(OK), "POST": admins_only(redirect_to("/admin/users"))},
     "admin.new_user": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
     "admin.show_user": {"GET": admins_only(OK)},
@@ -213,6 +231,21 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "inbox.decline_report": {"POST": lawyers_only(FORM_ERROR)},
     "inbox.accept_report": {"POST": lawyers_only(FORM_ERROR)},
     "inbox.reopen_report": {"POST": lawyers_only(FORM_ERROR)},
+    # A case the Committee decided (Organisation A's): the case team tracks it. Empty forms are refused,
+    # except the record (every field optional: saved) and removing a media item.
+    "tracking.list_cases": {"GET": case_team_only(OK)},
+    "tracking.show_case": {"GET": case_team_only(OK)},
+    "tracking.edit_record": {"GET": case_team_only(OK), "POST": case_team_only(redirect_to(TRACKED))},
+    "tracking.move_case": {"POST": case_team_only(FORM_ERROR)},
+    "tracking.add_interim_measure": {"POST": case_team_only(FORM_ERROR)},
+    "tracking.update_interim_measure": {"POST": case_team_only(FORM_ERROR)},
+    "tracking.add_follow_up_assessment": {"POST": case_team_only(FORM_ERROR)},
+    "tracking.add_follow_up_submission": {"POST": case_team_only(FORM_ERROR)},
+    "tracking.record_publicity": {"POST": case_team_only(FORM_ERROR)},
+    "tracking.add_media": {"POST": case_team_only(FORM_ERROR)},
+    "tracking.delete_media": {"POST": case_team_only(redirect_to(TRACKED))},
+    "tracking.publish": {"POST": coordinators_only(FORM_ERROR)},
+    "tracking.withdraw_publication": {"POST": coordinators_only(FORM_ERROR)},
     # The thread of Organisation A's submitted report: its partners and the lawyers only (AC-04, AC-06).
     # An empty message is refused with a flash and the sender goes back to the thread.
     "messages.post_message": {
@@ -220,6 +253,13 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
                     lawyer=redirect_to("/inbox/{submitted_uuid}"), coordinator=NOT_FOUND, admin=NOT_FOUND,
                     pending_2fa=TO_ENROLMENT),
     },
+    # The dashboard (counts over every case, nothing decrypted): lawyers and coordinators.
+    "dashboard.show": {"GET": case_team_only(OK)},
+    # The published decisions and their feed are public; the CSV exports are for coordinators only.
+    "decisions.list_decisions": {"GET": everyone(OK)},
+    "decisions.atom_feed": {"GET": everyone(OK)},
+    "decisions.export_cases": {"GET": coordinators_only(OK)},
+    "decisions.export_decisions": {"GET": coordinators_only(OK)},
     # The JSON API: its description is public; everything else needs a token, which no principal here
     # sends, so a browser session — whoever it belongs to — gets 401 (README "JSON API").
     "api.openapi": {"GET": everyone(OK)},
@@ -253,6 +293,10 @@ URLS = {
     "account.end_other_sessions": "/account/sessions/end-others",
     "account.create_token": "/account/tokens",
     "account.revoke_token": "/account/tokens/{partner_a_token_uuid}/revoke",
+    "account.create_calendar_feed": "/account/calendar-feed",
+    "account.revoke_calendar_feed": "/account/calendar-feed/revoke",
+    "deadlines.dashboard": "/deadlines",
+    "deadlines.calendar_feed": "/calendar/not-a-feed-secret-0000000000000000000000000.ics",
     "admin.list_users": "/admin/users",
     "admin.new_user": "/admin/users/new",
     "admin.show_user": PARTNER_A_PAGE,
@@ -285,6 +329,24 @@ URLS = {
     "inbox.accept_report": "/inbox/{submitted_uuid}/accept",
     "inbox.reopen_report": "/inbox/{submitted_uuid}/reopen",
     "messages.post_message": "/cases/{submitted_uuid}/messages",
+    "tracking.list_cases": "/tracking",
+    "tracking.show_case": TRACKED,
+    "tracking.edit_record": TRACKED + "/record",
+    "tracking.move_case": TRACKED + "/move",
+    "tracking.add_interim_measure": TRACKED + "/interim-measures",
+    "tracking.update_interim_measure": TRACKED + "/interim-measures/{measure_uuid}",
+    "tracking.add_follow_up_assessment": TRACKED + "/follow-up/assessments",
+    "tracking.add_follow_up_submission": TRACKED + "/follow-up/submissions",
+    "tracking.record_publicity": TRACKED + "/publicity",
+    "tracking.add_media": TRACKED + "/media",
+    "tracking.delete_media": TRACKED + "/media/{media_uuid}/delete",
+    "tracking.publish": TRACKED + "/publication",
+    "tracking.withdraw_publication": TRACKED + "/publication/withdraw",
+    "dashboard.show": "/dashboard",
+    "decisions.list_decisions": "/decisions",
+    "decisions.atom_feed": "/decisions.atom",
+    "decisions.export_cases": "/exports/cases.csv",
+    "decisions.export_decisions": "/exports/decisions.csv",
     "api.openapi": "/api/v1/openapi.json",
     "api.create_report": "/api/v1/reports",
     "api.list_reports": "/api/v1/reports",
@@ -387,11 +449,13 @@ def url_context(app, people, org_a) -> dict[str, str]:
     draft, draft_document = make_case(app, org_a, partner_a)
     submitted, submitted_document = make_case(app, org_a, partner_a, submit=True)
     api_token = tokens.create(db.session, partner_a, "Matrix token").token
+    tracked, measure, media = make_tracked_case(app, org_a, partner_a)
     db.session.commit()
     return {"partner_a_uuid": str(partner_a.uuid), "partner_a_other_handle": other_handle, "setup_token": token,
             "draft_uuid": str(draft.uuid), "draft_document_uuid": str(draft_document.uuid),
             "submitted_uuid": str(submitted.uuid), "submitted_document_uuid": str(submitted_document.uuid),
-            "partner_a_token_uuid": str(api_token.uuid)}
+            "partner_a_token_uuid": str(api_token.uuid), "tracked_uuid": str(tracked.uuid),
+            "measure_uuid": str(measure.uuid), "media_uuid": str(media.uuid)}
 
 
 # --- AC-01: deny by default ----------------------------------------------------------------------

@@ -30,7 +30,16 @@ from caseapp.models import Case, UserSession
 from caseapp.runtime import keyring
 from caseapp.services import accounts, screening, tokens, two_factor
 from caseapp.services.vault import open_vault
-from tests.conftest import PASSWORD, Account, build_app, login, make_case, record_screening, running_app
+from tests.conftest import (
+    PASSWORD,
+    Account,
+    build_app,
+    login,
+    make_case,
+    make_tracked_case,
+    record_screening,
+    running_app,
+)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 NEW_PASSWORD = "violet tractor mango umbrella 77"
@@ -104,6 +113,9 @@ class Scene:
     case_uuid: str
     document_uuid: str
     submitted_uuid: str
+    tracked_uuid: str = ""
+    measure: dict = field(default_factory=dict)  # uuid and id of the tracked case's interim measures request
+    media_uuid: str = ""
     spare_handles: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
 
@@ -118,10 +130,20 @@ class Scene:
     def _value(self, name: str, endpoint: str, principal: str) -> str:
         if name == "user_uuid":  # an account an admin may change
             return str(self.user("partner_b").uuid)
+        if name == "token" and endpoint == "deadlines.calendar_feed":
+            # A made-up feed secret (404). A live one would record its use ("last used", at most hourly),
+            # bookkeeping like a session's last activity; tests/web/test_deadlines.py covers live feeds.
+            return "not-a-feed-secret"
         if name == "token":  # a live setup link
             return self.setup_token
         if name == "case_uuid" and endpoint in SUBMITTED_REPORT_ENDPOINTS:
             return self.submitted_uuid
+        if name == "case_uuid" and endpoint.startswith("tracking."):
+            return self.tracked_uuid
+        if name == "measure_uuid":
+            return self.measure["uuid"]
+        if name == "item_uuid":
+            return self.media_uuid
         if name in ("case_uuid", "document_uuid"):  # a draft of partner_a's organisation, with a document
             return getattr(self, name)
         if name in ("id", "doc_id"):  # the JSON API's names for a report and its document
@@ -150,7 +172,9 @@ def scene(app, people):
     db.session.commit()
     case, document = make_case(app, people["partner_a"].user.organisation, people["partner_a"].user)
     submitted, _ = make_case(app, people["partner_a"].user.organisation, people["partner_a"].user, submit=True)
-    return Scene(app, people, token, str(case.uuid), str(document.uuid), str(submitted.uuid))
+    tracked, measure, media = make_tracked_case(app, people["partner_a"].user.organisation, people["partner_a"].user)
+    return Scene(app, people, token, str(case.uuid), str(document.uuid), str(submitted.uuid), str(tracked.uuid),
+                 {"uuid": str(measure.uuid), "id": measure.id}, str(media.uuid))
 
 
 # --- what a legitimate user would send to each state-changing route (the control request) --------
@@ -174,6 +198,8 @@ FORM_DATA = {
     "account.end_other_sessions": lambda s, page: {},
     "account.create_token": lambda s, page: {"name": "Made by the control request"},
     "account.revoke_token": lambda s, page: {},
+    "account.create_calendar_feed": lambda s, page: {},
+    "account.revoke_calendar_feed": lambda s, page: {},
     "admin.list_users": lambda s, page: {"q": "", "role": "", "status": "", "sort": "email"},
     "admin.new_user": lambda s, page: {
         "email": "new-person@example.org", "display_name": "New Person", "role": "lawyer", "organisation": "",
@@ -217,7 +243,34 @@ FORM_DATA = {
     "inbox.decline_report": lambda s, page: {"reason": "Outside the Committee's competence."},
     "inbox.accept_report": lambda s, page: _screened(s) or {"note": ""},
     "inbox.reopen_report": lambda s, page: _declined(s) or {"note": "New facts arrived."},
+    "tracking.edit_record": lambda s, page: {"submitted_on": "2024-03-01", "decision_type": "inadmissible",
+                                             "decision_adopted_on": "2025-01-10"},
+    "tracking.move_case": lambda s, page: {"target": "closed", "note": "Control request"},
+    "tracking.add_interim_measure": lambda s, page: {"requested_on": "2024-04-01"},
+    "tracking.update_interim_measure": lambda s, page: {
+        f"m{s.measure['id']}-outcome": "granted", f"m{s.measure['id']}-outcome_on": "2024-03-05",
+        f"m{s.measure['id']}-compliance": "complied"},
+    "tracking.add_follow_up_assessment": lambda s, page: {"assessed_on": "2025-06-01", "grade": "no_response",
+                                                          "procedure": "continued"},
+    "tracking.add_follow_up_submission": lambda s, page: {"submitted_on": "2025-06-01"},
+    "tracking.record_publicity": lambda s, page: {"kind": "press_release", "done_on": "2025-02-01"},
+    "tracking.add_media": lambda s, page: {"outlet": "Control Daily", "published_on": "2025-02-01"},
+    "tracking.delete_media": lambda s, page: {},
+    "tracking.publish": lambda s, page: {"summary": "A summary for the public."},
+    "tracking.withdraw_publication": lambda s, page: _published(s) or {},
 }
+
+
+def _published(scene: Scene) -> None:
+    """Withdrawing needs a published decision: publish the tracked one (once)."""
+    from caseapp.models import Communication
+
+    communication = db.session.execute(select(Communication).join(Case, Case.id == Communication.case_id)
+                                       .where(Case.uuid == uuid.UUID(scene.tracked_uuid))).scalar_one()
+    if communication.published_at is None:
+        communication.public_summary = "Published by the control request."
+        communication.published_at = datetime.now(UTC)
+        db.session.commit()
 
 
 def _submitted_case(scene: Scene) -> Case:

@@ -103,6 +103,21 @@ def _qr_code(app, client, people, monkeypatch):  # a dynamic response that is no
     return client.get("/two-factor/setup/qr.svg")
 
 
+def _public_decisions(app, client, people, monkeypatch):  # a public page, anonymous
+    return client.get("/decisions")
+
+
+def _atom_feed(app, client, people, monkeypatch):  # public, not HTML
+    return client.get("/decisions.atom")
+
+
+def _csv_export(app, client, people, monkeypatch):  # a streamed download
+    login(app, client, people["coordinator"].user)
+    response = client.get("/exports/cases.csv")
+    response.get_data()
+    return response
+
+
 def _static_css(app, client, people, monkeypatch):
     return client.get("/static/css/app.css")
 
@@ -122,6 +137,9 @@ CASES = [
     Case("redirect", _redirect, 302),
     Case("signed-in page", _signed_in_page, 200),
     Case("qr code svg", _qr_code, 200),
+    Case("public decisions page", _public_decisions, 200),
+    Case("atom feed", _atom_feed, 200),
+    Case("csv export", _csv_export, 200),
     Case("static app.css", _static_css, 200, static=True),
     Case("bootstrap css", _bootstrap_css, 200, static=True),
 ]

@@ -15,18 +15,9 @@ from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.extensions import db
 from caseapp.models import Case, CaseEvent, Message, ScreeningVersion
 from caseapp.models.base import utcnow
-from tests.conftest import login, record_screening, submit_report
+from tests.conftest import record_screening, submit_report
 
 DECLINE_MARKER = "DECLINEREASON7c1"
-
-
-@pytest.fixture
-def clients(app, people):
-    def signed_in(who):
-        client = app.test_client()
-        login(app, client, people[who].user)
-        return client
-    return signed_in
 
 
 def days_ago(days: int) -> date:

@@ -1,0 +1,309 @@
+"""A case before the Committee: its communication record, stage moves with their requirements,
+interim measures, follow-up, publicity and publication. Every change writes the case's timeline."""
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import uuid4
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from caseapp.domain import committee, covenant, deadlines, stages
+from caseapp.domain.committee import RECORD_FIELDS, RECORD_LABELS
+from caseapp.models import (
+    Case,
+    Communication,
+    FollowUpAssessment,
+    FollowUpSubmission,
+    InterimMeasure,
+    MediaCoverage,
+    PublicityAction,
+    User,
+)
+from caseapp.models.base import utcnow
+from caseapp.services import ServiceError
+from caseapp.services.timeline import move_case, record_event
+from caseapp.services.vault import CaseVault
+
+# Stages in which a case is tracked before the Committee (after screening accepted it).
+TRACKED_STAGES = (stages.CANDIDATE, stages.PREPARING, stages.SUBMITTED_TO_COMMITTEE, stages.REGISTERED,
+                  stages.OBSERVATIONS, stages.COMMENTS, stages.DECIDED, stages.FOLLOW_UP, stages.CLOSED,
+                  stages.WITHDRAWN, stages.DISCONTINUED, stages.FRIENDLY_SETTLEMENT)
+MAX_TEXT = 10_000
+
+
+class RecordRejected(ServiceError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("Please correct the fields marked below.")
+        self.errors = errors
+
+
+def communication_of(session: Session, case: Case) -> Communication | None:
+    return session.execute(select(Communication).where(Communication.case_id == case.id)).scalar_one_or_none()
+
+
+def _communication(session: Session, case: Case) -> Communication:
+    found = communication_of(session, case)
+    if found is None:
+        found = Communication(uuid=uuid4(), case_id=case.id, articles_violated=[], public_links=[])
+        session.add(found)
+        session.flush()
+    return found
+
+
+def record_values(communication: Communication | None) -> dict:
+    if communication is None:
+        return {}
+    return {name: getattr(communication, name) for name, _label in RECORD_FIELDS}
+
+
+def deadline_record(case: Case, communication: Communication | None) -> committee.Record:
+    values = record_values(communication)
+    return committee.Record(
+        stage=case.stage, one_year_basis=case.one_year_basis_date, one_year_last_day=case.one_year_last_day,
+        **{name: values.get(name) for name in (
+            "transmitted_on", "state_observations_received_on", "author_comments_letter_on", "author_comments_due",
+            "author_comments_sent_on", "admissibility_transmitted_on", "merits_observations_received_on",
+            "decision_type", "decision_transmitted_on", "follow_up_response_received_on")},
+    )
+
+
+def _clean(text: str | None) -> str | None:
+    text = (text or "").replace("\x00", "").strip()
+    if len(text) > MAX_TEXT:
+        raise ServiceError(f"Keep notes under {MAX_TEXT} characters.")
+    return text or None
+
+
+def update_record(session: Session, vault: CaseVault, actor: User, values: dict, *, today: date,
+                  recommendations: str | None = None, notes: str | None = None) -> list[str]:
+    """Write the communication record; returns the labels of what changed (recorded on the timeline).
+    Raises ``RecordRejected`` with every problem, writing nothing."""
+    case = vault.case
+    if case.stage not in TRACKED_STAGES:
+        raise ServiceError("Only cases accepted as strategic candidates are tracked before the Committee.")
+    values = {name: values.get(name) for name, _label in RECORD_FIELDS}
+    values["articles_violated"] = list(dict.fromkeys(values.get("articles_violated") or []))
+    errors = committee.check_record(values, today=today, covenant_codes=frozenset(covenant.BY_CODE))
+    if errors:
+        raise RecordRejected(errors)
+    communication = _communication(session, case)
+    before = record_values(communication)
+    for name, value in values.items():
+        setattr(communication, name, value if value not in ("",) else None)
+    communication.articles_violated = values["articles_violated"]
+    changed = committee.changed_fields(before, values)
+    old_text = (vault.get(communication, "recommendations"), vault.get(communication, "notes"))
+    new_text = (_clean(recommendations), _clean(notes))
+    if new_text != old_text:
+        vault.set(communication, "recommendations", new_text[0])
+        vault.set(communication, "notes", new_text[1])
+        if new_text[0] != old_text[0]:
+            changed.append("Recommendations")
+        if new_text[1] != old_text[1]:
+            changed.append("Notes")
+    if changed:
+        record_event(session, vault, actor, "Recorded: " + "; ".join(changed) + ".")
+    session.flush()
+    return changed
+
+
+def move(session: Session, vault: CaseVault, actor: User, target: str, note: str | None) -> None:
+    """Move the case if the stage table allows it and what the target stage needs is recorded."""
+    case = vault.case
+    if not stages.can_move(case.stage, target, actor.role):
+        raise ServiceError("This case cannot be moved to that stage now.")
+    missing = stages.missing_for(target, record_values(communication_of(session, case)))
+    if missing:
+        raise ServiceError("Record first: " + ", ".join(RECORD_LABELS.get(name, name).lower() for name in missing) + ".")
+    move_case(session, vault, actor, target, _clean(note))
+
+
+# --- interim measures, follow-up, publicity ------------------------------------------------------------
+
+
+def _check_day(day: date | None, today: date, label: str) -> None:
+    if day is None:
+        raise ServiceError(f"Give the date: {label}.")
+    if day > today:
+        raise ServiceError(f"{label}: this date is in the future.")
+
+
+def add_interim_measure(session: Session, vault: CaseVault, actor: User, *, requested_on: date, today: date,
+                        note: str | None = None) -> InterimMeasure:
+    _check_day(requested_on, today, "requested on")
+    measure = InterimMeasure(uuid=uuid4(), case_id=vault.case.id, requested_on=requested_on, outcome="pending",
+                             compliance="unknown")
+    vault.set(measure, "note", _clean(note))
+    session.add(measure)
+    record_event(session, vault, actor, f"Interim measures requested on {deadlines.format_day(requested_on)}.")
+    session.flush()
+    return measure
+
+
+def update_interim_measure(session: Session, vault: CaseVault, actor: User, measure: InterimMeasure, *,
+                           outcome: str, outcome_on: date | None, lifted_on: date | None, compliance: str,
+                           today: date) -> None:
+    if outcome not in dict(committee.INTERIM_OUTCOMES) or compliance not in dict(committee.COMPLIANCE):
+        raise ServiceError("Choose an outcome and a compliance from the lists.")
+    if outcome != "pending":
+        _check_day(outcome_on, today, "decided on")
+        if outcome_on < measure.requested_on:
+            raise ServiceError("The decision on interim measures cannot precede the request.")
+    if lifted_on is not None:
+        _check_day(lifted_on, today, "lifted on")
+        if outcome != "granted":
+            raise ServiceError("Only granted interim measures can be lifted.")
+    if compliance != "unknown" and outcome != "granted":
+        raise ServiceError("The State's compliance is recorded for granted interim measures.")
+    labels = dict(committee.INTERIM_OUTCOMES) | dict(committee.COMPLIANCE)
+    measure.outcome, measure.outcome_on, measure.lifted_on, measure.compliance = outcome, outcome_on, lifted_on, compliance
+    summary = f"Interim measures of {deadlines.format_day(measure.requested_on)}: {labels[outcome].lower()}"
+    if lifted_on:
+        summary += f", lifted on {deadlines.format_day(lifted_on)}"
+    if compliance != "unknown":
+        summary += f"; State: {labels[compliance].lower()}"
+    record_event(session, vault, actor, summary + ".")
+    session.flush()
+
+
+def add_follow_up_assessment(session: Session, vault: CaseVault, actor: User, *, assessed_on: date, grade: str,
+                             procedure: str, note: str | None, today: date) -> FollowUpAssessment:
+    _check_day(assessed_on, today, "assessed on")
+    if grade not in dict(committee.FOLLOW_UP_GRADES) or procedure not in dict(committee.FOLLOW_UP_PROCEDURE):
+        raise ServiceError("Choose a grade and whether the procedure continues.")
+    assessment = FollowUpAssessment(uuid=uuid4(), case_id=vault.case.id, assessed_on=assessed_on, grade=grade,
+                                    procedure=procedure)
+    vault.set(assessment, "note", _clean(note))
+    session.add(assessment)
+    record_event(session, vault, actor, f"Committee's follow-up assessment ({deadlines.format_day(assessed_on)}): "
+                                        f"{dict(committee.FOLLOW_UP_GRADES)[grade].lower()}, "
+                                        f"{dict(committee.FOLLOW_UP_PROCEDURE)[procedure].lower()}.")
+    session.flush()
+    return assessment
+
+
+def add_follow_up_submission(session: Session, vault: CaseVault, actor: User, *, submitted_on: date,
+                             note: str | None, today: date) -> FollowUpSubmission:
+    _check_day(submitted_on, today, "submitted on")
+    submission = FollowUpSubmission(uuid=uuid4(), case_id=vault.case.id, submitted_on=submitted_on)
+    vault.set(submission, "note", _clean(note))
+    session.add(submission)
+    record_event(session, vault, actor, f"Follow-up submission sent to the Committee on {deadlines.format_day(submitted_on)}.")
+    session.flush()
+    return submission
+
+
+def _require_decision(session: Session, case: Case) -> Communication:
+    communication = communication_of(session, case)
+    if communication is None or not communication.decision_type:
+        raise ServiceError("Record the Committee's decision first.")
+    return communication
+
+
+def record_publicity(session: Session, vault: CaseVault, actor: User, *, kind: str, done_on: date,
+                     language: str | None, note: str | None, today: date) -> PublicityAction:
+    _require_decision(session, vault.case)
+    if kind not in dict(committee.PUBLICITY_KINDS):
+        raise ServiceError("Choose an item of the checklist.")
+    _check_day(done_on, today, "done on")
+    action = PublicityAction(uuid=uuid4(), case_id=vault.case.id, kind=kind, done_on=done_on,
+                             language=(language or "").strip()[:40] or None)
+    vault.set(action, "note", _clean(note))
+    session.add(action)
+    record_event(session, vault, actor, f"Publicity: {dict(committee.PUBLICITY_KINDS)[kind].lower()} "
+                                        f"({deadlines.format_day(done_on)}).")
+    session.flush()
+    return action
+
+
+def add_media(session: Session, vault: CaseVault, actor: User, *, outlet: str, published_on: date,
+              language: str | None, link: str | None, reach: int | None, today: date) -> MediaCoverage:
+    _require_decision(session, vault.case)
+    outlet = (outlet or "").strip()
+    if not outlet:
+        raise ServiceError("Name the outlet.")
+    _check_day(published_on, today, "published on")
+    link = (link or "").strip() or None
+    if link and not link.startswith(("https://", "http://")):
+        raise ServiceError("A link starts with https:// or http://.")
+    if reach is not None and reach < 0:
+        raise ServiceError("Reach is a number of people, not negative.")
+    item = MediaCoverage(uuid=uuid4(), case_id=vault.case.id, outlet=outlet[:200], published_on=published_on,
+                         language=(language or "").strip()[:40] or None, link=link, reach=reach)
+    session.add(item)
+    record_event(session, vault, actor, f"Media coverage: {outlet[:200]} ({deadlines.format_day(published_on)}).")
+    session.flush()
+    return item
+
+
+def delete_media(session: Session, vault: CaseVault, actor: User, item: MediaCoverage) -> None:
+    session.delete(item)
+    record_event(session, vault, actor, f"Media coverage removed: {item.outlet}.")
+    session.flush()
+
+
+@dataclass
+class Publicity:
+    done: dict[str, PublicityAction]  # the latest action of each kind done
+    media: list[MediaCoverage]
+    publicised: bool
+    reminder: bool
+
+
+def publicity_of(session: Session, case: Case, communication: Communication | None, *, today: date) -> Publicity:
+    actions = session.execute(select(PublicityAction).where(PublicityAction.case_id == case.id)
+                              .order_by(PublicityAction.done_on)).scalars().all()
+    media = session.execute(select(MediaCoverage).where(MediaCoverage.case_id == case.id)
+                            .order_by(MediaCoverage.published_on.desc())).scalars().all()
+    done = {action.kind: action for action in actions}
+    latest = max([a.done_on for a in actions] + [m.published_on for m in media], default=None)
+    decided = communication is not None and communication.decision_type is not None
+    return Publicity(done=done, media=media,
+                     publicised=committee.publicised_in_country(set(done), len(media)),
+                     reminder=decided and committee.needs_publicity_reminder(
+                         communication.decision_transmitted_on or communication.decision_adopted_on, latest, today))
+
+
+# --- publication -------------------------------------------------------------------------------------
+
+
+def publish(session: Session, vault: CaseVault, actor: User, *, summary: str, links: list[str],
+            identity_consented: bool, victim_names: str | None) -> None:
+    """Publish the decision's summary on the public page. The summary is written for publication and
+    stored in clear; victims' names only with their recorded consent."""
+    communication = _require_decision(session, vault.case)
+    summary = (summary or "").replace("\x00", "").strip()
+    if not summary:
+        raise ServiceError("Write the summary for publication.", "summary")
+    if len(summary) > MAX_TEXT:
+        raise ServiceError(f"Keep the summary under {MAX_TEXT} characters.", "summary")
+    links = [link.strip() for link in links if link.strip()]
+    if bad := [link for link in links if not link.startswith(("https://", "http://"))]:
+        raise ServiceError(f"Links start with https:// or http://: {', '.join(bad)}", "links")
+    names = (victim_names or "").strip() or None
+    if names and not identity_consented:
+        raise ServiceError("Names are published only with the victims' recorded consent to publication.",
+                           "victim_names")
+    communication.public_summary = summary
+    communication.public_links = links
+    communication.publish_victim_identity = bool(identity_consented and names)
+    communication.public_victim_names = names if identity_consented else None
+    first = communication.published_at is None
+    communication.published_at = communication.published_at or utcnow()
+    record_event(session, vault, actor, "Decision published on the public page." if first
+                 else "Published summary updated.")
+    session.flush()
+
+
+def withdraw_publication(session: Session, vault: CaseVault, actor: User) -> None:
+    communication = communication_of(session, vault.case)
+    if communication is None or communication.published_at is None:
+        raise ServiceError("This decision is not published.")
+    communication.published_at = None
+    record_event(session, vault, actor, "Decision withdrawn from the public page.")
+    session.flush()
+
+
+def tracked_count(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(Case).where(Case.stage.in_(TRACKED_STAGES))).scalar_one()

@@ -1,0 +1,136 @@
+"""The case team's forms for a case before the Committee."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from caseapp.domain import committee, covenant
+from caseapp.services.committee import MAX_TEXT
+
+
+def _choices(pairs, blank=None):
+    choices = [SelectChoice("", blank)] if blank is not None else []
+    return choices + [SelectChoice(value, _l(label)) for value, label in pairs]
+
+
+class RecordForm(FlaskForm):
+    """The communication record (DESIGN.md §3 Communication); every field optional, checked as a whole
+    by ``domain.committee.check_record``."""
+
+    submitted_on = DateField(_l("Submitted to the Committee on"), validators=[Optional()])
+    registered_on = DateField(_l("Registered on"), validators=[Optional()])
+    communication_number = StringField(_l("Communication number"), validators=[Optional(), Length(max=16)],
+                                       description=_l("As the Committee writes it: number/year, e.g. 12/2026."))
+    un_symbol = StringField(_l("UN symbol"), validators=[Optional(), Length(max=40)],
+                            description=_l("E.g. E/C.12/77/D/242/2021."))
+    transmitted_on = DateField(_l("Transmitted to the State on"), validators=[Optional()],
+                               description=_l("The State's observations are due six months later (art. 6(2))."))
+    state_observations_received_on = DateField(_l("State's observations received on"), validators=[Optional()])
+    author_comments_letter_on = DateField(_l("Secretariat's letter asking for comments, dated"), validators=[Optional()])
+    author_comments_due = DateField(_l("Author's comments due on"), validators=[Optional()],
+                                    description=_l("The date set in the Secretariat's letter. When only the letter's date "
+                                                   "is entered, two months after it is suggested: check it."))
+    author_comments_sent_on = DateField(_l("Author's comments sent on"), validators=[Optional()])
+    admissibility_decided_on = DateField(_l("Separate admissibility decision adopted on"), validators=[Optional()])
+    admissibility_transmitted_on = DateField(_l("Admissibility decision transmitted on"), validators=[Optional()],
+                                             description=_l("Observations on the merits are due four months later "
+                                                            "(rule 15(2))."))
+    merits_observations_received_on = DateField(_l("State's observations on the merits received on"),
+                                                validators=[Optional()])
+    decision_type = SelectField(_l("Decision"), choices=_choices(committee.DECISION_TYPES, _l("No decision yet")),
+                                validators=[Optional()])
+    decision_adopted_on = DateField(_l("Decision adopted on"), validators=[Optional()])
+    decision_transmitted_on = DateField(_l("Decision transmitted on"), validators=[Optional()],
+                                        description=_l("For Views, the State's response is due six months later "
+                                                       "(art. 9(2))."))
+    articles_violated = SelectMultipleField(_l("Articles found violated"), validators=[Optional()],
+                                            choices=[SelectChoice(r.code, r.label) for r in covenant.RIGHTS])
+    recommendations = TextAreaField(_l("Recommendations"), validators=[Optional(), Length(max=MAX_TEXT)],
+                                    render_kw={"rows": 3})
+    follow_up_response_received_on = DateField(_l("State's follow-up response received on"), validators=[Optional()])
+    discontinued_on = DateField(_l("Discontinued on"), validators=[Optional()])
+    settlement_on = DateField(_l("Friendly settlement reached on"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3},
+                          description=_l("Internal; encrypted."))
+
+    SECTIONS = (
+        (_l("Submission and registration"), ("submitted_on", "registered_on", "communication_number", "un_symbol")),
+        (_l("Transmission and observations"), ("transmitted_on", "state_observations_received_on",
+                                               "author_comments_letter_on", "author_comments_due",
+                                               "author_comments_sent_on")),
+        (_l("Separate admissibility decision"), ("admissibility_decided_on", "admissibility_transmitted_on",
+                                                 "merits_observations_received_on")),
+        (_l("Decision"), ("decision_type", "decision_adopted_on", "decision_transmitted_on", "articles_violated",
+                          "recommendations", "follow_up_response_received_on")),
+        (_l("Other endings"), ("discontinued_on", "settlement_on")),
+        (_l("Notes"), ("notes",)),
+    )
+
+    def values(self) -> dict:
+        return {name: (self[name].data or None) if name != "articles_violated" else (self[name].data or [])
+                for name, _label in committee.RECORD_FIELDS}
+
+
+class MoveForm(FlaskForm):
+    target = SelectField(_l("Move to"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note for the timeline"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
+
+
+class InterimRequestForm(FlaskForm):
+    requested_on = DateField(_l("Interim measures requested on"), validators=[DataRequired()])
+    note = TextAreaField(_l("What was asked"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
+
+
+class InterimOutcomeForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=_choices(committee.INTERIM_OUTCOMES))
+    outcome_on = DateField(_l("Decided on"), validators=[Optional()])
+    lifted_on = DateField(_l("Lifted on"), validators=[Optional()])
+    compliance = SelectField(_l("State's compliance"), choices=_choices(committee.COMPLIANCE))
+
+
+class FollowUpAssessmentForm(FlaskForm):
+    assessed_on = DateField(_l("Assessed on"), validators=[DataRequired()])
+    grade = SelectField(_l("Committee's grade"), choices=_choices(committee.FOLLOW_UP_GRADES))
+    procedure = SelectField(_l("Procedure"), choices=_choices(committee.FOLLOW_UP_PROCEDURE))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
+
+
+class FollowUpSubmissionForm(FlaskForm):
+    submitted_on = DateField(_l("Our follow-up submission sent on"), validators=[DataRequired()])
+    note = TextAreaField(_l("What it said"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
+
+
+class PublicityForm(FlaskForm):
+    kind = SelectField(_l("Checklist item"), choices=_choices(committee.PUBLICITY_KINDS))
+    done_on = DateField(_l("Done on"), validators=[DataRequired()])
+    language = StringField(_l("Language"), validators=[Optional(), Length(max=40)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
+
+
+class MediaForm(FlaskForm):
+    outlet = StringField(_l("Outlet"), validators=[DataRequired(), Length(max=200)])
+    published_on = DateField(_l("Published on"), validators=[DataRequired()])
+    language = StringField(_l("Language"), validators=[Optional(), Length(max=40)])
+    link = StringField(_l("Link"), validators=[Optional(), Length(max=500)])
+    reach = IntegerField(_l("Reach (people)"), validators=[Optional(), NumberRange(min=0)])
+
+
+class PublicationForm(FlaskForm):
+    summary = TextAreaField(_l("Summary for publication"), validators=[DataRequired(), Length(max=MAX_TEXT)],
+                            render_kw={"rows": 6},
+                            description=_l("Shown to anyone on the public decisions page. Write it for the public: "
+                                           "no confidential facts, no victim identity unless they consented."))
+    links = TextAreaField(_l("Links (one per line)"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 2},
+                          description=_l("E.g. the decision on the OHCHR jurisprudence database."))
+    identity_consented = BooleanField(_l("The victims consented to the publication of their names"))
+    victim_names = StringField(_l("Names to publish"), validators=[Optional(), Length(max=500)])

@@ -1,0 +1,191 @@
+"""Committee tracking as coordinators and lawyers use it (issue 6, items 1, 2, 4, 5): stage moves
+with their requirements, the communication record, interim measures, the decision, follow-up,
+publicity and publication, and the timeline of it all."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.extensions import db
+from caseapp.models import Case, CaseEvent, Communication
+from caseapp.models.base import utcnow
+from caseapp.runtime import keyring
+from caseapp.services import screening
+from caseapp.services.vault import open_vault
+from tests.conftest import record_screening, submit_report
+
+VICTIM_MARKER = "Anavictim Marker"
+
+
+@pytest.fixture
+def candidate(app, people):
+    """A report accepted as a strategic candidate."""
+    from caseapp.domain.report import VictimInput
+    case, _ = submit_report(app, people["partner_a"].user, notified=utcnow().date() - timedelta(days=100),
+                            victims=[VictimInput(name=VICTIM_MARKER, consent="yes")])
+    record_screening(case, people["lawyer"].user)
+    screening.accept(db.session, open_vault(db.session, keyring(), case), people["lawyer"].user, "Strong case.")
+    db.session.commit()
+    return case
+
+
+def days_ago(days: int) -> str:
+    return (utcnow().date() - timedelta(days=days)).isoformat()
+
+
+def stage_of(case) -> str:
+    db.session.expire_all()
+    return db.session.get(Case, case.id).stage
+
+
+def record(client, case, **values):
+    return client.post(f"/tracking/{case.uuid}/record", data=values)
+
+
+def move(client, case, target, note=""):
+    return client.post(f"/tracking/{case.uuid}/move", data={"target": target, "note": note})
+
+
+def test_a_coordinator_takes_a_case_from_candidate_to_closed(app, people, clients, candidate):
+    coordinator = clients("coordinator")
+    listing = coordinator.get("/tracking").get_data(as_text=True)
+    assert candidate.reference in listing and "Strategic candidate" in listing
+
+    assert move(coordinator, candidate, "preparing").status_code == 302
+    refused = move(coordinator, candidate, "submitted_to_committee")
+    assert refused.status_code == 400
+    assert "Record first: submitted to the committee on." in refused.get_data(as_text=True)
+
+    assert record(coordinator, candidate, submitted_on="2025-12-01").status_code == 302
+    assert move(coordinator, candidate, "submitted_to_committee").status_code == 302
+    bad = record(coordinator, candidate, submitted_on="2025-12-01", registered_on="2025-12-15",
+                 communication_number="twelve")
+    assert bad.status_code == 400 and 'id="communication_number-error"' in bad.get_data(as_text=True)
+    record(coordinator, candidate, submitted_on="2025-12-01", registered_on="2025-12-15",
+           communication_number="412/2025")
+    assert move(coordinator, candidate, "registered").status_code == 302
+
+    record(coordinator, candidate, submitted_on="2025-12-01", registered_on="2025-12-15",
+           communication_number="412/2025", transmitted_on="2026-01-31")
+    move(coordinator, candidate, "observations")
+    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    assert "State&#39;s observations (art. 6(2)): <strong>31 Jul 2026</strong>" in page  # six calendar months
+
+    full = {"submitted_on": "2025-12-01", "registered_on": "2025-12-15", "communication_number": "412/2025",
+            "transmitted_on": "2026-01-31", "state_observations_received_on": days_ago(100)}
+    record(coordinator, candidate, **full)
+    move(coordinator, candidate, "comments")
+    decision = {**full, "decision_type": "views_violation", "decision_adopted_on": days_ago(60),
+                "decision_transmitted_on": days_ago(50), "articles_violated": ["11(1)"],
+                "un_symbol": "E/C.12/79/D/412/2025", "recommendations": "Provide adequate alternative housing."}
+    assert record(coordinator, candidate, **decision).status_code == 302
+    assert move(coordinator, candidate, "decided").status_code == 302
+    assert move(coordinator, candidate, "follow_up").status_code == 302
+
+    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    assert "State&#39;s follow-up response (art. 9(2))" in page and "not yet received" in page
+    assert re.search(r"State(&#39;|')s response due: \d+ \w+ \d{4}", page), page[page.find('id="follow-up"'):][:600]
+
+    coordinator.post(f"/tracking/{candidate.uuid}/follow-up/assessments",
+                     data={"assessed_on": days_ago(5), "grade": "partly_satisfactory", "procedure": "continued"})
+    coordinator.post(f"/tracking/{candidate.uuid}/follow-up/submissions", data={"submitted_on": days_ago(10),
+                                                                                 "note": "Families still in tents."})
+    for kind in ("press_release", "authorities"):
+        coordinator.post(f"/tracking/{candidate.uuid}/publicity", data={"kind": kind, "done_on": days_ago(20),
+                                                                        "language": "es"})
+    coordinator.post(f"/tracking/{candidate.uuid}/media", data={"outlet": "El Diario", "published_on": days_ago(19),
+                                                                "language": "es", "link": "https://example.org/a",
+                                                                "reach": "120000"})
+    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    assert "Partly satisfactory" in page and "Families still in tents." in page
+    assert "Publicised in the country" in page and "El Diario" in page and "120,000" in page
+
+    published = coordinator.post(f"/tracking/{candidate.uuid}/publication",
+                                 data={"summary": "Spain must rehouse the families.", "links": "https://juris.ohchr.org/x"})
+    assert published.status_code == 302
+    assert move(coordinator, candidate, "closed", "Follow-up closed by the Committee.").status_code == 302
+    assert stage_of(candidate) == "closed"
+
+    moves = db.session.execute(select(CaseEvent.from_stage, CaseEvent.to_stage)
+                               .where(CaseEvent.action == "move").order_by(CaseEvent.id)).all()
+    assert [m.to_stage for m in moves] == ["screening", "candidate", "preparing", "submitted_to_committee", "registered",
+                                           "observations", "comments", "decided", "follow_up", "closed"]
+    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    assert "Follow-up closed by the Committee." in page
+    assert ("Recorded: UN symbol; Decision; Decision adopted on; Decision transmitted on; Articles found violated; "
+            "Recommendations.") in page
+    assert VICTIM_MARKER not in page  # coordinators work without the victims' identities
+
+
+def test_record_dates_cannot_be_in_the_future_or_out_of_order(app, clients, candidate):
+    coordinator = clients("coordinator")
+    future = (utcnow().date() + timedelta(days=3)).isoformat()
+    response = record(coordinator, candidate, submitted_on=future)
+    assert response.status_code == 400 and "this date is in the future" in response.get_data(as_text=True)
+    response = record(coordinator, candidate, submitted_on=days_ago(10), registered_on=days_ago(20))
+    assert response.status_code == 400
+    assert "Registered on cannot be before submitted to the committee on" in response.get_data(as_text=True)
+    assert db.session.execute(select(Communication)).first() is None  # nothing written
+    ok = record(coordinator, candidate, author_comments_letter_on=days_ago(3), author_comments_due=future)
+    assert ok.status_code == 302  # a due date may be ahead
+
+
+def test_the_author_comments_deadline_is_suggested_from_the_letter(app, clients, candidate):
+    coordinator = clients("coordinator")
+    record(coordinator, candidate, author_comments_letter_on="2026-10-31")
+    form = coordinator.get(f"/tracking/{candidate.uuid}/record").get_data(as_text=True)
+    assert re.search(r'id="author_comments_due"[^>]*value="2026-12-31"', form)  # two months, an editable suggestion
+
+
+def test_interim_measures_are_requested_granted_and_complied_with(app, clients, candidate):
+    coordinator = clients("coordinator")
+    coordinator.post(f"/tracking/{candidate.uuid}/interim-measures", data={"requested_on": days_ago(30),
+                                                                           "note": "Stop the demolition."})
+    from caseapp.models import InterimMeasure
+    measure = db.session.execute(select(InterimMeasure)).scalar_one()
+    prefix = f"m{measure.id}-"
+    refused = coordinator.post(f"/tracking/{candidate.uuid}/interim-measures/{measure.uuid}",
+                               data={prefix + "outcome": "refused", prefix + "outcome_on": days_ago(28),
+                                     prefix + "compliance": "complied"})
+    assert refused.status_code == 400 and "compliance is recorded for granted" in refused.get_data(as_text=True)
+    coordinator.post(f"/tracking/{candidate.uuid}/interim-measures/{measure.uuid}",
+                     data={prefix + "outcome": "granted", prefix + "outcome_on": days_ago(28),
+                           prefix + "compliance": "not_complied"})
+    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    assert "Granted" in page and "Not complied with" in page and "Stop the demolition." in page
+    assert "Interim measures of" in page  # on the timeline
+
+
+def test_publicity_reminder_after_thirty_days_without_action(app, clients, candidate):
+    coordinator = clients("coordinator")
+    record(coordinator, candidate, submitted_on=days_ago(400), decision_type="inadmissible",
+           decision_adopted_on=days_ago(45), decision_transmitted_on=days_ago(40))
+    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    assert 'id="publicity-reminder"' in page and "Not yet publicised in the country" in page
+    coordinator.post(f"/tracking/{candidate.uuid}/publicity", data={"kind": "partner_network", "done_on": days_ago(1)})
+    assert 'id="publicity-reminder"' not in coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+
+
+def test_only_coordinators_publish_and_names_need_consent(app, clients, candidate):
+    coordinator, lawyer = clients("coordinator"), clients("lawyer")
+    record(coordinator, candidate, submitted_on=days_ago(400), decision_type="views_no_violation",
+           decision_adopted_on=days_ago(45))
+    assert lawyer.post(f"/tracking/{candidate.uuid}/publication", data={"summary": "x"}).status_code == 403
+    refused = coordinator.post(f"/tracking/{candidate.uuid}/publication",
+                               data={"summary": "Summary.", "victim_names": "Ana"})
+    assert refused.status_code == 400 and "recorded consent" in refused.get_data(as_text=True)
+    coordinator.post(f"/tracking/{candidate.uuid}/publication",
+                     data={"summary": "Summary.", "victim_names": "Ana", "identity_consented": "y"})
+    communication = db.session.execute(select(Communication)).scalar_one()
+    assert communication.published_at is not None and communication.public_victim_names == "Ana"
+    coordinator.post(f"/tracking/{candidate.uuid}/publication/withdraw")
+    db.session.expire_all()
+    assert db.session.execute(select(Communication)).scalar_one().published_at is None
+
+
+def test_reports_in_screening_are_not_tracked(app, people, clients):
+    case, _ = submit_report(app, people["partner_a"].user, notified=utcnow().date() - timedelta(days=30))
+    assert clients("coordinator").get(f"/tracking/{case.uuid}").status_code == 404
+    assert clients("partner_a").get(f"/tracking/{case.uuid}").status_code == 403
