@@ -109,8 +109,12 @@ def create_demo_cases(session: Session, keyring: Keyring, indexer: BlindIndexer,
 
 # --- cases before the Committee: one at every stage, so a new user sees a living dashboard -------------
 
-# (title, State, rights, stage reached, days ago the final domestic decision was notified)
+# (title, State, rights, stage reached, days ago the final domestic decision was notified). A side exit
+# (withdrawn, discontinued, friendly settlement) leaves from the stage in EXITS_FROM.
 PIPELINE = (
+    ("[DEMO] Hunger strike over school meals cut", "FR", ["11(2)", "13"], stages.SCREENING, 150),
+    ("[DEMO] Hospital fees charged to asylum seekers", "LU", ["12", "2(2)"], stages.INFO_REQUESTED, 160),
+    ("[DEMO] Land dispute between neighbours", "UY", ["11(1)"], stages.DECLINED, 170),
     ("[DEMO] Eviction of a family with three children", "ES", ["11(1)"], stages.CANDIDATE, 200),
     ("[DEMO] Unemployment benefit refused to seasonal workers", "IT", ["9"], stages.PREPARING, 240),
     ("[DEMO] Roma settlement without water or sanitation", "PT", ["11(1)", "12"], stages.SUBMITTED_TO_COMMITTEE, 330),
@@ -119,7 +123,14 @@ PIPELINE = (
     ("[DEMO] Pension reform cuts minimum pension", "AR", ["9"], stages.COMMENTS, 1100),
     ("[DEMO] Eviction from a squatted building", "ES", ["11(1)"], stages.FOLLOW_UP, 1500),
     ("[DEMO] Dismissal of pregnant workers", "ES", ["7", "10"], stages.CLOSED, 1700),
+    ("[DEMO] Water tariffs for informal settlements", "SV", ["11(1)"], stages.WITHDRAWN, 210),
+    ("[DEMO] Denial of disability allowance", "FI", ["9"], stages.DISCONTINUED, 720),
+    ("[DEMO] Demolition of a market", "ME", ["6", "11(1)"], stages.FRIENDLY_SETTLEMENT, 950),
 )
+
+
+EXITS_FROM = {stages.WITHDRAWN: stages.CANDIDATE, stages.DISCONTINUED: stages.REGISTERED,
+              stages.FRIENDLY_SETTLEMENT: stages.OBSERVATIONS}
 
 
 def _committee_record(stage: str, today: date) -> dict:
@@ -163,6 +174,24 @@ def _screened_and_accepted(session: Session, vault, lawyer: User, today: date) -
     screening.accept(session, vault, lawyer, "Demo: a strong strategic case.")
 
 
+def _screening_only(session: Session, vault, lawyer: User, stage: str, today: date) -> None:
+    """A report still in screening, waiting for the partner's answer, or declined."""
+    engine = screening.assess_report(vault, today=today, register=register.load_register(session)).to_json()
+    content = ScreeningContent(tuple(Determination(d.criterion, d.engine_status, d.status,
+                                                   "Demo: to be checked." if d.differs else "")
+                                     for d in default_determinations(engine)),
+                               tuple(FactorScore(factor, None, "") for factor, _name in STRATEGIC_FACTORS),
+                               "Demo: first reading.", engine)
+    if stage == stages.SCREENING:
+        screening.record_screening(session, vault, lawyer, content)
+    elif stage == stages.INFO_REQUESTED:
+        screening.request_information(session, vault, lawyer,
+                                      "Demo: please send the hospital's invoices and the court's judgment.")
+    else:
+        screening.decline(session, vault, lawyer, "Demo: a private dispute between neighbours does not engage the "
+                                                  "State's obligations under the Covenant (art. 3(2)(d)).")
+
+
 def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndexer, organisation: Organisation,
                          partner: User, lawyer: User, coordinator: User, *, today: date) -> int:
     """Demo cases at every stage from strategic candidate to closed, moved through the same services as
@@ -183,7 +212,11 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
         )
         case, _reference = create_report(session, keyring, indexer, partner, report, today=today, submit=True)
         vault = open_vault(session, keyring, case)
+        if stage in (stages.SCREENING, stages.INFO_REQUESTED, stages.DECLINED):
+            _screening_only(session, vault, lawyer, stage, today)
+            continue
         _screened_and_accepted(session, vault, lawyer, today)
+        exit_stage, stage = (stage, EXITS_FROM[stage]) if stage in EXITS_FROM else (None, stage)
         values = _committee_record(stage, today)
         if values:
             committee_service.update_record(session, vault, coordinator, values, today=today,
@@ -194,6 +227,13 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
             if target == stages.FOLLOW_UP and values.get("decision_type") != committee.VIEWS_VIOLATION:
                 continue
             committee_service.move(session, vault, coordinator, target, None)
+        if exit_stage is not None:
+            exit_on = {stages.DISCONTINUED: "discontinued_on", stages.FRIENDLY_SETTLEMENT: "settlement_on"}.get(exit_stage)
+            if exit_on:
+                committee_service.update_record(session, vault, coordinator, values | {exit_on: today - timedelta(days=30)},
+                                                today=today)
+            committee_service.move(session, vault, coordinator, exit_stage, "Demo: the case ended here.")
+            continue
         if stage == stages.REGISTERED:
             measure = committee_service.add_interim_measure(session, vault, coordinator, requested_on=today - timedelta(days=118),
                                                             today=today, note="Demo: suspend the closure.")

@@ -162,8 +162,9 @@ def test_demo_fills_the_queue_with_every_warning_and_the_committee_with_every_st
     every = db.session.execute(select(Case).order_by(Case.id)).scalars().all()
     cases = every[:4]
     assert [case.stage for case in cases] == ["submitted"] * 4
-    assert [case.stage for case in every[4:]] == ["candidate", "preparing", "submitted_to_committee", "registered",
-                                                  "observations", "comments", "follow_up", "closed"]
+    assert [case.stage for case in every[4:]] == [
+        "screening", "info_requested", "declined", "candidate", "preparing", "submitted_to_committee", "registered",
+        "observations", "comments", "follow_up", "closed", "withdrawn", "discontinued", "friendly_settlement"]
     assert all(case.reference and case.documents for case in cases)
     today = utcnow().date()
     levels = [warning_level(days_left(case.one_year_last_day, today)) if case.one_year_last_day else None
@@ -171,4 +172,4 @@ def test_demo_fills_the_queue_with_every_warning_and_the_committee_with_every_st
     assert levels == ["30", None, "passed", None]  # 25 days left; not running; passed; 165 days left
     assert cases[3].one_year_last_day is not None
     assert run(app, "demo").exit_code == 0  # a second run adds no cases
-    assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 12
+    assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 18
