@@ -34,20 +34,12 @@ from tests.conftest import (
     make_user,
     running_app,
 )
-
-MARKERS = {
-    "narrative": "MARKERNARRATIVE7f3a",
-    "name": "MARKERVICTIMNAMEb21c",
-    "contact": "MARKERCONTACT90de",
-    "identity": "MARKERIDNUM55aa",
-    "file_name": "MARKERFILENAME31bb.pdf",
-    "file_body": "MARKERFILEBODY88cc",
-}
+from tests.markers import MARKERS, bytes_under
 
 
 def instance_bytes(app) -> bytes:
     """Every byte under the instance folder: the database, its WAL and shared memory, the file store."""
-    return b"".join(path.read_bytes() for path in sorted(Path(app.instance_path).rglob("*")) if path.is_file())
+    return bytes_under(Path(app.instance_path))
 
 
 # --- CRY-01: nothing readable on disk --------------------------------------------------------------------
@@ -407,41 +399,5 @@ def test_log_lines_never_carry_key_material(app, org_a, caplog):  # CRY-04
         assert secret not in logged
 
 
-def test_restore_drill_from_a_copy_of_database_and_store(tmp_path, database_url):  # DATA-04
-    """A copy of the database and the file store, restored beside the keys kept apart, decrypts."""
-    if database_url:
-        pytest.skip("copies the SQLite file with its backup API; PostgreSQL backups arrive with `flask backup`")
-    import shutil
-    import sqlite3
-
-    with running_app(tmp_path / "live", None) as live:
-        org = make_organisation("Backed-up NGO")
-        case, document = make_case(live, org, narrative=MARKERS["narrative"], body=MARKERS["file_body"].encode())
-        case_uuid, document_uuid = case.uuid, document.uuid
-        source = sqlite3.connect(Path(live.instance_path) / "test.sqlite3")
-        backup_dir = tmp_path / "backup"
-        backup_dir.mkdir()
-        with sqlite3.connect(backup_dir / "test.sqlite3") as target:
-            source.backup(target)
-        source.close()
-        shutil.copytree(Path(live.instance_path) / "store", backup_dir / "store")
-
-    backup_bytes = b"".join(p.read_bytes() for p in backup_dir.rglob("*") if p.is_file())
-    assert MARKERS["narrative"].encode() not in backup_bytes and MARKERS["file_body"].encode() not in backup_bytes
-    assert not list(backup_dir.rglob("*.kek")) and not list(backup_dir.rglob("index.secret"))
-
-    shutil.copytree(backup_dir, tmp_path / "restored" / "instance")
-    restored = build_app(tmp_path / "restored", None)  # the same keys, from where keys are kept
-    with restored.app_context():
-        assert run(restored, "keys", "check").exit_code == 0
-        from caseapp.models import Case
-
-        restored_case = db.session.execute(select(Case).where(Case.uuid == case_uuid)).scalar_one()
-        vault = open_vault(db.session, keyring(), restored_case)
-        assert vault.get(restored_case, "narrative") == MARKERS["narrative"]
-        restored_document = restored_case.documents[0]
-        assert restored_document.uuid == document_uuid
-        key = cases.document_key(vault, restored_document)
-        assert b"".join(file_store().decrypt(document_uuid, key)) == MARKERS["file_body"].encode()
-        db.session.remove()
-        db.engine.dispose()
+# The backup and restore drill (DATA-04) is tests/integration/test_backup_restore.py: `flask backup` and
+# `flask restore`, on SQLite and PostgreSQL.
