@@ -9,6 +9,8 @@ from typing import BinaryIO
 from uuid import UUID, uuid4
 
 from sqlalchemy import false, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring
@@ -18,6 +20,7 @@ from caseapp.domain import permissions
 from caseapp.domain.report import VictimInput
 from caseapp.models import Case, Document, Organisation, ReferenceCounter, User, Victim
 from caseapp.models.base import utcnow
+from caseapp.services import audit
 from caseapp.services.files import FileStore, promote_on_commit, remove_on_commit
 from caseapp.services.vault import CaseVault, create_vault, shred_case_key
 
@@ -26,12 +29,16 @@ REFERENCE_PREFIX = "ESCR"
 
 def next_reference(session: Session, year: int) -> str:
     """ESCR-YYYY-NNNN, numbered per year without gaps in a committed sequence."""
-    counter = session.execute(
-        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
-    ).scalar_one_or_none()
+    locked = select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+    counter = session.execute(locked).scalar_one_or_none()
     if counter is None:
-        counter = ReferenceCounter(year=year, last_number=0)
-        session.add(counter)
+        # The year's first reference. On PostgreSQL, FOR UPDATE locks no row that does not exist yet, so
+        # two concurrent first submissions would both insert it (a primary-key error, found by
+        # tests/integration/test_concurrency.py): insert it unless it is there, then lock it.
+        insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]
+        session.execute(insert(ReferenceCounter).values(year=year, last_number=0)
+                        .on_conflict_do_nothing(index_elements=[ReferenceCounter.year]))
+        counter = session.execute(locked).scalar_one()
     counter.last_number += 1
     session.flush()
     return f"{REFERENCE_PREFIX}-{year}-{counter.last_number:04d}"
@@ -117,7 +124,8 @@ def document_key(vault: CaseVault, document: Document) -> bytes:
 
 def delete_case(session: Session, store: FileStore, case: Case) -> None:
     """Crypto-shred: the case's key goes in the same transaction as its rows; its files are unlinked
-    once that commits, and `flask store sweep` removes any left behind (CRY-06)."""
+    once that commits, and `flask store sweep` removes any left behind (CRY-06). The caller records the
+    audit event, which says why (``case_deleted`` by its partner, ``case_shredded`` by the retention job)."""
     for document in case.documents:
         remove_on_commit(session, store, document.uuid)
     shred_case_key(session, case)
@@ -157,8 +165,10 @@ def organisation_storage_used(session: Session, organisation_id: int) -> int:
     ).scalar_one()
 
 
-def delete_document(session: Session, store: FileStore, document: Document) -> None:
+def delete_document(session: Session, store: FileStore, document: Document, *, actor: User | None = None) -> None:
     """Remove one file: its row (and so its wrapped file key) now, its bytes once that commits."""
+    audit.record(session, action="document_deleted", actor=actor, target_type="document", target_id=document.uuid,
+                 case=document.case)
     remove_on_commit(session, store, document.uuid)
     session.delete(document)
     session.flush()
