@@ -78,6 +78,10 @@ class Config:
     KEKS: str | None = None  # "id:base64url,id2:base64url" — first wraps, all unwrap
     INDEX_SECRET: str | None = None  # base64url of 32 random bytes
 
+    # Retention (DATA-02, README "Retention"): `flask retention run --apply` crypto-shreds declined
+    # reports declined more than this many days ago.
+    RETENTION_DAYS = 365
+
     # Encrypted file store and the encrypted spool that uploads stream into (UP-06).
     FILE_STORE_DIR: str | None = None  # None means "instance/store"
     UPLOAD_SPOOL_DIR: str | None = None  # None means the system's temporary directory

@@ -61,7 +61,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     bootstrap.init_app(app)
     app.session_interface = ServerSessionInterface(db, sessionless_prefixes=(API_PATH_PREFIX,))
 
-    from caseapp import errors, security, templating
+    from caseapp import audit_hooks, errors, security, templating
     from caseapp.account import bp as account_bp
     from caseapp.admin import bp as admin_bp
     from caseapp.api import bp as api_bp
@@ -80,6 +80,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp, messages_bp, api_bp,
                       tracking_bp, deadlines_bp, decisions_bp, dashboard_bp):
         app.register_blueprint(blueprint)
+    audit_hooks.init_app(app)  # first: the client address is bound before any hook or view records an event
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
@@ -87,9 +88,10 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     return app
 
 
-# Commands that work without the keys: creating them, the pure admissibility engine, and the deadlines
-# (clear date columns only).
-KEYLESS_COMMANDS = frozenset({"keys", "screen", "deadlines"})
+# Commands that work without the keys: creating them, the pure admissibility engine, the deadlines
+# (clear date columns only), the audit log's chain check (nothing in it is encrypted), backups (they
+# copy ciphertext) and restores (which say when the keys are missing, after restoring the data).
+KEYLESS_COMMANDS = frozenset({"keys", "screen", "deadlines", "audit", "backup", "restore"})
 
 
 def create_cli_app() -> Flask:

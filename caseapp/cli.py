@@ -23,7 +23,7 @@ from caseapp.domain.states import StatesRegister
 from caseapp.extensions import db
 from caseapp.models import Document, Organisation, User
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, accounts, integrity, keys, register, tokens, two_factor
+from caseapp.services import ServiceError, accounts, audit, integrity, keys, register, tokens, two_factor
 from caseapp.services import demo as demo_data
 from caseapp.services.deadlines import deadline_items
 
@@ -33,6 +33,7 @@ keys_cli = AppGroup("keys", help="Manage the key-encryption keys (docs/crypto.md
 store_cli = AppGroup("store", help="Maintain the encrypted file store.")
 tokens_cli = AppGroup("tokens", help="Manage partners' personal access tokens for the JSON API.")
 states_cli = AppGroup("states", help="The OP-ICESCR States register (seeded from caseapp/data; admins correct it).")
+audit_cli = AppGroup("audit", help="The hash-chained audit log (LOG-01).")
 
 DEMO_ORGANISATION = "Demo Partner NGO"
 DEMO_USERS = (
@@ -44,11 +45,14 @@ DEMO_USERS = (
 
 
 def register_cli(app: Flask) -> None:
-    for group in (orgs_cli, users_cli, keys_cli, store_cli, tokens_cli, states_cli):
+    for group in (orgs_cli, users_cli, keys_cli, store_cli, tokens_cli, states_cli, audit_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo)
     app.cli.add_command(screen)
     app.cli.add_command(list_deadlines)
+    from caseapp.lifecycle_cli import register_lifecycle_cli  # backup, restore, retention
+
+    register_lifecycle_cli(app)
 
 
 def _setup_link(token: str) -> str:
@@ -247,6 +251,8 @@ def rotate_keys(batch_size: int) -> None:
             while done := keys.rewrap_batch(db.session, keyring, batch_size):
                 db.session.commit()
                 bar.update(done)
+        audit.record(db.session, action="key_rotated", target_type="key", target_id=keyring.primary_id)
+        db.session.commit()
     in_use = keys.keys_in_use(db.session)
     click.echo(f"Done: {in_use.get(keyring.primary_id, 0)} data keys wrapped under {keyring.primary_id}.")
     older = [kek_id for kek_id, _ in keyring.keys if kek_id != keyring.primary_id]
@@ -271,6 +277,7 @@ def retire_key(kek_id: str, yes: bool) -> None:
     if current_app.config.get("KEKS"):
         with writing():
             keys.forget_canary(db.session, kek_id)
+            audit.record(db.session, action="key_retired", target_type="key", target_id=kek_id)
             db.session.commit()
         click.echo(f"Key {kek_id} is unused. Remove it from CASEAPP_KEKS and restart.")
         return
@@ -279,6 +286,7 @@ def retire_key(kek_id: str, yes: bool) -> None:
         click.confirm(f"Delete {path}? Backups made while it was in use will no longer open.", abort=True)
     with writing():
         keys.forget_canary(db.session, kek_id)
+        audit.record(db.session, action="key_retired", target_type="key", target_id=kek_id)
         db.session.commit()
     path.unlink()
     click.echo(f"Retired key {kek_id}.")
@@ -326,6 +334,7 @@ def create_token(email: str, name: str) -> None:
         except ServiceError as exc:
             db.session.rollback()
             raise click.ClickException(exc.message) from exc
+        audit.record(db.session, action="api_token_created", target_type="token", target_id=new_token.token.uuid)
         db.session.commit()
     click.echo(f"Created API token {new_token.token.name!r} for {email} (starts with {new_token.token.prefix}).")
     click.echo("It is shown only now; hand it over privately and store it like a password:")
@@ -360,6 +369,8 @@ def revoke_token(email: str, token_id: str) -> None:
         if token is None:
             raise click.ClickException(f"{email} has no token {token_id!r}.")
         revoked = tokens.revoke(db.session, token)
+        if revoked:
+            audit.record(db.session, action="api_token_revoked", target_type="token", target_id=token.uuid)
         db.session.commit()
     click.echo("Revoked." if revoked else "It was already revoked.")
 
@@ -373,6 +384,8 @@ def seed_states() -> None:
     only States not yet in the table are added; admins' additions and corrections are never overwritten."""
     with writing():
         result = register.seed_shipped(db.session)
+        if result.added or result.check_added:
+            audit.record(db.session, action="register_seeded", target_type="register")
         db.session.commit()
     if result.parties:
         click.echo(f"Added {len(result.parties)} parties: {', '.join(result.parties)}.")
@@ -512,3 +525,37 @@ def list_deadlines(as_json: bool, within: int | None) -> None:
     click.echo(f"{'CASE':<14}  {'DEADLINE'.ljust(width)}  {'COUNTED FROM':<12}  {'DUE':<11}  DAYS LEFT")
     for item in items:
         click.echo(_deadline_row(item, width))
+
+
+# --- the audit log ---------------------------------------------------------------------------------
+
+
+def _anchor(_ctx, _param, value: str | None) -> tuple[int, str] | None:
+    if value is None:
+        return None
+    number, _, digest = value.partition(":")
+    if not number.isdigit() or len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
+        raise click.BadParameter("give ID:HASH as printed by an earlier `flask audit verify`")
+    return int(number), digest
+
+
+@audit_cli.command("verify")
+@click.option("--anchor", callback=_anchor, metavar="ID:HASH",
+              help="The newest event an earlier check printed: it must still be there, unchanged.")
+def verify_audit(anchor: tuple[int, str] | None) -> None:
+    """Recompute the audit log's hash chain, oldest event first. Exits 1 naming the first broken event
+    when any event was edited, removed or reordered. Reads the database only; needs no keys."""
+    total = audit.count(db.session)
+    with click.progressbar(length=total, label="Checking the audit chain") as bar:
+        result = audit.verify(db.session, progress=bar.update, anchor=anchor)
+    db.session.rollback()
+    if not result.ok:
+        click.echo(f"Broken at event #{result.first_broken_id}: {result.reason}.", err=True)
+        click.echo(f"The {result.checked} events before it are intact.", err=True)
+        raise SystemExit(1)
+    click.echo(f"Checked {result.checked} events: chain intact.")
+    if result.head_id is not None:
+        # A chain cannot show that its newest events were cut off: compare with a head noted earlier.
+        click.echo(f"Newest event: {result.head_id}:{result.head_hash}")
+        click.echo("Keep that line somewhere else and pass it to a later check as --anchor: removing the newest "
+                   "events leaves no trace in the chain itself.")

@@ -19,6 +19,7 @@ NAVIGATION = (
     ("admin.list_users", _l("Users"), (roles.ADMIN,)),
     ("admin.list_organisations", _l("Organisations"), (roles.ADMIN,)),
     ("admin.list_states", _l("States register"), (roles.ADMIN,)),
+    ("admin.audit_log", _l("Audit log"), (roles.ADMIN,)),
 )
 
 ROLE_LABELS = {

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from caseapp.account import bp
 from caseapp.account.forms import ChangePasswordForm, NewTokenForm
+from caseapp.audit_hooks import audit_request
 from caseapp.domain import permissions
 from caseapp.extensions import db
 from caseapp.forms import ActionForm
@@ -50,6 +51,9 @@ def change_password():
         )
     except ServiceError as exc:
         db.session.rollback()
+        if exc.field == "code":  # a refused two-factor code is kept, as at sign-in; nothing else of the attempt
+            audit_request("two_factor_failed", target_type="user", target_id=user.uuid)
+            db.session.commit()
         getattr(form, exc.field or "password").errors.append(exc.message)
         return _render(form, 400)
     db.session.commit()
@@ -96,6 +100,7 @@ def create_token():
         db.session.rollback()
         form.name.errors = [*form.name.errors, exc.message]
         return _render(status=400, token_form=form)
+    audit_request("api_token_created", target_type="token", target_id=new_token.token.uuid)
     db.session.commit()
     return _render(new_token=new_token)
 
@@ -106,6 +111,7 @@ def revoke_token(token_uuid: UUID):
     if token is None:
         abort(404)  # AC-04: someone else's token looks like no token
     if tokens.revoke(db.session, token):
+        audit_request("api_token_revoked", target_type="token", target_id=token.uuid)
         flash(_("The token “%(name)s” is revoked: nothing can use it any more.", name=token.name), "success")
     db.session.commit()
     return redirect(url_for("account.show", _anchor="api-tokens"))
@@ -122,6 +128,7 @@ def create_calendar_feed():
         db.session.rollback()
         flash(exc.message, "danger")
         return redirect(url_for("account.show"))
+    audit_request("calendar_feed_created", target_type="calendar_feed", target_id=new_feed.feed.id)
     db.session.commit()
     feed_url = url_for("deadlines.calendar_feed", token=new_feed.secret, _external=True)
     return _render(new_feed_url=feed_url)
@@ -130,6 +137,7 @@ def create_calendar_feed():
 @bp.route("/calendar-feed/revoke", methods=["POST"])
 def revoke_calendar_feed():
     if calendar_feeds.revoke(db.session, current_user()):
+        audit_request("calendar_feed_revoked", target_type="user", target_id=current_user().uuid)
         flash(_("Your calendar feed is revoked: its address no longer works."), "success")
     else:
         flash(_("You have no calendar feed."), "info")

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
 from caseapp.domain import states as register_rules
 from caseapp.templating import ROLE_LABELS
@@ -137,3 +138,26 @@ class RegisterCheckForm(FlaskForm):
     )
     source = TextAreaField(_l("Source"), validators=[DataRequired(), Length(max=register_rules.MAX_SOURCE)],
                            description=SOURCE_HINT, render_kw={"rows": 2, "maxlength": register_rules.MAX_SOURCE})
+
+
+# --- the audit log -------------------------------------------------------------------------------
+
+CASE_REFERENCE_PATTERN = r"^ESCR-\d{4}-\d{4,}$"
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit viewer's filters: ids and codes only, so they travel in the URL (DATA-01). The actor
+    is chosen from the accounts by their opaque id, never typed."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    actor = SelectField(_l("Actor"), choices=[], validators=[Optional()], validate_choice=True)
+    case = StringField(_l("Case reference"), validators=[Optional(), Length(max=audit_rules.MAX_CASE_REFERENCE),
+                                                         Regexp(CASE_REFERENCE_PATTERN, message=_l("Give a reference such as ESCR-2025-0001."))],
+                       render_kw={"maxlength": audit_rules.MAX_CASE_REFERENCE, "placeholder": "ESCR-2025-0001"})
+    action = SelectField(_l("Action"), validators=[Optional()], validate_choice=True,
+                         choices=[SelectChoice("", _l("All actions"))]
+                         + [SelectChoice(code, description) for code, description in audit_rules.ACTIONS.items()])
+    since = DateField(_l("From"), validators=[Optional()])
+    until = DateField(_l("To"), validators=[Optional()], description=_l("Dates in UTC; both days included."))

@@ -17,6 +17,7 @@ from caseapp.admin.forms import (
     INSTRUMENT_LABELS,
     LISTING_LABELS,
     VERIFIED_LABELS,
+    AuditFilterForm,
     NewStateForm,
     NewUserForm,
     OrganisationForm,
@@ -25,6 +26,8 @@ from caseapp.admin.forms import (
     UpdateUserForm,
     UserFilterForm,
 )
+from caseapp.audit_hooks import audit_request
+from caseapp.domain import audit as audit_rules
 from caseapp.domain import permissions
 from caseapp.domain.states import ENTRY_FIELDS, PARTY, SIGNATORY, un_member_states
 from caseapp.extensions import db
@@ -33,7 +36,7 @@ from caseapp.models import Organisation, StateParty, StatePartyChange, User
 from caseapp.models.register import ADDED, CORRECTED, REGISTER_CHECKED, SEEDED
 from caseapp.runtime import keyring, states_register
 from caseapp.security import current_user
-from caseapp.services import ServiceError, accounts
+from caseapp.services import ServiceError, accounts, audit
 from caseapp.services import register as states
 
 FILTER_SESSION_KEY = "admin_user_filter"
@@ -102,8 +105,10 @@ def new_user():
             user = accounts.create_user(
                 db.session, keyring(), email=form.email.data, role=form.role.data,
                 organisation=_selected_organisation(form), display_name=form.display_name.data or "",
+                actor=current_user(),
             )
-            token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"])
+            token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"],
+                                               actor=current_user())
         except ServiceError as exc:
             db.session.rollback()
             getattr(form, exc.field or "email").errors.append(exc.message)
@@ -192,6 +197,7 @@ def end_user_sessions(user_uuid: UUID):
         if user.id == current_user().id:
             raise ServiceError(_("End your own sessions from your account page."))
         accounts.end_sessions(db.session, user)
+        audit_request("sessions_ended", target_type="user", target_id=user.uuid)
 
     return _account_action(user_uuid, end_all, _("All sessions of this account have been ended."))
 
@@ -210,7 +216,7 @@ def issue_setup_link(user_uuid: UUID):
     if not permissions.can_change_account(current_user(), user) or not user.is_active:
         flash(_("A setup link can only be made for another, active account."), "danger")
         return _back_to(user)
-    token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"])
+    token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"], actor=current_user())
     db.session.commit()
     return render_template("admin/setup_link.html", user=user, link=_setup_link(token), created=False)
 
@@ -235,7 +241,7 @@ def new_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            organisation = accounts.create_organisation(db.session, form.name.data)
+            organisation = accounts.create_organisation(db.session, form.name.data, actor=current_user())
         except ServiceError as exc:
             db.session.rollback()
             form.name.errors.append(exc.message)
@@ -441,3 +447,29 @@ def check_register():
     return (render_template("admin/check_register.html", form=form, changes=changes, unplaced=unplaced,
                             check=states.latest_check(db.session), listed=len(states_register().parties)),
             400 if form.errors or unplaced else 200)
+
+
+# --- the audit log (LOG-01) --------------------------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.route("/audit")
+def audit_log():
+    """Audit events, newest first, filtered by actor, case, action and dates. The chain itself is
+    checked by `flask audit verify`."""
+    accounts_by_uuid = {str(user.uuid): user for user in db.session.execute(select(User).order_by(User.email)).scalars()}
+    form = AuditFilterForm(formdata=request.args)
+    form.actor.choices = [SelectChoice("", _("Everyone"))] + [SelectChoice(key, user.email)
+                                                              for key, user in accounts_by_uuid.items()]
+    if not form.validate():
+        return render_template("admin/audit_log.html", form=form, page=None, total=audit.count(db.session),
+                               describe=audit_rules.describe, accounts={}, filtered=True), 400
+    actor = accounts_by_uuid.get(form.actor.data or "")
+    query = audit.search(actor_id=actor.id if actor else None, case_reference=form.case.data or None,
+                         action=form.action.data or None, since=form.since.data, until=form.until.data)
+    page = db.paginate(query, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    filtered = any(request.args.get(name) for name in ("actor", "case", "action", "since", "until"))
+    return render_template("admin/audit_log.html", form=form, page=page, total=audit.count(db.session),
+                           describe=audit_rules.describe, filtered=filtered,
+                           accounts={user.id: user for user in accounts_by_uuid.values()})

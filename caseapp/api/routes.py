@@ -19,6 +19,7 @@ from caseapp.api import errors as api_errors
 from caseapp.api.errors import ApiError
 from caseapp.api.openapi import document as openapi_document
 from caseapp.api.schema import InvalidBody, api_fields, dump_report, parse_report
+from caseapp.audit_hooks import audit_request
 from caseapp.database import writing
 from caseapp.domain import permissions
 from caseapp.downloads import send_document
@@ -155,6 +156,9 @@ def create_report():
     except ServiceError as exc:
         db.session.rollback()
         raise ApiError(403, exc.message) from None
+    audit_request("report_created", case=case)
+    if reference:
+        audit_request("report_submitted", case=case)
     db.session.commit()
     response = jsonify({"id": str(case.uuid), "reference": reference, "status": case.stage})
     response.status_code = 201
@@ -190,6 +194,7 @@ def list_reports():
 @bp.get("/reports/<uuid:id>")
 def show_report(id: UUID):  # noqa: A002 — the contract's name for the path parameter
     case = _own_report(id)
+    audit_request("report_viewed", case=case)  # AC-08
     vault = open_vault(db.session, keyring(), case)
     body = {"id": str(case.uuid), "reference": case.reference, "status": case.stage,
             **dump_report(intake.load_report(vault)),
@@ -235,4 +240,5 @@ def download_document(id: UUID, doc_id: UUID):  # noqa: A002
     document = cases.find_visible_document(db.session, g.user, id, doc_id)
     if document is None:
         raise ApiError(404)
+    audit_request("document_downloaded", target_type="document", target_id=document.uuid, case=document.case)  # AC-08
     return send_document(db.session, keyring(), file_store(), document)

@@ -1,6 +1,7 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from caseapp.audit_hooks import audit_request
 from caseapp.auth import bp
 from caseapp.auth.forms import EnrolTwoFactorForm, LoginForm, SetupPasswordForm
 from caseapp.errors import render_error
@@ -57,6 +58,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user() is not None:
+        audit_request("logout", target_type="user", target_id=current_user().uuid)
+        db.session.commit()
     session.end()
     flash(_("You have signed out."), "success")
     return redirect(url_for("auth.login"))

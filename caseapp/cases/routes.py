@@ -2,6 +2,7 @@ from uuid import UUID
 
 from flask import abort
 
+from caseapp.audit_hooks import audit_request
 from caseapp.cases import bp
 from caseapp.downloads import send_document
 from caseapp.extensions import db
@@ -16,4 +17,5 @@ def download_document(case_uuid: UUID, document_uuid: UUID):
     document = cases.find_visible_document(db.session, current_user(), case_uuid, document_uuid)
     if document is None:
         abort(404)  # AC-04: another organisation's file looks like no file
+    audit_request("document_downloaded", target_type="document", target_id=document.uuid, case=document.case)  # AC-08
     return send_document(db.session, keyring(), file_store(), document)

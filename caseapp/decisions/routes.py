@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
 from wtforms import SelectChoice
 
+from caseapp.audit_hooks import audit_request
 from caseapp.decisions import bp
 from caseapp.decisions.forms import DecisionFilterForm
 from caseapp.domain import publication
@@ -141,6 +142,7 @@ def _csv_download(kind: str, header, rows: Iterable) -> Response:
 def export_cases():
     """Every submitted case, with its title (decrypted) and its communication's numbers and dates."""
     requester, keys = _requester(), keyring()
+    audit_request("export_downloaded", target_type="export", target_id="cases")  # AC-08
     return _csv_download("cases", exports.CASES_HEADER, exports.case_rows(db.session, keys, requester))
 
 
@@ -148,4 +150,5 @@ def export_cases():
 def export_decisions():
     """Every communication with a decision, with its publication and publicity status."""
     requester = _requester()
+    audit_request("export_downloaded", target_type="export", target_id="decisions")  # AC-08
     return _csv_download("decisions", exports.DECISIONS_HEADER, exports.decision_rows(db.session, requester))

@@ -72,6 +72,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "admin.new_state": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.edit_state": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.check_register": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
+    "admin.audit_log": {"GET": ADMIN_ONLY},
     "cases.download_document": {"GET": USER},
     "reports.list_reports": {"GET": PARTNERS, "POST": PARTNERS},
     "reports.new_report": {"POST": PARTNERS},

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import String, cast
 from wtforms import SelectChoice
 
+from caseapp.audit_hooks import audit_request
 from caseapp.domain import covenant, stages
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
@@ -128,7 +129,9 @@ def _workspace(case: Case, *, status: int = 200, problem: str | None = None, **f
 
 @bp.route("/<uuid:case_uuid>")
 def show_report(case_uuid: UUID):
-    return _workspace(_case_or_404(case_uuid))
+    case = _case_or_404(case_uuid)
+    audit_request("report_viewed", case=case)  # AC-08
+    return _workspace(case)
 
 
 @bp.route("/<uuid:case_uuid>/assessment", methods=["GET", "POST"])
@@ -145,6 +148,7 @@ def assess_report(case_uuid: UUID):
     unplaced: list[str] = []
     status = 200
     if request.method == "GET":
+        audit_request("report_viewed", case=case)  # AC-08
         form.fill(current.content if current else ScreeningContent(default_determinations(engine), (), "", engine))
     elif form.validate():
         try:
@@ -176,6 +180,7 @@ def request_information(case_uuid: UUID):
     form = InformationRequestForm()
     status = 200
     if request.method == "GET":
+        audit_request("report_viewed", case=case)  # AC-08
         assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
         form.body.data = information_request(assessment.to_json())
     elif form.validate():

@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from caseapp.audit_hooks import audit_request
 from caseapp.domain import covenant
 from caseapp.domain.states import protocol_warnings, state_name, un_member_states
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
@@ -58,6 +59,7 @@ def new_report():
     except ServiceError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("reports.list_reports"))
+    audit_request("report_created", case=case)
     db.session.commit()
     return redirect(url_for("reports.edit_report", case_uuid=case.uuid))
 
@@ -87,6 +89,7 @@ def edit_report(case_uuid: UUID):
         return redirect(url_for("reports.show_report", case_uuid=case.uuid))
     vault = open_vault(db.session, keyring(), case)
     if request.method == "GET":
+        audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted report
         form = configure(ReportForm(data=form_data(intake.load_report(vault))), un_member_states())
         return _render_form(case, form)
 
@@ -123,6 +126,7 @@ def edit_report(case_uuid: UUID):
         db.session.rollback()
         unplaced = _attach_errors(form, exc.errors)
         return _render_form(case, form, 400, unplaced)
+    audit_request("report_submitted" if reference else "report_edited", case=case)
     db.session.commit()
     if reference and was_draft:
         return redirect(url_for("reports.submitted", case_uuid=case.uuid))
@@ -169,6 +173,7 @@ def submitted(case_uuid: UUID):
 @bp.route("/<uuid:case_uuid>")
 def show_report(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
+    audit_request("report_viewed", case=case)  # AC-08
     vault = open_vault(db.session, keyring(), case)
     report = intake.load_report(vault)
     documents = [(document, vault.get(document, "original_name")) for document in case.documents]
@@ -190,7 +195,7 @@ def delete_document(case_uuid: UUID, document_uuid: UUID):
     ).scalar_one_or_none()
     if document is None:
         abort(404)
-    cases.delete_document(db.session, file_store(), document)
+    cases.delete_document(db.session, file_store(), document, actor=current_user())
     db.session.commit()
     flash(_("File removed."), "success")
     return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor="evidence-files"))
@@ -201,6 +206,7 @@ def delete_draft(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.stage != intake.DRAFT:
         abort(404)
+    audit_request("case_deleted", case=case)
     cases.delete_case(db.session, file_store(), case)
     db.session.commit()
     flash(_("The draft and its files were deleted for good."), "success")

@@ -10,11 +10,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from caseapp.crypto import DecryptionError, Keyring, decrypt_field, encrypt_field
+from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
 from caseapp.domain.passwords import password_problems
 from caseapp.models import LoginFailure, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, calendar_feeds, tokens, two_factor
+from caseapp.services import ServiceError, audit, calendar_feeds, tokens, two_factor
 from caseapp.services.keys import ACCOUNTS_SCOPE, data_key
 from caseapp.services.passwords import Hasher
 
@@ -35,7 +36,7 @@ def normalise_email(email: str) -> str:
 # --- organisations -------------------------------------------------------------------------------
 
 
-def create_organisation(session: Session, name: str) -> Organisation:
+def create_organisation(session: Session, name: str, *, actor: User | None = None) -> Organisation:
     name = " ".join(name.split())
     if not name or len(name) > MAX_NAME_LENGTH:
         raise ServiceError(f"Give a name of 1 to {MAX_NAME_LENGTH} characters.", "name")
@@ -44,6 +45,8 @@ def create_organisation(session: Session, name: str) -> Organisation:
     organisation = Organisation(name=name)
     session.add(organisation)
     session.flush()
+    audit.record(session, action="organisation_created", actor=actor, target_type="organisation",
+                 target_id=organisation.id)
     return organisation
 
 
@@ -78,6 +81,7 @@ def create_user(
     display_name: str = "",
     password: str | None = None,
     hasher: Hasher | None = None,
+    actor: User | None = None,
 ) -> User:
     email = normalise_email(email)
     if not email or len(email) > MAX_EMAIL_LENGTH or "@" not in email:
@@ -92,6 +96,7 @@ def create_user(
     if password is not None:
         set_password(session, user, password, hasher)
     session.flush()
+    audit.record(session, action="account_created", actor=actor, target_type="user", target_id=user.uuid)
     return user
 
 
@@ -105,13 +110,14 @@ def set_password(session: Session, user: User, password: str, hasher: Hasher) ->
     session.flush()
 
 
-def issue_setup_token(session: Session, user: User, lifetime: timedelta) -> str:
+def issue_setup_token(session: Session, user: User, lifetime: timedelta, *, actor: User | None = None) -> str:
     """A one-time setup link secret, valid for ``lifetime``; earlier unused links stop working."""
     session.execute(delete(SetupToken).where(SetupToken.user_id == user.id, SetupToken.used_at.is_(None)))
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(SetupToken(user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + lifetime))
     session.flush()
+    audit.record(session, action="setup_link_issued", actor=actor, target_type="user", target_id=user.uuid)
     return token
 
 
@@ -130,6 +136,7 @@ def complete_setup(session: Session, token_row: SetupToken, password: str, hashe
     set_password(session, user, password, hasher)
     token_row.used_at = utcnow()
     session.flush()
+    audit.record(session, action="password_set", actor=user, target_type="user", target_id=user.uuid)
     log.info("account.setup_completed", extra={"user_id": user.id})
     return user
 
@@ -141,7 +148,10 @@ def update_user(
     if actor.id == user.id:
         raise ServiceError("You cannot change your own account; ask another administrator.", "role")
     _check_role_and_organisation(role, organisation)
-    access_changed = role != user.role or (organisation.id if organisation else None) != user.organisation_id
+    role_changed = role != user.role
+    organisation_changed = (organisation.id if organisation else None) != user.organisation_id
+    access_changed = role_changed or organisation_changed
+    renamed = display_name.strip()[:120] != user.display_name
     user.role = role
     user.organisation = organisation
     user.display_name = display_name.strip()[:120]
@@ -150,6 +160,10 @@ def update_user(
         tokens.revoke_all(session, user)  # a token must not follow its owner into another organisation or role
         calendar_feeds.revoke_all(session, user)  # nor a calendar feed of every case's deadlines
     session.flush()
+    for action, happened in (("role_changed", role_changed), ("organisation_changed", organisation_changed),
+                             ("account_updated", renamed)):
+        if happened:
+            audit.record(session, action=action, actor=actor, target_type="user", target_id=user.uuid)
     return access_changed
 
 
@@ -163,6 +177,8 @@ def set_disabled(session: Session, actor: User, user: User, disabled: bool) -> N
         calendar_feeds.revoke_all(session, user)
         session.execute(delete(SetupToken).where(SetupToken.user_id == user.id, SetupToken.used_at.is_(None)))
     session.flush()
+    audit.record(session, action="account_disabled" if disabled else "account_enabled", actor=actor,
+                 target_type="user", target_id=user.uuid)
 
 
 # --- sign-in -------------------------------------------------------------------------------------
@@ -203,6 +219,7 @@ def authenticate(
     if user is not None and recent_failures(session, user, throttle_window) >= throttle_attempts:
         hasher.burn(password)
         log.warning("login.throttled", extra={"user_id": user.id})
+        audit.record(session, action="login_throttled", actor=user, target_type="user", target_id=user.uuid)
         return None
     result = hasher.verify(user.password_hash if user else None, password)
     if user is None or not result.ok or not user.is_active:
@@ -218,6 +235,7 @@ def authenticate(
     session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
     user.last_login_at = utcnow()
     session.flush()
+    audit.record(session, action="login_succeeded", actor=user, target_type="user", target_id=user.uuid)
     log.info("login.success", extra={"user_id": user.id})
     return SignIn(user, needs_enrolment=not user.has_totp and user.role in totp_required_roles)
 
@@ -226,6 +244,10 @@ def _fail(session: Session, user: User | None, reason: str) -> None:
     if user is not None:
         session.add(LoginFailure(user_id=user.id))
         session.flush()
+    # An unknown address is not kept, not even hashed: it may be a mistyped password (LOG-02).
+    audit.record(session, action="login_two_factor_failed" if reason == "two_factor" else "login_failed", actor=user,
+                 actor_label=None if user is not None else audit_rules.UNKNOWN_ACCOUNT,
+                 target_type="user" if user is not None else None, target_id=user.uuid if user is not None else None)
     log.warning("login.failed", extra={"user_id": user.id if user else None, "reason": reason})
     return None
 
@@ -254,6 +276,7 @@ def enrol_two_factor(
     user.totp_last_step = step
     user.totp_enrolled_at = utcnow()
     session.flush()
+    audit.record(session, action="two_factor_enrolled", actor=user, target_type="user", target_id=user.uuid)
     log.info("two_factor.enrolled", extra={"user_id": user.id})
     return True
 
@@ -266,6 +289,7 @@ def reset_two_factor(session: Session, actor: User, user: User) -> None:
     user.totp_enrolled_at = None
     end_sessions(session, user)  # SESS-05
     session.flush()
+    audit.record(session, action="two_factor_reset", actor=actor, target_type="user", target_id=user.uuid)
     log.info("two_factor.reset", extra={"user_id": user.id, "actor_id": actor.id})
 
 
@@ -290,6 +314,7 @@ def change_password(
             raise ServiceError("The two-factor code is not right or was already used.", "code")
         user.totp_last_step = step
     set_password(session, user, new, hasher)
+    audit.record(session, action="password_changed", actor=user, target_type="user", target_id=user.uuid)
 
 
 # --- sessions ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadRejected, identify, safe_display_name
 from caseapp.models import Case, Document, User
+from caseapp.services import audit
 from caseapp.services.cases import StoredUpload, organisation_storage_used, record_document, store_upload
 from caseapp.services.files import FileStore, FileTooLargeError
 from caseapp.services.vault import CaseVault
@@ -117,9 +118,13 @@ def store(session: Session, file_store: FileStore, case: Case, files: list[Incom
 
 def record(session: Session, vault: CaseVault, accepted: list[AcceptedFile], *,
            uploaded_by: User | None) -> list[Document]:
-    """The document rows for files ``store`` accepted, in the same transaction."""
-    return [
+    """The document rows for files ``store`` accepted, in the same transaction, each one audited."""
+    documents = [
         record_document(session, vault, item.upload, original_name=item.name, content_type=item.kind.content_type,
                         uploaded_by=uploaded_by)
         for item in accepted
     ]
+    for document in documents:
+        audit.record(session, action="document_uploaded", actor=uploaded_by, target_type="document",
+                     target_id=document.uuid, case=vault.case)
+    return documents

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import permissions, roles, stages
 from caseapp.models import Document, Message, User
-from caseapp.services import ServiceError
+from caseapp.services import ServiceError, audit
 from caseapp.services.timeline import move_case
 from caseapp.services.vault import CaseVault
 
@@ -40,6 +40,7 @@ def post_message(session: Session, vault: CaseVault, author: User, body: str, *,
     vault.set(message, "body", body)
     session.add(message)
     session.flush()
+    audit.record(session, action="message_posted", actor=author, case=case)
     if author.role == roles.PARTNER and case.stage == stages.INFO_REQUESTED:
         move_case(session, vault, author, stages.SCREENING, "The partner answered in the thread.")
     return message

@@ -37,7 +37,7 @@ from caseapp.domain.states import (
 from caseapp.models import StateParty, StatePartyChange, User
 from caseapp.models.base import utcnow
 from caseapp.models.register import ADDED, CORRECTED, REGISTER_CHECKED, SEEDED
-from caseapp.services import ServiceError
+from caseapp.services import ServiceError, audit
 
 SEED_COMMAND = "flask states seed"
 log = logging.getLogger("caseapp.register")
@@ -247,6 +247,7 @@ def add_state(session: Session, actor: User, data: dict, source: str, *, today: 
     session.add(StatePartyChange(iso2=row.iso2, changed_at=now, changed_by_id=actor.id, action=ADDED, source=source,
                                  before=None, after=_as_json(values)))
     session.flush()
+    audit.record(session, action="state_added", actor=actor, target_type="state", target_id=row.iso2)
     log.info("register.state_added", extra={"iso2": row.iso2, "actor_id": actor.id})
     return row
 
@@ -274,6 +275,7 @@ def correct_state(session: Session, actor: User, iso2: str, data: dict, source: 
     )
     session.add(change)
     session.flush()
+    audit.record(session, action="state_corrected", actor=actor, target_type="state", target_id=row.iso2)
     log.info("register.state_corrected", extra={"iso2": row.iso2, "actor_id": actor.id, "fields": changed})
     return change
 
@@ -304,5 +306,6 @@ def record_check(session: Session, actor: User, as_of: date | None, reported_par
     )
     session.add(change)
     session.flush()
+    audit.record(session, action="register_checked", actor=actor, target_type="register", target_id=change.id)
     log.info("register.checked", extra={"as_of": as_of.isoformat(), "actor_id": actor.id})
     return change

@@ -20,7 +20,7 @@ from caseapp.domain.screening import ScreeningContent, case_facts, changes, chec
 from caseapp.domain.states import StatesRegister
 from caseapp.models import Message, ScreeningVersion, User
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, messages
+from caseapp.services import ServiceError, audit, messages
 from caseapp.services.intake import load_report
 from caseapp.services.timeline import move_case
 from caseapp.services.vault import CaseVault
@@ -89,6 +89,7 @@ def record_screening(session: Session, vault: CaseVault, lawyer: User, content: 
     if case.stage == stages.SUBMITTED:
         move_case(session, vault, lawyer, stages.SCREENING, "Screening started.")
     session.flush()
+    audit.record(session, action="assessment_recorded", actor=lawyer, case=case)
     return row
 
 

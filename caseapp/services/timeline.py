@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from caseapp.domain import stages
 from caseapp.models import CaseEvent, User
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError
+from caseapp.services import ServiceError, audit
 from caseapp.services.vault import CaseVault
 
 
@@ -25,6 +25,7 @@ def move_case(session: Session, vault: CaseVault, actor: User, target: str, note
     case.stage = target
     session.add(event)
     session.flush()
+    audit.record(session, action="stage_changed", actor=actor, case=case)
     return event
 
 
@@ -36,6 +37,7 @@ def record_event(session: Session, vault: CaseVault, actor: User, note: str) -> 
     vault.set(event, "note", note)
     session.add(event)
     session.flush()
+    audit.record(session, action="case_updated", actor=actor, case=case)
     return event
 
 

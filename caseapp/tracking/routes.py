@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from caseapp.audit_hooks import audit_request
 from caseapp.domain import committee, covenant, deadlines, stages
 from caseapp.domain.roles import COORDINATOR
 from caseapp.domain.states import state_name, un_member_states
@@ -136,7 +137,9 @@ def _page(case: Case, *, status: int = 200, problem: str | None = None, **forms)
 
 @bp.route("/<uuid:case_uuid>")
 def show_case(case_uuid: UUID):
-    return _page(_case_or_404(case_uuid))
+    case = _case_or_404(case_uuid)
+    audit_request("report_viewed", case=case)  # AC-08
+    return _page(case)
 
 
 @bp.route("/<uuid:case_uuid>/record", methods=["GET", "POST"])
@@ -146,6 +149,7 @@ def edit_record(case_uuid: UUID):
     communication = tracking.communication_of(db.session, case)
     status = 200
     if request.method == "GET":
+        audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted notes
         form = RecordForm(formdata=None, data=tracking.record_values(communication) | {
             "recommendations": vault.get(communication, "recommendations") if communication else "",
             "notes": vault.get(communication, "notes") if communication else "",

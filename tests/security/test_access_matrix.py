@@ -208,6 +208,8 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "admin.new_state": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
     "admin.edit_state": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
     "admin.check_register": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
+    # The audit log (LOG-01): admins only, read-only (filters travel as GET parameters).
+    "admin.audit_log": {"GET": admins_only(OK)},
     # A document of Organisation A's submitted report: its partners and the lawyers and coordinators may
     # download it; Organisation B and admins (no case content) find nothing there (AC-04, AC-06).
     "cases.download_document": {
@@ -313,6 +315,7 @@ URLS = {
     "admin.new_state": "/admin/states/new",
     "admin.edit_state": "/admin/states/FI/edit",
     "admin.check_register": "/admin/states/check",
+    "admin.audit_log": "/admin/audit",
     "cases.download_document": "/cases/{submitted_uuid}/documents/{submitted_document_uuid}/download",
     "reports.list_reports": "/reports",
     "reports.new_report": "/reports/new",
@@ -572,8 +575,9 @@ def test_only_admins_are_offered_account_management(app, people, principal):
     client = app.test_client()
     sign_in(app, client, principal, people)
     html = client.get("/").get_data(as_text=True)
-    offered = [link in html for link in ('href="/admin/users"', 'href="/admin/organisations"', 'href="/admin/states"')]
-    assert offered == [principal == "admin"] * 3
+    offered = [link in html for link in ('href="/admin/users"', 'href="/admin/organisations"', 'href="/admin/states"',
+                                         'href="/admin/audit"')]
+    assert offered == [principal == "admin"] * 4
 
 
 def test_partner_pages_show_only_their_own_organisation(app, people):

@@ -26,7 +26,7 @@ from caseapp.domain import permissions
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.extensions import csrf, db
-from caseapp.models import Case, UserSession
+from caseapp.models import AuditEvent, Case, UserSession
 from caseapp.runtime import keyring
 from caseapp.services import accounts, screening, tokens, two_factor
 from caseapp.services.vault import open_vault
@@ -344,8 +344,14 @@ def _assert_accepted(response) -> None:
     assert "This form has expired" not in text
 
 
-def _table_rows() -> dict[str, list[tuple]]:
-    """Every row of every table but ``user_sessions``.
+# Reading case content writes an audit event (AC-08, LOG-01): legitimate bookkeeping, like the session
+# touch below. The GET-safety test leaves ``audit_events`` out of its comparison and checks instead that
+# events are only ever appended; the refusal tests keep it in (a refused request records nothing).
+AUDIT_TABLE = "audit_events"
+
+
+def _table_rows(*, skip: frozenset[str] = frozenset()) -> dict[str, list[tuple]]:
+    """Every row of every table but ``user_sessions`` (and the tables in ``skip``).
 
     ``user_sessions`` is left out because reading a page legitimately writes it: the session's
     ``last_seen_at`` is touched (at most once a minute, SESS-04 idle timeout), the CSRF token and flash
@@ -356,7 +362,7 @@ def _table_rows() -> dict[str, list[tuple]]:
         return {
             name: sorted((tuple(row) for row in connection.execute(table.select())), key=repr)
             for name, table in _reflected_tables(connection).items()
-            if name != "user_sessions"
+            if name != "user_sessions" and name not in skip
         }
 
 
@@ -520,14 +526,44 @@ def test_form_left_open_for_almost_the_idle_timeout_still_works(scene):  # CSRF-
 def test_get_and_head_change_nothing(scene, principal):  # CSRF-02
     client = _client_for(scene, principal)
     urls = [scene.url(endpoint, principal) for endpoint in GET_ENDPOINTS]
-    rows, sessions, files = _table_rows(), _session_identities(), _instance_files(scene.app)
+    skip = frozenset({AUDIT_TABLE})
+    rows, sessions, files = _table_rows(skip=skip), _session_identities(), _instance_files(scene.app)
+    events = _audit_events()
     assert rows["users"], "the snapshot must see the accounts"
 
     for url in urls:
         for method in ("GET", "HEAD"):
             response = client.open(url, method=method)
             assert response.status_code < 500, f"{method} {url} as {principal}: {response.status_code}"
-            assert _table_rows() == rows, f"{method} {url} as {principal} changed the database"
+            assert _table_rows(skip=skip) == rows, f"{method} {url} as {principal} changed the database"
             assert _instance_files(scene.app) == files, f"{method} {url} as {principal} changed the instance folder"
+            later = _audit_events()
+            assert later[:len(events)] == events, f"{method} {url} as {principal} altered earlier audit events"
+            events = later
     # Reading may add a session (an anonymous visitor's CSRF token) but never ends or alters one.
     assert sessions <= _session_identities()
+
+
+def _audit_events() -> list[tuple]:
+    with db.engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(select(AuditEvent.__table__).order_by(AuditEvent.id))]
+
+
+def test_reading_a_case_page_appends_one_audit_event_without_content(scene):  # CSRF-02, AC-08, LOG-02
+    """The one write a GET may make: the audit event of a view of case content, with ids only."""
+    client = _client_for(scene, "lawyer")
+    before = _audit_events()
+
+    response = client.get(f"/inbox/{scene.submitted_uuid}")  # the lawyers' page of a submitted report
+
+    assert response.status_code == 200
+    assert "A title" in response.get_data(as_text=True)  # the page did show decrypted content
+    added = _audit_events()[len(before):]
+    assert len(added) == 1
+    event = db.session.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
+    submitted = _submitted_case(scene)
+    assert (event.action, event.actor_id, event.target_type, event.target_id) == (
+        "report_viewed", scene.user("lawyer").id, "case", scene.submitted_uuid)
+    assert event.case_uuid == scene.submitted_uuid and event.case_reference == submitted.reference
+    for marker in ("A title", "A summary", "What happened", "Ana Pérez", "X-1", "evidence.pdf"):
+        assert not any(marker in str(value) for value in added[0]), marker
