@@ -297,6 +297,11 @@ def check_keys() -> None:
     """Decrypt every encrypted field and authenticate every stored file; non-zero exit on any failure."""
     keyring = _keyring()
     report = integrity.check_everything(db.session, keyring, runtime.file_store(), progress=click.progressbar)
+    print_integrity_report(report)
+
+
+def print_integrity_report(report: integrity.IntegrityReport) -> None:
+    """What `flask keys check` (and `flask restore`) found; exit 1 on any failure."""
     for problem in report.problems:
         click.echo(f"FAIL {problem}", err=True)
     for warning in report.warnings:

@@ -136,14 +136,9 @@ def _check_restored_keys(manifest: dict, store) -> None:
         _keys_advice("; ".join(problems))
     report = integrity.check_everything(db.session, keyring, store, progress=click.progressbar)
     db.session.rollback()
-    for problem in report.problems:
-        click.echo(f"FAIL {problem}", err=True)
-    for warning in report.warnings:
-        click.echo(f"WARN {warning}")
-    click.echo(f"Checked {report.fields} fields, {report.files} files, {report.data_keys} data keys, "
-               f"{report.canaries} key canaries: {len(report.problems)} failures.")
-    if report.problems:
-        raise SystemExit(1)
+    from caseapp.cli import print_integrity_report  # cli.py imports this module to register its commands
+
+    print_integrity_report(report)
 
 
 def _schema_is_current(revision: str | None) -> bool:
