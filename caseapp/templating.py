@@ -46,6 +46,12 @@ def one_year_limit(last_day):
     return {"label": deadline_label(last_day, today), "level": warning_level(days_left(last_day, today))}
 
 
+def days_to(due_date):
+    """Days from today to ``due_date`` (negative once passed) and its warning level (domain rule)."""
+    left = days_left(due_date, utcnow().date())
+    return {"left": left, "level": warning_level(left)}
+
+
 def select_locale():
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -59,5 +65,6 @@ def init_app(app: Flask) -> None:
                 "page_url": page_url}
 
     app.jinja_env.filters["one_year_limit"] = one_year_limit
+    app.jinja_env.filters["days_to"] = days_to
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "d MMM y, HH:mm") if value else "—"

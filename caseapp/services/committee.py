@@ -257,12 +257,15 @@ def publicity_of(session: Session, case: Case, communication: Communication | No
     media = session.execute(select(MediaCoverage).where(MediaCoverage.case_id == case.id)
                             .order_by(MediaCoverage.published_on.desc())).scalars().all()
     done = {action.kind: action for action in actions}
-    latest = max([a.done_on for a in actions] + [m.published_on for m in media], default=None)
-    decided = communication is not None and communication.decision_type is not None
+    # The same inputs as the dashboard's reminders (services/dashboard.publicity_reminders): checklist
+    # actions only, counted from the decision's transmittal; none once the checklist is complete or the
+    # case is closed.
+    open_work = (communication is not None and communication.decision_type is not None
+                 and case.stage != stages.CLOSED and len(done) < len(committee.PUBLICITY_KINDS))
     return Publicity(done=done, media=media,
                      publicised=committee.publicised_in_country(set(done), len(media)),
-                     reminder=decided and committee.needs_publicity_reminder(
-                         communication.decision_transmitted_on or communication.decision_adopted_on, latest, today))
+                     reminder=open_work and committee.needs_publicity_reminder(
+                         communication.decision_transmitted_on, actions[-1].done_on if actions else None, today))
 
 
 # --- publication -------------------------------------------------------------------------------------
