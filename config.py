@@ -92,6 +92,12 @@ class Config:
     UPLOAD_MAX_FILES_PER_REPORT = 30
     UPLOAD_MAX_REPORT_SIZE = 1024 * 1024 * 1024
     UPLOAD_ORGANISATION_QUOTA = 20 * 1024 * 1024 * 1024
+    # Optional antivirus hook (UP-08, README "Antivirus"): a ClamAV daemon every upload is streamed to
+    # before it is stored, e.g. "unix:/run/clamav/clamd.ctl" or "tcp:127.0.0.1:3310". When set, uploads
+    # fail closed: a flagged file, or one clamd could not scan, is refused. Set clamd's StreamMaxLength
+    # to at least UPLOAD_MAX_FILE_SIZE.
+    UPLOAD_CLAMD_ADDRESS: str | None = None
+    UPLOAD_CLAMD_TIMEOUT = 30
 
     # Requests
     MAX_CONTENT_LENGTH = 512 * 1024 * 1024

@@ -2,13 +2,15 @@
 
 UP-01 limits (per file, per report, files per report, per-organisation quota) come from the config;
 UP-03: the extension *and* the first bytes must match one allowed kind; UP-04: the user's file name is
-kept only sanitised (and encrypted by ``record``); the stored name is a server-made UUID.
+kept only sanitised (and encrypted by ``record``); the stored name is a server-made UUID. UP-08: when
+``UPLOAD_CLAMD_ADDRESS`` is set, each file must also pass the ClamAV daemon (``services.antivirus``).
 
 ``store`` encrypts each accepted file into the store's incoming folder before any database write
 (REL-04); the files are promoted when the caller's transaction commits and discarded when it rolls
 back, so a refused upload leaves nothing behind. ``record`` then writes the document rows.
 """
 
+import logging
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -16,12 +18,13 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadRejected, identify, safe_display_name
 from caseapp.models import Case, Document, User
-from caseapp.services import audit
+from caseapp.services import antivirus, audit
 from caseapp.services.cases import StoredUpload, organisation_storage_used, record_document, store_upload
 from caseapp.services.files import FileStore, FileTooLargeError
 from caseapp.services.vault import CaseVault
 
 MIB = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class IncomingFile(Protocol):
@@ -37,11 +40,13 @@ class UploadLimits:
     max_files_per_report: int
     max_report_size: int
     organisation_quota: int
+    scanner: antivirus.ClamdScanner | None = None
 
     @classmethod
     def from_config(cls, config) -> "UploadLimits":
         return cls(config["UPLOAD_MAX_FILE_SIZE"], config["UPLOAD_MAX_FILES_PER_REPORT"],
-                   config["UPLOAD_MAX_REPORT_SIZE"], config["UPLOAD_ORGANISATION_QUOTA"])
+                   config["UPLOAD_MAX_REPORT_SIZE"], config["UPLOAD_ORGANISATION_QUOTA"],
+                   antivirus.from_config(config))
 
 
 @dataclass
@@ -99,6 +104,9 @@ def store(session: Session, file_store: FileStore, case: Case, files: list[Incom
         except UploadRejected as exc:
             problems.append(FileProblem(f"{name}: {exc.message}", index))
             continue
+        if limits.scanner and (problem := _scan(limits.scanner, item.stream, name, case)):
+            problems.append(FileProblem(problem, index))
+            continue
         try:
             upload = store_upload(session, file_store, item.stream, max_size=limits.max_file_size)
         except FileTooLargeError:
@@ -114,6 +122,21 @@ def store(session: Session, file_store: FileStore, case: Case, files: list[Incom
                                         too_large=True))
         accepted.append(AcceptedFile(upload, name, kind))
     return StoredFiles(accepted, problems)
+
+
+def _scan(scanner: antivirus.ClamdScanner, stream: BinaryIO, name: str, case: Case) -> str | None:
+    """Why the file may not be stored, or None when clamd found it clean; the stream is rewound."""
+    try:
+        verdict = scanner.scan(stream)
+    except antivirus.ScannerUnavailable as exc:
+        log.warning("upload not scanned for case %s: %s", case.uuid, exc)
+        return f"{name} could not be checked for viruses, so it was not stored; please try again later."
+    finally:
+        stream.seek(0)
+    if verdict.clean:
+        return None
+    log.warning("upload refused for case %s: the virus scanner found %s", case.uuid, verdict.signature)
+    return f"{name} was refused: the virus scanner found {verdict.signature}."
 
 
 def record(session: Session, vault: CaseVault, accepted: list[AcceptedFile], *,
