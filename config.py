@@ -21,6 +21,13 @@ class Config:
     # Base address used in links printed by the CLI (setup links); no e-mail server needed.
     BASE_URL = "http://127.0.0.1:5000"
 
+    # Vulnerability disclosure (OPS-02): /.well-known/security.txt (RFC 9116) is published when a contact
+    # is set, e.g. "mailto:security@coalition.example" or an https:// form. SECURITY_TXT_EXPIRES is an
+    # ISO date; unset, the file says it expires 180 days after the server started.
+    SECURITY_CONTACT: str | None = None
+    SECURITY_TXT_EXPIRES: str | None = None
+    SECURITY_POLICY_URL: str | None = None
+
     # Sessions (SESS-01…08)
     SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
@@ -122,6 +129,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    SECURITY_CONTACT = "mailto:security@demo.escr.test"  # the demo's placeholder; set the coalition's own
     # Browsers accept Secure and __Host- cookies on http://127.0.0.1 and http://localhost.
 
 
@@ -136,6 +144,7 @@ class TestingConfig(Config):
     ARGON2_MEMORY_COST_KIB = 8
     ARGON2_PARALLELISM = 1
     BASE_URL = "https://localhost"
+    SECURITY_CONTACT = "mailto:security@example.org"
 
 
 class ProductionConfig(Config):

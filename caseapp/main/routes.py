@@ -1,10 +1,14 @@
-from flask import jsonify, render_template
+from datetime import UTC, datetime, timedelta
+
+from flask import abort, current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.extensions import db
 from caseapp.main import bp
 from caseapp.security import current_user
+
+STARTED = datetime.now(UTC)
 
 
 @bp.route("/")
@@ -21,3 +25,21 @@ def healthz():
     except SQLAlchemyError:
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
+
+
+@bp.route("/.well-known/security.txt")
+def security_txt():
+    """Where to report a vulnerability (OPS-02, RFC 9116); 404 until the coalition sets a contact."""
+    config = current_app.config
+    if not config.get("SECURITY_CONTACT"):
+        abort(404)
+    if config.get("SECURITY_TXT_EXPIRES"):
+        expires = datetime.fromisoformat(config["SECURITY_TXT_EXPIRES"]).replace(tzinfo=UTC)
+    else:
+        expires = STARTED + timedelta(days=180)
+    lines = [f"Contact: {config['SECURITY_CONTACT']}", f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+             "Preferred-Languages: en, es, fr",
+             f"Canonical: {config['BASE_URL'].rstrip('/')}/.well-known/security.txt"]
+    if config.get("SECURITY_POLICY_URL"):
+        lines.append(f"Policy: {config['SECURITY_POLICY_URL']}")
+    return "\n".join(lines) + "\n", 200, {"Content-Type": "text/plain; charset=utf-8"}

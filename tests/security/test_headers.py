@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import abort
@@ -306,3 +307,22 @@ def test_signed_in_error_page_keeps_the_navigation(app, client, people):  # LOG-
     login(app, client, people["admin"].user)
     text = _assert_error_page(client.get("/no-such-page"), 404)
     assert "Sign out" in text  # the signed-in layout, not a bare page
+
+
+def test_security_txt_publishes_the_disclosure_contact(app, client):  # OPS-02
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    fields = dict(line.split(": ", 1) for line in response.get_data(as_text=True).splitlines())
+    assert fields["Contact"] == "mailto:security@example.org"
+    assert fields["Canonical"] == "https://localhost/.well-known/security.txt"
+    expires = datetime.strptime(fields["Expires"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert datetime.now(UTC) < expires <= datetime.now(UTC) + timedelta(days=366)  # RFC 9116: under a year
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+    app.config.update(SECURITY_TXT_EXPIRES="2027-05-01", SECURITY_POLICY_URL="https://coalition.example/disclosure")
+    fields = dict(line.split(": ", 1) for line in client.get("/.well-known/security.txt").get_data(as_text=True)
+                  .splitlines())
+    assert fields["Expires"] == "2027-05-01T00:00:00Z" and fields["Policy"] == "https://coalition.example/disclosure"
+
+    app.config["SECURITY_CONTACT"] = None  # nothing to publish: never an invented contact
+    assert client.get("/.well-known/security.txt").status_code == 404
