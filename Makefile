@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test test-postgres lint messages
+.PHONY: run setup test test-postgres lint messages lock sbom
 
 run: setup
 	$(FLASK) demo
@@ -21,10 +21,11 @@ setup: $(BIN)/.installed $(INSTANCE)/config.py
 	$(FLASK) db upgrade
 	$(FLASK) states seed
 
-$(BIN)/.installed: requirements.txt
+# Runtime dependencies come from the hash-pinned lock (DEP-02); requirements.txt holds the lower bounds.
+$(BIN)/.installed: requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
 $(BIN)/.installed-dev: requirements-dev.txt requirements.txt $(BIN)/.installed
@@ -50,3 +51,17 @@ test-postgres: $(BIN)/.installed-dev
 # Translations: extract every marked string, then update or compile the catalogues in caseapp/translations.
 messages: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o caseapp/translations/messages.pot .
+
+# Re-pin requirements.lock (with hashes) after changing requirements.txt; needs PyPI.
+lock:
+	test -x .venv-tools/bin/pip-compile || ($(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet "pip-tools>=7.4")
+	.venv-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links \
+		-o requirements.lock.new requirements.txt
+	{ sed -n '1,3p' requirements.lock; echo; cat requirements.lock.new; } > requirements.lock.tmp
+	rm requirements.lock.new && mv requirements.lock.tmp requirements.lock
+
+# The release's software bill of materials (CycloneDX JSON) from the lock: dist/sbom.cdx.json.
+sbom: $(BIN)/.installed-dev
+	mkdir -p dist
+	$(BIN)/cyclonedx-py requirements requirements.lock --of JSON --output-reproducible -o dist/sbom.cdx.json
+	@echo "SBOM written to dist/sbom.cdx.json"
