@@ -51,8 +51,10 @@ def change_password():
         )
     except ServiceError as exc:
         db.session.rollback()
-        if exc.field == "code":  # a refused two-factor code is kept, as at sign-in; nothing else of the attempt
-            audit_request("two_factor_failed", target_type="user", target_id=user.uuid)
+        # Failed credentials are kept, as at sign-in (LOG-01); nothing else of the attempt.
+        refusal = {"code": "two_factor_failed", "current_password": "password_change_refused"}.get(exc.field)
+        if refusal:
+            audit_request(refusal, target_type="user", target_id=user.uuid)
             db.session.commit()
         getattr(form, exc.field or "password").errors.append(exc.message)
         return _render(form, 400)

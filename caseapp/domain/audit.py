@@ -53,6 +53,7 @@ _ACTIONS = (
     ("two_factor_failed", "A two-factor code was refused", "authentication"),
     ("password_set", "Password set with a setup link", "authentication"),
     ("password_changed", "Password changed", "authentication"),
+    ("password_change_refused", "Password change refused: the current password was wrong", "authentication"),
     # Accounts and organisations
     ("account_created", "Account created", "accounts"),
     ("account_updated", "Account name changed", "accounts"),

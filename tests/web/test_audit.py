@@ -155,20 +155,24 @@ def test_two_factor_enrolment_is_recorded(app, people):
     assert_no_content(secret, code)
 
 
-def test_password_change_and_a_refused_code_there_are_recorded(app, people):
+def test_password_change_and_refused_credentials_there_are_recorded(app, people):  # LOG-01
     lawyer = people["lawyer"]
     client = signed_in(app, lawyer.user)
     good_code = two_factor.current_code(lawyer.totp_secret)
     wrong_code = f"{(int(good_code) + 1) % 1_000_000:06d}"
     form = {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     mark = last_id()
+    wrong_password = "Not-the-password-42"
+    assert client.post("/account/password",
+                       data=form | {"current_password": wrong_password, "code": good_code}).status_code == 400
     assert client.post("/account/password", data=form | {"code": wrong_code}).status_code == 400
     assert client.post("/account/password", data=form | {"code": good_code}).status_code == 302
     assert [summary(e) for e in events_after(mark)] == [
+        ("password_change_refused", lawyer.user.id, "user", str(lawyer.user.uuid)),
         ("two_factor_failed", lawyer.user.id, "user", str(lawyer.user.uuid)),
         ("password_changed", lawyer.user.id, "user", str(lawyer.user.uuid)),
     ]
-    assert_no_content(wrong_code, good_code)
+    assert_no_content(wrong_code, good_code, wrong_password)
 
 
 def test_password_set_with_a_setup_link_is_recorded(app, client, org_a):
