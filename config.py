@@ -91,6 +91,7 @@ class Config:
 
     # Encrypted file store and the encrypted spool that uploads stream into (UP-06).
     FILE_STORE_DIR: str | None = None  # None means "instance/store"
+    FILE_STORE_MIN_FREE_MB = 256  # the start-up self-test refuses to start with less free (REL-05)
     UPLOAD_SPOOL_DIR: str | None = None  # None means the system's temporary directory
 
     # Uploads (UP-01): what one request, one file, one report and one organisation may hold.

@@ -21,7 +21,7 @@ from caseapp.domain import deadlines, roles
 from caseapp.domain.admissibility import Assessment, CaseFacts, FactsError, assess
 from caseapp.domain.states import StatesRegister
 from caseapp.extensions import db
-from caseapp.models import Document, Organisation, User
+from caseapp.models import Case, Document, Organisation, User
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, accounts, audit, integrity, keys, register, tokens, two_factor
 from caseapp.services import demo as demo_data
@@ -315,10 +315,25 @@ def print_integrity_report(report: integrity.IntegrityReport) -> None:
 @store_cli.command("sweep")
 @click.option("--grace-minutes", default=60, show_default=True, help="Leave incoming files younger than this alone.")
 def sweep_store(grace_minutes: int) -> None:
-    """Remove stored files with no database row (shredded cases) and finish or undo interrupted uploads."""
+    """Remove stored files with no database row (shredded cases) and finish or undo interrupted uploads.
+    Rows whose file is gone are listed and kept (exit 1): only a backup can bring the file back (REL-03)."""
     known = set(db.session.execute(select(Document.uuid)).scalars())
-    counts = runtime.file_store().sweep(known, grace_seconds=grace_minutes * 60)
+    store = runtime.file_store()
+    counts = store.sweep(known, grace_seconds=grace_minutes * 60)
     click.echo(f"Promoted {counts['promoted']}, discarded {counts['discarded']} incoming, removed {counts['removed']} orphaned files.")
+    missing = store.missing_ids(known)
+    if not missing:
+        return
+    rows = db.session.execute(
+        select(Document.uuid, Case.reference).join(Case, Case.id == Document.case_id)
+        .where(Document.uuid.in_(missing)).order_by(Case.reference, Document.uuid)
+    ).all()
+    for document_uuid, reference in rows:
+        click.echo(f"FAIL document {document_uuid} ({reference or 'draft'}): its file is missing; the record was kept",
+                   err=True)
+    click.echo(f"{len(rows)} document records have no file: copy store/files/<id> back from a backup made by "
+               "`flask backup`, then run `flask keys check`.", err=True)
+    raise SystemExit(1)
 
 
 def _partner(email: str) -> User:

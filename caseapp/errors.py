@@ -3,8 +3,12 @@
 Under ``/api/`` the same errors are answered as JSON, ``{"error": {"code", "message", "fields"?}}``,
 never as a page: for errors raised before any view (a 404 or 405 from routing, a 413 from Werkzeug,
 a 429 from the rate limiter) as much as for those raised inside the API blueprint.
+
+A write that fails because the disk, the quota or the file-size limit is full (in the file store or
+the upload spool) is answered 507 with a message saying so and that nothing was saved (REL-02).
 """
 
+import errno
 import logging
 import secrets
 
@@ -15,10 +19,12 @@ from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from caseapp.extensions import db
+from caseapp.services.files import STORAGE_FULL_ERRNOS
 
 log = logging.getLogger("caseapp.errors")
 
 HANDLED_CODES = (400, 401, 403, 404, 405, 413, 429, 500)
+STORAGE_FULL = 507  # Insufficient Storage (RFC 4918)
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -31,6 +37,8 @@ def _messages() -> dict[int, tuple[str, str]]:
         413: (_("Too large"), _("What you sent is larger than the limit. Nothing was saved.")),
         429: (_("Too many attempts"), _("Please wait a minute before trying again.")),
         500: (_("Something went wrong"), _("The error was recorded. Nothing was half-saved; please try again.")),
+        507: (_("No room to store files"), _("The server has no room left to store files. Nothing was saved; "
+                                             "the error was recorded. Please try again later.")),
     }
 
 
@@ -39,7 +47,7 @@ API_PATH_PREFIX = "/api/"
 # The machine-readable ``error.code`` of each status, for the JSON API.
 JSON_ERROR_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-    413: "too_large", 422: "invalid", 429: "rate_limited", 500: "server_error",
+    413: "too_large", 422: "invalid", 429: "rate_limited", 500: "server_error", 507: "storage_full",
 }
 
 
@@ -54,6 +62,7 @@ def _json_messages() -> dict[int, str]:
         422: "Some fields are not valid. Nothing was saved.",
         429: "Too many requests. Please wait a minute before trying again.",
         500: "Something went wrong. The error was recorded; nothing was half-saved.",
+        507: "The server has no room left to store files. Nothing was saved; please try again later.",
     }
 
 
@@ -135,8 +144,20 @@ def internal_error(error: Exception):
     original = getattr(error, "original_exception", None) if isinstance(error, InternalServerError) else error
     # Only the exception type: messages can carry user data or SQL (LOG-02).
     failure = original or error
+    if isinstance(failure, OSError) and failure.errno in STORAGE_FULL_ERRNOS:
+        return storage_full(failure, reference)
     log.error("request.failed", extra={"reference": reference}, exc_info=(type(failure), failure, failure.__traceback__))
     if is_api_request():
         return json_error(500, f"Something went wrong. The error was recorded (reference {reference}); "
                                "nothing was half-saved.")
     return render_error(500, reference=reference)
+
+
+def storage_full(error: OSError, reference: str):
+    """A write found the disk, the quota or the file-size limit full (REL-02). The request's transaction
+    was rolled back, which also deleted the files it had written; the log names the errno only."""
+    log.error("storage.full", extra={"reference": reference, "errno": errno.errorcode.get(error.errno, "?")})
+    if is_api_request():
+        return json_error(STORAGE_FULL, "The server has no room left to store files. Nothing was saved (reference "
+                                        f"{reference}); please try again later.")
+    return render_error(STORAGE_FULL, reference=reference)

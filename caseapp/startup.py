@@ -1,7 +1,8 @@
-"""The start-up self-test (CRY-08, REL-05): run before serving, so a wrong key, an unmigrated database
-or an unseeded States register stops the server with a clear message instead of failing on the first
-request."""
+"""The start-up self-test (CRY-08, REL-05): run before serving, so a wrong or missing key, an unmigrated
+database, an unseeded States register, a file store that cannot be written or a disk nearly full stops
+the server with a clear message instead of failing on the first request."""
 
+import errno
 import shutil
 
 from flask import Flask
@@ -15,7 +16,7 @@ from caseapp.models import KekCanary, StateParty
 from caseapp.runtime import file_store, keyring
 from caseapp.services import keys, register
 
-MIN_FREE_BYTES = 256 * 1024 * 1024
+MIB = 1024 * 1024
 
 
 def self_test(app: Flask) -> None:
@@ -31,7 +32,16 @@ def self_test(app: Flask) -> None:
             raise ConfigurationError(
                 f"Cannot start: the States register is empty; run `{register.SEED_COMMAND}`"
             )
-        wrong = keys.check_canaries(db.session, keyring())
+        loaded = keyring()
+        missing = sorted(set(keys.keys_in_use(db.session)) - {kek_id for kek_id, _key in loaded.keys})
+        if missing:
+            db.session.rollback()
+            raise ConfigurationError(
+                f"Cannot start: key-encryption key {', '.join(missing)} wraps data keys of this database but is not "
+                f"loaded; restore {', '.join(f'{kek_id}.kek' for kek_id in missing)} into KEYS_DIR from the key "
+                "backup (or add it to CASEAPP_KEKS)"
+            )
+        wrong = keys.check_canaries(db.session, loaded)
         if wrong:
             db.session.rollback()
             raise ConfigurationError(
@@ -40,6 +50,18 @@ def self_test(app: Flask) -> None:
             )
         db.session.commit()
         store = file_store()
-        store.ensure()
-        if shutil.disk_usage(store.root).free < MIN_FREE_BYTES:
-            raise ConfigurationError(f"Cannot start: less than {MIN_FREE_BYTES // 2**20} MiB free for the file store")
+        try:
+            store.check_writable()
+        except OSError as exc:
+            reason = errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__
+            raise ConfigurationError(
+                f"Cannot start: the file store {store.root} cannot be written ({reason}); check FILE_STORE_DIR, "
+                "its owner and permissions, and that its file system is mounted read-write"
+            ) from exc
+        minimum = app.config["FILE_STORE_MIN_FREE_MB"] * MIB
+        free = shutil.disk_usage(store.root).free
+        if free < minimum:
+            raise ConfigurationError(
+                f"Cannot start: only {free // MIB} MiB free for the file store {store.root}; "
+                f"FILE_STORE_MIN_FREE_MB asks for at least {minimum // MIB} MiB"
+            )

@@ -5,8 +5,11 @@ Files are named by their server-made UUID (UP-04) and hold the chunked AES-GCM f
 outside any database transaction, and moved into ``files/`` only once the transaction that records
 it commits; if that transaction rolls back, the incoming file is deleted (REL-01…03). Files whose
 rows were deleted (a shredded case) are unlinked after the commit; ``sweep`` removes anything left.
+A write that fails because the disk, the quota or the file-size limit is full (``STORAGE_FULL_ERRNOS``)
+leaves no partial file; the error pages answer it with 507 (REL-02).
 """
 
+import errno
 import logging
 import os
 import time
@@ -24,6 +27,9 @@ log = logging.getLogger("caseapp.files")
 
 PENDING_KEY = "caseapp.file_actions"
 INCOMING_GRACE_SECONDS = 3600
+# No space left, no quota left, or larger than the process or file system allows (RLIMIT_FSIZE).
+STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+PROBE_PREFIX = ".write-probe-"
 
 
 class FileTooLargeError(Exception):
@@ -52,6 +58,21 @@ class FileStore:
         if not path.resolve().is_relative_to(self.root):
             raise ValueError("path outside the file store")
         return path
+
+    def check_writable(self) -> None:
+        """Create, fsync and delete a small file in each folder the store writes to (REL-05); raises
+        OSError when one cannot be written. Probe names are neither UUIDs nor ``*.tmp``, so ``sweep``
+        and ``stored_ids`` never take one for a stored file."""
+        self.ensure()
+        for directory in (self.incoming_dir, self.files_dir):
+            probe = directory / f"{PROBE_PREFIX}{os.getpid()}"
+            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, b"probe")
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                probe.unlink(missing_ok=True)
 
     # --- writing ---
 
@@ -129,6 +150,11 @@ class FileStore:
             self.remove(file_id)
             counts["removed"] += 1
         return counts
+
+    def missing_ids(self, known_ids: set[UUID]) -> set[UUID]:
+        """Ids of rows whose file is neither stored nor waiting in incoming/: nothing here can bring
+        it back, so these are reported, never deleted (REL-03)."""
+        return known_ids - self.stored_ids() - self.incoming_ids()
 
 
 def _is_uuid(text: str) -> bool:

@@ -27,7 +27,7 @@ from caseapp.models import (
 )
 from caseapp.services import accounts
 from caseapp.services.cases import document_key
-from caseapp.services.files import FileStore
+from caseapp.services.files import INCOMING_GRACE_SECONDS, FileStore
 from caseapp.services.vault import open_vault
 
 
@@ -65,6 +65,10 @@ def check_everything(session: Session, keyring: Keyring, store: FileStore, progr
     orphans = store.stored_ids() - known_files
     if orphans:
         report.warnings.append(f"{len(orphans)} stored files have no record (run `flask store sweep`)")
+    abandoned = store.incoming_ids(older_than=INCOMING_GRACE_SECONDS) - known_files
+    if abandoned:
+        report.warnings.append(f"{len(abandoned)} incoming files of interrupted uploads have no record "
+                               "(run `flask store sweep`)")
     return report
 
 
@@ -122,6 +126,10 @@ def _check_case(session: Session, keyring: Keyring, store: FileStore, case: Case
         try:
             store.authenticate(document.uuid, document_key(vault, document))
         except FileNotFoundError:
-            report.problems.append(f"document {document.uuid} ({label}): file missing from the store")
+            if store.incoming_path(document.uuid).exists():  # committed, but the move was interrupted
+                report.problems.append(f"document {document.uuid} ({label}): file still in incoming/ "
+                                       "(run `flask store sweep`)")
+            else:
+                report.problems.append(f"document {document.uuid} ({label}): file missing from the store")
         except DecryptionError:
             report.problems.append(f"document {document.uuid} ({label}): file does not authenticate")
