@@ -56,6 +56,8 @@ PUBLICITY_KINDS: tuple[tuple[str, str], ...] = (
     ("escr_net_database", "Entry in the ESCR-Net caselaw database"),
 )
 PUBLICITY_REMINDER_DAYS = 30
+# A media item's reach in people: more than any outlet has, and within the database's integer column.
+MAX_MEDIA_REACH = 2_000_000_000
 
 ONE_YEAR_LIMIT = "one_year_limit"
 STATE_OBSERVATIONS = "state_observations"
@@ -181,8 +183,9 @@ DATE_ORDER: tuple[tuple[str, str], ...] = (
     ("decision_adopted_on", "decision_transmitted_on"),
     ("decision_transmitted_on", "follow_up_response_received_on"),
 )
-COMMUNICATION_NUMBER = re.compile(r"^[0-9]{1,4}/[0-9]{4}$")  # 12/2026
-UN_SYMBOL = re.compile(r"^E/C\.12/[0-9]{1,3}/D/[0-9]{1,4}/[0-9]{4}$")  # E/C.12/77/D/242/2021
+# Matched whole (fullmatch): "$" alone would let a trailing newline through into the record.
+COMMUNICATION_NUMBER = re.compile(r"[0-9]{1,4}/[0-9]{4}")  # 12/2026
+UN_SYMBOL = re.compile(r"E/C\.12/[0-9]{1,3}/D/[0-9]{1,4}/[0-9]{4}")  # E/C.12/77/D/242/2021
 
 
 def check_record(values: dict, *, today: date, covenant_codes: frozenset[str]) -> dict[str, str]:
@@ -197,10 +200,10 @@ def check_record(values: dict, *, today: date, covenant_codes: frozenset[str]) -
         if first and second and second < first and later not in errors:
             errors[later] = f"{RECORD_LABELS[later]} cannot be before {RECORD_LABELS[earlier].lower()} ({first.isoformat()})."
     number = values.get("communication_number")
-    if number and not COMMUNICATION_NUMBER.match(number):
+    if number and not COMMUNICATION_NUMBER.fullmatch(number):
         errors["communication_number"] = "Write the number as the Committee does: number/year, e.g. 12/2026."
     symbol = values.get("un_symbol")
-    if symbol and not UN_SYMBOL.match(symbol):
+    if symbol and not UN_SYMBOL.fullmatch(symbol):
         errors["un_symbol"] = "Write the symbol as the Committee does, e.g. E/C.12/77/D/242/2021."
     decision = values.get("decision_type")
     if decision and decision not in dict(DECISION_TYPES):

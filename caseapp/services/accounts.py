@@ -50,11 +50,17 @@ def create_organisation(session: Session, name: str, *, actor: User | None = Non
     return organisation
 
 
+def _organisation_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
 def find_organisation(session: Session, name: str) -> Organisation | None:
-    name = " ".join(name.split())
-    return session.execute(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    ).scalar_one_or_none()
+    """The organisation of that name, whatever its case. Compared in Python: SQLite's lower() folds only
+    ASCII letters, so a name such as "Éducation" did not even find itself, and a second one failed on
+    the unique name as a 500 (IN-02). Organisations are few."""
+    key = _organisation_key(name)
+    return next((organisation for organisation in session.execute(select(Organisation)).scalars()
+                 if _organisation_key(organisation.name) == key), None)
 
 
 # --- users ---------------------------------------------------------------------------------------

@@ -227,8 +227,8 @@ def add_media(session: Session, vault: CaseVault, actor: User, *, outlet: str, p
     link = (link or "").strip() or None
     if link and not link.startswith(("https://", "http://")):
         raise ServiceError("A link starts with https:// or http://.")
-    if reach is not None and reach < 0:
-        raise ServiceError("Reach is a number of people, not negative.")
+    if reach is not None and not 0 <= reach <= committee.MAX_MEDIA_REACH:
+        raise ServiceError(f"Reach is a number of people, from 0 to {committee.MAX_MEDIA_REACH:,}.")
     item = MediaCoverage(uuid=uuid4(), case_id=vault.case.id, outlet=outlet[:200], published_on=published_on,
                          language=(language or "").strip()[:40] or None, link=link, reach=reach)
     session.add(item)

@@ -122,7 +122,7 @@ class MediaForm(FlaskForm):
     published_on = DateField(_l("Published on"), validators=[DataRequired()])
     language = StringField(_l("Language"), validators=[Optional(), Length(max=40)])
     link = StringField(_l("Link"), validators=[Optional(), Length(max=500)])
-    reach = IntegerField(_l("Reach (people)"), validators=[Optional(), NumberRange(min=0)])
+    reach = IntegerField(_l("Reach (people)"), validators=[Optional(), NumberRange(min=0, max=committee.MAX_MEDIA_REACH)])
 
 
 class PublicationForm(FlaskForm):

@@ -101,6 +101,10 @@ def test_the_record_refuses_future_dates_bad_order_and_bad_numbers():
     errors = committee.check_record({"communication_number": "12-2026", "un_symbol": "E/C.12/D/1"}, today=TODAY,
                                     covenant_codes=CODES)
     assert set(errors) == {"communication_number", "un_symbol"}
+    # IN-02: a trailing newline (which "$" lets through) is refused, not stored with the number.
+    errors = committee.check_record({"communication_number": "12/2026\n", "un_symbol": "E/C.12/77/D/242/2021\n"},
+                                    today=TODAY, covenant_codes=CODES)
+    assert set(errors) == {"communication_number", "un_symbol"}
     assert committee.check_record({"author_comments_due": date(2027, 1, 31), "communication_number": "12/2026",
                                    "un_symbol": "E/C.12/77/D/242/2021"}, today=TODAY, covenant_codes=CODES) == {}
 

@@ -4,6 +4,7 @@ import hashlib
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -13,6 +14,7 @@ from caseapp.models import LoginFailure, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, two_factor
 from tests.conftest import PASSWORD, csrf_token_from, login, make_user
+from tests.web.test_api import snapshot
 
 GENERIC_ERROR = "Sign-in failed. Check your e-mail, password and two-factor code, then try again."
 
@@ -434,3 +436,36 @@ def test_admin_form_errors_show_next_to_the_field(app, client, people):
     partner_without_org = client.post("/admin/users/new", data={"email": "x@y.org", "role": "partner", "organisation": ""})
     assert "must belong to an organisation" in partner_without_org.get_data(as_text=True)
     assert accounts.find_user(db.session, "x@y.org") is None
+
+
+def test_an_organisation_name_with_accents_is_refused_the_second_time(app, client, people):  # IN-02
+    """Found by the form fuzzing: the duplicate check compared with SQL's lower(), which folds only ASCII
+    on SQLite, so the same name with an uppercase accented letter passed it and failed as a 500."""
+    login(app, client, people["admin"].user)
+    name = "Éducation Sans Frontières"
+    assert client.post("/admin/organisations/new", data={"name": name}).status_code == 302
+    for again in (name, "ÉDUCATION  sans frontières"):
+        response = client.post("/admin/organisations/new", data={"name": again})
+        assert response.status_code == 400
+        assert "already exists" in response.get_data(as_text=True)
+    assert accounts.find_organisation(db.session, "éducation sans FRONTIÈRES").name == name
+
+
+@pytest.mark.parametrize(("who", "method", "url", "data"), [
+    ("anonymous", "POST", "/login", {"email": "ana\x00@example.org", "password": PASSWORD}),
+    ("admin", "POST", "/admin/organisations/new", {"name": "Organisation\x00C"}),
+    ("admin", "POST", "/admin/users/new", {"email": "new@example.org", "display_name": "New\x00Person", "role": "lawyer",
+                                           "organisation": ""}),
+    ("admin", "POST", "/admin/users", {"q": "ana\x00", "role": "", "status": "", "sort": "email"}),
+    ("admin", "GET", "/admin/states?q=Fin%00land", {}),
+])
+def test_a_null_character_in_a_form_gets_a_400_and_saves_nothing(app, people, clients, who, method, url, data):  # IN-02
+    """Found by the form fuzzing (tests/security/test_form_fuzzing.py): PostgreSQL refuses NUL in any
+    text, so these were 500s there, and SQLite stored it. Every form and query string with one now
+    gets a 400 page."""
+    client = app.test_client() if who == "anonymous" else clients(who)
+    before = snapshot()
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 400
+    assert "null character" in response.get_data(as_text=True)
+    assert snapshot() == before

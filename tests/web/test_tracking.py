@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from caseapp.extensions import db
-from caseapp.models import Case, CaseEvent, Communication
+from caseapp.models import Case, CaseEvent, Communication, MediaCoverage
 from caseapp.models.base import utcnow
 from caseapp.runtime import keyring
 from caseapp.services import screening
@@ -183,6 +183,21 @@ def test_only_coordinators_publish_and_names_need_consent(app, clients, candidat
     coordinator.post(f"/tracking/{candidate.uuid}/publication/withdraw")
     db.session.expire_all()
     assert db.session.execute(select(Communication)).scalar_one().published_at is None
+
+
+def test_media_reach_beyond_any_audience_is_a_form_error(app, clients, candidate):  # IN-02
+    """Found by the form fuzzing (tests/security/test_form_fuzzing.py): a reach of 10^20 people failed as a
+    500 (the integer column overflowed), and one of 2^31 was stored where PostgreSQL's column cannot hold it."""
+    coordinator = clients("coordinator")
+    record(coordinator, candidate, submitted_on=days_ago(400), decision_type="inadmissible",
+           decision_adopted_on=days_ago(45))
+    item = {"outlet": "El Diario", "published_on": days_ago(19)}
+    for reach in ("99999999999999999999", "2147483648", "-1"):
+        refused = coordinator.post(f"/tracking/{candidate.uuid}/media", data={**item, "reach": reach})
+        assert refused.status_code == 400 and 'id="reach-error"' in refused.get_data(as_text=True)
+    assert db.session.execute(select(MediaCoverage)).scalars().all() == []
+    assert coordinator.post(f"/tracking/{candidate.uuid}/media", data={**item, "reach": "2000000000"}).status_code == 302
+    assert db.session.execute(select(MediaCoverage.reach)).scalar_one() == 2_000_000_000
 
 
 def test_reports_in_screening_are_not_tracked(app, people, clients):

@@ -1,0 +1,254 @@
+"""The state-changing form routes of the app and what a legitimate user sends to each: shared by the
+CSRF suite (tests/security/test_csrf.py) and the form fuzzing (tests/security/test_form_fuzzing.py).
+
+``FORM_DATA`` holds, per endpoint, the valid request (the control request) a user of the narrowest
+principal allowed would send; ``Scene`` has the real objects its URL needs. Both modules fail when a
+state-changing route of the URL map has no entry here.
+"""
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from caseapp.domain import permissions
+from caseapp.domain.admissibility import CRITERIA
+from caseapp.domain.screening import STRATEGIC_FACTORS
+from caseapp.extensions import db
+from caseapp.models import Case
+from caseapp.runtime import keyring
+from caseapp.services import accounts, screening, tokens, two_factor
+from caseapp.services.vault import open_vault
+from tests.conftest import PASSWORD, Account, login, make_case, make_tracked_case, record_screening
+
+NEW_PASSWORD = "violet tractor mango umbrella 77"
+
+# The narrowest principal the policy table lets use a route: the CSRF check must hold for them, and the
+# form fuzzing sends its requests as them.
+PRINCIPAL_FOR_LEVEL = {
+    permissions.PUBLIC: "anonymous",
+    permissions.SESSION: "pending_2fa",
+    permissions.USER: "partner_a",
+    permissions.STAFF: "lawyer",
+    permissions.PARTNERS: "partner_a",
+    permissions.LAWYERS: "lawyer",
+    permissions.CASE_TEAM: "coordinator",
+    permissions.COORDINATORS: "coordinator",
+    permissions.ADMIN_ONLY: "admin",
+}
+# A page each principal can open that carries a CSRF token.
+TOKEN_PAGE = {"anonymous": "auth.login", "pending_2fa": "auth.enrol_two_factor"}
+DEFAULT_TOKEN_PAGE = "account.show"
+
+
+# Routes that act on a submitted report rather than a draft.
+SUBMITTED_REPORT_ENDPOINTS = frozenset({"messages.post_message", "inbox.assess_report", "inbox.request_information",
+                                        "inbox.decline_report", "inbox.accept_report", "inbox.reopen_report"})
+
+
+@dataclass
+class Scene:
+    """Real objects to fill URL arguments with: a target account, a setup link, spare sessions."""
+
+    app: object
+    people: dict[str, Account]
+    setup_token: str
+    case_uuid: str
+    document_uuid: str
+    submitted_uuid: str
+    tracked_uuid: str = ""
+    measure: dict = field(default_factory=dict)  # uuid and id of the tracked case's interim measures request
+    media_uuid: str = ""
+    spare_handles: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def user(self, principal: str):
+        return self.people[principal].user
+
+    def url(self, endpoint: str, principal: str, method: str = "GET") -> str:
+        rule = next(r for r in self.app.url_map.iter_rules(endpoint) if method in (r.methods or ()))
+        values = {name: self._value(name, endpoint, principal) for name in rule.arguments}
+        return self.app.url_map.bind("localhost", url_scheme="https").build(endpoint, values, method=method)
+
+    def _value(self, name: str, endpoint: str, principal: str) -> str:
+        if name == "user_uuid":  # an account an admin may change
+            return str(self.user("partner_b").uuid)
+        if name == "token" and endpoint == "deadlines.calendar_feed":
+            # A made-up feed secret (404). A live one would record its use ("last used", at most hourly),
+            # bookkeeping like a session's last activity; tests/web/test_deadlines.py covers live feeds.
+            return "not-a-feed-secret"
+        if name == "token":  # a live setup link
+            return self.setup_token
+        if name == "case_uuid" and endpoint in SUBMITTED_REPORT_ENDPOINTS:
+            return self.submitted_uuid
+        if name == "case_uuid" and endpoint.startswith("tracking."):
+            return self.tracked_uuid
+        if name == "measure_uuid":
+            return self.measure["uuid"]
+        if name == "item_uuid":
+            return self.media_uuid
+        if name in ("case_uuid", "document_uuid"):  # a draft of partner_a's organisation, with a document
+            return getattr(self, name)
+        if name in ("id", "doc_id"):  # the JSON API's names for a report and its document
+            return getattr(self, {"id": "case_uuid", "doc_id": "document_uuid"}[name])
+        if name == "token_uuid":  # an API token of the acting user
+            if principal not in self.tokens:
+                self.tokens[principal] = str(tokens.create(db.session, self.user(principal), "CSRF suite").token.uuid)
+                db.session.commit()
+            return self.tokens[principal]
+        if name == "handle":  # another session of the acting user
+            if principal not in self.spare_handles:
+                self.spare_handles[principal] = login(self.app, self.app.test_client(), self.user(principal))
+            return self.spare_handles[principal]
+        if name == "iso2":  # a State of the seeded register
+            return "FI"
+        if name == "filename":  # a real file in the static folder this endpoint serves
+            blueprint = endpoint.rpartition(".")[0]
+            folder = Path(self.app.blueprints[blueprint].static_folder if blueprint else self.app.static_folder)
+            return sorted(p for p in folder.rglob("*") if p.is_file())[0].relative_to(folder).as_posix()
+        pytest.fail(f"No real object for URL argument {name!r} of {endpoint}: teach Scene._value about it")
+
+
+def make_scene(app, people: dict[str, Account]) -> Scene:
+    """Those objects, written through the services: a draft, a submitted report and a decided case of
+    partner_a's organisation, and a live setup link for partner_b."""
+    token = accounts.issue_setup_token(db.session, people["partner_b"].user, timedelta(hours=24))
+    db.session.commit()
+    case, document = make_case(app, people["partner_a"].user.organisation, people["partner_a"].user)
+    submitted, _ = make_case(app, people["partner_a"].user.organisation, people["partner_a"].user, submit=True)
+    tracked, measure, media = make_tracked_case(app, people["partner_a"].user.organisation, people["partner_a"].user)
+    return Scene(app, people, token, str(case.uuid), str(document.uuid), str(submitted.uuid), str(tracked.uuid),
+                 {"uuid": str(measure.uuid), "id": measure.id}, str(media.uuid))
+
+
+# --- what a legitimate user would send to each state-changing route (the control request) --------
+
+
+def _secret_on(page: str) -> str:
+    match = re.search(r'class="secret-code[^"]*"[^>]*>([A-Z2-7 ]+)<', page)
+    assert match, "the enrolment page shows no setup key"
+    return match.group(1).replace(" ", "")
+
+
+FORM_DATA = {
+    "auth.login": lambda s, page: {"email": s.user("partner_a").email, "password": PASSWORD},
+    "auth.logout": lambda s, page: {},
+    "auth.setup_account": lambda s, page: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    "auth.enrol_two_factor": lambda s, page: {"code": two_factor.current_code(_secret_on(page))},
+    "account.change_password": lambda s, page: {
+        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "code": "",
+    },
+    "account.end_session": lambda s, page: {},
+    "account.end_other_sessions": lambda s, page: {},
+    "account.create_token": lambda s, page: {"name": "Made by the control request"},
+    "account.revoke_token": lambda s, page: {},
+    "account.create_calendar_feed": lambda s, page: {},
+    "account.revoke_calendar_feed": lambda s, page: {},
+    "admin.list_users": lambda s, page: {"q": "", "role": "", "status": "", "sort": "email"},
+    "admin.new_user": lambda s, page: {
+        "email": "new-person@example.org", "display_name": "New Person", "role": "lawyer", "organisation": "",
+    },
+    "admin.update_user": lambda s, page: {
+        "display_name": "Renamed", "role": "partner", "organisation": str(s.user("partner_b").organisation_id),
+    },
+    "admin.disable_user": lambda s, page: {},
+    "admin.enable_user": lambda s, page: {},
+    "admin.end_user_sessions": lambda s, page: {},
+    "admin.reset_two_factor": lambda s, page: {},
+    "admin.issue_setup_link": lambda s, page: {},
+    "admin.new_organisation": lambda s, page: {"name": "Organisation C"},
+    "admin.new_state": lambda s, page: {
+        "iso2": "NZ", "name": "", "listing": "signatory", "verified": "no", "source": "CSRF suite control request",
+    },
+    "admin.edit_state": lambda s, page: {
+        "name": "Finland", "listing": "party", "signature": "2009-09-24", "instrument_type": "ratification",
+        "instrument_date": "2014-01-31", "instrument_year": "", "entry_into_force": "2014-04-30",
+        "eif_basis": "art18(2) deposit+3 months (control request)", "art10_declaration": "unknown",
+        "art11_declaration": "unknown", "verified": "partly", "source_note": "UNTC", "source": "CSRF suite control request",
+    },
+    "admin.check_register": lambda s, page: {"as_of": "2025-06-30", "reported_parties": "29", "source": "CSRF suite"},
+    "reports.list_reports": lambda s, page: {"q": "", "status": ""},
+    "reports.new_report": lambda s, page: {},
+    "reports.edit_report": lambda s, page: {
+        "action": "save", "title": "Saved by the control request", "state": "", "continuing": "unknown",
+        "only_mass_media_reports": "unknown", "author_is_victim": "unknown", "acting_on_behalf": "unknown",
+        "remedies_exception_reason": "", "urgent_risk": "unknown", "victims_under_jurisdiction": "unknown",
+        "clear_disadvantage": "unknown", "general_importance": "unknown",
+    },
+    "reports.delete_document": lambda s, page: {},
+    "reports.delete_draft": lambda s, page: {},
+    "messages.post_message": lambda s, page: {"body": "Hello from the control request"},
+    "inbox.assess_report": lambda s, page: {
+        **{f"status_{criterion}": "met" for criterion, _article in CRITERIA},
+        **{f"reason_{criterion}": "Control request" for criterion, _article in CRITERIA},
+        **{f"score_{factor}": "3" for factor, _name in STRATEGIC_FACTORS},
+    },
+    "inbox.request_information": lambda s, page: {"body": "When was the final decision notified?"},
+    "inbox.search_victims": lambda s, page: {"name": "Ana Pérez"},
+    "inbox.decline_report": lambda s, page: {"reason": "Outside the Committee's competence."},
+    "inbox.accept_report": lambda s, page: _screened(s) or {"note": ""},
+    "inbox.reopen_report": lambda s, page: _declined(s) or {"note": "New facts arrived."},
+    "tracking.edit_record": lambda s, page: {"submitted_on": "2024-03-01", "decision_type": "inadmissible",
+                                             "decision_adopted_on": "2025-01-10"},
+    "tracking.move_case": lambda s, page: {"target": "closed", "note": "Control request"},
+    "tracking.add_interim_measure": lambda s, page: {"requested_on": "2024-04-01"},
+    "tracking.update_interim_measure": lambda s, page: {
+        f"m{s.measure['id']}-outcome": "granted", f"m{s.measure['id']}-outcome_on": "2024-03-05",
+        f"m{s.measure['id']}-compliance": "complied"},
+    "tracking.add_follow_up_assessment": lambda s, page: {"assessed_on": "2025-06-01", "grade": "no_response",
+                                                          "procedure": "continued"},
+    "tracking.add_follow_up_submission": lambda s, page: {"submitted_on": "2025-06-01"},
+    "tracking.record_publicity": lambda s, page: {"kind": "press_release", "done_on": "2025-02-01"},
+    "tracking.add_media": lambda s, page: {"outlet": "Control Daily", "published_on": "2025-02-01"},
+    "tracking.delete_media": lambda s, page: {},
+    "tracking.publish": lambda s, page: {"summary": "A summary for the public."},
+    "tracking.withdraw_publication": lambda s, page: _published(s) or {},
+}
+
+
+def _published(scene: Scene) -> None:
+    """Withdrawing needs a published decision: publish the tracked one (once)."""
+    from caseapp.models import Communication
+
+    communication = db.session.execute(select(Communication).join(Case, Case.id == Communication.case_id)
+                                       .where(Case.uuid == uuid.UUID(scene.tracked_uuid))).scalar_one()
+    if communication.published_at is None:
+        communication.public_summary = "Published by the control request."
+        communication.published_at = datetime.now(UTC)
+        db.session.commit()
+
+
+def submitted_case(scene: Scene) -> Case:
+    return db.session.execute(select(Case).where(Case.uuid == uuid.UUID(scene.submitted_uuid))).scalar_one()
+
+
+def _screened(scene: Scene) -> None:
+    """Accepting needs a screening on record: give the submitted report one (once)."""
+    case = submitted_case(scene)
+    if case.stage == "submitted":
+        record_screening(case, scene.user("lawyer"))
+
+
+def _declined(scene: Scene) -> None:
+    """Reopening needs a declined report: decline the submitted one (once)."""
+    case = submitted_case(scene)
+    if case.stage != "declined":
+        screening.decline(db.session, open_vault(db.session, keyring(), case), scene.user("lawyer"), "Out of time.")
+        db.session.commit()
+
+
+def principal_for(endpoint: str, method: str) -> str:
+    level = permissions.access_level(endpoint, method)
+    assert level is not None, f"{method} {endpoint} is missing from the policy table (AC-01)"
+    return PRINCIPAL_FOR_LEVEL[level]
+
+
+def client_for(scene: Scene, principal: str):
+    client = scene.app.test_client()
+    if principal != "anonymous":
+        login(scene.app, client, scene.user(principal), two_factor_done=principal != "pending_2fa")
+    return client

@@ -1,0 +1,72 @@
+"""The per-report total and the per-organisation quota of evidence files (UP-01).
+
+Both are set in config.py (``UPLOAD_MAX_REPORT_SIZE``, ``UPLOAD_ORGANISATION_QUOTA``, next to the
+per-file size and the number of files per report, which tests/web/test_api.py covers). A file that
+would take a report or an organisation past its limit is refused with a message that names the limit,
+in the browser's report form and in the JSON API alike, and nothing of the request is kept: no
+document row, no file in the store, not even the other fields of the refused form.
+"""
+
+import pytest
+from markupsafe import escape
+
+from caseapp.domain import roles
+from tests.conftest import login, make_user
+from tests.web.test_api import assert_error, auth, new_token, snapshot, upload
+from tests.web.test_intake import PDF, new_draft, post_report, report_form
+
+MIB = 1024 * 1024
+FILE = PDF + b"0" * (600 * 1024)  # 600 KiB: one fits in 1 MiB, two do not
+LIMITS = {
+    "report total": ("UPLOAD_MAX_REPORT_SIZE", "The files of one report may total at most 1 MB."),
+    "organisation quota": ("UPLOAD_ORGANISATION_QUOTA", "Your organisation's storage quota is full; ask the coordinators."),
+}
+
+
+@pytest.fixture(params=LIMITS)
+def limit(request, app):
+    """One of the two limits, set to 1 MiB; returns its name and the message a refusal shows."""
+    setting, message = LIMITS[request.param]
+    app.config[setting] = MIB
+    return request.param, message
+
+
+@pytest.fixture
+def partner(app, org_a):
+    return make_user(app, roles.PARTNER, org_a).user
+
+
+def test_form_upload_past_the_limit_is_refused_and_keeps_nothing(app, client, partner, limit):  # UP-01
+    name, message = limit
+    login(app, client, partner)
+    first = new_draft(client)
+    assert post_report(client, first, report_form(), files=[("first.pdf", FILE)]).status_code == 302
+    # The same report for its total; another report of the organisation for the quota.
+    target = first if name == "report total" else new_draft(client)
+    before = snapshot()
+
+    response = post_report(client, target, report_form(title="Renamed with more evidence"), files=[("second.pdf", FILE)])
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="evidence-error"' in page and str(escape(message)) in page  # next to the file field
+    assert snapshot() == before
+    # Control: a file that fits is accepted on the same report.
+    assert post_report(client, target, report_form(), files=[("small.pdf", PDF)]).status_code == 302
+    assert snapshot() != before
+
+
+def test_api_upload_past_the_limit_is_refused_and_keeps_nothing(app, client, partner, limit):  # UP-01
+    _name, message = limit
+    secret = new_token(partner)
+    first = client.post("/api/v1/reports", json={"title": "First", "narrative": "n"}, headers=auth(secret)).get_json()["id"]
+    assert upload(client, secret, first, [("first.pdf", FILE)]).status_code == 201
+    target = first if _name == "report total" else \
+        client.post("/api/v1/reports", json={"title": "Second", "narrative": "n"}, headers=auth(secret)).get_json()["id"]
+    before = snapshot()
+
+    error = assert_error(upload(client, secret, target, [("second.pdf", FILE)]), 413, "too_large", {"file.0"})
+
+    assert error["fields"]["file.0"] == message
+    assert snapshot() == before
+    assert upload(client, secret, target, [("small.pdf", PDF)]).status_code == 201
