@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test test-postgres lint messages lock sbom
+.PHONY: run setup test test-postgres lint messages lock sbom bench bench-quick
 
 run: setup
 	$(FLASK) demo
@@ -35,6 +35,25 @@ $(BIN)/.installed-dev: requirements-dev.txt requirements.txt $(BIN)/.installed
 $(INSTANCE)/config.py:
 	mkdir -p $(INSTANCE)
 	umask 077 && $(PYTHON) -c "import secrets; print('# Local settings written by make run; never commit.'); print('SECRET_KEY = ' + repr(secrets.token_urlsafe(48)))" > $@
+
+$(BIN)/.installed-bench: requirements-bench.txt $(BIN)/.installed-dev
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# Benchmarks (bench/README.md): a throwaway instance seeded with BENCH_CASES synthetic cases (kept, so a
+# second run only measures), then the crypto, engine and load benchmarks, printed as one table.
+BENCH_INSTANCE ?= instance-bench
+BENCH_CASES ?= 100000
+BENCH_SECONDS ?= 10
+
+bench: $(BIN)/.installed-bench
+	$(MAKE) --no-print-directory setup INSTANCE=$(BENCH_INSTANCE)
+	$(BIN)/python bench/run.py --instance $(BENCH_INSTANCE) --cases $(BENCH_CASES) --seconds $(BENCH_SECONDS)
+
+# A smoke run of the same: 2,000 cases, 3 s per load scenario, small crypto and engine sizes.
+bench-quick: $(BIN)/.installed-bench
+	$(MAKE) --no-print-directory setup INSTANCE=$(BENCH_INSTANCE)-quick
+	$(BIN)/python bench/run.py --quick --instance $(BENCH_INSTANCE)-quick --cases 2000 --seconds 3
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from caseapp.database import reset_write_intent, set_write_intent
 from caseapp.domain import permissions
+from caseapp.errors import API_PATH_PREFIX, render_error
 from caseapp.extensions import db
 from caseapp.models import User
 from caseapp.services.files import discard_uncommitted
@@ -14,6 +15,10 @@ from caseapp.services.files import discard_uncommitted
 log = logging.getLogger("caseapp.security")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# POSTs that only read: the search words travel by POST to stay out of URLs (DATA-01), but nothing is
+# written, so their transaction is a deferred read like a GET's and never waits for, or holds, the
+# SQLite write lock (caseapp.database).
+READ_ONLY_POSTS = frozenset({"inbox.search_victims"})
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 
 CONTENT_SECURITY_POLICY = (
@@ -40,12 +45,14 @@ def init_app(app: Flask) -> None:
     app.before_request(_mark_write_intent)
     app.before_request(_load_user)
     app.before_request(_enforce_policy)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_set_headers)
     app.teardown_request(_end_request)
 
 
 def _mark_write_intent() -> None:
-    g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS)
+    g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS
+                                            and request.endpoint not in READ_ONLY_POSTS)
 
 
 def _end_request(_exc=None) -> None:
@@ -87,6 +94,20 @@ def _enforce_policy():
     if not two_factor_done:
         return redirect(url_for("auth.enrol_two_factor"))  # AUTH-01: confined until enrolled
     abort(403)
+
+
+def _refuse_nul_characters():
+    """A form or query string with a NUL character gets a 400 page (IN-02): no text may hold one, and
+    PostgreSQL refuses it in any query, which would fail as a 500. The JSON API refuses it field by
+    field (caseapp/api/schema.py)."""
+    if request.path.startswith(API_PATH_PREFIX):
+        return None
+    fields = [*request.args.items(multi=True), *(request.form.items(multi=True) if request.method not in SAFE_METHODS
+                                                 else ())]
+    if any("\x00" in name or "\x00" in value for name, value in fields):
+        return render_error(400, message=_("The form contained a null character (U+0000), which text cannot hold. "
+                                           "Nothing was saved: remove it and send the form again."))
+    return None
 
 
 def _set_headers(response):

@@ -129,37 +129,44 @@ class ServerSessionInterface(SessionInterface):
         now = utcnow()
         table = UserSession.__table__
         cookie_to_set = None
-        with writing(), self.db.engine.begin() as connection:
-            if session.ended_ids:
-                connection.execute(delete(table).where(table.c.id_hash.in_(session.ended_ids)))
-            if session.session_id is None:
-                # Anonymous visitors with nothing to keep (no CSRF token, no message) leave no row.
-                if dict(session) or session.user_id is not None:
-                    session.session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
-                    session.handle = secrets.token_hex(16)
-                    connection.execute(
-                        insert(table).values(
-                            id_hash=session.id_hash,
-                            handle=session.handle,
-                            user_id=session.user_id,
-                            two_factor_done=session.two_factor_done,
-                            data=json.dumps(dict(session)),
-                            created_at=now,
-                            last_seen_at=now,
-                            ip_address=(_client_ip() or "")[:45],
-                            user_agent=_user_agent()[:200],
+        touch_due = bool(session.last_seen_at and now - session.last_seen_at > app.config["SESSION_TOUCH_INTERVAL"])
+        if session.session_id is None:
+            to_write = bool(dict(session)) or session.user_id is not None
+        else:
+            to_write = session.modified or touch_due
+        # Nothing to write (most reads): no write transaction, so a page never queues for the write lock.
+        if to_write or session.ended_ids:
+            with writing(), self.db.engine.begin() as connection:
+                if session.ended_ids:
+                    connection.execute(delete(table).where(table.c.id_hash.in_(session.ended_ids)))
+                if session.session_id is None:
+                    # Anonymous visitors with nothing to keep (no CSRF token, no message) leave no row.
+                    if dict(session) or session.user_id is not None:
+                        session.session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
+                        session.handle = secrets.token_hex(16)
+                        connection.execute(
+                            insert(table).values(
+                                id_hash=session.id_hash,
+                                handle=session.handle,
+                                user_id=session.user_id,
+                                two_factor_done=session.two_factor_done,
+                                data=json.dumps(dict(session)),
+                                created_at=now,
+                                last_seen_at=now,
+                                ip_address=(_client_ip() or "")[:45],
+                                user_agent=_user_agent()[:200],
+                            )
                         )
+                        cookie_to_set = self._signer(app).sign(session.session_id.encode()).decode()
+                elif session.modified:
+                    connection.execute(
+                        update(table)
+                        .where(table.c.id_hash == session.id_hash)
+                        .values(data=json.dumps(dict(session)), user_id=session.user_id,
+                                two_factor_done=session.two_factor_done, last_seen_at=now)
                     )
-                    cookie_to_set = self._signer(app).sign(session.session_id.encode()).decode()
-            elif session.modified:
-                connection.execute(
-                    update(table)
-                    .where(table.c.id_hash == session.id_hash)
-                    .values(data=json.dumps(dict(session)), user_id=session.user_id,
-                            two_factor_done=session.two_factor_done, last_seen_at=now)
-                )
-            elif session.last_seen_at and now - session.last_seen_at > app.config["SESSION_TOUCH_INTERVAL"]:
-                connection.execute(update(table).where(table.c.id_hash == session.id_hash).values(last_seen_at=now))
+                elif touch_due:
+                    connection.execute(update(table).where(table.c.id_hash == session.id_hash).values(last_seen_at=now))
         if cookie_to_set:
             response.set_cookie(
                 name,

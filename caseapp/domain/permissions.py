@@ -83,6 +83,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "reports.delete_document": {"POST": PARTNERS},
     "reports.delete_draft": {"POST": PARTNERS},
     "inbox.list_reports": {"GET": LAWYERS},
+    "inbox.search_victims": {"GET": LAWYERS, "POST": LAWYERS},
     "inbox.show_report": {"GET": LAWYERS},
     "inbox.assess_report": {"GET": LAWYERS, "POST": LAWYERS},
     "inbox.request_information": {"GET": LAWYERS, "POST": LAWYERS},

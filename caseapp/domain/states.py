@@ -281,8 +281,14 @@ def un_member_states(*, include_observers: bool = False) -> list[tuple[str, str]
 
     ``include_observers`` adds the two non-member observer States (Holy See, State of Palestine).
     """
+    return list(_sorted_states(include_observers))
+
+
+@cache
+def _sorted_states(include_observers: bool) -> tuple[tuple[str, str], ...]:
+    # Sorted once per process: the list is fixed, and forms and the intake checks ask for it each request.
     rows = [(iso2, name) for iso2, name, status in _un_states() if include_observers or status == "member"]
-    return sorted(rows, key=lambda row: _sort_key(row[1]))
+    return tuple(sorted(rows, key=lambda row: _sort_key(row[1])))
 
 
 def state_name(iso2: str | None) -> str | None:

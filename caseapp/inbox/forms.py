@@ -3,11 +3,12 @@ the decisions."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.domain import covenant
 from caseapp.domain.admissibility import CRITERIA, MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
+from caseapp.domain.report import MAX_NAME
 from caseapp.domain.screening import (
     MAX_NOTES,
     MAX_REASON,
@@ -46,6 +47,13 @@ class QueueFilterForm(FlaskForm):
     urgent = SelectField(_l("Urgency"), choices=[SelectChoice("", _l("Any")), SelectChoice("yes", _l("Urgent only"))], validators=[Optional()])
     days = SelectField(_l("One-year limit"), choices=DAYS_CHOICES, validators=[Optional()])
     sort = SelectField(_l("Sort"), choices=SORT_CHOICES, default="deadline", validators=[Optional()])
+
+
+class VictimSearchForm(FlaskForm):
+    """A victim's name, sent by POST so it never appears in a URL or a log line (DATA-01)."""
+
+    name = StringField(_l("Victim's name"), validators=[DataRequired(), Length(max=MAX_NAME)],
+                       description=_l("The full name as written in reports; accents, case and punctuation do not matter."))
 
 
 class ScreeningForm(FlaskForm):

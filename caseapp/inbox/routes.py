@@ -6,7 +6,8 @@ from uuid import UUID
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import String, cast
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from caseapp.audit_hooks import audit_request
@@ -24,15 +25,16 @@ from caseapp.inbox.forms import (
     QueueFilterForm,
     ReopenForm,
     ScreeningForm,
+    VictimSearchForm,
 )
 from caseapp.messages.forms import MessageForm
-from caseapp.models import Case
+from caseapp.models import Case, CaseRight
 from caseapp.models.base import utcnow
 from caseapp.reports.listing import STATUS_LABELS
 from caseapp.runtime import blind_indexer, keyring
 from caseapp.security import current_user
-from caseapp.services import ServiceError, cases, intake, messages, register, screening, timeline
-from caseapp.services.vault import open_vault
+from caseapp.services import ServiceError, cases, intake, messages, register, screening, search, timeline
+from caseapp.services.vault import open_vault, open_vaults
 
 QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort")
 
@@ -54,8 +56,8 @@ def _filtered(query, form: QueueFilterForm):
     if form.state.data:
         query = query.where(Case.state_code == form.state.data)
     if form.right.data:
-        # Rights are stored as a JSON list of article references; a quoted code matches one element whole.
-        query = query.where(cast(Case.rights_invoked, String).like(f'%"{form.right.data}"%'))
+        # The case's rights as rows (``CaseRight``), found through their index: no case row is read.
+        query = query.where(Case.id.in_(select(CaseRight.case_id).where(CaseRight.code == form.right.data)))
     if form.urgent.data == "yes":
         query = query.where(Case.urgent_risk == "yes")
     days = form.days.data
@@ -81,20 +83,39 @@ def list_reports():
     if not form.validate():
         abort(400)
     query = _filtered(cases.visible_cases(current_user()).where(Case.reference.is_not(None)), form)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    # The page's ids come from an index; then its rows, their keys and their duplicate checks are read
+    # a page at a time, not a row at a time.
+    page = db.paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page.items = cases.by_ids(db.session, page.items, selectinload(Case.victims))
+    vaults = open_vaults(db.session, keyring(), page.items)
+    duplicates = intake.confirmed_duplicates_of(db.session, keyring(), list(vaults.values()))
     rows = []
     for case in page.items:
-        vault = open_vault(db.session, keyring(), case)
         rows.append({
             "case": case,
-            "title": vault.get(case, "title"),
+            "title": vaults[case.id].get(case, "title"),
             "state": state_name(case.state_code) if case.state_code else None,
             "rights": [covenant.BY_CODE[code].label if code in covenant.BY_CODE else code for code in case.rights_invoked],
-            "duplicates": intake.confirmed_duplicates(db.session, keyring(), blind_indexer(), vault),
+            "duplicates": duplicates[case.id],
         })
     filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort"))
     return render_template("inbox/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
                            status_labels=STATUS_LABELS)
+
+
+@bp.route("/search", methods=["GET", "POST"])
+def search_victims():
+    """The reports that name a victim, found by the blind index and confirmed on the decrypted names
+    (CRY-07); the name travels by POST only (DATA-01)."""
+    form = VictimSearchForm()
+    hits, status = None, 200
+    if request.method == "POST":
+        if form.validate():
+            hits = search.find_by_victim_name(db.session, keyring(), blind_indexer(), current_user(), form.name.data)
+        else:
+            status = 400
+    return render_template("inbox/search.html", form=form, hits=hits, limit=search.MAX_RESULTS,
+                           status_labels=STATUS_LABELS), status
 
 
 def _case_or_404(case_uuid: UUID) -> Case:

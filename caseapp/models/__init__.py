@@ -4,6 +4,7 @@ from caseapp.models.audit import AuditEvent
 from caseapp.models.base import Base
 from caseapp.models.case import (
     Case,
+    CaseRight,
     Document,
     DomesticRemedy,
     KekCanary,
@@ -30,4 +31,4 @@ from caseapp.models.session import UserSession
 from caseapp.models.token import ApiToken
 from caseapp.models.user import LoginFailure, SetupToken, User
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission", "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession"]
+__all__ = ["ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission", "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseRight", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession"]

@@ -4,14 +4,15 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from caseapp.crypto import Keyring
 from caseapp.models import Case, User
-from caseapp.services.cases import visible_cases
-from caseapp.services.vault import open_vault
+from caseapp.services.cases import by_ids, only_ids, visible_cases
+from caseapp.services.vault import open_vaults
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -46,17 +47,30 @@ class ReportRow:
     title: str
 
 
-def report_rows(session: Session, keyring: Keyring, user: User, criteria: dict) -> list[ReportRow]:
-    """The organisation's reports, newest first. Titles are decrypted to search them: an
-    organisation's own reports are few enough for that, and the search words never leave the server."""
+def report_rows(session: Session, keyring: Keyring, user: User, criteria: dict, *, page: int,
+                per_page: int) -> tuple[list[ReportRow], int]:
+    """One page of the organisation's reports, latest change first, and how many match in all.
+
+    Without search words the page is cut in the database (its ids found in the organisation's index) and
+    only its titles are decrypted. Search words are matched against every decrypted title: an
+    organisation's own reports, and the words never leave the server."""
     query = visible_cases(user).order_by(Case.updated_at.desc(), Case.id.desc())
     if criteria.get("status"):
         query = query.where(Case.stage == criteria["status"])
-    rows = []
     needle = (criteria.get("q") or "").strip().casefold()
-    for case in session.execute(query).scalars():
-        title = open_vault(session, keyring, case).get(case, "title") or ""
-        if needle and needle not in title.casefold() and needle not in (case.reference or "").casefold():
-            continue
-        rows.append(ReportRow(case, title))
-    return rows
+    if not needle:
+        ids = only_ids(query)
+        total = session.execute(select(func.count()).select_from(ids.order_by(None).subquery())).scalar_one()
+        found = by_ids(session, session.execute(ids.offset((page - 1) * per_page).limit(per_page)).scalars().all())
+        vaults = open_vaults(session, keyring, found)
+        return [ReportRow(case, vaults[case.id].get(case, "title") or "") for case in found], total
+    rows = []
+    everything = session.execute(query).scalars().all()
+    for start in range(0, len(everything), 500):
+        batch = everything[start : start + 500]
+        vaults = open_vaults(session, keyring, batch)
+        for case in batch:
+            title = vaults[case.id].get(case, "title") or ""
+            if needle in title.casefold() or needle in (case.reference or "").casefold():
+                rows.append(ReportRow(case, title))
+    return rows[(page - 1) * per_page : page * per_page], len(rows)

@@ -44,11 +44,11 @@ def list_reports():
             session[FILTER_SESSION_KEY] = {"q": form.q.data or "", "status": form.status.data or ""}
         return redirect(url_for("reports.list_reports"))
     criteria = session.get(FILTER_SESSION_KEY, {})
-    rows = report_rows(db.session, keyring(), current_user(), criteria)
     page = max(request.args.get("page", 1, type=int), 1)
     size = current_app.config["PAGE_SIZE"]
-    return render_template("reports/list_reports.html", rows=rows[(page - 1) * size : page * size], total=len(rows),
-                           page=page, pages=max((len(rows) + size - 1) // size, 1), form=form,
+    rows, total = report_rows(db.session, keyring(), current_user(), criteria, page=page, per_page=size)
+    return render_template("reports/list_reports.html", rows=rows, total=total,
+                           page=page, pages=max((total + size - 1) // size, 1), form=form,
                            filtered=any(criteria.values()), action_form=ActionForm(), status_labels=STATUS_LABELS)
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from uuid import uuid4
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer, normalise_identifier, normalise_name
@@ -19,12 +19,12 @@ from caseapp.domain.admissibility import one_year_count
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
 from caseapp.domain.states import un_member_states
-from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
+from caseapp.models import Case, CaseRight, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
 from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError
 from caseapp.services.cases import create_case, new_victim, submit_case, visible_cases
 from caseapp.services.timeline import move_case
-from caseapp.services.vault import CaseVault, open_vault
+from caseapp.services.vault import CaseVault, open_vault, open_vaults
 
 DRAFT = stages.DRAFT
 # A partner edits a draft, and again a submitted report on which the lawyers asked for information.
@@ -93,6 +93,10 @@ def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, repor
 def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case, report: ReportInput) -> None:
     case.state_code = report.state or None
     case.rights_invoked = list(dict.fromkeys(report.rights_invoked))
+    wanted = set(case.rights_invoked)  # the same rights as rows, for the queue's filter
+    with session.no_autoflush:  # reading the rows need not flush the case first: the flush below does
+        kept = [row for row in case.right_rows if row.code in wanted]
+    case.right_rows = kept + [CaseRight(code=code) for code in sorted(wanted - {row.code for row in kept})]
     case.other_instruments = [item.strip() for item in report.other_instruments if item.strip()]
     case.facts_start, case.facts_end, case.continuing = report.facts_start, report.facts_end, report.continuing
     case.author_is_victim, case.acting_on_behalf = report.author_is_victim, report.acting_on_behalf
@@ -220,21 +224,55 @@ def possible_duplicates(session: Session, case: Case) -> list[DuplicateHint]:
 def confirmed_duplicates(session: Session, keyring: Keyring, indexer: BlindIndexer, vault: CaseVault) -> list[DuplicateHint]:
     """``possible_duplicates``, each re-checked on the decrypted values (CRY-07): a truncated index
     can collide, so a flag is shown only when the normalised name or number really is the same."""
-    case = vault.case
-    mine = {
-        "name": {normalise_name(vault.get(v, "name") or "") for v in case.victims} - {""},
-        "identity number": {normalise_identifier(vault.get(v, "identity_number") or "") for v in case.victims} - {""},
+    return confirmed_duplicates_of(session, keyring, [vault])[vault.case.id]
+
+
+def _identities(vault: CaseVault, victims) -> dict[str, set[str]]:
+    return {
+        "name": {normalise_name(vault.get(v, "name") or "") for v in victims} - {""},
+        "identity number": {normalise_identifier(vault.get(v, "identity_number") or "") for v in victims} - {""},
     }
-    confirmed = []
-    for hint in possible_duplicates(session, case):
-        other = session.execute(select(Case).where(Case.reference == hint.reference)).scalar_one()
-        other_vault = open_vault(session, keyring, other)
-        theirs = {
-            "name": {normalise_name(other_vault.get(v, "name") or "") for v in other.victims},
-            "identity number": {normalise_identifier(other_vault.get(v, "identity_number") or "") for v in other.victims},
-        }
-        for kind in ("identity number", "name"):
-            if mine[kind] & theirs[kind]:
-                confirmed.append(DuplicateHint(hint.reference, kind))
-                break
-    return confirmed
+
+
+def confirmed_duplicates_of(session: Session, keyring: Keyring, vaults: list[CaseVault]) -> dict[int, list[DuplicateHint]]:
+    """``confirmed_duplicates`` of many cases at once (a page of the queue), by case id, in a few
+    queries: one for the candidates of all of them, one for the candidates' victims and one for their keys.
+    Only the cases that have candidates, and the candidates, are decrypted."""
+    indexes = {vault.case.id: ({v.name_index for v in vault.case.victims if v.name_index},
+                               {v.identity_number_index for v in vault.case.victims if v.identity_number_index})
+               for vault in vaults}
+    found: dict[int, list[DuplicateHint]] = {case_id: [] for case_id in indexes}
+    names = set().union(*(pair[0] for pair in indexes.values()))
+    numbers = set().union(*(pair[1] for pair in indexes.values()))
+    if not names and not numbers:
+        return found
+    rows = session.execute(
+        select(Victim.case_id, Case.reference, Victim.name_index, Victim.identity_number_index)
+        .join(Case, Case.id == Victim.case_id)
+        .where(Case.reference.is_not(None), or_(Victim.name_index.in_(names), Victim.identity_number_index.in_(numbers)))
+    ).all()
+    candidates: dict[int, dict[int, str]] = {}
+    for case_id, (mine_names, mine_numbers) in indexes.items():
+        for other_id, reference, name_index, number_index in rows:
+            if other_id != case_id and (name_index in mine_names or number_index in mine_numbers):
+                candidates.setdefault(case_id, {})[other_id] = reference
+    if not candidates:
+        return found
+    other_ids = set().union(*(set(others) for others in candidates.values()))
+    # Only what the check reads: the candidates' ids (for their keys) and their victims' names and numbers.
+    others = session.execute(
+        select(Case).where(Case.id.in_(other_ids)).options(
+            load_only(Case.id, Case.uuid, Case.reference),
+            selectinload(Case.victims).load_only(Victim.uuid, Victim.name_encrypted, Victim.identity_number_encrypted))
+    ).scalars().all()
+    theirs = {case_id: _identities(other_vault, other_vault.case.victims)
+              for case_id, other_vault in open_vaults(session, keyring, others).items()}
+    by_id = {vault.case.id: vault for vault in vaults}
+    for case_id, references in candidates.items():
+        mine = _identities(by_id[case_id], by_id[case_id].case.victims)
+        for other_id, reference in sorted(references.items(), key=lambda item: item[1]):
+            for kind in ("identity number", "name"):
+                if mine[kind] & theirs[other_id][kind]:
+                    found[case_id].append(DuplicateHint(reference, kind))
+                    break
+    return found

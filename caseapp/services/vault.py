@@ -97,6 +97,26 @@ def open_vault(session: Session, keyring: Keyring, case: Case) -> CaseVault:
     return CaseVault(case, key, row.kek_id)
 
 
+def open_vaults(session: Session, keyring: Keyring, cases: list[Case]) -> dict[int, CaseVault]:
+    """``open_vault`` for many cases with one query for their keys (a list page): by case id."""
+    scopes = {case.key_scope: case for case in cases}
+    rows = {row.scope: row for row in session.execute(select(DataKey).where(DataKey.scope.in_(scopes))).scalars()} \
+        if scopes else {}
+    vaults = {}
+    for scope, case in scopes.items():
+        row = rows.get(scope)
+        if row is None:
+            log.error("case_key.missing", extra={"record": str(case.uuid)})
+            raise MissingKeyError(f"data key for case {case.uuid}")
+        try:
+            key = unwrap_key(keyring, scope, row.kek_id, row.wrapped_key)
+        except DecryptionError:
+            log.error("case_key.unwrap_failed", extra={"record": str(case.uuid), "kek_id": row.kek_id})
+            raise
+        vaults[case.id] = CaseVault(case, key, row.kek_id)
+    return vaults
+
+
 def shred_case_key(session: Session, case: Case) -> None:
     """Delete the wrapped data key: everything encrypted under it becomes unreadable (CRY-06)."""
     session.execute(delete(DataKey).where(DataKey.scope == case.key_scope))

@@ -22,7 +22,7 @@ from caseapp.runtime import keyring
 from caseapp.security import current_user
 from caseapp.services import ServiceError, cases, timeline
 from caseapp.services import committee as tracking
-from caseapp.services.vault import CaseVault, open_vault
+from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.tracking import bp
 from caseapp.tracking.forms import (
     FollowUpAssessmentForm,
@@ -53,7 +53,9 @@ def list_cases():
     if state:
         query = query.where(Case.state_code == state)
     query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page.items = cases.by_ids(db.session, page.items)
+    vaults = open_vaults(db.session, keyring(), page.items)
     today = _today()
     rows = []
     communications = {c.case_id: c for c in db.session.execute(
@@ -61,7 +63,7 @@ def list_cases():
     for case in page.items:
         communication = communications.get(case.id)
         due = committee.open_deadlines(tracking.deadline_record(case, communication))
-        rows.append({"case": case, "communication": communication, "title": open_vault(db.session, keyring(), case).get(case, "title"),
+        rows.append({"case": case, "communication": communication, "title": vaults[case.id].get(case, "title"),
                      "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None})
     return render_template("tracking/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
                            stages=tracking.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,

@@ -118,3 +118,21 @@ def test_deferred_begin_outside_writing_does_not_lock_and_read_then_write_fails(
             assert connection.execute(text("SELECT value FROM test_counters")).scalar_one() == 1
     finally:
         other.close()
+
+
+def test_a_page_view_that_changes_no_session_data_takes_no_write_lock(app, people, clients):  # REL-04
+    """Reading a page writes nothing once the session holds its CSRF token and was touched recently,
+    so it answers while another writer holds SQLite's write lock (it used to queue for it, empty)."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite's write lock")
+    partner = clients("partner_a")
+    partner.get("/account")  # the first page stores the session's CSRF token: a write
+    other = sqlite3.connect(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"), timeout=0,
+                            isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        page = partner.get("/account")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert page.status_code == 200

@@ -226,6 +226,8 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "reports.delete_document": {"POST": partners_only(redirect_to(DRAFT_EDIT), NOT_FOUND)},
     "reports.delete_draft": {"POST": partners_only(redirect_to("/reports"), NOT_FOUND)},
     "inbox.list_reports": {"GET": lawyers_only(OK)},
+    # Reports naming a victim (blind index): lawyers only; an empty name is refused.
+    "inbox.search_victims": {"GET": lawyers_only(OK), "POST": lawyers_only(FORM_ERROR)},
     "inbox.show_report": {"GET": lawyers_only(OK)},
     # The screening of Organisation A's submitted report (lawyers only). Empty forms are refused: no
     # status chosen, no request or reason written, no assessment yet to accept on.
@@ -327,6 +329,7 @@ URLS = {
     "reports.delete_document": "/reports/{draft_uuid}/documents/{draft_document_uuid}/delete",
     "reports.delete_draft": "/reports/{draft_uuid}/delete",
     "inbox.list_reports": "/inbox",
+    "inbox.search_victims": "/inbox/search",
     "inbox.show_report": "/inbox/{submitted_uuid}",
     "inbox.assess_report": "/inbox/{submitted_uuid}/assessment",
     "inbox.request_information": "/inbox/{submitted_uuid}/request-information",

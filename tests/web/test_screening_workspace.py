@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp.domain.admissibility import CRITERIA
-from caseapp.domain.report import RemedyInput
+from caseapp.domain.report import RemedyInput, VictimInput
 from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.extensions import db
 from caseapp.models import Case, CaseEvent, Message, ScreeningVersion
 from caseapp.models.base import utcnow
+from caseapp.runtime import blind_indexer, keyring
+from caseapp.services import intake
 from tests.conftest import record_screening, submit_report
 
 DECLINE_MARKER = "DECLINEREASON7c1"
@@ -316,3 +318,30 @@ def test_a_second_organisation_never_reaches_the_report_or_the_workspace(app, pe
     assert outsider.get(f"/inbox/{case.uuid}").status_code == 403
     assert outsider.post(f"/cases/{case.uuid}/messages", data={"body": "Hello"}).status_code == 404
     assert reload(case).stage == "info_requested"
+
+
+def test_the_right_filter_follows_the_rights_a_report_invokes_when_it_is_saved_again(app, people, clients):
+    """The queue filters by right through the case's right rows, which every save rewrites."""
+    partner = people["partner_a"].user
+    case, vault = intake.new_draft(db.session, keyring(), partner)
+    report = intake.load_report(vault)
+    report.title, report.rights_invoked = "Changed its rights", ["11(1)", "2(2)"]
+    intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=False)
+    db.session.commit()
+    submit_report(app, partner, notified=days_ago(30), title="Other report", rights_invoked=["11(1)"])
+    report.rights_invoked = ["12", "11(1)"]
+    report.remedies, report.state, report.narrative = [], "ES", "What happened"
+    report.facts_start, report.continuing, report.author_is_victim, report.acting_on_behalf = (
+        days_ago(400), "no", "yes", "no")
+    report.victims = [VictimInput(name="Ana", consent="yes")]
+    intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=True)
+    db.session.commit()
+    lawyer = clients("lawyer")
+
+    def titles(query: str) -> list[str]:
+        page = lawyer.get(f"/inbox{query}").get_data(as_text=True)
+        return sorted(re.findall(r'<td data-label="Title">([^<]+)</td>', page))
+
+    assert titles("?right=12") == ["Changed its rights"]
+    assert titles("?right=11(1)") == ["Changed its rights", "Other report"]
+    assert titles("?right=2(2)") == []
