@@ -122,6 +122,8 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_SIZE = "md"
     PAGE_SIZE = 25
+    DEADLINES_PAGE_SIZE = 50  # each list of the deadlines page (overdue, upcoming)
+    DASHBOARD_LIST_SIZE = 20  # the dashboard's lists (overdue follow-ups, publicity reminders)
 
     LOG_LEVEL = "INFO"
     DEBUG = False

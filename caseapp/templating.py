@@ -30,10 +30,11 @@ ROLE_LABELS = {
 }
 
 
-def page_url(number: int) -> str:
-    """This page's URL with another page number, keeping its other query parameters (filters)."""
+def page_url(number: int, arg: str = "page") -> str:
+    """This page's URL with another page number, keeping its other query parameters (filters). ``arg``:
+    the query parameter of the page number, for a page with more than one list (the deadlines)."""
     args = request.args.to_dict()
-    args["page"] = number
+    args[arg] = number
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 

@@ -22,6 +22,10 @@ def show():
     today = utcnow().date()
     by_stage = dashboard.cases_by_stage(db.session)
     publicity = dashboard.publicity_coverage(db.session)
+    # The lists are capped (most urgent first); the rest is counted and, where one exists, linked to.
+    cap = current_app.config["DASHBOARD_LIST_SIZE"]
+    overdue = dashboard.overdue_follow_ups(db.session, today=today)
+    reminders = dashboard.publicity_reminders(db.session, today=today)
     return render_template(
         "dashboard/show.html",
         today=today,
@@ -30,10 +34,13 @@ def show():
         states_chart=charts.states_chart(dashboard.cases_by_state(db.session)),
         rights_chart=charts.rights_chart(dashboard.cases_by_right(db.session)),
         decisions_chart=charts.decisions_chart(dashboard.decisions_by_year(db.session)),
-        overdue=dashboard.overdue_follow_ups(db.session, today=today),
+        overdue=overdue[:cap],
+        overdue_more=len(overdue) - len(overdue[:cap]),
+        deadlines_page="deadlines.dashboard" if "deadlines.dashboard" in current_app.view_functions else None,
         publicity=publicity,
         progress={row.case_uuid: charts.publicity_progress(row) for row in publicity.rows},
-        reminders=dashboard.publicity_reminders(db.session, today=today),
+        reminders=reminders[:cap],
+        reminders_more=len(reminders) - len(reminders[:cap]),
         reminder_days=PUBLICITY_REMINDER_DAYS,
         decision_labels=charts.DECISION_LABELS,
         publicity_labels=charts.PUBLICITY_LABELS,

@@ -16,6 +16,7 @@ from caseapp.domain import committee, roles
 from caseapp.domain.deadlines import format_day
 from caseapp.extensions import db, limiter
 from caseapp.models.base import utcnow
+from caseapp.pagination import ListPagination
 from caseapp.security import current_user
 from caseapp.services import calendar_feeds, tokens
 from caseapp.services.deadlines import Item, deadline_items
@@ -61,8 +62,12 @@ def dashboard():
         abort(400)
     within = form.within.data
     items = deadline_items(db.session, today=utcnow().date(), within=within)
-    overdue = [item for item in items if item.overdue]
-    upcoming = [item for item in items if not item.overdue]
+    # Due dates come from the domain's rules, so each list is paginated after the sort (soonest first).
+    per_page = current_app.config["DEADLINES_PAGE_SIZE"]
+    overdue = ListPagination([item for item in items if item.overdue], page=form.overdue_page.data or 1,
+                             per_page=per_page)
+    upcoming = ListPagination([item for item in items if not item.overdue], page=form.page.data or 1,
+                              per_page=per_page)
     return render_template("deadlines/dashboard.html", form=form, within=within, overdue=overdue, upcoming=upcoming,
                            kind_labels=kind_labels(), case_endpoint=_case_endpoint())
 

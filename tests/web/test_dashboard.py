@@ -218,6 +218,38 @@ def test_the_page_shows_the_charts_tables_and_reminders(app, org_a, signed_in):
         assert f'href="/tracking/{overdue.uuid}"' in html
 
 
+
+def test_the_lists_show_the_most_urgent_few_and_count_the_rest(app, org_a, signed_in):
+    app.config["DASHBOARD_LIST_SIZE"] = 2
+    today = utcnow().date()
+    # Three Views transmitted 300, 320 and 340 days ago: all overdue, none publicised (three reminders).
+    made = {}
+    for days in (300, 320, 340):
+        case = case_at(app, org_a, "follow_up")
+        decide(case, adopted_on=today - timedelta(days=days + 20), transmitted_on=today - timedelta(days=days))
+        made[days] = case.reference
+
+    html = signed_in("coordinator").get("/dashboard").get_data(as_text=True)
+    overdue_table = html[html.index('id="overdue-heading"'):html.index('id="reminders-heading"')]
+    reminders = html[html.index('id="reminders-heading"'):html.index('id="publicity-heading"')]
+    assert overdue_table.count("<tr>") == 1 + 2  # the header and the two most overdue
+    assert made[340] in overdue_table and made[320] in overdue_table and made[300] not in overdue_table
+    assert "1 more overdue follow-up response." in overdue_table
+    if "deadlines.dashboard" in app.view_functions:
+        assert 'href="/deadlines#overdue-heading"' in overdue_table
+    assert reminders.count("list-group-item") == 2
+    assert made[340] in reminders and made[320] in reminders and made[300] not in reminders
+    assert "1 more decision needs a reminder." in reminders
+
+
+def test_no_more_line_when_everything_fits(app, org_a, signed_in):
+    app.config["DASHBOARD_LIST_SIZE"] = 2
+    today = utcnow().date()
+    decide(case_at(app, org_a, "follow_up"), adopted_on=today - timedelta(days=320),
+           transmitted_on=today - timedelta(days=300))
+    html = signed_in("coordinator").get("/dashboard").get_data(as_text=True)
+    assert 'id="overdue-more"' not in html and 'id="reminders-more"' not in html
+
 def test_nothing_confidential_and_no_inline_style_on_the_page(app, org_a, signed_in):
     case = case_at(app, org_a, "decided")
     decide(case, adopted_on=date(2024, 1, 1), transmitted_on=date(2024, 1, 2))

@@ -329,3 +329,69 @@ def test_feed_fetches_are_rate_limited_per_feed_and_guesses_per_address(tmp_path
         for attempt in range(2):
             assert client.get(f"/calendar/guess-{attempt}.ics").status_code == 404
         assert client.get("/calendar/guess-again.ics").status_code == 429
+
+
+# --- pagination -------------------------------------------------------------------------------------
+
+
+REFERENCE = re.compile(r"ESCR-\d{4}-\d+")
+
+
+def references(html: str, heading_id: str) -> list[str]:
+    """The case references of a section's table, in the order shown (the pagination links carry none)."""
+    return REFERENCE.findall(section(html, heading_id))
+
+
+@pytest.fixture
+def long_docket(app, org_a):
+    """Five overdue one-year limits (1–5 Feb 2026) and three due in the next 30 days (11–13 Feb), made
+    latest first so that the order shown is the due dates', not the references'. Pages of two."""
+    app.config["DEADLINES_PAGE_SIZE"] = 2
+    days = [date(2026, 2, day) for day in (13, 12, 11, 5, 4, 3, 2, 1)]
+    made = {day: tracked(app, org_a, stage=stages.SCREENING, one_year=(day.replace(year=2025), day)) for day in days}
+    return {"overdue": [made[day].reference for day in sorted(days) if day < TODAY.date()],
+            "upcoming": [made[day].reference for day in sorted(days) if day > TODAY.date()]}
+
+
+def test_each_list_is_paginated_on_its_own_with_its_total_in_the_heading(app, people, long_docket):
+    client = signed_in(app, people["lawyer"].user)
+    first = client.get("/deadlines").get_data(as_text=True)
+    assert len(long_docket["overdue"]) == 5 and len(long_docket["upcoming"]) == 3
+    assert text_of(section(first, "overdue-heading")).startswith("Overdue 5 ")
+    assert text_of(section(first, "upcoming-heading")).startswith("Due in the next 30 days 3 ")
+    assert references(first, "overdue-heading") == long_docket["overdue"][:2]
+    assert references(first, "upcoming-heading") == long_docket["upcoming"][:2]
+    assert "5 in all" in text_of(section(first, "overdue-heading"))
+    # Each list's links turn its own pages and keep the other's and the window.
+    assert 'href="/deadlines?overdue_page=2"' in section(first, "overdue-heading")
+    assert 'href="/deadlines?page=2"' in section(first, "upcoming-heading")
+
+    shown = []
+    for number in (1, 2, 3):
+        html = client.get(f"/deadlines?within=30&page=2&overdue_page={number}").get_data(as_text=True)
+        assert len(references(html, "overdue-heading")) == (2 if number < 3 else 1)
+        shown += references(html, "overdue-heading")
+        assert references(html, "upcoming-heading") == long_docket["upcoming"][2:]  # the other list stays put
+    assert shown == long_docket["overdue"]  # soonest first across the pages, each once
+    second = client.get("/deadlines?within=30&page=2&overdue_page=2").get_data(as_text=True)
+    assert 'href="/deadlines?within=30&amp;page=2&amp;overdue_page=3"' in section(second, "overdue-heading")
+
+
+def test_a_page_past_the_end_shows_the_last_page(app, people, long_docket):
+    client = signed_in(app, people["coordinator"].user)
+    html = client.get("/deadlines?overdue_page=99&page=50").get_data(as_text=True)
+    assert references(html, "overdue-heading") == long_docket["overdue"][4:]
+    assert references(html, "upcoming-heading") == long_docket["upcoming"][2:]
+
+
+def test_an_empty_list_has_no_pages(app, people):
+    app.config["DEADLINES_PAGE_SIZE"] = 2
+    html = signed_in(app, people["lawyer"].user).get("/deadlines?page=3&overdue_page=2").get_data(as_text=True)
+    assert "Nothing is overdue." in text_of(html) and "Nothing is due in the next 30 days." in text_of(html)
+    assert 'class="pagination' not in html
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=-1", "page=x", "page=1.5", "overdue_page=0", "overdue_page=two",
+                                   "overdue_page=99999999999999999999"])
+def test_bad_page_numbers_answer_400(app, people, query):
+    assert signed_in(app, people["lawyer"].user).get(f"/deadlines?{query}").status_code == 400
