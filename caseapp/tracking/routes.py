@@ -49,7 +49,7 @@ def list_cases():
     state = request.args.get("state") or ""
     if (stage and stage not in tracking.TRACKED_STAGES) or (state and state_name(state) is None):
         abort(400)
-    query = select(Case).where(Case.stage.in_([stage] if stage else tracking.TRACKED_STAGES))
+    query = cases.visible_cases(current_user()).where(Case.stage.in_([stage] if stage else tracking.TRACKED_STAGES))
     if state:
         query = query.where(Case.state_code == state)
     query = query.order_by(Case.submitted_at.desc(), Case.id.desc())

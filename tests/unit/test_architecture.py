@@ -128,3 +128,47 @@ def test_randomness_comes_from_the_secrets_module_or_os_urandom():  # CRY-09
             if any(name == "random" or name.startswith("random.") for name in names):
                 offenders.append(str(path))
     assert offenders == []
+
+
+# --- AC-03: views reach cases only through the scoped loaders ------------------------------------------
+
+NOT_VIEWS = {"services", "models", "domain", "crypto", "data", "translations", "static"}
+
+
+def _view_modules() -> list[Path]:
+    """The blueprints' modules: every sub-package of caseapp that serves requests."""
+    return [path for package in sorted(PACKAGE.iterdir())
+            if package.is_dir() and package.name not in NOT_VIEWS and (package / "__init__.py").exists()
+            for path in _python_files(package)]
+
+
+def unscoped_case_queries(source: str) -> list[int]:
+    """Lines that start a query from the ``Case`` model itself (``select(Case…)``, ``session.get(Case…)``)
+    instead of from ``cases.visible_cases`` or ``cases.find_visible_case``."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            if name in {"select", "get"} and isinstance(first, ast.Name) and first.id == "Case":
+                lines.append(node.lineno)
+    return lines
+
+
+def test_views_start_every_case_query_from_the_scoped_loader():  # AC-03
+    modules = _view_modules()
+    assert any(path.parent.name == "inbox" for path in modules) and len(modules) > 10
+    found = {str(path.relative_to(PROJECT)): unscoped_case_queries(path.read_text(encoding="utf-8"))
+             for path in modules}
+    assert {path: lines for path, lines in found.items() if lines} == {}
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("select(Case).where(Case.stage == 'x')", [1]),
+    ("db.session.get(Case, 3)", [1]),
+    ("cases.visible_cases(user).where(Case.stage == 'x')", []),
+    ("select(Communication).where(Communication.case_id == case.id)", []),
+])
+def test_the_case_query_checker_sees_unscoped_queries(source, expected):  # AC-03
+    assert unscoped_case_queries(source) == expected
