@@ -1,5 +1,7 @@
 """Form pieces shared by the blueprints."""
 
+from flask import flash
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -28,3 +30,11 @@ def two_factor_code_field(label=None, required=True, description=""):
         validators=[DataRequired() if required else Optional(), Length(max=10), Regexp(r"^[\d ]*$", message=_l("Digits only."))],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 10},
     )
+
+
+def flash_filter_errors(form: FlaskForm) -> None:
+    """A list's filter form that did not validate: say why, since the list is shown unfiltered (IN-01)."""
+    problems = "; ".join(f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()
+                         if name != "csrf_token")
+    flash(_("The filter was not applied. %(problems)s", problems=problems) if problems
+          else _("The filter was not applied: the form had expired. Please try again."), "danger")

@@ -31,7 +31,7 @@ from caseapp.domain import audit as audit_rules
 from caseapp.domain import permissions
 from caseapp.domain.states import ENTRY_FIELDS, PARTY, SIGNATORY, un_member_states
 from caseapp.extensions import db
-from caseapp.forms import ActionForm
+from caseapp.forms import ActionForm, flash_filter_errors
 from caseapp.models import Organisation, StateParty, StatePartyChange, User
 from caseapp.models.register import ADDED, CORRECTED, REGISTER_CHECKED, SEEDED
 from caseapp.runtime import keyring, states_register
@@ -79,6 +79,8 @@ def list_users():
         # Search words travel by POST and live in the session, never in URLs or logs (DATA-01).
         if form.validate_on_submit():
             session[FILTER_SESSION_KEY] = {key: form[key].data or "" for key in ("q", "role", "status", "sort")}
+        else:
+            flash_filter_errors(form)
         return redirect(url_for("admin.list_users"))
     criteria = session.get(FILTER_SESSION_KEY, {})
     query = select(User)

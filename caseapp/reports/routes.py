@@ -12,7 +12,7 @@ from caseapp.domain import covenant
 from caseapp.domain.states import protocol_warnings, state_name, un_member_states
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.extensions import db
-from caseapp.forms import ActionForm
+from caseapp.forms import ActionForm, flash_filter_errors
 from caseapp.messages.forms import MessageForm
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
@@ -42,6 +42,8 @@ def list_reports():
     if request.method == "POST":  # search words travel by POST and stay out of URLs (DATA-01)
         if form.validate_on_submit():
             session[FILTER_SESSION_KEY] = {"q": form.q.data or "", "status": form.status.data or ""}
+        else:
+            flash_filter_errors(form)
         return redirect(url_for("reports.list_reports"))
     criteria = session.get(FILTER_SESSION_KEY, {})
     page = max(request.args.get("page", 1, type=int), 1)

@@ -409,3 +409,33 @@ def test_fuzzed_form_never_fails_and_never_stores_invalid_data(app, people, reco
         assert_pages_still_open(scene, principal)
     except AssertionError as failure:
         raise AssertionError(f"{failure}\n{server_errors()}") from None
+
+
+# Longer than any text the forms accept (the narrative's 50,000 characters), shorter than the request's
+# form-memory limit, so each field's own maximum has to refuse it.
+OVERSIZED = "x" * 60_001
+
+
+@pytest.mark.parametrize(("endpoint", "method"), FORM_ROUTES, ids=[f"{m} {e}" for e, m in FORM_ROUTES])
+def test_every_field_refuses_oversized_input_and_nothing_is_saved(app, people, recorder, endpoint, method):  # IN-01
+    """Field by field, deterministically: the valid form with one field far longer than any limit is
+    refused (a 4xx or a form error), and the database is as it was. File fields (a text there is no file)
+    and checkboxes (any value means "ticked") store no text and are left out."""
+    scene = make_scene(app, people)
+    principal = principal_for(endpoint, method)
+    skip_on_refusal = ALWAYS_WRITTEN | REFUSAL_BOOKKEEPING.get(endpoint, frozenset())
+    refresh(scene, endpoint)
+    client, valid = prepare(scene, endpoint, principal)
+    send(client, scene.url(endpoint, principal, method), method, list(valid.items()))  # records the form's fields
+    form = recorder.forms.get(endpoint)
+    not_text = {field.name for field in form or () if field.type in ("FileField", "MultipleFileField", "BooleanField")}
+    accepted = []
+    for field in sorted({*valid, *recorder.field_names(endpoint)} - not_text):
+        refresh(scene, endpoint)
+        client, valid = prepare(scene, endpoint, principal)
+        before = fingerprint(skip_on_refusal)
+        if send(client, scene.url(endpoint, principal, method), method, list((valid | {field: OVERSIZED}).items())):
+            assert fingerprint(skip_on_refusal) == before, f"a refused {endpoint} request changed the database"
+        else:
+            accepted.append(field)
+    assert accepted == []
