@@ -1,3 +1,4 @@
+import logging
 from datetime import UTC, datetime, timedelta
 
 from flask import abort, current_app, jsonify, render_template
@@ -6,7 +7,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.extensions import db
 from caseapp.main import bp
+from caseapp.runtime import file_store
 from caseapp.security import current_user
+
+log = logging.getLogger(__name__)
 
 STARTED = datetime.now(UTC)
 
@@ -19,10 +23,16 @@ def index():
 
 @bp.route("/healthz")
 def healthz():
-    """Liveness for the proxy: says whether the database answers, and nothing more (REL-05)."""
+    """Readiness for the proxy: whether the database answers and the file store can take an upload, and
+    nothing more (REL-05); the reason goes to the log only."""
     try:
         db.session.execute(text("SELECT 1"))
     except SQLAlchemyError:
+        log.warning("healthz.unavailable", extra={"reason": "database"})
+        return jsonify(status="unavailable"), 503
+    problem = file_store().health_problem(current_app.config["FILE_STORE_MIN_FREE_MB"] * 1024 * 1024)
+    if problem:
+        log.warning("healthz.unavailable", extra={"reason": problem})
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
 

@@ -12,6 +12,7 @@ leaves no partial file; the error pages answer it with 507 (REL-02).
 import errno
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,6 +74,20 @@ class FileStore:
             finally:
                 os.close(fd)
                 probe.unlink(missing_ok=True)
+
+    def health_problem(self, min_free_bytes: int) -> str | None:
+        """Why the store could not take an upload now, or None: for ``/healthz``, which is probed often,
+        so it looks (permissions, free space) instead of writing a file as the start-up check does."""
+        try:
+            self.ensure()  # creates the folders only when they are missing
+        except OSError:
+            return "the store's folders cannot be created"
+        for directory in (self.incoming_dir, self.files_dir):
+            if not os.access(directory, os.W_OK | os.X_OK):
+                return f"{directory.name}/ is not writable"
+        if shutil.disk_usage(self.root).free < min_free_bytes:
+            return "free space is under FILE_STORE_MIN_FREE_MB"
+        return None
 
     # --- writing ---
 

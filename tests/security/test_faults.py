@@ -587,6 +587,33 @@ def test_start_up_refuses_when_free_disk_is_under_the_threshold(tmp_path, databa
         self_test(app)  # the same instance starts once the threshold is met
 
 
+def test_healthz_says_unavailable_without_details_when_the_store_cannot_take_uploads(app, client, monkeypatch,
+                                                                                     caplog):
+    """REL-05: /healthz answers 503 with no details when the store is not writable or the disk is nearly
+    full (the reason is logged for the operator), and 200 once it can take uploads again."""
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    store = file_store()
+    real_access = os.access
+    monkeypatch.setattr(files_module.os, "access",
+                        lambda path, mode: False if Path(path) == store.files_dir else real_access(path, mode))
+    unwritable = client.get("/healthz")
+    assert (unwritable.status_code, unwritable.get_json()) == (503, {"status": "unavailable"})
+
+    def reasons():
+        return [getattr(record, "reason", None) for record in caplog.records
+                if record.getMessage() == "healthz.unavailable"]
+
+    assert reasons() == ["files/ is not writable"] and str(store.root) not in unwritable.get_data(as_text=True)
+    monkeypatch.undo()
+
+    app.config["FILE_STORE_MIN_FREE_MB"] = shutil.disk_usage(store.root).free // MIB + 1024 * 1024
+    nearly_full = client.get("/healthz")
+    assert (nearly_full.status_code, nearly_full.get_json()) == (503, {"status": "unavailable"})
+    assert reasons()[-1] == "free space is under FILE_STORE_MIN_FREE_MB"
+    app.config["FILE_STORE_MIN_FREE_MB"] = 1
+    assert client.get("/healthz").status_code == 200
+
+
 # --- CRY-08: a missing or a wrong key -------------------------------------------------------------------------
 
 
