@@ -10,9 +10,10 @@ the event commits with the change or not at all.
 
 from flask import Flask, g, request
 
+from caseapp.database import SAFE_METHODS
 from caseapp.extensions import db
 from caseapp.models import Case, User
-from caseapp.security import SAFE_METHODS, current_user
+from caseapp.security import current_user
 from caseapp.services import audit
 
 

@@ -7,12 +7,16 @@ unit of work will write (unsafe HTTP methods and CLI commands), deferred for rea
 """
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
@@ -29,6 +33,20 @@ def reset_write_intent(token) -> None:
     _write_intent.reset(token)
 
 
+def reads_only(view):
+    """Mark a view whose POST only reads (a search whose words travel by POST to stay out of URLs,
+    DATA-01): its transaction is a deferred read like a GET's, so it never waits for, nor holds, the
+    SQLite write lock."""
+    view.reads_only = True
+    return view
+
+
+def will_write(method: str, view) -> bool:
+    """Whether a request's transactions take the write lock at BEGIN: unsafe methods, unless the view
+    only reads."""
+    return method not in SAFE_METHODS and not getattr(view, "reads_only", False)
+
+
 @contextmanager
 def writing():
     """Transactions begun inside this block take the SQLite write lock at BEGIN."""
@@ -37,6 +55,18 @@ def writing():
         yield
     finally:
         _write_intent.reset(token)
+
+
+def write_apart(engine: Engine, write: Callable[[Session], None]) -> bool:
+    """Run ``write(session)`` in a short write transaction on a connection of its own: bookkeeping after
+    a request that has already succeeded (a token's or a feed's "last used" time). Returns False when the
+    database was busy, since that must not fail the request; the caller logs it."""
+    try:
+        with writing(), Session(engine) as session, session.begin():
+            write(session)
+    except SQLAlchemyError:
+        return False
+    return True
 
 
 def install_sqlite_listeners(busy_timeout_ms: int) -> None:

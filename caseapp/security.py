@@ -2,10 +2,10 @@
 
 import logging
 
-from flask import Flask, abort, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from caseapp.database import reset_write_intent, set_write_intent
+from caseapp.database import SAFE_METHODS, reset_write_intent, set_write_intent, will_write
 from caseapp.domain import permissions
 from caseapp.errors import API_PATH_PREFIX, render_error
 from caseapp.extensions import db
@@ -14,11 +14,6 @@ from caseapp.services.files import discard_uncommitted
 
 log = logging.getLogger("caseapp.security")
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# POSTs that only read: the search words travel by POST to stay out of URLs (DATA-01), but nothing is
-# written, so their transaction is a deferred read like a GET's and never waits for, or holds, the
-# SQLite write lock (caseapp.database).
-READ_ONLY_POSTS = frozenset({"inbox.search_victims"})
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 
 CONTENT_SECURITY_POLICY = (
@@ -51,8 +46,7 @@ def init_app(app: Flask) -> None:
 
 
 def _mark_write_intent() -> None:
-    g.write_intent_token = set_write_intent(request.method not in SAFE_METHODS
-                                            and request.endpoint not in READ_ONLY_POSTS)
+    g.write_intent_token = set_write_intent(will_write(request.method, current_app.view_functions.get(request.endpoint)))
 
 
 def _end_request(_exc=None) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
 
 import pytest
 from flask.testing import FlaskClient
@@ -233,6 +234,21 @@ def make_case(app, organisation, author=None, *, body: bytes = b"%PDF-1.7 eviden
         cases.submit_case(db.session, case)
     db.session.commit()
     return case, document
+
+
+def make_staged_case(app, organisation, *, stage: str, one_year: tuple[date, date] | None = None,
+                     title: str = "A title", victim: VictimInput | None = None, **dates):
+    """A submitted report moved to ``stage``, with its one-year limit (basis, last day) and a communication
+    holding ``dates`` when any are given — written directly, as the tracking pages would leave them."""
+    from caseapp.models import Communication
+    case, _document = make_case(app, organisation, submit=True, title=title, victim=victim)
+    case.stage = stage
+    if one_year:
+        case.one_year_basis_date, case.one_year_last_day = one_year
+    if dates:
+        db.session.add(Communication(uuid=uuid4(), case_id=case.id, articles_violated=[], public_links=[], **dates))
+    db.session.commit()
+    return case
 
 
 def submit_report(app, partner, *, notified, **changes):

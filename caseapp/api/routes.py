@@ -11,8 +11,6 @@ from math import ceil
 from uuid import UUID
 
 from flask import current_app, g, jsonify, request, url_for
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from caseapp.api import bp
 from caseapp.api import errors as api_errors
@@ -20,7 +18,7 @@ from caseapp.api.errors import ApiError
 from caseapp.api.openapi import document as openapi_document
 from caseapp.api.schema import InvalidBody, api_fields, dump_report, parse_report
 from caseapp.audit_hooks import audit_request
-from caseapp.database import writing
+from caseapp.database import write_apart
 from caseapp.domain import permissions
 from caseapp.downloads import send_document
 from caseapp.extensions import db, limiter
@@ -93,10 +91,7 @@ def record_token_use(response):
     now = utcnow()
     if use is not None and tokens.needs_touch(use[1], current_app.config["API_TOKEN_TOUCH_INTERVAL"], now):
         db.session.rollback()
-        try:
-            with writing(), Session(db.engine) as session, session.begin():
-                tokens.record_use(session, use[0], now)
-        except SQLAlchemyError:  # a busy database must not fail a request that has already succeeded
+        if not write_apart(db.engine, lambda session: tokens.record_use(session, use[0], now)):
             log.warning("api_token.touch_failed", extra={"token_id": use[0]})
     return response
 

@@ -6,10 +6,8 @@ import logging
 
 from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
-from caseapp.database import writing
+from caseapp.database import write_apart
 from caseapp.deadlines import bp
 from caseapp.deadlines.forms import WindowForm
 from caseapp.domain import committee, roles
@@ -122,9 +120,6 @@ def record_feed_use(response):
     now = utcnow()
     if use is not None and response.status_code == 200 and calendar_feeds.needs_touch(use[1], now):
         db.session.rollback()
-        try:
-            with writing(), Session(db.engine) as session, session.begin():
-                calendar_feeds.record_use(session, use[0], now)
-        except SQLAlchemyError:  # a busy database must not fail a request that has already succeeded
+        if not write_apart(db.engine, lambda session: calendar_feeds.record_use(session, use[0], now)):
             log.warning("calendar_feed.touch_failed", extra={"feed_id": use[0]})
     return response

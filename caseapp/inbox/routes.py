@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from caseapp.audit_hooks import audit_request
+from caseapp.database import reads_only
 from caseapp.domain import covenant, stages
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
@@ -104,6 +105,7 @@ def list_reports():
 
 
 @bp.route("/search", methods=["GET", "POST"])
+@reads_only
 def search_victims():
     """The reports that name a victim, found by the blind index and confirmed on the decrypted names
     (CRY-07); the name travels by POST only (DATA-01)."""
@@ -138,7 +140,7 @@ def _workspace(case: Case, *, status: int = 200, problem: str | None = None, **f
         "inbox/show_report.html", case=case, report=report,
         documents=[(document, vault.get(document, "original_name")) for document in case.documents],
         state_label=state_name(case.state_code) if case.state_code else None, rights=covenant.BY_CODE,
-        status_labels=STATUS_LABELS, duplicates=intake.confirmed_duplicates(db.session, keyring(), blind_indexer(), vault),
+        status_labels=STATUS_LABELS, duplicates=intake.confirmed_duplicates(db.session, keyring(), vault),
         assessment=assessment, versions=saved, current=saved[0] if saved else None,
         factors=STRATEGIC_FACTORS, timeline=timeline.timeline(db.session, vault),
         decline_reason=vault.get(case, "decline_reason"),

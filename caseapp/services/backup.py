@@ -49,7 +49,7 @@ from sqlalchemy.engine import URL
 
 from caseapp.crypto import Keyring
 from caseapp.crypto.keyring import canary_matches
-from caseapp.services.files import FileStore
+from caseapp.services.files import FileStore, fsync_directory
 
 FORMAT = "caseapp-backup"
 FORMAT_VERSION = 1
@@ -155,14 +155,6 @@ def _create_private_file(path: Path) -> None:
 def _private_dir(path: Path) -> None:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     path.chmod(0o700)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -321,7 +313,7 @@ def _copy_files(store: FileStore, documents: list[UUID], target: Path, progress:
                 copied.append({"path": f"{FILES_PREFIX}{file_id}", "sha256": digest, "size": size})
             if progress:
                 bar.update(1)
-    _fsync_dir(files_dir)
+    fsync_directory(files_dir)
     return copied, missing
 
 
@@ -361,7 +353,7 @@ def create_backup(engine: Engine, store: FileStore, target: Path, *, protected: 
             },
         }
         _write_json(target / MANIFEST, manifest)
-        _fsync_dir(target)
+        fsync_directory(target)
     except BaseException:
         _clear(target, created)
         raise
@@ -453,7 +445,7 @@ def _restore_sqlite(engine: Engine, backup_file: Path, expected_sha: str) -> Non
     for suffix in ("-wal", "-shm", "-journal"):  # the empty database's own journal files
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     os.replace(tmp, db_path)
-    _fsync_dir(db_path.parent)
+    fsync_directory(db_path.parent)
 
 
 def _restore_postgresql(engine: Engine, dump: Path) -> None:
@@ -481,7 +473,7 @@ def _restore_files(store: FileStore, source: Path, manifest: dict, progress: Pro
             os.replace(tmp, dest)
             if progress:
                 bar.update(1)
-    _fsync_dir(store.files_dir)
+    fsync_directory(store.files_dir)
     return len(entries)
 
 

@@ -115,7 +115,7 @@ class FileStore:
 
     def promote(self, file_id: UUID) -> None:
         os.replace(self.incoming_path(file_id), self.path(file_id))
-        _fsync_directory(self.files_dir)
+        fsync_directory(self.files_dir)
 
     def discard(self, file_id: UUID) -> None:
         self.incoming_path(file_id).unlink(missing_ok=True)
@@ -180,7 +180,7 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
         os.fsync(fd)

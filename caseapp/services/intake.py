@@ -196,34 +196,11 @@ class DuplicateHint:
     matched_on: str  # "name" or "identity number"
 
 
-def possible_duplicates(session: Session, case: Case) -> list[DuplicateHint]:
-    """Other submitted reports, from any organisation, naming a victim with the same blind index.
-
-    Only for lawyers: a partner must never learn that another organisation reported the same person.
-    """
-    names = {v.name_index for v in case.victims if v.name_index}
-    numbers = {v.identity_number_index for v in case.victims if v.identity_number_index}
-    if not names and not numbers:
-        return []
-    rows = session.execute(
-        select(Case.reference, Victim.name_index, Victim.identity_number_index)
-        .join(Victim, Victim.case_id == Case.id)
-        .where(Case.id != case.id, Case.reference.is_not(None),
-               or_(Victim.name_index.in_(names), Victim.identity_number_index.in_(numbers)))
-        .order_by(Case.reference)
-    ).all()
-    hints: dict[str, DuplicateHint] = {}
-    for reference, _name_index, number_index in rows:
-        matched = "identity number" if number_index in numbers else "name"
-        if reference not in hints or matched == "identity number":
-            hints[reference] = DuplicateHint(reference, matched)
-    return list(hints.values())
-
-
-
-def confirmed_duplicates(session: Session, keyring: Keyring, indexer: BlindIndexer, vault: CaseVault) -> list[DuplicateHint]:
-    """``possible_duplicates``, each re-checked on the decrypted values (CRY-07): a truncated index
-    can collide, so a flag is shown only when the normalised name or number really is the same."""
+def confirmed_duplicates(session: Session, keyring: Keyring, vault: CaseVault) -> list[DuplicateHint]:
+    """Other submitted reports, from any organisation, naming one of the case's victims: candidates
+    found by the blind indexes, each re-checked on the decrypted values (CRY-07), since a truncated index
+    can collide. Only for lawyers: a partner must never learn that another organisation reported the
+    same person."""
     return confirmed_duplicates_of(session, keyring, [vault])[vault.case.id]
 
 

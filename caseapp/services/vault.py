@@ -85,16 +85,7 @@ def create_vault(session: Session, keyring: Keyring, case: Case) -> CaseVault:
 
 
 def open_vault(session: Session, keyring: Keyring, case: Case) -> CaseVault:
-    row = session.execute(select(DataKey).where(DataKey.scope == case.key_scope)).scalar_one_or_none()
-    if row is None:
-        log.error("case_key.missing", extra={"record": str(case.uuid)})
-        raise MissingKeyError(f"data key for case {case.uuid}")
-    try:
-        key = unwrap_key(keyring, case.key_scope, row.kek_id, row.wrapped_key)
-    except DecryptionError:
-        log.error("case_key.unwrap_failed", extra={"record": str(case.uuid), "kek_id": row.kek_id})
-        raise
-    return CaseVault(case, key, row.kek_id)
+    return open_vaults(session, keyring, [case])[case.id]
 
 
 def open_vaults(session: Session, keyring: Keyring, cases: list[Case]) -> dict[int, CaseVault]:

@@ -18,7 +18,7 @@ from caseapp.domain.committee import Record, open_deadlines
 from caseapp.extensions import db
 from caseapp.models import Base, Case, Communication, Organisation
 from caseapp.services.deadlines import OPEN_STAGES, deadline_items, deadline_query
-from tests.conftest import build_app, make_case, make_organisation
+from tests.conftest import build_app, make_case, make_organisation, make_staged_case
 
 TODAY = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 JSON_KEYS = ["case", "kind", "basis_date", "due_date", "days_left"]
@@ -34,17 +34,7 @@ def clock():
         yield traveller
 
 
-def tracked(app, organisation, *, stage: str, one_year: tuple[date, date] | None = None, **dates) -> Case:
-    """A submitted report moved to ``stage``, with its one-year limit (basis, last day) and a communication
-    holding ``dates`` when any are given — written directly, as the tracking pages would leave them."""
-    case, _document = make_case(app, organisation, submit=True)
-    case.stage = stage
-    if one_year:
-        case.one_year_basis_date, case.one_year_last_day = one_year
-    if dates:
-        db.session.add(Communication(uuid=uuid4(), case_id=case.id, articles_violated=[], public_links=[], **dates))
-    db.session.commit()
-    return case
+tracked = make_staged_case
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 import time_machine
@@ -17,11 +16,9 @@ from sqlalchemy import select
 from caseapp.domain import roles, stages
 from caseapp.domain.report import VictimInput
 from caseapp.extensions import db
-from caseapp.models import CalendarFeed, Communication, User
-from caseapp.runtime import keyring
+from caseapp.models import CalendarFeed, User
 from caseapp.services import accounts, calendar_feeds
-from caseapp.services.vault import open_vault
-from tests.conftest import login, make_case, make_user, running_app
+from tests.conftest import login, make_staged_case, make_user, running_app
 
 TODAY = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 TITLE_MARKER = "TITLEMARKER9d2e confidential eviction"
@@ -36,18 +33,9 @@ def clock():
         yield traveller
 
 
-def tracked(app, organisation, *, stage: str, one_year: tuple[date, date] | None = None, **dates):
-    """A submitted report (title and victim marked) moved to ``stage``, with its one-year limit and a
-    communication holding ``dates``."""
-    case, _document = make_case(app, organisation, submit=True, victim=VictimInput(name=VICTIM_MARKER))
-    open_vault(db.session, keyring(), case).set(case, "title", TITLE_MARKER)
-    case.stage = stage
-    if one_year:
-        case.one_year_basis_date, case.one_year_last_day = one_year
-    if dates:
-        db.session.add(Communication(uuid=uuid4(), case_id=case.id, articles_violated=[], public_links=[], **dates))
-    db.session.commit()
-    return case
+def tracked(app, organisation, **details):
+    """A staged case whose title and victim are marked, to show the dashboard never prints them."""
+    return make_staged_case(app, organisation, title=TITLE_MARKER, victim=VictimInput(name=VICTIM_MARKER), **details)
 
 
 @pytest.fixture
