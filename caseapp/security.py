@@ -14,7 +14,7 @@ from caseapp.services.files import discard_uncommitted
 
 log = logging.getLogger("caseapp.security")
 
-STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "main.bootstrap_css"})
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "

@@ -38,6 +38,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "static": {"GET": PUBLIC},
     "bootstrap.static": {"GET": PUBLIC},
     "main.healthz": {"GET": PUBLIC},
+    "main.bootstrap_css": {"GET": PUBLIC},
     "main.security_txt": {"GET": PUBLIC},
     "auth.login": {"GET": PUBLIC, "POST": PUBLIC},
     "auth.setup_account": {"GET": PUBLIC, "POST": PUBLIC},

@@ -1,10 +1,11 @@
 import logging
 from datetime import UTC, datetime, timedelta
 
-from flask import abort, current_app, jsonify, render_template
+from flask import Response, abort, current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from caseapp import assets
 from caseapp.extensions import db
 from caseapp.main import bp
 from caseapp.runtime import file_store
@@ -19,6 +20,11 @@ STARTED = datetime.now(UTC)
 def index():
     user = current_user()
     return render_template("main/index.html", user=user)
+
+
+@bp.route("/assets/bootstrap.min.css")
+def bootstrap_css():
+    return Response(assets.bootstrap_css(), mimetype="text/css", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.route("/healthz")

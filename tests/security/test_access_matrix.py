@@ -148,6 +148,7 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "static": {"GET": everyone(OK)},
     "bootstrap.static": {"GET": everyone(OK)},
     "main.healthz": {"GET": everyone(OK)},
+    "main.bootstrap_css": {"GET": everyone(OK)},
     "main.security_txt": {"GET": everyone(OK)},
     "main.index": {"GET": signed_in_users(OK)},
     "auth.login": {
@@ -286,6 +287,7 @@ URLS = {
     "static": "/static/css/app.css",
     "bootstrap.static": "/bootstrap/static/css/bootstrap.min.css",
     "main.healthz": "/healthz",
+    "main.bootstrap_css": "/assets/bootstrap.min.css",
     "main.security_txt": "/.well-known/security.txt",
     "main.index": "/",
     "auth.login": "/login",

@@ -125,7 +125,7 @@ def _static_css(app, client, people, monkeypatch):
 
 def _bootstrap_css(app, client, people, monkeypatch):
     html = client.get("/login").get_data(as_text=True)
-    match = re.search(r'<link rel="stylesheet" href="(/bootstrap/[^"]+\.css)"', html)
+    match = re.search(r'<link rel="stylesheet" href="(/assets/bootstrap[^"]+\.css)"', html)
     assert match, "the layout loads no local Bootstrap CSS"
     return client.get(match.group(1))
 
@@ -326,3 +326,19 @@ def test_security_txt_publishes_the_disclosure_contact(app, client):  # OPS-02
 
     app.config["SECURITY_CONTACT"] = None  # nothing to publish: never an invented contact
     assert client.get("/.well-known/security.txt").status_code == 404
+
+
+def test_stylesheets_carry_no_inline_images_the_csp_would_refuse(app, client):  # HDR-01
+    """Bootstrap's own CSS inlines its icons as data: URLs, which img-src 'self' refuses; the app serves it
+    without them (caseapp/assets.py), so no page can trigger a CSP violation while its styles load."""
+    page = client.get("/login").get_data(as_text=True)
+    sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    assert len(sheets) == 2 and "/assets/bootstrap.min.css" in sheets
+    for sheet in sheets:
+        response = client.get(sheet)
+        css = b"".join(response.response).decode()
+        assert response.status_code == 200 and response.mimetype == "text/css"
+        assert 'url("data:' not in css
+    bootstrap = b"".join(client.get("/assets/bootstrap.min.css").response).decode()
+    assert ".form-select" in bootstrap and "--bs-form-select-bg-img:none" in bootstrap
+    assert response.headers["Content-Security-Policy"].count("img-src 'self';") == 1
