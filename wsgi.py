@@ -2,7 +2,7 @@
 wrong key, or with an unmigrated database."""
 
 from caseapp import create_app
-from caseapp.startup import self_test
+from caseapp.web.startup import self_test
 
 app = create_app()
 self_test(app)

@@ -166,7 +166,7 @@ class Bench:
         self.created_drafts: list[int] = []
 
     def user(self, email: str):
-        from caseapp.extensions import db
+        from caseapp.core.extensions import db
         from caseapp.services import accounts
 
         user = accounts.find_user(db.session, email)
@@ -178,8 +178,8 @@ class Bench:
         """A fresh signed-in session (two-factor done) for the account; returns the Cookie header."""
         from itsdangerous import Signer
 
-        from caseapp.database import writing
-        from caseapp.extensions import db
+        from caseapp.core.database import writing
+        from caseapp.core.extensions import db
         from caseapp.models import UserSession
         from caseapp.models.base import utcnow
 
@@ -198,8 +198,8 @@ class Bench:
         """Reports in the lawyers' queue with the most to show: several victims, remedies, a screening."""
         from sqlalchemy import func, select
 
+        from caseapp.core.extensions import db
         from caseapp.domain import stages
-        from caseapp.extensions import db
         from caseapp.models import Case, ScreeningVersion, Victim
 
         with self.app.app_context():
@@ -216,8 +216,8 @@ class Bench:
 
     def new_drafts(self, email: str, count: int) -> list[str]:
         """Empty drafts of the account's organisation, made through the intake service, one per POST."""
-        from caseapp.database import writing
-        from caseapp.extensions import db
+        from caseapp.core.database import writing
+        from caseapp.core.extensions import db
         from caseapp.services import intake
 
         paths = []
@@ -234,8 +234,8 @@ class Bench:
         """Crypto-shred the drafts this run made and did not submit (the warm-up and the tail)."""
         from sqlalchemy import select
 
-        from caseapp.database import writing
-        from caseapp.extensions import db
+        from caseapp.core.database import writing
+        from caseapp.core.extensions import db
         from caseapp.models import Case
         from caseapp.services import cases
 

@@ -514,7 +514,7 @@ def _worker_init(instance: str) -> None:
     """Each worker reads the States register once (the engine needs it for the screenings)."""
     global _REGISTER
     app = app_for(Path(instance))
-    from caseapp.extensions import db
+    from caseapp.core.extensions import db
     from caseapp.services import register
 
     with app.app_context():
@@ -528,10 +528,11 @@ def _worker_init(instance: str) -> None:
 def ensure_people(app) -> tuple[list[tuple[int, int]], list[float], list[int], list[int]]:
     """The bench organisations and accounts, created once: (organisation, partner) pairs heaviest first,
     their weights, and the lawyers' and coordinators' ids."""
-    from caseapp.database import writing
+    from caseapp.core import two_factor
+    from caseapp.core.database import writing
+    from caseapp.core.extensions import db
     from caseapp.domain import roles
-    from caseapp.extensions import db
-    from caseapp.services import accounts, two_factor
+    from caseapp.services import accounts
 
     keyring = app.extensions["caseapp.keyring"]
     with app.app_context(), writing():
@@ -615,7 +616,7 @@ def verify_sample(app, count: int = 20) -> None:
     """Open random seeded cases through the services the pages use, decrypting everything they show."""
     from sqlalchemy import func, select
 
-    from caseapp.extensions import db
+    from caseapp.core.extensions import db
     from caseapp.models import Case
     from caseapp.services import intake, messages, screening, timeline
     from caseapp.services.vault import open_vault
@@ -649,8 +650,8 @@ def main(argv: list[str] | None = None) -> int:
     app = app_for(instance)
     from sqlalchemy import func, select
 
-    from caseapp.database import writing
-    from caseapp.extensions import db
+    from caseapp.core.database import writing
+    from caseapp.core.extensions import db
     from caseapp.models import Case, ReferenceCounter
 
     started = time.perf_counter()

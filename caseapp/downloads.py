@@ -6,10 +6,10 @@ from urllib.parse import quote
 from flask import Response, stream_with_context
 from sqlalchemy.orm import Session
 
+from caseapp.core.files import FileStore
 from caseapp.crypto import Keyring
 from caseapp.models import Document
 from caseapp.services import cases
-from caseapp.services.files import FileStore
 from caseapp.services.vault import open_vault
 
 # Types a browser may be told; anything else goes out as application/octet-stream.

@@ -9,7 +9,7 @@ from flask import current_app
 config = context.config
 
 # Interpret the config file for Python logging, leaving the loggers that already exist alone: the
-# default would silence the app's own loggers (caseapp.security, ...) for the rest of the process
+# default would silence the app's own loggers (caseapp.web.security, ...) for the rest of the process
 # whenever migrations run in-process (tests, or an app that upgrades itself).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')

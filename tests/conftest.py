@@ -28,13 +28,14 @@ from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
 
 from caseapp import create_app
+from caseapp.core import two_factor
+from caseapp.core.extensions import db
+from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import roles
 from caseapp.domain.report import RemedyInput, ReportInput, VictimInput
-from caseapp.extensions import db
 from caseapp.models import Base, Organisation, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.runtime import blind_indexer, file_store, keyring
-from caseapp.services import accounts, cases, intake, register, screening, two_factor
+from caseapp.services import accounts, cases, intake, register, screening
 from caseapp.services.register import seed_shipped
 
 # Hypothesis (SECURITY.md "Test methods" item 6): ``ci`` keeps property tests within the suite's time

@@ -4,8 +4,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from caseapp.domain.passwords import MAX_LENGTH
-from caseapp.forms import new_password_field, two_factor_code_field
 from caseapp.services.tokens import MAX_NAME_LENGTH as MAX_TOKEN_NAME
+from caseapp.web.forms import new_password_field, two_factor_code_field
 
 
 class ChangePasswordForm(FlaskForm):

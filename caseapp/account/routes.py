@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 
 from caseapp.account import bp
 from caseapp.account.forms import ChangePasswordForm, NewTokenForm
-from caseapp.audit_hooks import audit_request
+from caseapp.core.extensions import db
+from caseapp.core.resources import hasher, keyring
 from caseapp.domain import permissions
-from caseapp.extensions import db
-from caseapp.forms import ActionForm
-from caseapp.runtime import hasher, keyring
-from caseapp.security import current_user
 from caseapp.services import ServiceError, accounts, calendar_feeds, tokens
+from caseapp.web.audit_hooks import audit_request
+from caseapp.web.forms import ActionForm
+from caseapp.web.security import current_user
 
 
 def _render(form: ChangePasswordForm | None = None, status: int = 200, *, token_form: NewTokenForm | None = None,

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
 from caseapp.domain import states as register_rules
-from caseapp.templating import ROLE_LABELS
+from caseapp.web.templating import ROLE_LABELS
 
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in roles.ROLES]
 SORT_CHOICES = [

@@ -26,18 +26,19 @@ from caseapp.admin.forms import (
     UpdateUserForm,
     UserFilterForm,
 )
-from caseapp.audit_hooks import audit_request
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import permissions
 from caseapp.domain.states import ENTRY_FIELDS, PARTY, SIGNATORY, un_member_states
-from caseapp.extensions import db
-from caseapp.forms import ActionForm, flash_filter_errors
 from caseapp.models import Organisation, StateParty, StatePartyChange, User
 from caseapp.models.register import ADDED, CORRECTED, REGISTER_CHECKED, SEEDED
-from caseapp.runtime import keyring, states_register
-from caseapp.security import current_user
 from caseapp.services import ServiceError, accounts, audit
 from caseapp.services import register as states
+from caseapp.web.audit_hooks import audit_request
+from caseapp.web.forms import ActionForm, flash_filter_errors
+from caseapp.web.register import current_register
+from caseapp.web.security import current_user
 
 FILTER_SESSION_KEY = "admin_user_filter"
 SORTS = {
@@ -347,7 +348,7 @@ def _attach_state_errors(form, errors: dict[str, str]) -> list[str]:
 @bp.route("/states")
 def list_states():
     check = states.latest_check(db.session)
-    register = states_register()
+    register = current_register()
     rows = states.entries(db.session)
     query = (request.args.get("q") or "").strip()[:MAX_QUERY]
     if query:
@@ -365,7 +366,7 @@ def list_states():
 @bp.route("/states/<iso2>")
 def show_state(iso2: str):
     row = _state_or_404(iso2)
-    register = states_register()
+    register = current_register()
     record = register.party(row.iso2) or register.signatory(row.iso2)
     changes = [_history_entry(change) for change in states.history(db.session, row.iso2)]
     details = [(FIELD_LABELS[name], _display(name, getattr(row, name))) for name in ENTRY_FIELDS
@@ -447,7 +448,7 @@ def check_register():
             return redirect(url_for("admin.list_states"))
     changes = [_history_entry(change) for change in states.check_history(db.session)]
     return (render_template("admin/check_register.html", form=form, changes=changes, unplaced=unplaced,
-                            check=states.latest_check(db.session), listed=len(states_register().parties)),
+                            check=states.latest_check(db.session), listed=len(current_register().parties)),
             400 if form.errors or unplaced else 200)
 
 

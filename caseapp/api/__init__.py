@@ -3,7 +3,7 @@ through it (README "JSON API"; the OpenAPI document is served at ``/api/v1/opena
 
 from flask import Blueprint
 
-from caseapp.extensions import csrf
+from caseapp.core.extensions import csrf
 
 URL_PREFIX = "/api/v1"
 

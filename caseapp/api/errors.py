@@ -3,13 +3,13 @@ error — the API's own, Werkzeug's (400, 404, 405, 413, 429 from the rate limit
 — as ``{"error": {"code", "message", "fields"?}}``, never as an HTML page or a traceback.
 
 Errors raised before a request reaches the blueprint (an unknown path under /api/, a wrong method)
-get the same JSON from the app-wide handlers in ``caseapp.errors``.
+get the same JSON from the app-wide handlers in ``caseapp.web.errors``.
 """
 
 from flask import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from caseapp.errors import http_error_response, internal_error, json_error
+from caseapp.web.errors import http_error_response, internal_error, json_error
 
 
 class ApiError(Exception):

@@ -12,7 +12,7 @@ from caseapp.api import URL_PREFIX
 from caseapp.api.schema import MAX_RIGHT_CODE, MAX_RIGHTS, PARTNER_VIEW
 from caseapp.domain import report as rules
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
-from caseapp.errors import JSON_ERROR_CODES
+from caseapp.web.errors import JSON_ERROR_CODES
 
 _CONFIG = config_module.Config
 _MIB = 1024 * 1024

@@ -17,16 +17,16 @@ from caseapp.api import errors as api_errors
 from caseapp.api.errors import ApiError
 from caseapp.api.openapi import document as openapi_document
 from caseapp.api.schema import InvalidBody, api_fields, dump_report, parse_report
-from caseapp.audit_hooks import audit_request
-from caseapp.database import write_apart
+from caseapp.core.database import write_apart
+from caseapp.core.extensions import db, limiter
+from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import permissions
 from caseapp.downloads import send_document
-from caseapp.extensions import db, limiter
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
-from caseapp.runtime import blind_indexer, file_store, keyring
 from caseapp.services import ServiceError, cases, evidence, intake, tokens
 from caseapp.services.vault import open_vault
+from caseapp.web.audit_hooks import audit_request
 
 log = logging.getLogger("caseapp.api")
 

@@ -1,15 +1,16 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from caseapp.audit_hooks import audit_request
 from caseapp.auth import bp
 from caseapp.auth.forms import EnrolTwoFactorForm, LoginForm, SetupPasswordForm
-from caseapp.errors import render_error
-from caseapp.extensions import db, limiter
-from caseapp.forms import ActionForm
-from caseapp.runtime import hasher, keyring
-from caseapp.security import current_user
-from caseapp.services import ServiceError, accounts, two_factor
+from caseapp.core import two_factor
+from caseapp.core.extensions import db, limiter
+from caseapp.core.resources import hasher, keyring
+from caseapp.services import ServiceError, accounts
+from caseapp.web.audit_hooks import audit_request
+from caseapp.web.errors import render_error
+from caseapp.web.forms import ActionForm
+from caseapp.web.security import current_user
 
 PENDING_SECRET_KEY = "totp_pending"  # noqa: S105 — a session key name, not a secret
 GENERIC_LOGIN_ERROR = "Sign-in failed. Check your e-mail, password and two-factor code, then try again."

@@ -2,13 +2,13 @@ from uuid import UUID
 
 from flask import abort
 
-from caseapp.audit_hooks import audit_request
 from caseapp.cases import bp
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store, keyring
 from caseapp.downloads import send_document
-from caseapp.extensions import db
-from caseapp.runtime import file_store, keyring
-from caseapp.security import current_user
 from caseapp.services import cases
+from caseapp.web.audit_hooks import audit_request
+from caseapp.web.security import current_user
 
 
 @bp.route("/<uuid:case_uuid>/documents/<uuid:document_uuid>/download")

@@ -7,9 +7,9 @@ is decrypted, so no case title or victim appears here.
 
 from flask import current_app, render_template
 
+from caseapp.core.extensions import db
 from caseapp.dashboard import bp, charts
 from caseapp.domain.committee import PUBLICITY_REMINDER_DAYS
-from caseapp.extensions import db
 from caseapp.models.base import utcnow
 from caseapp.reports.listing import STATUS_LABELS
 from caseapp.services import dashboard

@@ -7,17 +7,17 @@ import logging
 from flask import Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 
-from caseapp.database import write_apart
+from caseapp.core.database import write_apart
+from caseapp.core.extensions import db, limiter
 from caseapp.deadlines import bp
 from caseapp.deadlines.forms import WindowForm
 from caseapp.domain import committee, roles
 from caseapp.domain.deadlines import format_day
-from caseapp.extensions import db, limiter
 from caseapp.models.base import utcnow
-from caseapp.pagination import ListPagination
-from caseapp.security import current_user
 from caseapp.services import calendar_feeds, tokens
 from caseapp.services.deadlines import Item, deadline_items
+from caseapp.web.pagination import ListPagination
+from caseapp.web.security import current_user
 
 log = logging.getLogger("caseapp.deadlines")
 

@@ -17,17 +17,17 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
 from wtforms import SelectChoice
 
-from caseapp.audit_hooks import audit_request
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.decisions import bp
 from caseapp.decisions.forms import DecisionFilterForm
 from caseapp.domain import publication
 from caseapp.domain.states import state_name
 from caseapp.downloads import content_disposition
-from caseapp.extensions import db
 from caseapp.models.base import utcnow
-from caseapp.runtime import keyring
-from caseapp.security import current_user
 from caseapp.services import exports, public_decisions
+from caseapp.web.audit_hooks import audit_request
+from caseapp.web.security import current_user
 
 ATOM_TYPE = "application/atom+xml"
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -10,14 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from caseapp.audit_hooks import audit_request
-from caseapp.database import reads_only
+from caseapp.core.database import reads_only
+from caseapp.core.extensions import db
+from caseapp.core.resources import blind_indexer, keyring
 from caseapp.domain import covenant, stages
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
 from caseapp.domain.states import state_name, un_member_states
-from caseapp.extensions import db
-from caseapp.forms import ActionForm
 from caseapp.inbox import bp
 from caseapp.inbox.forms import (
     DecisionNoteForm,
@@ -32,10 +31,11 @@ from caseapp.messages.forms import MessageForm
 from caseapp.models import Case, CaseRight
 from caseapp.models.base import utcnow
 from caseapp.reports.listing import STATUS_LABELS
-from caseapp.runtime import blind_indexer, keyring
-from caseapp.security import current_user
 from caseapp.services import ServiceError, cases, intake, messages, register, screening, search, timeline
 from caseapp.services.vault import open_vault, open_vaults
+from caseapp.web.audit_hooks import audit_request
+from caseapp.web.forms import ActionForm
+from caseapp.web.security import current_user
 
 QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort")
 

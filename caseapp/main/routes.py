@@ -5,11 +5,11 @@ from flask import Response, abort, current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from caseapp import assets
-from caseapp.extensions import db
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store
 from caseapp.main import bp
-from caseapp.runtime import file_store
-from caseapp.security import current_user
+from caseapp.web import assets
+from caseapp.web.security import current_user
 
 log = logging.getLogger(__name__)
 

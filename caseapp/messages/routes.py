@@ -3,14 +3,14 @@ from uuid import UUID
 from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store, keyring
 from caseapp.domain import permissions, roles
-from caseapp.extensions import db
 from caseapp.messages import bp
 from caseapp.messages.forms import MessageForm
-from caseapp.runtime import file_store, keyring
-from caseapp.security import current_user
 from caseapp.services import ServiceError, cases, evidence, messages
 from caseapp.services.vault import open_vault
+from caseapp.web.security import current_user
 
 
 def thread_page(case) -> str:

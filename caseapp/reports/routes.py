@@ -7,22 +7,23 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from caseapp.audit_hooks import audit_request
+from caseapp.core.extensions import db
+from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import covenant
 from caseapp.domain.states import protocol_warnings, state_name, un_member_states
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
-from caseapp.extensions import db
-from caseapp.forms import ActionForm, flash_filter_errors
 from caseapp.messages.forms import MessageForm
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
 from caseapp.reports import bp
 from caseapp.reports.forms import REPEATABLE, ReportForm, configure, form_data, to_input
 from caseapp.reports.listing import STATUS_LABELS, ReportFilterForm, report_rows
-from caseapp.runtime import blind_indexer, file_store, keyring, states_register
-from caseapp.security import current_user
 from caseapp.services import ServiceError, cases, evidence, intake, messages
 from caseapp.services.vault import open_vault
+from caseapp.web.audit_hooks import audit_request
+from caseapp.web.forms import ActionForm, flash_filter_errors
+from caseapp.web.register import current_register
+from caseapp.web.security import current_user
 
 FILTER_SESSION_KEY = "report_filter"
 ACTION_PATTERN = re.compile(r"^(save|submit|add-(\w+)|remove-(\w+)-(\d+))$")
@@ -67,7 +68,7 @@ def new_report():
 
 
 def _render_form(case: Case, form: ReportForm, status: int = 200, extra_errors: list[str] | None = None):
-    warnings = protocol_warnings(states_register(), form.state.data or None, form.facts_start.data, form.facts_end.data,
+    warnings = protocol_warnings(current_register(), form.state.data or None, form.facts_start.data, form.facts_end.data,
                                  form.continuing.data or "unknown")
     vault = open_vault(db.session, keyring(), case)
     documents = [(document, vault.get(document, "original_name")) for document in case.documents]

@@ -9,15 +9,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from caseapp.core import two_factor
+from caseapp.core.passwords import Hasher
 from caseapp.crypto import DecryptionError, Keyring, decrypt_field, encrypt_field
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
 from caseapp.domain.passwords import password_problems
 from caseapp.models import LoginFailure, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, audit, calendar_feeds, tokens, two_factor
+from caseapp.services import ServiceError, audit, calendar_feeds, tokens
 from caseapp.services.keys import ACCOUNTS_SCOPE, data_key
-from caseapp.services.passwords import Hasher
 
 log = logging.getLogger("caseapp.accounts")
 

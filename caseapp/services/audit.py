@@ -8,7 +8,7 @@ head. A unique ``prev_hash`` makes a fork impossible even if that discipline wer
 
 Reads of case content (GET views) must not write in the request's own transaction, which on SQLite is
 a deferred read transaction; ``record_now`` appends their event in a short write transaction of its
-own, committed before the content is sent (see ``caseapp.audit_hooks``).
+own, committed before the content is sent (see ``caseapp.web.audit_hooks``).
 
 Nothing here stores content (LOG-02): an action from ``caseapp.domain.audit.ACTIONS``, opaque ids, the
 actor's account id and e-mail address, and the client address.
@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Engine, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from caseapp.database import writing
+from caseapp.core.database import writing
 from caseapp.domain import audit as rules
 from caseapp.models import AuditEvent, Case, User
 from caseapp.models.base import utcnow
@@ -48,7 +48,7 @@ _origin: ContextVar[Origin | None] = ContextVar("audit_origin", default=None)
 
 
 def bind_origin(ip: str | None) -> Token:
-    """Called at the start of each request (``caseapp.audit_hooks``) so services record the client address."""
+    """Called at the start of each request (``caseapp.web.audit_hooks``) so services record the client address."""
     return _origin.set(Origin((ip or "")[: rules.MAX_IP] or None))
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from caseapp.core.files import FileStore, promote_on_commit, remove_on_commit
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.crypto.files import FileSummary, new_file_key, unwrap_file_key, wrap_file_key
@@ -21,7 +22,6 @@ from caseapp.domain.report import VictimInput
 from caseapp.models import Case, Document, Organisation, ReferenceCounter, User, Victim
 from caseapp.models.base import utcnow
 from caseapp.services import audit
-from caseapp.services.files import FileStore, promote_on_commit, remove_on_commit
 from caseapp.services.vault import CaseVault, create_vault, shred_case_key
 
 REFERENCE_PREFIX = "ESCR"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from caseapp.core.files import FileStore
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.domain import committee, deadlines, stages
@@ -24,7 +25,6 @@ from caseapp.models import Case, Organisation, User
 from caseapp.services import committee as committee_service
 from caseapp.services import register, screening
 from caseapp.services.cases import record_document, store_upload
-from caseapp.services.files import FileStore
 from caseapp.services.intake import create_report
 from caseapp.services.vault import open_vault
 

@@ -16,11 +16,12 @@ from typing import BinaryIO, Protocol
 
 from sqlalchemy.orm import Session
 
+from caseapp.core import antivirus
+from caseapp.core.files import FileStore, FileTooLargeError
 from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadRejected, identify, safe_display_name
 from caseapp.models import Case, Document, User
-from caseapp.services import antivirus, audit
+from caseapp.services import audit
 from caseapp.services.cases import StoredUpload, organisation_storage_used, record_document, store_upload
-from caseapp.services.files import FileStore, FileTooLargeError
 from caseapp.services.vault import CaseVault
 
 MIB = 1024 * 1024

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from caseapp.core.files import INCOMING_GRACE_SECONDS, FileStore
 from caseapp.crypto import DecryptionError, Keyring, unwrap_key
 from caseapp.crypto.keyring import KeyringError, canary_matches
 from caseapp.models import (
@@ -27,7 +28,6 @@ from caseapp.models import (
 )
 from caseapp.services import accounts
 from caseapp.services.cases import document_key
-from caseapp.services.files import INCOMING_GRACE_SECONDS, FileStore
 from caseapp.services.vault import open_vault
 
 

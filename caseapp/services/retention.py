@@ -15,12 +15,12 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from caseapp.core.files import FileStore
 from caseapp.domain import stages
 from caseapp.domain.retention import age_in_days, is_expired
 from caseapp.models import Case, CaseEvent
 from caseapp.services import audit
 from caseapp.services.cases import delete_case
-from caseapp.services.files import FileStore
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from caseapp.audit_hooks import audit_request
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.domain import committee, covenant, deadlines, stages
 from caseapp.domain.roles import COORDINATOR
 from caseapp.domain.states import state_name, un_member_states
-from caseapp.extensions import db
-from caseapp.forms import ActionForm
 from caseapp.models import Case, Communication, FollowUpAssessment, FollowUpSubmission, InterimMeasure, MediaCoverage
 from caseapp.models.base import utcnow
 from caseapp.reports.listing import STATUS_LABELS
-from caseapp.runtime import keyring
-from caseapp.security import current_user
 from caseapp.services import ServiceError, cases, timeline
 from caseapp.services import committee as tracking
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
@@ -35,6 +32,9 @@ from caseapp.tracking.forms import (
     PublicityForm,
     RecordForm,
 )
+from caseapp.web.audit_hooks import audit_request
+from caseapp.web.forms import ActionForm
+from caseapp.web.security import current_user
 
 DEADLINE_LABELS = dict(committee.DEADLINE_KINDS)
 

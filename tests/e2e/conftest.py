@@ -26,7 +26,7 @@ import pyotp
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from caseapp.extensions import db
+from caseapp.core.extensions import db
 from tests.conftest import PASSWORD, RAM_DISK, Account, running_app
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")

@@ -19,12 +19,12 @@ import flask_migrate
 import pytest
 from sqlalchemy import select, text
 
+from caseapp.core.backup import RESTORE_KEYS_ADVICE
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store, keyring
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
 from caseapp.models import AuditEvent, Case, Document
-from caseapp.runtime import file_store, keyring
 from caseapp.services import cases
-from caseapp.services.backup import RESTORE_KEYS_ADVICE
 from caseapp.services.vault import open_vault
 from tests.conftest import (
     TEST_INDEX_SECRET,
@@ -278,7 +278,7 @@ def test_backup_copies_only_files_the_snapshot_references(app, tmp_path):
 
 def test_backup_reports_files_lost_after_the_snapshot(app, tmp_path, monkeypatch):
     document_uuid = make_case(app, make_organisation("NGO"))[1].uuid
-    from caseapp.services import backup as backup_service
+    from caseapp.core import backup as backup_service
 
     real_copy = backup_service._copy_files
 

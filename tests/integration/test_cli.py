@@ -4,19 +4,33 @@ import os
 import re
 import stat
 
+import click
 import pyotp
 import pytest
 from sqlalchemy import delete, func, select, update
 
 from caseapp import ConfigurationError
-from caseapp.extensions import db
+from caseapp.core.extensions import db
 from caseapp.models import SetupToken, User
+from caseapp.models.base import Base
 from caseapp.services import accounts
 from tests.conftest import build_app
 
 
 def run(app, *args, input=None):
     return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def cli_commands(app):
+    """(``"group command"``, command) for every command of the app's own command line."""
+    from caseapp.cli import COMMANDS
+
+    for command in COMMANDS:
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield f"{command.name} {name}", sub
+        else:
+            yield command.name, command
 
 
 def test_no_accounts_exist_until_someone_creates_them(app):  # AUTH-09
@@ -104,7 +118,7 @@ def test_keys_init_creates_a_private_key_once(tmp_path, database_url):  # CRY-04
     assert "already present" in second.output and key_file.read_bytes() == content
 
 
-def test_flask_command_needs_keys_except_to_create_them(tmp_path, monkeypatch):  # CRY-08
+def test_the_cli_app_starts_without_keys_and_each_command_says_whether_it_needs_them(tmp_path, monkeypatch):  # CRY-08
     from caseapp import create_cli_app
 
     for name in [n for n in os.environ if n.startswith("CASEAPP_")]:
@@ -112,11 +126,26 @@ def test_flask_command_needs_keys_except_to_create_them(tmp_path, monkeypatch): 
     monkeypatch.setenv("CASEAPP_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("CASEAPP_CONFIG", "development")
     monkeypatch.setenv("CASEAPP_SECRET_KEY", "a-development-secret-key-of-enough-length")
-    monkeypatch.setattr("sys.argv", ["flask", "--app", "caseapp:create_cli_app", "keys", "init"])
-    assert create_cli_app().extensions["caseapp.keyring"] is None
-    monkeypatch.setattr("sys.argv", ["flask", "--app", "caseapp:create_cli_app", "run"])
-    with pytest.raises(ConfigurationError, match="run `flask keys init`"):
-        create_cli_app()
+    app = create_cli_app()  # no argv is read: `flask keys init` must work before any key exists
+    assert app.extensions["caseapp.keyring"] is None
+    undeclared = [name for name, command in cli_commands(app) if not hasattr(command.callback, "needs_keys")]
+    assert undeclared == []
+    needing = {name for name, command in cli_commands(app) if command.callback.needs_keys}
+    assert {"users create", "demo", "keys rotate", "keys check", "keys retire"} <= needing
+    assert not {"keys init", "screen", "deadlines", "audit verify", "backup", "restore"} & needing
+
+
+def test_a_command_that_needs_keys_refuses_to_run_without_them(tmp_path, database_url):  # CRY-08
+    app = build_app(tmp_path, database_url, KEKS=None, INDEX_SECRET=None, require_keys=False)
+    with app.app_context():
+        if database_url is None:
+            Base.metadata.create_all(db.engine)
+        result = run(app, "users", "create", "someone@example.org", "--role", "lawyer")
+        assert result.exit_code == 1
+        assert "This command needs the keys; `flask keys init` creates them" in result.output
+        assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
+        assert run(app, "users", "list").exit_code == 0  # keyless: reads no encrypted column
+        db.session.remove()
 
 
 def test_states_seed_loads_the_shipped_register_once_and_keeps_admins_changes(app):

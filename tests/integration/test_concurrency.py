@@ -42,8 +42,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from caseapp import create_app
+from caseapp.core.extensions import db
 from caseapp.domain import roles
-from caseapp.extensions import db
 from caseapp.models import Case, Document
 from caseapp.services import accounts, cases, tokens
 from caseapp.services.vault import open_vault

@@ -1,4 +1,4 @@
-"""SQLite connection set-up (DATA-03) and writer locking (REL-04); see caseapp/database.py."""
+"""SQLite connection set-up (DATA-03) and writer locking (REL-04); see caseapp/core/database.py."""
 
 import sqlite3
 import threading
@@ -8,8 +8,8 @@ from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text, u
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from caseapp.database import writing
-from caseapp.extensions import db
+from caseapp.core.database import writing
+from caseapp.core.extensions import db
 
 THREADS = 4
 TRANSACTIONS_PER_THREAD = 25

@@ -5,7 +5,6 @@ Due dates are the basis date plus the period in calendar months, a missing day b
 """
 
 import json
-import os
 from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
@@ -13,9 +12,9 @@ import pytest
 import time_machine
 from sqlalchemy import event
 
+from caseapp.core.extensions import db
 from caseapp.domain import stages
 from caseapp.domain.committee import Record, open_deadlines
-from caseapp.extensions import db
 from caseapp.models import Base, Case, Communication, Organisation
 from caseapp.services.deadlines import OPEN_STAGES, deadline_items, deadline_query
 from tests.conftest import build_app, make_case, make_organisation, make_staged_case
@@ -128,8 +127,8 @@ def test_closed_declined_and_unsubmitted_cases_have_no_deadline(app, clock):
     assert json.loads(run(app, "--json").output) == []
 
 
-def test_the_command_needs_the_database_but_not_the_keys(tmp_path, database_url, monkeypatch):
-    """It reads clear date columns only, so it runs where the keys are not loaded (KEYLESS_COMMANDS)."""
+def test_the_command_needs_the_database_but_not_the_keys(tmp_path, database_url):
+    """It reads clear date columns only, so it runs where the keys are not loaded (it is declared keyless)."""
     app = build_app(tmp_path, database_url, require_keys=False, KEKS=None, INDEX_SECRET=None,
                     KEYS_DIR=str(tmp_path / "no-keys"))
     assert app.extensions["caseapp.keyring"] is None
@@ -142,15 +141,9 @@ def test_the_command_needs_the_database_but_not_the_keys(tmp_path, database_url,
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == []
 
-    from caseapp import create_cli_app
+    from caseapp.cli.deadlines import command
 
-    for name in [n for n in os.environ if n.startswith("CASEAPP_")]:
-        monkeypatch.delenv(name)
-    monkeypatch.setenv("CASEAPP_INSTANCE_PATH", str(tmp_path / "cli-instance"))
-    monkeypatch.setenv("CASEAPP_CONFIG", "development")
-    monkeypatch.setenv("CASEAPP_SECRET_KEY", "a-development-secret-key-of-enough-length")
-    monkeypatch.setattr("sys.argv", ["flask", "--app", "caseapp:create_cli_app", "deadlines", "--json"])
-    assert create_cli_app().extensions["caseapp.keyring"] is None
+    assert command.callback.needs_keys is False
 
 
 # --- the query -------------------------------------------------------------------------------------

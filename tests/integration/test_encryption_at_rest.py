@@ -15,15 +15,15 @@ import pytest
 from sqlalchemy import func, select, update
 
 from caseapp import ConfigurationError
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store, keyring
 from caseapp.crypto import DecryptionError
 from caseapp.domain import permissions, roles
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
 from caseapp.models import DataKey, Document, KekCanary, Victim
-from caseapp.runtime import file_store, keyring
 from caseapp.services import cases
 from caseapp.services.vault import open_vault
-from caseapp.startup import self_test
+from caseapp.web.startup import self_test
 from tests.conftest import (
     TEST_INDEX_SECRET,
     TEST_KEK,

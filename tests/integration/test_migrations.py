@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import inspect, text
 
-from caseapp.extensions import db
+from caseapp.core.extensions import db
 from caseapp.models import Base
 from tests.conftest import _worker_database_url, build_app
 
@@ -65,7 +65,7 @@ def test_upgrade_matches_models_and_downgrade_removes_everything(migration_app):
     flask_migrate.upgrade()
     # env.py configures logging from alembic.ini; it must not silence the app's loggers.
     assert not logging.getLogger("caseapp").disabled
-    assert not logging.getLogger("caseapp.security").disabled
+    assert not logging.getLogger("caseapp.web.security").disabled
     assert _current_revision() == _revisions_base_to_head()[-1].revision
     assert _schema_diff() == []
     assert _table_names() == set(Base.metadata.tables) | {"alembic_version"}

@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store, keyring
 from caseapp.domain import roles, stages
-from caseapp.extensions import db
 from caseapp.models import AuditEvent, Case, CaseEvent, DataKey, Document, Victim
 from caseapp.models.base import utcnow
-from caseapp.runtime import file_store, keyring
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
 from tests.conftest import make_case, make_organisation, make_user, record_screening

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from caseapp.core import two_factor
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.domain import permissions
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS
-from caseapp.extensions import db
 from caseapp.models import Case
-from caseapp.runtime import keyring
-from caseapp.services import accounts, screening, tokens, two_factor
+from caseapp.services import accounts, screening, tokens
 from caseapp.services.vault import open_vault
 from tests.conftest import PASSWORD, Account, login, make_case, make_tracked_case, record_screening
 

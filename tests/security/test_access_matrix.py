@@ -36,9 +36,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.domain.permissions import ENDPOINT_POLICY
-from caseapp.extensions import db
 from caseapp.models import Base, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, tokens

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from caseapp.core import antivirus
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store
 from caseapp.domain import roles
-from caseapp.extensions import db
 from caseapp.models import Document
-from caseapp.runtime import file_store
-from caseapp.services import antivirus
 from tests.conftest import login, make_user
 from tests.web.test_intake import PDF, new_draft, post_report, report_form
 

@@ -21,7 +21,7 @@ import time_machine
 from sqlalchemy import MetaData, select, update
 
 import config as config_module
-from caseapp.extensions import csrf, db
+from caseapp.core.extensions import csrf, db
 from caseapp.models import AuditEvent, UserSession
 from tests.conftest import build_app, running_app
 from tests.security.forms import (

@@ -4,7 +4,7 @@ permission check that raises, a store that cannot be written or a disk nearly fu
 missing or wrong key. Each leaves nothing half-written, answers in the app's error layout, and logs no
 content (REL-01, REL-02, REL-03, REL-05, AC-07, LOG-02, CRY-08).
 
-Logs are checked as production writes them (``caseapp.logs.JsonFormatter``: an exception by its type
+Logs are checked as production writes them (``caseapp.core.logs.JsonFormatter``: an exception by its type
 and frames, never its message), and every fault carries marker strings that must appear nowhere.
 """
 
@@ -28,19 +28,19 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+import caseapp.core.files as files_module
 import caseapp.crypto.spool as spool_module
-import caseapp.services.files as files_module
 from caseapp import ConfigurationError
+from caseapp.core import two_factor
+from caseapp.core.extensions import db
+from caseapp.core.files import PENDING_KEY
+from caseapp.core.logs import JsonFormatter
+from caseapp.core.resources import file_store
 from caseapp.crypto import new_key_file
 from caseapp.domain import roles
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
-from caseapp.logs import JsonFormatter
 from caseapp.models import Case, DataKey, Document, KekCanary, Victim
-from caseapp.runtime import file_store
-from caseapp.services import two_factor
-from caseapp.services.files import PENDING_KEY
-from caseapp.startup import self_test
+from caseapp.web.startup import self_test
 from tests.conftest import (
     TEST_INDEX_SECRET,
     TEST_KEK,
@@ -159,7 +159,7 @@ class _FaultyFile:
 
 
 class _FaultyOs:
-    """Stands in for the ``os`` module inside ``caseapp.services.files`` only: everything else on the
+    """Stands in for the ``os`` module inside ``caseapp.core.files`` only: everything else on the
     machine writes normally."""
 
     def __init__(self, fault: DiskFault, incoming_dir: Path):
@@ -283,7 +283,7 @@ def test_a_full_temporary_folder_while_the_upload_is_spooled_gives_507(app, clie
 EFBIG_CHILD = """
 import errno, io, os, resource, signal, sys, uuid
 from pathlib import Path
-from caseapp.services.files import FileStore
+from caseapp.core.files import FileStore
 
 store = FileStore(Path(sys.argv[1]))
 store.ensure()
@@ -395,7 +395,7 @@ def test_a_database_failure_mid_submission_leaves_no_rows_no_files_and_no_conten
 KILLED_CHILD = """
 import io, os, sys, time, uuid
 from pathlib import Path
-from caseapp.services.files import CHUNK_SIZE, FileStore
+from caseapp.core.files import CHUNK_SIZE, FileStore
 
 class Upload(io.RawIOBase):
     \"\"\"Three chunks of evidence, then it hangs: the parent kills the process mid-write.\"\"\"

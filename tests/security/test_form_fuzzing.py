@@ -41,13 +41,13 @@ from hypothesis import strategies as st
 from sqlalchemy import BigInteger, Integer, String, Text, event, select
 from wtforms.fields import FieldList
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.domain import covenant, roles
 from caseapp.domain import report as report_rules
 from caseapp.domain.committee import check_record
-from caseapp.extensions import db
 from caseapp.models import ApiToken, Base, Case, Communication, Organisation, User
 from caseapp.models.base import utcnow
-from caseapp.runtime import keyring
 from caseapp.services import accounts, intake, messages, register, screening, timeline
 from caseapp.services.committee import record_values
 from caseapp.services.vault import open_vault
@@ -349,7 +349,7 @@ def postgres_refusals(app):
 @pytest.fixture
 def server_errors(caplog):
     """The traceback of the last logged server error, for the failure message."""
-    caplog.set_level(logging.ERROR, logger="caseapp.errors")
+    caplog.set_level(logging.ERROR, logger="caseapp.web.errors")
 
     def last() -> str:
         records = [record for record in caplog.records if record.exc_info]

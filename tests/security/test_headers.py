@@ -1,6 +1,6 @@
 """Response headers, the session cookie and error pages (HDR-01, HDR-02, SESS-07, SESS-08, LOG-04).
 
-The expected values are spelled out here, not imported from ``caseapp.security``, so that a change
+The expected values are spelled out here, not imported from ``caseapp.web.security``, so that a change
 to the app's header set fails this test.
 """
 
@@ -15,8 +15,8 @@ import pytest
 from flask import abort
 from flask.testing import FlaskClient
 
+from caseapp.core.logs import JsonFormatter
 from caseapp.domain import roles
-from caseapp.logs import JsonFormatter
 from tests.conftest import PASSWORD, login, make_user, running_app
 
 EXPECTED_HEADERS = {  # HDR-01
@@ -161,7 +161,7 @@ def test_every_response_carries_the_header_set(app, client, people, monkeypatch,
 
 def test_forced_500_is_the_app_error_page_with_a_reference(app, client, monkeypatch, caplog):  # LOG-04, HDR-01
     monkeypatch.setitem(app.view_functions, "main.healthz", _raise_with_marker)
-    with caplog.at_level(logging.ERROR, logger="caseapp.errors"):
+    with caplog.at_level(logging.ERROR, logger="caseapp.web.errors"):
         response = client.get("/healthz")
     text = _assert_error_page(response, 500)
     _assert_security_headers(response)
@@ -330,7 +330,7 @@ def test_security_txt_publishes_the_disclosure_contact(app, client):  # OPS-02
 
 def test_stylesheets_carry_no_inline_images_the_csp_would_refuse(app, client):  # HDR-01
     """Bootstrap's own CSS inlines its icons as data: URLs, which img-src 'self' refuses; the app serves it
-    without them (caseapp/assets.py), so no page can trigger a CSP violation while its styles load."""
+    without them (caseapp/web/assets.py), so no page can trigger a CSP violation while its styles load."""
     page = client.get("/login").get_data(as_text=True)
     sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
     assert len(sheets) == 2 and "/assets/bootstrap.min.css" in sheets

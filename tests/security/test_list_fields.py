@@ -5,8 +5,8 @@ page, which is audited (AC-08)."""
 import pytest
 from sqlalchemy import select
 
+from caseapp.core.extensions import db
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
 from caseapp.models import Case
 from tests.conftest import make_case, make_tracked_case
 

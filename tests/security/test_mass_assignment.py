@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.domain import roles
-from caseapp.extensions import db
 from caseapp.models import Case, Communication, InterimMeasure, Message, User
 from caseapp.models.base import utcnow
-from caseapp.runtime import keyring
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
 from tests.conftest import login, make_user, record_screening, submit_report

@@ -12,9 +12,9 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from caseapp.extensions import db
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.models import Case
-from caseapp.runtime import keyring
 from caseapp.services import intake
 from caseapp.services.vault import open_vault
 from tests.web.test_intake import new_draft, post_report, report_form

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 import config as config_module
 from caseapp import ConfigurationError, create_app
-from caseapp.extensions import db
+from caseapp.core.extensions import db
 from caseapp.services import accounts
 from tests.conftest import TEST_INDEX_SECRET, TEST_KEK, login
 

@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import roles
-from caseapp.extensions import db
 from caseapp.models import Case
 from caseapp.models.base import utcnow
-from caseapp.runtime import blind_indexer, file_store, keyring
 from caseapp.services import demo, screening
 from caseapp.services.vault import open_vault
 from tests.conftest import login, make_user, record_screening

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from caseapp.services.passwords import Hasher
+from caseapp.core.passwords import Hasher
 
 
 def test_hashes_are_argon2id_with_the_configured_parameters():  # AUTH-06

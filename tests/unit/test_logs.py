@@ -3,7 +3,7 @@
 import json
 import logging
 
-from caseapp.logs import JsonFormatter
+from caseapp.core.logs import JsonFormatter
 
 
 def _record(message, extra=None, exc_info=None):

@@ -8,8 +8,8 @@ tested on their own); the case itself, with its encrypted title and victim, goes
 from datetime import date, datetime, timedelta
 from uuid import uuid4
 
+from caseapp.core.extensions import db
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
 from caseapp.models import Communication
 from caseapp.models.base import utcnow
 from tests.conftest import make_case

@@ -19,11 +19,11 @@ from uuid import UUID
 import pytest
 from sqlalchemy import func, select
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store
 from caseapp.domain import roles
-from caseapp.extensions import db
 from caseapp.models import ApiToken, Base, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.runtime import file_store
 from caseapp.services import accounts, tokens
 from tests.conftest import login, make_case, make_user, running_app
 

@@ -29,10 +29,10 @@ from schemathesis.specs.openapi.checks import (
 
 from caseapp.api import URL_PREFIX
 from caseapp.api.openapi import document
+from caseapp.core.extensions import db
 from caseapp.domain import roles
-from caseapp.errors import JSON_ERROR_CODES
-from caseapp.extensions import db
 from caseapp.services import tokens
+from caseapp.web.errors import JSON_ERROR_CODES
 from tests.conftest import make_user
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}

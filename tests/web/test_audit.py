@@ -12,13 +12,14 @@ from uuid import UUID
 import pytest
 from sqlalchemy import select
 
+from caseapp.core import two_factor
+from caseapp.core.extensions import db
 from caseapp.domain import audit as rules
 from caseapp.domain import roles
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
 from caseapp.models import AuditEvent, Case, User
 from caseapp.models.base import utcnow
-from caseapp.services import accounts, audit, tokens, two_factor
+from caseapp.services import accounts, audit, tokens
 from tests.conftest import PASSWORD, login, make_case, make_tracked_case, make_user
 from tests.web.test_api import auth, full_report, new_token
 

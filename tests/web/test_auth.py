@@ -8,11 +8,12 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from caseapp.core import two_factor
+from caseapp.core.extensions import db
 from caseapp.domain import roles
-from caseapp.extensions import db
 from caseapp.models import LoginFailure, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import accounts, two_factor
+from caseapp.services import accounts
 from tests.conftest import PASSWORD, csrf_token_from, login, make_user
 from tests.web.test_api import snapshot
 

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event
 
+from caseapp.core.extensions import db
 from caseapp.dashboard.charts import DECISION_LABELS, PUBLICITY_LABELS
 from caseapp.domain import committee
 from caseapp.domain.deadlines import follow_up_response_due
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
 from caseapp.models import Communication, MediaCoverage, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import dashboard

@@ -13,9 +13,9 @@ import time_machine
 from icalendar import Calendar
 from sqlalchemy import select
 
+from caseapp.core.extensions import db
 from caseapp.domain import roles, stages
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
 from caseapp.models import CalendarFeed, User
 from caseapp.services import accounts, calendar_feeds
 from tests.conftest import login, make_staged_case, make_user, running_app

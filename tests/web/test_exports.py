@@ -10,7 +10,7 @@ from uuid import uuid4
 
 import pytest
 
-from caseapp.extensions import db
+from caseapp.core.extensions import db
 from caseapp.models import MediaCoverage, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import exports

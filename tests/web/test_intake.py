@@ -8,10 +8,10 @@ from uuid import UUID
 import pytest
 from sqlalchemy import func, select
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store, keyring
 from caseapp.domain import roles
-from caseapp.extensions import db
 from caseapp.models import Case, Document
-from caseapp.runtime import file_store, keyring
 from caseapp.services import cases, intake
 from caseapp.services.vault import open_vault
 from tests.conftest import login, make_case, make_user

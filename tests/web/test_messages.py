@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from caseapp.extensions import db
+from caseapp.core.extensions import db
 from caseapp.models import Message
 from tests.conftest import login, make_case
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from caseapp.extensions import db
+from caseapp.core.extensions import db
 from caseapp.models import UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import public_decisions

@@ -2,8 +2,8 @@
 
 from datetime import date, timedelta
 
+from caseapp.core.extensions import db
 from caseapp.domain.screening import case_facts
-from caseapp.extensions import db
 from caseapp.models.base import utcnow
 from caseapp.services import intake, register, screening
 from tests.conftest import login, submit_report

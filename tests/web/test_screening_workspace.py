@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import blind_indexer, keyring
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.report import RemedyInput, VictimInput
 from caseapp.domain.screening import STRATEGIC_FACTORS
-from caseapp.extensions import db
 from caseapp.models import Case, CaseEvent, Message, ScreeningVersion
 from caseapp.models.base import utcnow
-from caseapp.runtime import blind_indexer, keyring
 from caseapp.services import intake
 from tests.conftest import record_screening, submit_report
 

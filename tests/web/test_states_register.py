@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from caseapp import ConfigurationError
+from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.domain.states import REGISTER_AS_OF, StatesRegister, format_date
-from caseapp.extensions import db
 from caseapp.models import StateParty, StatePartyChange
 from caseapp.models.base import utcnow
 from caseapp.services import register
-from caseapp.startup import self_test
+from caseapp.web.startup import self_test
 from tests.conftest import login, make_user
 
 FINLAND = {

@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from caseapp.extensions import db
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.models import Case, CaseEvent, Communication, MediaCoverage
 from caseapp.models.base import utcnow
-from caseapp.runtime import keyring
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
 from tests.conftest import record_screening, submit_report

@@ -5,9 +5,9 @@ import sqlite3
 
 import pytest
 
+from caseapp.core.extensions import db
+from caseapp.core.resources import blind_indexer
 from caseapp.domain.report import VictimInput
-from caseapp.extensions import db
-from caseapp.runtime import blind_indexer
 from tests.conftest import make_case
 
 SEARCH = "/inbox/search"

@@ -10,11 +10,11 @@ the event commits with the change or not at all.
 
 from flask import Flask, g, request
 
-from caseapp.database import SAFE_METHODS
-from caseapp.extensions import db
+from caseapp.core.database import SAFE_METHODS
+from caseapp.core.extensions import db
 from caseapp.models import Case, User
-from caseapp.security import current_user
 from caseapp.services import audit
+from caseapp.web.security import current_user
 
 
 def init_app(app: Flask) -> None:

@@ -18,10 +18,10 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from caseapp.extensions import db
-from caseapp.services.files import STORAGE_FULL_ERRNOS
+from caseapp.core.extensions import db
+from caseapp.core.files import STORAGE_FULL_ERRNOS
 
-log = logging.getLogger("caseapp.errors")
+log = logging.getLogger("caseapp.web.errors")
 
 HANDLED_CODES = (400, 401, 403, 404, 405, 413, 429, 500)
 STORAGE_FULL = 507  # Insufficient Storage (RFC 4918)

@@ -10,10 +10,10 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp import ConfigurationError
-from caseapp.database import writing
-from caseapp.extensions import db
+from caseapp.core.database import writing
+from caseapp.core.extensions import db
+from caseapp.core.resources import file_store, keyring
 from caseapp.models import KekCanary, StateParty
-from caseapp.runtime import file_store, keyring
 from caseapp.services import keys, register
 
 MIB = 1024 * 1024

@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, Signer
 from sqlalchemy import delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
-from caseapp.database import writing
+from caseapp.core.database import writing
 from caseapp.models import UserSession
 from caseapp.models.base import utcnow
 

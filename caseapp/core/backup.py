@@ -47,9 +47,9 @@ from uuid import UUID
 from sqlalchemy import Engine, inspect, literal, select, table
 from sqlalchemy.engine import URL
 
+from caseapp.core.files import FileStore, fsync_directory
 from caseapp.crypto import Keyring
 from caseapp.crypto.keyring import canary_matches
-from caseapp.services.files import FileStore, fsync_directory
 
 FORMAT = "caseapp-backup"
 FORMAT_VERSION = 1

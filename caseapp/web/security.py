@@ -5,14 +5,14 @@ import logging
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from caseapp.database import SAFE_METHODS, reset_write_intent, set_write_intent, will_write
+from caseapp.core.database import SAFE_METHODS, reset_write_intent, set_write_intent, will_write
+from caseapp.core.extensions import db
+from caseapp.core.files import discard_uncommitted
 from caseapp.domain import permissions
-from caseapp.errors import API_PATH_PREFIX, render_error
-from caseapp.extensions import db
 from caseapp.models import User
-from caseapp.services.files import discard_uncommitted
+from caseapp.web.errors import API_PATH_PREFIX, render_error
 
-log = logging.getLogger("caseapp.security")
+log = logging.getLogger("caseapp.web.security")
 
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "main.bootstrap_css"})
 

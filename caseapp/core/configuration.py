@@ -1,0 +1,73 @@
+"""Settings: the ``config.py`` classes, then ``instance/config.py``, then ``CASEAPP_*`` environment
+variables (DESIGN.md §1), and the checks that refuse an unsafe production start."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+import config as config_module
+from caseapp.crypto import KeyringError, load_keyring
+from caseapp.crypto.blind_index import BlindIndexer, load_index_secret
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start safely; the message names the setting to fix."""
+
+
+def load_config(app: Flask, overrides: dict) -> None:
+    name = overrides.pop("CONFIG", None) or os.environ.get("CASEAPP_CONFIG") or "production"
+    if name not in config_module.CONFIGS:
+        raise ConfigurationError(f"CASEAPP_CONFIG must be one of {sorted(config_module.CONFIGS)}, not {name!r}")
+    app.config.from_object(config_module.CONFIGS[name])
+    if name != "testing":
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("CASEAPP")
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'caseapp.sqlite3'}"
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith(("postgres://", "postgresql://")):  # psycopg 3 is the driver we ship
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if not app.config.get("KEYS_DIR"):
+        app.config["KEYS_DIR"] = str(Path(app.instance_path) / "keys")
+    if not app.config.get("FILE_STORE_DIR"):
+        app.config["FILE_STORE_DIR"] = str(Path(app.instance_path) / "store")
+
+
+def check_config(app: Flask) -> None:
+    secret = app.config.get("SECRET_KEY")
+    if not secret or secret in config_module.INSECURE_SECRET_KEYS:
+        raise ConfigurationError("Cannot start: set SECRET_KEY (CASEAPP_SECRET_KEY or instance/config.py); "
+                                 "`make run` writes one for development")
+    if app.config["ENV_NAME"] == "production":
+        if len(secret) < 32:
+            raise ConfigurationError("Cannot start: SECRET_KEY must be at least 32 random characters in production")
+        if secret == config_module.TestingConfig.SECRET_KEY:  # published in the repository
+            raise ConfigurationError("Cannot start: SECRET_KEY is the test suite's key; set a random one in "
+                                     "production")
+        if not app.config.get("TRUSTED_HOSTS"):
+            raise ConfigurationError("Cannot start: set CASEAPP_TRUSTED_HOSTS (e.g. '[\"cases.example.org\"]') "
+                                     "in production")
+        if app.config.get("DEBUG"):
+            raise ConfigurationError("Cannot start: DEBUG must be off in production")
+
+
+def load_keys(app: Flask, require_keys: bool) -> None:
+    """Key-encryption keys and the blind-index secret, from files outside the database or the environment.
+    Without ``require_keys`` a missing key is remembered (``caseapp.keyring_error``) for the commands that
+    need keys to report."""
+    app.extensions["caseapp.keyring"] = app.extensions["caseapp.blind_indexer"] = None
+    keys_dir = Path(app.config["KEYS_DIR"])
+    try:
+        keyring = load_keyring(setting=app.config.get("KEKS"), keys_dir=keys_dir)
+        index_secret = load_index_secret(setting=app.config.get("INDEX_SECRET"), keys_dir=keys_dir)
+    except KeyringError as exc:
+        if require_keys:
+            raise ConfigurationError(f"Cannot start: {exc}") from exc
+        app.extensions["caseapp.keyring_error"] = str(exc)
+        return
+    app.extensions["caseapp.keyring"] = keyring
+    app.extensions["caseapp.blind_indexer"] = BlindIndexer(index_secret)
