@@ -1,5 +1,6 @@
 """Dependencies point inward (DESIGN.md §1): domain and crypto stay pure, and only crypto touches
-``cryptography``. The rules are checked on the source's AST, so no module is imported."""
+``cryptography``; services stay below the web layer, the command line and the blueprints, and
+``caseapp.core`` below everything. The rules are checked on the source's AST, so no module is imported."""
 
 import ast
 from pathlib import Path
@@ -19,29 +20,45 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
-def imported_modules(source: str, module: str, *, is_package: bool = False) -> set[str]:
-    """Every module ``source`` imports, absolute; ``from a import b`` yields both ``a`` and ``a.b``."""
+def located_imports(source: str, module: str, *, is_package: bool = False) -> list[tuple[str, int]]:
+    """(module, line) for every import in ``source``, absolute, at any depth (functions included);
+    ``from a import b`` yields both ``a`` and ``a.b``."""
     package = module if is_package else module.rpartition(".")[0]
-    found: set[str] = set()
+    found: list[tuple[str, int]] = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            found.extend((alias.name, node.lineno) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base_parts = package.split(".")
-                base_parts = base_parts[: len(base_parts) - (node.level - 1)]
-                base = ".".join(base_parts + ([node.module] if node.module else []))
-            else:
-                base = node.module or ""
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-            # importlib.import_module("x") and __import__("x") with a literal name
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if name in {"import_module", "__import__"} and isinstance(node.args[0].value, str):
-                found.add(node.args[0].value)
+            base = _import_base(node, package)
+            found.append((base, node.lineno))
+            found.extend((f"{base}.{alias.name}", node.lineno) for alias in node.names if alias.name != "*")
+        elif name := _imported_by_name(node):
+            found.append((name, node.lineno))
     return found
+
+
+def _imported_by_name(node: ast.AST) -> str | None:
+    """The module of ``importlib.import_module("x")`` or ``__import__("x")`` with a literal name."""
+    if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in {"import_module", "__import__"} and isinstance(node.args[0].value, str):
+            return node.args[0].value
+    return None
+
+
+def _import_base(node: ast.ImportFrom, package: str) -> str:
+    """The absolute module a ``from … import`` statement imports from, relative levels resolved."""
+    if not node.level:
+        return node.module or ""
+    base_parts = package.split(".")
+    base_parts = base_parts[: len(base_parts) - (node.level - 1)]
+    return ".".join(base_parts + ([node.module] if node.module else []))
+
+
+def imported_modules(source: str, module: str, *, is_package: bool = False) -> set[str]:
+    """Every module ``source`` imports, absolute; ``from a import b`` yields both ``a`` and ``a.b``."""
+    return {name for name, _line in located_imports(source, module, is_package=is_package)}
 
 
 def _matches(module: str, rule: str) -> bool:
@@ -172,3 +189,91 @@ def test_views_start_every_case_query_from_the_scoped_loader():  # AC-03
 ])
 def test_the_case_query_checker_sees_unscoped_queries(source, expected):  # AC-03
     assert unscoped_case_queries(source) == expected
+
+
+# --- layers: services below the web, infrastructure below everything (issue 13, point 7) ----------------
+
+CORE, SERVICES = "caseapp.core", "caseapp.services"
+# The request, its session, who is signed in, and the app's resources (read through ``current_app``) are the
+# web layer's to pass in: a use case takes the database session, the user and the keys as arguments
+# (DESIGN.md §1), so that a command or a test can call it without a request. ``import flask`` followed by
+# ``flask.request`` escapes this name-based rule; the rule catches the usual ``from flask import request``.
+CONTEXT_GLOBALS = ("flask.request", "flask.session", "flask.g", "flask.current_app", "flask_login",
+                   "caseapp.core.resources")
+
+
+def _is_blueprint_package(init: Path) -> bool:
+    return any(isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Blueprint"
+               for node in ast.walk(ast.parse(init.read_text(encoding="utf-8"))))
+
+
+def blueprint_packages() -> list[str]:
+    """The packages of caseapp whose ``__init__`` makes a Flask ``Blueprint``, whatever they are called."""
+    return sorted(f"caseapp.{init.parent.name}" for init in PACKAGE.glob("*/__init__.py")
+                  if _is_blueprint_package(init))
+
+
+def layer_violations(source: str, module: str, rules, *, is_package: bool = False) -> list[tuple[int, str]]:
+    """(line, module) for each import in ``source`` that ``rules`` forbid (``violations``' rule syntax)."""
+    return sorted({(line, name) for name, line in located_imports(source, module, is_package=is_package)
+                   if any(_matches(name, rule) for rule in rules)})
+
+
+def _layer_problems(package: str, rules) -> list[str]:
+    files = _python_files(PROJECT.joinpath(*package.split(".")))
+    assert files, f"{package} has no modules: has it moved?"
+    return [f"{path.relative_to(PROJECT)}:{line}: imports {name}"
+            for path in files
+            for line, name in layer_violations(path.read_text(encoding="utf-8"), _module_name(path), rules,
+                                               is_package=path.name == "__init__.py")]
+
+
+def test_the_blueprint_packages_are_found():
+    blueprints = blueprint_packages()
+    assert len(blueprints) >= 10 and "caseapp.api" in blueprints
+    assert not {CORE, SERVICES, "caseapp.web", "caseapp.cli", "caseapp.models"} & set(blueprints)
+
+
+def test_services_import_neither_the_web_layer_nor_context_globals():
+    rules = ("caseapp.web", "caseapp.cli", *blueprint_packages(), *CONTEXT_GLOBALS)
+    problems = _layer_problems(SERVICES, rules)
+    assert problems == [], ("services sit below the web layer and the command line: take the request's data, the "
+                            "user and the keys as arguments (DESIGN.md §1)\n" + "\n".join(problems))
+
+
+def test_core_imports_no_use_case_web_command_or_blueprint():
+    rules = (SERVICES, "caseapp.web", "caseapp.cli", *blueprint_packages())
+    problems = _layer_problems(CORE, rules)
+    assert problems == [], ("caseapp.core is process infrastructure: it knows nothing of the use cases, requests, "
+                            "commands or views above it\n" + "\n".join(problems))
+
+
+@pytest.mark.parametrize(("source", "module", "expected"), [
+    ("from caseapp.web.forms import Form", "caseapp.services.x",
+     [(1, "caseapp.web.forms"), (1, "caseapp.web.forms.Form")]),
+    ("from flask import request", "caseapp.services.x", [(1, "flask.request")]),
+    ("from flask_login import current_user", "caseapp.services.x",
+     [(1, "flask_login"), (1, "flask_login.current_user")]),
+    ("from ..core.resources import keyring", "caseapp.services.x",
+     [(1, "caseapp.core.resources"), (1, "caseapp.core.resources.keyring")]),
+    ("from caseapp.inbox import routes", "caseapp.services.x", [(1, "caseapp.inbox"), (1, "caseapp.inbox.routes")]),
+    ("import os\n\ndef f():\n    from caseapp.cli import common\n", "caseapp.services.x",
+     [(4, "caseapp.cli"), (4, "caseapp.cli.common")]),
+    ("from flask import abort\nfrom caseapp.webhooks import x\nfrom caseapp.services import cases",
+     "caseapp.services.x", []),
+])
+def test_the_checker_sees_services_reaching_up(source, module, expected):
+    rules = ("caseapp.web", "caseapp.cli", "caseapp.inbox", *CONTEXT_GLOBALS)
+    assert layer_violations(source, module, rules) == expected
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("from caseapp.services import audit", [(1, "caseapp.services"), (1, "caseapp.services.audit")]),
+    ("from .. import web", [(1, "caseapp.web")]),
+    ("import caseapp.cli.common", [(1, "caseapp.cli.common")]),
+    ("from caseapp.core.extensions import db\nfrom caseapp.models import User", []),
+])
+def test_the_checker_sees_core_reaching_up(source, expected):
+    rules = (SERVICES, "caseapp.web", "caseapp.cli", "caseapp.inbox")
+    assert layer_violations(source, "caseapp.core.x", rules) == expected
+
