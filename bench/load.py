@@ -5,7 +5,7 @@ operations with targets, side by side with a trivial route of the same app in th
     .venv/bin/python bench/load.py --instance instance-bench --duration 3 --warmup 1
 
 The instance must be seeded first (bench/seed.py). The bench accounts are signed in by writing a session
-row and signing its cookie with the instance's secret key, as the test suite does (tests/conftest.py
+row and signing its cookie with the instance's secret key, as the test suite does (tests/factories.py
 ``login``): the sign-in itself (argon2, TOTP) is not what is measured, and no password or two-factor
 secret is needed. Each scenario is one wrk run — a fixed number of connections for a fixed time, after
 a short warm-up run that is not counted — with a Lua script that rotates over many URLs (so no page is

@@ -20,8 +20,8 @@ import pytest
 from caseapp.domain import roles
 from caseapp.domain.report import VictimInput
 from caseapp.models.base import utcnow
-from tests.conftest import make_organisation, make_user, submit_report
-from tests.e2e.conftest import follow, sign_in
+from tests.e2e.harness import follow, sign_in
+from tests.factories import make_organisation, make_user, submit_report
 from tests.web.decision_records import decided_case
 
 try:

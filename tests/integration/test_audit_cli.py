@@ -18,7 +18,7 @@ from caseapp.domain import audit as rules
 from caseapp.domain import roles
 from caseapp.models import AuditEvent
 from caseapp.services import audit
-from tests.conftest import build_app, make_organisation, make_user, running_app
+from tests.factories import build_app, make_organisation, make_user, running_app
 
 
 def run(app, *args):

@@ -26,14 +26,14 @@ from caseapp.domain.report import VictimInput
 from caseapp.models import AuditEvent, Case, Document
 from caseapp.services import cases
 from caseapp.services.vault import open_vault
-from tests.conftest import (
+from tests.factories import (
     TEST_INDEX_SECRET,
     TEST_KEK,
-    _worker_database_url,
     build_app,
     make_case,
     make_organisation,
     seed_register,
+    worker_database_url,
 )
 from tests.markers import MARKERS, bytes_under, readable_markers
 
@@ -64,7 +64,7 @@ def databases(worker_id):
     base = os.environ.get("TEST_DATABASE_URL")
 
     def make(name: str):
-        return _worker_database_url(base, f"{name}_{worker_id}") if base else None
+        return worker_database_url(base, f"{name}_{worker_id}") if base else None
 
     return make
 

@@ -14,7 +14,7 @@ from caseapp.core.extensions import db
 from caseapp.models import SetupToken, User
 from caseapp.models.base import Base
 from caseapp.services import accounts
-from tests.conftest import build_app
+from tests.factories import build_app
 
 
 def run(app, *args, input=None):

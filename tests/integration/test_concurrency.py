@@ -47,7 +47,7 @@ from caseapp.domain import roles
 from caseapp.models import Case, Document
 from caseapp.services import accounts, cases, tokens
 from caseapp.services.vault import open_vault
-from tests.conftest import PASSWORD, _worker_database_url
+from tests.factories import PASSWORD, worker_database_url
 
 pytestmark = pytest.mark.slow
 
@@ -140,7 +140,7 @@ class Instance:
 
 def _fresh_postgres_database(base_url: str, worker_id: str) -> str:
     """An empty database of this test's own on the PostgreSQL server of TEST_DATABASE_URL."""
-    url = _worker_database_url(base_url, f"concurrency_{worker_id}")
+    url = worker_database_url(base_url, f"concurrency_{worker_id}")
     engine = create_engine(url)
     with engine.begin() as connection:  # it survives between runs: start from nothing
         connection.execute(text("DROP SCHEMA public CASCADE"))

@@ -17,7 +17,7 @@ from caseapp.domain import stages
 from caseapp.domain.committee import Record, open_deadlines
 from caseapp.models import Base, Case, Communication, Organisation
 from caseapp.services.deadlines import OPEN_STAGES, deadline_items, deadline_query
-from tests.conftest import build_app, make_case, make_organisation, make_staged_case
+from tests.factories import build_app, make_case, make_organisation, make_staged_case
 
 TODAY = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 JSON_KEYS = ["case", "kind", "basis_date", "due_date", "days_left"]

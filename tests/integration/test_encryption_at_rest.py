@@ -24,7 +24,7 @@ from caseapp.models import DataKey, Document, KekCanary, Victim
 from caseapp.services import cases
 from caseapp.services.vault import open_vault
 from caseapp.web.startup import self_test
-from tests.conftest import (
+from tests.factories import (
     TEST_INDEX_SECRET,
     TEST_KEK,
     build_app,

@@ -17,14 +17,14 @@ from sqlalchemy import inspect, text
 
 from caseapp.core.extensions import db
 from caseapp.models import Base
-from tests.conftest import _worker_database_url, build_app
+from tests.factories import build_app, worker_database_url
 
 
 @pytest.fixture
 def migration_app(tmp_path, worker_id):
     """An app on an empty database, outside the suite's ``create_all`` schema."""
     base = os.environ.get("TEST_DATABASE_URL")
-    url = _worker_database_url(base, f"migrations_{worker_id}") if base else None
+    url = worker_database_url(base, f"migrations_{worker_id}") if base else None
     app = build_app(tmp_path, url)
     with app.app_context():
         if url is not None:  # the database survives between runs: start from nothing
@@ -103,7 +103,7 @@ def test_stepping_down_and_up_keeps_encrypted_case_data(migration_app):  # REL-0
     from sqlalchemy import func, select
 
     from caseapp.models import DomesticRemedy, Victim
-    from tests.conftest import make_case, make_organisation
+    from tests.factories import make_case, make_organisation
 
     flask_migrate.upgrade()
     organisation = make_organisation("Migrated NGO")

@@ -14,7 +14,7 @@ from caseapp.models import AuditEvent, Case, CaseEvent, DataKey, Document, Victi
 from caseapp.models.base import utcnow
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
-from tests.conftest import make_case, make_organisation, make_user, record_screening
+from tests.factories import make_case, make_organisation, make_user, record_screening
 
 
 def run(app, *args):

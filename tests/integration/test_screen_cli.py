@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from caseapp.domain.admissibility import CRITERIA
-from tests.conftest import build_app
+from tests.factories import build_app
 from tests.unit.test_admissibility import ADMISSIBLE, DESIGN_EXAMPLE
 
 IDS = [criterion_id for criterion_id, _ in CRITERIA]

@@ -24,7 +24,7 @@ from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.models import Case
 from caseapp.services import accounts, screening, tokens
 from caseapp.services.vault import open_vault
-from tests.conftest import PASSWORD, Account, login, make_case, make_tracked_case, record_screening
+from tests.factories import PASSWORD, Account, login, make_case, make_tracked_case, record_screening
 
 NEW_PASSWORD = "violet tractor mango umbrella 77"
 

@@ -42,7 +42,7 @@ from caseapp.domain.permissions import ENDPOINT_POLICY
 from caseapp.models import Base, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, tokens
-from tests.conftest import (
+from tests.factories import (
     PASSWORD,
     login,
     make_case,

@@ -15,7 +15,7 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import file_store
 from caseapp.domain import roles
 from caseapp.models import Document
-from tests.conftest import login, make_user
+from tests.factories import login, make_user
 from tests.web.test_intake import PDF, new_draft, post_report, report_form
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"

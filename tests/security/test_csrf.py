@@ -23,7 +23,7 @@ from sqlalchemy import MetaData, select, update
 import config as config_module
 from caseapp.core.extensions import csrf, db
 from caseapp.models import AuditEvent, UserSession
-from tests.conftest import build_app, running_app
+from tests.factories import build_app, running_app
 from tests.security.forms import (
     DEFAULT_TOKEN_PAGE,
     FORM_DATA,

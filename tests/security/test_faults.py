@@ -41,7 +41,7 @@ from caseapp.domain import roles
 from caseapp.domain.report import VictimInput
 from caseapp.models import Case, DataKey, Document, KekCanary, Victim
 from caseapp.web.startup import self_test
-from tests.conftest import (
+from tests.factories import (
     TEST_INDEX_SECRET,
     TEST_KEK,
     build_app,

@@ -51,7 +51,7 @@ from caseapp.models.base import utcnow
 from caseapp.services import accounts, intake, messages, register, screening, timeline
 from caseapp.services.committee import record_values
 from caseapp.services.vault import open_vault
-from tests.conftest import build_app
+from tests.factories import build_app
 from tests.security.forms import FORM_DATA, TOKEN_PAGE, client_for, make_scene, principal_for
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))

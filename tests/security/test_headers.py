@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 
 from caseapp.core.logs import JsonFormatter
 from caseapp.domain import roles
-from tests.conftest import PASSWORD, login, make_user, running_app
+from tests.factories import PASSWORD, login, make_user, running_app
 
 EXPECTED_HEADERS = {  # HDR-01
     "Content-Security-Policy": (

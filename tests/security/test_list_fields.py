@@ -8,7 +8,7 @@ from sqlalchemy import select
 from caseapp.core.extensions import db
 from caseapp.domain.report import VictimInput
 from caseapp.models import Case
-from tests.conftest import make_case, make_tracked_case
+from tests.factories import make_case, make_tracked_case
 
 SECRET_MARKERS = ("Zenobia Quixtrel", "ID-77-QX", "+34 699 123 456", "NARRATIVEMARKER9", "witness-zq.pdf")
 LIST_PAGES = {

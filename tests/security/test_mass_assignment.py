@@ -14,7 +14,7 @@ from caseapp.models import Case, Communication, InterimMeasure, Message, User
 from caseapp.models.base import utcnow
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
-from tests.conftest import login, make_user, record_screening, submit_report
+from tests.factories import login, make_user, record_screening, submit_report
 from tests.web.test_intake import new_draft, post_report, report_form
 
 PRIVILEGED = {"stage": "closed", "reference": "ESCR-1999-0001", "role": roles.ADMIN, "is_admin": "y",

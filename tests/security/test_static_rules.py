@@ -12,7 +12,7 @@ import config as config_module
 from caseapp import ConfigurationError, create_app
 from caseapp.core.extensions import db
 from caseapp.services import accounts
-from tests.conftest import TEST_INDEX_SECRET, TEST_KEK, login
+from tests.factories import TEST_INDEX_SECRET, TEST_KEK, login
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = PROJECT_ROOT / "templates"

@@ -11,7 +11,7 @@ import pytest
 from markupsafe import escape
 
 from caseapp.domain import roles
-from tests.conftest import login, make_user
+from tests.factories import login, make_user
 from tests.web.test_api import assert_error, auth, new_token, snapshot, upload
 from tests.web.test_intake import PDF, new_draft, post_report, report_form
 

@@ -25,7 +25,7 @@ from caseapp.models import Case
 from caseapp.models.base import utcnow
 from caseapp.services import demo, screening
 from caseapp.services.vault import open_vault
-from tests.conftest import login, make_user, record_screening
+from tests.factories import login, make_user, record_screening
 from tests.web.test_intake import new_draft, post_report, report_form
 
 TITLE = "Zephyrine Quokkaberg evictions"

@@ -2,7 +2,7 @@
 
 Written straight into the clear columns of ``Case`` and ``Communication`` (the tracking services are
 tested on their own); the case itself, with its encrypted title and victim, goes through
-``tests.conftest.make_case``.
+``tests.factories.make_case``.
 """
 
 from datetime import date, datetime, timedelta
@@ -12,7 +12,7 @@ from caseapp.core.extensions import db
 from caseapp.domain.report import VictimInput
 from caseapp.models import Communication
 from caseapp.models.base import utcnow
-from tests.conftest import make_case
+from tests.factories import make_case
 
 
 def decided_case(app, organisation, *, title: str = "A title", victim_name: str = "Ana Pérez", state: str = "ES",

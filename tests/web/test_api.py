@@ -25,7 +25,7 @@ from caseapp.domain import roles
 from caseapp.models import ApiToken, Base, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, tokens
-from tests.conftest import login, make_case, make_user, running_app
+from tests.factories import login, make_case, make_user, running_app
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKERS = ("APIMARKTITLE1", "APIMARKNARR2", "APIMARKVICTIM3", "APIMARKCOURT4", "APIMARKFILE5")

@@ -33,7 +33,7 @@ from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.services import tokens
 from caseapp.web.errors import JSON_ERROR_CODES
-from tests.conftest import make_user
+from tests.factories import make_user
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))

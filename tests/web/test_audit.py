@@ -20,7 +20,7 @@ from caseapp.domain.report import VictimInput
 from caseapp.models import AuditEvent, Case, User
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, audit, tokens
-from tests.conftest import PASSWORD, login, make_case, make_tracked_case, make_user
+from tests.factories import PASSWORD, login, make_case, make_tracked_case, make_user
 from tests.web.test_api import auth, full_report, new_token
 
 NEW_PASSWORD = "violet tractor mango umbrella 77"

@@ -14,7 +14,7 @@ from caseapp.domain import roles
 from caseapp.models import LoginFailure, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts
-from tests.conftest import PASSWORD, csrf_token_from, login, make_user
+from tests.factories import PASSWORD, csrf_token_from, login, make_user
 from tests.web.test_api import snapshot
 
 GENERIC_ERROR = "Sign-in failed. Check your e-mail, password and two-factor code, then try again."

@@ -15,7 +15,7 @@ from caseapp.domain.report import VictimInput
 from caseapp.models import Communication, MediaCoverage, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import dashboard
-from tests.conftest import login, make_case
+from tests.factories import login, make_case
 from tests.security.test_static_rules import template_violations
 
 VICTIM_MARKER = "Victimname Markerq9"

@@ -18,7 +18,7 @@ from caseapp.domain import roles, stages
 from caseapp.domain.report import VictimInput
 from caseapp.models import CalendarFeed, User
 from caseapp.services import accounts, calendar_feeds
-from tests.conftest import login, make_staged_case, make_user, running_app
+from tests.factories import login, make_staged_case, make_user, running_app
 
 TODAY = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 TITLE_MARKER = "TITLEMARKER9d2e confidential eviction"

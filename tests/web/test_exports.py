@@ -14,7 +14,7 @@ from caseapp.core.extensions import db
 from caseapp.models import MediaCoverage, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import exports
-from tests.conftest import login, make_case
+from tests.factories import login, make_case
 from tests.web.decision_records import decided_case
 
 VICTIM_MARKER = "Victim-marker-Itzel-5e0a"

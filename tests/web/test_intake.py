@@ -14,7 +14,7 @@ from caseapp.domain import roles
 from caseapp.models import Case, Document
 from caseapp.services import cases, intake
 from caseapp.services.vault import open_vault
-from tests.conftest import login, make_case, make_user
+from tests.factories import login, make_case, make_user
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKERS = ("MARKERTITLE1a", "MARKERNARR2b", "MARKERVICTIM3c", "MARKERCOURT4d", "MARKERFILE5e")

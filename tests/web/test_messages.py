@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from caseapp.core.extensions import db
 from caseapp.models import Message
-from tests.conftest import login, make_case
+from tests.factories import login, make_case
 
 MARKER = "MARKERMESSAGE9f"
 

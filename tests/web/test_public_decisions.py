@@ -14,7 +14,7 @@ from caseapp.models import UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import public_decisions
 from caseapp.services import vault as vault_module
-from tests.conftest import login, make_organisation, running_app
+from tests.factories import login, make_organisation, running_app
 from tests.web.decision_records import decided_case
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,7 +6,7 @@ from caseapp.core.extensions import db
 from caseapp.domain.screening import case_facts
 from caseapp.models.base import utcnow
 from caseapp.services import intake, register, screening
-from tests.conftest import login, submit_report
+from tests.factories import login, submit_report
 
 
 def test_facts_from_a_report_feed_the_engine(app, people):

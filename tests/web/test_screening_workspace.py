@@ -17,7 +17,7 @@ from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.models import Case, CaseEvent, Message, ScreeningVersion
 from caseapp.models.base import utcnow
 from caseapp.services import intake
-from tests.conftest import record_screening, submit_report
+from tests.factories import record_screening, submit_report
 
 DECLINE_MARKER = "DECLINEREASON7c1"
 

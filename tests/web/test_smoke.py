@@ -1,4 +1,4 @@
-from tests.conftest import login
+from tests.factories import login
 
 
 def test_home_greets_each_role_by_name(app, people):

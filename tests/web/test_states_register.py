@@ -17,7 +17,7 @@ from caseapp.models import StateParty, StatePartyChange
 from caseapp.models.base import utcnow
 from caseapp.services import register
 from caseapp.web.startup import self_test
-from tests.conftest import login, make_user
+from tests.factories import login, make_user
 
 FINLAND = {
     "name": "Finland", "listing": "party", "signature": "2009-09-24", "instrument_type": "ratification",

@@ -14,7 +14,7 @@ from caseapp.models import Case, CaseEvent, Communication, MediaCoverage
 from caseapp.models.base import utcnow
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
-from tests.conftest import record_screening, submit_report
+from tests.factories import record_screening, submit_report
 
 VICTIM_MARKER = "Anavictim Marker"
 

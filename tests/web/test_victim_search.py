@@ -8,7 +8,7 @@ import pytest
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer
 from caseapp.domain.report import VictimInput
-from tests.conftest import make_case
+from tests.factories import make_case
 
 SEARCH = "/inbox/search"
 
