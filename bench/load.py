@@ -212,7 +212,7 @@ class Bench:
             db.session.remove()
         if not uuids:
             sys.exit("No screened report with several victims: is the instance seeded?")
-        return [f"/inbox/{uuid}" for uuid in rng.sample(uuids, min(count, len(uuids)))]
+        return [f"/screening/{uuid}" for uuid in rng.sample(uuids, min(count, len(uuids)))]
 
     def new_drafts(self, email: str, count: int) -> list[str]:
         """Empty drafts of the account's organisation, made through the intake service, one per POST."""
@@ -226,7 +226,7 @@ class Bench:
             for _ in range(count):
                 case, _vault = intake.new_draft(db.session, self.app.extensions["caseapp.keyring"], user)
                 self.created_drafts.append(case.id)
-                paths.append(f"/reports/{case.uuid}/edit")
+                paths.append(f"/intake/{case.uuid}/edit")
             db.session.commit()
         return paths
 
@@ -405,17 +405,17 @@ def scenarios(bench: Bench, rng: random.Random, drafts: int) -> tuple[list[Scena
     items = [
         Scenario("trivial", "trivial route (GET /bench/trivial, no session)", None, [TRIVIAL_PATH]),
         Scenario("queue", f"case list: lawyers' queue, {PAGE_SIZE} rows, filtered + sorted (6 filter sets)", "lawyer",
-                 [f"/inbox{query}" for query in queue_filters], target=ratio, ratio_min=0.30, p95_max_ms=50),
+                 [f"/screening{query}" for query in queue_filters], target=ratio, ratio_min=0.30, p95_max_ms=50),
         Scenario("partner_list", f"case list: a partner's reports, {PAGE_SIZE} rows, status filter, by last change "
-                                 "(organisation with ~12 % of all cases)", "partner", ["/reports"],
+                                 "(organisation with ~12 % of all cases)", "partner", ["/intake"],
                  target=ratio, ratio_min=0.30, p95_max_ms=50),
         Scenario("tracking_list", f"case list: cases before the Committee, {PAGE_SIZE} rows (3 filter sets)",
-                 "coordinator", ["/tracking", "/tracking?state=ES", "/tracking?stage=registered"],
+                 "coordinator", ["/committee", "/committee?state=ES", "/committee?stage=registered"],
                  target=ratio, ratio_min=0.30, p95_max_ms=50),
         Scenario("case_page", f"case page: lawyer's screening workspace, all fields decrypted ({len(pages)} reports)",
                  "lawyer", pages, target=ratio, ratio_min=0.30, p95_max_ms=50),
         Scenario("search", f"search by victim name (blind index; POST, {len(names)} names)", "lawyer",
-                 ["/inbox/search"] * len(names), method="POST", names=names, target="p95 ≤ 20 ms", p95_max_ms=20),
+                 ["/screening/search"] * len(names), method="POST", names=names, target="p95 ≤ 20 ms", p95_max_ms=20),
         Scenario("submit", "report submission: form POST, 3 victims + 2 remedies", "submitter",
                  bench.new_drafts(submitter, drafts), method="POST", expect_location="/submitted",
                  target="≥ 100/s; 0 errors", rate_min=100),
@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for item in items:
                 if item.key == "search":
-                    status, page = server.get("/inbox/search", cookies["lawyer"])
+                    status, page = server.get("/screening/search", cookies["lawyer"])
                     token = csrf_token_in(page)
                     item.bodies = [urlencode({"csrf_token": token, "name": name}) for name in item.names]
                 if item.key == "submit":

@@ -61,20 +61,20 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     from caseapp.admin import bp as admin_bp
     from caseapp.api import bp as api_bp
     from caseapp.auth import bp as auth_bp
-    from caseapp.cases import bp as cases_bp
     from caseapp.cli import register_cli
+    from caseapp.committee import bp as committee_bp
     from caseapp.dashboard import bp as dashboard_bp
     from caseapp.deadlines import bp as deadlines_bp
     from caseapp.decisions import bp as decisions_bp
-    from caseapp.inbox import bp as inbox_bp
+    from caseapp.documents import bp as documents_bp
+    from caseapp.intake import bp as intake_bp
     from caseapp.main import bp as main_bp
     from caseapp.messages import bp as messages_bp
-    from caseapp.reports import bp as reports_bp
-    from caseapp.tracking import bp as tracking_bp
+    from caseapp.screening import bp as screening_bp
 
     web.init_app(app)
-    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp, messages_bp, api_bp,
-                      tracking_bp, deadlines_bp, decisions_bp, dashboard_bp):
+    for blueprint in (main_bp, auth_bp, account_bp, admin_bp, documents_bp, intake_bp, screening_bp, messages_bp, api_bp,
+                      committee_bp, deadlines_bp, decisions_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     return app

@@ -21,12 +21,12 @@ from caseapp.core.database import write_apart
 from caseapp.core.extensions import db, limiter
 from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import permissions
-from caseapp.downloads import send_document
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, cases, evidence, intake, tokens
+from caseapp.services import ServiceError, cases, documents, intake, tokens
 from caseapp.services.vault import open_vault
 from caseapp.web.audit_hooks import audit_request
+from caseapp.web.downloads import send_document
 
 log = logging.getLogger("caseapp.api")
 
@@ -207,7 +207,7 @@ def upload_documents(id: UUID):  # noqa: A002
     report_uuid = id
     # The body is read (and spooled encrypted, UP-06) before any database work in this request.
     unexpected = sorted({(name or "(unnamed part)")[:100] for name in (*request.files, *request.form) if name != "file"})
-    files = evidence.chosen_files(request.files.getlist("file"))
+    files = documents.chosen_files(request.files.getlist("file"))
     case = cases.find_visible_case(db.session, g.user, report_uuid)
     if case is None:
         raise ApiError(404)
@@ -215,17 +215,17 @@ def upload_documents(id: UUID):  # noqa: A002
         raise ApiError(422, fields=dict.fromkeys(unexpected, 'Unknown field; send files in the field "file".'))
     if not files:
         raise ApiError(422, fields={"file": 'Attach one or more files in the multipart field "file".'})
-    stored = evidence.store(db.session, file_store(), case, files,
-                            evidence.UploadLimits.from_config(current_app.config))
+    stored = documents.store(db.session, file_store(), case, files,
+                             documents.UploadLimits.from_config(current_app.config))
     if not stored.ok:
         db.session.rollback()  # discards whatever was encrypted into the store's incoming folder
         fields = {("file" if p.index is None else f"file.{p.index}"): p.message for p in stored.problems}
         too_large = all(problem.too_large for problem in stored.problems)
         raise ApiError(413 if too_large else 422, fields=fields)
     vault = open_vault(db.session, keyring(), case)
-    documents = evidence.record(db.session, vault, stored.accepted, uploaded_by=g.user)
+    recorded = documents.record(db.session, vault, stored.accepted, uploaded_by=g.user)
     db.session.commit()
-    body = {"documents": [_document_json(d, item.name) for d, item in zip(documents, stored.accepted, strict=True)]}
+    body = {"documents": [_document_json(d, item.name) for d, item in zip(recorded, stored.accepted, strict=True)]}
     return jsonify(body), 201
 
 

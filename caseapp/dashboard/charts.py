@@ -14,7 +14,7 @@ from markupsafe import Markup
 from caseapp.domain import charts, committee
 from caseapp.domain.covenant import BY_CODE
 from caseapp.domain.states import state_name
-from caseapp.reports.listing import STATUS_LABELS
+from caseapp.intake.listing import STATUS_LABELS
 from caseapp.services.dashboard import PublicityRow, StateCounts
 
 # The labels of domain.committee, here as translatable strings (in the order of DECISION_TYPES).

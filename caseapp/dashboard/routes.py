@@ -10,11 +10,11 @@ from flask import current_app, render_template
 from caseapp.core.extensions import db
 from caseapp.dashboard import bp, charts
 from caseapp.domain.committee import PUBLICITY_REMINDER_DAYS
+from caseapp.intake.listing import STATUS_LABELS
 from caseapp.models.base import utcnow
-from caseapp.reports.listing import STATUS_LABELS
 from caseapp.services import dashboard
 
-CASE_PAGE = "tracking.show_case"
+CASE_PAGE = "committee.show_case"
 
 
 @bp.route("")
@@ -45,6 +45,6 @@ def show():
         decision_labels=charts.DECISION_LABELS,
         publicity_labels=charts.PUBLICITY_LABELS,
         status_labels=STATUS_LABELS,
-        # The tracking blueprint's case page, once it exists; until then references are plain text.
+        # The committee blueprint's case page when it is registered; otherwise references are plain text.
         case_page=CASE_PAGE if CASE_PAGE in current_app.view_functions else None,
     )

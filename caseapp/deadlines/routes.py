@@ -21,9 +21,8 @@ from caseapp.web.security import current_user
 
 log = logging.getLogger("caseapp.deadlines")
 
-# The case pages each role opens: the lawyers' workspace; the coordinators' tracking page, once the
-# tracking blueprint serves it.
-CASE_PAGES = {roles.LAWYER: "inbox.show_report", roles.COORDINATOR: "tracking.show_case"}
+# The case pages each role opens: the lawyers' screening workspace; the case's page before the Committee.
+CASE_PAGES = {roles.LAWYER: "screening.show_report", roles.COORDINATOR: "committee.show_case"}
 
 
 def kind_labels() -> dict[str, str]:

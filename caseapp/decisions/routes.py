@@ -23,10 +23,10 @@ from caseapp.decisions import bp
 from caseapp.decisions.forms import DecisionFilterForm
 from caseapp.domain import publication
 from caseapp.domain.states import state_name
-from caseapp.downloads import content_disposition
 from caseapp.models.base import utcnow
 from caseapp.services import exports, public_decisions
 from caseapp.web.audit_hooks import audit_request
+from caseapp.web.downloads import content_disposition
 from caseapp.web.security import current_user
 
 ATOM_TYPE = "application/atom+xml"

@@ -36,7 +36,7 @@ STAGES = (DRAFT, SUBMITTED, SCREENING, INFO_REQUESTED, DECLINED, CANDIDATE, PREP
           REGISTERED, OBSERVATIONS, COMMENTS, DECIDED, FOLLOW_UP, CLOSED, WITHDRAWN, DISCONTINUED,
           FRIENDLY_SETTLEMENT)
 
-# Stages in which the lawyers screen a report (the inbox's queue).
+# Stages in which the lawyers screen a report (the screening queue).
 SCREENING_STAGES = (SUBMITTED, SCREENING, INFO_REQUESTED)
 # Stages after which nothing moves any more (except reopening a declined report, below).
 FINAL_STAGES = (DECLINED, CLOSED, WITHDRAWN, DISCONTINUED, FRIENDLY_SETTLEMENT)

@@ -8,14 +8,14 @@ from caseapp.core.resources import file_store, keyring
 from caseapp.domain import permissions, roles
 from caseapp.messages import bp
 from caseapp.messages.forms import MessageForm
-from caseapp.services import ServiceError, cases, evidence, messages
+from caseapp.services import ServiceError, cases, documents, messages
 from caseapp.services.vault import open_vault
 from caseapp.web.security import current_user
 
 
 def thread_page(case) -> str:
     user = current_user()
-    endpoint = "reports.show_report" if user.role == roles.PARTNER else "inbox.show_report"
+    endpoint = "intake.show_report" if user.role == roles.PARTNER else "screening.show_report"
     return url_for(endpoint, case_uuid=case.uuid, _anchor="thread")
 
 
@@ -30,8 +30,8 @@ def post_message(case_uuid: UUID):
         flash(" ".join(form.body.errors) or _("Write a message."), "danger")
         return redirect(thread_page(case))
     # Files are checked and encrypted into the store before any database write; a refusal keeps nothing.
-    stored = evidence.store(db.session, file_store(), case, evidence.chosen_files(form.files.data),
-                            evidence.UploadLimits.from_config(current_app.config))
+    stored = documents.store(db.session, file_store(), case, documents.chosen_files(form.files.data),
+                             documents.UploadLimits.from_config(current_app.config))
     if not stored.ok:
         db.session.rollback()
         flash(" ".join(problem.message for problem in stored.problems), "danger")
@@ -39,7 +39,7 @@ def post_message(case_uuid: UUID):
     vault = open_vault(db.session, keyring(), case)
     try:
         message = messages.post_message(db.session, vault, user, form.body.data)
-        for document in evidence.record(db.session, vault, stored.accepted, uploaded_by=user):
+        for document in documents.record(db.session, vault, stored.accepted, uploaded_by=user):
             document.message_id = message.id
     except ServiceError as exc:
         db.session.rollback()

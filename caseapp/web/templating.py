@@ -11,10 +11,10 @@ from caseapp.models.base import utcnow
 # (endpoint, label, roles that see it)
 NAVIGATION = (
     ("main.index", _l("Home"), roles.ROLES),
-    ("reports.list_reports", _l("Reports"), (roles.PARTNER,)),
-    ("inbox.list_reports", _l("Inbox"), (roles.LAWYER,)),
+    ("intake.list_reports", _l("Reports"), (roles.PARTNER,)),
+    ("screening.list_reports", _l("Inbox"), (roles.LAWYER,)),
     ("deadlines.dashboard", _l("Deadlines"), (roles.LAWYER, roles.COORDINATOR)),
-    ("tracking.list_cases", _l("Cases"), (roles.LAWYER, roles.COORDINATOR)),
+    ("committee.list_cases", _l("Cases"), (roles.LAWYER, roles.COORDINATOR)),
     ("dashboard.show", _l("Dashboard"), (roles.LAWYER, roles.COORDINATOR)),
     ("admin.list_users", _l("Users"), (roles.ADMIN,)),
     ("admin.list_organisations", _l("Organisations"), (roles.ADMIN,)),

@@ -298,7 +298,7 @@ def test_other_organisations_partner_cannot_reach_the_report(browsing, live_serv
     org_a, org_b = organisation("Organisation A"), organisation("Organisation B")
     partner_a, partner_b = make_user(app, roles.PARTNER, org_a), make_user(app, roles.PARTNER, org_b)
     case, _vault = submit_report(app, partner_a.user, notified=utcnow().date() - timedelta(days=20))
-    path = f"/reports/{case.uuid}"
+    path = f"/intake/{case.uuid}"
 
     owner = browsing.person("partner-a")
     sign_in(owner, partner_a)
@@ -337,7 +337,7 @@ def test_one_year_warning_shows_for_a_decision_notified_eleven_months_ago(browsi
 
     p = browsing.person("partner")
     sign_in(p, partner)
-    p.goto("/reports")
+    p.goto("/intake")
     row = p.get_by_role("row").filter(has_text=case.reference)
     expect(row.get_by_text(limit)).to_be_visible()
     expect(row.get_by_text("30 days or less")).to_be_visible()
@@ -347,7 +347,7 @@ def test_one_year_warning_shows_for_a_decision_notified_eleven_months_ago(browsi
 
     lw = browsing.person("lawyer")
     sign_in(lw, lawyer)
-    lw.goto("/inbox")
+    lw.goto("/screening")
     row = lw.get_by_role("row").filter(has_text=case.reference)
     expect(row.get_by_text(limit)).to_be_visible()
     expect(row.get_by_text("30 days or less")).to_be_visible()

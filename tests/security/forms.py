@@ -47,8 +47,8 @@ DEFAULT_TOKEN_PAGE = "account.show"
 
 
 # Routes that act on a submitted report rather than a draft.
-SUBMITTED_REPORT_ENDPOINTS = frozenset({"messages.post_message", "inbox.assess_report", "inbox.request_information",
-                                        "inbox.decline_report", "inbox.accept_report", "inbox.reopen_report"})
+SUBMITTED_REPORT_ENDPOINTS = frozenset({"messages.post_message", "screening.assess_report", "screening.request_information",
+                                        "screening.decline_report", "screening.accept_report", "screening.reopen_report"})
 
 
 @dataclass
@@ -86,7 +86,7 @@ class Scene:
             return self.setup_token
         if name == "case_uuid" and endpoint in SUBMITTED_REPORT_ENDPOINTS:
             return self.submitted_uuid
-        if name == "case_uuid" and endpoint.startswith("tracking."):
+        if name == "case_uuid" and endpoint.startswith("committee."):
             return self.tracked_uuid
         if name == "measure_uuid":
             return self.measure["uuid"]
@@ -172,42 +172,42 @@ FORM_DATA = {
         "art11_declaration": "unknown", "verified": "partly", "source_note": "UNTC", "source": "CSRF suite control request",
     },
     "admin.check_register": lambda s, page: {"as_of": "2025-06-30", "reported_parties": "29", "source": "CSRF suite"},
-    "reports.list_reports": lambda s, page: {"q": "", "status": ""},
-    "reports.new_report": lambda s, page: {},
-    "reports.edit_report": lambda s, page: {
+    "intake.list_reports": lambda s, page: {"q": "", "status": ""},
+    "intake.new_report": lambda s, page: {},
+    "intake.edit_report": lambda s, page: {
         "action": "save", "title": "Saved by the control request", "state": "", "continuing": "unknown",
         "only_mass_media_reports": "unknown", "author_is_victim": "unknown", "acting_on_behalf": "unknown",
         "remedies_exception_reason": "", "urgent_risk": "unknown", "victims_under_jurisdiction": "unknown",
         "clear_disadvantage": "unknown", "general_importance": "unknown",
     },
-    "reports.delete_document": lambda s, page: {},
-    "reports.delete_draft": lambda s, page: {},
+    "intake.delete_document": lambda s, page: {},
+    "intake.delete_draft": lambda s, page: {},
     "messages.post_message": lambda s, page: {"body": "Hello from the control request"},
-    "inbox.assess_report": lambda s, page: {
+    "screening.assess_report": lambda s, page: {
         **{f"status_{criterion}": "met" for criterion, _article in CRITERIA},
         **{f"reason_{criterion}": "Control request" for criterion, _article in CRITERIA},
         **{f"score_{factor}": "3" for factor, _name in STRATEGIC_FACTORS},
     },
-    "inbox.request_information": lambda s, page: {"body": "When was the final decision notified?"},
-    "inbox.search_victims": lambda s, page: {"name": "Ana Pérez"},
-    "inbox.decline_report": lambda s, page: {"reason": "Outside the Committee's competence."},
-    "inbox.accept_report": lambda s, page: _screened(s) or {"note": ""},
-    "inbox.reopen_report": lambda s, page: _declined(s) or {"note": "New facts arrived."},
-    "tracking.edit_record": lambda s, page: {"submitted_on": "2024-03-01", "decision_type": "inadmissible",
+    "screening.request_information": lambda s, page: {"body": "When was the final decision notified?"},
+    "screening.search_victims": lambda s, page: {"name": "Ana Pérez"},
+    "screening.decline_report": lambda s, page: {"reason": "Outside the Committee's competence."},
+    "screening.accept_report": lambda s, page: _screened(s) or {"note": ""},
+    "screening.reopen_report": lambda s, page: _declined(s) or {"note": "New facts arrived."},
+    "committee.edit_record": lambda s, page: {"submitted_on": "2024-03-01", "decision_type": "inadmissible",
                                              "decision_adopted_on": "2025-01-10"},
-    "tracking.move_case": lambda s, page: {"target": "closed", "note": "Control request"},
-    "tracking.add_interim_measure": lambda s, page: {"requested_on": "2024-04-01"},
-    "tracking.update_interim_measure": lambda s, page: {
+    "committee.move_case": lambda s, page: {"target": "closed", "note": "Control request"},
+    "committee.add_interim_measure": lambda s, page: {"requested_on": "2024-04-01"},
+    "committee.update_interim_measure": lambda s, page: {
         f"m{s.measure['id']}-outcome": "granted", f"m{s.measure['id']}-outcome_on": "2024-03-05",
         f"m{s.measure['id']}-compliance": "complied"},
-    "tracking.add_follow_up_assessment": lambda s, page: {"assessed_on": "2025-06-01", "grade": "no_response",
+    "committee.add_follow_up_assessment": lambda s, page: {"assessed_on": "2025-06-01", "grade": "no_response",
                                                           "procedure": "continued"},
-    "tracking.add_follow_up_submission": lambda s, page: {"submitted_on": "2025-06-01"},
-    "tracking.record_publicity": lambda s, page: {"kind": "press_release", "done_on": "2025-02-01"},
-    "tracking.add_media": lambda s, page: {"outlet": "Control Daily", "published_on": "2025-02-01"},
-    "tracking.delete_media": lambda s, page: {},
-    "tracking.publish": lambda s, page: {"summary": "A summary for the public."},
-    "tracking.withdraw_publication": lambda s, page: _published(s) or {},
+    "committee.add_follow_up_submission": lambda s, page: {"submitted_on": "2025-06-01"},
+    "committee.record_publicity": lambda s, page: {"kind": "press_release", "done_on": "2025-02-01"},
+    "committee.add_media": lambda s, page: {"outlet": "Control Daily", "published_on": "2025-02-01"},
+    "committee.delete_media": lambda s, page: {},
+    "committee.publish": lambda s, page: {"summary": "A summary for the public."},
+    "committee.withdraw_publication": lambda s, page: _published(s) or {},
 }
 
 

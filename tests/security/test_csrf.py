@@ -332,7 +332,7 @@ def test_reading_a_case_page_appends_one_audit_event_without_content(scene):  # 
     client = _client_for(scene, "lawyer")
     before = _audit_events()
 
-    response = client.get(f"/inbox/{scene.submitted_uuid}")  # the lawyers' page of a submitted report
+    response = client.get(f"/screening/{scene.submitted_uuid}")  # the lawyers' page of a submitted report
 
     assert response.status_code == 200
     assert "A title" in response.get_data(as_text=True)  # the page did show decrypted content

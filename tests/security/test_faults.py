@@ -502,9 +502,9 @@ def test_an_exception_in_a_permission_check_never_gives_the_resource(app, people
     secret = new_token(partner)
     partner_client, lawyer_client = clients("partner_a"), clients("lawyer")
     requests = {
-        "case page": lambda: partner_client.get(f"/reports/{case.uuid}"),
-        "screening workspace": lambda: lawyer_client.get(f"/inbox/{case.uuid}"),
-        "download": lambda: partner_client.get(f"/cases/{case.uuid}/documents/{document.uuid}/download"),
+        "case page": lambda: partner_client.get(f"/intake/{case.uuid}"),
+        "screening workspace": lambda: lawyer_client.get(f"/screening/{case.uuid}"),
+        "download": lambda: partner_client.get(f"/documents/{case.uuid}/{document.uuid}/download"),
         "api report": lambda: partner_client.get(f"/api/v1/reports/{case.uuid}", headers=auth(secret)),
     }
     for name, fetch in requests.items():  # the control: without the fault, each serves the content
@@ -659,7 +659,7 @@ def test_a_case_key_that_does_not_unwrap_gives_the_error_page_and_a_log_with_ids
     db.session.commit()
     login(app, client, partner)
     with caplog.at_level(logging.DEBUG, logger="caseapp"):
-        response = client.get(f"/reports/{case.uuid}")
+        response = client.get(f"/intake/{case.uuid}")
     assert "Something went wrong" in assert_error_page(response, (500,))
     (record,) = [r for r in caplog.records if r.getMessage() == "case_key.unwrap_failed"]
     assert record.record == str(case.uuid) and record.kek_id == "k1"

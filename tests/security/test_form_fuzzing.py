@@ -307,8 +307,8 @@ def send(client, url: str, method: str, pairs: list[tuple[str, object]]) -> bool
 
 # The pages that show what the forms store, opened once after a route's examples: whatever was
 # accepted must not break a list, a dashboard, a feed or an export either.
-OVERVIEW_PAGES = ("main.index", "account.show", "reports.list_reports", "reports.show_report", "inbox.list_reports",
-                  "inbox.show_report", "tracking.list_cases", "tracking.show_case", "dashboard.show",
+OVERVIEW_PAGES = ("main.index", "account.show", "intake.list_reports", "intake.show_report", "screening.list_reports",
+                  "screening.show_report", "committee.list_cases", "committee.show_case", "dashboard.show",
                   "deadlines.dashboard", "decisions.list_decisions", "decisions.atom_feed", "decisions.export_cases",
                   "decisions.export_decisions", "admin.list_users", "admin.show_user", "admin.list_organisations",
                   "admin.list_states", "admin.show_state", "admin.audit_log")
@@ -366,7 +366,7 @@ def test_every_post_route_is_fuzzed():  # IN-02: a new form cannot slip through
     starts from. (The API's routes are each in its OpenAPI document, which Schemathesis fuzzes:
     tests/web/test_api_schema.py::test_every_api_route_is_described_and_every_description_is_served.)"""
     endpoints = {endpoint for endpoint, _method in FORM_ROUTES}
-    assert len(endpoints) > 40 and "reports.edit_report" in endpoints
+    assert len(endpoints) > 40 and "intake.edit_report" in endpoints
     assert endpoints - FORM_DATA.keys() == set(), "add the valid request of the new route to tests/security/forms.py"
     assert FORM_DATA.keys() - endpoints == set(), "FORM_DATA names routes that no longer exist"
 

@@ -12,9 +12,9 @@ from tests.factories import make_case, make_tracked_case
 
 SECRET_MARKERS = ("Zenobia Quixtrel", "ID-77-QX", "+34 699 123 456", "NARRATIVEMARKER9", "witness-zq.pdf")
 LIST_PAGES = {
-    "partner_a": ["/", "/reports"],
-    "lawyer": ["/", "/inbox", "/inbox?stage=all", "/tracking", "/deadlines", "/dashboard"],
-    "coordinator": ["/", "/tracking", "/deadlines", "/dashboard", "/exports/cases.csv", "/exports/decisions.csv"],
+    "partner_a": ["/", "/intake"],
+    "lawyer": ["/", "/screening", "/screening?stage=all", "/committee", "/deadlines", "/dashboard"],
+    "coordinator": ["/", "/committee", "/deadlines", "/dashboard", "/exports/cases.csv", "/exports/decisions.csv"],
     "admin": ["/", "/admin/users", "/admin/organisations", "/admin/audit"],
 }
 
@@ -45,4 +45,4 @@ def test_list_pages_show_titles_but_never_victims_narratives_or_file_names(app, 
         assert reference in shown and "Eviction in Calle Luna" in shown
     # and the case page itself does show the victim to those who may see it
     if who == "lawyer":
-        assert SECRET_MARKERS[0] in client.get(f"/inbox/{submitted.uuid}", buffered=True).get_data(as_text=True)
+        assert SECRET_MARKERS[0] in client.get(f"/screening/{submitted.uuid}", buffered=True).get_data(as_text=True)

@@ -60,10 +60,10 @@ def test_tracking_forms_change_only_their_own_case_and_fields(app, people, clien
     extras = PRIVILEGED | {"case_id": str(other.id), "organisation_id": str(people["partner_b"].user.organisation_id)}
     day = (utcnow().date() - timedelta(days=5)).isoformat()
 
-    assert coordinator.post(f"/tracking/{case.uuid}/move", data={"target": "preparing", "note": ""} | extras
+    assert coordinator.post(f"/committee/{case.uuid}/move", data={"target": "preparing", "note": ""} | extras
                             ).status_code == 302
-    assert coordinator.post(f"/tracking/{case.uuid}/record", data={"submitted_on": day} | extras).status_code == 302
-    assert coordinator.post(f"/tracking/{case.uuid}/interim-measures", data={"requested_on": day} | extras
+    assert coordinator.post(f"/committee/{case.uuid}/record", data={"submitted_on": day} | extras).status_code == 302
+    assert coordinator.post(f"/committee/{case.uuid}/interim-measures", data={"requested_on": day} | extras
                             ).status_code == 302
 
     moved, untouched = fresh(Case, case.id), fresh(Case, other.id)

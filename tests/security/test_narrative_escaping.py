@@ -75,14 +75,14 @@ def test_narrative_markup_is_stored_as_typed(app, submitted):  # IN-05
 
 def test_partner_report_page_shows_narrative_markup_as_text(app, submitted):  # IN-05
     partner, draft = submitted
-    response = partner.get(f"/reports/{draft}")
+    response = partner.get(f"/intake/{draft}")
     assert response.status_code == 200
     assert_shown_as_text(response.get_data(as_text=True))
 
 
 def test_lawyer_screening_page_shows_narrative_markup_as_text(app, submitted, clients):  # IN-05
     _partner, draft = submitted
-    response = clients("lawyer").get(f"/inbox/{draft}")
+    response = clients("lawyer").get(f"/screening/{draft}")
     assert response.status_code == 200
     assert_shown_as_text(response.get_data(as_text=True))
 

@@ -156,16 +156,16 @@ def _client(app, people, principal):
 
 
 SEARCHES = {  # principal: (search form URL, fields, what the results show)
-    "partner_a": ("/reports", {"q": PARTNER_SEARCH, "status": ""}, TITLE),
-    "lawyer": ("/inbox/search", {"name": VICTIM}, TITLE),
+    "partner_a": ("/intake", {"q": PARTNER_SEARCH, "status": ""}, TITLE),
+    "lawyer": ("/screening/search", {"name": VICTIM}, TITLE),
     "admin": ("/admin/users", {"q": ADMIN_SEARCH, "role": "", "status": "", "sort": "email"}, ACCOUNT_EMAIL),
 }
 
 
 # The search forms over people or case content each principal has: the crawl must meet them.
 SEARCH_FORMS = {
-    "partner_a": {"reports.list_reports"},  # titles and references of the organisation's reports
-    "lawyer": {"inbox.search_victims"},  # victims' names
+    "partner_a": {"intake.list_reports"},  # titles and references of the organisation's reports
+    "lawyer": {"screening.search_victims"},  # victims' names
     "admin": {"admin.list_users"},  # accounts' e-mails and names
 }
 
@@ -186,7 +186,7 @@ def test_urls_carry_no_names_titles_emails_or_search_terms_and_searches_use_post
         assert found in results  # the search ran and found it
         crawl.take(results, f"the results of the search on {url}")
 
-    crawl.run(["/", f"/reports/{world.uuid}", f"/inbox/{world.uuid}", f"/cases/{world.uuid}", "/decisions"])
+    crawl.run(["/", f"/intake/{world.uuid}", f"/screening/{world.uuid}", f"/cases/{world.uuid}", "/decisions"])
 
     assert len(crawl.visited) > (2 if principal == "anonymous" else 8), crawl.visited
     shown = {"partner_a": TITLE, "lawyer": VICTIM, "coordinator": TITLE, "admin": ACCOUNT_EMAIL}.get(principal)
@@ -205,6 +205,6 @@ def test_urls_carry_no_names_titles_emails_or_search_terms_and_searches_use_post
 
 
 def test_the_check_notices_a_leak():  # DATA-01: the assertion above can fail
-    assert leaks([("/reports?q=Zephyrine", "a page")]) != []
-    assert leaks([("/inbox/3f0c?name=Ximena%2BQuokkaberg", "a page")]) != []
-    assert leaks([("/reports/0b7c9a1e-8f7e-4a55-9d0e-2f9b1c0a1d2e", "a page")]) == []
+    assert leaks([("/intake?q=Zephyrine", "a page")]) != []
+    assert leaks([("/screening/3f0c?name=Ximena%2BQuokkaberg", "a page")]) != []
+    assert leaks([("/intake/0b7c9a1e-8f7e-4a55-9d0e-2f9b1c0a1d2e", "a page")]) == []

@@ -363,7 +363,7 @@ def test_a_complete_report_goes_in_and_comes_back_identical_with_its_files(app, 
 
     # The browser shows the same report to its organisation.
     login(app, browser := app.test_client(), partner)
-    assert created["reference"] in browser.get(f"/reports/{created['id']}").get_data(as_text=True)
+    assert created["reference"] in browser.get(f"/intake/{created['id']}").get_data(as_text=True)
     if db.engine.dialect.name == "sqlite":  # CRY-01: nothing sent is readable on disk (DB, WAL, store)
         raw = b"".join(p.read_bytes() for p in Path(app.instance_path).rglob("*") if p.is_file())
         for marker in MARKERS:
@@ -666,7 +666,7 @@ def test_csrf_exemption_covers_token_requests_only(tmp_path, database_url):  # C
         # With only the browser's cookie, an API POST is refused (401) and writes nothing …
         assert_error(client.post("/api/v1/reports", json={"title": "t", "narrative": "n"}), 401, "unauthorized")
         # … and the browser's own routes still demand their CSRF token.
-        assert client.post("/reports/new").status_code == 400
+        assert client.post("/intake/new").status_code == 400
         assert client.post("/account/tokens", data={"name": "x"}).status_code == 400
         assert snapshot() == before
         # A token request needs no CSRF token: it carries no ambient credential.

@@ -278,10 +278,10 @@ def test_api_token_and_calendar_feed_creation_and_revocation_are_recorded(app, p
 # --- case content (AC-08) -----------------------------------------------------------------------------
 
 VIEWS = [
-    pytest.param("partner_a", "/reports/{case}", id="partner-report-page"),
-    pytest.param("lawyer", "/inbox/{case}", id="lawyer-report-page"),
-    pytest.param("lawyer", "/inbox/{case}/assessment", id="lawyer-assessment-form"),
-    pytest.param("lawyer", "/inbox/{case}/request-information", id="lawyer-information-request-form"),
+    pytest.param("partner_a", "/intake/{case}", id="partner-report-page"),
+    pytest.param("lawyer", "/screening/{case}", id="lawyer-report-page"),
+    pytest.param("lawyer", "/screening/{case}/assessment", id="lawyer-assessment-form"),
+    pytest.param("lawyer", "/screening/{case}/request-information", id="lawyer-information-request-form"),
 ]
 
 
@@ -305,7 +305,7 @@ def test_partner_draft_form_view_is_recorded(app, people, draft):  # AC-08: the 
     partner = people["partner_a"].user
     client = signed_in(app, partner)
     mark = last_id()
-    assert client.get(f"/reports/{case.uuid}/edit").status_code == 200
+    assert client.get(f"/intake/{case.uuid}/edit").status_code == 200
     [event] = events_after(mark)
     assert summary(event) == ("report_viewed", partner.id, "case", str(case.uuid))
     assert event.case_reference is None  # a draft has no reference yet
@@ -318,7 +318,7 @@ def test_case_team_views_of_a_tracked_case_are_recorded(app, people, suffix):  #
     coordinator = people["coordinator"].user
     client = signed_in(app, coordinator)
     mark = last_id()
-    assert client.get(f"/tracking/{tracked.uuid}{suffix}").status_code == 200
+    assert client.get(f"/committee/{tracked.uuid}{suffix}").status_code == 200
     assert [summary(e) for e in events_after(mark)] == [("report_viewed", coordinator.id, "case", str(tracked.uuid))]
 
 
@@ -326,8 +326,8 @@ def test_a_refused_view_records_nothing(app, people, marked_case):  # AC-04: a 4
     case, document = marked_case
     client = signed_in(app, people["partner_b"].user)
     mark = last_id()
-    assert client.get(f"/reports/{case.uuid}").status_code == 404
-    assert client.get(f"/cases/{case.uuid}/documents/{document.uuid}/download").status_code == 404
+    assert client.get(f"/intake/{case.uuid}").status_code == 404
+    assert client.get(f"/documents/{case.uuid}/{document.uuid}/download").status_code == 404
     assert events_after(mark) == []
 
 
@@ -336,7 +336,7 @@ def test_document_download_is_recorded(app, people, marked_case):  # AC-08
     lawyer = people["lawyer"].user
     client = signed_in(app, lawyer)
     mark = last_id()
-    response = client.get(f"/cases/{case.uuid}/documents/{document.uuid}/download", buffered=True)
+    response = client.get(f"/documents/{case.uuid}/{document.uuid}/download", buffered=True)
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     [event] = events_after(mark)
     assert summary(event) == ("document_downloaded", lawyer.id, "document", str(document.uuid))
@@ -359,15 +359,15 @@ def test_report_creation_edit_and_deletion_are_recorded(app, people):  # LOG-01
     partner = people["partner_a"].user
     client = signed_in(app, partner)
     mark = last_id()
-    assert client.post("/reports/new").status_code == 302
+    assert client.post("/intake/new").status_code == 302
     case_uuid = str(db.session.execute(select(Case.uuid).order_by(Case.id.desc()).limit(1)).scalar_one())
-    response = client.post(f"/reports/{case_uuid}/edit", data={
+    response = client.post(f"/intake/{case_uuid}/edit", data={
         "action": "save", "title": MARKERS["title"], "state": "", "continuing": "unknown",
         "only_mass_media_reports": "unknown", "author_is_victim": "unknown", "acting_on_behalf": "unknown",
         "remedies_exception_reason": "", "urgent_risk": "unknown", "victims_under_jurisdiction": "unknown",
         "clear_disadvantage": "unknown", "general_importance": "unknown"})
     assert response.status_code == 302
-    assert client.post(f"/reports/{case_uuid}/delete").status_code == 302
+    assert client.post(f"/intake/{case_uuid}/delete").status_code == 302
     assert [summary(e) for e in events_after(mark)] == [
         ("report_created", partner.id, "case", case_uuid),
         ("report_edited", partner.id, "case", case_uuid),
@@ -382,7 +382,7 @@ def test_document_deletion_is_recorded(app, people, draft):
     partner = people["partner_a"].user
     client = signed_in(app, partner)
     mark = last_id()
-    assert client.post(f"/reports/{case.uuid}/documents/{document_uuid}/delete").status_code == 302
+    assert client.post(f"/intake/{case.uuid}/documents/{document_uuid}/delete").status_code == 302
     assert [summary(e) for e in events_after(mark)] == [("document_deleted", partner.id, "document", document_uuid)]
 
 
@@ -392,9 +392,9 @@ def test_stage_moves_and_record_updates_are_recorded(app, people):  # LOG-01
     coordinator = people["coordinator"].user
     client = signed_in(app, coordinator)
     mark = last_id()
-    response = client.post(f"/tracking/{tracked.uuid}/move", data={"target": "closed", "note": MARKERS["note"]})
+    response = client.post(f"/committee/{tracked.uuid}/move", data={"target": "closed", "note": MARKERS["note"]})
     assert response.status_code == 302
-    client.post(f"/tracking/{tracked.uuid}/media", data={"outlet": MARKERS["note"] + " Daily", "published_on": "2025-02-01"})
+    client.post(f"/committee/{tracked.uuid}/media", data={"outlet": MARKERS["note"] + " Daily", "published_on": "2025-02-01"})
     assert [summary(e) for e in events_after(mark)] == [
         ("stage_changed", coordinator.id, "case", str(tracked.uuid)),
         ("case_updated", coordinator.id, "case", str(tracked.uuid)),
@@ -446,10 +446,10 @@ def test_api_creation_view_and_download_are_recorded(app, client, people):  # AC
 def test_the_chain_stays_intact_and_free_of_content_through_a_working_day(app, people, marked_case):  # LOG-01, LOG-02
     case, document = marked_case
     lawyer, coordinator = people["lawyer"].user, people["coordinator"].user
-    signed_in(app, people["partner_a"].user).get(f"/reports/{case.uuid}")
+    signed_in(app, people["partner_a"].user).get(f"/intake/{case.uuid}")
     lawyer_client = signed_in(app, lawyer)
-    lawyer_client.get(f"/inbox/{case.uuid}")
-    lawyer_client.get(f"/cases/{case.uuid}/documents/{document.uuid}/download", buffered=True)
+    lawyer_client.get(f"/screening/{case.uuid}")
+    lawyer_client.get(f"/documents/{case.uuid}/{document.uuid}/download", buffered=True)
     lawyer_client.post(f"/cases/{case.uuid}/messages", data={"body": MARKERS["note"]})
     signed_in(app, coordinator).get("/exports/cases.csv", buffered=True)
     assert len(all_values()) > 0
@@ -467,8 +467,8 @@ def history(app, people, marked_case):
     partner, lawyer = people["partner_a"].user, people["lawyer"].user
     draft_event = audit.record(db.session, action="report_created", actor=partner, case=case)
     db.session.commit()
-    signed_in(app, partner).get(f"/reports/{case.uuid}")
-    signed_in(app, lawyer).get(f"/cases/{case.uuid}/documents/{document.uuid}/download", buffered=True)
+    signed_in(app, partner).get(f"/intake/{case.uuid}")
+    signed_in(app, lawyer).get(f"/documents/{case.uuid}/{document.uuid}/download", buffered=True)
     return case, draft_event
 
 

@@ -214,8 +214,8 @@ def test_the_page_shows_the_charts_tables_and_reminders(app, org_a, signed_in):
     assert overdue.reference in overdue_table and f"{days_late} days overdue" in overdue_table
     assert "2/7" in html
     assert "No publicity action for 45 days" in html
-    if "tracking.show_case" in app.view_functions:
-        assert f'href="/tracking/{overdue.uuid}"' in html
+    if "committee.show_case" in app.view_functions:
+        assert f'href="/committee/{overdue.uuid}"' in html
 
 
 

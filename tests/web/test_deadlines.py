@@ -116,17 +116,17 @@ def test_the_dashboard_never_shows_a_title_or_a_victim(app, people, docket):
 def test_lawyers_open_the_case_in_their_workspace(app, people, docket):
     html = signed_in(app, people["lawyer"].user).get("/deadlines").get_data(as_text=True)
     case = docket["overdue"]
-    assert f'<a href="/inbox/{case.uuid}">{case.reference}</a>' in html
+    assert f'<a href="/screening/{case.uuid}">{case.reference}</a>' in html
 
 
 def test_coordinators_open_the_case_on_its_tracking_page(app, people, docket):
     html = signed_in(app, people["coordinator"].user).get("/deadlines").get_data(as_text=True)
     case = docket["overdue"]
-    assert f"/inbox/{case.uuid}" not in html  # the lawyers' workspace is not theirs
-    if "tracking.show_case" in app.view_functions:
+    assert f"/screening/{case.uuid}" not in html  # the lawyers' workspace is not theirs
+    if "committee.show_case" in app.view_functions:
         with app.test_request_context():
             from flask import url_for
-            assert f'<a href="{url_for("tracking.show_case", case_uuid=case.uuid)}">{case.reference}</a>' in html
+            assert f'<a href="{url_for("committee.show_case", case_uuid=case.uuid)}">{case.reference}</a>' in html
     else:
         assert case.reference in html
 

@@ -46,16 +46,16 @@ def report_form(action="save", victims=(), remedies=(), **overrides):
 
 
 def new_draft(client) -> str:
-    response = client.post("/reports/new")
+    response = client.post("/intake/new")
     assert response.status_code == 302
-    return re.search(r"/reports/([0-9a-f-]{36})/edit", response.headers["Location"]).group(1)
+    return re.search(r"/intake/([0-9a-f-]{36})/edit", response.headers["Location"]).group(1)
 
 
 def post_report(client, draft: str, data: dict, files=()):
     payload = dict(data)
     if files:
         payload["evidence"] = [(io.BytesIO(content), name) for name, content in files]
-    return client.post(f"/reports/{draft}/edit", data=payload, content_type="multipart/form-data")
+    return client.post(f"/intake/{draft}/edit", data=payload, content_type="multipart/form-data")
 
 
 def load(case_uuid: str):
@@ -76,8 +76,8 @@ def test_partner_submits_a_complete_report_with_victims_remedies_and_files(app, 
     data = report_form("submit", victims=[f"Ana {MARKERS[2]}", "Luis Gómez", "Residents' association"],
                        remedies=[f"Juzgado nº 3 {MARKERS[3]}", "Audiencia Provincial"])
     response = post_report(client, draft, data, files)
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/reports/{draft}/submitted")
-    confirmation = client.get(f"/reports/{draft}/submitted").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/intake/{draft}/submitted")
+    confirmation = client.get(f"/intake/{draft}/submitted").get_data(as_text=True)
     reference = re.search(r'id="reference">(ESCR-\d{4}-\d{4})<', confirmation).group(1)
 
     case, vault = load(draft)
@@ -93,7 +93,7 @@ def test_partner_submits_a_complete_report_with_victims_remedies_and_files(app, 
               for d in case.documents}
     assert stored == dict(files)
     assert {d.content_type for d in case.documents} == {"application/pdf", "text/plain"}
-    assert client.get(f"/reports/{draft}").status_code == 200
+    assert client.get(f"/intake/{draft}").status_code == 200
 
     if db.engine.dialect.name == "sqlite":  # CRY-01: nothing typed or uploaded is readable on disk
         raw = b"".join(p.read_bytes() for p in Path(app.instance_path).rglob("*") if p.is_file())
@@ -105,7 +105,7 @@ def test_a_draft_is_saved_and_resumed(app, client, partner):
     draft = new_draft(client)
     response = post_report(client, draft, report_form(title="Half-written", victims=["Ana"], narrative=""))
     assert response.status_code == 302
-    page = client.get(f"/reports/{draft}/edit").get_data(as_text=True)
+    page = client.get(f"/intake/{draft}/edit").get_data(as_text=True)
     assert 'value="Half-written"' in page and 'value="Ana"' in page
     assert "Draft saved" in page
     case, _ = load(draft)
@@ -167,7 +167,7 @@ def test_ten_megabytes_of_text_get_a_clear_error_and_change_nothing(app, client,
     multipart = post_report(client, draft, report_form(narrative=huge))
     assert multipart.status_code == 413
     assert "larger than the limit" in multipart.get_data(as_text=True)
-    urlencoded = client.post(f"/reports/{draft}/edit", data=report_form(narrative=huge))
+    urlencoded = client.post(f"/intake/{draft}/edit", data=report_form(narrative=huge))
     assert urlencoded.status_code in (400, 413)
     case, vault = load(draft)
     assert vault.get(case, "title") == "Kept"
@@ -205,7 +205,7 @@ def test_traversal_and_tricky_names_are_neutralised(app, client, partner, name):
     assert "/" not in shown and "\\" not in shown and ".." not in shown and "\x00" not in shown and "\u202e" not in shown
     stored_path = file_store().path(document.uuid)
     assert stored_path.name == str(document.uuid) and stored_path.resolve().is_relative_to(file_store().root)
-    download = client.get(f"/cases/{case.uuid}/documents/{document.uuid}/download")
+    download = client.get(f"/documents/{case.uuid}/{document.uuid}/download")
     assert download.headers["Content-Disposition"].startswith("attachment;") and download.data == PDF
 
 
@@ -216,19 +216,19 @@ def test_another_organisation_reaches_nothing(app, client, partner, org_b):  # A
     document = case.documents[0]
     other = app.test_client()
     login(app, other, make_user(app, roles.PARTNER, org_b).user)
-    for method, url in [("GET", f"/reports/{draft}"), ("GET", f"/reports/{draft}/edit"),
-                        ("GET", f"/reports/{draft}/submitted"), ("POST", f"/reports/{draft}/delete"),
-                        ("POST", f"/reports/{draft}/documents/{document.uuid}/delete"),
-                        ("GET", f"/cases/{draft}/documents/{document.uuid}/download")]:
+    for method, url in [("GET", f"/intake/{draft}"), ("GET", f"/intake/{draft}/edit"),
+                        ("GET", f"/intake/{draft}/submitted"), ("POST", f"/intake/{draft}/delete"),
+                        ("POST", f"/intake/{draft}/documents/{document.uuid}/delete"),
+                        ("GET", f"/documents/{draft}/{document.uuid}/download")]:
         assert other.open(url, method=method).status_code == 404, url
-    assert case.reference not in other.get("/reports").get_data(as_text=True)
+    assert case.reference not in other.get("/intake").get_data(as_text=True)
     assert db.session.execute(select(func.count()).select_from(Document)).scalar_one() == 1
 
 
 def test_a_submitted_report_can_no_longer_be_edited(app, client, partner):
     draft = new_draft(client)
     post_report(client, draft, report_form("submit", victims=["Ana"]))
-    assert client.get(f"/reports/{draft}/edit").headers["Location"].endswith(f"/reports/{draft}")
+    assert client.get(f"/intake/{draft}/edit").headers["Location"].endswith(f"/intake/{draft}")
     post_report(client, draft, report_form(title="Rewritten", victims=["Ana"]))
     case, vault = load(draft)
     assert vault.get(case, "title") != "Rewritten"
@@ -239,7 +239,7 @@ def test_deleting_a_draft_shreds_it(app, client, partner):
     post_report(client, draft, report_form(), files=[("order.pdf", PDF)])
     case, _ = load(draft)
     stored = file_store().path(case.documents[0].uuid)
-    assert client.post(f"/reports/{draft}/delete").headers["Location"].endswith("/reports")
+    assert client.post(f"/intake/{draft}/delete").headers["Location"].endswith("/intake")
     assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 0
     assert not stored.exists()
 
@@ -258,15 +258,15 @@ def test_lawyers_inbox_lists_submitted_reports_with_a_duplicate_flag(app, client
     first_case, _ = load(first)
     lawyer = app.test_client()
     login(app, lawyer, people["lawyer"].user)
-    inbox = lawyer.get("/inbox").get_data(as_text=True)
+    inbox = lawyer.get("/screening").get_data(as_text=True)
     assert first_case.reference in inbox and "MARKERDRAFT" not in inbox
     assert f"Possible duplicate of {first_case.reference} (name)" in inbox
     assert "Urgent" in inbox and "Spain" in inbox
     second_case, _ = load(second)
-    page = lawyer.get(f"/inbox/{second_case.uuid}").get_data(as_text=True)
+    page = lawyer.get(f"/screening/{second_case.uuid}").get_data(as_text=True)
     assert "jose perez" in page and first_case.reference in page
     # partners never learn that another organisation reported the same person
-    assert first_case.reference not in second_client.get(f"/reports/{second}").get_data(as_text=True)
+    assert first_case.reference not in second_client.get(f"/intake/{second}").get_data(as_text=True)
 
 
 def test_inbox_pages_keep_their_filters(app, people, org_a):
@@ -278,12 +278,12 @@ def test_inbox_pages_keep_their_filters(app, people, org_a):
     db.session.commit()
     lawyer = app.test_client()
     login(app, lawyer, people["lawyer"].user)
-    page = lawyer.get("/inbox?state=ES").get_data(as_text=True)
-    case_links = re.compile(r'href="/inbox/[0-9a-f-]{36}"')  # the queue's rows (not the search link)
+    page = lawyer.get("/screening?state=ES").get_data(as_text=True)
+    case_links = re.compile(r'href="/screening/[0-9a-f-]{36}"')  # the queue's rows (not the search link)
     assert len(case_links.findall(page)) == 2 and "3 in all" in page
-    assert 'href="/inbox?state=ES&amp;page=2"' in page  # page 2 keeps the filter
-    assert len(case_links.findall(lawyer.get("/inbox?state=ES&page=2").get_data(as_text=True))) == 1
-    assert "No report matches these filters." in lawyer.get("/inbox?state=PT").get_data(as_text=True)
+    assert 'href="/screening?state=ES&amp;page=2"' in page  # page 2 keeps the filter
+    assert len(case_links.findall(lawyer.get("/screening?state=ES&page=2").get_data(as_text=True))) == 1
+    assert "No report matches these filters." in lawyer.get("/screening?state=PT").get_data(as_text=True)
 
 
 def test_a_refused_file_and_bad_fields_are_reported_together(app, client, partner):
@@ -315,13 +315,13 @@ def test_partner_list_pages_by_last_change_and_searches_every_title(app, client,
     def titles(path: str) -> list[str]:
         return re.findall(r'>(Report number \d)</a>', client.get(path).get_data(as_text=True))
 
-    assert titles("/reports") == ["Report number 4", "Report number 3"]
-    assert titles("/reports?page=2") == ["Report number 2", "Report number 1"]
-    assert titles("/reports?page=3") == ["Report number 0"]
-    assert "5 in all" in client.get("/reports").get_data(as_text=True)
+    assert titles("/intake") == ["Report number 4", "Report number 3"]
+    assert titles("/intake?page=2") == ["Report number 2", "Report number 1"]
+    assert titles("/intake?page=3") == ["Report number 0"]
+    assert "5 in all" in client.get("/intake").get_data(as_text=True)
 
-    client.post("/reports", data={"q": "number 0", "status": ""})
-    assert titles("/reports") == ["Report number 0"]  # found though it lies on the last page unfiltered
-    client.post("/reports", data={"q": "", "status": "draft"})
-    assert titles("/reports") == ["Report number 2"]
-    assert "1 in all" in client.get("/reports").get_data(as_text=True)
+    client.post("/intake", data={"q": "number 0", "status": ""})
+    assert titles("/intake") == ["Report number 0"]  # found though it lies on the last page unfiltered
+    client.post("/intake", data={"q": "", "status": "draft"})
+    assert titles("/intake") == ["Report number 2"]
+    assert "1 in all" in client.get("/intake").get_data(as_text=True)

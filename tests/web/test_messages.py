@@ -27,18 +27,18 @@ def signed_in(app, people, who):
 
 def test_lawyer_asks_and_the_partner_answers(app, people, report):
     lawyer, partner = signed_in(app, people, "lawyer"), signed_in(app, people, "partner_a")
-    asked = lawyer.post(f"/inbox/{report.uuid}/request-information",
+    asked = lawyer.post(f"/screening/{report.uuid}/request-information",
                         data={"body": f"Please send the eviction order. {MARKER}"})
-    assert asked.headers["Location"].endswith(f"/inbox/{report.uuid}#thread")
-    page = partner.get(f"/reports/{report.uuid}").get_data(as_text=True)
+    assert asked.headers["Location"].endswith(f"/screening/{report.uuid}#thread")
+    page = partner.get(f"/intake/{report.uuid}").get_data(as_text=True)
     assert "The lawyers have asked for more information" in page
     assert "Please send the eviction order." in page and "Request for information" in page
 
     answered = partner.post(f"/cases/{report.uuid}/messages", data={"body": "Attached next week."})
-    assert answered.headers["Location"].endswith(f"/reports/{report.uuid}#thread")
-    page = partner.get(f"/reports/{report.uuid}").get_data(as_text=True)
+    assert answered.headers["Location"].endswith(f"/intake/{report.uuid}#thread")
+    page = partner.get(f"/intake/{report.uuid}").get_data(as_text=True)
     assert "The lawyers have asked for more information" not in page  # answered
-    assert "Attached next week." in lawyer.get(f"/inbox/{report.uuid}").get_data(as_text=True)
+    assert "Attached next week." in lawyer.get(f"/screening/{report.uuid}").get_data(as_text=True)
 
     if db.engine.dialect.name == "sqlite":  # CRY-01
         raw = b"".join(p.read_bytes() for p in Path(app.instance_path).rglob("*") if p.is_file())
@@ -94,9 +94,9 @@ def test_the_partner_answers_with_documents(app, people, report):
     db.session.refresh(report)
     attached = [d for d in report.documents if d.message_id == message.id]
     assert len(attached) == 1
-    lawyer_page = signed_in(app, people, "lawyer").get(f"/inbox/{report.uuid}").get_data(as_text=True)
+    lawyer_page = signed_in(app, people, "lawyer").get(f"/screening/{report.uuid}").get_data(as_text=True)
     assert "decision.pdf" in lawyer_page
-    download = signed_in(app, people, "lawyer").get(f"/cases/{report.uuid}/documents/{attached[0].uuid}/download")
+    download = signed_in(app, people, "lawyer").get(f"/documents/{report.uuid}/{attached[0].uuid}/download")
     assert download.data == PDF
 
 

@@ -27,13 +27,13 @@ def test_the_inbox_shows_the_assessment_and_the_one_year_limit(app, people):
     case, _ = submit_report(app, people["partner_a"].user, notified=notified)
     lawyer = app.test_client()
     login(app, lawyer, people["lawyer"].user)
-    page = lawyer.get(f"/inbox/{case.uuid}").get_data(as_text=True)
+    page = lawyer.get(f"/screening/{case.uuid}").get_data(as_text=True)
     for criterion in ("art1", "art2", "art3_1", "art3_2_a", "art3_2_b", "art3_2_c", "art3_2_d", "art3_2_e",
                       "art3_2_f", "art3_2_g", "art4"):
         assert f'id="criterion-{criterion}"' in page, criterion
     assert "Last day to submit:" in page and "(in 12 days)" in page and "30 days or less" in page
     assert "Excluded claims (art. 3(2)(d)):</strong> ICCPR art. 26" in page
-    listing = lawyer.get("/inbox").get_data(as_text=True)
+    listing = lawyer.get("/screening").get_data(as_text=True)
     assert "(in 12 days)" in listing and "30 days or less" in listing
 
 
@@ -41,7 +41,7 @@ def test_a_passed_limit_is_marked(app, people):
     case, _ = submit_report(app, people["partner_a"].user, notified=date(2024, 1, 10))
     lawyer = app.test_client()
     login(app, lawyer, people["lawyer"].user)
-    page = lawyer.get(f"/inbox/{case.uuid}").get_data(as_text=True)
+    page = lawyer.get(f"/screening/{case.uuid}").get_data(as_text=True)
     assert "Last day to submit: 10 Jan 2025 (passed" in page and ">passed<" in page
     assert 'id="criterion-art3_2_a"' in page and "text-bg-danger" in page
 
@@ -50,5 +50,5 @@ def test_partners_never_see_the_assessment(app, people):
     case, _ = submit_report(app, people["partner_a"].user, notified=date(2025, 10, 21))
     partner = app.test_client()
     login(app, partner, people["partner_a"].user)
-    page = partner.get(f"/reports/{case.uuid}").get_data(as_text=True)
+    page = partner.get(f"/intake/{case.uuid}").get_data(as_text=True)
     assert "criterion-art1" not in page and "Admissibility" not in page and "engine:" not in page  # DATA-05

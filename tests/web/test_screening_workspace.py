@@ -56,7 +56,7 @@ def test_the_queue_filters_by_state_right_urgency_and_days_left(app, people, cli
     lawyer = clients("lawyer")
 
     def titles(query: str) -> list[str]:
-        page = lawyer.get(f"/inbox{query}").get_data(as_text=True)
+        page = lawyer.get(f"/screening{query}").get_data(as_text=True)
         return re.findall(r'<td data-label="Title">([^<]+)</td>', page)
 
     # Sorted by the one-year limit, soonest (even passed) first; the uncounted last.
@@ -70,13 +70,13 @@ def test_the_queue_filters_by_state_right_urgency_and_days_left(app, people, cli
     assert titles("?days=passed") == ["Passed"]
     assert titles("?days=unknown") == ["Uncounted"]
     assert titles("?sort=newest") == ["Uncounted", "Passed", "Later", "Soon"]
-    assert "No report matches these filters." in lawyer.get("/inbox?state=FR").get_data(as_text=True)
-    assert lawyer.get("/inbox?days=banana").status_code == 400  # a value no form offers
+    assert "No report matches these filters." in lawyer.get("/screening?state=FR").get_data(as_text=True)
+    assert lawyer.get("/screening?days=banana").status_code == 400  # a value no form offers
 
 
 def test_the_queue_shows_the_one_year_limit_with_its_warning(app, people, clients):
     submit_report(app, people["partner_a"].user, notified=days_ago(365 - 12))
-    page = clients("lawyer").get("/inbox").get_data(as_text=True)
+    page = clients("lawyer").get("/screening").get_data(as_text=True)
     last_day = days_ago(365 - 12).replace(year=days_ago(365 - 12).year + 1)
     assert f"Last day to submit: {last_day.day} {last_day.strftime('%b')} {last_day.year} (in 12 days)" in page
     assert "30 days or less" in page
@@ -85,10 +85,10 @@ def test_the_queue_shows_the_one_year_limit_with_its_warning(app, people, client
 def test_decided_reports_leave_the_queue_but_stay_findable(app, people, clients):
     case, vault = submit_report(app, people["partner_a"].user, notified=days_ago(30), title="Done with")
     lawyer = clients("lawyer")
-    lawyer.post(f"/inbox/{case.uuid}/decline", data={"reason": "Out of time."})
-    assert "Done with" not in lawyer.get("/inbox").get_data(as_text=True)
-    assert "Done with" in lawyer.get("/inbox?stage=declined").get_data(as_text=True)
-    assert "Done with" in lawyer.get("/inbox?stage=all").get_data(as_text=True)
+    lawyer.post(f"/screening/{case.uuid}/decline", data={"reason": "Out of time."})
+    assert "Done with" not in lawyer.get("/screening").get_data(as_text=True)
+    assert "Done with" in lawyer.get("/screening?stage=declined").get_data(as_text=True)
+    assert "Done with" in lawyer.get("/screening?stage=all").get_data(as_text=True)
 
 
 # --- the case page -------------------------------------------------------------------------------
@@ -98,14 +98,14 @@ def test_the_case_page_shows_the_facts_beside_the_assessment(app, people, client
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(100), remedies=[
         RemedyInput(body="Juzgado", kind="judicial", decided=days_ago(120), outcome="rejected", final="unknown",
                     addressed_substance="yes")])
-    page = clients("lawyer").get(f"/inbox/{case.uuid}").get_data(as_text=True)
+    page = clients("lawyer").get(f"/screening/{case.uuid}").get_data(as_text=True)
     assert page.index('id="facts-heading"') < page.index('id="assessment-heading"')
     assert "Juzgado" in page  # the facts
     assert 'id="criterion-art3_1"' in page and "Article 3(1)" in page
     assert "Missing:</strong> remedies.0.final" in page  # what is missing, per criterion
     assert "engine: unknown" in page  # colour and words
     assert "No assessment recorded yet." in page
-    assert 'href="/inbox/' + str(case.uuid) + '/request-information"' in page
+    assert 'href="/screening/' + str(case.uuid) + '/request-information"' in page
 
 
 # --- assessments and versions --------------------------------------------------------------------
@@ -113,7 +113,7 @@ def test_the_case_page_shows_the_facts_beside_the_assessment(app, people, client
 
 def test_a_first_assessment_starts_from_the_engine(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
-    page = clients("lawyer").get(f"/inbox/{case.uuid}/assessment").get_data(as_text=True)
+    page = clients("lawyer").get(f"/screening/{case.uuid}/assessment").get_data(as_text=True)
     selected = re.search(r'<select[^>]*name="status_art1".*?</select>', page, re.S).group()
     assert re.search(r'<option selected value="met">|<option value="met" selected>', selected)
 
@@ -122,7 +122,7 @@ def test_differing_from_the_engine_needs_a_reason(app, people, clients):  # DESI
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     lawyer = clients("lawyer")
     form = screening_form(**{"status_art1": "not_met", "reason_art1": ""})
-    response = lawyer.post(f"/inbox/{case.uuid}/assessment", data=form)
+    response = lawyer.post(f"/screening/{case.uuid}/assessment", data=form)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="reason_art1-error"' in page and "You differ from the engine (met): write your reason." in page
@@ -133,18 +133,18 @@ def test_differing_from_the_engine_needs_a_reason(app, people, clients):  # DESI
 def test_each_save_is_a_version_with_what_changed(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     lawyer = clients("lawyer")
-    first = lawyer.post(f"/inbox/{case.uuid}/assessment", data=screening_form())
-    assert first.status_code == 302 and first.headers["Location"].endswith(f"/inbox/{case.uuid}#assessment")
+    first = lawyer.post(f"/screening/{case.uuid}/assessment", data=screening_form())
+    assert first.status_code == 302 and first.headers["Location"].endswith(f"/screening/{case.uuid}#assessment")
     assert reload(case).stage == "screening"  # a first assessment opens the screening
 
-    again = lawyer.post(f"/inbox/{case.uuid}/assessment", data=screening_form())
+    again = lawyer.post(f"/screening/{case.uuid}/assessment", data=screening_form())
     assert again.status_code == 400
     assert "Nothing changed since the last version" in again.get_data(as_text=True)
 
-    lawyer.post(f"/inbox/{case.uuid}/assessment", data=screening_form(
+    lawyer.post(f"/screening/{case.uuid}/assessment", data=screening_form(
         score_precedent_value="5", notes_reprisal_risk="The mayor threatened the family.",
         status_art4="unknown", reason_art4="The disadvantage is not yet shown."))
-    page = lawyer.get(f"/inbox/{case.uuid}").get_data(as_text=True)
+    page = lawyer.get(f"/screening/{case.uuid}").get_data(as_text=True)
     versions = page[page.index('id="versions"'):]
     assert "Version 2" in versions and "Version 1" in versions
     assert "Precedent value: 3/5 → 5/5" in versions
@@ -159,7 +159,7 @@ def test_assessments_are_encrypted_at_rest(app, people, clients):  # CRY-01
         pytest.skip("reads the SQLite file")
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     marker = "SCREENINGNOTE5d2"
-    clients("lawyer").post(f"/inbox/{case.uuid}/assessment", data=screening_form(summary=marker))
+    clients("lawyer").post(f"/screening/{case.uuid}/assessment", data=screening_form(summary=marker))
     db.session.remove()
     raw = b"".join(p.read_bytes() for p in Path(app.instance_path).rglob("*") if p.is_file())
     assert marker.encode() not in raw
@@ -173,24 +173,24 @@ def test_missing_items_become_a_request_the_partner_answers(app, people, clients
         RemedyInput(body="Juzgado", kind="judicial", decided=days_ago(120), outcome="rejected", final="unknown",
                     addressed_substance="yes")])
     lawyer, partner = clients("lawyer"), clients("partner_a")
-    draft = lawyer.get(f"/inbox/{case.uuid}/request-information").get_data(as_text=True)
+    draft = lawyer.get(f"/screening/{case.uuid}/request-information").get_data(as_text=True)
     assert "Could the decision of domestic remedy 1 still be appealed?" in draft
 
-    sent = lawyer.post(f"/inbox/{case.uuid}/request-information",
+    sent = lawyer.post(f"/screening/{case.uuid}/request-information",
                        data={"body": "Could the decision of domestic remedy 1 still be appealed?"})
-    assert sent.headers["Location"].endswith(f"/inbox/{case.uuid}#thread")
+    assert sent.headers["Location"].endswith(f"/screening/{case.uuid}#thread")
     assert reload(case).stage == "info_requested"
     assert db.session.execute(select(Message.kind)).scalars().all() == ["information_request"]
 
-    page = partner.get(f"/reports/{case.uuid}").get_data(as_text=True)
+    page = partner.get(f"/intake/{case.uuid}").get_data(as_text=True)
     assert 'id="information-request"' in page and "Update the report" in page
     assert "Could the decision of domestic remedy 1 still be appealed?" in page
-    assert "Information requested" in partner.get("/reports").get_data(as_text=True)
+    assert "Information requested" in partner.get("/intake").get_data(as_text=True)
 
     answered = partner.post(f"/cases/{case.uuid}/messages", data={"body": "No: it was the supreme court."})
     assert answered.status_code == 302
     assert reload(case).stage == "screening"
-    timeline = clients("lawyer").get(f"/inbox/{case.uuid}").get_data(as_text=True)
+    timeline = clients("lawyer").get(f"/screening/{case.uuid}").get_data(as_text=True)
     assert "The partner answered in the thread." in timeline
 
 
@@ -198,8 +198,8 @@ def test_the_partner_updates_the_report_and_sends_it_back(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(100), remedies=[])
     assert reload(case).one_year_last_day is None
     lawyer, partner = clients("lawyer"), clients("partner_a")
-    lawyer.post(f"/inbox/{case.uuid}/request-information", data={"body": "Which remedies were used?"})
-    form = partner.get(f"/reports/{case.uuid}/edit")
+    lawyer.post(f"/screening/{case.uuid}/request-information", data={"body": "Which remedies were used?"})
+    form = partner.get(f"/intake/{case.uuid}/edit")
     assert form.status_code == 200 and "Send the updated report to the lawyers" in form.get_data(as_text=True)
 
     notified = days_ago(100)
@@ -214,21 +214,21 @@ def test_the_partner_updates_the_report_and_sends_it_back(app, people, clients):
         "remedies-0-notified": str(notified), "remedies-0-outcome": "rejected", "remedies-0-final": "yes",
         "remedies-0-addressed_substance": "yes",
     }
-    sent = partner.post(f"/reports/{case.uuid}/edit", data=data)
+    sent = partner.post(f"/intake/{case.uuid}/edit", data=data)
     assert sent.status_code == 302, sent.get_data(as_text=True)
-    assert sent.headers["Location"].endswith(f"/reports/{case.uuid}")
+    assert sent.headers["Location"].endswith(f"/intake/{case.uuid}")
     case = reload(case)
     assert case.stage == "screening" and case.reference.startswith("ESCR-")
     assert case.one_year_last_day == notified.replace(year=notified.year + 1)
-    page = lawyer.get(f"/inbox/{case.uuid}").get_data(as_text=True)
+    page = lawyer.get(f"/screening/{case.uuid}").get_data(as_text=True)
     assert "Tribunal Supremo" in page and "The partner updated the report." in page
-    assert "asked for more information" not in partner.get(f"/reports/{case.uuid}").get_data(as_text=True)
+    assert "asked for more information" not in partner.get(f"/intake/{case.uuid}").get_data(as_text=True)
 
 
 def test_a_submitted_report_is_not_editable_unless_information_was_requested(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(100))
-    response = clients("partner_a").get(f"/reports/{case.uuid}/edit")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/reports/{case.uuid}")
+    response = clients("partner_a").get(f"/intake/{case.uuid}/edit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/intake/{case.uuid}")
 
 
 # --- decline, accept, reopen ---------------------------------------------------------------------
@@ -237,16 +237,16 @@ def test_a_submitted_report_is_not_editable_unless_information_was_requested(app
 def test_a_decline_needs_a_reason_and_the_partner_reads_it(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     lawyer = clients("lawyer")
-    empty = lawyer.post(f"/inbox/{case.uuid}/decline", data={"reason": "  "})
+    empty = lawyer.post(f"/screening/{case.uuid}/decline", data={"reason": "  "})
     assert empty.status_code == 400 and 'id="reason-error"' in empty.get_data(as_text=True)
     assert reload(case).stage == "submitted"
 
     reason = f"The facts happened before the Protocol bound Spain. {DECLINE_MARKER}"
-    lawyer.post(f"/inbox/{case.uuid}/decline", data={"reason": reason})
+    lawyer.post(f"/screening/{case.uuid}/decline", data={"reason": reason})
     assert reload(case).stage == "declined"
-    page = clients("partner_a").get(f"/reports/{case.uuid}").get_data(as_text=True)
+    page = clients("partner_a").get(f"/intake/{case.uuid}").get_data(as_text=True)
     assert 'id="decline-reason"' in page and reason in page
-    assert clients("partner_b").get(f"/reports/{case.uuid}").status_code == 404  # AC-04
+    assert clients("partner_b").get(f"/intake/{case.uuid}").status_code == 404  # AC-04
     if db.engine.dialect.name == "sqlite":  # CRY-01
         db.session.remove()
         raw = b"".join(p.read_bytes() for p in Path(app.instance_path).rglob("*") if p.is_file())
@@ -256,22 +256,22 @@ def test_a_decline_needs_a_reason_and_the_partner_reads_it(app, people, clients)
 def test_accepting_needs_an_assessment_that_finds_no_condition_unmet(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     lawyer = clients("lawyer")
-    refused = lawyer.post(f"/inbox/{case.uuid}/accept", data={"note": ""})
+    refused = lawyer.post(f"/screening/{case.uuid}/accept", data={"note": ""})
     assert refused.status_code == 400 and "Record an assessment before accepting the case." in refused.get_data(as_text=True)
 
     record_screening(case, people["lawyer"].user, status="not_met", reason="Out of time.")
-    refused = lawyer.post(f"/inbox/{case.uuid}/accept", data={"note": ""})
+    refused = lawyer.post(f"/screening/{case.uuid}/accept", data={"note": ""})
     assert refused.status_code == 400 and "finds a condition not met" in refused.get_data(as_text=True)
 
     record_screening(case, people["lawyer"].user, score=None)
-    refused = lawyer.post(f"/inbox/{case.uuid}/accept", data={"note": ""})
+    refused = lawyer.post(f"/screening/{case.uuid}/accept", data={"note": ""})
     assert refused.status_code == 400 and "Score every strategic factor" in refused.get_data(as_text=True)
     assert reload(case).stage == "screening"
 
     record_screening(case, people["lawyer"].user, score=4)
-    accepted = lawyer.post(f"/inbox/{case.uuid}/accept", data={"note": "Strong test case on forced evictions."})
+    accepted = lawyer.post(f"/screening/{case.uuid}/accept", data={"note": "Strong test case on forced evictions."})
     assert accepted.status_code == 302 and reload(case).stage == "candidate"
-    assert "accepted this report as a candidate" in clients("partner_a").get(f"/reports/{case.uuid}").get_data(as_text=True)
+    assert "accepted this report as a candidate" in clients("partner_a").get(f"/intake/{case.uuid}").get_data(as_text=True)
     moves = db.session.execute(select(CaseEvent.from_stage, CaseEvent.to_stage).order_by(CaseEvent.id)).all()
     assert [tuple(m) for m in moves] == [("submitted", "screening"), ("screening", "candidate")]
 
@@ -279,18 +279,18 @@ def test_accepting_needs_an_assessment_that_finds_no_condition_unmet(app, people
 def test_a_declined_report_can_be_reopened_with_a_reason(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     lawyer = clients("lawyer")
-    lawyer.post(f"/inbox/{case.uuid}/decline", data={"reason": "Out of time."})
-    assert lawyer.post(f"/inbox/{case.uuid}/reopen", data={"note": ""}).status_code == 400
-    lawyer.post(f"/inbox/{case.uuid}/reopen", data={"note": "The notification date was wrong."})
+    lawyer.post(f"/screening/{case.uuid}/decline", data={"reason": "Out of time."})
+    assert lawyer.post(f"/screening/{case.uuid}/reopen", data={"note": ""}).status_code == 400
+    lawyer.post(f"/screening/{case.uuid}/reopen", data={"note": "The notification date was wrong."})
     assert reload(case).stage == "screening"
-    assert 'id="decline-reason"' not in clients("partner_a").get(f"/reports/{case.uuid}").get_data(as_text=True)
+    assert 'id="decline-reason"' not in clients("partner_a").get(f"/intake/{case.uuid}").get_data(as_text=True)
 
 
 def test_a_decision_cannot_be_taken_twice(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     lawyer = clients("lawyer")
-    lawyer.post(f"/inbox/{case.uuid}/decline", data={"reason": "Out of time."})
-    again = lawyer.post(f"/inbox/{case.uuid}/decline", data={"reason": "Again."})
+    lawyer.post(f"/screening/{case.uuid}/decline", data={"reason": "Out of time."})
+    again = lawyer.post(f"/screening/{case.uuid}/decline", data={"reason": "Again."})
     assert again.status_code == 400 and "cannot be moved to that stage now" in again.get_data(as_text=True)
     assert db.session.execute(select(func.count()).select_from(CaseEvent)).scalar_one() == 1
 
@@ -301,21 +301,21 @@ def test_a_decision_cannot_be_taken_twice(app, people, clients):
 def test_partners_see_the_one_year_limit_on_their_list_and_report(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(365 - 3))
     partner = clients("partner_a")
-    for page in (partner.get("/reports").get_data(as_text=True), partner.get(f"/reports/{case.uuid}").get_data(as_text=True)):
+    for page in (partner.get("/intake").get_data(as_text=True), partner.get(f"/intake/{case.uuid}").get_data(as_text=True)):
         assert "(in 3 days)" in page and "7 days or less" in page
     passed, _ = submit_report(app, people["partner_a"].user, notified=days_ago(500))
-    page = partner.get(f"/reports/{passed.uuid}").get_data(as_text=True)
+    page = partner.get(f"/intake/{passed.uuid}").get_data(as_text=True)
     assert "(passed 135 days ago)" in page and ">passed<" in page
 
 
 def test_a_second_organisation_never_reaches_the_report_or_the_workspace(app, people, clients):  # AC-04
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     lawyer = clients("lawyer")
-    lawyer.post(f"/inbox/{case.uuid}/request-information", data={"body": "Which remedies were used?"})
+    lawyer.post(f"/screening/{case.uuid}/request-information", data={"body": "Which remedies were used?"})
     outsider = clients("partner_b")
-    assert outsider.get(f"/reports/{case.uuid}").status_code == 404
-    assert outsider.get(f"/reports/{case.uuid}/edit").status_code == 404
-    assert outsider.get(f"/inbox/{case.uuid}").status_code == 403
+    assert outsider.get(f"/intake/{case.uuid}").status_code == 404
+    assert outsider.get(f"/intake/{case.uuid}/edit").status_code == 404
+    assert outsider.get(f"/screening/{case.uuid}").status_code == 403
     assert outsider.post(f"/cases/{case.uuid}/messages", data={"body": "Hello"}).status_code == 404
     assert reload(case).stage == "info_requested"
 
@@ -339,7 +339,7 @@ def test_the_right_filter_follows_the_rights_a_report_invokes_when_it_is_saved_a
     lawyer = clients("lawyer")
 
     def titles(query: str) -> list[str]:
-        page = lawyer.get(f"/inbox{query}").get_data(as_text=True)
+        page = lawyer.get(f"/screening{query}").get_data(as_text=True)
         return sorted(re.findall(r'<td data-label="Title">([^<]+)</td>', page))
 
     assert titles("?right=12") == ["Changed its rights"]

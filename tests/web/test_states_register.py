@@ -342,16 +342,16 @@ def test_a_check_of_the_register_needs_a_past_date_and_a_source(client, admin):
 
 def draft_warnings(partner, state: str, facts_start: str, facts_end: str = "") -> str:
     """Save a draft about ``state`` and return the text of its form page (the Protocol warnings)."""
-    response = partner.post("/reports/new")
-    case_uuid = UUID(re.search(r"/reports/([0-9a-f-]{36})/edit", response.headers["Location"]).group(1))
+    response = partner.post("/intake/new")
+    case_uuid = UUID(re.search(r"/intake/([0-9a-f-]{36})/edit", response.headers["Location"]).group(1))
     data = {
         "action": "save", "title": "Eviction", "state": state, "facts_start": facts_start, "facts_end": facts_end,
         "continuing": "no", "only_mass_media_reports": "unknown", "author_is_victim": "unknown",
         "acting_on_behalf": "unknown", "remedies_exception_reason": "", "urgent_risk": "unknown",
         "victims_under_jurisdiction": "unknown", "clear_disadvantage": "unknown", "general_importance": "unknown",
     }
-    assert partner.post(f"/reports/{case_uuid}/edit", data=data).status_code == 302
-    return text_of(partner.get(f"/reports/{case_uuid}/edit"))
+    assert partner.post(f"/intake/{case_uuid}/edit", data=data).status_code == 302
+    return text_of(partner.get(f"/intake/{case_uuid}/edit"))
 
 
 def test_the_intake_warning_follows_a_state_an_admin_added(client, admin, partner):

@@ -10,7 +10,7 @@ from caseapp.core.resources import blind_indexer
 from caseapp.domain.report import VictimInput
 from tests.factories import make_case
 
-SEARCH = "/inbox/search"
+SEARCH = "/screening/search"
 
 
 def _report(app, org, people, name: str, *, title: str, submit: bool = True):
@@ -74,7 +74,7 @@ def test_the_name_goes_by_post_and_stays_out_of_urls_and_logs(app, people, org_a
     _report(app, org_a, people, "Ana Pérez", title="Eviction")
     lawyer = clients("lawyer")
     form = lawyer.get(SEARCH).get_data(as_text=True)
-    assert 'method="post" action="/inbox/search"' in form
+    assert 'method="post" action="/screening/search"' in form
 
     with caplog.at_level(logging.DEBUG):
         page = lawyer.post(SEARCH, data={"name": "Ana Pérez"})
@@ -87,7 +87,7 @@ def test_the_name_goes_by_post_and_stays_out_of_urls_and_logs(app, people, org_a
 
 
 def test_the_queue_links_to_the_search(app, people, clients):
-    assert f'href="{SEARCH}"' in clients("lawyer").get("/inbox").get_data(as_text=True)
+    assert f'href="{SEARCH}"' in clients("lawyer").get("/screening").get_data(as_text=True)
 
 
 def test_a_search_neither_waits_for_nor_holds_the_write_lock(app, people, org_a, clients, database_url):

@@ -41,16 +41,16 @@ def stage_of(case) -> str:
 
 
 def record(client, case, **values):
-    return client.post(f"/tracking/{case.uuid}/record", data=values)
+    return client.post(f"/committee/{case.uuid}/record", data=values)
 
 
 def move(client, case, target, note=""):
-    return client.post(f"/tracking/{case.uuid}/move", data={"target": target, "note": note})
+    return client.post(f"/committee/{case.uuid}/move", data={"target": target, "note": note})
 
 
 def test_a_coordinator_takes_a_case_from_candidate_to_closed(app, people, clients, candidate):
     coordinator = clients("coordinator")
-    listing = coordinator.get("/tracking").get_data(as_text=True)
+    listing = coordinator.get("/committee").get_data(as_text=True)
     assert candidate.reference in listing and "Strategic candidate" in listing
 
     assert move(coordinator, candidate, "preparing").status_code == 302
@@ -70,7 +70,7 @@ def test_a_coordinator_takes_a_case_from_candidate_to_closed(app, people, client
     record(coordinator, candidate, submitted_on="2025-12-01", registered_on="2025-12-15",
            communication_number="412/2025", transmitted_on="2026-01-31")
     move(coordinator, candidate, "observations")
-    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "State&#39;s observations (art. 6(2)): <strong>31 Jul 2026</strong>" in page  # six calendar months
 
     full = {"submitted_on": "2025-12-01", "registered_on": "2025-12-15", "communication_number": "412/2025",
@@ -84,25 +84,25 @@ def test_a_coordinator_takes_a_case_from_candidate_to_closed(app, people, client
     assert move(coordinator, candidate, "decided").status_code == 302
     assert move(coordinator, candidate, "follow_up").status_code == 302
 
-    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "State&#39;s follow-up response (art. 9(2))" in page and "not yet received" in page
     assert re.search(r"State(&#39;|')s response due: \d+ \w+ \d{4}", page), page[page.find('id="follow-up"'):][:600]
 
-    coordinator.post(f"/tracking/{candidate.uuid}/follow-up/assessments",
+    coordinator.post(f"/committee/{candidate.uuid}/follow-up/assessments",
                      data={"assessed_on": days_ago(5), "grade": "partly_satisfactory", "procedure": "continued"})
-    coordinator.post(f"/tracking/{candidate.uuid}/follow-up/submissions", data={"submitted_on": days_ago(10),
+    coordinator.post(f"/committee/{candidate.uuid}/follow-up/submissions", data={"submitted_on": days_ago(10),
                                                                                  "note": "Families still in tents."})
     for kind in ("press_release", "authorities"):
-        coordinator.post(f"/tracking/{candidate.uuid}/publicity", data={"kind": kind, "done_on": days_ago(20),
+        coordinator.post(f"/committee/{candidate.uuid}/publicity", data={"kind": kind, "done_on": days_ago(20),
                                                                         "language": "es"})
-    coordinator.post(f"/tracking/{candidate.uuid}/media", data={"outlet": "El Diario", "published_on": days_ago(19),
+    coordinator.post(f"/committee/{candidate.uuid}/media", data={"outlet": "El Diario", "published_on": days_ago(19),
                                                                 "language": "es", "link": "https://example.org/a",
                                                                 "reach": "120000"})
-    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "Partly satisfactory" in page and "Families still in tents." in page
     assert "Publicised in the country" in page and "El Diario" in page and "120,000" in page
 
-    published = coordinator.post(f"/tracking/{candidate.uuid}/publication",
+    published = coordinator.post(f"/committee/{candidate.uuid}/publication",
                                  data={"summary": "Spain must rehouse the families.", "links": "https://juris.ohchr.org/x"})
     assert published.status_code == 302
     assert move(coordinator, candidate, "closed", "Follow-up closed by the Committee.").status_code == 302
@@ -112,7 +112,7 @@ def test_a_coordinator_takes_a_case_from_candidate_to_closed(app, people, client
                                .where(CaseEvent.action == "move").order_by(CaseEvent.id)).all()
     assert [m.to_stage for m in moves] == ["screening", "candidate", "preparing", "submitted_to_committee", "registered",
                                            "observations", "comments", "decided", "follow_up", "closed"]
-    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "Follow-up closed by the Committee." in page
     assert ("Recorded: UN symbol; Decision; Decision adopted on; Decision transmitted on; Articles found violated; "
             "Recommendations.") in page
@@ -135,25 +135,25 @@ def test_record_dates_cannot_be_in_the_future_or_out_of_order(app, clients, cand
 def test_the_author_comments_deadline_is_suggested_from_the_letter(app, clients, candidate):
     coordinator = clients("coordinator")
     record(coordinator, candidate, author_comments_letter_on="2026-10-31")
-    form = coordinator.get(f"/tracking/{candidate.uuid}/record").get_data(as_text=True)
+    form = coordinator.get(f"/committee/{candidate.uuid}/record").get_data(as_text=True)
     assert re.search(r'id="author_comments_due"[^>]*value="2026-12-31"', form)  # two months, an editable suggestion
 
 
 def test_interim_measures_are_requested_granted_and_complied_with(app, clients, candidate):
     coordinator = clients("coordinator")
-    coordinator.post(f"/tracking/{candidate.uuid}/interim-measures", data={"requested_on": days_ago(30),
+    coordinator.post(f"/committee/{candidate.uuid}/interim-measures", data={"requested_on": days_ago(30),
                                                                            "note": "Stop the demolition."})
     from caseapp.models import InterimMeasure
     measure = db.session.execute(select(InterimMeasure)).scalar_one()
     prefix = f"m{measure.id}-"
-    refused = coordinator.post(f"/tracking/{candidate.uuid}/interim-measures/{measure.uuid}",
+    refused = coordinator.post(f"/committee/{candidate.uuid}/interim-measures/{measure.uuid}",
                                data={prefix + "outcome": "refused", prefix + "outcome_on": days_ago(28),
                                      prefix + "compliance": "complied"})
     assert refused.status_code == 400 and "compliance is recorded for granted" in refused.get_data(as_text=True)
-    coordinator.post(f"/tracking/{candidate.uuid}/interim-measures/{measure.uuid}",
+    coordinator.post(f"/committee/{candidate.uuid}/interim-measures/{measure.uuid}",
                      data={prefix + "outcome": "granted", prefix + "outcome_on": days_ago(28),
                            prefix + "compliance": "not_complied"})
-    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "Granted" in page and "Not complied with" in page and "Stop the demolition." in page
     assert "Interim measures of" in page  # on the timeline
 
@@ -162,25 +162,25 @@ def test_publicity_reminder_after_thirty_days_without_action(app, clients, candi
     coordinator = clients("coordinator")
     record(coordinator, candidate, submitted_on=days_ago(400), decision_type="inadmissible",
            decision_adopted_on=days_ago(45), decision_transmitted_on=days_ago(40))
-    page = coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert 'id="publicity-reminder"' in page and "Not yet publicised in the country" in page
-    coordinator.post(f"/tracking/{candidate.uuid}/publicity", data={"kind": "partner_network", "done_on": days_ago(1)})
-    assert 'id="publicity-reminder"' not in coordinator.get(f"/tracking/{candidate.uuid}").get_data(as_text=True)
+    coordinator.post(f"/committee/{candidate.uuid}/publicity", data={"kind": "partner_network", "done_on": days_ago(1)})
+    assert 'id="publicity-reminder"' not in coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
 
 
 def test_only_coordinators_publish_and_names_need_consent(app, clients, candidate):
     coordinator, lawyer = clients("coordinator"), clients("lawyer")
     record(coordinator, candidate, submitted_on=days_ago(400), decision_type="views_no_violation",
            decision_adopted_on=days_ago(45))
-    assert lawyer.post(f"/tracking/{candidate.uuid}/publication", data={"summary": "x"}).status_code == 403
-    refused = coordinator.post(f"/tracking/{candidate.uuid}/publication",
+    assert lawyer.post(f"/committee/{candidate.uuid}/publication", data={"summary": "x"}).status_code == 403
+    refused = coordinator.post(f"/committee/{candidate.uuid}/publication",
                                data={"summary": "Summary.", "victim_names": "Ana"})
     assert refused.status_code == 400 and "recorded consent" in refused.get_data(as_text=True)
-    coordinator.post(f"/tracking/{candidate.uuid}/publication",
+    coordinator.post(f"/committee/{candidate.uuid}/publication",
                      data={"summary": "Summary.", "victim_names": "Ana", "identity_consented": "y"})
     communication = db.session.execute(select(Communication)).scalar_one()
     assert communication.published_at is not None and communication.public_victim_names == "Ana"
-    coordinator.post(f"/tracking/{candidate.uuid}/publication/withdraw")
+    coordinator.post(f"/committee/{candidate.uuid}/publication/withdraw")
     db.session.expire_all()
     assert db.session.execute(select(Communication)).scalar_one().published_at is None
 
@@ -193,14 +193,14 @@ def test_media_reach_beyond_any_audience_is_a_form_error(app, clients, candidate
            decision_adopted_on=days_ago(45))
     item = {"outlet": "El Diario", "published_on": days_ago(19)}
     for reach in ("99999999999999999999", "2147483648", "-1"):
-        refused = coordinator.post(f"/tracking/{candidate.uuid}/media", data={**item, "reach": reach})
+        refused = coordinator.post(f"/committee/{candidate.uuid}/media", data={**item, "reach": reach})
         assert refused.status_code == 400 and 'id="reach-error"' in refused.get_data(as_text=True)
     assert db.session.execute(select(MediaCoverage)).scalars().all() == []
-    assert coordinator.post(f"/tracking/{candidate.uuid}/media", data={**item, "reach": "2000000000"}).status_code == 302
+    assert coordinator.post(f"/committee/{candidate.uuid}/media", data={**item, "reach": "2000000000"}).status_code == 302
     assert db.session.execute(select(MediaCoverage.reach)).scalar_one() == 2_000_000_000
 
 
 def test_reports_in_screening_are_not_tracked(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=utcnow().date() - timedelta(days=30))
-    assert clients("coordinator").get(f"/tracking/{case.uuid}").status_code == 404
-    assert clients("partner_a").get(f"/tracking/{case.uuid}").status_code == 403
+    assert clients("coordinator").get(f"/committee/{case.uuid}").status_code == 404
+    assert clients("partner_a").get(f"/committee/{case.uuid}").status_code == 403

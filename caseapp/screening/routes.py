@@ -4,7 +4,7 @@ engine's assessment, the versioned screening, and the decisions (request informa
 from datetime import timedelta
 from uuid import UUID
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,8 +17,11 @@ from caseapp.domain import covenant, stages
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
 from caseapp.domain.states import state_name, un_member_states
-from caseapp.inbox import bp
-from caseapp.inbox.forms import (
+from caseapp.intake.listing import STATUS_LABELS
+from caseapp.messages.forms import MessageForm
+from caseapp.models import Case, CaseRight
+from caseapp.models.base import utcnow
+from caseapp.screening.forms import (
     DecisionNoteForm,
     DeclineForm,
     InformationRequestForm,
@@ -27,15 +30,13 @@ from caseapp.inbox.forms import (
     ScreeningForm,
     VictimSearchForm,
 )
-from caseapp.messages.forms import MessageForm
-from caseapp.models import Case, CaseRight
-from caseapp.models.base import utcnow
-from caseapp.reports.listing import STATUS_LABELS
 from caseapp.services import ServiceError, cases, intake, messages, register, screening, search, timeline
 from caseapp.services.vault import open_vault, open_vaults
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
 from caseapp.web.security import current_user
+
+bp = Blueprint("screening", __name__, url_prefix="/screening")
 
 QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort")
 
@@ -100,7 +101,7 @@ def list_reports():
             "duplicates": duplicates[case.id],
         })
     filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort"))
-    return render_template("inbox/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
+    return render_template("screening/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
                            status_labels=STATUS_LABELS)
 
 
@@ -116,7 +117,7 @@ def search_victims():
             hits = search.find_by_victim_name(db.session, keyring(), blind_indexer(), current_user(), form.name.data)
         else:
             status = 400
-    return render_template("inbox/search.html", form=form, hits=hits, limit=search.MAX_RESULTS,
+    return render_template("screening/search.html", form=form, hits=hits, limit=search.MAX_RESULTS,
                            status_labels=STATUS_LABELS), status
 
 
@@ -137,7 +138,7 @@ def _workspace(case: Case, *, status: int = 200, problem: str | None = None, **f
     forms.setdefault("accept_form", DecisionNoteForm())
     forms.setdefault("reopen_form", ReopenForm())
     return render_template(
-        "inbox/show_report.html", case=case, report=report,
+        "screening/show_report.html", case=case, report=report,
         documents=[(document, vault.get(document, "original_name")) for document in case.documents],
         state_label=state_name(case.state_code) if case.state_code else None, rights=covenant.BY_CODE,
         status_labels=STATUS_LABELS, duplicates=intake.confirmed_duplicates(db.session, keyring(), vault),
@@ -162,7 +163,7 @@ def assess_report(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     if case.stage not in (*stages.SCREENING_STAGES, stages.CANDIDATE):
         flash(_("This case is no longer being screened; reopen it first."), "warning")
-        return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
+        return redirect(url_for("screening.show_report", case_uuid=case.uuid))
     vault = open_vault(db.session, keyring(), case)
     assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
     engine = assessment.to_json()
@@ -185,10 +186,10 @@ def assess_report(case_uuid: UUID):
         else:
             db.session.commit()
             flash(_("Assessment saved as a new version."), "success")
-            return redirect(url_for("inbox.show_report", case_uuid=case.uuid, _anchor="assessment"))
+            return redirect(url_for("screening.show_report", case_uuid=case.uuid, _anchor="assessment"))
     else:
         status = 400
-    return render_template("inbox/assess_report.html", case=case, form=form, assessment=assessment,
+    return render_template("screening/assess_report.html", case=case, form=form, assessment=assessment,
                            criteria=CRITERIA, factors=STRATEGIC_FACTORS, current=current, unplaced=unplaced,
                            title=vault.get(case, "title")), status
 
@@ -198,7 +199,7 @@ def request_information(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     if case.stage not in stages.SCREENING_STAGES:
         flash(_("Information can be requested only while the report is being screened."), "warning")
-        return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
+        return redirect(url_for("screening.show_report", case_uuid=case.uuid))
     vault = open_vault(db.session, keyring(), case)
     form = InformationRequestForm()
     status = 200
@@ -216,10 +217,10 @@ def request_information(case_uuid: UUID):
         else:
             db.session.commit()
             flash(_("Request sent to the partner; the report now waits for their answer."), "success")
-            return redirect(url_for("inbox.show_report", case_uuid=case.uuid, _anchor="thread"))
+            return redirect(url_for("screening.show_report", case_uuid=case.uuid, _anchor="thread"))
     else:
         status = 400
-    return render_template("inbox/request_information.html", case=case, form=form,
+    return render_template("screening/request_information.html", case=case, form=form,
                            title=vault.get(case, "title")), status
 
 
@@ -237,7 +238,7 @@ def decline_report(case_uuid: UUID):
         return _workspace(case, status=400, problem=exc.message, decline_form=form)
     db.session.commit()
     flash(_("Report declined. The partner sees your reason on their report page."), "success")
-    return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
+    return redirect(url_for("screening.show_report", case_uuid=case.uuid))
 
 
 @bp.route("/<uuid:case_uuid>/accept", methods=["POST"])
@@ -254,7 +255,7 @@ def accept_report(case_uuid: UUID):
         return _workspace(case, status=400, problem=exc.message, accept_form=form)
     db.session.commit()
     flash(_("Accepted as a strategic candidate."), "success")
-    return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
+    return redirect(url_for("screening.show_report", case_uuid=case.uuid))
 
 
 @bp.route("/<uuid:case_uuid>/reopen", methods=["POST"])
@@ -271,4 +272,4 @@ def reopen_report(case_uuid: UUID):
         return _workspace(case, status=400, problem=exc.message, reopen_form=form)
     db.session.commit()
     flash(_("The report is back in screening."), "success")
-    return redirect(url_for("inbox.show_report", case_uuid=case.uuid))
+    return redirect(url_for("screening.show_report", case_uuid=case.uuid))

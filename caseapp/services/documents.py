@@ -1,4 +1,5 @@
-"""Evidence files: the checks every upload passes, whether it comes from the report form or the API.
+"""Evidence files (documents): the checks every upload passes, whether it comes from the report form,
+the thread or the API, and the decryption of a document for its download.
 
 UP-01 limits (per file, per report, files per report, per-organisation quota) come from the config;
 UP-03: the extension *and* the first bytes must match one allowed kind; UP-04: the user's file name is
@@ -8,9 +9,13 @@ kept only sanitised (and encrypted by ``record``); the stored name is a server-m
 ``store`` encrypts each accepted file into the store's incoming folder before any database write
 (REL-04); the files are promoted when the caller's transaction commits and discarded when it rolls
 back, so a refused upload leaves nothing behind. ``record`` then writes the document rows.
+
+``open_document`` decrypts a stored document lazily, one authenticated chunk at a time (CRY-03); the
+HTTP response around it is ``caseapp.web.downloads.send_document``.
 """
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
@@ -18,11 +23,18 @@ from sqlalchemy.orm import Session
 
 from caseapp.core import antivirus
 from caseapp.core.files import FileStore, FileTooLargeError
+from caseapp.crypto import Keyring
 from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadRejected, identify, safe_display_name
 from caseapp.models import Case, Document, User
 from caseapp.services import audit
-from caseapp.services.cases import StoredUpload, organisation_storage_used, record_document, store_upload
-from caseapp.services.vault import CaseVault
+from caseapp.services.cases import (
+    StoredUpload,
+    document_key,
+    organisation_storage_used,
+    record_document,
+    store_upload,
+)
+from caseapp.services.vault import CaseVault, open_vault
 
 MIB = 1024 * 1024
 log = logging.getLogger(__name__)
@@ -152,3 +164,22 @@ def record(session: Session, vault: CaseVault, accepted: list[AcceptedFile], *,
         audit.record(session, action="document_uploaded", actor=uploaded_by, target_type="document",
                      target_id=document.uuid, case=vault.case)
     return documents
+
+
+@dataclass(frozen=True)
+class OpenedDocument:
+    """A document ready to send: its decrypted display name and its plaintext, not yet read."""
+
+    name: str
+    content_type: str
+    size: int
+    chunks: Iterator[bytes]
+
+
+def open_document(session: Session, keyring: Keyring, file_store: FileStore, document: Document) -> OpenedDocument:
+    """Decrypt a document the caller may see. Nothing is read until ``chunks`` is iterated, and each chunk is
+    authenticated before it is yielded (CRY-03)."""
+    vault = open_vault(session, keyring, document.case)
+    name = vault.get(document, "original_name") or "document"
+    chunks = file_store.decrypt(document.uuid, document_key(vault, document))
+    return OpenedDocument(name, document.content_type, document.size, chunks)

@@ -1,4 +1,6 @@
-"""Evidence files sent as downloads, never rendered (UP-07): headers, and the streamed, decrypted body."""
+"""Files sent as downloads, never rendered (UP-07): the attachment headers, and an evidence file's streamed,
+decrypted body. Request plumbing shared by the documents blueprint, the JSON API and the CSV exports, so
+none of them imports another blueprint."""
 
 import unicodedata
 from urllib.parse import quote
@@ -9,8 +11,7 @@ from sqlalchemy.orm import Session
 from caseapp.core.files import FileStore
 from caseapp.crypto import Keyring
 from caseapp.models import Document
-from caseapp.services import cases
-from caseapp.services.vault import open_vault
+from caseapp.services import documents
 
 # Types a browser may be told; anything else goes out as application/octet-stream.
 DOWNLOAD_TYPES = frozenset({
@@ -43,13 +44,10 @@ def attachment_headers(name: str, content_type: str, size: int) -> dict[str, str
 
 def send_document(session: Session, keyring: Keyring, store: FileStore, document: Document) -> Response:
     """Stream a document the caller may see, each chunk authenticated before it is sent (CRY-03, UP-07)."""
-    vault = open_vault(session, keyring, document.case)
-    file_key = cases.document_key(vault, document)
-    name = vault.get(document, "original_name") or "document"
-    chunks = store.decrypt(document.uuid, file_key)
-    first = next(chunks, b"")  # a missing or corrupt file fails here, before any header is sent
-    body = stream_with_context(_chain(first, chunks))
-    return Response(body, headers=attachment_headers(name, document.content_type, document.size))
+    opened = documents.open_document(session, keyring, store, document)
+    first = next(opened.chunks, b"")  # a missing or corrupt file fails here, before any header is sent
+    body = stream_with_context(_chain(first, opened.chunks))
+    return Response(body, headers=attachment_headers(opened.name, opened.content_type, opened.size))
 
 
 def _chain(first: bytes, rest):

@@ -3,7 +3,7 @@
 import re
 from uuid import UUID
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,18 +12,19 @@ from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import covenant
 from caseapp.domain.states import protocol_warnings, state_name, un_member_states
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
+from caseapp.intake.forms import REPEATABLE, ReportForm, configure, form_data, to_input
+from caseapp.intake.listing import STATUS_LABELS, ReportFilterForm, report_rows
 from caseapp.messages.forms import MessageForm
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
-from caseapp.reports import bp
-from caseapp.reports.forms import REPEATABLE, ReportForm, configure, form_data, to_input
-from caseapp.reports.listing import STATUS_LABELS, ReportFilterForm, report_rows
-from caseapp.services import ServiceError, cases, evidence, intake, messages
+from caseapp.services import ServiceError, cases, documents, intake, messages
 from caseapp.services.vault import open_vault
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, flash_filter_errors
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
+
+bp = Blueprint("intake", __name__, url_prefix="/intake")
 
 FILTER_SESSION_KEY = "report_filter"
 ACTION_PATTERN = re.compile(r"^(save|submit|add-(\w+)|remove-(\w+)-(\d+))$")
@@ -45,12 +46,12 @@ def list_reports():
             session[FILTER_SESSION_KEY] = {"q": form.q.data or "", "status": form.status.data or ""}
         else:
             flash_filter_errors(form)
-        return redirect(url_for("reports.list_reports"))
+        return redirect(url_for("intake.list_reports"))
     criteria = session.get(FILTER_SESSION_KEY, {})
     page = max(request.args.get("page", 1, type=int), 1)
     size = current_app.config["PAGE_SIZE"]
     rows, total = report_rows(db.session, keyring(), current_user(), criteria, page=page, per_page=size)
-    return render_template("reports/list_reports.html", rows=rows, total=total,
+    return render_template("intake/list_reports.html", rows=rows, total=total,
                            page=page, pages=max((total + size - 1) // size, 1), form=form,
                            filtered=any(criteria.values()), action_form=ActionForm(), status_labels=STATUS_LABELS)
 
@@ -61,19 +62,19 @@ def new_report():
         case, _vault = intake.new_draft(db.session, keyring(), current_user())
     except ServiceError as exc:
         flash(exc.message, "danger")
-        return redirect(url_for("reports.list_reports"))
+        return redirect(url_for("intake.list_reports"))
     audit_request("report_created", case=case)
     db.session.commit()
-    return redirect(url_for("reports.edit_report", case_uuid=case.uuid))
+    return redirect(url_for("intake.edit_report", case_uuid=case.uuid))
 
 
 def _render_form(case: Case, form: ReportForm, status: int = 200, extra_errors: list[str] | None = None):
     warnings = protocol_warnings(current_register(), form.state.data or None, form.facts_start.data, form.facts_end.data,
                                  form.continuing.data or "unknown")
     vault = open_vault(db.session, keyring(), case)
-    documents = [(document, vault.get(document, "original_name")) for document in case.documents]
+    files = [(document, vault.get(document, "original_name")) for document in case.documents]
     return (
-        render_template("reports/edit_report.html", case=case, form=form, warnings=warnings, documents=documents,
+        render_template("intake/edit_report.html", case=case, form=form, warnings=warnings, documents=files,
                         extra_errors=extra_errors or [], rejected=status >= 400, action_form=ActionForm(),
                         upload_hint=_upload_hint()),
         status,
@@ -89,7 +90,7 @@ def _upload_hint() -> str:
 def edit_report(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.stage not in intake.EDITABLE_STAGES:
-        return redirect(url_for("reports.show_report", case_uuid=case.uuid))
+        return redirect(url_for("intake.show_report", case_uuid=case.uuid))
     vault = open_vault(db.session, keyring(), case)
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted report
@@ -124,7 +125,7 @@ def edit_report(case_uuid: UUID):
         was_draft = case.stage == intake.DRAFT
         reference = intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(),
                                        submit=action == "submit", actor=current_user())
-        evidence.record(db.session, vault, stored.accepted, uploaded_by=current_user())
+        documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     except intake.ReportRejected as exc:
         db.session.rollback()
         unplaced = _attach_errors(form, exc.errors)
@@ -132,20 +133,20 @@ def edit_report(case_uuid: UUID):
     audit_request("report_submitted" if reference else "report_edited", case=case)
     db.session.commit()
     if reference and was_draft:
-        return redirect(url_for("reports.submitted", case_uuid=case.uuid))
+        return redirect(url_for("intake.submitted", case_uuid=case.uuid))
     if reference:
         flash(_("Your updated report was sent to the lawyers."), "success")
-        return redirect(url_for("reports.show_report", case_uuid=case.uuid))
+        return redirect(url_for("intake.show_report", case_uuid=case.uuid))
     if anchor is None:
         flash(_("Draft saved. You can come back to it at any time.") if was_draft
               else _("Changes saved. Send the updated report when it is complete."), "success")
-    return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor=anchor or None))
+    return redirect(url_for("intake.edit_report", case_uuid=case.uuid, _anchor=anchor or None))
 
 
-def _store_evidence(case: Case, form: ReportForm) -> evidence.StoredFiles:
+def _store_evidence(case: Case, form: ReportForm) -> documents.StoredFiles:
     """Check and encrypt each new file into the store before any database write (UP-01…04)."""
-    files = evidence.chosen_files(form.evidence.data)
-    return evidence.store(db.session, file_store(), case, files, evidence.UploadLimits.from_config(current_app.config))
+    files = documents.chosen_files(form.evidence.data)
+    return documents.store(db.session, file_store(), case, files, documents.UploadLimits.from_config(current_app.config))
 
 
 def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[str]:
@@ -169,8 +170,8 @@ def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[str]:
 def submitted(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.reference is None:
-        return redirect(url_for("reports.edit_report", case_uuid=case.uuid))
-    return render_template("reports/submitted.html", case=case)
+        return redirect(url_for("intake.edit_report", case_uuid=case.uuid))
+    return render_template("intake/submitted.html", case=case)
 
 
 @bp.route("/<uuid:case_uuid>")
@@ -179,9 +180,9 @@ def show_report(case_uuid: UUID):
     audit_request("report_viewed", case=case)  # AC-08
     vault = open_vault(db.session, keyring(), case)
     report = intake.load_report(vault)
-    documents = [(document, vault.get(document, "original_name")) for document in case.documents]
+    files = [(document, vault.get(document, "original_name")) for document in case.documents]
     entries = messages.thread(db.session, vault) if case.reference else []
-    return render_template("reports/show_report.html", case=case, report=report, documents=documents,
+    return render_template("intake/show_report.html", case=case, report=report, documents=files,
                            state_label=state_name(case.state_code) if case.state_code else None,
                            rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=None,
                            thread=entries, message_form=MessageForm(),
@@ -201,7 +202,7 @@ def delete_document(case_uuid: UUID, document_uuid: UUID):
     cases.delete_document(db.session, file_store(), document, actor=current_user())
     db.session.commit()
     flash(_("File removed."), "success")
-    return redirect(url_for("reports.edit_report", case_uuid=case.uuid, _anchor="evidence-files"))
+    return redirect(url_for("intake.edit_report", case_uuid=case.uuid, _anchor="evidence-files"))
 
 
 @bp.route("/<uuid:case_uuid>/delete", methods=["POST"])
@@ -213,4 +214,4 @@ def delete_draft(case_uuid: UUID):
     cases.delete_case(db.session, file_store(), case)
     db.session.commit()
     flash(_("The draft and its files were deleted for good."), "success")
-    return redirect(url_for("reports.list_reports"))
+    return redirect(url_for("intake.list_reports"))

@@ -4,24 +4,12 @@ Victims' identities are never shown here: coordinators work without them (DESIGN
 
 from uuid import UUID
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from caseapp.core.extensions import db
-from caseapp.core.resources import keyring
-from caseapp.domain import committee, covenant, deadlines, stages
-from caseapp.domain.roles import COORDINATOR
-from caseapp.domain.states import state_name, un_member_states
-from caseapp.models import Case, Communication, FollowUpAssessment, FollowUpSubmission, InterimMeasure, MediaCoverage
-from caseapp.models.base import utcnow
-from caseapp.reports.listing import STATUS_LABELS
-from caseapp.services import ServiceError, cases, timeline
-from caseapp.services import committee as tracking
-from caseapp.services.vault import CaseVault, open_vault, open_vaults
-from caseapp.tracking import bp
-from caseapp.tracking.forms import (
+from caseapp.committee.forms import (
     FollowUpAssessmentForm,
     FollowUpSubmissionForm,
     InterimOutcomeForm,
@@ -32,11 +20,36 @@ from caseapp.tracking.forms import (
     PublicityForm,
     RecordForm,
 )
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
+from caseapp.domain import covenant, deadlines, stages
+from caseapp.domain.committee import (
+    COMPLIANCE,
+    DEADLINE_KINDS,
+    DECISION_TYPES,
+    FOLLOW_UP_GRADES,
+    FOLLOW_UP_PROCEDURE,
+    INTERIM_OUTCOMES,
+    PUBLICITY_KINDS,
+    RECORD_FIELDS,
+    RECORD_LABELS,
+    VIEWS_VIOLATION,
+    open_deadlines,
+)
+from caseapp.domain.roles import COORDINATOR
+from caseapp.domain.states import state_name, un_member_states
+from caseapp.intake.listing import STATUS_LABELS
+from caseapp.models import Case, Communication, FollowUpAssessment, FollowUpSubmission, InterimMeasure, MediaCoverage
+from caseapp.models.base import utcnow
+from caseapp.services import ServiceError, cases, committee, timeline
+from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
 from caseapp.web.security import current_user
 
-DEADLINE_LABELS = dict(committee.DEADLINE_KINDS)
+bp = Blueprint("committee", __name__, url_prefix="/committee")
+
+DEADLINE_LABELS = dict(DEADLINE_KINDS)
 
 
 def _today():
@@ -47,9 +60,9 @@ def _today():
 def list_cases():
     stage = request.args.get("stage") or ""
     state = request.args.get("state") or ""
-    if (stage and stage not in tracking.TRACKED_STAGES) or (state and state_name(state) is None):
+    if (stage and stage not in committee.TRACKED_STAGES) or (state and state_name(state) is None):
         abort(400)
-    query = cases.visible_cases(current_user()).where(Case.stage.in_([stage] if stage else tracking.TRACKED_STAGES))
+    query = cases.visible_cases(current_user()).where(Case.stage.in_([stage] if stage else committee.TRACKED_STAGES))
     if state:
         query = query.where(Case.state_code == state)
     query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
@@ -62,17 +75,17 @@ def list_cases():
         select(Communication).where(Communication.case_id.in_([case.id for case in page.items]))).scalars()}
     for case in page.items:
         communication = communications.get(case.id)
-        due = committee.open_deadlines(tracking.deadline_record(case, communication))
+        due = open_deadlines(committee.deadline_record(case, communication))
         rows.append({"case": case, "communication": communication, "title": vaults[case.id].get(case, "title"),
                      "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None})
-    return render_template("tracking/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
-                           stages=tracking.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
+    return render_template("committee/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
+                           stages=committee.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
                            deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left)
 
 
 def _case_or_404(case_uuid: UUID) -> Case:
     case = cases.find_visible_case(db.session, current_user(), case_uuid)
-    if case is None or case.stage not in tracking.TRACKED_STAGES:
+    if case is None or case.stage not in committee.TRACKED_STAGES:
         abort(404)
     return case
 
@@ -91,14 +104,14 @@ def _move_form(case: Case, form: MoveForm | None = None) -> MoveForm:
 def _page(case: Case, *, status: int = 200, problem: str | None = None, **forms):
     vault = _vault(case)
     today = _today()
-    communication = tracking.communication_of(db.session, case)
+    communication = committee.communication_of(db.session, case)
     measures = db.session.execute(select(InterimMeasure).where(InterimMeasure.case_id == case.id)
                                   .order_by(InterimMeasure.requested_on)).scalars().all()
     assessments = db.session.execute(select(FollowUpAssessment).where(FollowUpAssessment.case_id == case.id)
                                      .order_by(FollowUpAssessment.assessed_on)).scalars().all()
     submissions = db.session.execute(select(FollowUpSubmission).where(FollowUpSubmission.case_id == case.id)
                                      .order_by(FollowUpSubmission.submitted_on)).scalars().all()
-    publicity = tracking.publicity_of(db.session, case, communication, today=today)
+    publicity = committee.publicity_of(db.session, case, communication, today=today)
     publication = forms.pop("publication_form", None) or PublicationForm(formdata=None, data={
         "summary": communication.public_summary if communication else "",
         "links": "\n".join(communication.public_links or []) if communication else "",
@@ -106,23 +119,23 @@ def _page(case: Case, *, status: int = 200, problem: str | None = None, **forms)
         "victim_names": communication.public_victim_names if communication else "",
     })
     follow_up_due = (deadlines.follow_up_response_due(communication.decision_transmitted_on)
-                     if communication and communication.decision_type == committee.VIEWS_VIOLATION
+                     if communication and communication.decision_type == VIEWS_VIOLATION
                      and communication.decision_transmitted_on else None)
     return render_template(
-        "tracking/show_case.html", case=case, title=vault.get(case, "title"), state=state_name(case.state_code),
+        "committee/show_case.html", case=case, title=vault.get(case, "title"), state=state_name(case.state_code),
         rights=[covenant.BY_CODE[c].label if c in covenant.BY_CODE else c for c in case.rights_invoked],
-        communication=communication, values=tracking.record_values(communication),
+        communication=communication, values=committee.record_values(communication),
         recommendations=vault.get(communication, "recommendations") if communication else None,
         notes=vault.get(communication, "notes") if communication else None,
-        record_fields=committee.RECORD_FIELDS, decision_labels=dict(committee.DECISION_TYPES),
-        open_deadlines=committee.open_deadlines(tracking.deadline_record(case, communication)),
+        record_fields=RECORD_FIELDS, decision_labels=dict(DECISION_TYPES),
+        open_deadlines=open_deadlines(committee.deadline_record(case, communication)),
         deadline_labels=DEADLINE_LABELS, today=today, days_left=deadlines.days_left,
         measures=[(m, vault.get(m, "note"), InterimOutcomeForm(formdata=None, obj=m, prefix=f"m{m.id}")) for m in measures],
         assessments=[(a, vault.get(a, "note")) for a in assessments],
         submissions=[(s, vault.get(s, "note")) for s in submissions],
-        follow_up_due=follow_up_due, publicity=publicity, publicity_kinds=committee.PUBLICITY_KINDS,
-        labels=dict(committee.INTERIM_OUTCOMES) | dict(committee.COMPLIANCE) | dict(committee.FOLLOW_UP_GRADES)
-        | dict(committee.FOLLOW_UP_PROCEDURE),
+        follow_up_due=follow_up_due, publicity=publicity, publicity_kinds=PUBLICITY_KINDS,
+        labels=dict(INTERIM_OUTCOMES) | dict(COMPLIANCE) | dict(FOLLOW_UP_GRADES)
+        | dict(FOLLOW_UP_PROCEDURE),
         publicity_notes={kind: vault.get(action, "note") for kind, action in publicity.done.items()},
         timeline=timeline.timeline(db.session, vault), status_labels=STATUS_LABELS,
         move_form=_move_form(case, forms.pop("move_form", None)),
@@ -133,7 +146,7 @@ def _page(case: Case, *, status: int = 200, problem: str | None = None, **forms)
         media_form=forms.pop("media_form", None) or MediaForm(formdata=None),
         publication_form=publication, action_form=ActionForm(), problem=problem,
         can_publish=current_user().role == COORDINATOR,
-        required={target: [committee.RECORD_LABELS[n] for n in fields] for target, fields in stages.REQUIRED_FIELDS.items()},
+        required={target: [RECORD_LABELS[n] for n in fields] for target, fields in stages.REQUIRED_FIELDS.items()},
     ), status
 
 
@@ -148,11 +161,11 @@ def show_case(case_uuid: UUID):
 def edit_record(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     vault = _vault(case)
-    communication = tracking.communication_of(db.session, case)
+    communication = committee.communication_of(db.session, case)
     status = 200
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted notes
-        form = RecordForm(formdata=None, data=tracking.record_values(communication) | {
+        form = RecordForm(formdata=None, data=committee.record_values(communication) | {
             "recommendations": vault.get(communication, "recommendations") if communication else "",
             "notes": vault.get(communication, "notes") if communication else "",
         })
@@ -162,9 +175,9 @@ def edit_record(case_uuid: UUID):
         form = RecordForm()
         if form.validate():
             try:
-                changed = tracking.update_record(db.session, vault, current_user(), form.values(), today=_today(),
+                changed = committee.update_record(db.session, vault, current_user(), form.values(), today=_today(),
                                                  recommendations=form.recommendations.data, notes=form.notes.data)
-            except tracking.RecordRejected as exc:
+            except committee.RecordRejected as exc:
                 db.session.rollback()
                 for name, message in exc.errors.items():
                     form[name].errors = [*form[name].errors, message]
@@ -172,15 +185,15 @@ def edit_record(case_uuid: UUID):
             except ServiceError as exc:
                 db.session.rollback()
                 flash(exc.message, "danger")
-                return redirect(url_for("tracking.show_case", case_uuid=case.uuid))
+                return redirect(url_for("committee.show_case", case_uuid=case.uuid))
             else:
                 db.session.commit()
                 flash(_("Record saved: %(what)s.", what=", ".join(changed)) if changed else _("Nothing had changed."),
                       "success" if changed else "info")
-                return redirect(url_for("tracking.show_case", case_uuid=case.uuid))
+                return redirect(url_for("committee.show_case", case_uuid=case.uuid))
         else:
             status = 400
-    return render_template("tracking/edit_record.html", case=case, form=form, title=vault.get(case, "title")), status
+    return render_template("committee/edit_record.html", case=case, form=form, title=vault.get(case, "title")), status
 
 
 def _act(case: Case, form, action, done_message: str, form_name: str, anchor: str):
@@ -195,14 +208,14 @@ def _act(case: Case, form, action, done_message: str, form_name: str, anchor: st
         return _page(case, status=400, problem=exc.message, **{form_name: form})
     db.session.commit()
     flash(done_message, "success")
-    return redirect(url_for("tracking.show_case", case_uuid=case.uuid, _anchor=anchor))
+    return redirect(url_for("committee.show_case", case_uuid=case.uuid, _anchor=anchor))
 
 
 @bp.route("/<uuid:case_uuid>/move", methods=["POST"])
 def move_case(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = _move_form(case, MoveForm())
-    return _act(case, form, lambda vault: tracking.move(db.session, vault, current_user(), form.target.data,
+    return _act(case, form, lambda vault: committee.move(db.session, vault, current_user(), form.target.data,
                                                          form.note.data),
                 _("Case moved."), "move_form", "stage")
 
@@ -211,7 +224,7 @@ def move_case(case_uuid: UUID):
 def add_interim_measure(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = InterimRequestForm()
-    return _act(case, form, lambda vault: tracking.add_interim_measure(
+    return _act(case, form, lambda vault: committee.add_interim_measure(
         db.session, vault, current_user(), requested_on=form.requested_on.data, note=form.note.data, today=_today()),
         _("Interim measures request recorded."), "interim_form", "interim-measures")
 
@@ -224,7 +237,7 @@ def update_interim_measure(case_uuid: UUID, measure_uuid: UUID):
     if measure is None:
         abort(404)
     form = InterimOutcomeForm(prefix=f"m{measure.id}")
-    return _act(case, form, lambda vault: tracking.update_interim_measure(
+    return _act(case, form, lambda vault: committee.update_interim_measure(
         db.session, vault, current_user(), measure, outcome=form.outcome.data, outcome_on=form.outcome_on.data,
         lifted_on=form.lifted_on.data, compliance=form.compliance.data, today=_today()),
         _("Interim measures updated."), "outcome_form", "interim-measures")
@@ -234,7 +247,7 @@ def update_interim_measure(case_uuid: UUID, measure_uuid: UUID):
 def add_follow_up_assessment(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = FollowUpAssessmentForm()
-    return _act(case, form, lambda vault: tracking.add_follow_up_assessment(
+    return _act(case, form, lambda vault: committee.add_follow_up_assessment(
         db.session, vault, current_user(), assessed_on=form.assessed_on.data, grade=form.grade.data,
         procedure=form.procedure.data, note=form.note.data, today=_today()),
         _("Follow-up assessment recorded."), "assessment_form", "follow-up")
@@ -244,7 +257,7 @@ def add_follow_up_assessment(case_uuid: UUID):
 def add_follow_up_submission(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = FollowUpSubmissionForm()
-    return _act(case, form, lambda vault: tracking.add_follow_up_submission(
+    return _act(case, form, lambda vault: committee.add_follow_up_submission(
         db.session, vault, current_user(), submitted_on=form.submitted_on.data, note=form.note.data, today=_today()),
         _("Follow-up submission recorded."), "submission_form", "follow-up")
 
@@ -253,7 +266,7 @@ def add_follow_up_submission(case_uuid: UUID):
 def record_publicity(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = PublicityForm()
-    return _act(case, form, lambda vault: tracking.record_publicity(
+    return _act(case, form, lambda vault: committee.record_publicity(
         db.session, vault, current_user(), kind=form.kind.data, done_on=form.done_on.data,
         language=form.language.data, note=form.note.data, today=_today()),
         _("Publicity action recorded."), "publicity_form", "publicity")
@@ -263,7 +276,7 @@ def record_publicity(case_uuid: UUID):
 def add_media(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = MediaForm()
-    return _act(case, form, lambda vault: tracking.add_media(
+    return _act(case, form, lambda vault: committee.add_media(
         db.session, vault, current_user(), outlet=form.outlet.data, published_on=form.published_on.data,
         language=form.language.data, link=form.link.data, reach=form.reach.data, today=_today()),
         _("Media coverage recorded."), "media_form", "publicity")
@@ -277,7 +290,7 @@ def delete_media(case_uuid: UUID, item_uuid: UUID):
     if item is None:
         abort(404)
     form = ActionForm()
-    return _act(case, form, lambda vault: tracking.delete_media(db.session, vault, current_user(), item),
+    return _act(case, form, lambda vault: committee.delete_media(db.session, vault, current_user(), item),
                 _("Media coverage removed."), "action_form", "publicity")
 
 
@@ -285,7 +298,7 @@ def delete_media(case_uuid: UUID, item_uuid: UUID):
 def publish(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = PublicationForm()
-    return _act(case, form, lambda vault: tracking.publish(
+    return _act(case, form, lambda vault: committee.publish(
         db.session, vault, current_user(), summary=form.summary.data, links=(form.links.data or "").splitlines(),
         identity_consented=bool(form.identity_consented.data), victim_names=form.victim_names.data),
         _("Published on the public decisions page."), "publication_form", "publication")
@@ -294,5 +307,5 @@ def publish(case_uuid: UUID):
 @bp.route("/<uuid:case_uuid>/publication/withdraw", methods=["POST"])
 def withdraw_publication(case_uuid: UUID):
     case = _case_or_404(case_uuid)
-    return _act(case, ActionForm(), lambda vault: tracking.withdraw_publication(db.session, vault, current_user()),
+    return _act(case, ActionForm(), lambda vault: committee.withdraw_publication(db.session, vault, current_user()),
                 _("Withdrawn from the public decisions page."), "action_form", "publication")

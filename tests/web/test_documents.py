@@ -1,0 +1,61 @@
+"""Evidence files downloaded through the documents blueprint: attachment headers and sandbox CSP (UP-07),
+each chunk authenticated (CRY-03), a tampered file refused without leaking content (CRY-08), and only
+for those who may see the case (AC-04, AC-06)."""
+
+import logging
+
+import pytest
+
+from caseapp.core.resources import file_store
+from caseapp.domain import roles
+from tests.factories import login, make_case, make_user
+from tests.markers import MARKERS
+
+
+def test_partner_downloads_their_file_with_safe_headers(app, client, org_a):  # UP-07, CRY-03
+    partner = make_user(app, roles.PARTNER, org_a).user
+    body = b"%PDF-1.7 " + b"x" * 200_000
+    case, document = make_case(app, org_a, partner, body=body, name='résumé "final".pdf')
+    login(app, client, partner)
+    response = client.get(f"/documents/{case.uuid}/{document.uuid}/download")
+    assert response.status_code == 200
+    assert response.data == body
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"resume _final_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%22final%22.pdf"
+    )
+    assert response.headers["Content-Security-Policy"].startswith("sandbox")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("who", ["partner_b", "admin"])
+def test_others_cannot_download(app, client, people, org_a, who):  # AC-04, AC-06
+    case, document = make_case(app, org_a, people["partner_a"].user)
+    login(app, client, people[who].user)
+    assert client.get(f"/documents/{case.uuid}/{document.uuid}/download").status_code == 404
+
+
+@pytest.mark.parametrize("who", ["lawyer", "coordinator"])
+def test_staff_can_download_submitted_reports_only(app, client, people, org_a, who):  # AC-06
+    submitted, document = make_case(app, org_a, people["partner_a"].user, submit=True)
+    draft, draft_document = make_case(app, org_a, people["partner_a"].user)
+    login(app, client, people[who].user)
+    assert client.get(f"/documents/{submitted.uuid}/{document.uuid}/download").data == b"%PDF-1.7 evidence"
+    assert client.get(f"/documents/{draft.uuid}/{draft_document.uuid}/download").status_code == 404
+
+
+def test_a_tampered_file_gives_the_generic_error_and_a_log_without_content(app, client, org_a, caplog):  # CRY-08
+    partner = make_user(app, roles.PARTNER, org_a).user
+    case, document = make_case(app, org_a, partner, body=b"%PDF-1.7 " + MARKERS["file_body"].encode())
+    path = file_store().path(document.uuid)
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0x01
+    path.write_bytes(bytes(data))
+    login(app, client, partner)
+    with caplog.at_level(logging.ERROR, logger="caseapp"):
+        response = client.get(f"/documents/{case.uuid}/{document.uuid}/download")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in page and MARKERS["file_body"] not in page and "Traceback" not in page
+    assert MARKERS["file_body"] not in caplog.text
