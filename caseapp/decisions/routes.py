@@ -2,7 +2,7 @@
 (issue 6, item 8).
 
 The page and the feed are public (no sign-in) and are built only from
-``caseapp.services.public_decisions``, which reads clear columns written for publication and never a
+``caseapp.services.decisions``, which reads clear columns written for publication and never a
 case vault, an encrypted column, a case reference or an organisation. They use no form that needs a
 CSRF token, so an anonymous visit leaves no server-side session behind.
 """
@@ -24,7 +24,7 @@ from caseapp.decisions.forms import DecisionFilterForm
 from caseapp.domain import publication
 from caseapp.domain.states import state_name
 from caseapp.models.base import utcnow
-from caseapp.services import exports, public_decisions
+from caseapp.services import decisions, exports
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.downloads import content_disposition
 from caseapp.web.security import current_user
@@ -43,7 +43,7 @@ class RowPagination(SelectPagination):
 
 def _filter_form() -> DecisionFilterForm:
     form = DecisionFilterForm(formdata=request.args)
-    states = public_decisions.published_states(db.session)
+    states = decisions.published_states(db.session)
     asked = request.args.get("state", "")
     if asked and state_name(asked) and asked not in dict(states):
         states.append((asked, state_name(asked)))  # a State with nothing published (yet): no results, not an error
@@ -56,17 +56,17 @@ def list_decisions():
     form = _filter_form()
     if not form.validate():
         abort(400)
-    query = public_decisions.published(state=form.state.data or None, right=form.right.data or None)
+    query = decisions.published(state=form.state.data or None, right=form.right.data or None)
     page = RowPagination(select=query, session=db.session, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    decisions = [public_decisions.to_public(row) for row in page.items]
-    return render_template("decisions/list_decisions.html", decisions=decisions, page=page, form=form,
+    published = [decisions.to_public(row) for row in page.items]
+    return render_template("decisions/list_decisions.html", decisions=published, page=page, form=form,
                            filtered=bool(form.state.data or form.right.data))
 
 
 @bp.route("/decisions.atom")
 def atom_feed():
     """The latest published decisions as an Atom feed (RFC 4287), built with feedgen."""
-    decisions = public_decisions.latest(db.session)
+    latest = decisions.latest(db.session)
     page_url = url_for("decisions.list_decisions", _external=True)
     feed = FeedGenerator()
     feed.id(page_url)
@@ -77,8 +77,8 @@ def atom_feed():
     feed.link(href=url_for("decisions.atom_feed", _external=True), rel="self", type=ATOM_TYPE)
     feed.link(href=page_url, rel="alternate", type="text/html")
     feed.language(str(get_locale() or "en"))
-    feed.updated(max((decision.published_at for decision in decisions), default=None) or utcnow())
-    for decision in decisions:
+    feed.updated(max((decision.published_at for decision in latest), default=None) or utcnow())
+    for decision in latest:
         entry = feed.add_entry(order="append")
         entry.id(decision.urn)
         entry.title(publication.xml_text(publication.entry_title(

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from caseapp.core.extensions import db
 from caseapp.models import UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import public_decisions
+from caseapp.services import decisions
 from caseapp.services import vault as vault_module
 from tests.factories import login, make_organisation, running_app
 from tests.web.decision_records import decided_case
@@ -88,7 +88,7 @@ def test_nothing_from_the_case_file_is_shown(app, client, org, monkeypatch):
 
 def test_the_query_selects_only_columns_written_for_publication(app):
     """DATA-*: the page's one query names its columns; none is encrypted, a reference or an organisation."""
-    query = public_decisions.published(state="ES", right="11(1)")
+    query = decisions.published(state="ES", right="11(1)")
     selected = {f"{column.table.name}.{column.name}" for column in query.selected_columns}
     assert selected == {
         "communications.uuid", "communications.public_summary", "communications.public_links",
