@@ -38,13 +38,13 @@ from caseapp.domain.committee import (
 )
 from caseapp.domain.roles import COORDINATOR
 from caseapp.domain.states import state_name, un_member_states
-from caseapp.intake.listing import STATUS_LABELS
 from caseapp.models import Case, Communication, FollowUpAssessment, FollowUpSubmission, InterimMeasure, MediaCoverage
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, cases, committee, timeline
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
+from caseapp.web.labels import STATUS_LABELS
 from caseapp.web.security import current_user
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")

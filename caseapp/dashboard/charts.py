@@ -14,8 +14,8 @@ from markupsafe import Markup
 from caseapp.domain import charts, committee
 from caseapp.domain.covenant import BY_CODE
 from caseapp.domain.states import state_name
-from caseapp.intake.listing import STATUS_LABELS
 from caseapp.services.dashboard import PublicityRow, StateCounts
+from caseapp.web.labels import STATUS_LABELS
 
 # The labels of domain.committee, here as translatable strings (in the order of DECISION_TYPES).
 DECISION_LABELS = {

@@ -10,9 +10,9 @@ from flask import current_app, render_template
 from caseapp.core.extensions import db
 from caseapp.dashboard import bp, charts
 from caseapp.domain.committee import PUBLICITY_REMINDER_DAYS
-from caseapp.intake.listing import STATUS_LABELS
 from caseapp.models.base import utcnow
 from caseapp.services import dashboard
+from caseapp.web.labels import STATUS_LABELS
 
 CASE_PAGE = "committee.show_case"
 

@@ -13,26 +13,7 @@ from caseapp.crypto import Keyring
 from caseapp.models import Case, User
 from caseapp.services.cases import by_ids, only_ids, visible_cases
 from caseapp.services.vault import open_vaults
-
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "screening": _l("In screening"),
-    "info_requested": _l("Information requested"),
-    "declined": _l("Declined"),
-    "candidate": _l("Strategic candidate"),
-    "preparing": _l("Communication in preparation"),
-    "submitted_to_committee": _l("Submitted to the Committee"),
-    "registered": _l("Registered by the Committee"),
-    "observations": _l("State observations"),
-    "comments": _l("Author's comments"),
-    "decided": _l("Decided"),
-    "follow_up": _l("Follow-up"),
-    "closed": _l("Closed"),
-    "withdrawn": _l("Withdrawn"),
-    "discontinued": _l("Discontinued"),
-    "friendly_settlement": _l("Friendly settlement"),
-}
+from caseapp.web.labels import STATUS_LABELS
 
 
 class ReportFilterForm(FlaskForm):

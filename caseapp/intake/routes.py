@@ -13,14 +13,14 @@ from caseapp.domain import covenant
 from caseapp.domain.states import protocol_warnings, state_name, un_member_states
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.intake.forms import REPEATABLE, ReportForm, configure, form_data, to_input
-from caseapp.intake.listing import STATUS_LABELS, ReportFilterForm, report_rows
-from caseapp.messages.forms import MessageForm
+from caseapp.intake.listing import ReportFilterForm, report_rows
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, cases, documents, intake, messages
 from caseapp.services.vault import open_vault
 from caseapp.web.audit_hooks import audit_request
-from caseapp.web.forms import ActionForm, flash_filter_errors
+from caseapp.web.forms import ActionForm, MessageForm, flash_filter_errors
+from caseapp.web.labels import STATUS_LABELS
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
 

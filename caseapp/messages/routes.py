@@ -7,9 +7,9 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import file_store, keyring
 from caseapp.domain import permissions, roles
 from caseapp.messages import bp
-from caseapp.messages.forms import MessageForm
 from caseapp.services import ServiceError, cases, documents, messages
 from caseapp.services.vault import open_vault
+from caseapp.web.forms import MessageForm
 from caseapp.web.security import current_user
 
 

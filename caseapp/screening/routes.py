@@ -17,8 +17,6 @@ from caseapp.domain import covenant, stages
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
 from caseapp.domain.states import state_name, un_member_states
-from caseapp.intake.listing import STATUS_LABELS
-from caseapp.messages.forms import MessageForm
 from caseapp.models import Case, CaseRight
 from caseapp.models.base import utcnow
 from caseapp.screening.forms import (
@@ -33,7 +31,8 @@ from caseapp.screening.forms import (
 from caseapp.services import ServiceError, cases, intake, messages, register, screening, search, timeline
 from caseapp.services.vault import open_vault, open_vaults
 from caseapp.web.audit_hooks import audit_request
-from caseapp.web.forms import ActionForm
+from caseapp.web.forms import ActionForm, MessageForm
+from caseapp.web.labels import STATUS_LABELS
 from caseapp.web.security import current_user
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")

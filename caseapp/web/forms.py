@@ -1,17 +1,25 @@
-"""Form pieces shared by the blueprints."""
+"""Form pieces shared by the blueprints, and the forms more than one blueprint shows (the thread's message
+form is on the partner's report page and the lawyers' workspace, and posts to the messages blueprint)."""
 
 from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import MultipleFileField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from caseapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
+from caseapp.services.messages import MAX_MESSAGE
 
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_MESSAGE)],
+                         description=_l("Encrypted; seen only by your organisation and the coalition's lawyers."))
+    files = MultipleFileField(_l("Attach documents"), description=_l("Encrypted, like every evidence file."))
 
 
 def new_password_field(label=None):
