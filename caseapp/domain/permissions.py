@@ -110,6 +110,12 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "decisions.atom_feed": {"GET": PUBLIC},
     "decisions.export_cases": {"GET": COORDINATORS},
     "decisions.export_decisions": {"GET": COORDINATORS},
+    # Paths that moved when each workflow took one name (caseapp/web/redirects.py): a signed-in user is
+    # redirected to the new path, whose own entry then applies; an anonymous visitor is sent to sign in.
+    "moved.reports": {"GET": USER, "POST": USER},
+    "moved.inbox": {"GET": USER, "POST": USER},
+    "moved.tracking": {"GET": USER, "POST": USER},
+    "moved.cases": {"GET": USER},
     "api.openapi": {"GET": PUBLIC},
     "api.create_report": {"POST": API},
     "api.list_reports": {"GET": API},

@@ -1,6 +1,7 @@
 """Request plumbing shared by the blueprints: the policy hook and response headers, server-side
-sessions, error pages, template helpers, the encrypted upload spool, the audit of requests, form
-pieces, the action helper, pagination, and the start-up self-test the server runs before serving.
+sessions, error pages, template helpers and labels, the encrypted upload spool, downloads, the audit of
+requests, form pieces, the action helper, pagination, the redirects of moved paths, and the start-up
+self-test the server runs before serving.
 
 The web package sits above the services; services never import it (``tests/unit/test_architecture.py``)."""
 

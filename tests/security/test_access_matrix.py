@@ -86,6 +86,11 @@ def redirect_to(path: str) -> Outcome:
     return Outcome(302, path)
 
 
+def moved_to(path: str) -> Outcome:
+    """An old path's permanent redirect to its new one (caseapp/web/redirects.py)."""
+    return Outcome(308, path)
+
+
 ERROR_PAGE_TEXT = {
     403: "Your account does not have access to this page.",
     404: "There is nothing here, or you do not have access to it.",
@@ -266,6 +271,17 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "decisions.atom_feed": {"GET": everyone(OK)},
     "decisions.export_cases": {"GET": coordinators_only(OK)},
     "decisions.export_decisions": {"GET": coordinators_only(OK)},
+    # Paths that moved when each workflow took one name: a signed-in user, whatever their role, is sent on
+    # to the new path (whose own row above then applies); an anonymous visitor goes to sign in.
+    # tests/web/test_moved_paths.py follows every old path.
+    "moved.reports": {"GET": signed_in_users(moved_to("/intake")), "POST": signed_in_users(moved_to("/intake"))},
+    "moved.inbox": {"GET": signed_in_users(moved_to("/screening/{submitted_uuid}/assessment")),
+                    "POST": signed_in_users(moved_to("/screening/{submitted_uuid}/assessment"))},
+    "moved.tracking": {"GET": signed_in_users(moved_to(TRACKED + "/record")),
+                       "POST": signed_in_users(moved_to(TRACKED + "/record"))},
+    "moved.cases": {
+        "GET": signed_in_users(moved_to("/documents/{submitted_uuid}/{submitted_document_uuid}/download")),
+    },
     # The JSON API: its description is public; everything else needs a token, which no principal here
     # sends, so a browser session — whoever it belongs to — gets 401 (README "JSON API").
     "api.openapi": {"GET": everyone(OK)},
@@ -357,6 +373,10 @@ URLS = {
     "decisions.atom_feed": "/decisions.atom",
     "decisions.export_cases": "/exports/cases.csv",
     "decisions.export_decisions": "/exports/decisions.csv",
+    "moved.reports": "/reports",
+    "moved.inbox": "/inbox/{submitted_uuid}/assessment",
+    "moved.tracking": "/tracking/{tracked_uuid}/record",
+    "moved.cases": "/cases/{submitted_uuid}/documents/{submitted_document_uuid}/download",
     "api.openapi": "/api/v1/openapi.json",
     "api.create_report": "/api/v1/reports",
     "api.list_reports": "/api/v1/reports",
@@ -403,7 +423,8 @@ def location_path(response) -> str | None:
 
 def seen(response) -> Outcome:
     """The outcome as the browser sees it: status, and the redirect target's path."""
-    return Outcome(response.status_code, location_path(response) if response.status_code in (301, 302, 303) else None)
+    return Outcome(response.status_code,
+                   location_path(response) if response.status_code in (301, 302, 303, 307, 308) else None)
 
 
 def matches(actual: Outcome, expected: Outcome) -> bool:
