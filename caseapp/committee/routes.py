@@ -42,6 +42,7 @@ from caseapp.models import Case, Communication, FollowUpAssessment, FollowUpSubm
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, cases, committee, timeline
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
+from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
 from caseapp.web.labels import STATUS_LABELS
@@ -101,7 +102,7 @@ def _move_form(case: Case, form: MoveForm | None = None) -> MoveForm:
     return form
 
 
-def _page(case: Case, *, status: int = 200, problem: str | None = None, **forms):
+def _page(case: Case, *, problem: str | None = None, **forms) -> str:
     vault = _vault(case)
     today = _today()
     communication = committee.communication_of(db.session, case)
@@ -147,7 +148,7 @@ def _page(case: Case, *, status: int = 200, problem: str | None = None, **forms)
         publication_form=publication, action_form=ActionForm(), problem=problem,
         can_publish=current_user().role == COORDINATOR,
         required={target: [RECORD_LABELS[n] for n in fields] for target, fields in stages.REQUIRED_FIELDS.items()},
-    ), status
+    )
 
 
 @bp.route("/<uuid:case_uuid>")
@@ -197,18 +198,13 @@ def edit_record(case_uuid: UUID):
 
 
 def _act(case: Case, form, action, done_message: str, form_name: str, anchor: str):
-    """Run a case-team action from a small form: on success commit and go back to the section; on a
-    refusal show the page again with the problem, writing nothing."""
-    if not form.validate():
-        return _page(case, status=400, **{form_name: form})
-    try:
-        action(_vault(case))
-    except ServiceError as exc:
-        db.session.rollback()
-        return _page(case, status=400, problem=exc.message, **{form_name: form})
-    db.session.commit()
-    flash(done_message, "success")
-    return redirect(url_for("committee.show_case", case_uuid=case.uuid, _anchor=anchor))
+    """A case-team action from a small form on the case page: on success back to its section; on a
+    refusal the page again with the form as filled in and the problem, writing nothing."""
+    return run_action(
+        form, lambda: action(_vault(case)),
+        page=lambda problem: _page(case, problem=problem, **{form_name: form}),
+        done=done_message, then=url_for("committee.show_case", case_uuid=case.uuid, _anchor=anchor),
+    )
 
 
 @bp.route("/<uuid:case_uuid>/move", methods=["POST"])

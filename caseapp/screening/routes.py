@@ -30,6 +30,7 @@ from caseapp.screening.forms import (
 )
 from caseapp.services import ServiceError, cases, intake, messages, register, screening, search, timeline
 from caseapp.services.vault import open_vault, open_vaults
+from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm
 from caseapp.web.labels import STATUS_LABELS
@@ -127,8 +128,10 @@ def _case_or_404(case_uuid: UUID) -> Case:
     return case
 
 
-def _workspace(case: Case, *, status: int = 200, problem: str | None = None, **forms):
-    """The case page: the facts on one side, the engine's assessment and the lawyer's on the other."""
+def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
+    """The case page: the facts on one side, the engine's assessment and the lawyer's on the other.
+    ``problem``: a decision the rules refused, shown above the decisions; ``forms``: a decision's form as
+    the lawyer filled it in."""
     vault = open_vault(db.session, keyring(), case)
     report = intake.load_report(vault)
     assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
@@ -147,7 +150,7 @@ def _workspace(case: Case, *, status: int = 200, problem: str | None = None, **f
         thread=messages.thread(db.session, vault), message_form=MessageForm(), action_form=ActionForm(),
         can_decide=case.stage in stages.SCREENING_STAGES,
         can_reopen=case.stage in (stages.DECLINED, stages.CANDIDATE), problem=problem, **forms,
-    ), status
+    )
 
 
 @bp.route("/<uuid:case_uuid>")
@@ -201,74 +204,53 @@ def request_information(case_uuid: UUID):
         return redirect(url_for("screening.show_report", case_uuid=case.uuid))
     vault = open_vault(db.session, keyring(), case)
     form = InformationRequestForm()
-    status = 200
+
+    def page(_problem=None):
+        return render_template("screening/request_information.html", case=case, form=form,
+                               title=vault.get(case, "title"))
+
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08
         assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
         form.body.data = information_request(assessment.to_json())
-    elif form.validate():
-        try:
-            screening.request_information(db.session, vault, current_user(), form.body.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.body.errors = [*form.body.errors, exc.message]
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("Request sent to the partner; the report now waits for their answer."), "success")
-            return redirect(url_for("screening.show_report", case_uuid=case.uuid, _anchor="thread"))
-    else:
-        status = 400
-    return render_template("screening/request_information.html", case=case, form=form,
-                           title=vault.get(case, "title")), status
+        return page()
+    return run_action(
+        form, lambda: screening.request_information(db.session, vault, current_user(), form.body.data),
+        page=page, field="body",  # the request is one text: any refusal is about it
+        done=_("Request sent to the partner; the report now waits for their answer."),
+        then=url_for("screening.show_report", case_uuid=case.uuid, _anchor="thread"),
+    )
+
+
+def _decide(case: Case, form, decision, done: str, form_name: str):
+    """A screening decision from its small form on the case page: a refusal shows the page again with the
+    lawyer's form as filled in and the reason above the decisions."""
+    return run_action(
+        form, lambda: decision(open_vault(db.session, keyring(), case)),
+        page=lambda problem: _workspace(case, problem=problem, **{form_name: form}),
+        done=done, then=url_for("screening.show_report", case_uuid=case.uuid),
+    )
 
 
 @bp.route("/<uuid:case_uuid>/decline", methods=["POST"])
 def decline_report(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = DeclineForm()
-    if not form.validate():
-        return _workspace(case, status=400, decline_form=form)
-    vault = open_vault(db.session, keyring(), case)
-    try:
-        screening.decline(db.session, vault, current_user(), form.reason.data)
-    except ServiceError as exc:
-        db.session.rollback()
-        return _workspace(case, status=400, problem=exc.message, decline_form=form)
-    db.session.commit()
-    flash(_("Report declined. The partner sees your reason on their report page."), "success")
-    return redirect(url_for("screening.show_report", case_uuid=case.uuid))
+    return _decide(case, form, lambda vault: screening.decline(db.session, vault, current_user(), form.reason.data),
+                   _("Report declined. The partner sees your reason on their report page."), "decline_form")
 
 
 @bp.route("/<uuid:case_uuid>/accept", methods=["POST"])
 def accept_report(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = DecisionNoteForm()
-    if not form.validate():
-        return _workspace(case, status=400, accept_form=form)
-    vault = open_vault(db.session, keyring(), case)
-    try:
-        screening.accept(db.session, vault, current_user(), form.note.data)
-    except ServiceError as exc:
-        db.session.rollback()
-        return _workspace(case, status=400, problem=exc.message, accept_form=form)
-    db.session.commit()
-    flash(_("Accepted as a strategic candidate."), "success")
-    return redirect(url_for("screening.show_report", case_uuid=case.uuid))
+    return _decide(case, form, lambda vault: screening.accept(db.session, vault, current_user(), form.note.data),
+                   _("Accepted as a strategic candidate."), "accept_form")
 
 
 @bp.route("/<uuid:case_uuid>/reopen", methods=["POST"])
 def reopen_report(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = ReopenForm()
-    if not form.validate():
-        return _workspace(case, status=400, reopen_form=form)
-    vault = open_vault(db.session, keyring(), case)
-    try:
-        screening.reopen(db.session, vault, current_user(), form.note.data)
-    except ServiceError as exc:
-        db.session.rollback()
-        return _workspace(case, status=400, problem=exc.message, reopen_form=form)
-    db.session.commit()
-    flash(_("The report is back in screening."), "success")
-    return redirect(url_for("screening.show_report", case_uuid=case.uuid))
+    return _decide(case, form, lambda vault: screening.reopen(db.session, vault, current_user(), form.note.data),
+                   _("The report is back in screening."), "reopen_form")
