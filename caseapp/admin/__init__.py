@@ -1,5 +1,7 @@
-from flask import Blueprint
+"""Administration: accounts (users), organisations, the audit log and the States register (routes), one
+module per area, each registering its views on the one ``bp``."""
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from caseapp.admin import audit, organisations, routes, users  # noqa: F401 (imported for their routes)
+from caseapp.admin.blueprint import bp
 
-from caseapp.admin import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,0 +1,40 @@
+"""Organisations, for admins: the list with each one's number of accounts, and a new organisation."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from caseapp.admin.blueprint import bp
+from caseapp.admin.forms import OrganisationForm
+from caseapp.core.extensions import db
+from caseapp.models import Organisation, User
+from caseapp.services import ServiceError, accounts
+from caseapp.web.security import current_user
+
+
+@bp.route("/organisations")
+def list_organisations():
+    counts = (
+        select(Organisation, func.count(User.id))
+        .outerjoin(User, User.organisation_id == Organisation.id)
+        .group_by(Organisation.id)
+        .order_by(Organisation.name)
+    )
+    rows = db.session.execute(counts).all()
+    return render_template("admin/list_organisations.html", rows=rows)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+def new_organisation():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = accounts.create_organisation(db.session, form.name.data, actor=current_user())
+        except ServiceError as exc:
+            db.session.rollback()
+            form.name.errors.append(exc.message)
+        else:
+            db.session.commit()
+            flash(_("Organisation “%(name)s” created.", name=organisation.name), "success")
+            return redirect(url_for("admin.list_organisations"))
+    return render_template("admin/new_organisation.html", form=form), 400 if form.errors else 200
