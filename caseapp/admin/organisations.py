@@ -1,6 +1,6 @@
 """Organisations, for admins: the list with each one's number of accounts, and a new organisation."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -8,7 +8,8 @@ from caseapp.admin.blueprint import bp
 from caseapp.admin.forms import OrganisationForm
 from caseapp.core.extensions import db
 from caseapp.models import Organisation, User
-from caseapp.services import ServiceError, accounts
+from caseapp.services import accounts
+from caseapp.web.actions import run_action
 from caseapp.web.security import current_user
 
 
@@ -27,14 +28,15 @@ def list_organisations():
 @bp.route("/organisations/new", methods=["GET", "POST"])
 def new_organisation():
     form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            organisation = accounts.create_organisation(db.session, form.name.data, actor=current_user())
-        except ServiceError as exc:
-            db.session.rollback()
-            form.name.errors.append(exc.message)
-        else:
-            db.session.commit()
-            flash(_("Organisation “%(name)s” created.", name=organisation.name), "success")
-            return redirect(url_for("admin.list_organisations"))
-    return render_template("admin/new_organisation.html", form=form), 400 if form.errors else 200
+
+    def page(_problem=None):
+        return render_template("admin/new_organisation.html", form=form)
+
+    if request.method == "GET":
+        return page()
+    return run_action(
+        form, lambda: accounts.create_organisation(db.session, form.name.data, actor=current_user()),
+        page=page, field="name",
+        done=lambda organisation: _("Organisation “%(name)s” created.", name=organisation.name),
+        then=url_for("admin.list_organisations"),
+    )

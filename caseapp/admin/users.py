@@ -15,6 +15,7 @@ from caseapp.core.resources import keyring
 from caseapp.domain import permissions
 from caseapp.models import Organisation, User
 from caseapp.services import ServiceError, accounts
+from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, flash_filter_errors
 from caseapp.web.security import current_user
@@ -45,8 +46,8 @@ def _selected_organisation(form) -> Organisation | None:
     return db.session.get(Organisation, int(form.organisation.data)) if form.organisation.data else None
 
 
-def _back_to(user: User):
-    return redirect(url_for("admin.show_user", user_uuid=user.uuid))
+def _user_page(user: User) -> str:
+    return url_for("admin.show_user", user_uuid=user.uuid)
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -79,22 +80,26 @@ def list_users():
 def new_user():
     form = NewUserForm()
     form.organisation.choices = _organisation_choices()
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                db.session, keyring(), email=form.email.data, role=form.role.data,
-                organisation=_selected_organisation(form), display_name=form.display_name.data or "",
-                actor=current_user(),
-            )
-            token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"],
-                                               actor=current_user())
-        except ServiceError as exc:
-            db.session.rollback()
-            getattr(form, exc.field or "email").errors.append(exc.message)
-        else:
-            db.session.commit()
-            return render_template("admin/setup_link.html", user=user, link=_setup_link(token), created=True)
-    return render_template("admin/new_user.html", form=form), 400 if form.errors else 200
+
+    def page(_problem=None):
+        return render_template("admin/new_user.html", form=form)
+
+    def create():
+        user = accounts.create_user(
+            db.session, keyring(), email=form.email.data, role=form.role.data,
+            organisation=_selected_organisation(form), display_name=form.display_name.data or "",
+            actor=current_user(),
+        )
+        token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"],
+                                           actor=current_user())
+        return user, token
+
+    if request.method == "GET":
+        return page()
+    # The setup link is shown once, on the answer to this request, never stored to be shown after a redirect.
+    return run_action(form, create, page=page, field="email",
+                      then=lambda created: render_template("admin/setup_link.html", user=created[0],
+                                                           link=_setup_link(created[1]), created=True))
 
 
 def _setup_link(token: str) -> str:
@@ -109,13 +114,10 @@ def show_user(user_uuid: UUID):
     return _render_user(user, form)
 
 
-def _render_user(user: User, form: UpdateUserForm, status: int = 200):
+def _render_user(user: User, form: UpdateUserForm) -> str:
     sessions = accounts.active_sessions(db.session, user)
-    return (
-        render_template("admin/show_user.html", user=user, form=form, sessions=sessions, action_form=ActionForm(),
-                        editable=permissions.can_change_account(current_user(), user)),
-        status,
-    )
+    return render_template("admin/show_user.html", user=user, form=form, sessions=sessions, action_form=ActionForm(),
+                           editable=permissions.can_change_account(current_user(), user))
 
 
 @bp.route("/users/<uuid:user_uuid>/update", methods=["POST"])
@@ -123,36 +125,24 @@ def update_user(user_uuid: UUID):
     user = _user_or_404(user_uuid)
     if not permissions.can_change_account(current_user(), user):
         flash(_("You cannot change your own account; ask another administrator."), "danger")
-        return _back_to(user)
+        return redirect(_user_page(user))
     form = UpdateUserForm()
     form.organisation.choices = _organisation_choices()
-    if not form.validate_on_submit():
-        return _render_user(user, form, 400)
-    try:
-        ended = accounts.update_user(
-            db.session, current_user(), user, role=form.role.data,
-            organisation=_selected_organisation(form), display_name=form.display_name.data or "",
-        )
-    except ServiceError as exc:
-        db.session.rollback()
-        getattr(form, exc.field or "role").errors.append(exc.message)
-        return _render_user(user, form, 400)
-    db.session.commit()
-    flash(_("Account updated.") + (" " + _("Their sessions were ended because their access changed.") if ended else ""), "success")
-    return _back_to(user)
+    return run_action(
+        form, lambda: accounts.update_user(db.session, current_user(), user, role=form.role.data,
+                                           organisation=_selected_organisation(form),
+                                           display_name=form.display_name.data or ""),
+        page=lambda _problem: _render_user(user, form), field="role",
+        done=lambda ended: _("Account updated.") + (
+            " " + _("Their sessions were ended because their access changed.") if ended else ""),
+        then=_user_page(user),
+    )
 
 
-def _account_action(user_uuid: str, action, message: str):
+def _account_action(user_uuid: UUID, action, message: str):
+    """A button on the account's page: a refusal is flashed there."""
     user = _user_or_404(user_uuid)
-    try:
-        action(user)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "danger")
-        return _back_to(user)
-    db.session.commit()
-    flash(message, "success")
-    return _back_to(user)
+    return run_action(None, lambda: action(user), done=message, then=_user_page(user))
 
 
 @bp.route("/users/<uuid:user_uuid>/disable", methods=["POST"])
@@ -194,7 +184,7 @@ def issue_setup_link(user_uuid: UUID):
     user = _user_or_404(user_uuid)
     if not permissions.can_change_account(current_user(), user) or not user.is_active:
         flash(_("A setup link can only be made for another, active account."), "danger")
-        return _back_to(user)
+        return redirect(_user_page(user))
     token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"], actor=current_user())
     db.session.commit()
     return render_template("admin/setup_link.html", user=user, link=_setup_link(token), created=False)
