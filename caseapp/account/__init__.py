@@ -1,5 +1,7 @@
-from flask import Blueprint
+"""Accounts: a user's own page — password, sessions, API tokens and the calendar feed. The blueprint is
+defined in ``routes`` and re-exported here, so the package and its views never import each other in a
+cycle."""
 
-bp = Blueprint("account", __name__, url_prefix="/account")
+from caseapp.account.routes import bp
 
-from caseapp.account import routes  # noqa: E402,F401
+__all__ = ["bp"]

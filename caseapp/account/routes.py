@@ -1,9 +1,8 @@
 from uuid import UUID
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from caseapp.account import bp
 from caseapp.account.forms import ChangePasswordForm, NewTokenForm
 from caseapp.core.extensions import db
 from caseapp.core.resources import hasher, keyring
@@ -12,6 +11,8 @@ from caseapp.services import ServiceError, accounts, calendar_feeds, tokens
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
 from caseapp.web.security import current_user
+
+bp = Blueprint("account", __name__, url_prefix="/account")
 
 
 def _render(form: ChangePasswordForm | None = None, status: int = 200, *, token_form: NewTokenForm | None = None,

@@ -1,5 +1,7 @@
-from flask import Blueprint
+"""Signing in and out, setting up an account from its link, and enrolling a second factor. The blueprint is
+defined in ``routes`` and re-exported here, so the package and its views never import each other in a
+cycle."""
 
-bp = Blueprint("auth", __name__)
+from caseapp.auth.routes import bp
 
-from caseapp.auth import routes  # noqa: E402,F401
+__all__ = ["bp"]

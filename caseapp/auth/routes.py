@@ -1,7 +1,6 @@
-from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from caseapp.auth import bp
 from caseapp.auth.forms import EnrolTwoFactorForm, LoginForm, SetupPasswordForm
 from caseapp.core import two_factor
 from caseapp.core.extensions import db, limiter
@@ -11,6 +10,8 @@ from caseapp.web.audit_hooks import audit_request
 from caseapp.web.errors import render_error
 from caseapp.web.forms import ActionForm
 from caseapp.web.security import current_user
+
+bp = Blueprint("auth", __name__)
 
 PENDING_SECRET_KEY = "totp_pending"  # noqa: S105 — a session key name, not a secret
 GENERIC_LOGIN_ERROR = "Sign-in failed. Check your e-mail, password and two-factor code, then try again."

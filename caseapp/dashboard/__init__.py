@@ -1,5 +1,7 @@
-from flask import Blueprint
+"""The case team's dashboard: where the cases stand, decisions, follow-up and publicity. The blueprint is
+defined in ``routes`` and re-exported here, so the package and its views never import each other in a
+cycle."""
 
-bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+from caseapp.dashboard.routes import bp
 
-from caseapp.dashboard import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -5,14 +5,16 @@ Seven queries make the page (caseapp/services/dashboard.py), all aggregated in t
 is decrypted, so no case title or victim appears here.
 """
 
-from flask import current_app, render_template
+from flask import Blueprint, current_app, render_template
 
 from caseapp.core.extensions import db
-from caseapp.dashboard import bp, charts
+from caseapp.dashboard import charts
 from caseapp.domain.committee import PUBLICITY_REMINDER_DAYS
 from caseapp.models.base import utcnow
 from caseapp.services import dashboard
 from caseapp.web.labels import STATUS_LABELS
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 CASE_PAGE = "committee.show_case"
 

@@ -1,5 +1,7 @@
-from flask import Blueprint
+"""The case team's deadlines: the dashboard of open deadlines and the personal calendar feed. The blueprint
+is defined in ``routes`` and re-exported here, so the package and its views never import each other in a
+cycle."""
 
-bp = Blueprint("deadlines", __name__)
+from caseapp.deadlines.routes import bp
 
-from caseapp.deadlines import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -4,12 +4,11 @@ columns only, nothing decrypted."""
 
 import logging
 
-from flask import Response, abort, current_app, g, render_template, request
+from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 
 from caseapp.core.database import write_apart
 from caseapp.core.extensions import db, limiter
-from caseapp.deadlines import bp
 from caseapp.deadlines.forms import WindowForm
 from caseapp.domain import committee, roles
 from caseapp.domain.deadlines import format_day
@@ -18,6 +17,8 @@ from caseapp.services import calendar_feeds, tokens
 from caseapp.services.deadlines import Item, deadline_items
 from caseapp.web.pagination import ListPagination
 from caseapp.web.security import current_user
+
+bp = Blueprint("deadlines", __name__)
 
 log = logging.getLogger("caseapp.deadlines")
 

@@ -1,5 +1,6 @@
-from flask import Blueprint
+"""The public decisions page and its Atom feed, and the coordinators' CSV exports. The blueprint is defined
+in ``routes`` and re-exported here, so the package and its views never import each other in a cycle."""
 
-bp = Blueprint("decisions", __name__)
+from caseapp.decisions.routes import bp
 
-from caseapp.decisions import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
-from flask import Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
@@ -19,7 +19,6 @@ from wtforms import SelectChoice
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
-from caseapp.decisions import bp
 from caseapp.decisions.forms import DecisionFilterForm
 from caseapp.domain import publication
 from caseapp.domain.states import state_name
@@ -28,6 +27,8 @@ from caseapp.services import decisions, exports
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.downloads import content_disposition
 from caseapp.web.security import current_user
+
+bp = Blueprint("decisions", __name__)
 
 ATOM_TYPE = "application/atom+xml"
 CSV_TYPE = "text/csv; charset=utf-8"

@@ -1,5 +1,7 @@
-from flask import Blueprint
+"""The home page by role, the health check, security.txt and the Bootstrap stylesheet. The blueprint is
+defined in ``routes`` and re-exported here, so the package and its views never import each other in a
+cycle."""
 
-bp = Blueprint("main", __name__)
+from caseapp.main.routes import bp
 
-from caseapp.main import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,15 +1,16 @@
 import logging
 from datetime import UTC, datetime, timedelta
 
-from flask import Response, abort, current_app, jsonify, render_template
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store
-from caseapp.main import bp
 from caseapp.web import assets
 from caseapp.web.security import current_user
+
+bp = Blueprint("main", __name__)
 
 log = logging.getLogger(__name__)
 

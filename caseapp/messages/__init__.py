@@ -1,5 +1,6 @@
-from flask import Blueprint
+"""The encrypted thread of a report between its organisation and the lawyers. The blueprint is defined in
+``routes`` and re-exported here, so the package and its views never import each other in a cycle."""
 
-bp = Blueprint("messages", __name__, url_prefix="/cases")
+from caseapp.messages.routes import bp
 
-from caseapp.messages import routes  # noqa: E402,F401
+__all__ = ["bp"]

@@ -1,16 +1,17 @@
 from uuid import UUID
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, url_for
 from flask_babel import gettext as _
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store, keyring
 from caseapp.domain import permissions, roles
-from caseapp.messages import bp
 from caseapp.services import ServiceError, cases, documents, messages
 from caseapp.services.vault import open_vault
 from caseapp.web.forms import MessageForm
 from caseapp.web.security import current_user
+
+bp = Blueprint("messages", __name__, url_prefix="/cases")
 
 
 def thread_page(case) -> str:
