@@ -409,7 +409,7 @@ def scenarios(bench: Bench, rng: random.Random, drafts: int) -> tuple[list[Scena
         Scenario("partner_list", f"case list: a partner's reports, {PAGE_SIZE} rows, status filter, by last change "
                                  "(organisation with ~12 % of all cases)", "partner", ["/intake"],
                  target=ratio, ratio_min=0.30, p95_max_ms=50),
-        Scenario("tracking_list", f"case list: cases before the Committee, {PAGE_SIZE} rows (3 filter sets)",
+        Scenario("committee_list", f"case list: cases before the Committee, {PAGE_SIZE} rows (3 filter sets)",
                  "coordinator", ["/committee", "/committee?state=ES", "/committee?stage=registered"],
                  target=ratio, ratio_min=0.30, p95_max_ms=50),
         Scenario("case_page", f"case page: lawyer's screening workspace, all fields decrypted ({len(pages)} reports)",
