@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 from caseapp.core.files import FileStore
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
-from caseapp.domain import committee, deadlines, stages
+from caseapp.domain import deadlines, stages
 from caseapp.domain.admissibility import MET
+from caseapp.domain.committee import INADMISSIBLE, VIEWS_VIOLATION
 from caseapp.domain.report import RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import (
     STRATEGIC_FACTORS,
@@ -22,8 +23,7 @@ from caseapp.domain.screening import (
     default_determinations,
 )
 from caseapp.models import Case, Organisation, User
-from caseapp.services import committee as committee_service
-from caseapp.services import register, screening
+from caseapp.services import committee, register, screening
 from caseapp.services.cases import record_document, store_upload
 from caseapp.services.intake import create_report
 from caseapp.services.vault import open_vault
@@ -154,7 +154,7 @@ def _committee_record(stage: str, today: date) -> dict:
         values["author_comments_due"] = deadlines.suggested_author_comments_due(values["author_comments_letter_on"])
     if reached >= steps.index(stages.DECIDED):
         values["author_comments_sent_on"] = ago(440)
-        values["decision_type"] = committee.VIEWS_VIOLATION if stage == stages.FOLLOW_UP else committee.INADMISSIBLE
+        values["decision_type"] = VIEWS_VIOLATION if stage == stages.FOLLOW_UP else INADMISSIBLE
         values["decision_adopted_on"] = ago(260)
         values["decision_transmitted_on"] = ago(250)
         values["articles_violated"] = ["11(1)"] if stage == stages.FOLLOW_UP else []
@@ -219,34 +219,34 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
         exit_stage, stage = (stage, EXITS_FROM[stage]) if stage in EXITS_FROM else (None, stage)
         values = _committee_record(stage, today)
         if values:
-            committee_service.update_record(session, vault, coordinator, values, today=today,
-                                            recommendations="Demo: rehouse the family." if stage == stages.FOLLOW_UP
-                                            else None)
+            committee.update_record(session, vault, coordinator, values, today=today,
+                                    recommendations="Demo: rehouse the family." if stage == stages.FOLLOW_UP
+                                    else None)
         path = stages.STAGES[stages.STAGES.index(stages.CANDIDATE) + 1:stages.STAGES.index(stage) + 1]
         for target in path:
-            if target == stages.FOLLOW_UP and values.get("decision_type") != committee.VIEWS_VIOLATION:
+            if target == stages.FOLLOW_UP and values.get("decision_type") != VIEWS_VIOLATION:
                 continue
-            committee_service.move(session, vault, coordinator, target, None)
+            committee.move(session, vault, coordinator, target, None)
         if exit_stage is not None:
             exit_on = {stages.DISCONTINUED: "discontinued_on", stages.FRIENDLY_SETTLEMENT: "settlement_on"}.get(exit_stage)
             if exit_on:
-                committee_service.update_record(session, vault, coordinator, values | {exit_on: today - timedelta(days=30)},
-                                                today=today)
-            committee_service.move(session, vault, coordinator, exit_stage, "Demo: the case ended here.")
+                committee.update_record(session, vault, coordinator, values | {exit_on: today - timedelta(days=30)},
+                                        today=today)
+            committee.move(session, vault, coordinator, exit_stage, "Demo: the case ended here.")
             continue
         if stage == stages.REGISTERED:
-            measure = committee_service.add_interim_measure(session, vault, coordinator, requested_on=today - timedelta(days=118),
-                                                            today=today, note="Demo: suspend the closure.")
-            committee_service.update_interim_measure(session, vault, coordinator, measure, outcome="granted",
-                                                     outcome_on=today - timedelta(days=110), lifted_on=None,
-                                                     compliance="not_complied", today=today)
+            measure = committee.add_interim_measure(session, vault, coordinator, requested_on=today - timedelta(days=118),
+                                                    today=today, note="Demo: suspend the closure.")
+            committee.update_interim_measure(session, vault, coordinator, measure, outcome="granted",
+                                             outcome_on=today - timedelta(days=110), lifted_on=None,
+                                             compliance="not_complied", today=today)
         if stage == stages.FOLLOW_UP:
-            committee_service.record_publicity(session, vault, coordinator, kind="press_release",
-                                               done_on=today - timedelta(days=245), language="es", note=None, today=today)
-            committee_service.add_media(session, vault, coordinator, outlet="Demo Daily", published_on=today - timedelta(days=244),
-                                        language="es", link="https://example.org/demo-article", reach=50_000, today=today)
-            committee_service.publish(session, vault, coordinator, identity_consented=False, victim_names=None,
-                                      summary="Fictional demo: the Committee found that evicting a family without "
-                                              "alternative housing violated article 11(1) of the Covenant.",
-                                      links=["https://example.org/demo-decision"])
+            committee.record_publicity(session, vault, coordinator, kind="press_release",
+                                       done_on=today - timedelta(days=245), language="es", note=None, today=today)
+            committee.add_media(session, vault, coordinator, outlet="Demo Daily", published_on=today - timedelta(days=244),
+                                language="es", link="https://example.org/demo-article", reach=50_000, today=today)
+            committee.publish(session, vault, coordinator, identity_consented=False, victim_names=None,
+                              summary="Fictional demo: the Committee found that evicting a family without "
+                                      "alternative housing violated article 11(1) of the Covenant.",
+                              links=["https://example.org/demo-decision"])
     return len(PIPELINE)
