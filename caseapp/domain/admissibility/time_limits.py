@@ -1,0 +1,125 @@
+"""Article 3(2)(a): the one-year limit after the final domestic decision (choices 8-10 of the package
+docstring; OP-ICESCR.md §6 for the counting)."""
+
+from datetime import date
+
+from caseapp.domain import deadlines
+from caseapp.domain.admissibility.context import Context
+from caseapp.domain.admissibility.decisions import NOT_DECIDED, final_decision, remedy_name
+from caseapp.domain.admissibility.facts import CaseFacts, Remedy
+from caseapp.domain.admissibility.result import (
+    BASIS_DECISION,
+    BASIS_NOTIFICATION,
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    WARNING,
+    Criterion,
+    Deadlines,
+    conclude,
+)
+from caseapp.domain.admissibility.wording import given, iso
+
+
+def _one_year_start(final: Remedy | None) -> tuple[str, date] | tuple[None, None]:
+    """(basis, day) from which the year runs: the final decision's notification, else its date; (None,
+    None) when there is no final decision or its dates cannot be used (missing, or notified before taken)."""
+    if final is None or (final.notified is None and final.decided is None):
+        return None, None
+    if final.notified is not None and final.decided is not None and final.notified < final.decided:
+        return None, None
+    if final.notified is not None:
+        return BASIS_NOTIFICATION, final.notified
+    return BASIS_DECISION, final.decided
+
+
+def one_year_count(facts: CaseFacts) -> tuple[date, date] | None:
+    """(the day the year is counted from, the last day) under art. 3(2)(a), exactly as ``assess``
+    reports them, from the facts alone: the States register plays no part in the count, so both can be
+    stored with the facts. None when the year cannot be counted."""
+    _index, final = final_decision(facts.remedies or ())
+    _basis, start = _one_year_start(final)
+    return (start, deadlines.one_year_last_day(start)) if start is not None else None
+
+
+def one_year_last_day(facts: CaseFacts) -> date | None:
+    count = one_year_count(facts)
+    return count[1] if count else None
+
+
+def check(c: Context) -> tuple[Criterion, Deadlines]:
+    facts = c.facts
+    final, index = c.final, c.final_index
+    exception = given(facts.one_year_exception)
+    if final is None:
+        if c.pending:
+            names = ", ".join(remedy_name(i, facts.remedies[i]) for i in c.pending)
+            return conclude("art3_2_a", NOT_APPLICABLE, (
+                f"The one-year limit has not started: {names} is still pending, and the year runs from the day after "
+                "notification of the final domestic decision (López Rodríguez v. Spain, E/C.12/57/D/1/2013, para. 8.3)."
+            )), Deadlines()
+        if facts.remedies_exception is not None and facts.remedies_exception.reason is not None:
+            return conclude("art3_2_a", NOT_APPLICABLE, (
+                "There is no final domestic decision from which to count the year: the author relies on the exception "
+                "to exhaustion (art. 3(1)). Submit without delay."
+            )), Deadlines()
+        if facts.remedies is None:
+            return conclude("art3_2_a", UNKNOWN, (
+                "The final domestic decision is not known: the domestic remedies are not recorded."
+            ), ("remedies",)), Deadlines()
+        missing = tuple(f"remedies.{i}.final" for i, remedy in enumerate(facts.remedies)
+                        if remedy.final is None and remedy.outcome not in NOT_DECIDED)
+        return conclude("art3_2_a", UNKNOWN, (
+            "No final domestic decision is recorded, so the one-year limit cannot be counted."
+        ), missing or ("remedies",)), Deadlines()
+
+    name = remedy_name(index, final)
+    if final.notified is None and final.decided is None:
+        return conclude("art3_2_a", UNKNOWN, (
+            f"The dates of the final decision ({name}) are not recorded, so the one-year limit cannot be counted."
+        ), (f"remedies.{index}.notified", f"remedies.{index}.decided")), Deadlines()
+    if final.notified is not None and final.decided is not None and final.notified < final.decided:
+        return conclude("art3_2_a", UNKNOWN, (
+            f"The final decision ({name}) is recorded as notified on {iso(final.notified)}, before it was taken on "
+            f"{iso(final.decided)}: correct the dates before the one-year limit can be counted."
+        ), (f"remedies.{index}.notified", f"remedies.{index}.decided")), Deadlines()
+
+    basis, start = _one_year_start(final)
+    if basis == BASIS_NOTIFICATION:
+        counted = f"notification of the final decision ({iso(start)})"
+    else:
+        counted = (f"the final decision ({iso(start)}; its notification date is not recorded, so the year is counted "
+                   "from the decision, which can only bring the last day earlier)")
+    last = deadlines.one_year_last_day(start)
+    left = deadlines.days_left(last, c.reference)
+    schedule = Deadlines(last, left, basis)
+
+    if c.submitted:
+        submitted = iso(facts.submission_date)
+        if left >= 0:
+            return conclude("art3_2_a", MET, (
+                f"Submitted on {submitted}, within one year of {counted}; last day {iso(last)}."
+            )), schedule
+        late = f"Submitted on {submitted}, after the last day {iso(last)}, one year from {counted}."
+    else:
+        if left >= 0:
+            return conclude("art3_2_a", MET, (
+                f"Not yet submitted: in time if submitted by {iso(last)}, one year from {counted}; {left} days left as "
+                f"of {iso(c.today)}."
+            )), schedule
+        late = (f"Not yet submitted, and the last day, {iso(last)} (one year from {counted}), passed {-left} days "
+                f"before today ({iso(c.today)}).")
+    if basis == BASIS_DECISION:
+        return conclude("art3_2_a", UNKNOWN, (
+            f"{late} The notification may have come later and moved the last day: record it."
+        ), (f"remedies.{index}.notified",)), schedule
+    if exception:
+        return conclude("art3_2_a", WARNING, (
+            f"{late} The author explains why it was not possible to submit in time (one_year_exception): an exception "
+            "the author must demonstrate (art. 3(2)(a))."
+        )), schedule
+    return conclude("art3_2_a", NOT_MET, (
+        f"{late} The year runs from the day after notification (López Rodríguez v. Spain, para. 8.3); no reason why "
+        "submission in time was not possible is recorded (one_year_exception)."
+    )), schedule
