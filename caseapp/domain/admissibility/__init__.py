@@ -107,6 +107,7 @@ Where DESIGN.md §5 and OP-ICESCR.md leave a question open, the engine decides a
 """
 
 from caseapp.domain.admissibility.engine import assess
+from caseapp.domain.admissibility.explanation import explain
 from caseapp.domain.admissibility.facts import (
     FACT_FIELDS,
     CaseFacts,
@@ -141,5 +142,5 @@ __all__ = [
     "ADMISSIBLE", "ARTICLES", "BASIS_DECISION", "BASIS_NOTIFICATION", "CRITERIA", "FACT_FIELDS", "INADMISSIBLE",
     "INCOMPLETE", "MET", "NOT_APPLICABLE", "NOT_MET", "STATUSES", "UNKNOWN", "WARNING", "Assessment", "CaseFacts",
     "Criterion", "Deadlines", "FactsError", "OtherProcedure", "RemediesException", "Remedy", "UnusedRemedy",
-    "assess", "one_year_count", "one_year_last_day", "overall_status",
+    "assess", "explain", "one_year_count", "one_year_last_day", "overall_status",
 ]
