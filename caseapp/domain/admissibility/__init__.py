@@ -98,10 +98,12 @@ Where DESIGN.md §5 and OP-ICESCR.md leave a question open, the engine decides a
     (the Committee's discretion, *Ben Djazia*, para. 11.5), saying whether a serious issue of general
     importance is claimed; ``unknown`` with ``general_importance`` ``yes`` → ``warning`` (relies on the
     proviso); otherwise ``unknown``, so that ``overall`` follows DESIGN.md §5 to the letter.
-15. **Strict input.** ``from_json`` refuses unknown keys (a misspelt field would otherwise turn into a
-    silent "unknown"), requires ``state`` as an upper-case ISO 3166-1 alpha-2 code and dates as
-    ``YYYY-MM-DD``; ``null`` is accepted everywhere and means unknown (for tri-state fields,
-    ``"unknown"``). Blank explanations count as not given.
+15. **Strict input.** ``from_json`` reads the facts as the field vocabulary describes them
+    (``caseapp.domain.fields``, ``facts.CASE_FACTS``): it refuses unknown keys (a misspelt field would
+    otherwise turn into a silent "unknown"), requires ``state`` as an upper-case ISO 3166-1 alpha-2
+    code and dates as ``YYYY-MM-DD``, and holds texts and lists to the intake's limits
+    (``caseapp.domain.report``); ``null`` is accepted everywhere and means unknown (for tri-state
+    fields, ``"unknown"``). Blank explanations count as not given.
 16. **Date order.** Dates out of order (facts ending before they began; a remedy decided before it
     was filed) are reported in ``warnings``; the engine does not correct them.
 """
@@ -109,6 +111,7 @@ Where DESIGN.md §5 and OP-ICESCR.md leave a question open, the engine decides a
 from caseapp.domain.admissibility.engine import assess
 from caseapp.domain.admissibility.explanation import explain
 from caseapp.domain.admissibility.facts import (
+    CASE_FACTS,
     FACT_FIELDS,
     CaseFacts,
     FactsError,
@@ -139,8 +142,8 @@ from caseapp.domain.admissibility.result import (
 from caseapp.domain.admissibility.time_limits import one_year_count, one_year_last_day
 
 __all__ = [
-    "ADMISSIBLE", "ARTICLES", "BASIS_DECISION", "BASIS_NOTIFICATION", "CRITERIA", "FACT_FIELDS", "INADMISSIBLE",
-    "INCOMPLETE", "MET", "NOT_APPLICABLE", "NOT_MET", "STATUSES", "UNKNOWN", "WARNING", "Assessment", "CaseFacts",
-    "Criterion", "Deadlines", "FactsError", "OtherProcedure", "RemediesException", "Remedy", "UnusedRemedy",
-    "assess", "explain", "one_year_count", "one_year_last_day", "overall_status",
+    "ADMISSIBLE", "ARTICLES", "BASIS_DECISION", "BASIS_NOTIFICATION", "CASE_FACTS", "CRITERIA", "FACT_FIELDS",
+    "INADMISSIBLE", "INCOMPLETE", "MET", "NOT_APPLICABLE", "NOT_MET", "STATUSES", "UNKNOWN", "WARNING", "Assessment",
+    "CaseFacts", "Criterion", "Deadlines", "FactsError", "OtherProcedure", "RemediesException", "Remedy",
+    "UnusedRemedy", "assess", "explain", "one_year_count", "one_year_last_day", "overall_status",
 ]

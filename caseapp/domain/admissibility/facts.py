@@ -1,20 +1,35 @@
-"""The engine's input: a case's facts as DESIGN.md §5 writes them in JSON, and their strict reader.
+"""The engine's input: a case's facts as DESIGN.md §5 writes them in JSON, described once in the
+field vocabulary (``caseapp.domain.fields``) and read strictly from it.
 
 ``CaseFacts.from_json`` raises ``FactsError(field, message)`` naming the dotted field
 (``remedies.0.notified``); ``None`` (``"unknown"`` for the tri-state answers) means unknown
-(choice 15 of the package docstring)."""
+(choice 15 of the package docstring). ``CASE_FACTS`` is the description itself: the API reads a
+report's facts and writes their OpenAPI schema from it."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from caseapp.domain import report as limits
+from caseapp.domain.fields import (
+    Choice,
+    Date,
+    Field,
+    FieldError,
+    Problems,
+    Record,
+    Records,
+    StateCode,
+    Strings,
+    Text,
+    TriState,
+    YesNo,
+)
 from caseapp.domain.report import (
     EXCEPTION_REASONS,
     PROCEDURE_STATUSES,
     REMEDY_KINDS,
     REMEDY_OUTCOMES,
-    TRI_STATE,
     UNUSED_REASONS,
 )
 
@@ -86,165 +101,91 @@ class CaseFacts:
     @classmethod
     def from_json(cls, data: Any) -> "CaseFacts":
         """Strictly validated facts from the decoded JSON; raises ``FactsError`` at the first problem."""
-        _object(data, "", FACT_FIELDS)
-        values = {name: parse(data.get(name), name) for name, parse in _FACT_PARSERS.items()}
-        return cls(**values)
+        try:
+            return CASE_FACTS.read(data, "", Problems())
+        except FieldError as error:
+            raise FactsError(error.field, error.message) from None
 
 
-class FactsError(ValueError):
+class FactsError(FieldError):
     """The JSON does not describe case facts. ``field`` is the dotted name (None: the whole document)."""
-
-    def __init__(self, field: str | None, message: str):
-        super().__init__(f"{field}: {message}" if field else message)
-        self.field = field
-        self.message = message
 
     def to_json(self) -> dict:
         return {"error": {"field": self.field, "message": self.message}}
 
 
-# --- strict JSON reading --------------------------------------------------------------------------
+# --- the facts described once ---------------------------------------------------------------------
+# Limits are the intake's (caseapp/domain/report.py): facts that could not be stored as a report are
+# refused here too, so the command line and the API accept the same documents.
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_STATE = re.compile(r"[A-Z]{2}")
+REMEDY = Record("Remedy", (
+    Field("body", Text(limits.MAX_BODY), "The court or authority."),
+    Field("kind", Choice(REMEDY_KINDS), "What kind of remedy it is."),
+    Field("filed", Date(), "When the remedy was filed."),
+    Field("decided", Date(), "When it was decided."),
+    Field("notified", Date(), "When the decision was notified to the author or counsel: the one-year limit of "
+                              "art. 3(2)(a) runs from the day after."),
+    Field("outcome", Choice(REMEDY_OUTCOMES), "How it ended, or that it is still pending."),
+    Field("final", YesNo(), "Whether the decision is final: no further remedy lies against it."),
+    Field("addressed_substance", YesNo(), "Whether the decision addressed the substance of the alleged violation, "
+                                          "not only formal points (art. 3(2)(b))."),
+), make=Remedy, nullable=False)
 
+UNUSED_REMEDY = Record("UnusedRemedy", (
+    Field("name", Text(limits.MAX_BODY), "The remedy not used."),
+    Field("reason", Choice(UNUSED_REASONS), "Why it was not used; `none`: the author simply did not use it."),
+    Field("explanation", Text(limits.MAX_EXPLANATION), "The author's explanation."),
+), make=UnusedRemedy, nullable=False)
 
-def _join(path: str, key: str | int) -> str:
-    return f"{path}.{key}" if path else str(key)
+REMEDIES_EXCEPTION = Record("RemediesException", (
+    Field("reason", Choice(EXCEPTION_REASONS), "Why domestic remedies need not be exhausted."),
+    Field("explanation", Text(limits.MAX_EXPLANATION), "The author's explanation."),
+), make=RemediesException)
 
+OTHER_PROCEDURE = Record("OtherProcedure", (
+    Field("body", Text(limits.MAX_BODY), "The international body."),
+    Field("same_matter", YesNo(), "Whether it concerns the same matter: the same parties, events and rights."),
+    Field("status", Choice(PROCEDURE_STATUSES), "Where the matter stands before that body."),
+    Field("date", Date(), "The date of its decision, or of the filing."),
+), make=OtherProcedure, nullable=False)
 
-def _object(value: Any, path: str, allowed: tuple[str, ...]) -> dict:
-    if not isinstance(value, dict):
-        raise FactsError(path or None, "Must be a JSON object.")
-    for key in value:
-        if key not in allowed:
-            raise FactsError(_join(path, key), "Unknown field; allowed: " + ", ".join(allowed) + ".")
-    return value
+CASE_FACTS = Record("CaseFacts", (
+    Field("state", StateCode(), "The State concerned."),
+    Field("submission_date", Date(), "When the communication was submitted to the Committee."),
+    Field("in_writing", YesNo(), "Whether the communication is in writing (art. 3(2)(g))."),
+    Field("anonymous", YesNo(), "Whether the communication is anonymous (art. 3(2)(g))."),
+    Field("author_is_victim", YesNo(), "Whether the author is a victim (art. 2)."),
+    Field("acting_on_behalf", YesNo(), "Whether the author acts on behalf of victims (art. 2)."),
+    Field("consent", TriState(), "Whether the victims consent to the communication (art. 2)."),
+    Field("consent_justification", Text(limits.MAX_EXPLANATION),
+          "Why the author may act on the victims' behalf without their consent (art. 2)."),
+    Field("victims_under_jurisdiction", YesNo(), "Whether the victims are under the State's jurisdiction (art. 2)."),
+    Field("rights_invoked", Strings(max_items=limits.MAX_RIGHTS, max_length=limits.MAX_RIGHT_CODE,
+                                    item='the article, e.g. "11(1)"'),
+          'The Covenant articles invoked, e.g. "11(1)".'),
+    Field("other_instruments_invoked", Strings(max_items=limits.MAX_OTHER_ITEMS, max_length=limits.MAX_INSTRUMENT,
+                                               item="the instrument and article"),
+          'Claims under other treaties, e.g. "ICCPR art. 26": excluded under art. 3(2)(d).'),
+    Field("facts_start", Date(), "When the facts began (art. 3(2)(b))."),
+    Field("facts_end", Date(), "When the facts ended."),
+    Field("continuing", TriState(), "Whether the facts continue (art. 3(2)(b))."),
+    Field("remedies", Records(REMEDY, max_items=limits.MAX_REMEDIES), "The domestic remedies used (art. 3(1))."),
+    Field("unused_remedies", Records(UNUSED_REMEDY, max_items=limits.MAX_OTHER_ITEMS),
+          "Domestic remedies not used, and why (art. 3(1))."),
+    Field("remedies_exception", REMEDIES_EXCEPTION,
+          "The author's case that domestic remedies need not be exhausted (art. 3(1), second sentence); null when "
+          "not claimed."),
+    Field("one_year_exception", Text(limits.MAX_EXPLANATION),
+          "Why submission within a year of the final domestic decision was not possible (art. 3(2)(a))."),
+    Field("other_procedures", Records(OTHER_PROCEDURE, max_items=limits.MAX_OTHER_ITEMS),
+          "Other procedures of international investigation or settlement (art. 3(2)(c))."),
+    Field("only_mass_media_reports", YesNo(), "Whether the communication rests only on mass-media reports "
+                                              "(art. 3(2)(e))."),
+    Field("substantiated", TriState(), "Whether the claims are sufficiently substantiated (art. 3(2)(e))."),
+    Field("abuse", TriState(), "Whether the communication is an abuse of the right to submit one (art. 3(2)(f))."),
+    Field("clear_disadvantage", TriState(), "Whether the author suffered a clear disadvantage (art. 4)."),
+    Field("general_importance", TriState(), "Whether the communication raises a serious issue of general "
+                                            "importance (art. 4)."),
+), make=CaseFacts, nullable=False)
 
-
-def _date(value: Any, path: str) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise FactsError(path, "Must be a date written YYYY-MM-DD, or null.")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise FactsError(path, f"{value} is not a date in the calendar.") from None
-
-
-def _bool(value: Any, path: str) -> bool | None:
-    if value is None or type(value) is bool:
-        return value
-    raise FactsError(path, "Must be true, false or null (unknown).")
-
-
-def _tri(value: Any, path: str) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, str) and value in TRI_STATE:
-        return value
-    raise FactsError(path, 'Must be "yes", "no" or "unknown".')
-
-
-def _text(value: Any, path: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise FactsError(path, "Must be a string or null.")
-
-
-def _enum(choices: tuple[str, ...]):
-    def parse(value: Any, path: str) -> str | None:
-        if value is None:
-            return None
-        if isinstance(value, str) and value in choices:
-            return value
-        raise FactsError(path, "Must be one of: " + ", ".join(f'"{choice}"' for choice in choices) + ", or null.")
-    return parse
-
-
-def _state(value: Any, path: str) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str) and _STATE.fullmatch(value):
-        return value
-    raise FactsError(path, 'Must be an ISO 3166-1 alpha-2 code in capitals ("ES"), or null.')
-
-
-def _strings(value: Any, path: str) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    if not isinstance(value, list):
-        raise FactsError(path, "Must be a list of strings, or null.")
-    for index, item in enumerate(value):
-        if not isinstance(item, str):
-            raise FactsError(_join(path, index), "Must be a string.")
-        if not item.strip():
-            raise FactsError(_join(path, index), "Must not be empty.")
-    return tuple(value)
-
-
-def _record(cls, fields: dict):
-    names = tuple(fields)
-
-    def parse(value: Any, path: str):
-        if value is None:
-            return None
-        _object(value, path, names)
-        return cls(**{name: fn(value.get(name), _join(path, name)) for name, fn in fields.items()})
-    return parse
-
-
-def _records(parse_item):
-    def parse(value: Any, path: str):
-        if value is None:
-            return None
-        if not isinstance(value, list):
-            raise FactsError(path, "Must be a list of objects, or null.")
-        items = []
-        for index, item in enumerate(value):
-            where = _join(path, index)
-            if item is None:
-                raise FactsError(where, "Must be a JSON object.")
-            items.append(parse_item(item, where))
-        return tuple(items)
-    return parse
-
-
-_REMEDY = _record(Remedy, {
-    "body": _text, "kind": _enum(REMEDY_KINDS), "filed": _date, "decided": _date, "notified": _date,
-    "outcome": _enum(REMEDY_OUTCOMES), "final": _bool, "addressed_substance": _bool,
-})
-_UNUSED = _record(UnusedRemedy, {"name": _text, "reason": _enum(UNUSED_REASONS), "explanation": _text})
-_EXCEPTION = _record(RemediesException, {"reason": _enum(EXCEPTION_REASONS), "explanation": _text})
-_PROCEDURE = _record(OtherProcedure, {
-    "body": _text, "same_matter": _bool, "status": _enum(PROCEDURE_STATUSES), "date": _date,
-})
-
-_FACT_PARSERS = {
-    "state": _state,
-    "submission_date": _date,
-    "in_writing": _bool,
-    "anonymous": _bool,
-    "author_is_victim": _bool,
-    "acting_on_behalf": _bool,
-    "consent": _tri,
-    "consent_justification": _text,
-    "victims_under_jurisdiction": _bool,
-    "rights_invoked": _strings,
-    "other_instruments_invoked": _strings,
-    "facts_start": _date,
-    "facts_end": _date,
-    "continuing": _tri,
-    "remedies": _records(_REMEDY),
-    "unused_remedies": _records(_UNUSED),
-    "remedies_exception": _EXCEPTION,
-    "one_year_exception": _text,
-    "other_procedures": _records(_PROCEDURE),
-    "only_mass_media_reports": _bool,
-    "substantiated": _tri,
-    "abuse": _tri,
-    "clear_disadvantage": _tri,
-    "general_importance": _tri,
-}
-FACT_FIELDS: tuple[str, ...] = tuple(_FACT_PARSERS)
+FACT_FIELDS: tuple[str, ...] = CASE_FACTS.names
