@@ -351,7 +351,7 @@ class Record(Kind):
             properties[field.name] = ref(kind) if ref and isinstance(kind, Record) else kind.schema(ref)
             if field.required and isinstance(kind, Text):
                 properties[field.name].update(minLength=1, pattern=r"\S")
-            if field.description:
+            if field.description and "$ref" not in properties[field.name]:  # OpenAPI 3.0 ignores a $ref's siblings
                 properties[field.name]["description"] = field.description
         schema: dict = {"type": "object", "additionalProperties": False}
         required = [field.name for field in self.fields if field.required]
