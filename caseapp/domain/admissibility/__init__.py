@@ -57,7 +57,11 @@ Where DESIGN.md §5 and OP-ICESCR.md leave a question open, the engine decides a
    9.8–9.12).
 7. **Unused remedies (art. 3(1)).** Reason ``none`` → ``not_met`` even when a general
    ``remedies_exception`` is made ("mere doubts about the chances of success … do not excuse",
-   *M.L.B.*, para. 7.4); ``unavailable`` / ``ineffective`` / ``unreasonably_prolonged`` → ``warning``;
+   *M.L.B.*, para. 7.4); ``unavailable`` / ``ineffective`` / ``unreasonably_prolonged`` → ``warning``,
+   each cited as the Committee weighs it: only "unreasonably prolonged" is the exception of art. 3(1),
+   second sentence; "unavailable" is outside the rule, which asks for *available* remedies; "ineffective"
+   is the Committee's practice (remedies must be prima facie effective, *Moreno Romero*, para. 8.2;
+   domain/glossary.md, note 6);
    no reason recorded → ``unknown``. No remedy used, none listed as unused and no exception →
    ``unknown`` (the text requires exhaustion; the facts do not say whether any remedy existed).
    A decided remedy whose ``final`` is unknown and no other final decision → ``unknown``; decided
@@ -67,6 +71,16 @@ Where DESIGN.md §5 and OP-ICESCR.md leave a question open, the engine decides a
 8. **The one year without a final decision (art. 3(2)(a)).** Where remedies are pending or the author
    relies on the exception to exhaustion and no final decision exists, the year has not started:
    ``not_applicable``, and ``deadlines`` are null.
+   a. **No remedy available.** Where the author claims, and the facts show, that no domestic remedy
+      was available (``remedies`` an empty list, and every reason given — ``remedies_exception`` and
+      each unused remedy's — is ``unavailable``), there is no exhaustion to count from: the year is
+      counted from the end of the facts (``facts_end``), or from a later day on which the author could
+      first act, which only the author can show (``one_year_exception``; the year starts with
+      sufficient knowledge, *López Rodríguez*, para. 8.3). In time on that count, or late with an
+      explanation: ``warning`` (it rests on the claim, which the Committee weighs: *Ziablitsev*, paras
+      6.5-6.7); late without one: ``unknown``, ``one_year_exception`` missing; facts that continue: the
+      year has not begun (``warning``). The reason names the last day; ``deadlines`` stay null, since
+      DESIGN.md §5's ``basis`` is a domestic decision's notification or date.
 9. **Counting from the decision date** (notification unknown, OP-ICESCR.md §6): the decision always
    precedes its notification, so a communication within a year of the decision is ``met``; one later
    than that is ``unknown`` (the notification may have come later), with the notification date missing.

@@ -6,7 +6,7 @@ from datetime import date
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.decisions import NOT_DECIDED, decision_phrase, effective_day, remedy_name
 from caseapp.domain.admissibility.result import Criterion, Findings
-from caseapp.domain.admissibility.wording import EXCEPTION_WORDS, capitalised, given, iso
+from caseapp.domain.admissibility.wording import EXCEPTION_BASIS, EXCEPTION_WORDS, capitalised, given, iso
 
 
 def check(c: Context) -> Criterion:
@@ -20,9 +20,8 @@ def check(c: Context) -> Criterion:
             found.need("remedies_exception.reason")
         else:
             found.warning.append(
-                f"The author argues that domestic remedies are {EXCEPTION_WORDS[exception.reason]} "
-                "(art. 3(1), second sentence): the author must show it; mere doubts about a remedy's chances of success "
-                "do not excuse using it (M.L.B. v. Luxembourg, para. 7.4)."
+                f"The author argues that domestic remedies are {EXCEPTION_WORDS[exception.reason]}: "
+                f"{EXCEPTION_BASIS[exception.reason]}."
             )
         if not given(exception.explanation):
             found.need("remedies_exception.explanation")
@@ -40,7 +39,7 @@ def check(c: Context) -> Criterion:
         else:
             found.warning.append(
                 f"{capitalised(name)} was not used because, the author says, it is {EXCEPTION_WORDS[unused.reason]}: "
-                "an exception the author must show (art. 3(1))."
+                f"{EXCEPTION_BASIS[unused.reason]}."
             )
             if not given(unused.explanation):
                 found.need(f"unused_remedies.{index}.explanation")

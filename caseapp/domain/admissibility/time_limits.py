@@ -53,6 +53,8 @@ def check(c: Context) -> tuple[Criterion, Deadlines]:
     final, index = c.final, c.final_index
     exception = given(facts.one_year_exception)
     if final is None:
+        if no_remedy_available(facts):
+            return _from_the_facts(c), Deadlines()
         if c.pending:
             names = ", ".join(remedy_name(i, facts.remedies[i]) for i in c.pending)
             return conclude("art3_2_a", NOT_APPLICABLE, (
@@ -123,3 +125,65 @@ def check(c: Context) -> tuple[Criterion, Deadlines]:
         f"{late} The year runs from the day after notification (López Rodríguez v. Spain, para. 8.3); no reason why "
         "submission in time was not possible is recorded (one_year_exception)."
     )), schedule
+
+
+def no_remedy_available(facts: CaseFacts) -> bool:
+    """Whether the author claims, and the facts show, that no domestic remedy was available (issue 14,
+    point 4): none is recorded as used (an empty list, not a missing one), and every reason given for
+    not exhausting is that remedies were unavailable — in ``remedies_exception`` or for each remedy not
+    used. A remedy used, or one left unused for another reason, shows that one was available."""
+    if facts.remedies != ():
+        return False
+    reasons = [unused.reason for unused in facts.unused_remedies or ()]
+    exception = facts.remedies_exception
+    if exception is not None and exception.reason is not None:
+        reasons.append(exception.reason)
+    return bool(reasons) and all(reason == "unavailable" for reason in reasons)
+
+
+def _from_the_facts(c: Context) -> Criterion:
+    """Art. 3(2)(a) where no domestic remedy was available (choice 8a of the package docstring).
+
+    The year runs "after the exhaustion of domestic remedies"; with none available there is no final
+    decision to count from, so the engine counts from the facts themselves — from their end, the last
+    act complained of — or from a later day on which the author could first act, which only the author
+    can show (the year starts with sufficient knowledge, López Rodríguez, para. 8.3; the exception of
+    art. 3(2)(a) where submitting in time was not possible). The whole reading rests on the claim that
+    no remedy was available, which the Committee weighs (art. 3(1)): so it is a ``warning`` when in
+    time or explained, and ``unknown`` when late without an explanation, never a guessed ``not_met``.
+    ``deadlines`` stay null: DESIGN.md §5 counts them from a domestic decision only."""
+    facts = c.facts
+    premise = (
+        "No domestic remedy was available, the author says, and none is recorded as used; the year of art. 3(2)(a) "
+        "runs from the exhaustion of domestic remedies, so there is no final decision to count it from"
+    )
+    weigh = ("It rests on the claim that no remedy was available, which the author must show (art. 3(1); Ziablitsev v. "
+             "France, E/C.12/71/D/176/2020, paras 6.5-6.7).")
+    if facts.continuing == "yes":
+        return conclude("art3_2_a", WARNING, (
+            f"{premise}. The facts continue, so a year counted from them has not begun: submit without delay. {weigh}"
+        ))
+    end = facts.facts_end
+    if end is None:
+        return conclude("art3_2_a", UNKNOWN, (
+            f"{premise}: it runs from the facts, and when they ended (or whether they continue) is not recorded."
+        ), ("facts_end",) + (("continuing",) if facts.continuing == "unknown" else ()))
+    last = deadlines.one_year_last_day(end)
+    left = deadlines.days_left(last, c.reference)
+    counted = f"counted from the end of the facts ({iso(end)}), the last day is {iso(last)}"
+    if left >= 0:
+        when = (f"submitted on {iso(facts.submission_date)}, within it" if c.submitted else
+                f"not yet submitted: {left} days left as of {iso(c.today)}")
+        return conclude("art3_2_a", WARNING, f"{premise}: {counted}; {when}. {weigh}")
+    when = (f"submitted on {iso(facts.submission_date)}, after it" if c.submitted else
+            f"not yet submitted, and it passed {-left} days before today ({iso(c.today)})")
+    if given(facts.one_year_exception):
+        return conclude("art3_2_a", WARNING, (
+            f"{premise}: {counted}; {when}. The author explains why acting or submitting earlier was not possible "
+            f"(one_year_exception): an exception the author must demonstrate (art. 3(2)(a)). {weigh}"
+        ))
+    return conclude("art3_2_a", UNKNOWN, (
+        f"{premise}: {counted}; {when}. The year runs from a later day only if the author could first act then (it "
+        "starts with sufficient knowledge, López Rodríguez v. Spain, E/C.12/57/D/1/2013, para. 8.3) or could not "
+        "submit in time (art. 3(2)(a)): record when and why (one_year_exception), or the communication is late."
+    ), ("one_year_exception",))
