@@ -826,6 +826,10 @@ def test_vtf_excluded_claims_are_listed_not_dropped():
 
 NO_REMEDY = {"remedies": [], "unused_remedies": [],
              "remedies_exception": {"reason": "unavailable", "explanation": "No remedy lies against a statute."}}
+FIRST_INSTANCE = remedy(body="Court of First Instance", kind="judicial", filed="2013-06-10", decided="2013-07-20",
+                        notified="2013-07-25", final=False)
+WITHDRAWN_APPEAL = remedy(body="Provincial Court", kind="appeal", filed="2013-08-01", decided=None, notified=None,
+                          outcome="withdrawn", final=None)
 
 ISSUE_14 = [
     # Point 4: no remedy available.
@@ -899,6 +903,44 @@ ISSUE_14 = [
         ("exception to exhaustion",), ("end of the facts",),
         id="4. art. 3(1) (M.L.B., E/C.12/66/D/20/2017, para. 7.4): a remedy left unused for no reason shows one "
            "was available",
+    ),
+    # Point 5: a final decision after the communication was submitted.
+    pytest.param(
+        {"remedies": [remedy(body="Constitutional Court", decided="2014-03-10", notified="2014-03-14")]},
+        "art3_2_a", "met", (), ("Submitted on 2014-01-28, before the final domestic decision", "cannot be late",
+                                "while it is pending"), ("within one year",),
+        id="5. art. 3(2)(a) and 3(1) ('shall not consider ... unless it has ascertained', OP-ICESCR.md §1): "
+           "exhausted while pending, not 'within one year of' the decision",
+    ),
+    pytest.param(
+        {"remedies": [remedy(body="Constitutional Court", decided="2014-01-20", notified="2014-02-03")]},
+        "art3_2_a", "met", (), ("before the final domestic decision", "was notified"), ("within one year",),
+        id="5. art. 3(2)(a) (López Rodríguez, para. 8.3: the year runs from the day after notification): "
+           "submitted between the decision and its notification",
+    ),
+    pytest.param(
+        {"remedies": [remedy(body="Constitutional Court", decided="2014-03-10", notified="2014-03-14")]},
+        "art3_1", "met", (), ("after the communication was submitted (2014-01-28)", "while the communication is "
+                                                                                  "pending counts"), (),
+        id="5. art. 3(1) (OP-ICESCR.md §1): exhaustion completed while the communication is pending counts",
+    ),
+    # Point 5: an appeal the author withdrew.
+    pytest.param(
+        {"remedies": [FIRST_INSTANCE, WITHDRAWN_APPEAL]}, "art3_1", "not_met", (),
+        ("The author withdrew the appeal (Provincial Court, filed on 2013-08-01) against the Court of First "
+         "Instance decision of 2013-07-20", "Arellano Medina"), ("could still be challenged",),
+        id="5. art. 3(1) (final domestic decision: Arellano Medina, E/C.12/63/D/7/2015, para. 8.7; OP-ICESCR.md §6): "
+           "a withdrawn appeal named as withdrawn",
+    ),
+    pytest.param(
+        {"remedies": [FIRST_INSTANCE, WITHDRAWN_APPEAL]}, "art3_2_a", "not_applicable", (),
+        ("withdrew the appeal (Provincial Court", "López Rodríguez"), ("cannot be counted",),
+        id="5. art. 3(2)(a) (López Rodríguez, para. 8.3): no final decision after a withdrawn appeal, the year "
+           "has not started",
+    ),
+    pytest.param(
+        {"remedies": [FIRST_INSTANCE]}, "art3_1", "not_met", (), ("could still be challenged",), ("withdrew",),
+        id="5. art. 3(1) (OP-ICESCR.md §6): a decision not final and not challenged can still be challenged",
     ),
 ]
 

@@ -49,7 +49,10 @@ Where DESIGN.md §5 and OP-ICESCR.md leave a question open, the engine decides a
 5. **The final domestic decision** is the decision on a remedy marked ``final`` whose outcome is not
    ``pending`` or ``withdrawn``, with the latest notification date (the decision date where the
    notification is not recorded); a tie goes to the later remedy in the list. Remedies recorded as
-   ``withdrawn`` are not exhausted: if nothing final follows them, art. 3(1) is ``not_met``.
+   ``withdrawn`` are not exhausted: if nothing final follows them, art. 3(1) is ``not_met``, and the
+   reason names each as withdrawn, with the decision it challenged (the last decided remedy listed
+   before it), never as a decision that "could still be challenged"; art. 3(2)(a) is then
+   ``not_applicable`` (the year has not started) unless another decision's finality is unknown.
 6. **Pending remedies (art. 3(1)).** Any remedy still ``pending`` means remedies are not exhausted
    (``not_met``) unless the author makes a ``remedies_exception`` (art. 3(1), second sentence; e.g. a
    criminal complaint pending for over four years, *Martínez de Orellana*, paras 7.10–7.12), which is
@@ -81,6 +84,11 @@ Where DESIGN.md §5 and OP-ICESCR.md leave a question open, the engine decides a
       6.5-6.7); late without one: ``unknown``, ``one_year_exception`` missing; facts that continue: the
       year has not begun (``warning``). The reason names the last day; ``deadlines`` stay null, since
       DESIGN.md §5's ``basis`` is a domestic decision's notification or date.
+   b. **Submitted before the final decision.** A communication submitted before the day the year runs
+      from (the final decision, or its notification) cannot be late: ``met``, and the reason says it
+      was submitted before the decision, not "within one year" of it. The Committee must ascertain
+      exhaustion before it considers a communication (art. 3(1)), so exhaustion completed while the
+      communication is pending counts, and art. 3(1) says so.
 9. **Counting from the decision date** (notification unknown, OP-ICESCR.md §6): the decision always
    precedes its notification, so a communication within a year of the decision is ``met``; one later
    than that is ``unknown`` (the notification may have come later), with the notification date missing.

@@ -39,3 +39,25 @@ def decision_phrase(index: int, remedy: Remedy) -> str:
     return parts
 
 
+
+
+_KIND_WORDS = {
+    "judicial": "the proceedings", "appeal": "the appeal", "cassation": "the appeal in cassation",
+    "constitutional": "the constitutional complaint", "administrative": "the administrative appeal",
+    "other": "the remedy",
+}
+
+
+def withdrawn_phrase(remedies, index: int) -> str:
+    """A withdrawn remedy named as such, with the decision it challenged: the last decided remedy listed
+    before it (the list is in the order the remedies were used), e.g. "the appeal (Provincial Court, filed
+    on 2012-12-10) against the Court of First Instance decision of 2012-11-20"."""
+    remedy = remedies[index]
+    details = [remedy.body.strip() if given(remedy.body) else f"remedy no. {index + 1}"]
+    if remedy.filed:
+        details.append(f"filed on {iso(remedy.filed)}")
+    phrase = f"{_KIND_WORDS.get(remedy.kind, 'the remedy')} ({', '.join(details)})"
+    earlier = [i for i in range(index) if remedies[i].outcome not in NOT_DECIDED]
+    if earlier:
+        phrase += f" against {decision_phrase(earlier[-1], remedies[earlier[-1]])}"
+    return phrase

@@ -4,7 +4,13 @@
 from datetime import date
 
 from caseapp.domain.admissibility.context import Context
-from caseapp.domain.admissibility.decisions import NOT_DECIDED, decision_phrase, effective_day, remedy_name
+from caseapp.domain.admissibility.decisions import (
+    NOT_DECIDED,
+    decision_phrase,
+    effective_day,
+    remedy_name,
+    withdrawn_phrase,
+)
 from caseapp.domain.admissibility.result import Criterion, Findings
 from caseapp.domain.admissibility.wording import EXCEPTION_BASIS, EXCEPTION_WORDS, capitalised, given, iso
 
@@ -67,6 +73,13 @@ def check(c: Context) -> Criterion:
         final = c.final
         outcome = f" ({final.outcome.replace('_', ' ')})" if final.outcome else ""
         found.met.append(f"The final domestic decision is {decision_phrase(c.final_index, final)}{outcome}.")
+        given_on = final.decided or final.notified
+        if c.submitted and given_on is not None and given_on > facts.submission_date:
+            found.met.append(
+                f"It was given after the communication was submitted ({iso(facts.submission_date)}), which does not "
+                "matter: the Committee must have ascertained that remedies are exhausted before it considers the "
+                "communication (art. 3(1)), so exhaustion completed while the communication is pending counts."
+            )
         if final.outcome in ("granted", "partly_granted"):
             c.warnings.append(
                 f"The final decision of {remedy_name(c.final_index, final)} "
@@ -84,16 +97,20 @@ def check(c: Context) -> Criterion:
                                  + ", ".join(remedy_name(i, remedies[i]) for i in unknown_final)
                                  + " was final (no further remedy available) is not recorded.")
             found.need(*(f"remedies.{index}.final" for index in unknown_final))
+        elif withdrawn:
+            # Named as withdrawn, with the decision it challenged: that decision was challenged, so it is not
+            # one that "could still be challenged" (issue 14, point 5).
+            found.not_met.append(
+                "The author withdrew " + "; ".join(withdrawn_phrase(remedies, i) for i in withdrawn)
+                + ", and no final decision followed: a withdrawn remedy is not exhausted (art. 3(1)), and the final "
+                "domestic decision is the last decision on a remedy (Arellano Medina v. Ecuador, E/C.12/63/D/7/2015, "
+                "para. 8.7), which a withdrawal does not give."
+            )
         elif decided:
             index, remedy = max(decided, key=lambda pair: (effective_day(pair[1]) or date.min, pair[0]))
             found.not_met.append(
                 f"No decision is recorded as final: {decision_phrase(index, remedy)} could still be challenged, so "
                 "domestic remedies are not exhausted (art. 3(1))."
-            )
-        elif withdrawn:
-            found.not_met.append(
-                "The author withdrew " + ", ".join(remedy_name(i, remedies[i]) for i in withdrawn)
-                + " and no final decision followed: a withdrawn remedy is not exhausted (art. 3(1))."
             )
         elif not found.warning and not found.not_met and not found.unknown:
             found.unknown.append(

@@ -5,7 +5,13 @@ from datetime import date
 
 from caseapp.domain import deadlines
 from caseapp.domain.admissibility.context import Context
-from caseapp.domain.admissibility.decisions import NOT_DECIDED, final_decision, remedy_name
+from caseapp.domain.admissibility.decisions import (
+    NOT_DECIDED,
+    decision_phrase,
+    final_decision,
+    remedy_name,
+    withdrawn_phrase,
+)
 from caseapp.domain.admissibility.facts import CaseFacts, Remedy
 from caseapp.domain.admissibility.result import (
     BASIS_DECISION,
@@ -72,6 +78,15 @@ def check(c: Context) -> tuple[Criterion, Deadlines]:
             ), ("remedies",)), Deadlines()
         missing = tuple(f"remedies.{i}.final" for i, remedy in enumerate(facts.remedies)
                         if remedy.final is None and remedy.outcome not in NOT_DECIDED)
+        withdrawn = [i for i, remedy in enumerate(facts.remedies) if remedy.outcome == "withdrawn"]
+        if withdrawn and not missing:
+            return conclude("art3_2_a", NOT_APPLICABLE, (
+                "The one-year limit has not started: the author withdrew "
+                + "; ".join(withdrawn_phrase(facts.remedies, i) for i in withdrawn)
+                + ", so no final domestic decision ended the remedies (art. 3(1)), and the year runs from the day "
+                "after notification of the final domestic decision (López Rodríguez v. Spain, E/C.12/57/D/1/2013, "
+                "para. 8.3)."
+            )), Deadlines()
         return conclude("art3_2_a", UNKNOWN, (
             "No final domestic decision is recorded, so the one-year limit cannot be counted."
         ), missing or ("remedies",)), Deadlines()
@@ -96,6 +111,19 @@ def check(c: Context) -> tuple[Criterion, Deadlines]:
     last = deadlines.one_year_last_day(start)
     left = deadlines.days_left(last, c.reference)
     schedule = Deadlines(last, left, basis)
+
+    if c.submitted and facts.submission_date < start:
+        # Exhaustion completed while the communication is pending (issue 14, point 5): the year had not begun
+        # when the communication was submitted, so "within one year of" the decision would misread the facts.
+        before = (f"before the final domestic decision ({decision_phrase(index, final)})"
+                  if final.decided is None or facts.submission_date < final.decided else
+                  f"before the final domestic decision ({decision_phrase(index, final)}) was notified")
+        return conclude("art3_2_a", MET, (
+            f"Submitted on {iso(facts.submission_date)}, {before}: the year runs from the day after the final "
+            "decision is notified, so it had not begun and the communication cannot be late (art. 3(2)(a)). The "
+            "Committee must have ascertained exhaustion before it considers the communication (art. 3(1)), so "
+            "remedies exhausted while it is pending count."
+        )), schedule
 
     if c.submitted:
         submitted = iso(facts.submission_date)
