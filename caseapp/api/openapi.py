@@ -1,16 +1,19 @@
-"""The OpenAPI 3.0 description of the JSON API v1, written by hand and served at /api/v1/openapi.json.
+"""The OpenAPI 3.0 description of the JSON API v1, served at /api/v1/openapi.json.
 
-Limits and choices come from ``caseapp.domain.report`` and the config defaults, so the document says
-what the server enforces. ``tests/web/test_api_schema.py`` validates it, checks that it describes
-exactly the blueprint's routes, and runs Schemathesis against the app with it.
+The report's schemas are written from the body's description in the field vocabulary
+(``caseapp.api.schema.BODY``, whose CaseFacts fields are the engine's own ``CASE_FACTS``): the same
+description the server validates with, so the document says what the server enforces, and the
+defaults it shows are those the server applies (``schema.stored_defaults``). The rest (routes,
+responses, errors) is written here. ``tests/web/test_api_schema.py`` validates the document, checks
+that it describes exactly the blueprint's routes, and runs Schemathesis against the app with it.
 """
 
 from copy import deepcopy
 
 import config as config_module
 from caseapp.api import URL_PREFIX
-from caseapp.api.schema import MAX_RIGHT_CODE, MAX_RIGHTS, PARTNER_VIEW
-from caseapp.domain import report as rules
+from caseapp.api.schema import BODY, SERVER_SET, stored_defaults
+from caseapp.domain.fields import Choice, Record, YesNo
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.web.errors import JSON_ERROR_CODES
 
@@ -22,184 +25,74 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _text(max_length: int, description: str = "", *, nullable: bool = False) -> dict:
-    schema = {"type": "string", "maxLength": max_length}
-    if nullable:
-        schema["nullable"] = True
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _enum(values: tuple[str, ...], description: str = "", default: str | None = None) -> dict:
-    schema = {"type": "string", "enum": list(values)}
-    if default is not None:
-        schema["default"] = default
-    if description:
-        schema["description"] = description
-    return schema
-
-
-def _yes_no(description: str) -> dict:
-    return {"type": "boolean", "nullable": True, "description": description + " null means unknown."}
-
-
-def _day(description: str) -> dict:
-    return {"type": "string", "format": "date", "nullable": True, "description": description + " (YYYY-MM-DD)."}
-
-
-def _list(items: dict, max_items: int, description: str = "") -> dict:
-    schema = {"type": "array", "items": items, "maxItems": max_items}
-    if description:
-        schema["description"] = description
-    return schema
-
-
-TRI = rules.TRI_STATE
-
-VICTIM = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["name"],
-    "properties": {
-        "name": _text(rules.MAX_NAME, "A person's full name, or the group's name; required and not blank when "
-                                      "sent. Stored encrypted."),
-        "kind": _enum(rules.VICTIM_KINDS, default="individual"),
-        "contact": _text(rules.MAX_CONTACT, "Stored encrypted."),
-        "identity_number": _text(rules.MAX_IDENTITY, "Stored encrypted; helps the lawyers spot the same person in "
-                                                    "another report."),
-        "consent": _enum(TRI, "Whether the victim consents to the communication. Defaults to the report's `consent`.",
-                         "unknown"),
-        "confidential": {"type": "boolean", "default": True,
-                         "description": "Keep this identity confidential in any decision."},
-    },
+# What the report rules (caseapp/domain/report.py) ask of a submission, and other notes on how the
+# server treats a field: added to the vocabulary's description of the field, by record and field.
+_NOTES = {
+    ("ReportBody", "state"): "A UN member State; required on submission.",
+    ("ReportBody", "rights_invoked"): "At least one on submission.",
+    ("ReportBody", "facts_start"): "Required on submission.",
+    ("ReportBody", "consent"): "The victims' consent taken together: yes when every victim consents, no when any "
+                               "does not, otherwise unknown. When sent, it is the default for victims that give "
+                               "none and must agree with those that do.",
+    ("ReportBody", "consent_justification"): "Required on submission when acting for victims who have not all "
+                                             "consented. Stored encrypted.",
+    ("ReportBody", "one_year_exception"): "Stored encrypted.",
+    ("ReportBody", "submission_date"): "Set by the server when the report is submitted.",
+    ("ReportBody", "in_writing"): "Always true for the API: send true, or leave it out.",
+    ("ReportBody", "anonymous"): "Always false: reports come from a partner. Send false, or leave it out.",
+    ("Remedy", "body"): "Required on submission. Stored encrypted.",
+    ("Remedy", "decided"): "Not before the remedy was filed; a decided remedy is not pending.",
+    ("Remedy", "notified"): "Not before the decision.",
+    ("UnusedRemedy", "name"): "Required on submission. Stored encrypted.",
+    ("RemediesException", "explanation"): "Required on submission when a reason is given. Stored encrypted.",
+    ("OtherProcedure", "body"): "Required on submission. Stored encrypted.",
 }
+# The server sets these whatever is sent: the request may only agree.
+_ONLY = {"in_writing": True, "anonymous": False}
 
-REMEDY = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "A domestic remedy tried. A remedy cannot be decided before it was filed, nor notified "
-                   "before it was decided, and a decided remedy is not pending.",
-    "properties": {
-        "body": _text(rules.MAX_BODY, "The court or authority (required on submission)."),
-        "kind": _enum(rules.REMEDY_KINDS, default="judicial"),
-        "filed": _day("Filed on"),
-        "decided": _day("Decided on"),
-        "notified": _day("Decision notified on"),
-        "outcome": _enum(rules.REMEDY_OUTCOMES, default="pending"),
-        "final": _yes_no("Final, with no further appeal."),
-        "addressed_substance": _yes_no("Whether the decision addressed the substance."),
-    },
-}
 
-UNUSED_REMEDY = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "name": _text(rules.MAX_BODY, "The remedy not used (required on submission)."),
-        "reason": _enum(rules.UNUSED_REASONS, "`none`: the author simply did not use it.", "none"),
-        "explanation": _text(rules.MAX_EXPLANATION),
-    },
-}
+def _schemas() -> dict[str, dict]:
+    """Record name → schema, for the request body and every record nested in it."""
+    defaults = stored_defaults()
+    schemas: dict[str, dict] = {}
 
-REMEDIES_EXCEPTION = {
-    "type": "object",
-    "nullable": True,
-    "additionalProperties": False,
-    "description": "The author's case that domestic remedies need not be exhausted (art. 3(1)); null when not "
-                   "claimed.",
-    "properties": {
-        "reason": {**_enum(rules.EXCEPTION_REASONS), "nullable": True},
-        "explanation": _text(rules.MAX_EXPLANATION, "Required on submission when a reason is given."),
-    },
-}
+    def ref(record: Record) -> dict:
+        if record.name not in schemas:
+            schemas[record.name] = {}  # claimed before writing, so a record is written once
+            schema = record.schema(ref)
+            for field in record.fields:
+                prop = schema["properties"][field.name]
+                note = _NOTES.get((record.name, field.name))
+                if note:
+                    prop["description"] = f"{prop.get('description', '')} {note}".strip()
+                default = defaults.get(record.name, {}).get(field.name)
+                if isinstance(field.kind, (Choice, YesNo)) and field.kind.accepts(default):
+                    prop["default"] = default
+            schemas[record.name] = schema
+        return _ref(record.name)
 
-PROCEDURE = {
-    "type": "object",
-    "additionalProperties": False,
-    "properties": {
-        "body": _text(rules.MAX_BODY, "The international body (required on submission)."),
-        "same_matter": _yes_no("Same facts and victims."),
-        "status": _enum(rules.PROCEDURE_STATUSES, default="pending"),
-        "date": _day("The procedure's decision or filing date"),
-    },
-}
+    ref(BODY)
+    body = schemas[BODY.name]
+    for name, value in _ONLY.items():
+        body["properties"][name]["enum"] = [value, None]  # nullable: null is "unknown", the same as left out
+    body["description"] = (
+        "A report: the CaseFacts fields of DESIGN.md §5 a partner gives, plus title, summary, narrative, victims "
+        "and urgency. As in DESIGN.md §5, a CaseFacts field may be null, which means unknown, the same as leaving "
+        "it out. Unknown fields are refused. `submission_date`, `in_writing` and `anonymous` are set by the "
+        "server: they may be sent (checked for type; `in_writing` must be true and `anonymous` false) and come "
+        "back with the server's values."
+    )
+    return schemas
 
-URGENT = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "Risk of irreparable harm, e.g. an eviction date: flags the report for interim measures "
-                   "(art. 5).",
-    "properties": {
-        "risk": _enum(TRI, default="unknown"),
-        "date": _day("Date of the threatened harm"),
-        "explanation": _text(rules.MAX_EXPLANATION, "Required on submission when risk is yes."),
-    },
-}
 
-REPORT_FIELDS = {
-    "title": {**_text(rules.MAX_TITLE, "A short name for the report. Stored encrypted."), "minLength": 1,
-              "pattern": r"\S"},
-    "summary": _text(rules.MAX_SUMMARY, "Stored encrypted."),
-    "narrative": {**_text(rules.MAX_NARRATIVE, "What happened, with dates; plain text. Stored encrypted."),
-                  "minLength": 1, "pattern": r"\S"},
-    "state": {"type": "string", "pattern": "^[A-Z]{2}$", "nullable": True,
-              "description": "The State concerned: its ISO 3166-1 alpha-2 code, a UN member State (required on "
-                             "submission)."},
-    "rights_invoked": _list({"type": "string", "maxLength": MAX_RIGHT_CODE, "pattern": r"\S"}, MAX_RIGHTS,
-                            'Covenant articles, e.g. "11(1)" (at least one on submission).'),
-    "other_instruments_invoked": _list({"type": "string", "maxLength": rules.MAX_INSTRUMENT, "pattern": r"\S"},
-                                       rules.MAX_OTHER_ITEMS, 'Other treaties, e.g. "ICCPR art. 26".'),
-    "facts_start": _day("The facts began on (required on submission)"),
-    "facts_end": _day("The facts ended on"),
-    "continuing": _enum(TRI, "Whether the facts continue today.", "unknown"),
-    "author_is_victim": _yes_no("Whether the author (the organisation) is itself a victim."),
-    "acting_on_behalf": _yes_no("Whether the author acts on behalf of the victims."),
-    "consent": _enum(TRI, "The victims' consent taken together: yes when every victim consents, no when any "
-                          "does not, otherwise unknown. When sent, it is the default for victims that give none "
-                          "and must agree with those that do.", "unknown"),
-    "consent_justification": _text(rules.MAX_EXPLANATION, "Why the author may act without a victim's consent "
-                                                          "(required on submission when acting for victims who "
-                                                          "have not all consented).", nullable=True),
-    "victims": _list(_ref("Victim"), rules.MAX_VICTIMS, "At least one on submission."),
-    "remedies": _list(_ref("Remedy"), rules.MAX_REMEDIES),
-    "unused_remedies": _list(_ref("UnusedRemedy"), rules.MAX_OTHER_ITEMS),
-    "remedies_exception": _ref("RemediesException"),
-    "one_year_exception": _text(rules.MAX_EXPLANATION, "Why submission within a year of the final decision was not "
-                                                       "possible.", nullable=True),
-    "other_procedures": _list(_ref("OtherProcedure"), rules.MAX_OTHER_ITEMS),
-    "only_mass_media_reports": _yes_no("Whether the report rests only on mass-media reports."),
-    "victims_under_jurisdiction": _yes_no("Whether the victims were under the State's jurisdiction (art. 2)."),
-    **{name: {"type": "string", "enum": ["yes", "no", "unknown"], "default": "unknown",
-              "description": f"The partner's answer to the CaseFacts question `{name}`; the lawyers screen it."}
-       for name in PARTNER_VIEW},
-    "urgent": _ref("Urgent"),
-}
+SCHEMAS = _schemas()
+REPORT_BODY = SCHEMAS[BODY.name]
+REPORT_FIELDS = {name: prop for name, prop in REPORT_BODY["properties"].items() if name not in (*SERVER_SET, "submit")}
 SERVER_SET_FIELDS = {
     "submission_date": {"type": "string", "format": "date", "nullable": True,
                         "description": "Set by the server when the report is submitted."},
     "in_writing": {"type": "boolean", "enum": [True], "description": "Always true for the API."},
     "anonymous": {"type": "boolean", "enum": [False], "description": "Always false: reports come from a partner."},
-}
-
-_SERVER_SET_NOTE = (
-    "`submission_date`, `in_writing` and `anonymous` are set by the server: they may be sent (checked for type; "
-    "`in_writing` must be true and `anonymous` false) and come back with the server's values."
-)
-
-REPORT_BODY = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["title", "narrative"],
-    "description": "A report: the CaseFacts fields of DESIGN.md §5 a partner gives, plus title, summary, "
-                   "narrative, victims and urgency. Unknown fields are refused. " + _SERVER_SET_NOTE,
-    "properties": {
-        **REPORT_FIELDS,
-        **SERVER_SET_FIELDS,
-        "submit": {"type": "boolean", "default": False,
-                   "description": "true submits the report to the lawyers (every rule is checked and it gets "
-                                  "its ESCR-YYYY-NNNN reference); false keeps it as a draft."},
-    },
 }
 
 STATUS = {"type": "string", "description": "The report's stage: draft, submitted, screening, info_requested, "
@@ -448,17 +341,11 @@ def document() -> dict:
                                "description": "A personal access token from your account page, shown once."},
             },
             "schemas": {
-                "ReportBody": REPORT_BODY,
+                **SCHEMAS,
                 "Report": REPORT,
                 "ReportSummary": REPORT_SUMMARY,
                 "ReportList": REPORT_LIST,
                 "Created": CREATED,
-                "Victim": VICTIM,
-                "Remedy": REMEDY,
-                "UnusedRemedy": UNUSED_REMEDY,
-                "RemediesException": REMEDIES_EXCEPTION,
-                "OtherProcedure": PROCEDURE,
-                "Urgent": URGENT,
                 "Document": DOCUMENT,
                 "Error": ERROR,
             },

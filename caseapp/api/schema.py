@@ -1,10 +1,15 @@
-"""The API's report body: strict JSON validation onto the domain's ``ReportInput``, and the same shape back.
+"""The API's report body: its description in the field vocabulary, strict JSON validation from it onto
+the domain's ``ReportInput``, and the same shape back.
 
 Field names are DESIGN.md §5's (the screening engine's CaseFacts) plus ``title``, ``summary``,
-``narrative``, ``victims``, ``urgent`` and ``submit``. The types are CaseFacts' too: yes/no answers
-that the example writes as booleans (``author_is_victim``, ``final``, ``same_matter``…) are
-``true``/``false``/``null`` here, ``null`` meaning unknown, and are kept as the domain's tri-state
-``"yes"``/``"no"``/``"unknown"``; the others are the tri-state strings themselves.
+``narrative``, ``victims``, ``urgent`` and ``submit``. The CaseFacts fields are not described here: the
+body takes them as the engine's own description (``caseapp.domain.admissibility.CASE_FACTS``) has them,
+with the same rules and messages, and the OpenAPI document is written from the same description
+(``caseapp/api/openapi.py``). So yes/no answers that the contract writes as booleans
+(``author_is_victim``, ``final``, ``same_matter``…) are ``true``/``false``/``null`` here, ``null`` meaning
+unknown, and are kept as the domain's tri-state ``"yes"``/``"no"``/``"unknown"``; and as in the
+contract a CaseFacts field may be ``null``, which is the same as leaving it out. The report's own fields
+(title, victims, urgency) refuse ``null``.
 
 Checks here are about the JSON (types, enums, ISO dates, lengths and list sizes from
 ``caseapp.domain.report``); the report rules (dates in order, completeness on submission) stay in the
@@ -14,12 +19,12 @@ Text is kept trimmed, and empty optional text comes back as ``""`` (or ``null`` 
 ``null``): send values without surrounding spaces and a report comes back exactly as it was sent.
 """
 
-import re
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from caseapp.domain import report as rules
+from caseapp.domain.admissibility import CASE_FACTS
+from caseapp.domain.fields import TRI_STATE, Choice, Date, Field, Problems, Record, Records, Text, YesNo
 from caseapp.domain.report import (
     ProcedureInput,
     RemedyInput,
@@ -29,32 +34,48 @@ from caseapp.domain.report import (
     victims_consent,
 )
 
-MAX_RIGHTS = 50
-MAX_RIGHT_CODE = 20
-DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
-STATE_FORMAT = re.compile(r"[A-Z]{2}")
-
 # CaseFacts fields the server sets: accepted (type-checked, and in_writing/anonymous must agree with
 # the facts) and returned with the server's values, never taken from the body.
 SERVER_SET = ("submission_date", "in_writing", "anonymous")
 # CaseFacts questions the partner may answer for the lawyers, as tri-state strings (DESIGN.md §5).
 PARTNER_VIEW = ("substantiated", "abuse", "clear_disadvantage", "general_importance")
 
-REPORT_FIELDS = (
-    "title", "summary", "narrative", "state", "rights_invoked", "other_instruments_invoked", "facts_start",
-    "facts_end", "continuing", "author_is_victim", "acting_on_behalf", "consent", "consent_justification",
-    "victims", "remedies", "unused_remedies", "remedies_exception", "one_year_exception", "other_procedures",
-    "only_mass_media_reports", "victims_under_jurisdiction", *PARTNER_VIEW, "urgent",
-)
-BODY_FIELDS = (*REPORT_FIELDS, *SERVER_SET, "submit")
-VICTIM_FIELDS = ("name", "kind", "contact", "identity_number", "consent", "confidential")
-REMEDY_FIELDS = ("body", "kind", "filed", "decided", "notified", "outcome", "final", "addressed_substance")
-UNUSED_REMEDY_FIELDS = ("name", "reason", "explanation")
-EXCEPTION_FIELDS = ("reason", "explanation")
-PROCEDURE_FIELDS = ("body", "same_matter", "status", "date")
-URGENT_FIELDS = ("risk", "date", "explanation")
+# A victim's consent and the urgency's risk are tri-state words too, but an absent one takes a default
+# (the report's consent; "unknown"), so they read as a plain choice whose unknown is None.
+VICTIM = Record("Victim", (
+    Field("name", Text(rules.MAX_NAME, nullable=False),
+          "A person's full name, or the group's name; not blank. Stored encrypted.", required=True),
+    Field("kind", Choice(rules.VICTIM_KINDS, nullable=False), "A person or a group."),
+    Field("contact", Text(rules.MAX_CONTACT, nullable=False), "Stored encrypted."),
+    Field("identity_number", Text(rules.MAX_IDENTITY, nullable=False),
+          "Stored encrypted; helps the lawyers spot the same person in another report."),
+    Field("consent", Choice(TRI_STATE, nullable=False),
+          "Whether the victim consents to the communication. Defaults to the report's `consent`."),
+    Field("confidential", YesNo(nullable=False), "Keep this identity confidential in any decision."),
+), nullable=False)
 
-REQUIRED = "This field is required."
+URGENT = Record("Urgent", (
+    Field("risk", Choice(TRI_STATE, nullable=False), "Whether there is a risk of irreparable harm."),
+    Field("date", Date(), "The date of the threatened harm."),
+    Field("explanation", Text(rules.MAX_EXPLANATION, nullable=False), "Required on submission when risk is yes."),
+), nullable=False)
+
+BODY = Record("ReportBody", (
+    Field("title", Text(rules.MAX_TITLE, nullable=False), "A short name for the report. Stored encrypted.",
+          required=True),
+    Field("summary", Text(rules.MAX_SUMMARY, nullable=False), "Stored encrypted."),
+    Field("narrative", Text(rules.MAX_NARRATIVE, nullable=False),
+          "What happened, with dates; plain text. Stored encrypted.", required=True),
+    *CASE_FACTS.fields,
+    Field("victims", Records(VICTIM, max_items=rules.MAX_VICTIMS, nullable=False), "At least one on submission."),
+    Field("urgent", URGENT, "Risk of irreparable harm, e.g. an eviction date: flags the report for interim "
+                            "measures (art. 5)."),
+    Field("submit", YesNo(nullable=False), "true submits the report to the lawyers (every rule is checked and it "
+                                           "gets its ESCR-YYYY-NNNN reference); false keeps it as a draft."),
+), nullable=False)
+
+BODY_FIELDS = BODY.names
+REPORT_FIELDS = tuple(name for name in BODY_FIELDS if name not in (*SERVER_SET, "submit"))
 
 # The domain's field names (the browser form's) that differ from the API's.
 _DOMAIN_TO_API = {
@@ -81,251 +102,76 @@ def api_fields(domain_errors: dict[str, str]) -> dict[str, str]:
     return {_DOMAIN_TO_API.get(key, key.replace("-", ".")): message for key, message in domain_errors.items()}
 
 
-class _Reader:
-    """Reads one JSON object after another, collecting every problem under its dotted path."""
-
-    def __init__(self):
-        self.errors: dict[str, str] = {}
-
-    def fail(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, message)
-
-    def object(self, value: Any, path: str, allowed: tuple[str, ...], explained: dict[str, str] | None = None
-               ) -> dict | None:
-        if not isinstance(value, dict):
-            self.fail(path or "body", "Must be a JSON object.")
-            return None
-        for key in value:
-            if key not in allowed:
-                self.fail(_join(path, key), (explained or {}).get(key, "Unknown field."))
-        return value
-
-    def text(self, obj: dict, key: str, path: str, *, max_length: int, required: bool = False,
-             nullable: bool = False) -> str:
-        where = _join(path, key)
-        if key not in obj:
-            if required:
-                self.fail(where, REQUIRED)
-            return ""
-        value = obj[key]
-        if value is None and nullable:
-            return ""
-        if not isinstance(value, str):
-            self.fail(where, "Must be a string or null." if nullable else "Must be a string.")
-            return ""
-        if not _is_unicode(value):
-            self.fail(where, "Must be valid Unicode text.")
-            return ""
-        if "\x00" in value:
-            self.fail(where, "Must not contain NUL characters.")
-            return ""
-        if len(value) > max_length:
-            self.fail(where, f"At most {max_length} characters.")
-            return ""
-        if required and not value.strip():
-            self.fail(where, REQUIRED)
-        return value
-
-    def choice(self, obj: dict, key: str, path: str, choices: tuple[str, ...], default: str) -> str:
-        if key not in obj:
-            return default
-        value = obj[key]
-        if not isinstance(value, str) or value not in choices:
-            self.fail(_join(path, key), "Must be one of: " + ", ".join(f'"{c}"' for c in choices) + ".")
-            return default
-        return value
-
-    def yes_no(self, obj: dict, key: str, path: str) -> str:
-        """A CaseFacts boolean: true, false, or null (unknown) → the domain's tri-state."""
-        value = obj.get(key)
-        if value is None:
-            return "unknown"
-        if not isinstance(value, bool):
-            self.fail(_join(path, key), "Must be true, false or null (unknown).")
-            return "unknown"
-        return "yes" if value else "no"
-
-    def boolean(self, obj: dict, key: str, path: str, default: bool) -> bool:
-        if key not in obj:
-            return default
-        value = obj[key]
-        if not isinstance(value, bool):
-            self.fail(_join(path, key), "Must be true or false.")
-            return default
-        return value
-
-    def day(self, obj: dict, key: str, path: str) -> date | None:
-        value = obj.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str) and DATE_FORMAT.fullmatch(value):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        self.fail(_join(path, key), "Must be a date as YYYY-MM-DD, or null.")
-        return None
-
-    def items(self, obj: dict, key: str, path: str, max_items: int, read: Callable[[Any, str], Any]) -> list:
-        if key not in obj:
-            return []
-        value = obj[key]
-        where = _join(path, key)
-        if not isinstance(value, list):
-            self.fail(where, "Must be a list.")
-            return []
-        if len(value) > max_items:
-            self.fail(where, f"At most {max_items} items.")
-            return []
-        results = [read(item, f"{where}.{index}") for index, item in enumerate(value)]
-        return [result for result in results if result is not None]
-
-    def string_item(self, max_length: int, what: str) -> Callable[[Any, str], str | None]:
-        def read(value: Any, where: str) -> str | None:
-            if not isinstance(value, str) or not _is_unicode(value) or "\x00" in value:
-                self.fail(where, "Must be a string of Unicode text.")
-                return None
-            if not value.strip():
-                self.fail(where, f"Give {what}, or leave the empty item out.")
-                return None
-            if len(value) > max_length:
-                self.fail(where, f"At most {max_length} characters.")
-                return None
-            return value
-        return read
+def _answer(value: bool | None) -> str:
+    """A CaseFacts yes/no (``None``: unknown) as the report's tri-state word."""
+    return "unknown" if value is None else ("yes" if value else "no")
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+def _input(cls, **values):
+    """``cls`` from the values read, where an unknown (None) value leaves the report's own default: the
+    defaults live in ``caseapp.domain.report`` only, and the OpenAPI document shows them from there."""
+    return cls(**{name: value for name, value in values.items() if value is not None})
 
 
-def _is_unicode(value: str) -> bool:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate ("\ud800") that JSON can carry but UTF-8 cannot
-        return False
-    return True
+def _listed(values) -> list | None:
+    return list(values) if values is not None else None
 
 
 def parse_report(body: Any) -> tuple[ReportInput, bool]:
     """(the report, whether to submit it) from a decoded JSON body; raises ``InvalidBody``."""
-    reader = _Reader()
-    obj = reader.object(body, "", BODY_FIELDS)
-    if obj is None:
-        raise InvalidBody(reader.errors)
+    problems = Problems(collect=True)
+    read = BODY.read(body, "", problems)
+    if read is None:
+        raise InvalidBody({"body": problems.found.get("", "Must be a JSON object.")})
+    if read["in_writing"] is False:
+        problems.refuse("in_writing", "A report sent through the API is in writing: send true or leave it out.")
+    if read["anonymous"] is True:
+        problems.refuse("anonymous", "A report comes from a known partner organisation: send false or leave it out.")
+    # the server's date of submission wins over read["submission_date"], which was only type-checked
 
-    state = obj.get("state")
-    if state is not None and not (isinstance(state, str) and STATE_FORMAT.fullmatch(state)):
-        reader.fail("state", 'Must be the State\'s two-letter ISO 3166-1 code in capitals (e.g. "ES"), or null.')
-        state = None
-    case_consent = reader.choice(obj, "consent", "", rules.TRI_STATE, "unknown")
-
-    def victim(value: Any, where: str) -> VictimInput | None:
-        item = reader.object(value, where, VICTIM_FIELDS)
-        if item is None:
-            return None
-        return VictimInput(
-            name=reader.text(item, "name", where, max_length=rules.MAX_NAME, required=True),
-            kind=reader.choice(item, "kind", where, rules.VICTIM_KINDS, "individual"),
-            contact=reader.text(item, "contact", where, max_length=rules.MAX_CONTACT),
-            identity_number=reader.text(item, "identity_number", where, max_length=rules.MAX_IDENTITY),
-            consent=reader.choice(item, "consent", where, rules.TRI_STATE, case_consent),
-            confidential=reader.boolean(item, "confidential", where, True),
-        )
-
-    def remedy(value: Any, where: str) -> RemedyInput | None:
-        item = reader.object(value, where, REMEDY_FIELDS)
-        if item is None:
-            return None
-        return RemedyInput(
-            body=reader.text(item, "body", where, max_length=rules.MAX_BODY),
-            kind=reader.choice(item, "kind", where, rules.REMEDY_KINDS, "judicial"),
-            filed=reader.day(item, "filed", where), decided=reader.day(item, "decided", where),
-            notified=reader.day(item, "notified", where),
-            outcome=reader.choice(item, "outcome", where, rules.REMEDY_OUTCOMES, "pending"),
-            final=reader.yes_no(item, "final", where),
-            addressed_substance=reader.yes_no(item, "addressed_substance", where),
-        )
-
-    def unused_remedy(value: Any, where: str) -> UnusedRemedyInput | None:
-        item = reader.object(value, where, UNUSED_REMEDY_FIELDS)
-        if item is None:
-            return None
-        return UnusedRemedyInput(
-            name=reader.text(item, "name", where, max_length=rules.MAX_BODY),
-            reason=reader.choice(item, "reason", where, rules.UNUSED_REASONS, "none"),
-            explanation=reader.text(item, "explanation", where, max_length=rules.MAX_EXPLANATION),
-        )
-
-    def procedure(value: Any, where: str) -> ProcedureInput | None:
-        item = reader.object(value, where, PROCEDURE_FIELDS)
-        if item is None:
-            return None
-        return ProcedureInput(
-            body=reader.text(item, "body", where, max_length=rules.MAX_BODY),
-            same_matter=reader.yes_no(item, "same_matter", where),
-            status=reader.choice(item, "status", where, rules.PROCEDURE_STATUSES, "pending"),
-            date=reader.day(item, "date", where),
-        )
-
-    exception_reason, exception_explanation = None, ""
-    if obj.get("remedies_exception") is not None:
-        exception = reader.object(obj["remedies_exception"], "remedies_exception", EXCEPTION_FIELDS)
-        if exception is not None:
-            if exception.get("reason") is not None:
-                exception_reason = reader.choice(exception, "reason", "remedies_exception",
-                                                 rules.EXCEPTION_REASONS, "") or None
-            exception_explanation = reader.text(exception, "explanation", "remedies_exception",
-                                                max_length=rules.MAX_EXPLANATION)
-
-    urgent = {}
-    if "urgent" in obj:
-        urgent = reader.object(obj["urgent"], "urgent", URGENT_FIELDS) or {}
-
-    report = ReportInput(
-        title=reader.text(obj, "title", "", max_length=rules.MAX_TITLE, required=True),
-        summary=reader.text(obj, "summary", "", max_length=rules.MAX_SUMMARY),
-        narrative=reader.text(obj, "narrative", "", max_length=rules.MAX_NARRATIVE, required=True),
-        state=state,
-        rights_invoked=reader.items(obj, "rights_invoked", "", MAX_RIGHTS,
-                                    reader.string_item(MAX_RIGHT_CODE, "the article, e.g. \"11(1)\"")),
-        other_instruments=reader.items(obj, "other_instruments_invoked", "", rules.MAX_OTHER_ITEMS,
-                                       reader.string_item(rules.MAX_INSTRUMENT, "the instrument and article")),
-        facts_start=reader.day(obj, "facts_start", ""), facts_end=reader.day(obj, "facts_end", ""),
-        continuing=reader.choice(obj, "continuing", "", rules.TRI_STATE, "unknown"),
-        author_is_victim=reader.yes_no(obj, "author_is_victim", ""),
-        acting_on_behalf=reader.yes_no(obj, "acting_on_behalf", ""),
-        consent_justification=reader.text(obj, "consent_justification", "", max_length=rules.MAX_EXPLANATION,
-                                          nullable=True),
-        victims=reader.items(obj, "victims", "", rules.MAX_VICTIMS, victim),
-        remedies=reader.items(obj, "remedies", "", rules.MAX_REMEDIES, remedy),
-        unused_remedies=reader.items(obj, "unused_remedies", "", rules.MAX_OTHER_ITEMS, unused_remedy),
-        remedies_exception_reason=exception_reason,
-        remedies_exception_explanation=exception_explanation,
-        one_year_exception=reader.text(obj, "one_year_exception", "", max_length=rules.MAX_EXPLANATION, nullable=True),
-        other_procedures=reader.items(obj, "other_procedures", "", rules.MAX_OTHER_ITEMS, procedure),
-        only_mass_media_reports=reader.yes_no(obj, "only_mass_media_reports", ""),
-        victims_under_jurisdiction=reader.yes_no(obj, "victims_under_jurisdiction", ""),
-        **{name: reader.choice(obj, name, "", rules.TRI_STATE, "unknown") for name in PARTNER_VIEW},
-        urgent_risk=reader.choice(urgent, "risk", "urgent", rules.TRI_STATE, "unknown"),
-        urgent_date=reader.day(urgent, "date", "urgent"),
-        urgent_explanation=reader.text(urgent, "explanation", "urgent", max_length=rules.MAX_EXPLANATION),
+    case_consent = read["consent"]
+    victims = [
+        _input(VictimInput, name=v["name"], kind=v["kind"], contact=v["contact"], identity_number=v["identity_number"],
+               consent=v["consent"] or case_consent, confidential=v["confidential"])
+        for v in read["victims"] or ()
+    ]
+    exception = read["remedies_exception"]
+    urgent = read["urgent"] or {}
+    report = _input(
+        ReportInput,
+        title=read["title"], summary=read["summary"], narrative=read["narrative"], state=read["state"],
+        rights_invoked=_listed(read["rights_invoked"]), other_instruments=_listed(read["other_instruments_invoked"]),
+        facts_start=read["facts_start"], facts_end=read["facts_end"], continuing=read["continuing"],
+        author_is_victim=_answer(read["author_is_victim"]), acting_on_behalf=_answer(read["acting_on_behalf"]),
+        consent_justification=read["consent_justification"],
+        victims=victims,
+        remedies=[
+            _input(RemedyInput, body=r.body, kind=r.kind, filed=r.filed, decided=r.decided, notified=r.notified,
+                   outcome=r.outcome, final=_answer(r.final), addressed_substance=_answer(r.addressed_substance))
+            for r in read["remedies"] or ()
+        ],
+        unused_remedies=[_input(UnusedRemedyInput, name=u.name, reason=u.reason, explanation=u.explanation)
+                         for u in read["unused_remedies"] or ()],
+        remedies_exception_reason=exception.reason if exception else None,
+        remedies_exception_explanation=exception.explanation if exception else None,
+        one_year_exception=read["one_year_exception"],
+        other_procedures=[_input(ProcedureInput, body=p.body, same_matter=_answer(p.same_matter), status=p.status,
+                                 date=p.date)
+                          for p in read["other_procedures"] or ()],
+        only_mass_media_reports=_answer(read["only_mass_media_reports"]),
+        victims_under_jurisdiction=_answer(read["victims_under_jurisdiction"]),
+        **{name: read[name] for name in PARTNER_VIEW},
+        urgent_risk=urgent.get("risk"), urgent_date=urgent.get("date"), urgent_explanation=urgent.get("explanation"),
     )
-    submit = reader.boolean(obj, "submit", "", False)
-    reader.day(obj, "submission_date", "")  # the server's date of submission wins
-    if reader.boolean(obj, "in_writing", "", True) is not True:
-        reader.fail("in_writing", "A report sent through the API is in writing: send true or leave it out.")
-    if reader.boolean(obj, "anonymous", "", False) is not False:
-        reader.fail("anonymous", "A report comes from a known partner organisation: send false or leave it out.")
-    victims_read = not any(key == "victims" or key.startswith("victims.") for key in reader.errors)
-    if ("consent" in obj and "consent" not in reader.errors and victims_read and report.victims
+    victims_read = not any(key == "victims" or key.startswith("victims.") for key in problems.found)
+    if (body.get("consent") is not None and "consent" not in problems.found and victims_read and report.victims
             and victims_consent(report.victims) != case_consent):
-        reader.fail("consent", 'Must agree with the victims\' own consent: "yes" when every victim consents, '
-                               '"no" when any does not, otherwise "unknown" (it is the default for victims '
-                               "that give none).")
-    if reader.errors:
-        raise InvalidBody(reader.errors)
-    return report, submit
+        problems.refuse("consent", 'Must agree with the victims\' own consent: "yes" when every victim consents, '
+                                   '"no" when any does not, otherwise "unknown" (it is the default for victims '
+                                   "that give none).")
+    if problems.found:
+        raise InvalidBody(problems.found)
+    return report, bool(read["submit"])
 
 
 def _boolean(answer: str) -> bool | None:
@@ -382,3 +228,15 @@ def dump_report(report: ReportInput) -> dict:
         "urgent": {"risk": report.urgent_risk, "date": _iso(report.urgent_date),
                    "explanation": report.urgent_explanation},
     }
+
+
+def stored_defaults() -> dict[str, dict]:
+    """Record name → what the server keeps for each field left out, in the body's shape: the dump of a
+    report made of the domain's own defaults. The OpenAPI document shows its defaults from here, so they
+    are the ones applied."""
+    blank = dump_report(ReportInput(victims=[VictimInput()], remedies=[RemedyInput()],
+                                    unused_remedies=[UnusedRemedyInput()], other_procedures=[ProcedureInput()]))
+    defaults = {BODY.name: {**blank, "submit": False}, URGENT.name: blank["urgent"]}
+    for name in ("victims", "remedies", "unused_remedies", "other_procedures"):
+        defaults[BODY.field(name).kind.record.name] = blank[name][0]
+    return defaults

@@ -10,8 +10,7 @@ from typing import NoReturn
 import click
 
 from caseapp.cli.common import keyless
-from caseapp.domain import deadlines
-from caseapp.domain.admissibility import Assessment, CaseFacts, FactsError, assess
+from caseapp.domain.admissibility import CaseFacts, FactsError, assess, explain
 from caseapp.domain.states import StatesRegister
 
 SCREEN_ERROR_EXIT = 2
@@ -35,35 +34,6 @@ def _read_facts(source: str) -> CaseFacts:
         return CaseFacts.from_json(data)
     except FactsError as exc:
         _screen_fail(exc.field, exc.message)
-
-
-def explain(assessment: Assessment, facts: CaseFacts, today: date) -> str:
-    """The assessment as readable text: a line per criterion, then the deadline and the warnings."""
-    lines = [f"Overall: {assessment.overall}" + (" (prima facie)" if assessment.overall == "admissible" else ""), ""]
-    for criterion in assessment.criteria:
-        lines.append(f"[{criterion.status}] {criterion.article} ({criterion.id}): {criterion.reason}")
-        if criterion.missing:
-            lines.append(f"    Missing: {', '.join(criterion.missing)}")
-    if assessment.excluded_claims:
-        lines += ["", f"Excluded claims (art. 3(2)(d)): {', '.join(assessment.excluded_claims)}"]
-    lines.append("")
-    schedule = assessment.deadlines
-    if schedule.one_year_last_day is None:
-        lines.append("Last day to submit: not known (see Article 3(2)(a) above).")
-    elif facts.submission_date is not None:
-        left = schedule.days_left
-        relation = ("on the last day" if left == 0 else
-                    f"{left} days before the last day" if left > 0 else f"{-left} days after the last day")
-        lines.append(f"Last day to submit: {deadlines.format_day(schedule.one_year_last_day)}; submitted on "
-                     f"{deadlines.format_day(facts.submission_date)}, {relation}.")
-    else:
-        lines.append(deadlines.deadline_label(schedule.one_year_last_day, today))
-    if schedule.basis == "decision":
-        lines.append("    Counted from the decision date: the notification date is not recorded.")
-    if assessment.warnings:
-        lines += ["", "Warnings:"]
-        lines += [f"  - {warning}" for warning in assessment.warnings]
-    return "\n".join(lines)
 
 
 @click.command("screen")

@@ -9,7 +9,9 @@ lawyers to screen it against Articles 1–4 of the Protocol.
 from dataclasses import dataclass, field
 from datetime import date
 
-TRI_STATE = ("yes", "no", "unknown")
+# The report's yes/no/unknown answers are the vocabulary's, defined there once.
+from caseapp.domain.fields import TRI_STATE as TRI_STATE
+
 VICTIM_KINDS = ("individual", "group")
 REMEDY_KINDS = ("judicial", "appeal", "cassation", "constitutional", "administrative", "other")
 REMEDY_OUTCOMES = ("rejected", "granted", "partly_granted", "pending", "withdrawn")
@@ -31,6 +33,8 @@ MAX_INSTRUMENT = 200
 MAX_VICTIMS = 200
 MAX_REMEDIES = 50
 MAX_OTHER_ITEMS = 20
+MAX_RIGHTS = 50
+MAX_RIGHT_CODE = 20
 
 
 @dataclass

@@ -241,6 +241,9 @@ _QUESTIONS = {
     "remedies_exception.reason": "Why could domestic remedies not be exhausted (unavailable, ineffective, "
                                  "unreasonably prolonged)?",
     "remedies_exception.explanation": "Explain, with facts, why domestic remedies could not be exhausted.",
+    "one_year_exception": "If the communication could not be submitted within a year (for example because no "
+                          "remedy was available and you could only act later), from what date could you act, and "
+                          "why not earlier?",
     "other_procedures": "Has the same matter been brought to another international body (another UN committee, "
                         "a regional court or commission)?",
     "only_mass_media_reports": "Does the report rest on facts the victims can prove, and not only on news reports?",

@@ -23,10 +23,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.domain.fields import TRI_STATE
 from caseapp.models.base import Base, UTCDateTime, utcnow
 from caseapp.models.organisation import Organisation
 
-TRI_STATE = "('yes', 'no', 'unknown')"
+# The SQL list of the tri-state answers, "('yes', 'no', 'unknown')", from the one definition in the domain.
+TRI_STATE_SQL = "(" + ", ".join(f"'{answer}'" for answer in TRI_STATE) + ")"
 # The partner's answers to the CaseFacts questions the engine also asks (DESIGN.md §5).
 PARTNER_VIEW_COLUMNS = ("victims_under_jurisdiction", "substantiated", "abuse", "clear_disadvantage",
                         "general_importance")
@@ -37,12 +39,12 @@ class Case(Base):
 
     __tablename__ = "cases"
     __table_args__ = (
-        CheckConstraint(f"continuing IN {TRI_STATE}", name="continuing_valid"),
-        CheckConstraint(f"author_is_victim IN {TRI_STATE}", name="author_is_victim_valid"),
-        CheckConstraint(f"acting_on_behalf IN {TRI_STATE}", name="acting_on_behalf_valid"),
-        CheckConstraint(f"urgent_risk IN {TRI_STATE}", name="urgent_risk_valid"),
-        CheckConstraint(f"only_mass_media_reports IN {TRI_STATE}", name="only_mass_media_reports_valid"),
-        *(CheckConstraint(f"{name} IN {TRI_STATE}", name=f"{name}_valid") for name in PARTNER_VIEW_COLUMNS),
+        CheckConstraint(f"continuing IN {TRI_STATE_SQL}", name="continuing_valid"),
+        CheckConstraint(f"author_is_victim IN {TRI_STATE_SQL}", name="author_is_victim_valid"),
+        CheckConstraint(f"acting_on_behalf IN {TRI_STATE_SQL}", name="acting_on_behalf_valid"),
+        CheckConstraint(f"urgent_risk IN {TRI_STATE_SQL}", name="urgent_risk_valid"),
+        CheckConstraint(f"only_mass_media_reports IN {TRI_STATE_SQL}", name="only_mass_media_reports_valid"),
+        *(CheckConstraint(f"{name} IN {TRI_STATE_SQL}", name=f"{name}_valid") for name in PARTNER_VIEW_COLUMNS),
         # The lists filter and sort on these clear columns only. Each index holds every column its list
         # filters or sorts on, so a page's ids are found in the index alone and only the rows shown are
         # read (on SQLite a row is read whole, encrypted narrative included): the lawyers' queue and the
@@ -129,7 +131,7 @@ class Victim(Base):
     __tablename__ = "victims"
     __table_args__ = (
         CheckConstraint("kind IN ('individual', 'group')", name="kind_valid"),
-        CheckConstraint("consent IN ('yes', 'no', 'unknown')", name="consent_valid"),
+        CheckConstraint(f"consent IN {TRI_STATE_SQL}", name="consent_valid"),
     )
     ENCRYPTED = ("name", "contact", "identity_number", "consent_record")
 
@@ -159,8 +161,8 @@ class DomesticRemedy(Base):
                         name="kind_valid"),
         CheckConstraint("outcome IN ('rejected', 'granted', 'partly_granted', 'pending', 'withdrawn')",
                         name="outcome_valid"),
-        CheckConstraint(f"final IN {TRI_STATE}", name="final_valid"),
-        CheckConstraint(f"addressed_substance IN {TRI_STATE}", name="addressed_substance_valid"),
+        CheckConstraint(f"final IN {TRI_STATE_SQL}", name="final_valid"),
+        CheckConstraint(f"addressed_substance IN {TRI_STATE_SQL}", name="addressed_substance_valid"),
     )
     ENCRYPTED = ("body",)
 
@@ -201,7 +203,7 @@ class OtherProcedure(Base):
 
     __tablename__ = "other_procedures"
     __table_args__ = (
-        CheckConstraint(f"same_matter IN {TRI_STATE}", name="same_matter_valid"),
+        CheckConstraint(f"same_matter IN {TRI_STATE_SQL}", name="same_matter_valid"),
         CheckConstraint("status IN ('pending', 'examined', 'declared_inadmissible_reasoned', "
                         "'declared_inadmissible_unreasoned', 'withdrawn')", name="status_valid"),
     )

@@ -13,6 +13,7 @@ from caseapp.domain.admissibility import (
     FactsError,
     Remedy,
     assess,
+    one_year_count,
     overall_status,
 )
 from caseapp.domain.states import REGISTER_AS_OF, StatesRegister
@@ -522,8 +523,9 @@ def test_art3_2_a_not_applicable_while_a_remedy_is_pending_or_on_the_exception()
     pending = run(remedies=[remedy(outcome="pending", decided=None, notified=None, final=None)])
     assert pending.criterion("art3_2_a").status == "not_applicable"
     assert pending.deadlines.one_year_last_day is None and pending.deadlines.days_left is None
-    excused = run(remedies=[], remedies_exception={"reason": "unavailable", "explanation": "..."})
+    excused = run(remedies=[], remedies_exception={"reason": "ineffective", "explanation": "..."})
     assert excused.criterion("art3_2_a").status == "not_applicable"
+    # No remedy available at all is another matter: the year is counted from the facts (ISSUE_14 below).
 
 
 def test_art3_2_a_unknown_without_dates_or_remedies():
@@ -813,3 +815,151 @@ def test_committee_decisions(changes, criterion_id, status, schedule):
 def test_vtf_excluded_claims_are_listed_not_dropped():
     result = run(other_instruments_invoked=["ICCPR art. 12(1)", "ICCPR art. 26"])
     assert result.to_json()["excluded_claims"] == ["ICCPR art. 12(1)", "ICCPR art. 26"]
+
+
+# --- table tests: issue 14, points 4 and 5 --------------------------------------------------------------
+# Each row: the facts changed from ADMISSIBLE (Spain; facts 2013-06-01 to 2013-10-16; submitted
+# 2014-01-28), the criterion, its expected status and missing fields, words the reason must hold and words
+# it must not. The id names the article and the source: a Committee decision from OP-ICESCR.md §2 where
+# one says it, otherwise the treaty text (OP-ICESCR.md §1) or the counting rules (§6); domain/glossary.md
+# note 6 for how the text of art. 3(1) and the Committee's practice differ.
+
+NO_REMEDY = {"remedies": [], "unused_remedies": [],
+             "remedies_exception": {"reason": "unavailable", "explanation": "No remedy lies against a statute."}}
+FIRST_INSTANCE = remedy(body="Court of First Instance", kind="judicial", filed="2013-06-10", decided="2013-07-20",
+                        notified="2013-07-25", final=False)
+WITHDRAWN_APPEAL = remedy(body="Provincial Court", kind="appeal", filed="2013-08-01", decided=None, notified=None,
+                          outcome="withdrawn", final=None)
+
+ISSUE_14 = [
+    # Point 4: no remedy available.
+    pytest.param(
+        NO_REMEDY, "art3_2_a", "warning", (),
+        ("end of the facts (2013-10-16)", "last day is 2014-10-16", "submitted on 2014-01-28, within it",
+         "Ziablitsev"), ("cannot be counted",),
+        id="4. art. 3(2)(a) + 3(1) (OP-ICESCR.md §1, §6): no remedy available, counted from the end of the facts, "
+           "in time; the claim weighed (Ziablitsev, E/C.12/71/D/176/2020, paras 6.5-6.7)",
+    ),
+    pytest.param(
+        {**NO_REMEDY, "remedies_exception": None,
+         "unused_remedies": [{"name": "appeal", "reason": "unavailable", "explanation": "No appeal lies."}]},
+        "art3_2_a", "warning", (), ("end of the facts (2013-10-16)", "2014-10-16"), ("cannot be counted",),
+        id="4. art. 3(2)(a) (OP-ICESCR.md §1): every unused remedy unavailable and none used reads the same",
+    ),
+    pytest.param(
+        {**NO_REMEDY, "submission_date": "2015-02-01"}, "art3_2_a", "unknown", ("one_year_exception",),
+        ("last day is 2014-10-16", "after it", "could first act", "López Rodríguez"), ("cannot be counted",),
+        id="4. art. 3(2)(a) (López Rodríguez, E/C.12/57/D/1/2013, para. 8.3: the year runs from sufficient "
+           "knowledge): late on the facts' count, what is missing is said, not guessed",
+    ),
+    pytest.param(
+        {**NO_REMEDY, "submission_date": "2015-02-01", "one_year_exception": "The law was published in 2014."},
+        "art3_2_a", "warning", (), ("last day is 2014-10-16", "one_year_exception", "art. 3(2)(a)"), (),
+        id="4. art. 3(2)(a), exception where submitting in time was not possible (OP-ICESCR.md §1, §6)",
+    ),
+    pytest.param(
+        {**NO_REMEDY, "continuing": "yes", "facts_end": None}, "art3_2_a", "warning", (),
+        ("The facts continue", "has not begun"), ("cannot be counted",),
+        id="4. art. 3(2)(a) (OP-ICESCR.md §1): facts that continue, the year has not begun",
+    ),
+    pytest.param(
+        {**NO_REMEDY, "facts_end": None, "continuing": "unknown"}, "art3_2_a", "unknown", ("facts_end", "continuing"),
+        ("runs from the facts",), ("cannot be counted",),
+        id="4. art. 3(2)(a) (OP-ICESCR.md §1): when the facts ended is what is missing",
+    ),
+    pytest.param(
+        {**NO_REMEDY, "submission_date": None, "facts_start": "2026-01-01", "facts_end": "2026-06-01"},
+        "art3_2_a", "warning", (), ("last day is 2027-06-01", "not yet submitted: 188 days left as of 2026-11-25"),
+        (),
+        id="4. art. 3(2)(a) (OP-ICESCR.md §6): not yet submitted, judged on today",
+    ),
+    pytest.param(
+        NO_REMEDY, "art3_1", "warning", (),
+        ("unavailable", "asks only that available remedies be exhausted", "Ziablitsev"), ("second sentence",),
+        id="4. art. 3(1), first sentence (OP-ICESCR.md §1; glossary.md note 6): unavailable is outside the rule, "
+           "not its second-sentence exception",
+    ),
+    pytest.param(
+        {**NO_REMEDY, "remedies_exception": {"reason": "ineffective", "explanation": "Never succeeds."}},
+        "art3_1", "warning", (), ("Committee's practice", "Moreno Romero", "M.L.B."), ("second sentence",),
+        id="4. art. 3(1) as the Committee reads it (Moreno Romero, E/C.12/69/D/48/2018, para. 8.2; glossary.md "
+           "note 6): ineffective is practice, not text",
+    ),
+    pytest.param(
+        {"remedies": [remedy(body="criminal complaint", kind="other", outcome="pending", decided=None, notified=None,
+                             final=None)],
+         "remedies_exception": {"reason": "unreasonably_prolonged", "explanation": "Pending for five years."}},
+        "art3_1", "warning", (), ("second sentence", "Martínez de Orellana"), (),
+        id="4. art. 3(1), second sentence (Martínez de Orellana, E/C.12/77/D/242/2021, paras 7.10-7.12)",
+    ),
+    pytest.param(
+        {"remedies_exception": {"reason": "unavailable", "explanation": "..."}}, "art3_2_a", "met", (),
+        ("within one year of notification",), ("end of the facts",),
+        id="4. art. 3(2)(a) (López Rodríguez, para. 8.3): a remedy used shows one was available, the year runs "
+           "from its final decision",
+    ),
+    pytest.param(
+        {**NO_REMEDY, "unused_remedies": [{"name": "appeal", "reason": "none"}]}, "art3_2_a", "not_applicable", (),
+        ("exception to exhaustion",), ("end of the facts",),
+        id="4. art. 3(1) (M.L.B., E/C.12/66/D/20/2017, para. 7.4): a remedy left unused for no reason shows one "
+           "was available",
+    ),
+    # Point 5: a final decision after the communication was submitted.
+    pytest.param(
+        {"remedies": [remedy(body="Constitutional Court", decided="2014-03-10", notified="2014-03-14")]},
+        "art3_2_a", "met", (), ("Submitted on 2014-01-28, before the final domestic decision", "cannot be late",
+                                "while it is pending"), ("within one year",),
+        id="5. art. 3(2)(a) and 3(1) ('shall not consider ... unless it has ascertained', OP-ICESCR.md §1): "
+           "exhausted while pending, not 'within one year of' the decision",
+    ),
+    pytest.param(
+        {"remedies": [remedy(body="Constitutional Court", decided="2014-01-20", notified="2014-02-03")]},
+        "art3_2_a", "met", (), ("before the final domestic decision", "was notified"), ("within one year",),
+        id="5. art. 3(2)(a) (López Rodríguez, para. 8.3: the year runs from the day after notification): "
+           "submitted between the decision and its notification",
+    ),
+    pytest.param(
+        {"remedies": [remedy(body="Constitutional Court", decided="2014-03-10", notified="2014-03-14")]},
+        "art3_1", "met", (), ("after the communication was submitted (2014-01-28)", "while the communication is "
+                                                                                  "pending counts"), (),
+        id="5. art. 3(1) (OP-ICESCR.md §1): exhaustion completed while the communication is pending counts",
+    ),
+    # Point 5: an appeal the author withdrew.
+    pytest.param(
+        {"remedies": [FIRST_INSTANCE, WITHDRAWN_APPEAL]}, "art3_1", "not_met", (),
+        ("The author withdrew the appeal (Provincial Court, filed on 2013-08-01) against the Court of First "
+         "Instance decision of 2013-07-20", "Arellano Medina"), ("could still be challenged",),
+        id="5. art. 3(1) (final domestic decision: Arellano Medina, E/C.12/63/D/7/2015, para. 8.7; OP-ICESCR.md §6): "
+           "a withdrawn appeal named as withdrawn",
+    ),
+    pytest.param(
+        {"remedies": [FIRST_INSTANCE, WITHDRAWN_APPEAL]}, "art3_2_a", "not_applicable", (),
+        ("withdrew the appeal (Provincial Court", "López Rodríguez"), ("cannot be counted",),
+        id="5. art. 3(2)(a) (López Rodríguez, para. 8.3): no final decision after a withdrawn appeal, the year "
+           "has not started",
+    ),
+    pytest.param(
+        {"remedies": [FIRST_INSTANCE]}, "art3_1", "not_met", (), ("could still be challenged",), ("withdrew",),
+        id="5. art. 3(1) (OP-ICESCR.md §6): a decision not final and not challenged can still be challenged",
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "criterion_id", "status", "missing", "says", "never_says"), ISSUE_14)
+def test_issue_14_reasons_read_the_facts_right(changes, criterion_id, status, missing, says, never_says):
+    item = criterion(criterion_id, **changes)
+    assert (item.status, item.missing) == (status, missing), item.reason
+    for words in says:
+        assert words in item.reason, (words, item.reason)
+    for words in never_says:
+        assert words not in item.reason, (words, item.reason)
+    assert item.article == dict(CRITERIA)[criterion_id] and item.reason.endswith(".")
+
+
+def test_issue_14_no_remedy_available_leaves_the_stored_deadline_alone():
+    """The reason names the last day counted from the facts; DESIGN.md §5 counts ``deadlines`` from a domestic
+    decision only (basis notification or decision), so they stay null and so does the stored one-year count."""
+    result = run(**NO_REMEDY)
+    assert result.deadlines.to_json() == {"one_year_last_day": None, "days_left": None, "basis": None}
+    assert one_year_count(facts(**NO_REMEDY)) is None
+    assert result.overall == "admissible"  # warnings only: the Committee weighs the claim

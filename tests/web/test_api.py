@@ -384,6 +384,21 @@ def test_a_draft_keeps_no_reference_and_partial_fields_default(app, client, secr
     assert upload(client, secret, created["id"], [("a.pdf", PDF)]).status_code == 201
 
 
+def test_case_facts_sent_as_null_are_unknown_as_in_the_contract(app, client, secret):
+    """DESIGN.md §5: a CaseFacts field may be null, the same as left out; the report's own fields may not."""
+    nulls = dict.fromkeys(("state", "rights_invoked", "continuing", "consent", "remedies", "other_procedures",
+                           "remedies_exception", "substantiated", "in_writing", "anonymous", "author_is_victim"))
+    response = client.post("/api/v1/reports", json={"title": "t", "narrative": "n", **nulls}, headers=auth(secret))
+    assert response.status_code == 201, response.get_json()
+    report = client.get(f"/api/v1/reports/{response.get_json()['id']}", headers=auth(secret)).get_json()
+    assert (report["rights_invoked"], report["remedies"], report["other_procedures"]) == ([], [], [])
+    assert report["continuing"] == report["substantiated"] == report["consent"] == "unknown"
+    assert report["author_is_victim"] is None and report["in_writing"] is True and report["anonymous"] is False
+    for name in ("summary", "victims", "urgent", "submit"):
+        assert_error(client.post("/api/v1/reports", json={"title": "t", "narrative": "n", name: None},
+                                 headers=auth(secret)), 422, "invalid", {name})
+
+
 def test_the_report_consent_is_the_default_for_victims_and_must_agree_with_them(app, client, secret):
     body = full_report(submit=False, victims=[{"name": "Ana"}, {"name": "Luis", "consent": "yes"}])
     response = client.post("/api/v1/reports", json=body, headers=auth(secret))

@@ -1,0 +1,37 @@
+"""What several criteria need, worked out once per assessment."""
+
+from datetime import date
+
+from caseapp.domain.admissibility.decisions import final_decision
+from caseapp.domain.admissibility.facts import CaseFacts
+from caseapp.domain.admissibility.wording import iso
+from caseapp.domain.states import PARTY, StateRecord, StatesRegister
+
+
+class Context:
+    """What several criteria need, worked out once."""
+
+    __slots__ = ("facts", "today", "register", "reference", "submitted", "record", "state_status", "warnings",
+                 "final_index", "final", "pending")
+
+    def __init__(self, facts: CaseFacts, today: date, register: StatesRegister):
+        self.facts = facts
+        self.today = today
+        self.register = register
+        self.submitted = facts.submission_date is not None
+        self.reference = facts.submission_date or today
+        self.record: StateRecord | None = register.party(facts.state) if facts.state else None
+        if self.record is not None:
+            self.state_status = PARTY
+        else:
+            self.state_status = register.status(facts.state) if facts.state else None
+        self.warnings: list[str] = []
+        self.final_index, self.final = final_decision(facts.remedies or ())
+        self.pending = [index for index, remedy in enumerate(facts.remedies or ()) if remedy.outcome == "pending"]
+
+    def reference_phrase(self) -> str:
+        if self.submitted:
+            return f"submitted on {iso(self.reference)}"
+        return f"not yet submitted (judged on today, {iso(self.today)})"
+
+

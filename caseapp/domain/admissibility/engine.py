@@ -1,0 +1,65 @@
+"""``assess``: every criterion on one case's facts, in the contract's order (DESIGN.md §5)."""
+
+from datetime import date
+
+from caseapp.domain import deadlines
+from caseapp.domain.admissibility import (
+    abuse,
+    art1,
+    art2,
+    art4,
+    compatibility,
+    exhaustion,
+    form,
+    other_procedures,
+    ratione_temporis,
+    substantiation,
+    time_limits,
+)
+from caseapp.domain.admissibility.context import Context
+from caseapp.domain.admissibility.decisions import remedy_name
+from caseapp.domain.admissibility.facts import CaseFacts
+from caseapp.domain.admissibility.result import Assessment, overall_status
+from caseapp.domain.admissibility.wording import iso
+from caseapp.domain.states import StatesRegister
+
+
+def _date_order_warnings(facts: CaseFacts, warnings: list[str]) -> None:
+    if facts.facts_start and facts.facts_end and facts.facts_end < facts.facts_start:
+        warnings.append(f"The facts are recorded as ending ({iso(facts.facts_end)}) before they began "
+                        f"({iso(facts.facts_start)}): check facts_start and facts_end.")
+    for index, remedy in enumerate(facts.remedies or ()):
+        if remedy.filed and remedy.decided and remedy.decided < remedy.filed:
+            warnings.append(f"{remedy_name(index, remedy)} is recorded as decided ({iso(remedy.decided)}) before it "
+                            f"was filed ({iso(remedy.filed)}): check remedies.{index}.")
+
+
+def assess(facts: CaseFacts, *, today: date, register: StatesRegister) -> Assessment:
+    """The assessment of ``facts`` on ``today`` against ``register`` (DESIGN.md §5). Pure and deterministic."""
+    c = Context(facts, today, register)
+    excluded = compatibility.excluded_claims(facts)
+    # The one-year limit first: it also gives the deadlines. The others in the contract's order, which is
+    # also the order of the warnings they add to the context.
+    one_year, schedule = time_limits.check(c)
+    criteria = (
+        art1.check(c), art2.check(c), exhaustion.check(c), one_year, ratione_temporis.check(c),
+        other_procedures.check(c), compatibility.check(c, excluded), substantiation.check(c), abuse.check(c),
+        form.check(c), art4.check(c),
+    )
+    warnings = c.warnings
+    if not c.submitted and schedule.one_year_last_day is not None:
+        level = deadlines.warning_level(schedule.days_left)
+        if level is not None:
+            label = deadlines.deadline_label(schedule.one_year_last_day, today)
+            if level == deadlines.PASSED:
+                warnings.insert(0, f"{label}: the one-year limit of art. 3(2)(a) has passed.")
+            else:
+                warnings.insert(0, f"{label}: {level}-day warning for the one-year limit of art. 3(2)(a).")
+    _date_order_warnings(facts, warnings)
+    return Assessment(
+        overall=overall_status([criterion.status for criterion in criteria]),
+        criteria=criteria,
+        excluded_claims=excluded,
+        deadlines=schedule,
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,135 @@
+"""What the engine answers (DESIGN.md §5): the statuses, the criteria in their contractual order, one
+criterion's result, the deadlines, the whole assessment, and the rule that turns statuses into
+``overall``. ``Findings`` and ``conclude`` are how the criteria modules build their results."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+MET = "met"
+NOT_MET = "not_met"
+UNKNOWN = "unknown"
+WARNING = "warning"
+NOT_APPLICABLE = "not_applicable"
+STATUSES = (MET, NOT_MET, UNKNOWN, WARNING, NOT_APPLICABLE)
+
+ADMISSIBLE = "admissible"
+INADMISSIBLE = "inadmissible"
+INCOMPLETE = "incomplete"
+
+BASIS_NOTIFICATION = "notification"
+BASIS_DECISION = "decision"
+
+# DESIGN.md §5: always all present, in this order.
+CRITERIA: tuple[tuple[str, str], ...] = (
+    ("art1", "Article 1"),
+    ("art2", "Article 2"),
+    ("art3_1", "Article 3(1)"),
+    ("art3_2_a", "Article 3(2)(a)"),
+    ("art3_2_b", "Article 3(2)(b)"),
+    ("art3_2_c", "Article 3(2)(c)"),
+    ("art3_2_d", "Article 3(2)(d)"),
+    ("art3_2_e", "Article 3(2)(e)"),
+    ("art3_2_f", "Article 3(2)(f)"),
+    ("art3_2_g", "Article 3(2)(g)"),
+    ("art4", "Article 4"),
+)
+ARTICLES = dict(CRITERIA)
+
+
+class Criterion(NamedTuple):
+    """One admissibility condition's result (immutable; a named tuple, cheap to build)."""
+
+    id: str
+    article: str
+    status: str
+    reason: str
+    missing: tuple[str, ...] = ()
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "article": self.article, "status": self.status, "reason": self.reason,
+                "missing": list(self.missing)}
+
+
+class Deadlines(NamedTuple):
+    one_year_last_day: date | None = None
+    days_left: int | None = None
+    basis: str | None = None  # "notification" | "decision"
+
+    def to_json(self) -> dict:
+        last = self.one_year_last_day
+        return {"one_year_last_day": last.isoformat() if last else None, "days_left": self.days_left,
+                "basis": self.basis}
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    overall: str
+    criteria: tuple[Criterion, ...]
+    excluded_claims: tuple[str, ...]
+    deadlines: Deadlines
+    warnings: tuple[str, ...]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def to_json(self) -> dict:
+        """Exactly DESIGN.md §5's shape."""
+        return {
+            "overall": self.overall,
+            "criteria": [criterion.to_json() for criterion in self.criteria],
+            "excluded_claims": list(self.excluded_claims),
+            "deadlines": self.deadlines.to_json(),
+            "warnings": list(self.warnings),
+        }
+
+
+def overall_status(statuses) -> str:
+    """DESIGN.md §5: inadmissible if any not_met, else incomplete if any unknown, else admissible."""
+    if not isinstance(statuses, (tuple, list)):
+        statuses = tuple(statuses)
+    if NOT_MET in statuses:
+        return INADMISSIBLE
+    if UNKNOWN in statuses:
+        return INCOMPLETE
+    return ADMISSIBLE
+
+
+class Findings:
+    """Sentences sorted by what they do to the status; the worst decides it."""
+
+    __slots__ = ("not_met", "unknown", "warning", "met", "missing")
+
+    def __init__(self):
+        self.not_met: list[str] = []
+        self.unknown: list[str] = []
+        self.warning: list[str] = []
+        self.met: list[str] = []
+        self.missing: list[str] = []
+
+    def need(self, *fields: str) -> None:
+        for field in fields:
+            if field not in self.missing:
+                self.missing.append(field)
+
+    def criterion(self, criterion_id: str, default: str = "") -> Criterion:
+        if self.not_met:
+            status = NOT_MET
+        elif self.unknown:
+            status = UNKNOWN
+        elif self.warning:
+            status = WARNING
+        else:
+            status = MET
+        sentences = self.not_met + self.unknown + self.warning + self.met
+        return Criterion(criterion_id, ARTICLES[criterion_id], status, " ".join(sentences) or default,
+                         tuple(self.missing))
+
+
+def conclude(criterion_id: str, status: str, reason: str, missing: tuple[str, ...] = ()) -> Criterion:
+    return Criterion(criterion_id, ARTICLES[criterion_id], status, reason, missing)
+
+
