@@ -1,6 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
 from caseapp.domain import audit as audit_rules
@@ -135,6 +144,11 @@ class RegisterCheckForm(FlaskForm):
     reported_parties = IntegerField(
         _l("Parties the source reports"), validators=[Optional(), NumberRange(min=0, max=999)],
         description=_l("Leave empty if the source gives no count."), render_kw={"inputmode": "numeric"},
+    )
+    complete = BooleanField(
+        _l("The register now lists every party the source lists"),
+        description=_l("Tick only after comparing the whole list of parties: the screening then says that a State "
+                       "the register does not list was not a party as of this date."),
     )
     source = TextAreaField(_l("Source"), validators=[DataRequired(), Length(max=register_rules.MAX_SOURCE)],
                            description=SOURCE_HINT, render_kw={"rows": 2, "maxlength": register_rules.MAX_SOURCE})

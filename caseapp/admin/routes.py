@@ -30,9 +30,9 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import permissions
-from caseapp.domain.states import ENTRY_FIELDS, PARTY, SIGNATORY, un_member_states
+from caseapp.domain.states import ENTRY_FIELDS, PARTY, SIGNATORY, protocol_entry_into_force, un_member_states
 from caseapp.models import Organisation, StateParty, StatePartyChange, User
-from caseapp.models.register import ADDED, CORRECTED, REGISTER_CHECKED, SEEDED
+from caseapp.models.register import ADDED, CORRECTED, IMPORTED, REGISTER_CHECKED, REMOVED, SEEDED, UPDATED
 from caseapp.services import ServiceError, accounts, audit
 from caseapp.services import register as states
 from caseapp.web.audit_hooks import audit_request
@@ -261,8 +261,11 @@ def new_organisation():
 ISO2_PATTERN = re.compile(r"[A-Z]{2}")
 ACTION_LABELS = {
     SEEDED: _l("Seeded from the shipped register"),
+    UPDATED: _l("Updated from a later shipped register"),
     ADDED: _l("Added"),
     CORRECTED: _l("Corrected"),
+    IMPORTED: _l("Imported from a list of parties"),
+    REMOVED: _l("Removed: no longer listed as a party"),
     REGISTER_CHECKED: _l("Register checked"),
 }
 VALUE_LABELS = {
@@ -288,6 +291,8 @@ def _display(name: str, value) -> str:
     """A stored (or history JSON) value as the pages show it."""
     if value is None or value == "":
         return str(DECLARATION_LABELS[""]) if name in ("art10_declaration", "art11_declaration") else "—"
+    if name == "complete":
+        return _("yes") if value else _("no")
     if name in DATE_FIELDS:
         day = value if isinstance(value, date) else date.fromisoformat(value)
         return format_date(day, "d MMM y")
@@ -299,8 +304,11 @@ def _display(name: str, value) -> str:
 def _who(change: StatePartyChange) -> str:
     if change.changed_by is not None:
         return change.changed_by.email
-    if change.action == SEEDED or (change.action == REGISTER_CHECKED and change.before is None):
+    check = change.action == REGISTER_CHECKED
+    if change.action in (SEEDED, UPDATED) or (check and (change.before is None or change.after.get("shipped"))):
         return _("seeded")
+    if change.action in (IMPORTED, REMOVED) or check:  # the other changes no account made: `flask states import`
+        return _("imported")
     return _("a removed account")
 
 
@@ -310,10 +318,10 @@ def _history_entry(change: StatePartyChange) -> dict:
     after = change.after or {}
     before = change.before or {}
     if change.action == REGISTER_CHECKED:
-        names = ("as_of", "reported_parties")
-        labels = {"as_of": _("As of"), "reported_parties": _("Parties reported")}
+        names = [name for name in ("as_of", "reported_parties", "complete") if name in after]
+        labels = {"as_of": _("As of"), "reported_parties": _("Parties reported"), "complete": _("Complete")}
     else:
-        names = [name for name in ENTRY_FIELDS if name in after]
+        names = [name for name in ENTRY_FIELDS if name in after or (change.action == REMOVED and name in before)]
         labels = FIELD_LABELS
     fields = []
     for name in names:
@@ -360,7 +368,7 @@ def list_states():
         for listing in (PARTY, SIGNATORY)
     }
     return render_template("admin/list_states.html", check=check, register=register, listed=listed, query=query,
-                           display=_display)
+                           display=_display, eif_certain=lambda record: protocol_entry_into_force(record).certain)
 
 
 @bp.route("/states/<iso2>")
@@ -372,7 +380,7 @@ def show_state(iso2: str):
     details = [(FIELD_LABELS[name], _display(name, getattr(row, name))) for name in ENTRY_FIELDS
                if not (name == "instrument_year" and row.instrument_date is not None)]
     return render_template("admin/show_state.html", row=row, record=record, details=details, changes=changes,
-                           check=states.latest_check(db.session))
+                           check=states.latest_check(db.session), eif=protocol_entry_into_force(record))
 
 
 def _state_choices() -> list[SelectChoice]:
@@ -438,7 +446,7 @@ def check_register():
     if form.validate_on_submit():
         try:
             states.record_check(db.session, current_user(), form.as_of.data, form.reported_parties.data,
-                                form.source.data)
+                                form.source.data, complete=form.complete.data)
         except states.StateRejected as exc:
             db.session.rollback()
             unplaced = _attach_state_errors(form, exc.errors)

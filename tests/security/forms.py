@@ -171,7 +171,7 @@ FORM_DATA = {
         "eif_basis": "art18(2) deposit+3 months (control request)", "art10_declaration": "unknown",
         "art11_declaration": "unknown", "verified": "partly", "source_note": "UNTC", "source": "CSRF suite control request",
     },
-    "admin.check_register": lambda s, page: {"as_of": "2025-06-30", "reported_parties": "29", "source": "CSRF suite"},
+    "admin.check_register": lambda s, page: {"as_of": "2026-06-30", "reported_parties": "31", "source": "CSRF suite"},
     "reports.list_reports": lambda s, page: {"q": "", "status": ""},
     "reports.new_report": lambda s, page: {},
     "reports.edit_report": lambda s, page: {
