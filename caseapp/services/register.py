@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import states as rules
@@ -51,6 +51,7 @@ from caseapp.models.register import (
     ADDED,
     CORRECTED,
     COVENANT,
+    IMPORTED,
     PROTOCOL,
     REGISTER_CHECKED,
     REMOVED,
@@ -534,3 +535,55 @@ def record_check(session: Session, actor: User | None, as_of: date | None, repor
     audit.record(session, action="register_checked", actor=actor, target_type="register", target_id=change.id)
     log.info("register.checked", extra={"as_of": as_of.isoformat(), "actor_id": actor.id if actor else None})
     return change
+
+
+# --- importing a list of parties -------------------------------------------------------------------
+
+
+def plan_import(session: Session, incoming: list[RegisterEntry]) -> list[EntryChange]:
+    """What importing ``incoming`` (every party, as read by ``states.read_party_file``) would change:
+    parties added (signatories that ratified among them), parties changed, parties no longer listed."""
+    return diff_entries([_stored_entry(row) for row in entries(session)], incoming, listings=(PARTY,))
+
+
+def apply_import(session: Session, changes: list[EntryChange], source: str, *, as_of: date | None = None,
+                 today: date | None = None) -> StatePartyChange | None:
+    """Write an import's changes, each with ``source`` in the history ("imported", or "removed" for a
+    party the list no longer names). With ``as_of``, also record that the register, now the whole list,
+    is complete as of that date. Returns that check, if any. Checks everything before writing anything."""
+    try:
+        source = check_source(source)
+    except StateDataError as exc:
+        raise StateRejected(exc.errors) from None
+    listed_after = _listed_parties(session) + sum(
+        (change.kind == rules.ADDED or (change.kind == rules.CHANGED and change.after.get("listing") == PARTY))
+        - (change.kind == rules.REMOVED) for change in changes)
+    if as_of is not None:
+        try:
+            check_register_check(as_of, listed_after, today=_today(today), listed_parties=listed_after, complete=True)
+        except StateDataError as exc:
+            raise StateRejected(exc.errors) from None
+    now = utcnow()
+    for change in changes:
+        if change.kind == rules.ADDED:
+            values = change.entry.values()
+            session.add(StateParty(**values, updated_at=now, updated_by_id=None))
+            before, after, action = None, _as_json(values), IMPORTED
+        elif change.kind == rules.CHANGED:
+            row = find_state(session, change.iso2)
+            _write(row, change.entry)
+            row.updated_at, row.updated_by_id = now, None
+            before, after, action = _as_json(change.before), _as_json(change.after), IMPORTED
+        else:
+            session.execute(delete(StateParty).where(StateParty.iso2 == change.iso2))
+            before, after, action = _as_json(change.before), {}, REMOVED
+        session.add(StatePartyChange(iso2=change.iso2, treaty=PROTOCOL, changed_at=now, changed_by_id=None,
+                                     action=action, source=source, before=before, after=after))
+    session.flush()
+    check = None
+    if as_of is not None:
+        check = record_check(session, None, as_of, listed_after, source, complete=True, today=today)
+    if changes:
+        audit.record(session, action="register_imported", target_type="register")
+    log.info("register.imported", extra={"changes": len(changes), "as_of": as_of.isoformat() if as_of else None})
+    return check

@@ -5,6 +5,7 @@ Covenant statuses, and a newer list of parties imported with its source."""
 import re
 from datetime import date
 
+import pytest
 from sqlalchemy import delete, func, select, update
 
 from caseapp.core.extensions import db
@@ -165,3 +166,92 @@ def test_states_list_covenant_shows_every_un_member(app):
     assert re.search(r"^RS\s+Serbia\s+party\s+—\s+2001-03-12 succession\s+yes$", output, re.M)
     assert re.search(r"^MY\s+Malaysia\s+none\s+—\s+-\s+yes$", output, re.M)
     assert len(output.strip().splitlines()) == 2 + 193
+
+
+# --- import ----------------------------------------------------------------------------------------------
+
+
+def shipped_lines() -> list[str]:
+    from importlib import resources
+
+    return resources.files("caseapp.data").joinpath("op_icescr_states.csv").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture
+def later_list(tmp_path):
+    """A hypothetical later list: Ireland (signatory since 23 Mar 2012) ratified, Albania left out."""
+    lines = [line for line in shipped_lines() if not line.startswith("AL,")]
+    lines.append("IE,Ireland,2012-03-23,2026-03-02,ratification,2026-06-02,art18(2) deposit+3 months,,,yes,test list")
+    path = tmp_path / "parties.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_states_import_shows_the_difference_and_writes_nothing(app, later_list):
+    before = count(StatePartyChange)
+    result = run(app, "states", "import", str(later_list))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == [
+        "~ IE  Ireland",
+        "    listing: signatory → party",
+        "    instrument_type: — → ratification",
+        "    instrument_date: — → 2026-03-02",
+        "    entry_into_force: — → 2026-06-02",
+        "    eif_basis: — → art18(2) deposit+3 months",
+        "    source_note: UNTC MTDSG IV-3-a → test list",
+        "- AL  Albania: no longer listed as a party (instrument 2025-02-19)",
+        "0 added, 1 changed, 1 removed.",
+        "Nothing written: run again with --apply --source \"…\" to apply these changes.",
+    ]
+    assert result.output.startswith(f"{later_list}: 31 parties; the register is as of 2026-02-03")
+    assert count(StatePartyChange) == before
+
+
+def test_states_import_apply_needs_a_source(app, later_list):
+    result = run(app, "states", "import", str(later_list), "--apply")
+    assert result.exit_code != 0 and "--apply needs --source" in result.output
+    assert register.find_state(db.session, "IE").listing == "signatory"
+
+
+def test_states_import_apply_writes_each_change_with_its_source_in_the_history(app, later_list):
+    result = run(app, "states", "import", str(later_list), "--apply", "--source", SOURCE, "--as-of", "2026-06-03")
+    assert result.exit_code == 0, result.output
+    assert f"Applied, with the source in the history: {SOURCE}" in result.output
+    assert "The register is now as of 2026-06-03, complete with 31 parties." in result.output
+
+    ireland = register.find_state(db.session, "IE")
+    assert (ireland.listing, ireland.entry_into_force, ireland.updated_by_id) == ("party", date(2026, 6, 2), None)
+    imported = changes_of("IE")[-1]
+    assert (imported.action, imported.source, imported.changed_by_id) == ("imported", SOURCE, None)
+    assert (imported.before["listing"], imported.after["listing"]) == ("signatory", "party")
+    assert register.find_state(db.session, "AL") is None
+    removed = changes_of("AL")[-1]
+    assert (removed.action, removed.source, removed.after) == ("removed", SOURCE, {})
+    assert removed.before["instrument_date"] == "2025-02-19"
+    check = register.latest_check(db.session)
+    assert (check.as_of, check.reported_parties, check.complete, check.source) == (date(2026, 6, 3), 31, True, SOURCE)
+    loaded = register.load_register(db.session)
+    assert loaded.is_complete and loaded.protocol_standing("AL").reason == "not_listed_complete"
+
+    again = run(app, "states", "import", str(later_list))
+    assert "0 added, 0 changed, 0 removed." in again.output
+    assert run(app, "states", "seed").output.strip() == "The States register is already seeded; nothing added."
+
+
+def test_states_import_refuses_a_bad_file_naming_each_line(app, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join((HEADER, "NE,Niger,,2014-13-07,accession,,x,,,yes,x",
+                               "XK,Kosovo,,2014-11-07,accession,2015-02-07,x,,,yes,x")) + "\n", encoding="utf-8")
+    before = count(StatePartyChange)
+    result = run(app, "states", "import", str(path), "--apply", "--source", SOURCE)
+    assert result.exit_code == 1
+    assert f"{path}: line 2: NE: instrument_date '2014-13-07' is not a date (YYYY-MM-DD)" in result.output
+    assert f"{path}: line 3: XK: iso2: Choose a UN member or observer State." in result.output
+    assert f"{path}: 2 problems; nothing imported." in result.output
+    assert count(StatePartyChange) == before
+
+
+def test_states_import_reads_standard_input(app):
+    result = run(app, "states", "import", "-", input="\n".join(shipped_lines()) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "0 added, 0 changed, 0 removed." in result.output
