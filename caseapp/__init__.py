@@ -69,12 +69,13 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     from caseapp.inbox import bp as inbox_bp
     from caseapp.main import bp as main_bp
     from caseapp.messages import bp as messages_bp
+    from caseapp.register import bp as register_bp
     from caseapp.reports import bp as reports_bp
     from caseapp.tracking import bp as tracking_bp
 
     web.init_app(app)
     for blueprint in (main_bp, auth_bp, account_bp, admin_bp, cases_bp, reports_bp, inbox_bp, messages_bp, api_bp,
-                      tracking_bp, deadlines_bp, decisions_bp, dashboard_bp):
+                      tracking_bp, deadlines_bp, decisions_bp, dashboard_bp, register_bp):
         app.register_blueprint(blueprint)
     register_cli(app)
     return app

@@ -181,6 +181,11 @@ def latest_check(session: Session, treaty: str = PROTOCOL) -> RegisterCheck:
     return _as_check(change)
 
 
+def is_stale(as_of: date, max_age_months: int, *, today: date | None = None) -> bool:
+    """Whether a register dated ``as_of`` is older than ``max_age_months`` months today."""
+    return rules.is_stale(as_of, today=_today(today), max_age_months=max_age_months)
+
+
 def register_as_of(session: Session) -> date | None:
     """The Protocol register's "as of" date, in one small query (for the notice every page may show);
     None when the register was never seeded."""

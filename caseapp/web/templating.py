@@ -18,7 +18,7 @@ NAVIGATION = (
     ("dashboard.show", _l("Dashboard"), (roles.LAWYER, roles.COORDINATOR)),
     ("admin.list_users", _l("Users"), (roles.ADMIN,)),
     ("admin.list_organisations", _l("Organisations"), (roles.ADMIN,)),
-    ("admin.list_states", _l("States register"), (roles.ADMIN,)),
+    ("register.list_states", _l("States register"), (roles.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (roles.ADMIN,)),
 )
 

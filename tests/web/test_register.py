@@ -433,3 +433,55 @@ def test_a_check_that_says_the_register_is_complete_makes_absence_mean_not_a_par
     assert response.status_code == 302
     assert (f"was not a party to the Optional Protocol as of {format_date(checked_on)}: our register lists every "
             f"party as of that date (source: {SOURCE})") in draft_warnings(partner, "GB", "2024-05-01")
+
+
+# --- the register page: its date, completeness, counts and history (issue 14, point 6) ----------------------
+
+
+def test_the_register_page_shows_the_counts_of_both_lists(client, admin):
+    page = text_of(client.get("/admin/states"))
+    assert "Complete The register lists every party as of that date: 31 parties. 24 signatories that have not" in page
+    assert ("Covenant, as of 3 Feb 2026 (source: UN Treaty Collection, MTDSG IV-3 (status as at 3 February 2026)): "
+            "172 parties, 5 signatories only, 16 neither.") in page
+    assert 'href="/admin/states/covenant"' in client.get("/admin/states").get_data(as_text=True)
+
+
+def test_the_register_page_shows_the_change_from_2024_to_2026_in_its_history(client, admin):
+    page = text_of(client.get("/admin/states"))
+    history = page[page.index("History of the register"):]
+    assert ("Whole list · Register checked" in history and "As of: 1 Feb 2024 → 3 Feb 2026" in history
+            and "Parties reported: 29 → 31" in history and "Complete: no → yes" in history)
+    assert re.search(r"Niger NE · Updated from a later shipped register · .*? · seeded Source: UNTC MTDSG IV-3-a, "
+                     r"status at 3 Feb 2026 .*? Instrument deposited on: — → 7 Nov 2014", history)
+    assert re.search(r"Albania AL · Updated from a later shipped register .*? Entry into force: 19 May 2025", history)
+    # newest first: the 2026 check, then its States, then the 2024 register
+    assert history.index("As of: 1 Feb 2024 → 3 Feb 2026") < history.index("Niger NE") < history.index("Spain ES")
+    assert "60 in all" in page  # 50 States and a check in 2024, 8 States and a check in 2026
+
+
+def test_the_history_is_paginated(client, admin):
+    first, second = text_of(client.get("/admin/states")), text_of(client.get("/admin/states?page=2"))
+    assert "Argentina AR · Seeded from the shipped register" not in first  # the first row seeded, the oldest
+    assert "Argentina AR · Seeded from the shipped register" in second
+    assert "Register checked" not in second  # both checks are newer than the ten oldest States
+    html = client.get("/admin/states?page=2").get_data(as_text=True)
+    assert 'aria-label="Pages of the history"' in html and 'href="/admin/states?page=1"' in html
+
+
+def test_the_covenant_page_lists_every_un_member_with_its_dates_and_history(client, admin):
+    response = client.get("/admin/states/covenant")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert ("Every UN member State's status under the International Covenant on Economic, Social and Cultural "
+            "Rights as of 3 Feb 2026") in page
+    assert "Complete 172 parties, 5 signatories only, 16 neither." in page
+    assert "United States of America US Signatory only 5 Oct 1977 —" in page
+    assert "Serbia RS Party — 12 Mar 2001 · Succession Yes" in page
+    assert "Malaysia MY Neither signed nor a party — —" in page
+    assert "History of the Covenant statuses" in page and "194 in all" in page
+
+
+def test_a_states_page_shows_its_status_under_the_covenant(client, admin):
+    page = text_of(client.get("/admin/states/AL"))
+    assert ("Under the Covenant: Party (signature —, instrument 4 Oct 1991; source: UNTC MTDSG IV-3 (status at "
+            "3 Feb 2026); datalab 2022 agrees).") in page
