@@ -360,9 +360,18 @@ def seed_shipped(session: Session) -> SeedResult:
     return result
 
 
+def not_seeded(session: Session) -> str | None:
+    """What `flask states seed` still has to load — "empty" (nothing), "the Covenant statuses" (an instance
+    seeded before they were shipped) — or None when the register is seeded."""
+    if _latest_check(session) is None or session.execute(select(StateParty.id).limit(1)).first() is None:
+        return "empty"
+    if _latest_check(session, COVENANT) is None:
+        return "the Covenant statuses"
+    return None
+
+
 def is_seeded(session: Session) -> bool:
-    return (_latest_check(session) is not None and _latest_check(session, COVENANT) is not None
-            and session.execute(select(StateParty.id).limit(1)).first() is not None)
+    return not_seeded(session) is None
 
 
 # --- reading ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from caseapp import ConfigurationError
 from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.domain.states import REGISTER_AS_OF, REGISTER_SOURCE, SNAPSHOT_2024, StatesRegister, format_date
-from caseapp.models import StateParty, StatePartyChange
+from caseapp.models import CovenantStatus, StateParty, StatePartyChange
 from caseapp.models.base import utcnow
 from caseapp.services import register
 from caseapp.web.startup import self_test
@@ -155,6 +155,17 @@ def test_an_unseeded_register_is_an_error_naming_the_command_and_the_server_refu
         register.load_register(db.session)
     with pytest.raises(ConfigurationError, match="the States register is empty; run `flask states seed`"):
         self_test(app)
+
+
+def test_an_instance_seeded_before_the_covenant_statuses_refuses_to_start_until_seeded_again(app):
+    db.session.execute(delete(StatePartyChange).where(StatePartyChange.treaty == "covenant"))
+    db.session.execute(delete(CovenantStatus))
+    db.session.commit()
+    with pytest.raises(ConfigurationError, match="the States register lacks the Covenant statuses; run `flask states seed`"):
+        self_test(app)
+    register.seed_shipped(db.session)
+    db.session.commit()
+    self_test(app)
 
 
 # --- the register page ----------------------------------------------------------------------------
