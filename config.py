@@ -89,6 +89,10 @@ class Config:
     # reports declined more than this many days ago.
     RETENTION_DAYS = 365
 
+    # The States register (README "States register"): admins and lawyers see a notice on every page once the
+    # register's "as of" date is older than this many calendar months, until it is checked or updated again.
+    REGISTER_MAX_AGE_MONTHS = 6
+
     # Encrypted file store and the encrypted spool that uploads stream into (UP-06).
     FILE_STORE_DIR: str | None = None  # None means "instance/store"
     FILE_STORE_MIN_FREE_MB = 256  # the start-up self-test refuses to start with less free (REL-05)

@@ -94,6 +94,7 @@ _ACTIONS = (
     ("state_corrected", "State corrected in the register", "register"),
     ("register_checked", "Register checked against its source", "register"),
     ("register_seeded", "Register seeded from the shipped data", "register"),
+    ("register_imported", "Register changed by an imported list of parties", "register"),
 )
 
 ACTIONS: dict[str, str] = {code: description for code, description, _group in _ACTIONS}

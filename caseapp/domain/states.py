@@ -1,46 +1,59 @@
-"""The States-party register of the Optional Protocol, as plain data (domain/OP-ICESCR.md §5).
+"""The States register, as plain data: who is a party to the Optional Protocol and to the Covenant, on
+what date, and from what source (domain/OP-ICESCR.md §5).
 
-The shipped register is two CSV files copied unchanged from the shared domain folder (sources in
-caseapp/data/SOURCES.md): ``op_icescr_states.csv`` (parties) and ``op_icescr_signatories.csv``
-(signatories that have not ratified). ``un_member_states.csv`` lists the 193 UN member States and the
-two non-member observer States, with the names the UN uses, for the form's select.
+The shipped register is the UN Treaty Collection's status "as at 3 February 2026", in files copied
+unchanged from the shared domain folder (sources in caseapp/data/SOURCES.md):
+``op_icescr_states.csv`` (the 31 parties to the Protocol), ``op_icescr_signatories.csv`` (the 24
+signatories that have not ratified) and ``icescr_status.csv`` (every UN member's status under the
+Covenant, with dates). The earlier register, dated 1 February 2024, is kept as a snapshot in
+``caseapp/data/snapshots/2024-02-01/``: the database's history starts from it, so the change to the
+2026 status is an entry of that history. ``un_member_states.csv`` lists the 193 UN member States and
+the two non-member observer States, with the names the UN uses, for the form's select.
 
-The register is incomplete and dated, so nothing here concludes "not a party" with more certainty
-than it has: a State missing from it is "not listed as a party as of" the register's date, and the
-user is sent to the UN Treaty Collection. Unverified facts (a year-only instrument, an entry-into-force
-day not confirmed) are carried as such and shown as unconfirmed, never guessed.
+Certainty where the law gives it, and nowhere else:
+
+* The 2026 Protocol list is **complete** as of its date (UNTC's participant table, 31 parties), so a
+  State it does not list was not a party on that date. The 2024 list was not (27 of the 29 parties
+  UNTC reported): a State absent from it was only "not listed". ``StatesRegister.is_complete`` says
+  which; after the register's date a later accession is always possible, and ``ProtocolStanding``
+  says so.
+* Only a party to the Covenant may become a party to the Protocol (arts 17–18): a State that was not
+  a party to the Covenant on a day was not a party to the Protocol on that day, whatever the Protocol
+  list says (``covenant_party_on``).
+* The Protocol enters into force for a State three months after the deposit of its instrument
+  (art. 18(2)); for the first ten instruments, on 5 May 2013 (art. 18(1)). ``protocol_entry_into_force``
+  computes it from the deposit date; the date is uncertain only where the rule or the sources leave it
+  open (a deposit day the target month does not have, a deposit date not verified or known only by its
+  year), and then the bounds say how far.
 
 The app keeps the register in its database, seeded from these files and corrected by admins
-(``caseapp/services/register.py``); ``check_entry``, ``check_source`` and ``check_register_check`` below
-are the rules their changes must meet. ``StatesRegister.shipped()`` remains for ``flask screen``.
+(``caseapp/services/register.py``); ``check_entry``, ``check_source``, ``check_register_check`` and
+``read_party_file`` below are the rules their changes must meet. ``StatesRegister.shipped()`` remains
+for ``flask screen``.
 """
 
 import csv
 import io
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 
-from caseapp.domain.deadlines import PROTOCOL_ENTRY_INTO_FORCE, entry_into_force_after_deposit
-
-# OP-ICESCR.md §5: UNTC, "a copy no older than April 2023, consistent with a February 2024 count".
-# The latest instrument in the register is Germany's accession of 20 April 2023; the register's
-# count (29 parties reported by UNTC) matches February 2024, so it is dated 1 February 2024.
-REGISTER_AS_OF = date(2024, 2, 1)
-REGISTER_SOURCE = "UN Treaty Collection"
-# OP-ICESCR.md §5: UNTC reports 29 parties; the shipped register identifies only 27 of them.
-UNTC_REPORTED_PARTIES = 29
+from caseapp.domain.deadlines import PROTOCOL_ENTRY_INTO_FORCE, add_months, entry_into_force_after_deposit
 
 PARTIES_FILE = "op_icescr_states.csv"
 SIGNATORIES_FILE = "op_icescr_signatories.csv"
+COVENANT_FILE = "icescr_status.csv"
 UN_STATES_FILE = "un_member_states.csv"
 
 PARTY = "party"
 SIGNATORY = "signatory"
 NOT_LISTED = "not_listed"
+NONE = "none"  # the Covenant list's third status: neither signed nor a party
+NOT_PARTY = "not_party"
+UNKNOWN = "unknown"
 
 VERIFIED_VALUES = ("yes", "partly", "no")
 TRI_STATE = ("yes", "no", "unknown")
@@ -52,12 +65,50 @@ _MONTHS = (
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """A dated status of the Protocol shipped in caseapp/data: its folder, its source, the number of
+    parties that source reported and whether the files list every one of them."""
+
+    as_of: date
+    folder: str  # under caseapp/data; "" for the current files
+    source: str
+    reported_parties: int | None
+    complete: bool
+
+
+# OP-ICESCR.md §5 (earlier version, kept with the files): UNTC, "a copy no older than April 2023,
+# consistent with a February 2024 count"; the files identify 27 of the 29 parties UNTC then reported.
+SNAPSHOT_2024 = Snapshot(date(2024, 2, 1), "snapshots/2024-02-01", "UN Treaty Collection", 29, False)
+# OP-ICESCR.md §5: the saved UNTC page "STATUS AS AT: 03-02-2026", whose participant table the files copy
+# in full — 31 parties, 24 signatories that are not parties.
+SNAPSHOT_2026 = Snapshot(date(2026, 2, 3), "", "UN Treaty Collection, MTDSG IV-3-a (status as at 3 February 2026)",
+                         31, True)
+# Oldest first: seeding applies them in this order, so each later one is a change in the history.
+SNAPSHOTS = (SNAPSHOT_2024, SNAPSHOT_2026)
+
+REGISTER_AS_OF = SNAPSHOT_2026.as_of
+REGISTER_SOURCE = SNAPSHOT_2026.source
+UNTC_REPORTED_PARTIES = SNAPSHOT_2026.reported_parties
+
+# icescr_status.md: the same UNTC copy, chapter IV-3, "STATUS AS AT : 03-02-2026"; all 193 UN members.
+COVENANT_AS_OF = date(2026, 2, 3)
+COVENANT_SOURCE = "UN Treaty Collection, MTDSG IV-3 (status as at 3 February 2026)"
+
+# OP-ICESCR.md §5: "the tenth was Uruguay's, deposited 5 Feb 2013" — every instrument deposited by then
+# is one of the first ten, for which the Protocol entered into force on 5 May 2013 (art. 18(1)).
+TENTH_INSTRUMENT_DEPOSITED = date(2013, 2, 5)
+ART18_1 = "art. 18(1)"
+ART18_2 = "art. 18(2)"
+
+
+@dataclass(frozen=True)
 class StateRecord:
     iso2: str
     name: str
     signature: date | None
     # The deposit date of the instrument of ratification or accession when the day is known; when
-    # only the year is known (Niger, Portugal, San Marino) this is None and instrument_year holds it.
+    # only the year is known (Niger, Portugal and San Marino in the 2024 register) this is None and
+    # instrument_year holds it.
     instrument_date: date | None
     # The year of the instrument, whenever it is known (also for full dates: instrument_date.year).
     instrument_year: int | None
@@ -78,8 +129,39 @@ class StateRecord:
         """Only the year of the instrument is known, not the day."""
         return self.instrument_date is None and self.instrument_year is not None
 
+    @property
+    def deposit_verified(self) -> bool:
+        """Whether the deposit date is known to the day and confirmed. A row marked "partly" keeps a
+        verified deposit: what is partly verified there is another field (Finland: the day of entry into
+        force; Mali: its status after 2022); a row marked "no" confirms nothing, its dates included."""
+        return self.instrument_date is not None and self.verified != "no"
+
+
+@dataclass(frozen=True)
+class CovenantRecord:
+    """A UN member State's status under the Covenant as of the list's date (icescr_status.csv)."""
+
+    iso2: str
+    name: str
+    status: str  # "party" | "signatory" | "none"
+    signature: date | None
+    # The deposit date; for a succession, the date of the notification, not the date from which the
+    # successor is bound (icescr_status.md).
+    instrument_date: date | None
+    instrument_type: str | None  # "ratification" | "accession" | "succession"; None unless a party
+    verified: str
+    source_note: str
+
 
 # --- parsing ----------------------------------------------------------------------------------
+
+
+class RegisterFileError(ValueError):
+    """A register file that cannot be read: ``problems`` names each bad line and what is wrong with it."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 def _parse_date(value: str, field: str, iso2: str) -> date | None:
@@ -120,62 +202,145 @@ def _eif_verified(entry_into_force: date | None, verified: str, eif_basis: str) 
 
     Not when it is missing, when the whole row is unverified, or when the CSV's EIF basis marks it
     UNVERIFIED (Finland: "exact day UNVERIFIED"). A row marked "partly" for another reason keeps a
-    verified EIF: Portugal's deposit day is unknown, but its instrument was among the first ten, so
-    its EIF is 5 May 2013 under art. 18(1) whatever the day (OP-ICESCR.md §5).
+    verified EIF: Portugal's deposit day was unknown in 2024, but its instrument was among the first
+    ten, so its EIF is 5 May 2013 under art. 18(1) whatever the day (OP-ICESCR.md §5).
     """
     return entry_into_force is not None and verified != "no" and "UNVERIFIED" not in eif_basis.upper()
 
 
+def _rows(text: str, columns: tuple[str, ...]) -> Iterable[tuple[int, dict[str, str]]]:
+    """(line number, row) of a CSV text whose header must hold exactly ``columns`` (in any order)."""
+    reader = csv.DictReader(io.StringIO(text))
+    header = reader.fieldnames or []
+    missing = [name for name in columns if name not in header]
+    extra = [name for name in header if name not in columns]
+    if missing or extra or len(header) != len(set(header)):
+        problem = "line 1 (the header): expected the columns " + ", ".join(columns)
+        if missing:
+            problem += f"; missing {', '.join(missing)}"
+        if extra:
+            problem += f"; unexpected {', '.join(extra)}"
+        raise RegisterFileError([problem])
+    for row in reader:
+        yield reader.line_num, row
+
+
+PARTY_COLUMNS = ("iso2", "name", "signature", "instrument_date", "instrument_type", "entry_into_force", "eif_basis",
+                 "art10_declaration", "art11_declaration", "verified", "source_note")
+SIGNATORY_COLUMNS = ("iso2", "name", "signature", "verified", "source_note")
+COVENANT_COLUMNS = ("iso2", "name", "status", "signature", "instrument_date", "instrument_type", "verified",
+                    "source_note")
+
+
+def _party_record(row: dict[str, str]) -> StateRecord:
+    iso2 = _check_code(row["iso2"].strip())
+    instrument_date, instrument_year = _parse_instrument(row["instrument_date"], iso2)
+    if instrument_year is None:
+        raise ValueError(f"{iso2}: a party needs at least the year of its instrument")
+    instrument_type = row["instrument_type"].strip()
+    if instrument_type not in ("ratification", "accession"):
+        raise ValueError(f"{iso2}: instrument_type {instrument_type!r}")
+    entry_into_force = _parse_date(row["entry_into_force"], "entry_into_force", iso2)
+    verified = _check_verified(row["verified"].strip(), iso2)
+    eif_basis = row["eif_basis"].strip()
+    return StateRecord(
+        iso2=iso2,
+        name=row["name"].strip(),
+        signature=_parse_date(row["signature"], "signature", iso2),
+        instrument_date=instrument_date,
+        instrument_year=instrument_year,
+        instrument_type=instrument_type,
+        entry_into_force=entry_into_force,
+        eif_verified=_eif_verified(entry_into_force, verified, eif_basis),
+        verified=verified,
+        source_note=row["source_note"].strip(),
+        eif_basis=eif_basis,
+        art10_declaration=row["art10_declaration"].strip(),
+        art11_declaration=row["art11_declaration"].strip(),
+    )
+
+
+def _each_row(text: str, columns: tuple[str, ...], parse) -> list:
+    """Every row parsed, or ``RegisterFileError`` naming every bad line at once (and each State twice listed)."""
+    records, problems, seen = [], [], {}
+    for line, row in _rows(text, columns):
+        if None in row or None in row.values():  # too many values, or too few
+            problems.append(f"line {line}: expected {len(columns)} comma-separated values")
+            continue
+        try:
+            record = parse(row)
+        except ValueError as exc:
+            problems.append(f"line {line}: {exc}")
+            continue
+        if record.iso2 in seen:
+            problems.append(f"line {line}: {record.iso2} is already on line {seen[record.iso2]}")
+            continue
+        seen[record.iso2] = line
+        records.append(record)
+    if problems:
+        raise RegisterFileError(problems)
+    return records
+
+
 def parse_parties(text: str) -> list[StateRecord]:
     """Records from the text of ``op_icescr_states.csv``."""
-    records = []
-    for row in csv.DictReader(io.StringIO(text)):
-        iso2 = _check_code(row["iso2"].strip())
-        instrument_date, instrument_year = _parse_instrument(row["instrument_date"], iso2)
-        if instrument_year is None:
-            raise ValueError(f"{iso2}: a party needs at least the year of its instrument")
-        instrument_type = row["instrument_type"].strip()
-        if instrument_type not in ("ratification", "accession"):
-            raise ValueError(f"{iso2}: instrument_type {instrument_type!r}")
-        entry_into_force = _parse_date(row["entry_into_force"], "entry_into_force", iso2)
-        verified = _check_verified(row["verified"].strip(), iso2)
-        eif_basis = row["eif_basis"].strip()
-        records.append(StateRecord(
-            iso2=iso2,
-            name=row["name"].strip(),
-            signature=_parse_date(row["signature"], "signature", iso2),
-            instrument_date=instrument_date,
-            instrument_year=instrument_year,
-            instrument_type=instrument_type,
-            entry_into_force=entry_into_force,
-            eif_verified=_eif_verified(entry_into_force, verified, eif_basis),
-            verified=verified,
-            source_note=row["source_note"].strip(),
-            eif_basis=eif_basis,
-            art10_declaration=row["art10_declaration"].strip(),
-            art11_declaration=row["art11_declaration"].strip(),
-        ))
-    return records
+    return _each_row(text, PARTY_COLUMNS, _party_record)
+
+
+def _signatory_record(row: dict[str, str]) -> StateRecord:
+    iso2 = _check_code(row["iso2"].strip())
+    return StateRecord(
+        iso2=iso2,
+        name=row["name"].strip(),
+        signature=_parse_date(row["signature"], "signature", iso2),
+        instrument_date=None,
+        instrument_year=None,
+        instrument_type=None,
+        entry_into_force=None,
+        eif_verified=False,
+        verified=_check_verified(row["verified"].strip(), iso2),
+        source_note=row["source_note"].strip(),
+    )
 
 
 def parse_signatories(text: str) -> list[StateRecord]:
     """Records from the text of ``op_icescr_signatories.csv`` (no instrument, no entry into force)."""
-    records = []
-    for row in csv.DictReader(io.StringIO(text)):
-        iso2 = _check_code(row["iso2"].strip())
-        records.append(StateRecord(
-            iso2=iso2,
-            name=row["name"].strip(),
-            signature=_parse_date(row["signature"], "signature", iso2),
-            instrument_date=None,
-            instrument_year=None,
-            instrument_type=None,
-            entry_into_force=None,
-            eif_verified=False,
-            verified=_check_verified(row["verified"].strip(), iso2),
-            source_note=row["source_note"].strip(),
-        ))
-    return records
+    return _each_row(text, SIGNATORY_COLUMNS, _signatory_record)
+
+
+COVENANT_STATUSES = (PARTY, SIGNATORY, NONE)
+COVENANT_INSTRUMENTS = ("ratification", "accession", "succession")
+
+
+def _covenant_record(row: dict[str, str]) -> CovenantRecord:
+    iso2 = _check_code(row["iso2"].strip())
+    status = row["status"].strip()
+    if status not in COVENANT_STATUSES:
+        raise ValueError(f"{iso2}: status must be one of {COVENANT_STATUSES}, not {status!r}")
+    signature = _parse_date(row["signature"], "signature", iso2)
+    instrument_date = _parse_date(row["instrument_date"], "instrument_date", iso2)
+    instrument_type = row["instrument_type"].strip() or None
+    if instrument_type is not None and instrument_type not in COVENANT_INSTRUMENTS:
+        raise ValueError(f"{iso2}: instrument_type {instrument_type!r}")
+    # The status must be what the dates say on the list's date (icescr_status.md): a party has its
+    # instrument, a signatory a signature and no instrument, "none" neither.
+    if status == PARTY and (instrument_date is None or instrument_type is None):
+        raise ValueError(f"{iso2}: a party needs the date and type of its instrument")
+    if status != PARTY and (instrument_date is not None or instrument_type is not None):
+        raise ValueError(f"{iso2}: only a party has an instrument")
+    if (status == SIGNATORY) != (signature is not None) and status != PARTY:
+        raise ValueError(f"{iso2}: a signatory, and only a signatory or a party, has a signature date")
+    if signature and instrument_date and instrument_date < signature:
+        raise ValueError(f"{iso2}: the instrument is dated before the signature")
+    return CovenantRecord(iso2=iso2, name=row["name"].strip(), status=status, signature=signature,
+                          instrument_date=instrument_date, instrument_type=instrument_type,
+                          verified=_check_verified(row["verified"].strip(), iso2),
+                          source_note=row["source_note"].strip())
+
+
+def parse_covenant(text: str) -> list[CovenantRecord]:
+    """Records from the text of ``icescr_status.csv``."""
+    return _each_row(text, COVENANT_COLUMNS, _covenant_record)
 
 
 def parse_un_states(text: str) -> list[tuple[str, str, str]]:
@@ -193,9 +358,20 @@ def _data_text(name: str) -> str:
     return resources.files("caseapp.data").joinpath(name).read_text(encoding="utf-8")
 
 
+def _snapshot_path(snapshot: Snapshot, name: str) -> str:
+    return f"{snapshot.folder}/{name}" if snapshot.folder else name
+
+
 @cache
-def _shipped_records() -> tuple[tuple[StateRecord, ...], tuple[StateRecord, ...]]:
-    return tuple(parse_parties(_data_text(PARTIES_FILE))), tuple(parse_signatories(_data_text(SIGNATORIES_FILE)))
+def snapshot_records(snapshot: Snapshot) -> tuple[tuple[StateRecord, ...], tuple[StateRecord, ...]]:
+    """The parties and signatories of a shipped snapshot (parsed once per process)."""
+    return (tuple(parse_parties(_data_text(_snapshot_path(snapshot, PARTIES_FILE)))),
+            tuple(parse_signatories(_data_text(_snapshot_path(snapshot, SIGNATORIES_FILE)))))
+
+
+@cache
+def shipped_covenant() -> tuple[CovenantRecord, ...]:
+    return tuple(parse_covenant(_data_text(COVENANT_FILE)))
 
 
 @cache
@@ -208,18 +384,199 @@ def _un_names() -> dict[str, str]:
     return {iso2: name for iso2, name, _status in _un_states()}
 
 
-# --- the register -----------------------------------------------------------------------------
-
-
 def _normalise_code(iso2: str | None) -> str:
     return (iso2 or "").strip().upper()
 
 
+# --- entry into force (art. 18) ---------------------------------------------------------------
+
+# Why a date of entry into force is what it is, or why it is not certain (message codes for the caller).
+EIF_FIRST_TEN = "first_ten"  # art. 18(1): among the first ten instruments, 5 May 2013
+EIF_THREE_MONTHS = "three_months"  # art. 18(2): three months after the deposit
+EIF_NO_SUCH_DAY = "no_such_day"  # three months after the 31st falls on a day the month lacks
+EIF_SETTLED_BY_SOURCE = "settled_by_source"  # the rule left two days open; a verified source gives one
+EIF_YEAR_ONLY = "year_only"  # only the year of the deposit is known
+EIF_DEPOSIT_UNVERIFIED = "deposit_unverified"  # the deposit date is given but nothing confirms it
+EIF_REGISTER_DISAGREES = "register_disagrees"  # the register's own date is not what art. 18 gives
+EIF_NO_INSTRUMENT = "no_instrument"  # a signatory, or a party without even the year of its instrument
+
+
+@dataclass(frozen=True)
+class EntryIntoForce:
+    """When the Protocol entered into force for a State, by art. 18, from the deposit of its instrument.
+
+    ``day`` is the date the rule gives (None when it cannot be computed); ``earliest`` and ``latest``
+    bound what the rule and the sources leave open — equal to ``day`` when it is certain, None when
+    nothing bounds it (a deposit date that nothing confirms). ``recorded`` is the register's own date.
+    """
+
+    day: date | None
+    earliest: date | None
+    latest: date | None
+    basis: str  # ART18_1 | ART18_2 | ""
+    reason: str  # one of the EIF_* codes
+    recorded: date | None
+    deposit: date | None
+
+    @property
+    def certain(self) -> bool:
+        return self.day is not None and self.earliest == self.latest == self.day
+
+    def in_force_on(self, day: date) -> bool | None:
+        """True when the Protocol was certainly in force for the State on ``day``, False when it certainly
+        was not yet, None when the rule and the sources leave it open."""
+        if self.latest is not None and day >= self.latest:
+            return True
+        if self.earliest is not None and day < self.earliest:
+            return False
+        return None
+
+
+def _three_months_after(deposit: date) -> tuple[date, date]:
+    """The two readings of "three months after" a deposit (art. 18(2)): the same day three months later,
+    or, when that month has no such day (31 January → 31 April), its last day (the calendar-month rule of
+    OP-ICESCR.md §6, and what the register holds for Finland) or the first day of the next month."""
+    target = entry_into_force_after_deposit(deposit)
+    if target.day == deposit.day:
+        return target, target
+    return target, target + timedelta(days=1)
+
+
+def protocol_entry_into_force(record: StateRecord) -> EntryIntoForce:
+    """The Protocol's entry into force for a party, computed from the deposit of its instrument:
+    5 May 2013 for the first ten instruments (art. 18(1); the tenth was deposited on 5 February 2013),
+    three months after the deposit for every later one (art. 18(2)).
+
+    Uncertain only where the rule or the sources leave it open: a deposit on a day the third month
+    lacks (Finland, 31 January 2014: 30 April or 1 May 2014), unless the register's date is one of the two
+    and verified (then the source settles what the rule left open); a deposit known only by its year (from the
+    first day the rule allows for that year to three months after its last day); a deposit date that
+    nothing confirms (no bounds); or a register date that differs from the rule's (both bound it).
+    """
+    recorded = record.entry_into_force
+    if record.instrument_year is None:
+        return EntryIntoForce(None, None, None, "", EIF_NO_INSTRUMENT, recorded, None)
+    deposit = record.instrument_date
+    if deposit is None:
+        year = record.instrument_year
+        if recorded == PROTOCOL_ENTRY_INTO_FORCE and record.eif_basis.startswith("art18(1)"):
+            # The source itself places the instrument among the first ten (Portugal in the 2024 register:
+            # "ninth instrument"), so the day of the deposit does not matter.
+            return EntryIntoForce(recorded, recorded, recorded, ART18_1, EIF_FIRST_TEN, recorded, None)
+        earliest = max(PROTOCOL_ENTRY_INTO_FORCE, add_months(date(year, 1, 1), 3))
+        latest = max(PROTOCOL_ENTRY_INTO_FORCE, add_months(date(year, 12, 31), 3))
+        return EntryIntoForce(None, earliest, latest, "", EIF_YEAR_ONLY, recorded, None)
+    if deposit <= TENTH_INSTRUMENT_DEPOSITED:
+        day, earliest, latest, basis, reason = (PROTOCOL_ENTRY_INTO_FORCE, PROTOCOL_ENTRY_INTO_FORCE,
+                                                PROTOCOL_ENTRY_INTO_FORCE, ART18_1, EIF_FIRST_TEN)
+    else:
+        earliest, latest = _three_months_after(deposit)
+        day, basis = earliest, ART18_2
+        reason = EIF_THREE_MONTHS if earliest == latest else EIF_NO_SUCH_DAY
+    if not record.deposit_verified:
+        return EntryIntoForce(day, None, None, basis, EIF_DEPOSIT_UNVERIFIED, recorded, deposit)
+    if recorded is not None and not earliest <= recorded <= latest:
+        return EntryIntoForce(day, min(earliest, recorded), max(latest, recorded), basis, EIF_REGISTER_DISAGREES,
+                              recorded, deposit)
+    if reason == EIF_NO_SUCH_DAY and recorded is not None and record.eif_verified:
+        return EntryIntoForce(recorded, recorded, recorded, basis, EIF_SETTLED_BY_SOURCE, recorded, deposit)
+    return EntryIntoForce(day, earliest, latest, basis, reason, recorded, deposit)
+
+
+# --- the Covenant -----------------------------------------------------------------------------
+
+
+class CovenantRegister:
+    """Every UN member State's status under the Covenant as of a date, with the dates that let it answer
+    for any earlier day (icescr_status.md): a party from its instrument, a signatory from its signature."""
+
+    def __init__(self, records: Iterable[CovenantRecord], as_of: date, *, source: str = COVENANT_SOURCE,
+                 complete: bool = True):
+        self._records = {record.iso2: record for record in records}
+        self.as_of = as_of
+        self.source = source
+        # Whether the list covers every UN member State (icescr_status.csv: all 193).
+        self.complete = complete
+
+    @classmethod
+    def shipped(cls) -> "CovenantRegister":
+        return cls(shipped_covenant(), COVENANT_AS_OF)
+
+    @property
+    def records(self) -> tuple[CovenantRecord, ...]:
+        return tuple(self._records.values())
+
+    def record(self, iso2: str | None) -> CovenantRecord | None:
+        return self._records.get(_normalise_code(iso2))
+
+    def counts(self) -> dict[str, int]:
+        """How many States the list holds in each status, as of its date."""
+        counts = dict.fromkeys(COVENANT_STATUSES, 0)
+        for record in self._records.values():
+            counts[record.status] += 1
+        return counts
+
+    def status_on(self, iso2: str | None, day: date | None = None) -> str:
+        """ "party", "signatory", "none" or "unknown" on ``day`` (the list's date when None).
+
+        Unknown for a State the list does not cover (the observer States), for a day after the list's
+        date unless the State was already a party by then (the Covenant has no denunciation clause, and
+        the list records none), and for a day before a succession's notification, since a successor may
+        be bound from before it notifies (icescr_status.md).
+        """
+        record = self.record(iso2)
+        if record is None:
+            return UNKNOWN
+        day = day or self.as_of
+        if record.instrument_date is not None:
+            if day >= record.instrument_date:
+                return PARTY
+            if record.instrument_type == "succession":
+                return UNKNOWN
+        if day > self.as_of:
+            return UNKNOWN
+        if record.signature is not None and day >= record.signature:
+            return SIGNATORY
+        return NONE
+
+    def party_on(self, iso2: str | None, day: date) -> bool | None:
+        status = self.status_on(iso2, day)
+        return None if status == UNKNOWN else status == PARTY
+
+
+# --- the register -----------------------------------------------------------------------------
+
+# Why a State's standing under the Protocol on a day is what it is (message codes for the caller).
+STANDING_LISTED = "listed"  # the register lists it as a party, deposited by that day
+STANDING_BEFORE_DEPOSIT = "before_deposit"  # listed as a party, but the day is before its deposit
+STANDING_DEPOSIT_DAY_UNKNOWN = "deposit_day_unknown"  # listed, deposit known only by its year, same year
+STANDING_SIGNATORY = "signatory"  # listed as a signatory that has not ratified
+STANDING_NOT_COVENANT_PARTY = "not_covenant_party"  # not a party to the Covenant that day (arts 17–18)
+STANDING_NOT_LISTED_COMPLETE = "not_listed_complete"  # absent from a register complete as of its date
+STANDING_NOT_LISTED = "not_listed"  # absent from a register that misses some parties
+
+
+@dataclass(frozen=True)
+class ProtocolStanding:
+    """A State's standing under the Protocol on a day: ``status`` is "party", "signatory", "not_party" or
+    "unknown"; ``reason`` one of the STANDING_* codes; ``as_of`` the date of the register it rests on;
+    ``after_register`` True when the day is later than that date, so that a later ratification or
+    accession is possible and the UN Treaty Collection should be checked."""
+
+    status: str
+    reason: str
+    as_of: date
+    after_register: bool
+    record: StateRecord | None = None
+
+
 class StatesRegister:
-    """Parties and signatories of the Optional Protocol, as of a date and from a source."""
+    """Parties and signatories of the Optional Protocol, as of a date and from a source, with the
+    Covenant statuses when known."""
 
     def __init__(self, parties: list[StateRecord], signatories: list[StateRecord], as_of: date, *,
-                 source: str = REGISTER_SOURCE, reported_parties: int | None = None):
+                 source: str = REGISTER_SOURCE, reported_parties: int | None = None, complete: bool = False,
+                 covenant: CovenantRegister | None = None):
         self._parties = {record.iso2: record for record in parties}
         self._signatories = {record.iso2: record for record in signatories}
         if len(self._parties) != len(parties) or len(self._signatories) != len(signatories):
@@ -230,12 +587,22 @@ class StatesRegister:
         self.source = source
         # How many parties the source reported, when the register knows it misses some.
         self.reported_parties = reported_parties
+        # Whether the source's list of parties was copied in full on ``as_of``.
+        self.complete = complete
+        self.covenant = covenant
+
+    @classmethod
+    def snapshot(cls, snapshot: Snapshot, *, covenant: CovenantRegister | None = None) -> "StatesRegister":
+        """A register shipped in caseapp/data, as of its date. The Covenant list is the 2026 one; only the
+        current register comes with it unless one is passed."""
+        parties, signatories = snapshot_records(snapshot)
+        return cls(list(parties), list(signatories), snapshot.as_of, source=snapshot.source,
+                   reported_parties=snapshot.reported_parties, complete=snapshot.complete, covenant=covenant)
 
     @classmethod
     def shipped(cls) -> "StatesRegister":
-        """The register shipped in caseapp/data."""
-        parties, signatories = _shipped_records()
-        return cls(list(parties), list(signatories), REGISTER_AS_OF, reported_parties=UNTC_REPORTED_PARTIES)
+        """The current register shipped in caseapp/data (3 February 2026), with the Covenant statuses."""
+        return cls.snapshot(SNAPSHOTS[-1], covenant=CovenantRegister.shipped())
 
     @property
     def parties(self) -> tuple[StateRecord, ...]:
@@ -252,6 +619,12 @@ class StatesRegister:
             return 0
         return max(self.reported_parties - len(self._parties), 0)
 
+    @property
+    def is_complete(self) -> bool:
+        """Whether the register lists every party as of its date. A list recorded as complete stops being
+        so if parties were removed from it since (fewer listed than the source reported)."""
+        return self.complete and self.missing_parties == 0
+
     def party(self, iso2: str | None) -> StateRecord | None:
         return self._parties.get(_normalise_code(iso2))
 
@@ -259,12 +632,70 @@ class StatesRegister:
         return self._signatories.get(_normalise_code(iso2))
 
     def status(self, iso2: str | None) -> str:
-        """ "party", "signatory" or "not_listed" — never "not a party": the register may be behind."""
+        """ "party", "signatory" or "not_listed" — the listing alone; ``protocol_standing`` says what
+        follows from it, from the Covenant and from the register's completeness."""
         if self.party(iso2) is not None:
             return PARTY
         if self.signatory(iso2) is not None:
             return SIGNATORY
         return NOT_LISTED
+
+    # The Covenant (arts 17–18 of the Protocol) ------------------------------------------------
+
+    def covenant_status(self, iso2: str | None, on: date | None = None) -> str:
+        """The State's status under the Covenant on ``on`` (the Covenant list's date when None): "party",
+        "signatory", "none" or "unknown" (no Covenant list, or see ``CovenantRegister.status_on``)."""
+        if self.covenant is None:
+            return UNKNOWN
+        return self.covenant.status_on(iso2, on)
+
+    def covenant_party_on(self, iso2: str | None, day: date) -> bool | None:
+        """Whether the State was a party to the Covenant on ``day``; None when that is not known."""
+        if self.covenant is None:
+            return None
+        return self.covenant.party_on(iso2, day)
+
+    # The Protocol ------------------------------------------------------------------------------
+
+    def protocol_entry_into_force(self, record: StateRecord) -> EntryIntoForce:
+        return protocol_entry_into_force(record)
+
+    def protocol_standing(self, iso2: str | None, on: date | None = None) -> ProtocolStanding:
+        """The State's standing under the Protocol on ``on`` (the register's date when None).
+
+        A listed party is a party from the deposit of its instrument; before it, it was not. A signatory
+        is not a party (art. 1). A State that was not a party to the Covenant that day was not a party to
+        the Protocol (arts 17–18). A State the register does not list was not a party as of the register's
+        date when the register is complete, and is unknown when it is not. ``after_register`` flags a day
+        later than the register's date: a later ratification or accession is then possible.
+        """
+        day = on or self.as_of
+        after = day > self.as_of
+        record = self.party(iso2)
+        if record is not None:
+            if record.deposit_verified:
+                reached = day >= record.instrument_date
+            elif record.instrument_year is not None and day.year != record.instrument_year:
+                reached = day.year > record.instrument_year
+            else:  # the deposit's day is not known, and the day falls in its year
+                return ProtocolStanding(UNKNOWN, STANDING_DEPOSIT_DAY_UNKNOWN, self.as_of, after, record)
+            if reached:
+                return ProtocolStanding(PARTY, STANDING_LISTED, self.as_of, after, record)
+            return ProtocolStanding(NOT_PARTY, STANDING_BEFORE_DEPOSIT, self.as_of, after, record)
+        signatory = self.signatory(iso2)
+        if signatory is not None:
+            return ProtocolStanding(SIGNATORY, STANDING_SIGNATORY, self.as_of, after, signatory)
+        if self.covenant_party_on(iso2, day) is False:
+            return ProtocolStanding(NOT_PARTY, STANDING_NOT_COVENANT_PARTY, self.as_of, after)
+        if self.is_complete:
+            return ProtocolStanding(NOT_PARTY, STANDING_NOT_LISTED_COMPLETE, self.as_of, after)
+        return ProtocolStanding(UNKNOWN, STANDING_NOT_LISTED, self.as_of, after)
+
+
+def is_stale(as_of: date, *, today: date, max_age_months: int) -> bool:
+    """Whether a register dated ``as_of`` is older than ``max_age_months`` calendar months on ``today``
+    (the admin's and the lawyers' reminder to compare it with the UN Treaty Collection)."""
+    return add_months(as_of, max_age_months) < today
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -486,9 +917,10 @@ def check_source(source: str | None) -> str:
 
 
 def check_register_check(as_of: date | None, reported_parties: int | None, *, today: date,
-                         listed_parties: int) -> None:
-    """A check of the whole register: the date it was checked against its source, and how many parties
-    the source reported (None when it gives no count). Raises ``StateDataError``."""
+                         listed_parties: int, complete: bool = False) -> None:
+    """A check of the whole register: the date it was checked against its source, how many parties the
+    source reported (None when it gives no count) and whether the register now lists every one of them.
+    Raises ``StateDataError``."""
     errors: dict[str, str] = {}
     if as_of is None:
         errors["as_of"] = "Give the date on which the register was checked."
@@ -503,8 +935,98 @@ def check_register_check(as_of: date | None, reported_parties: int | None, *, to
             errors["reported_parties"] = (
                 f"The register lists {listed_parties} parties, more than this: correct the States that are no "
                 "longer parties first, or check the number.")
+        elif complete and reported_parties != listed_parties:
+            # A complete list is what lets the engine say "not a party" of a State it does not list.
+            errors["complete"] = (
+                f"The register lists {listed_parties} parties and the source reports {reported_parties}: it is "
+                "complete only when it lists every party the source does.")
     if errors:
         raise StateDataError(errors)
+
+
+# --- importing a list of parties --------------------------------------------------------------
+
+ADDED = "added"
+CHANGED = "changed"
+REMOVED = "removed"
+
+
+def read_party_file(text: str, *, today: date) -> list[RegisterEntry]:
+    """The parties of a file in the format of ``op_icescr_states.csv``, each checked by the rules of an
+    admin's entry (``check_entry``). Raises ``RegisterFileError`` naming every bad line and what is wrong
+    with it; a file without a single party is refused, since importing it would remove every party."""
+    problems: list[str] = []
+    entries: list[RegisterEntry] = []
+    seen: dict[str, int] = {}
+    for line, row in _rows(text, PARTY_COLUMNS):
+        if None in row or None in row.values():
+            problems.append(f"line {line}: expected {len(PARTY_COLUMNS)} comma-separated values")
+            continue
+        try:
+            record = _party_record(row)
+        except ValueError as exc:
+            problems.append(f"line {line}: {exc}")
+            continue
+        try:
+            entry = check_entry(RegisterEntry(PARTY, record).values(), today=today)
+        except StateDataError as exc:
+            problems.extend(f"line {line}: {record.iso2}: {field}: {message}" for field, message in exc.errors.items())
+            continue
+        if record.iso2 in seen:
+            problems.append(f"line {line}: {record.iso2} is already on line {seen[record.iso2]}")
+            continue
+        seen[record.iso2] = line
+        entries.append(entry)
+    if not entries and not problems:
+        problems.append("the file lists no party")
+    if problems:
+        raise RegisterFileError(problems)
+    return entries
+
+
+@dataclass(frozen=True)
+class EntryChange:
+    """One State's change between two lists: ``before`` and ``after`` hold the changed fields' values
+    (every field of an added State in ``after``, of a removed one in ``before``)."""
+
+    kind: str  # ADDED | CHANGED | REMOVED
+    iso2: str
+    name: str
+    before: dict[str, object]
+    after: dict[str, object]
+    entry: RegisterEntry | None  # the entry to write; None for a removal
+
+
+_KIND_ORDER = {ADDED: 0, CHANGED: 1, REMOVED: 2}
+
+
+def diff_entries(current: Iterable[RegisterEntry], incoming: Iterable[RegisterEntry], *,
+                 listings: tuple[str, ...] = (PARTY,)) -> list[EntryChange]:
+    """What replacing ``current`` by ``incoming`` changes, added first, then changed, then removed, each by
+    name. ``incoming`` is the full list of ``listings`` (a file of parties names every party): a current
+    entry of those listings that it does not name is removed; entries of other listings are left alone
+    unless ``incoming`` names them (a signatory that has ratified changes listing)."""
+    now = {entry.record.iso2: entry for entry in current}
+    new = {entry.record.iso2: entry for entry in incoming}
+    changes = []
+    for iso2, entry in new.items():
+        after = entry.values()
+        del after["iso2"]
+        old = now.get(iso2)
+        if old is None:
+            changes.append(EntryChange(ADDED, iso2, entry.record.name, {}, after, entry))
+            continue
+        before = old.values()
+        fields = [name for name in ENTRY_FIELDS if before[name] != after[name]]
+        if fields:
+            changes.append(EntryChange(CHANGED, iso2, entry.record.name, {name: before[name] for name in fields},
+                                       {name: after[name] for name in fields}, entry))
+    for iso2, old in now.items():
+        if iso2 not in new and old.listing in listings:
+            before = old.values()
+            del before["iso2"]
+            changes.append(EntryChange(REMOVED, iso2, old.record.name, before, {}, None))
+    return sorted(changes, key=lambda change: (_KIND_ORDER[change.kind], _sort_key(change.name)))
 
 
 # --- warnings for the intake form -------------------------------------------------------------
@@ -526,74 +1048,108 @@ def protocol_warnings(register: StatesRegister, iso2: str | None, facts_start: d
     if not code:
         return []
     continuing = continuing if continuing in TRI_STATE else "unknown"
-    as_of = format_date(register.as_of)
 
     record = register.party(code)
     if record is None:
         signatory = register.signatory(code)
         if signatory is not None:
             return [_signatory_warning(register, signatory)]
-        name = state_name(code) or code
-        message = (
-            f"{name} is not listed as a party to the Optional Protocol in our register as of {as_of} "
-            f"(source: {register.source}). Check the UN Treaty Collection before going further."
-        )
-        if register.missing_parties:
-            message += (
-                f" Our register identifies {len(register.parties)} of the {register.reported_parties} parties "
-                "its source reported, so a State can be a party without being listed."
-            )
-        return [message]
+        return [_not_listed_warning(register, code)]
 
-    if record.entry_into_force is None:
-        return [_unknown_eif_warning(record, facts_start)]
+    eif = protocol_entry_into_force(record)
+    if eif.day is None:
+        return [_unknown_eif_warning(record, eif, facts_start)]
 
-    eif = record.entry_into_force
     warnings = []
     relevant = facts_end or facts_start  # the facts that continued latest
-    unverified = "" if record.eif_verified else f" {_eif_doubt(record)}"
-    if relevant is not None and relevant < eif:
+    in_force = eif.in_force_on(relevant) if relevant is not None else True
+    doubt = "" if eif.certain else f" {_eif_doubt(record, eif)}"
+    if in_force is False:
         if continuing == "yes":
             warnings.append(
-                f"The facts began before the Protocol entered into force for {record.name} on {format_date(eif)}. "
+                f"The facts began before the Protocol entered into force for {record.name} on {format_date(eif.day)}. "
                 "You say they continued after that date: explain how, because effects that merely last on "
-                "are not continuing facts (art. 3(2)(b))." + unverified
+                "are not continuing facts (art. 3(2)(b))." + doubt
             )
         else:
             warnings.append(
-                f"The facts began before the Protocol entered into force for {record.name} on {format_date(eif)}; "
-                "the Committee can examine them only if they continued after that date (art. 3(2)(b))." + unverified
+                f"The facts began before the Protocol entered into force for {record.name} on "
+                f"{format_date(eif.day)}; the Committee can examine them only if they continued after that date "
+                "(art. 3(2)(b))." + doubt
             )
-    elif not record.eif_verified and _near(eif, facts_start, facts_end):
+    elif in_force is None:
         warnings.append(
-            f"The facts are close to the date on which the Protocol entered into force for {record.name}, "
-            f"{format_date(eif)} in our register (art. 3(2)(b)). {_eif_doubt(record)}"
+            f"We cannot tell whether the facts came before or after the Protocol entered into force for "
+            f"{record.name} (art. 3(2)(b)).{doubt}"
         )
     return warnings
 
 
-# How close to an unverified EIF date the facts must be for the uncertainty to matter. The unverified
-# part is the day (Finland: deposit 31 January 2014, "April 2014" per the Committee), so a month
-# either side covers it. A screening heuristic, not a rule of the Protocol.
+# Deprecated, not used here: the fixed window the admissibility engine still puts around an entry into
+# force it cannot confirm. The uncertainty now comes from art. 18 and the sources (``EntryIntoForce``);
+# this stays only so that the engine (caseapp/domain/admissibility.py, being split into a package) keeps
+# importing until its articles 1 and 3(2)(b) use ``protocol_entry_into_force``. Do not use it anew.
 EIF_UNCERTAINTY_DAYS = 31
 
 
-def _near(eif: date, *days: date | None) -> bool:
-    return any(day is not None and abs((day - eif).days) <= EIF_UNCERTAINTY_DAYS for day in days)
-
-
-def _eif_doubt(record: StateRecord) -> str:
-    """Why a recorded EIF date is not settled (Finland: the day three months after 31 January 2014)."""
-    recorded = format_date(record.entry_into_force) if record.entry_into_force else "no date"
-    deposit = (
-        f"{record.name} deposited its instrument on {format_date(record.instrument_date)}, and "
-        if record.instrument_date else ""
-    )
+def _eif_doubt(record: StateRecord, eif: EntryIntoForce) -> str:
+    """Why the day on which the Protocol entered into force for a party is not certain, and how far."""
+    if eif.reason == EIF_NO_SUCH_DAY:
+        month = _MONTHS[eif.earliest.month - 1]
+        recorded = f"our register gives {format_date(eif.recorded)}; " if eif.recorded else ""
+        return (
+            f"{record.name} deposited its instrument on {format_date(eif.deposit)}, and three months later "
+            f"(art. 18(2)) falls on a day {month} does not have, so the Protocol entered into force for it on "
+            f"{format_date(eif.earliest)} or on {format_date(eif.latest)} ({recorded}source: {_source_of(record)}). "
+            "Check the UN Treaty Collection."
+        )
+    if eif.reason == EIF_REGISTER_DISAGREES:
+        return (
+            f"Our register gives {format_date(eif.recorded)} as the day on which the Protocol entered into force "
+            f"for {record.name}, but {eif.basis} gives {format_date(eif.day)} from its deposit on "
+            f"{format_date(eif.deposit)} (source: {_source_of(record)}). Check the UN Treaty Collection."
+        )
+    # EIF_DEPOSIT_UNVERIFIED
     return (
-        f"{deposit}the exact day on which the Protocol entered into force for it is not verified "
-        f"(our register gives {recorded}; source: {_source_of(record)}). "
-        "Check it in the UN Treaty Collection."
+        f"The date of {record.name}'s instrument in our register, {format_date(eif.deposit)}, is not verified "
+        f"(source: {_source_of(record)}), so neither is the day on which the Protocol entered into force for it "
+        f"({eif.basis}). Check the UN Treaty Collection."
     )
+
+
+def _not_listed_warning(register: StatesRegister, code: str) -> str:
+    """A State the register does not list: not a party when the Covenant or a complete register says so,
+    "not listed" otherwise; in every case the UN Treaty Collection may know of a later accession."""
+    name = state_name(code) or code
+    as_of = format_date(register.as_of)
+    standing = register.protocol_standing(code)
+    if standing.reason == STANDING_NOT_COVENANT_PARTY:
+        covenant = register.covenant
+        what = ("has signed but is not a party to the Covenant" if covenant.status_on(code) == SIGNATORY
+                else "is not a party to the Covenant")
+        return (
+            f"{name} {what} (source: {covenant.source}), and only a party to the Covenant can become a party to "
+            f"the Optional Protocol (arts 17–18): it was not a party to the Protocol as of {as_of}, and the "
+            "Committee cannot receive communications against it (art. 1(2)). Check the UN Treaty Collection in "
+            "case it has joined both since."
+        )
+    if standing.reason == STANDING_NOT_LISTED_COMPLETE:
+        return (
+            f"{name} was not a party to the Optional Protocol as of {as_of}: our register lists every party as of "
+            f"that date (source: {register.source}), and the Committee cannot receive communications against a "
+            "State that is not a party (art. 1(2)). Check the UN Treaty Collection in case it has ratified or "
+            "acceded since."
+        )
+    message = (
+        f"{name} is not listed as a party to the Optional Protocol in our register as of {as_of} "
+        f"(source: {register.source}). Check the UN Treaty Collection before going further."
+    )
+    if register.missing_parties:
+        message += (
+            f" Our register identifies {len(register.parties)} of the {register.reported_parties} parties "
+            "its source reported, so a State can be a party without being listed."
+        )
+    return message
 
 
 def _signatory_warning(register: StatesRegister, record: StateRecord) -> str:
@@ -614,9 +1170,10 @@ def _signatory_warning(register: StatesRegister, record: StateRecord) -> str:
     return message
 
 
-def _unknown_eif_warning(record: StateRecord, facts_start: date | None) -> str:
-    """A party without an EIF date (Niger, San Marino): say so and why; never guess the date."""
-    if record.instrument_year is None:
+def _unknown_eif_warning(record: StateRecord, eif: EntryIntoForce, facts_start: date | None) -> str:
+    """A party whose deposit is known by its year only (Niger and San Marino in the 2024 register), or not
+    at all: say so and how far art. 18 bounds the date; never guess the day."""
+    if eif.reason == EIF_NO_INSTRUMENT:
         return (
             f"We do not know when the Optional Protocol entered into force for {record.name}: our register has "
             f"no date for its instrument of {record.instrument_type or 'ratification'} (source: {_source_of(record)}). "
@@ -626,16 +1183,14 @@ def _unknown_eif_warning(record: StateRecord, facts_start: date | None) -> str:
     why = (
         f"our register knows only the year of its instrument of {record.instrument_type} ({year}), not the day, "
         f"and this is not verified (source: {_source_of(record)}). The Protocol enters into force for a State "
-        "three months after it deposits its instrument (art. 18(2))."
+        f"three months after it deposits its instrument (art. 18(2)), so for {record.name} it did so between "
+        f"{format_date(eif.earliest)} and {format_date(eif.latest)}."
     )
-    # OP-ICESCR.md §5: the temporal question stays open "unless all relevant facts are clearly later
-    # than the end of the year after the known year" — a deposit in `year` takes effect by then.
-    latest_possible = date(year + 1, 12, 31)
-    if facts_start is not None and facts_start > latest_possible:
+    if facts_start is not None and eif.in_force_on(facts_start):
         return (
             f"We do not know the exact date on which the Optional Protocol entered into force for {record.name}: "
-            f"{why} The facts began after {format_date(latest_possible)}, so they are later than that date in any "
-            f"case; still, confirm in the UN Treaty Collection that {record.name} is a party."
+            f"{why} The facts began on {format_date(facts_start)}, so they are later than that date in any case; "
+            f"still, confirm in the UN Treaty Collection that {record.name} is a party."
         )
     return (
         f"We do not know the date on which the Optional Protocol entered into force for {record.name}: {why} "

@@ -25,10 +25,10 @@ from caseapp.models.committee import (
 from caseapp.models.keys import DataKey
 from caseapp.models.message import Message
 from caseapp.models.organisation import Organisation
-from caseapp.models.register import StateParty, StatePartyChange
+from caseapp.models.register import CovenantStatus, StateParty, StatePartyChange
 from caseapp.models.screening import CaseEvent, ScreeningVersion
 from caseapp.models.session import UserSession
 from caseapp.models.token import ApiToken
 from caseapp.models.user import LoginFailure, SetupToken, User
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission", "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseRight", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession"]
+__all__ = ["ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission", "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseRight", "CovenantStatus", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession"]

@@ -13,7 +13,7 @@ from caseapp import ConfigurationError
 from caseapp.core.database import writing
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store, keyring
-from caseapp.models import KekCanary, StateParty
+from caseapp.models import CovenantStatus, KekCanary, StateParty
 from caseapp.services import keys, register
 
 MIB = 1024 * 1024
@@ -23,15 +23,15 @@ def self_test(app: Flask) -> None:
     with app.app_context(), writing():
         try:
             inspector = inspect(db.engine)
-            migrated = all(inspector.has_table(model.__tablename__) for model in (KekCanary, StateParty))
+            migrated = all(inspector.has_table(model.__tablename__) for model in (KekCanary, StateParty, CovenantStatus))
         except SQLAlchemyError as exc:
             raise ConfigurationError(f"Cannot start: the database does not answer ({type(exc).__name__})") from exc
         if not migrated:
             raise ConfigurationError("Cannot start: the database is not migrated; run `flask db upgrade`")
-        if not register.is_seeded(db.session):
-            raise ConfigurationError(
-                f"Cannot start: the States register is empty; run `{register.SEED_COMMAND}`"
-            )
+        unseeded = register.not_seeded(db.session)
+        if unseeded is not None:
+            what = "is empty" if unseeded == "empty" else f"lacks {unseeded}"
+            raise ConfigurationError(f"Cannot start: the States register {what}; run `{register.SEED_COMMAND}`")
         loaded = keyring()
         missing = sorted(set(keys.keys_in_use(db.session)) - {kek_id for kek_id, _key in loaded.keys})
         if missing:

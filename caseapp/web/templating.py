@@ -3,10 +3,13 @@
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import SQLAlchemyError
 
+from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.domain.deadlines import days_left, deadline_label, warning_level
 from caseapp.models.base import utcnow
+from caseapp.services import register
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (
@@ -18,7 +21,7 @@ NAVIGATION = (
     ("dashboard.show", _l("Dashboard"), (roles.LAWYER, roles.COORDINATOR)),
     ("admin.list_users", _l("Users"), (roles.ADMIN,)),
     ("admin.list_organisations", _l("Organisations"), (roles.ADMIN,)),
-    ("admin.list_states", _l("States register"), (roles.ADMIN,)),
+    ("register.list_states", _l("States register"), (roles.ADMIN,)),
     ("admin.audit_log", _l("Audit log"), (roles.ADMIN,)),
 )
 
@@ -53,6 +56,29 @@ def days_to(due_date):
     return {"left": left, "level": warning_level(left)}
 
 
+# Who is told when the States register is getting old (issue 14, point 6): admins, who keep it, and lawyers,
+# whose screening relies on it. Partners and coordinators never see its conclusions on who is a party.
+REGISTER_NOTICE_ROLES = (roles.ADMIN, roles.LAWYER)
+
+
+def register_notice():
+    """The States register's date and the configured limit when the register is older than
+    ``REGISTER_MAX_AGE_MONTHS``, for the layout's notice to admins and lawyers; None otherwise. One small
+    query per request, only for those roles."""
+    user = g.get("user")
+    if user is None or user.role not in REGISTER_NOTICE_ROLES:
+        return None
+    if "register_notice" not in g:
+        months = current_app.config["REGISTER_MAX_AGE_MONTHS"]
+        try:
+            as_of = register.register_as_of(db.session)
+        except SQLAlchemyError:
+            as_of = None  # an error page over a broken database: the notice must not raise again
+        g.register_notice = ({"as_of": as_of, "months": months}
+                             if as_of is not None and register.is_stale(as_of, months) else None)
+    return g.register_notice
+
+
 def select_locale():
     return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -63,7 +89,7 @@ def init_app(app: Flask) -> None:
         user = g.get("user")
         items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION if user is not None and user.role in allowed]
         return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale,
-                "page_url": page_url}
+                "page_url": page_url, "register_notice": register_notice}
 
     app.jinja_env.filters["one_year_limit"] = one_year_limit
     app.jinja_env.filters["days_to"] = days_to

@@ -7,7 +7,7 @@ import stat
 import click
 import pyotp
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 
 from caseapp import ConfigurationError
 from caseapp.core.extensions import db
@@ -146,39 +146,6 @@ def test_a_command_that_needs_keys_refuses_to_run_without_them(tmp_path, databas
         assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 0
         assert run(app, "users", "list").exit_code == 0  # keyless: reads no encrypted column
         db.session.remove()
-
-
-def test_states_seed_loads_the_shipped_register_once_and_keeps_admins_changes(app):
-    from caseapp.models import StateParty, StatePartyChange
-
-    db.session.execute(delete(StatePartyChange))
-    db.session.execute(delete(StateParty))  # as after `flask db upgrade`: the conftest app comes seeded
-    db.session.commit()
-    empty = run(app, "states", "list")
-    assert empty.exit_code != 0 and "run `flask states seed`" in empty.output
-
-    first = run(app, "states", "seed")
-    assert first.exit_code == 0, first.output
-    assert "Added 27 parties: AR, AM, BE," in first.output
-    assert "Added 23 signatories: AO, AZ," in first.output
-    assert "Recorded the register as of 2024-02-01 (source: UN Treaty Collection; 29 parties reported)." in first.output
-    db.session.execute(update(StateParty).where(StateParty.iso2 == "FI").values(verified="yes"))  # an admin's fix
-    db.session.commit()
-
-    second = run(app, "states", "seed")
-    assert second.exit_code == 0 and second.output.strip() == "The States register is already seeded; nothing added."
-    assert db.session.execute(select(func.count()).select_from(StateParty)).scalar_one() == 50
-    assert db.session.execute(select(func.count()).select_from(StatePartyChange)).scalar_one() == 51
-    assert db.session.execute(select(StateParty.verified).where(StateParty.iso2 == "FI")).scalar_one() == "yes"
-
-
-def test_states_list_shows_code_name_listing_entry_into_force_and_verification(app):
-    output = run(app, "states", "list").output
-    assert output.startswith("As of 2024-02-01 (source: UN Treaty Collection): 27 of 29 reported parties, 23 signatories.")
-    assert re.search(r"^ES\s+Spain\s+party\s+2013-05-05\s+yes$", output, re.M)
-    assert re.search(r"^FI\s+Finland\s+party\s+2014-04-30 \(unconfirmed\)\s+partly$", output, re.M)
-    assert re.search(r"^NE\s+Niger\s+party\s+unknown\s+no$", output, re.M)
-    assert re.search(r"^AO\s+Angola\s+signatory\s+-\s+yes$", output, re.M)
 
 
 def test_demo_fills_the_queue_with_every_warning_and_the_committee_with_every_stage(app):

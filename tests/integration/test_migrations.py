@@ -125,3 +125,31 @@ def test_stepping_down_and_up_keeps_encrypted_case_data(migration_app):  # REL-0
     assert counts_after == counts_before == [1, 1]
     result = migration_app.test_cli_runner().invoke(args=["keys", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_going_below_the_covenant_statuses_keeps_every_protocol_change(migration_app):  # REL-06
+    """The revision that adds the Covenant statuses: going down drops the Covenant's history with its table and
+    writes the new kinds of Protocol change as the nearest old ones, so the old constraint holds and nothing
+    about the Protocol is lost; going up again works on what is left."""
+    from caseapp.services import register
+
+    flask_migrate.upgrade()
+    register.seed_shipped(db.session)
+    db.session.execute(text(
+        "INSERT INTO state_party_changes (iso2, treaty, changed_at, action, source, before, after) VALUES "
+        "('AL', 'protocol', '2026-06-01 00:00:00', 'removed', 'an import', '{\"listing\": \"party\"}', '{}'), "
+        "('IE', 'protocol', '2026-06-01 00:00:00', 'imported', 'an import', NULL, '{\"listing\": \"party\"}')"))
+    db.session.commit()
+    protocol_changes = db.session.execute(text(
+        "SELECT count(*) FROM state_party_changes WHERE treaty = 'protocol'")).scalar_one()
+    db.session.remove()
+
+    flask_migrate.downgrade(revision="8c93e7725db5")
+    rows = db.session.execute(text("SELECT iso2, action FROM state_party_changes ORDER BY id")).all()
+    assert len(rows) == protocol_changes  # the Covenant's 194 went with its table
+    assert {action for _iso2, action in rows} == {"seeded", "corrected", "added", "register_checked"}
+    assert rows[-2:] == [("AL", "corrected"), ("IE", "added")]
+    assert [action for iso2, action in rows if iso2 == "NE"] == ["seeded", "corrected"]  # was "updated"
+    db.session.remove()
+    flask_migrate.upgrade()
+    assert _schema_diff() == []

@@ -162,16 +162,16 @@ FORM_DATA = {
     "admin.reset_two_factor": lambda s, page: {},
     "admin.issue_setup_link": lambda s, page: {},
     "admin.new_organisation": lambda s, page: {"name": "Organisation C"},
-    "admin.new_state": lambda s, page: {
+    "register.new_state": lambda s, page: {
         "iso2": "NZ", "name": "", "listing": "signatory", "verified": "no", "source": "CSRF suite control request",
     },
-    "admin.edit_state": lambda s, page: {
+    "register.edit_state": lambda s, page: {
         "name": "Finland", "listing": "party", "signature": "2009-09-24", "instrument_type": "ratification",
         "instrument_date": "2014-01-31", "instrument_year": "", "entry_into_force": "2014-04-30",
         "eif_basis": "art18(2) deposit+3 months (control request)", "art10_declaration": "unknown",
         "art11_declaration": "unknown", "verified": "partly", "source_note": "UNTC", "source": "CSRF suite control request",
     },
-    "admin.check_register": lambda s, page: {"as_of": "2025-06-30", "reported_parties": "29", "source": "CSRF suite"},
+    "register.check_register": lambda s, page: {"as_of": "2026-06-30", "reported_parties": "31", "source": "CSRF suite"},
     "intake.list_reports": lambda s, page: {"q": "", "status": ""},
     "intake.new_report": lambda s, page: {},
     "intake.edit_report": lambda s, page: {

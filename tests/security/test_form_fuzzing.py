@@ -311,7 +311,7 @@ OVERVIEW_PAGES = ("main.index", "account.show", "intake.list_reports", "intake.s
                   "screening.show_report", "committee.list_cases", "committee.show_case", "dashboard.show",
                   "deadlines.dashboard", "decisions.list_decisions", "decisions.atom_feed", "decisions.export_cases",
                   "decisions.export_decisions", "admin.list_users", "admin.show_user", "admin.list_organisations",
-                  "admin.list_states", "admin.show_state", "admin.audit_log")
+                  "register.list_states", "register.show_state", "admin.audit_log")
 
 
 def assert_pages_still_open(scene, principal: str) -> None:

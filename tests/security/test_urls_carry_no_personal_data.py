@@ -40,7 +40,7 @@ SECRET_WORDS = ("zephyrine", "quokkaberg", "ximena", "qk-778899", VICTIM_EMAIL, 
 # GET forms may carry free text only where the text is no personal data or case content:
 GET_TEXT_ALLOWED = {
     ("admin.audit_log", "case"),  # a case reference (ESCR-2025-0001), an opaque id; the form refuses anything else
-    ("admin.list_states", "q"),  # the name or code of a State, public data from the UN's register
+    ("register.list_states", "q"),  # the name or code of a State, public data from the UN's register
 }
 TEXT_INPUT_TYPES = {"text", "search", "email", "tel", "url", None}
 PAGES_PER_ENDPOINT = 3  # e.g. a list and two of its items: the same template with other ids adds nothing
@@ -201,7 +201,7 @@ def test_urls_carry_no_names_titles_emails_or_search_terms_and_searches_use_post
                 if form["text_fields"] and endpoint.partition(".")[2].startswith(("list_", "search"))}
     assert SEARCH_FORMS.get(principal, set()) <= set(searches), "the crawl missed a search form"
     assert {endpoint: method for endpoint, method in searches.items() if method != "post"} == \
-        ({"admin.list_states": "get"} if principal == "admin" else {})  # the States register: public data
+        ({"register.list_states": "get"} if principal == "admin" else {})  # the States register: public data
 
 
 def test_the_check_notices_a_leak():  # DATA-01: the assertion above can fail

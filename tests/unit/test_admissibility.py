@@ -16,11 +16,14 @@ from caseapp.domain.admissibility import (
     one_year_count,
     overall_status,
 )
-from caseapp.domain.states import REGISTER_AS_OF, StatesRegister
+from caseapp.domain.states import REGISTER_AS_OF, SNAPSHOT_2024, StatesRegister
 
 D = date.fromisoformat
 TODAY = D("2026-11-25")
 REGISTER = StatesRegister.shipped()
+# The register of 1 February 2024, where Niger and San Marino had only the year of their instrument: the
+# engine's handling of a year-only deposit is tested on it (the 2026 register has their exact dates).
+REGISTER_2024 = StatesRegister.snapshot(SNAPSHOT_2024)
 IDS = [criterion_id for criterion_id, _ in CRITERIA]
 
 # DESIGN.md §5, verbatim.
@@ -102,12 +105,12 @@ def facts(base=ADMISSIBLE, **changes) -> CaseFacts:
     return CaseFacts.from_json(data)
 
 
-def run(base=ADMISSIBLE, *, today=TODAY, **changes):
-    return assess(facts(base, **changes), today=today, register=REGISTER)
+def run(base=ADMISSIBLE, *, today=TODAY, register=REGISTER, **changes):
+    return assess(facts(base, **changes), today=today, register=register)
 
 
-def criterion(criterion_id, base=ADMISSIBLE, *, today=TODAY, **changes):
-    return run(base, today=today, **changes).criterion(criterion_id)
+def criterion(criterion_id, base=ADMISSIBLE, *, today=TODAY, register=REGISTER, **changes):
+    return run(base, today=today, register=register, **changes).criterion(criterion_id)
 
 
 def remedy(**fields):
@@ -307,11 +310,11 @@ def test_art1_communication_before_entry_into_force_is_not_met():
 
 @pytest.mark.parametrize("code", ["NE", "SM"])
 def test_art1_party_with_unknown_eif_concludes_only_after_the_year_after_the_instrument(code):
-    year = REGISTER.party(code).instrument_year
-    early = criterion("art1", state=code, submission_date=f"{year + 1}-12-31")
+    year = REGISTER_2024.party(code).instrument_year
+    early = criterion("art1", state=code, submission_date=f"{year + 1}-12-31", register=REGISTER_2024)
     assert early.status == "unknown"
     assert early.missing == (f"register:{code}.entry_into_force",)
-    result = run(state=code, submission_date=f"{year + 2}-01-01")
+    result = run(state=code, submission_date=f"{year + 2}-01-01", register=REGISTER_2024)
     assert result.criterion("art1").status == "met"
     assert "not verified" in result.criterion("art1").reason
     assert any("not verified" in warning for warning in result.warnings)
@@ -596,12 +599,14 @@ def test_art3_2_b_states_without_an_entry_into_force():
 
 @pytest.mark.parametrize(("code", "year"), [("NE", 2014), ("SM", 2015)])
 def test_art3_2_b_unknown_eif_only_concludes_after_the_end_of_the_year_after(code, year):
-    later = criterion("art3_2_b", state=code, facts_start=f"{year + 2}-01-01", facts_end=f"{year + 2}-02-01")
+    later = criterion("art3_2_b", state=code, facts_start=f"{year + 2}-01-01", facts_end=f"{year + 2}-02-01",
+                      register=REGISTER_2024)
     assert later.status == "met"
-    boundary = criterion("art3_2_b", state=code, facts_start=f"{year + 1}-12-31", facts_end=f"{year + 2}-02-01")
+    boundary = criterion("art3_2_b", state=code, facts_start=f"{year + 1}-12-31", facts_end=f"{year + 2}-02-01",
+                         register=REGISTER_2024)
     assert boundary.status == "unknown" and boundary.missing == (f"register:{code}.entry_into_force",)
     # a post-EIF-looking decision does not settle it: §5 asks that all relevant facts be later
-    decided = criterion("art3_2_b", state=code, facts_start=f"{year}-03-01",
+    decided = criterion("art3_2_b", state=code, facts_start=f"{year}-03-01", register=REGISTER_2024,
                         remedies=[remedy(decided=f"{year + 3}-01-01", notified=f"{year + 3}-01-05")])
     assert decided.status == "unknown"
 

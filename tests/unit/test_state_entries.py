@@ -8,6 +8,7 @@ import pytest
 from caseapp.domain.states import (
     PARTY,
     SIGNATORY,
+    SNAPSHOTS,
     RegisterEntry,
     StateDataError,
     StatesRegister,
@@ -45,13 +46,15 @@ def errors_of(data: dict, today: date = TODAY) -> dict[str, str]:
 # --- what passes ---------------------------------------------------------------------------------
 
 
-def test_every_shipped_state_passes_the_rules_and_round_trips_through_storage():
-    """Admins can correct any shipped entry without first repairing fields they did not touch."""
-    shipped = StatesRegister.shipped()
+@pytest.mark.parametrize("snapshot", SNAPSHOTS, ids=lambda snapshot: snapshot.as_of.isoformat())
+def test_every_shipped_state_passes_the_rules_and_round_trips_through_storage(snapshot):
+    """Admins can correct any shipped entry, of either shipped register, without first repairing fields they
+    did not touch; and `flask states import` accepts the shipped file on the date of its status."""
+    shipped = StatesRegister.snapshot(snapshot)
     for listing, records in ((PARTY, shipped.parties), (SIGNATORY, shipped.signatories)):
         for record in records:
             values = RegisterEntry(listing, record).values()
-            assert check_entry(values, today=date(2024, 2, 1)).record == record
+            assert check_entry(values, today=snapshot.as_of).record == record
             assert make_record(values) == record
 
 
@@ -162,6 +165,8 @@ def test_a_source_is_kept_without_its_surrounding_blanks():
 def test_a_register_check_as_of_today_with_a_count_passes():
     check_register_check(TODAY, 30, today=TODAY, listed_parties=27)
     check_register_check(date(2025, 1, 1), None, today=TODAY, listed_parties=27)
+    check_register_check(TODAY, 31, today=TODAY, listed_parties=31, complete=True)
+    check_register_check(TODAY, None, today=TODAY, listed_parties=31, complete=True)  # the source gave no count
 
 
 @pytest.mark.parametrize(("as_of", "reported", "field", "message"), [
@@ -170,8 +175,10 @@ def test_a_register_check_as_of_today_with_a_count_passes():
     pytest.param(date(2009, 1, 1), None, "as_of", "opened for signature", id="before-the-protocol"),
     pytest.param(TODAY, -1, "reported_parties", "cannot be negative", id="negative"),
     pytest.param(TODAY, 26, "reported_parties", "lists 27 parties, more than this", id="fewer-than-listed"),
+    # A complete register is what lets "not listed" mean "not a party" (issue 14, point 2).
+    pytest.param(TODAY, 29, "complete", "lists 27 parties and the source reports 29", id="complete-but-missing-two"),
 ])
 def test_a_wrong_register_check_is_refused(as_of, reported, field, message):
     with pytest.raises(StateDataError) as caught:
-        check_register_check(as_of, reported, today=TODAY, listed_parties=27)
+        check_register_check(as_of, reported, today=TODAY, listed_parties=27, complete=field == "complete")
     assert message in caught.value.errors[field]

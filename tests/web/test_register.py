@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select
 from caseapp import ConfigurationError
 from caseapp.core.extensions import db
 from caseapp.domain import roles
-from caseapp.domain.states import REGISTER_AS_OF, StatesRegister, format_date
-from caseapp.models import StateParty, StatePartyChange
+from caseapp.domain.states import REGISTER_AS_OF, REGISTER_SOURCE, SNAPSHOT_2024, StatesRegister, format_date
+from caseapp.models import CovenantStatus, StateParty, StatePartyChange
 from caseapp.models.base import utcnow
 from caseapp.services import register
 from caseapp.web.startup import self_test
@@ -66,9 +66,11 @@ def stored(iso2: str) -> dict:
 
 
 def changes_of(iso2: str) -> list[StatePartyChange]:
+    """The State's changes in the Protocol's register (its Covenant status has a history of its own)."""
     db.session.rollback()
     return list(db.session.execute(
-        select(StatePartyChange).where(StatePartyChange.iso2 == iso2).order_by(StatePartyChange.id)).scalars())
+        select(StatePartyChange).where(StatePartyChange.iso2 == iso2, StatePartyChange.treaty == "protocol")
+        .order_by(StatePartyChange.id)).scalars())
 
 
 def text_of(response) -> str:
@@ -86,26 +88,39 @@ def field_error(response, field: str) -> str:
 # --- seeding ----------------------------------------------------------------------------------------
 
 
-def test_seeding_loads_27_parties_and_23_signatories_as_of_1_february_2024_once(app):
-    assert counts() == {"parties": 27, "signatories": 23, "changes": 51}  # 50 States + the first check
+# 50 States and a check as of 1 Feb 2024; 8 States and a check for the change to 3 Feb 2026; 193 Covenant
+# statuses and their check.
+SEEDED_CHANGES = 51 + 9 + 194
+
+
+def test_seeding_loads_the_2024_register_then_the_2026_status_once(app):
+    assert counts() == {"parties": 31, "signatories": 24, "changes": SEEDED_CHANGES}
     loaded = register.load_register(db.session)
-    assert (loaded.as_of, loaded.source, loaded.reported_parties) == (REGISTER_AS_OF, "UN Treaty Collection", 29)
-    assert loaded.missing_parties == 2
+    assert (loaded.as_of, loaded.source, loaded.reported_parties) == (REGISTER_AS_OF, REGISTER_SOURCE, 31)
+    assert loaded.missing_parties == 0 and loaded.is_complete
     shipped = StatesRegister.shipped()
     assert loaded.parties == tuple(sorted(shipped.parties, key=lambda record: record.name))
     assert set(loaded.signatories) == set(shipped.signatories)
+    assert set(loaded.covenant.records) == set(shipped.covenant.records)
+    assert (loaded.covenant.as_of, loaded.covenant.source) == (shipped.covenant.as_of, shipped.covenant.source)
 
     again = register.seed_shipped(db.session)
     db.session.commit()
-    assert (again.added, again.check_added) == (0, False)
-    assert counts() == {"parties": 27, "signatories": 23, "changes": 51}
+    assert (again.changed, again.kept, again.skipped) == (False, [], [])
+    assert counts() == {"parties": 31, "signatories": 24, "changes": SEEDED_CHANGES}
 
 
-def test_each_seeded_state_has_a_seeded_history_row_with_its_source(app):
-    [seeded] = changes_of("NE")
+def test_each_seeded_state_has_its_history_from_2024_with_each_rows_source(app):
+    seeded, updated = changes_of("NE")
     assert (seeded.action, seeded.changed_by_id, seeded.before) == ("seeded", None, None)
     assert seeded.source == "world-politics-datalab ratification CSV (year only); check UNTC"
     assert seeded.after["instrument_year"] == 2014 and seeded.after["instrument_date"] is None
+    assert (updated.action, updated.changed_by_id) == ("updated", None)
+    assert updated.source == register.find_state(db.session, "NE").source_note
+    assert updated.source.startswith("UNTC MTDSG IV-3-a, status at 3 Feb 2026")
+    assert (updated.before["instrument_date"], updated.after["instrument_date"]) == (None, "2014-11-07")
+    [spain] = changes_of("ES")  # unchanged since 2024: one row
+    assert spain.action == "seeded"
 
 
 def test_seeding_again_never_overwrites_an_admins_change_and_adds_only_what_is_missing(app):
@@ -118,7 +133,7 @@ def test_seeding_again_never_overwrites_an_admins_change_and_adds_only_what_is_m
     result = register.seed_shipped(db.session)
     db.session.commit()
 
-    assert (result.parties, result.signatories, result.check_added) == ([], ["AO"], False)
+    assert (result.parties, result.signatories, result.check_added, result.updates) == ([], ["AO"], False, [])
     assert stored("FI")["verified"] == "yes"
     assert [change.action for change in changes_of("FI")] == ["seeded", "corrected"]
 
@@ -142,6 +157,17 @@ def test_an_unseeded_register_is_an_error_naming_the_command_and_the_server_refu
         self_test(app)
 
 
+def test_an_instance_seeded_before_the_covenant_statuses_refuses_to_start_until_seeded_again(app):
+    db.session.execute(delete(StatePartyChange).where(StatePartyChange.treaty == "covenant"))
+    db.session.execute(delete(CovenantStatus))
+    db.session.commit()
+    with pytest.raises(ConfigurationError, match="the States register lacks the Covenant statuses; run `flask states seed`"):
+        self_test(app)
+    register.seed_shipped(db.session)
+    db.session.commit()
+    self_test(app)
+
+
 # --- the register page ----------------------------------------------------------------------------
 
 
@@ -149,12 +175,12 @@ def test_admin_sees_the_register_dated_and_sourced_with_parties_then_signatories
     response = client.get("/admin/states")
     assert response.status_code == 200
     page = text_of(response)
-    assert "as of 1 Feb 2024 (source: UN Treaty Collection)" in page
-    assert "27 of the 29 parties the source reports are listed" in page
-    assert "23 signatories that have not ratified" in page
-    assert page.index("Argentina") < page.index("Venezuela") < page.index("Angola")  # parties, then signatories
+    assert f"as of 3 Feb 2026 (source: {REGISTER_SOURCE})" in page
+    assert "Complete The register lists every party as of that date: 31 parties." in page
+    assert "24 signatories that have not ratified" in page
+    assert page.index("Albania") < page.index("Venezuela") < page.index("Angola")  # parties, then signatories
     assert re.search(r"Finland FI 31 Jan 2014 · Ratification 30 Apr 2014 unconfirmed Partly", page)
-    assert re.search(r"Niger NE 2014 year only · Ratification unknown unconfirmed No", page)
+    assert re.search(r"Niger NE 7 Nov 2014 · Accession 7 Feb 2015 Yes", page)
     assert re.search(r"Spain ES 23 Sep 2010 · Ratification 5 May 2013 Yes", page)
     html = response.get_data(as_text=True)
     assert 'href="/admin/states/FI"' in html
@@ -213,7 +239,7 @@ def test_admin_adds_a_state_the_register_does_not_list_with_its_source(client, a
     assert "New Zealand NZ Party" in page
     assert "Added · " in page and admin.email in page and f"Source: {SOURCE}" in page
     listing = text_of(client.get("/admin/states"))
-    assert "28 of the 29 parties" in listing
+    assert "The register lists every party as of that date: 32 parties." in listing
     assert listing.index("New Zealand") < listing.index("Angola")  # among the parties
 
 
@@ -263,12 +289,19 @@ def test_correcting_finlands_entry_into_force_keeps_the_values_before_and_after(
     assert "Corrected" in page and admin.email in page and f"Source: {SOURCE}" in page
     assert "Entry into force: 30 Apr 2014 → 1 May 2014" in page
     assert "Verified: Partly → Yes" in page
-    assert "The entry-into-force date is unconfirmed" not in page
+    assert "The entry-into-force date is unconfirmed" not in page  # a verified source settles art. 18(2)'s two days
     # One State's correction does not make the whole register newer.
-    assert "as of 1 Feb 2024 (source: UN Treaty Collection)" in text_of(client.get("/admin/states"))
+    assert f"as of 3 Feb 2026 (source: {REGISTER_SOURCE})" in text_of(client.get("/admin/states"))
 
 
-def test_the_edit_form_shows_the_current_entry(client, admin):
+def test_the_edit_form_shows_the_current_entry(app, client, admin):
+    # Niger as the 2024 register had it, its instrument known by the year only.
+    niger_2024 = StatesRegister.snapshot(SNAPSHOT_2024).party("NE")
+    values = {**register._stored_values(register.find_state(db.session, "NE")), "instrument_date": None,
+              "instrument_year": 2014, "instrument_type": "ratification", "entry_into_force": None,
+              "eif_basis": niger_2024.eif_basis, "verified": "no"}
+    register.correct_state(db.session, admin, "NE", values, "the 2024 register, for this test")
+    db.session.commit()
     html = client.get("/admin/states/NE/edit").get_data(as_text=True)
     assert re.search(r'name="instrument_year"[^>]*value="2014"', html)  # Niger: the year only
     html = client.get("/admin/states/FI/edit").get_data(as_text=True)
@@ -318,8 +351,9 @@ def test_a_correction_cannot_move_a_state_to_another_code(client, admin):  # AC-
 
 def test_the_check_page_shows_the_checks_so_far(client, admin):
     page = text_of(client.get("/admin/states/check"))
-    assert "Now: as of 1 Feb 2024 (source: UN Treaty Collection); 27 parties listed." in page
-    assert "Register checked" in page and "seeded" in page and "Parties reported: 29" in page
+    assert f"Now: as of 3 Feb 2026 (source: {REGISTER_SOURCE}); 31 parties listed." in page
+    assert "Register checked" in page and "seeded" in page and "Parties reported: 29 → 31" in page
+    assert "Complete: no → yes" in page and "As of: 1 Feb 2024 → 3 Feb 2026" in page
 
 
 def test_a_check_of_the_register_needs_a_past_date_and_a_source(client, admin):
@@ -333,7 +367,10 @@ def test_a_check_of_the_register_needs_a_past_date_and_a_source(client, admin):
     assert "This field is required." in field_error(response, "source")
     response = client.post("/admin/states/check", data={"as_of": "2026-01-01", "reported_parties": "20",
                                                         "source": SOURCE})
-    assert "The register lists 27 parties, more than this" in field_error(response, "reported_parties")
+    assert "The register lists 31 parties, more than this" in field_error(response, "reported_parties")
+    response = client.post("/admin/states/check", data={"as_of": "2026-01-01", "reported_parties": "33",
+                                                        "complete": "y", "source": SOURCE})
+    assert "The register lists 31 parties and the source reports 33" in response.get_data(as_text=True)
     assert counts() == before
 
 
@@ -356,12 +393,12 @@ def draft_warnings(partner, state: str, facts_start: str, facts_end: str = "") -
 
 def test_the_intake_warning_follows_a_state_an_admin_added(client, admin, partner):
     before = draft_warnings(partner, "NZ", "2024-05-01")
-    assert "New Zealand is not listed as a party to the Optional Protocol in our register as of 1 February 2024" in before
+    assert "New Zealand was not a party to the Optional Protocol as of 3 February 2026" in before
 
     assert client.post("/admin/states/new", data=NEW_ZEALAND).status_code == 302
 
     after = draft_warnings(partner, "NZ", "2024-05-01")
-    assert "not listed" not in after
+    assert "not a party" not in after
     assert ("The facts began before the Protocol entered into force for New Zealand on 3 June 2025; the Committee "
             "can examine them only if they continued after that date (art. 3(2)(b)).") in after
 
@@ -369,7 +406,7 @@ def test_the_intake_warning_follows_a_state_an_admin_added(client, admin, partne
 def test_the_intake_warning_follows_a_corrected_entry_into_force(client, admin, partner):
     before = draft_warnings(partner, "FI", "2014-04-20")
     assert "Protocol entered into force for Finland on 30 April 2014" in before
-    assert "is not verified" in before
+    assert "entered into force for it on 30 April 2014 or on 1 May 2014" in before
 
     data = {**FINLAND, "entry_into_force": "2014-05-01", "eif_basis": "art18(2) deposit+3 months",
             "verified": "yes", "source": SOURCE}
@@ -377,22 +414,85 @@ def test_the_intake_warning_follows_a_corrected_entry_into_force(client, admin, 
 
     after = draft_warnings(partner, "FI", "2014-04-20")
     assert "Protocol entered into force for Finland on 1 May 2014" in after
-    assert "is not verified" not in after
+    assert "30 April 2014 or on 1 May 2014" not in after
 
 
 def test_a_check_of_the_register_moves_the_as_of_date_of_the_warnings_for_unlisted_states(client, admin, partner):
-    assert "register as of 1 February 2024 (source: UN Treaty Collection)" in draft_warnings(partner, "US", "2024-05-01")
+    assert (f"was not a party to the Optional Protocol as of 3 February 2026: our register lists every party as of "
+            f"that date (source: {REGISTER_SOURCE})") in draft_warnings(partner, "GB", "2024-05-01")
     checked_on = utcnow().date() - timedelta(days=7)
 
     response = client.post("/admin/states/check",
-                           data={"as_of": checked_on.isoformat(), "reported_parties": "30", "source": SOURCE})
+                           data={"as_of": checked_on.isoformat(), "reported_parties": "33", "source": SOURCE})
 
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/states")
-    warning = draft_warnings(partner, "US", "2024-05-01")
+    warning = draft_warnings(partner, "GB", "2024-05-01")
     assert f"register as of {format_date(checked_on)} (source: {SOURCE})" in warning
-    assert "identifies 27 of the 30 parties its source reported" in warning
+    assert "identifies 31 of the 33 parties its source reported" in warning  # no longer complete: unknown
     [check] = [c for c in register.check_history(db.session) if c.changed_by_id == admin.id]
-    assert check.after == {"as_of": checked_on.isoformat(), "reported_parties": 30}
-    assert check.before == {"as_of": "2024-02-01", "reported_parties": 29, "source": "UN Treaty Collection"}
+    assert check.after == {"as_of": checked_on.isoformat(), "reported_parties": 33, "complete": False}
+    assert check.before == {"as_of": "2026-02-03", "reported_parties": 31, "complete": True, "shipped": True,
+                            "source": REGISTER_SOURCE}
     page = text_of(client.get("/admin/states"))
-    assert f"(source: {SOURCE})" in page and "27 of the 30 parties" in page
+    assert f"(source: {SOURCE})" in page and "31 of the 33 parties" in page
+
+
+def test_a_check_that_says_the_register_is_complete_makes_absence_mean_not_a_party(client, admin, partner):
+    checked_on = utcnow().date() - timedelta(days=7)
+    response = client.post("/admin/states/check", data={"as_of": checked_on.isoformat(), "reported_parties": "31",
+                                                        "complete": "y", "source": SOURCE})
+    assert response.status_code == 302
+    assert (f"was not a party to the Optional Protocol as of {format_date(checked_on)}: our register lists every "
+            f"party as of that date (source: {SOURCE})") in draft_warnings(partner, "GB", "2024-05-01")
+
+
+# --- the register page: its date, completeness, counts and history (issue 14, point 6) ----------------------
+
+
+def test_the_register_page_shows_the_counts_of_both_lists(client, admin):
+    page = text_of(client.get("/admin/states"))
+    assert "Complete The register lists every party as of that date: 31 parties. 24 signatories that have not" in page
+    assert ("Covenant, as of 3 Feb 2026 (source: UN Treaty Collection, MTDSG IV-3 (status as at 3 February 2026)): "
+            "172 parties, 5 signatories only, 16 neither.") in page
+    assert 'href="/admin/states/covenant"' in client.get("/admin/states").get_data(as_text=True)
+
+
+def test_the_register_page_shows_the_change_from_2024_to_2026_in_its_history(client, admin):
+    page = text_of(client.get("/admin/states"))
+    history = page[page.index("History of the register"):]
+    assert ("Whole list · Register checked" in history and "As of: 1 Feb 2024 → 3 Feb 2026" in history
+            and "Parties reported: 29 → 31" in history and "Complete: no → yes" in history)
+    assert re.search(r"Niger NE · Updated from a later shipped register · .*? · seeded Source: UNTC MTDSG IV-3-a, "
+                     r"status at 3 Feb 2026 .*? Instrument deposited on: — → 7 Nov 2014", history)
+    assert re.search(r"Albania AL · Updated from a later shipped register .*? Entry into force: 19 May 2025", history)
+    # newest first: the 2026 check, then its States, then the 2024 register
+    assert history.index("As of: 1 Feb 2024 → 3 Feb 2026") < history.index("Niger NE") < history.index("Spain ES")
+    assert "60 in all" in page  # 50 States and a check in 2024, 8 States and a check in 2026
+
+
+def test_the_history_is_paginated(client, admin):
+    first, second = text_of(client.get("/admin/states")), text_of(client.get("/admin/states?page=2"))
+    assert "Argentina AR · Seeded from the shipped register" not in first  # the first row seeded, the oldest
+    assert "Argentina AR · Seeded from the shipped register" in second
+    assert "Register checked" not in second  # both checks are newer than the ten oldest States
+    html = client.get("/admin/states?page=2").get_data(as_text=True)
+    assert 'aria-label="Pages of the history"' in html and 'href="/admin/states?page=1"' in html
+
+
+def test_the_covenant_page_lists_every_un_member_with_its_dates_and_history(client, admin):
+    response = client.get("/admin/states/covenant")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert ("Every UN member State's status under the International Covenant on Economic, Social and Cultural "
+            "Rights as of 3 Feb 2026") in page
+    assert "Complete 172 parties, 5 signatories only, 16 neither." in page
+    assert "United States of America US Signatory only 5 Oct 1977 —" in page
+    assert "Serbia RS Party — 12 Mar 2001 · Succession Yes" in page
+    assert "Malaysia MY Neither signed nor a party — —" in page
+    assert "History of the Covenant statuses" in page and "194 in all" in page
+
+
+def test_a_states_page_shows_its_status_under_the_covenant(client, admin):
+    page = text_of(client.get("/admin/states/AL"))
+    assert ("Under the Covenant: Party (signature —, instrument 4 Oct 1991; source: UNTC MTDSG IV-3 (status at "
+            "3 Feb 2026); datalab 2022 agrees).") in page
