@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 # The report's yes/no/unknown answers are the vocabulary's, defined there once.
-from caseapp.domain.fields import TRI_STATE as TRI_STATE
 
 VICTIM_KINDS = ("individual", "group")
 REMEDY_KINDS = ("judicial", "appeal", "cassation", "constitutional", "administrative", "other")

@@ -42,6 +42,7 @@ from functools import cache
 from importlib import resources
 
 from caseapp.domain.deadlines import PROTOCOL_ENTRY_INTO_FORCE, add_months, entry_into_force_after_deposit
+from caseapp.domain.fields import TRI_STATE
 
 PARTIES_FILE = "op_icescr_states.csv"
 SIGNATORIES_FILE = "op_icescr_signatories.csv"
@@ -56,7 +57,6 @@ NOT_PARTY = "not_party"
 UNKNOWN = "unknown"
 
 VERIFIED_VALUES = ("yes", "partly", "no")
-TRI_STATE = ("yes", "no", "unknown")
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -1083,13 +1083,6 @@ def protocol_warnings(register: StatesRegister, iso2: str | None, facts_start: d
             f"{record.name} (art. 3(2)(b)).{doubt}"
         )
     return warnings
-
-
-# Deprecated, not used here: the fixed window the admissibility engine still puts around an entry into
-# force it cannot confirm. The uncertainty now comes from art. 18 and the sources (``EntryIntoForce``);
-# this stays only so that the engine (caseapp/domain/admissibility.py, being split into a package) keeps
-# importing until its articles 1 and 3(2)(b) use ``protocol_entry_into_force``. Do not use it anew.
-EIF_UNCERTAINTY_DAYS = 31
 
 
 def _eif_doubt(record: StateRecord, eif: EntryIntoForce) -> str:

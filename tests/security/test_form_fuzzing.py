@@ -46,6 +46,7 @@ from caseapp.core.resources import keyring
 from caseapp.domain import covenant, roles
 from caseapp.domain import report as report_rules
 from caseapp.domain.committee import check_record
+from caseapp.domain.fields import TRI_STATE
 from caseapp.models import ApiToken, Base, Case, Communication, Organisation, User
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, intake, messages, register, screening, timeline
@@ -258,7 +259,7 @@ def assert_stored_data_valid() -> None:
                             ("narrative", report_rules.MAX_NARRATIVE)):
             assert len(getattr(report, name)) <= limit, name
         for answer in ("continuing", "author_is_victim", "acting_on_behalf", "urgent_risk"):
-            assert getattr(report, answer) in report_rules.TRI_STATE, answer
+            assert getattr(report, answer) in TRI_STATE, answer
         if case.reference is not None:
             messages.thread(db.session, vault)
             screening.versions(db.session, vault)

@@ -13,10 +13,11 @@ from caseapp.domain.admissibility import (
     FactsError,
     Remedy,
     assess,
+    explain,
     one_year_count,
     overall_status,
 )
-from caseapp.domain.states import REGISTER_AS_OF, SNAPSHOT_2024, StatesRegister
+from caseapp.domain.states import REGISTER_AS_OF, SNAPSHOT_2024, CovenantRegister, StatesRegister
 
 D = date.fromisoformat
 TODAY = D("2026-11-25")
@@ -285,14 +286,19 @@ def test_art1_signatory_is_not_met():
     assert REGISTER_AS_OF.isoformat() in item.reason and "UN Treaty Collection" in item.reason
 
 
-def test_art1_state_not_listed_is_unknown_never_not_a_party():
-    item = criterion("art1", state="GB")
-    assert item.status == "unknown"
-    assert "not listed as a party" in item.reason
-    assert REGISTER_AS_OF.isoformat() in item.reason and "UN Treaty Collection" in item.reason
-    assert "does not show that it is not a party" in item.reason
-    assert item.missing == ("register:GB.party_status",)
-    assert run(state="GB").overall == "incomplete"
+def test_art1_state_absent_from_a_complete_register_is_not_a_party_as_of_its_date():
+    item = criterion("art1", state="GB")  # a party to the Covenant, never to the Protocol (UNTC, 3 Feb 2026)
+    assert item.status == "not_met" and item.missing == ()
+    assert "was not a party to the Optional Protocol as of 2026-02-03" in item.reason
+    assert "art. 1(2)" in item.reason and "check the UN Treaty Collection" not in item.reason  # submitted in 2014
+    assert run(state="GB").overall == "inadmissible"
+
+
+def test_art1_state_absent_from_an_incomplete_register_stays_unknown():
+    item = criterion("art1", state="GB", register=REGISTER_2024)  # 27 of the 29 parties identified
+    assert item.status == "unknown" and item.missing == ("register:GB.party_status",)
+    assert "2024-02-01" in item.reason and "does not show that it is not a party" in item.reason
+    assert "27 of the 29 parties" in item.reason and "UN Treaty Collection" in item.reason
 
 
 def test_art1_state_missing():
@@ -308,23 +314,28 @@ def test_art1_communication_before_entry_into_force_is_not_met():
     assert criterion("art1", state="DE", submission_date=None, today=D("2023-07-20")).status == "met"
 
 
-@pytest.mark.parametrize("code", ["NE", "SM"])
-def test_art1_party_with_unknown_eif_concludes_only_after_the_year_after_the_instrument(code):
-    year = REGISTER_2024.party(code).instrument_year
-    early = criterion("art1", state=code, submission_date=f"{year + 1}-12-31", register=REGISTER_2024)
-    assert early.status == "unknown"
-    assert early.missing == (f"register:{code}.entry_into_force",)
-    result = run(state=code, submission_date=f"{year + 2}-01-01", register=REGISTER_2024)
+@pytest.mark.parametrize(("code", "year"), [("NE", 2014), ("SM", 2015)])
+def test_art1_year_only_deposit_is_bounded_by_article_18(code, year):
+    """2024 register: only the year of the deposit, unverified. Art. 18(2) puts entry into force between
+    three months after 1 January and three months after 31 December of that year; nothing else is guessed."""
+    inside = criterion("art1", state=code, submission_date=f"{year + 1}-03-30", register=REGISTER_2024)
+    assert inside.status == "unknown" and inside.missing == (f"register:{code}.entry_into_force",)
+    assert f"between {year}-04-01 and {year + 1}-03-31" in inside.reason and "art. 18(2)" in inside.reason
+    before = criterion("art1", state=code, submission_date=f"{year}-03-31", register=REGISTER_2024)
+    assert before.status == "not_met"
+    result = run(state=code, submission_date=f"{year + 1}-03-31", register=REGISTER_2024)
     assert result.criterion("art1").status == "met"
-    assert "not verified" in result.criterion("art1").reason
     assert any("not verified" in warning for warning in result.warnings)
 
 
-def test_art1_finland_unverified_eif_near_the_date_is_unknown():
-    near = criterion("art1", state="FI", submission_date="2014-05-10")
-    assert near.status == "unknown" and near.missing == ("register:FI.entry_into_force",)
-    far = criterion("art1", state="FI", submission_date="2016-01-10")
-    assert far.status == "met" and "not verified" in far.reason and "2014-04-30" in far.reason
+def test_art1_finland_the_rule_leaves_two_days_open_and_only_they_are_unknown():
+    """Deposit 31 Jan 2014; three months later falls on 31 April, which does not exist: 30 April or 1 May 2014."""
+    assert criterion("art1", state="FI", submission_date="2014-04-29").status == "not_met"
+    open_day = criterion("art1", state="FI", submission_date="2014-04-30")
+    assert open_day.status == "unknown" and open_day.missing == ("register:FI.entry_into_force",)
+    assert "between 2014-04-30 and 2014-05-01" in open_day.reason and "April does not have" in open_day.reason
+    after = criterion("art1", state="FI", submission_date="2014-05-01")
+    assert after.status == "met" and "2014-01-31" in after.reason
 
 
 # --- Article 2 ------------------------------------------------------------------------------------
@@ -592,31 +603,34 @@ def test_art3_2_b_dates_unknown():
 
 def test_art3_2_b_states_without_an_entry_into_force():
     assert criterion("art3_2_b", state="AO").status == "not_applicable"
-    listed = criterion("art3_2_b", state="GB")
+    assert criterion("art3_2_b", state="GB").status == "not_applicable"  # not a party as of 3 Feb 2026
+    listed = criterion("art3_2_b", state="GB", register=REGISTER_2024)
     assert listed.status == "unknown" and listed.missing == ("register:GB.party_status",)
     assert criterion("art3_2_b", state=None).missing == ("state",)
 
 
 @pytest.mark.parametrize(("code", "year"), [("NE", 2014), ("SM", 2015)])
-def test_art3_2_b_unknown_eif_only_concludes_after_the_end_of_the_year_after(code, year):
-    later = criterion("art3_2_b", state=code, facts_start=f"{year + 2}-01-01", facts_end=f"{year + 2}-02-01",
+def test_art3_2_b_year_only_deposit_concludes_outside_the_bounds_of_article_18(code, year):
+    later = criterion("art3_2_b", state=code, facts_start=f"{year + 1}-03-31", facts_end=f"{year + 2}-02-01",
                       register=REGISTER_2024)
     assert later.status == "met"
-    boundary = criterion("art3_2_b", state=code, facts_start=f"{year + 1}-12-31", facts_end=f"{year + 2}-02-01",
-                         register=REGISTER_2024)
-    assert boundary.status == "unknown" and boundary.missing == (f"register:{code}.entry_into_force",)
-    # a post-EIF-looking decision does not settle it: §5 asks that all relevant facts be later
-    decided = criterion("art3_2_b", state=code, facts_start=f"{year}-03-01", register=REGISTER_2024,
+    inside = criterion("art3_2_b", state=code, facts_start=f"{year + 1}-03-30", facts_end=f"{year + 1}-03-30",
+                       register=REGISTER_2024)
+    assert inside.status == "unknown" and inside.missing == (f"register:{code}.entry_into_force",)
+    # a decision on the substance certainly after the latest day art. 18(2) allows brings the facts within time
+    decided = criterion("art3_2_b", state=code, facts_start=f"{year}-03-01", facts_end=f"{year}-03-02",
+                        continuing="no", register=REGISTER_2024,
                         remedies=[remedy(decided=f"{year + 3}-01-01", notified=f"{year + 3}-01-05")])
-    assert decided.status == "unknown"
+    assert decided.status == "met" and "I.D.G." in decided.reason
 
 
-def test_art3_2_b_finland_unverified_eif_near_the_facts():
-    near = criterion("art3_2_b", state="FI", facts_start="2014-04-20", facts_end="2014-06-01",
-                     submission_date="2015-01-10", remedies=[remedy(decided="2014-12-01", notified="2014-12-05")])
-    assert near.status == "unknown" and near.missing == ("register:FI.entry_into_force",)
-    far = criterion("art3_2_b", state="FI", facts_start="2015-01-20", facts_end="2015-06-01")
-    assert far.status == "met"
+def test_art3_2_b_finland_only_the_two_open_days_are_unknown():
+    open_day = criterion("art3_2_b", state="FI", facts_start="2014-04-30", facts_end="2014-04-30",
+                         continuing="no", remedies=[])
+    assert open_day.status == "unknown" and open_day.missing == ("register:FI.entry_into_force",)
+    assert criterion("art3_2_b", state="FI", facts_start="2014-05-01", facts_end="2015-06-01").status == "met"
+    lasted = criterion("art3_2_b", state="FI", facts_start="2014-04-20", facts_end="2014-06-01")
+    assert lasted.status == "met"
 
 
 # --- Article 3(2)(c) ------------------------------------------------------------------------------
@@ -948,6 +962,102 @@ ISSUE_14 = [
         id="5. art. 3(1) (OP-ICESCR.md §6): a decision not final and not challenged can still be challenged",
     ),
 ]
+
+
+# Issue 14, points 2 and 3: what the register (UNTC, status as at 3 February 2026: op_icescr_states.csv and
+# icescr_status.csv, sources in caseapp/data/SOURCES.md) settles, and only that. Each row: the register, the facts
+# changed, the criterion, its status and missing fields, words the reason must hold. The id names the article and
+# the source of the dates.
+COVENANT = CovenantRegister.shipped()
+REGISTER_2024_WITH_COVENANT = StatesRegister.snapshot(SNAPSHOT_2024, covenant=COVENANT)
+ISSUE_14_REGISTER = [
+    pytest.param(
+        REGISTER, {"state": "US", "submission_date": "2020-01-01"}, "art1", "not_met", (),
+        ("was not a party to the International Covenant", "2020-01-01", "art. 17(2)-(3)", "art. 1(2)",
+         "2026-02-03"),
+        id="2. arts 17(2)-(3), 1(2): the United States signed the Covenant (5 Oct 1977) and never ratified it "
+           "(icescr_status.csv, UNTC IV-3)",
+    ),
+    pytest.param(
+        REGISTER_2024_WITH_COVENANT, {"state": "SS", "submission_date": "2023-06-01"}, "art1", "not_met", (),
+        ("was not a party to the International Covenant", "art. 17(2)-(3)"),
+        id="2. arts 17-18: South Sudan acceded to the Covenant on 5 Feb 2024, so even the incomplete 2024 register "
+           "settles that it was not a Protocol party in 2023 (icescr_status.csv)",
+    ),
+    pytest.param(
+        REGISTER, {"state": "MY", "submission_date": "2025-06-01"}, "art1", "not_met", (),
+        ("was not a party to the International Covenant", "Malaysia"),
+        id="2. art. 17: Malaysia has neither signed nor ratified the Covenant (icescr_status.csv)",
+    ),
+    pytest.param(
+        REGISTER, {"state": "GB", "submission_date": None}, "art1", "not_met", (),
+        ("was not a party to the Optional Protocol as of 2026-02-03", "lists every party as of that date (31)",
+         "later than 2026-02-03", "check the UN Treaty Collection", "art. 18(2)"),
+        id="2. art. 1(2): the 2026 list is complete (31 parties, UNTC IV-3-a); judged on today, later than the "
+           "register, so a later accession is to be checked",
+    ),
+    pytest.param(
+        REGISTER, {"state": "US", "submission_date": None}, "art1", "not_met", (),
+        ("as of 2026-02-03", "had only signed the Covenant", "check the UN Treaty Collection"),
+        id="2. arts 1(2), 17: after the register's date the Covenant list cannot rule out a ratification, but the "
+           "complete Protocol list still shows no party as of its date",
+    ),
+    pytest.param(
+        REGISTER_2024, {"state": "RS", "submission_date": "2024-01-10"}, "art1", "unknown",
+        ("register:RS.party_status",), ("does not list every party", "27 of the 29"),
+        id="2. art. 1: the February 2024 list missed two parties (Serbia, South Sudan), so its silence is unknown",
+    ),
+    pytest.param(
+        REGISTER, {"state": "RS", "submission_date": "2024-01-10"}, "art1", "met", (),
+        ("2023-12-22", "art. 18(2): three months after the deposit of its instrument of accession on 2023-09-22"),
+        id="3. art. 18(2): Serbia acceded on 22 Sep 2023, in force 22 Dec 2023 (UNTC IV-3-a, 3 Feb 2026)",
+    ),
+    pytest.param(
+        REGISTER, {"state": "CI", "submission_date": "2025-02-03"}, "art1", "not_met", (),
+        ("2025-02-04", "can be submitted from 2025-02-04"),
+        id="3. art. 18(2): Côte d'Ivoire acceded on 4 Nov 2024, in force 4 Feb 2025; a day early is not_met",
+    ),
+    pytest.param(
+        REGISTER, {"state": "AL", "submission_date": "2025-05-19"}, "art1", "met", (), ("2025-05-19", "2025-02-19"),
+        id="3. art. 18(2): Albania acceded on 19 Feb 2025, in force 19 May 2025, the day itself counts",
+    ),
+    pytest.param(
+        REGISTER, {"state": "PT", "submission_date": "2013-05-05"}, "art1", "met", (),
+        ("2013-05-05", "art. 18(1)"),
+        id="3. art. 18(1): Portugal's instrument (28 Jan 2013) was among the first ten, in force 5 May 2013",
+    ),
+    pytest.param(
+        REGISTER, {"state": "SS", "facts_start": "2024-05-04", "facts_end": "2024-05-04", "continuing": "no",
+                   "remedies": [], "submission_date": "2025-01-10"},
+        "art3_2_b", "not_met", (), ("2024-05-05", "before"),
+        id="3. arts 3(2)(b), 18(2): South Sudan acceded on 5 Feb 2024, in force 5 May 2024; facts the day before",
+    ),
+]
+
+
+@pytest.mark.parametrize(("register", "changes", "criterion_id", "status", "missing", "says"), ISSUE_14_REGISTER)
+def test_issue_14_the_register_settles_what_the_law_settles(register, changes, criterion_id, status, missing, says):
+    item = criterion(criterion_id, register=register, **changes)
+    assert (item.status, item.missing) == (status, missing), item.reason
+    for words in says:
+        assert words in item.reason, (words, item.reason)
+    assert item.article == dict(CRITERIA)[criterion_id] and item.reason.endswith(".")
+
+
+def test_issue_14_every_reason_resting_on_the_register_names_its_date():
+    """The explanation states the register date whenever a conclusion depends on it (arts 1 and 3(2)(b))."""
+    cases = [(p.values[0], p.values[1]) for p in ISSUE_14_REGISTER] + [
+        (REGISTER, {}), (REGISTER, {"state": "FI", "submission_date": "2014-04-30"}),
+        (REGISTER_2024, {"state": "NE", "submission_date": "2015-01-10"}), (REGISTER, {"state": "AO"}),
+    ]
+    for register, changes in cases:
+        dates = {register.as_of.isoformat()} | ({register.covenant.as_of.isoformat()} if register.covenant else set())
+        for name in ("art1", "art3_2_b"):
+            reason = criterion(name, register=register, **changes).reason
+            assert any(day in reason for day in dates), (name, changes, reason)
+        explained = explain(run(register=register, **changes), facts(**changes), TODAY)
+        art1_line = explained.split("Article 1 (art1):")[1].split("\n")[0]
+        assert any(day in art1_line for day in dates), art1_line
 
 
 @pytest.mark.parametrize(("changes", "criterion_id", "status", "missing", "says", "never_says"), ISSUE_14)

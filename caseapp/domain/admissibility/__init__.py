@@ -27,18 +27,25 @@ Choices where the text is silent
 Where DESIGN.md §5 and OP-ICESCR.md leave a question open, the engine decides as follows.
 
 1. **Art. 1 and the date of reference.** A State that "becomes a Party" recognises the Committee's
-   competence (art. 1(1)) from the Protocol's entry into force for it (art. 18). A communication
-   submitted before that day is ``not_met``; one not yet submitted is judged on ``today``. When the
-   register's EIF is not verified (Finland) and the date of reference is within 31 days of it
-   (``states.EIF_UNCERTAINTY_DAYS``), art. 1 is ``unknown``.
-2. **A listed party whose EIF is unknown (Niger, San Marino).** OP-ICESCR.md §5's rule — conclude only
-   when the facts are clearly later than the end of the year after the known year — is applied to
-   art. 1 (the date of reference must be later than 31 December of that year) and to art. 3(2)(b)
-   (``facts_start`` must be later). A post-EIF domestic decision does not settle 3(2)(b) for these
-   States: §5 asks that *all* relevant facts be later, so the engine stays ``unknown``. Their register
-   rows are marked unverified; art. 1 is then ``met`` with the caveat in the reason and a warning.
-3. **A signatory** makes art. 3(2)(b) ``not_applicable`` (no entry into force to compare with); art. 1
-   is already ``not_met``. A State not listed leaves art. 1 and 3(2)(b) ``unknown``.
+   competence (art. 1(1)) from the Protocol's entry into force for it (art. 18): 5 May 2013 for the
+   first ten instruments (art. 18(1)), three months after the deposit for every later one (art. 18(2)),
+   computed from the register's deposit date (``states.protocol_entry_into_force``). A communication
+   submitted before that day is ``not_met``; one not yet submitted is judged on ``today``. Where the rule
+   or the sources leave the day open (Finland deposited on 31 January 2014: 30 April or 1 May 2014; a
+   deposit known only by its year; a register date art. 18 does not give), the engine works with the
+   bounds and is ``unknown`` only for a date of reference between them; a deposit date nothing confirms
+   bounds nothing, so every comparison with it is ``unknown``. No fixed window of days is used.
+2. **Certainty where the register gives it.** A State that was not a party to the Covenant on the date of
+   reference cannot have been a party to the Protocol (art. 17(2)-(3)): art. 1 ``not_met``. A State the
+   register does not list, when the register lists every party as of its date (the 2026 list of 31), was
+   not a party as of that date: ``not_met``, the date in the reason, and a note to check the UN Treaty
+   Collection when the communication is later than the register. Only a register that misses parties
+   (the 2024 one) leaves a State it does not list ``unknown``. A listed row marked unverified adds a
+   warning to confirm it. Art. 3(2)(b) uses the same bounds for the facts and the domestic decisions.
+3. **A State that is not a party** (a signatory, or one shown not to be a party) makes art. 3(2)(b)
+   ``not_applicable`` (no entry into force to compare with); art. 1 is already ``not_met``. A State the
+   register may miss leaves art. 1 and 3(2)(b) ``unknown``. Every reason resting on the register names
+   its date and source.
 4. **Victims of other people (art. 2).** An author who is a victim and also acts for others, without
    the others' consent and without a justification, keeps their own claim: art. 2 is ``met`` for the
    author and a warning says the claims for the others are inadmissible (*Martínez de Orellana*,

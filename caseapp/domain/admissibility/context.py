@@ -5,13 +5,19 @@ from datetime import date
 from caseapp.domain.admissibility.decisions import final_decision
 from caseapp.domain.admissibility.facts import CaseFacts
 from caseapp.domain.admissibility.wording import iso
-from caseapp.domain.states import PARTY, StateRecord, StatesRegister
+from caseapp.domain.states import (
+    EntryIntoForce,
+    ProtocolStanding,
+    StateRecord,
+    StatesRegister,
+    protocol_entry_into_force,
+)
 
 
 class Context:
     """What several criteria need, worked out once."""
 
-    __slots__ = ("facts", "today", "register", "reference", "submitted", "record", "state_status", "warnings",
+    __slots__ = ("facts", "today", "register", "reference", "submitted", "record", "standing", "eif", "warnings",
                  "final_index", "final", "pending")
 
     def __init__(self, facts: CaseFacts, today: date, register: StatesRegister):
@@ -21,10 +27,11 @@ class Context:
         self.submitted = facts.submission_date is not None
         self.reference = facts.submission_date or today
         self.record: StateRecord | None = register.party(facts.state) if facts.state else None
-        if self.record is not None:
-            self.state_status = PARTY
-        else:
-            self.state_status = register.status(facts.state) if facts.state else None
+        # The State's standing on the date of reference (arts 1, 17-18) and, for a listed party, the Protocol's
+        # entry into force for it by art. 18, with the bounds the rule and the sources leave.
+        self.standing: ProtocolStanding | None = (
+            register.protocol_standing(facts.state, self.reference) if facts.state else None)
+        self.eif: EntryIntoForce | None = protocol_entry_into_force(self.record) if self.record else None
         self.warnings: list[str] = []
         self.final_index, self.final = final_decision(facts.remedies or ())
         self.pending = [index for index, remedy in enumerate(facts.remedies or ()) if remedy.outcome == "pending"]

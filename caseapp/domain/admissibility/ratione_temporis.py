@@ -6,8 +6,9 @@ from datetime import date
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.decisions import NOT_DECIDED, decision_phrase, remedy_name
 from caseapp.domain.admissibility.result import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, WARNING, Criterion, conclude
+from caseapp.domain.admissibility.standing import eif_doubt, eif_phrase, register_phrase
 from caseapp.domain.admissibility.wording import iso
-from caseapp.domain.states import EIF_UNCERTAINTY_DAYS, NOT_LISTED, SIGNATORY
+from caseapp.domain.states import UNKNOWN as UNKNOWN_STANDING
 
 _PERSIST = ("Effects that merely extend in time are not continuing facts (Merino Sierra v. Spain, E/C.12/59/D/4/2014, "
             "para. 6.7; Alarcón Flores et al. v. Ecuador, E/C.12/62/D/14/2016, paras 9.8-9.12).")
@@ -19,68 +20,56 @@ def check(c: Context) -> Criterion:
         return conclude("art3_2_b", UNKNOWN, (
             "The State concerned is not recorded, so the Protocol's entry into force for it is not known."
         ), ("state",))
-    if c.state_status == SIGNATORY:
+    record, eif = c.record, c.eif
+    if record is None:
+        if c.standing.status == UNKNOWN_STANDING:
+            return conclude("art3_2_b", UNKNOWN, (
+                f"The State is not listed in {register_phrase(c.register)}, which does not list every party, so the "
+                "Protocol's entry into force for it is not known; check the UN Treaty Collection."
+            ), (f"register:{facts.state}.party_status",))
         return conclude("art3_2_b", NOT_APPLICABLE, (
-            "The State is a signatory, not a party: the Protocol has not entered into force for it (art. 1)."
+            f"The State is not a party to the Protocol ({register_phrase(c.register)}): the Protocol has not entered "
+            "into force for it (arts 1 and 18), so there is no date to compare the facts with."
         ))
-    if c.state_status == NOT_LISTED:
-        return conclude("art3_2_b", UNKNOWN, (
-            f"The State is not listed in the register as of {iso(c.register.as_of)}, so the Protocol's entry into "
-            "force for it is not known; check the UN Treaty Collection."
-        ), (f"register:{facts.state}.party_status",))
-    record = c.record
-    eif = record.entry_into_force
     start, end = facts.facts_start, facts.facts_end
-
-    if eif is None:
-        missing = (f"register:{record.iso2}.entry_into_force",)
-        if record.instrument_year is None:
-            return conclude("art3_2_b", UNKNOWN, (
-                f"The date on which the Protocol entered into force for {record.name} is not in the register."
-            ), missing)
-        latest = date(record.instrument_year + 1, 12, 31)
-        unknown_eif = (f"The date on which the Protocol entered into force for {record.name} is unknown (only the year "
-                       f"of its instrument, {record.instrument_year}, is known, not verified)")
-        if start is not None and start > latest:
-            return conclude("art3_2_b", MET, (
-                f"{unknown_eif}, but the facts began on {iso(start)}, after {iso(latest)}, the end of the year after "
-                "the instrument, when the Protocol was in force for it in any case (art. 18(2))."
-            ))
-        began = f"the facts began on {iso(start)}" if start else "the date the facts began is not recorded"
+    missing_eif = (f"register:{record.iso2}.entry_into_force",)
+    if eif.day is None and eif.earliest is None:
         return conclude("art3_2_b", UNKNOWN, (
-            f"{unknown_eif}, and {began}: whether they occurred before entry into force cannot be said; check the UN "
-            "Treaty Collection."
-        ), missing + (() if start else ("facts_start",)))
+            f"The date on which the Protocol entered into force for {record.name} is not in "
+            f"{register_phrase(c.register)}; check the UN Treaty Collection."
+        ), missing_eif)
 
-    eif_text = f"the Protocol's entry into force for {record.name} on {iso(eif)}"
-    if not record.eif_verified:
-        near = [day for day in (start, end) if day is not None and abs((day - eif).days) <= EIF_UNCERTAINTY_DAYS]
-        near += [remedy.decided for remedy in facts.remedies or ()
-                 if remedy.decided is not None and remedy.outcome not in NOT_DECIDED
-                 and abs((remedy.decided - eif).days) <= EIF_UNCERTAINTY_DAYS]
-        if near:
-            return conclude("art3_2_b", UNKNOWN, (
-                f"A decisive date ({iso(min(near))}) is within {EIF_UNCERTAINTY_DAYS} days of {eif_text}, and that day "
-                f"is not verified (source: {record.source_note or 'none'}); check the UN Treaty Collection."
-            ), (f"register:{record.iso2}.entry_into_force",))
+    def after(day: date) -> bool | None:
+        """Whether ``day`` is on or after entry into force; None where the rule and the sources leave it open."""
+        return eif.in_force_on(day)
 
-    if start is not None and start >= eif:
+    eif_text = f"the Protocol's entry into force for {record.name} {eif_phrase(record, eif, c.register)}"
+    doubt = eif_doubt(record, eif)
+    if start is not None and after(start) is True:
         return conclude("art3_2_b", MET, f"The facts began on {iso(start)}, on or after {eif_text}.")
 
-    began = f"The facts began on {iso(start)}, before {eif_text}" if start else \
-        f"The date the facts began is not recorded (entry into force for {record.name}: {iso(eif)})"
+    if start is None:
+        began = f"The date the facts began is not recorded ({eif_text})"
+    elif after(start) is None:
+        began = f"The facts began on {iso(start)}, which may be before or after {eif_text}"
+    else:
+        began = f"The facts began on {iso(start)}, before {eif_text}"
+    open_dates = [day for day in (start, end) if day is not None and after(day) is None]
 
     substantive, uncertain, missing = [], [], []
     for index, remedy in enumerate(facts.remedies or ()):
         if remedy.outcome in NOT_DECIDED:
             continue  # a pending review does not bring the case within time (Alarcón Flores, paras 9.8-9.12)
         if remedy.decided is None:
-            if remedy.notified is not None and remedy.notified < eif:
+            if remedy.notified is not None and after(remedy.notified) is False:
                 continue
             uncertain.append(index)
             missing.append(f"remedies.{index}.decided")
             continue
-        if remedy.decided < eif or remedy.addressed_substance is False:
+        if after(remedy.decided) is False or remedy.addressed_substance is False:
+            continue
+        if after(remedy.decided) is None:
+            open_dates.append(remedy.decided)
             continue
         if remedy.addressed_substance is True:
             substantive.append(index)
@@ -97,13 +86,18 @@ def check(c: Context) -> Criterion:
             "that could have remedied them counts as a fact within time (I.D.G. v. Spain, E/C.12/55/D/2/2014, "
             "para. 9.3; Arellano Medina v. Ecuador, E/C.12/63/D/7/2015, para. 8.3)."
         ))
-    if end is not None and end >= eif:
+    if end is not None and after(end) is True:
         lasted = (f"{began}, and lasted until {iso(end)}, after that date" if start else
                   f"The facts lasted until {iso(end)}, after {eif_text} (the date they began is not recorded)")
         return conclude("art3_2_b", MET, (
             f"{lasted}; the Committee can examine the facts after entry into force. Check that they are acts or "
             f"omissions of the State, not their effects: {_PERSIST}"
         ))
+    if open_dates:
+        return conclude("art3_2_b", UNKNOWN, (
+            f"{began}. Whether {iso(min(open_dates))} came before or after entry into force depends on its exact day. "
+            f"{doubt} Check the UN Treaty Collection."
+        ), missing_eif)
     if uncertain:
         names = ", ".join(remedy_name(i, facts.remedies[i]) for i in uncertain)
         return conclude("art3_2_b", UNKNOWN, (
@@ -118,7 +112,7 @@ def check(c: Context) -> Criterion:
         ))
     if start is None and end is None:
         return conclude("art3_2_b", UNKNOWN, (
-            f"When the facts occurred is not recorded (entry into force for {record.name}: {iso(eif)})."
+            f"When the facts occurred is not recorded ({eif_text})."
         ), ("facts_start", "facts_end"))
     if end is None:
         return conclude("art3_2_b", UNKNOWN, (
