@@ -16,7 +16,7 @@ from caseapp.api import bp
 from caseapp.api import errors as api_errors
 from caseapp.api.errors import ApiError
 from caseapp.api.openapi import document as openapi_document
-from caseapp.api.schema import InvalidBody, api_fields, dump_report, parse_report
+from caseapp.api.schema import InvalidBodyError, api_fields, dump_report, parse_report
 from caseapp.core.database import write_apart
 from caseapp.core.extensions import db, limiter
 from caseapp.core.resources import blind_indexer, file_store, keyring
@@ -140,12 +140,12 @@ def openapi():
 def create_report():
     try:
         report, submit = parse_report(_json_body())
-    except InvalidBody as exc:
+    except InvalidBodyError as exc:
         raise ApiError(422, fields=exc.fields) from None
     try:
         case, reference = intake.create_report(db.session, keyring(), blind_indexer(), g.user, report,
                                                today=utcnow().date(), submit=submit)
-    except intake.ReportRejected as exc:
+    except intake.ReportError as exc:
         db.session.rollback()
         raise ApiError(422, fields=api_fields(exc.errors)) from None
     except ServiceError as exc:

@@ -88,7 +88,7 @@ _DOMAIN_TO_API = {
 }
 
 
-class InvalidBody(Exception):
+class InvalidBodyError(Exception):
     """The JSON does not describe a report; ``fields`` maps dotted field names to messages."""
 
     def __init__(self, fields: dict[str, str]):
@@ -118,11 +118,11 @@ def _listed(values) -> list | None:
 
 
 def parse_report(body: Any) -> tuple[ReportInput, bool]:
-    """(the report, whether to submit it) from a decoded JSON body; raises ``InvalidBody``."""
+    """(the report, whether to submit it) from a decoded JSON body; raises ``InvalidBodyError``."""
     problems = Problems(collect=True)
     read = BODY.read(body, "", problems)
     if read is None:
-        raise InvalidBody({"body": problems.found.get("", "Must be a JSON object.")})
+        raise InvalidBodyError({"body": problems.found.get("", "Must be a JSON object.")})
     if read["in_writing"] is False:
         problems.refuse("in_writing", "A report sent through the API is in writing: send true or leave it out.")
     if read["anonymous"] is True:
@@ -170,7 +170,7 @@ def parse_report(body: Any) -> tuple[ReportInput, bool]:
                                    '"no" when any does not, otherwise "unknown" (it is the default for victims '
                                    "that give none).")
     if problems.found:
-        raise InvalidBody(problems.found)
+        raise InvalidBodyError(problems.found)
     return report, bool(read["submit"])
 
 

@@ -191,7 +191,7 @@ def import_states(file, source: str | None, as_of, apply_: bool) -> None:
         try:
             recorded = register.apply_import(db.session, changes, source, as_of=as_of.date() if as_of else None,
                                              today=today)
-        except register.StateRejected as exc:
+        except register.RegisterChangeError as exc:
             db.session.rollback()
             fail("; ".join(exc.errors.values()))
         db.session.commit()

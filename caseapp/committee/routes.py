@@ -178,7 +178,7 @@ def edit_record(case_uuid: UUID):
             try:
                 changed = committee.update_record(db.session, vault, current_user(), form.values(), today=_today(),
                                                  recommendations=form.recommendations.data, notes=form.notes.data)
-            except committee.RecordRejected as exc:
+            except committee.RecordError as exc:
                 db.session.rollback()
                 for name, message in exc.errors.items():
                     form[name].errors = [*form[name].errors, message]

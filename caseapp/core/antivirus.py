@@ -18,7 +18,7 @@ from typing import BinaryIO
 CHUNK = 64 * 1024
 
 
-class ScannerUnavailable(Exception):
+class ScannerUnavailableError(Exception):
     """clamd could not give a verdict; the message names why, never the file's content or name."""
 
 
@@ -45,8 +45,8 @@ class ClamdScanner:
                 host, _, port = where.rpartition(":")
                 return socket.create_connection((host, int(port)), timeout=self.timeout)
         except (OSError, ValueError) as exc:
-            raise ScannerUnavailable(f"the virus scanner at {self.address} cannot be reached") from exc
-        raise ScannerUnavailable(f"UPLOAD_CLAMD_ADDRESS must start with unix: or tcp:, not {kind!r}")
+            raise ScannerUnavailableError(f"the virus scanner at {self.address} cannot be reached") from exc
+        raise ScannerUnavailableError(f"UPLOAD_CLAMD_ADDRESS must start with unix: or tcp:, not {kind!r}")
 
     def scan(self, stream: BinaryIO) -> Verdict:
         """Stream ``stream`` (from its current position) to clamd; the caller rewinds it afterwards."""
@@ -58,7 +58,7 @@ class ClamdScanner:
                 connection.sendall(struct.pack("!L", 0))
                 reply = _read_reply(connection)
             except OSError as exc:
-                raise ScannerUnavailable("the virus scanner stopped answering") from exc
+                raise ScannerUnavailableError("the virus scanner stopped answering") from exc
         return parse_reply(reply)
 
 
@@ -80,7 +80,7 @@ def parse_reply(reply: bytes) -> Verdict:
         return Verdict(clean=True)
     if result.endswith(" FOUND"):
         return Verdict(clean=False, signature=result.removesuffix(" FOUND"))
-    raise ScannerUnavailable(f"the virus scanner could not scan the file ({text[:120] or 'no answer'})")
+    raise ScannerUnavailableError(f"the virus scanner could not scan the file ({text[:120] or 'no answer'})")
 
 
 def from_config(config) -> ClamdScanner | None:

@@ -28,7 +28,7 @@ class FileKind:
     extensions: tuple[str, ...]
 
 
-class UploadRejected(Exception):  # the name the intake forms use, though DESIGN.md §1 prefers "...Error"
+class UploadError(Exception):
     """The file is refused; ``message`` is a plain-language sentence for the person uploading it."""
 
     def __init__(self, message: str):
@@ -354,35 +354,35 @@ def extension_of(filename: str) -> str:
 def identify(head: bytes, filename: str) -> FileKind:
     """The allowed kind of an upload from its first bytes (SNIFF_BYTES are enough) and its name.
 
-    Raises UploadRejected with a plain-language message when the file is empty, when its extension is
+    Raises UploadError with a plain-language message when the file is empty, when its extension is
     not allowed, or when its content is not what the extension says.
     """
     head = bytes(head[:SNIFF_BYTES])
     if not head:
-        raise UploadRejected("The file is empty. Choose the file again, or check that it has content.")
+        raise UploadError("The file is empty. Choose the file again, or check that it has content.")
     ext = extension_of(filename)
     hint = "Allowed file types: " + ", ".join(ALLOWED_EXTENSIONS) + "."
     if not ext:
-        raise UploadRejected(f"The file name has no extension (such as .pdf), so its type is unknown. {hint}")
+        raise UploadError(f"The file name has no extension (such as .pdf), so its type is unknown. {hint}")
     if ext in _ARCHIVE_EXTENSIONS:
-        raise UploadRejected(
+        raise UploadError(
             f"Archives ({ext}) cannot be uploaded, because the server never unpacks files. "
             "Upload the documents inside it one by one."
         )
     if ext in _PROGRAM_EXTENSIONS:
-        raise UploadRejected(f"Programs and scripts ({ext}) cannot be uploaded. {hint}")
+        raise UploadError(f"Programs and scripts ({ext}) cannot be uploaded. {hint}")
     if ext in _MARKUP_EXTENSIONS:
-        raise UploadRejected(
+        raise UploadError(
             f"Web pages, SVG images and XML files ({ext}) cannot be uploaded, because they can contain scripts. "
             "Save or print the page as a PDF and upload that instead."
         )
     if ext in _MACRO_EXTENSIONS:
-        raise UploadRejected(
+        raise UploadError(
             f"Office files with macros ({ext}) cannot be uploaded. Save the file as {_MACRO_EXTENSIONS[ext]} "
             "and upload that instead."
         )
     if ext not in _BY_EXTENSION:
-        raise UploadRejected(f"Files of type {ext} cannot be uploaded. {hint}")
+        raise UploadError(f"Files of type {ext} cannot be uploaded. {hint}")
 
     kind, sniffer = _BY_EXTENSION[ext]
     if sniffer(head, ext):
@@ -390,33 +390,33 @@ def identify(head: bytes, filename: str) -> FileKind:
 
     other = _recognise(head)
     if other is not None and other is not kind:
-        raise UploadRejected(
+        raise UploadError(
             f"The file is named {ext} but its content is {_a(other.name)}. "
             f"Rename it to end in {other.extensions[0]} and upload it again."
         )
     if head.startswith(_OLE2):
-        raise UploadRejected(
+        raise UploadError(
             f"The file is named {ext} but its content is an older Microsoft Office file. "
             "Rename it to end in .doc, .xls or .ppt, as it was saved, and upload it again."
         )
     actual = _dangerous(head)
     if actual is not None:
         if actual.startswith("an archive") and sniffer in (_is_ooxml, _is_odf):
-            raise UploadRejected(
+            raise UploadError(
                 f"The file is named {ext} but it is a ZIP archive, not {_a(kind.name)}. Archives cannot be "
                 "uploaded; open the file in its application and save it again as a document."
             )
-        raise UploadRejected(f"The file is named {ext} but its content is {actual}, which cannot be uploaded.")
+        raise UploadError(f"The file is named {ext} but its content is {actual}, which cannot be uploaded.")
     if sniffer is _is_text:
         if b"\x00" in head:
-            raise UploadRejected(
+            raise UploadError(
                 f"The file is named {ext} but it is not plain text: it contains binary data. "
                 "If it is text, save it with the UTF-8 encoding."
             )
-        raise UploadRejected(
+        raise UploadError(
             f"The file is named {ext} but it is not UTF-8 text. Save it again with the UTF-8 encoding."
         )
-    raise UploadRejected(
+    raise UploadError(
         f"The file is named {ext} but its content is not {_a(kind.name)}. It may be damaged or of another type."
     )
 

@@ -126,7 +126,7 @@ def edit_report(case_uuid: UUID):
         reference = intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(),
                                        submit=action == "submit", actor=current_user())
         documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
-    except intake.ReportRejected as exc:
+    except intake.ReportError as exc:
         db.session.rollback()
         unplaced = _attach_errors(form, exc.errors)
         return _render_form(case, form, 400, unplaced)

@@ -231,7 +231,7 @@ def new_state():
     if form.validate_on_submit():
         try:
             row = register.add_state(db.session, current_user(), form.entry_data(), form.source.data)
-        except register.StateRejected as exc:
+        except register.RegisterChangeError as exc:
             db.session.rollback()
             unplaced = _attach_state_errors(form, exc.errors)
             existing = register.find_state(db.session, form.iso2.data)
@@ -256,7 +256,7 @@ def edit_state(iso2: str):
     if form.validate_on_submit():
         try:
             register.correct_state(db.session, current_user(), row.iso2, form.entry_data(), form.source.data)
-        except register.StateRejected as exc:
+        except register.RegisterChangeError as exc:
             db.session.rollback()
             unplaced = _attach_state_errors(form, exc.errors)
         except ServiceError as exc:
@@ -278,7 +278,7 @@ def check_register():
         try:
             register.record_check(db.session, current_user(), form.as_of.data, form.reported_parties.data,
                                   form.source.data, complete=form.complete.data)
-        except register.StateRejected as exc:
+        except register.RegisterChangeError as exc:
             db.session.rollback()
             unplaced = _attach_state_errors(form, exc.errors)
         else:

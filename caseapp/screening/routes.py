@@ -179,7 +179,7 @@ def assess_report(case_uuid: UUID):
     elif form.validate():
         try:
             screening.record_screening(db.session, vault, current_user(), form.content(engine))
-        except screening.ScreeningRejected as exc:
+        except screening.ScreeningError as exc:
             db.session.rollback()
             unplaced, status = form.attach(exc.errors), 400
         except ServiceError as exc:

@@ -32,7 +32,7 @@ TRACKED_STAGES = (stages.CANDIDATE, stages.PREPARING, stages.SUBMITTED_TO_COMMIT
 MAX_TEXT = 10_000
 
 
-class RecordRejected(ServiceError):
+class RecordError(ServiceError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("Please correct the fields marked below.")
         self.errors = errors
@@ -78,7 +78,7 @@ def _clean(text: str | None) -> str | None:
 def update_record(session: Session, vault: CaseVault, actor: User, values: dict, *, today: date,
                   recommendations: str | None = None, notes: str | None = None) -> list[str]:
     """Write the communication record; returns the labels of what changed (recorded on the timeline).
-    Raises ``RecordRejected`` with every problem, writing nothing."""
+    Raises ``RecordError`` with every problem, writing nothing."""
     case = vault.case
     if case.stage not in TRACKED_STAGES:
         raise ServiceError("Only cases accepted as strategic candidates are tracked before the Committee.")
@@ -86,7 +86,7 @@ def update_record(session: Session, vault: CaseVault, actor: User, values: dict,
     values["articles_violated"] = list(dict.fromkeys(values.get("articles_violated") or []))
     errors = committee.check_record(values, today=today, covenant_codes=frozenset(covenant.BY_CODE))
     if errors:
-        raise RecordRejected(errors)
+        raise RecordError(errors)
     communication = _communication(session, case)
     before = record_values(communication)
     for name, value in values.items():

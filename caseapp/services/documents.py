@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from caseapp.core import antivirus
 from caseapp.core.files import FileStore, FileTooLargeError
 from caseapp.crypto import Keyring
-from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadRejected, identify, safe_display_name
+from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadError, identify, safe_display_name
 from caseapp.models import Case, Document, User
 from caseapp.services import audit
 from caseapp.services.cases import (
@@ -114,7 +114,7 @@ def store(session: Session, file_store: FileStore, case: Case, files: list[Incom
         item.stream.seek(0)
         try:
             kind = identify(head, original)
-        except UploadRejected as exc:
+        except UploadError as exc:
             problems.append(FileProblem(f"{name}: {exc.message}", index))
             continue
         if limits.scanner and (problem := _scan(limits.scanner, item.stream, name, case)):
@@ -141,7 +141,7 @@ def _scan(scanner: antivirus.ClamdScanner, stream: BinaryIO, name: str, case: Ca
     """Why the file may not be stored, or None when clamd found it clean; the stream is rewound."""
     try:
         verdict = scanner.scan(stream)
-    except antivirus.ScannerUnavailable as exc:
+    except antivirus.ScannerUnavailableError as exc:
         log.warning("upload not scanned for case %s: %s", case.uuid, exc)
         return f"{name} could not be checked for viruses, so it was not stored; please try again later."
     finally:

@@ -31,7 +31,7 @@ DRAFT = stages.DRAFT
 EDITABLE_STAGES = (stages.DRAFT, stages.INFO_REQUESTED)
 
 
-class ReportRejected(ServiceError):
+class ReportError(ServiceError):
     """The report has problems; ``errors`` maps field names to messages."""
 
     def __init__(self, errors: dict[str, str]):
@@ -55,11 +55,11 @@ def create_report(session: Session, keyring: Keyring, indexer: BlindIndexer, use
                   today: date, submit: bool) -> tuple[Case, str | None]:
     """A new report written whole in one go (the JSON API): saved as a draft, and submitted when asked.
 
-    Raises ``ReportRejected`` before anything is written, not even the draft or its key.
+    Raises ``ReportError`` before anything is written, not even the draft or its key.
     """
     errors = check(report, today=today, submitting=submit)
     if errors:
-        raise ReportRejected(errors)
+        raise ReportError(errors)
     case, vault = new_draft(session, keyring, user)
     return case, save_report(session, vault, indexer, report, today=today, submit=submit)
 
@@ -70,14 +70,14 @@ def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, repor
 
     A draft is submitted to get its reference. A report on which the lawyers asked for information is
     sent back to them (``actor``, the partner, is recorded on its timeline) and keeps its reference.
-    Raises ``ReportRejected`` before writing anything when the report has problems.
+    Raises ``ReportError`` before writing anything when the report has problems.
     """
     case = vault.case
     if case.stage not in EDITABLE_STAGES:
         raise ServiceError("This report was already submitted; it can no longer be edited here.")
     errors = check(report, today=today, submitting=submit)
     if errors:
-        raise ReportRejected(errors)
+        raise ReportError(errors)
     _write(session, vault, indexer, case, report)
     if not submit:
         session.flush()

@@ -75,7 +75,7 @@ class RegisterNotSeededError(RuntimeError):
         super().__init__(f"The States register is empty: run `{SEED_COMMAND}`.")
 
 
-class StateRejected(ServiceError):
+class RegisterChangeError(ServiceError):
     """The entry or check breaks the register's rules; ``errors`` maps field names to messages."""
 
     def __init__(self, errors: dict[str, str]):
@@ -438,7 +438,7 @@ def load_register(session: Session) -> StatesRegister:
 
 
 def _checked(data: dict, source: str, *, today: date) -> tuple[RegisterEntry, str]:
-    """The entry and the source, or ``StateRejected`` with every field's problem at once."""
+    """The entry and the source, or ``RegisterChangeError`` with every field's problem at once."""
     errors: dict[str, str] = {}
     entry = None
     try:
@@ -450,7 +450,7 @@ def _checked(data: dict, source: str, *, today: date) -> tuple[RegisterEntry, st
     except StateDataError as exc:
         errors.update(exc.errors)
     if errors:
-        raise StateRejected(errors)
+        raise RegisterChangeError(errors)
     return entry, source
 
 
@@ -468,12 +468,12 @@ def add_state(session: Session, actor: User, data: dict, source: str, *, today: 
     existing = find_state(session, code) if code else None
     try:
         entry, source = _checked(data, source, today=_today(today))
-    except StateRejected as exc:
+    except RegisterChangeError as exc:
         if existing is not None:  # say first that it is already there, whatever else is wrong
             exc.errors["iso2"] = _already_listed(existing)
         raise
     if existing is not None:
-        raise StateRejected({"iso2": _already_listed(existing)})
+        raise RegisterChangeError({"iso2": _already_listed(existing)})
     values = entry.values()
     if not values["source_note"]:
         values["source_note"] = source
@@ -538,7 +538,7 @@ def record_check(session: Session, actor: User | None, as_of: date | None, repor
     except StateDataError as exc:
         errors.update(exc.errors)
     if errors:
-        raise StateRejected(errors)
+        raise RegisterChangeError(errors)
     change = StatePartyChange(
         iso2=None, treaty=PROTOCOL, changed_by_id=actor.id if actor else None, action=REGISTER_CHECKED, source=source,
         before=_previous(_latest_check(session)),
@@ -568,7 +568,7 @@ def apply_import(session: Session, changes: list[EntryChange], source: str, *, a
     try:
         source = check_source(source)
     except StateDataError as exc:
-        raise StateRejected(exc.errors) from None
+        raise RegisterChangeError(exc.errors) from None
     listed_after = _listed_parties(session) + sum(
         (change.kind == rules.ADDED or (change.kind == rules.CHANGED and change.after.get("listing") == PARTY))
         - (change.kind == rules.REMOVED) for change in changes)
@@ -576,7 +576,7 @@ def apply_import(session: Session, changes: list[EntryChange], source: str, *, a
         try:
             check_register_check(as_of, listed_after, today=_today(today), listed_parties=listed_after, complete=True)
         except StateDataError as exc:
-            raise StateRejected(exc.errors) from None
+            raise RegisterChangeError(exc.errors) from None
     now = utcnow()
     for change in changes:
         if change.kind == rules.ADDED:

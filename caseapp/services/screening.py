@@ -28,7 +28,7 @@ from caseapp.services.vault import CaseVault
 MAX_DECLINE_REASON = 4000
 
 
-class ScreeningRejected(ServiceError):
+class ScreeningError(ServiceError):
     """A screening with problems, by field name; nothing was written."""
 
     def __init__(self, errors: dict[str, str]):
@@ -76,7 +76,7 @@ def record_screening(session: Session, vault: CaseVault, lawyer: User, content: 
         raise ServiceError("This case is not being screened.")
     errors = check_content(content)
     if errors:
-        raise ScreeningRejected(errors)
+        raise ScreeningError(errors)
     previous = latest(session, vault)
     if same_judgement(previous.content if previous else None, content):
         raise ServiceError("Nothing changed since the last version: it was not saved again.")

@@ -125,5 +125,5 @@ def test_clamd_replies_are_read(reply, verdict):
 
 @pytest.mark.parametrize("reply", [b"INSTREAM size limit exceeded. ERROR", b"", b"stream: Can't allocate memory ERROR"])
 def test_a_reply_that_is_no_verdict_means_the_file_was_not_scanned(reply):
-    with pytest.raises(antivirus.ScannerUnavailable):
+    with pytest.raises(antivirus.ScannerUnavailableError):
         antivirus.parse_reply(reply)

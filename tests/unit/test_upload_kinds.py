@@ -13,7 +13,7 @@ from caseapp.domain.uploads import (
     KINDS,
     SNIFF_BYTES,
     FileKind,
-    UploadRejected,
+    UploadError,
     extension_of,
     identify,
     safe_display_name,
@@ -170,7 +170,7 @@ def test_text_cut_in_the_middle_of_a_character_is_still_text():
 
 
 def test_ftyp_without_heic_brand_is_not_heic():
-    with pytest.raises(UploadRejected):
+    with pytest.raises(UploadError):
         identify(ftyp(b"avif", b"mif1", b"avif"), "photo.heic")
 
 
@@ -183,7 +183,7 @@ PLAIN_ZIP = zip_bytes([("notes.txt", b"hello " * 100, DEFLATED), ("photo.jpg", J
 
 
 def rejected(head: bytes, filename: str) -> str:
-    with pytest.raises(UploadRejected) as info:
+    with pytest.raises(UploadError) as info:
         identify(head, filename)
     message = info.value.message
     assert message == str(info.value) and message.endswith(".")
@@ -368,5 +368,5 @@ def test_safe_display_name_is_idempotent(filename, max_length):
 def test_identify_never_fails_with_anything_but_upload_rejected(filename):
     try:
         identify(PDF, filename)
-    except UploadRejected as exc:
+    except UploadError as exc:
         assert exc.message
