@@ -1,9 +1,9 @@
 """The States register (domain/OP-ICESCR.md §5), one name for the workflow in every layer: this blueprint,
 ``caseapp.services.register``, ``templates/register/`` and ``tests/web/test_register*.py``. Its pages stay
-under /admin/states, where admins have bookmarked them."""
+under /admin/states, where admins have bookmarked them. The
+blueprint is defined in ``routes`` and re-exported here, so the package and its views never import
+each other in a cycle."""
 
-from flask import Blueprint
+from caseapp.register.routes import bp
 
-bp = Blueprint("register", __name__, url_prefix="/admin/states")
-
-from caseapp.register import routes  # noqa: E402,F401
+__all__ = ["bp"]

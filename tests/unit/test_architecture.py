@@ -400,18 +400,6 @@ def describe_cycle(cycle: list[str], graph, modules: dict[str, Path]) -> str:
     return f"cycle between {', '.join(cycle)}:\n    " + "\n    ".join(lines)
 
 
-def is_blueprint_idiom(cycle: list[str], graph, blueprints) -> bool:
-    """Flask's blueprint idiom: the package's ``__init__`` makes ``bp``, then imports its routes at the
-    bottom, which import ``bp`` back. Only such a cycle passes: inside one blueprint package, and gone
-    once that package's ``__init__`` is left out (so its modules have no cycle among themselves)."""
-    owners = [name for name in blueprints if name in cycle]
-    if len(owners) != 1 or not all(name == owners[0] or name.startswith(owners[0] + ".") for name in cycle):
-        return False
-    rest = {name: [edge for edge in graph[name] if edge[0] in cycle and edge[0] != owners[0]]
-            for name in cycle if name != owners[0]}
-    return import_cycles(rest) == []
-
-
 @functools.cache
 def _project_graph() -> tuple[dict[str, Path], dict[str, list[tuple[str, int]]]]:
     modules = project_modules()
@@ -427,22 +415,13 @@ def test_the_import_graph_sees_the_project():
 
 
 def test_no_import_cycle_between_the_project_modules():
+    """No cycle at all, not even Flask's blueprint idiom (``bp`` made in a package's ``__init__``, whose routes
+    import it back): each blueprint defines ``bp`` in its routes module and the package re-exports it."""
     modules, graph = _project_graph()
-    blueprints = blueprint_packages()
-    cycles = [cycle for cycle in import_cycles(graph) if not is_blueprint_idiom(cycle, graph, blueprints)]
+    cycles = import_cycles(graph)
     assert cycles == [], ("import cycles (break each by moving the shared name down a layer, not by importing "
                           "inside a function: those count too)\n" + "\n".join(
                               describe_cycle(cycle, graph, modules) for cycle in cycles))
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "the api blueprint's routes still import `bp` back from the package's __init__ (Flask's idiom, tolerated "
-    "above; the other blueprints define bp in routes.py); when none does any more, this passes and fails as "
-    "XPASS: drop this marker and is_blueprint_idiom"))
-def test_no_import_cycle_at_all():
-    modules, graph = _project_graph()
-    cycles = import_cycles(graph)
-    assert cycles == [], "\n".join(describe_cycle(cycle, graph, modules) for cycle in cycles)
 
 
 # The cycle finder on graphs whose answer is known, so the checks above cannot pass by finding nothing.
@@ -505,6 +484,7 @@ def _graph_of(sources: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
 
 
 def test_the_cycle_check_fails_on_a_synthetic_project():
+    """Flask's blueprint idiom (caseapp.shop and its routes) is a cycle like any other."""
     graph = _graph_of({
         "caseapp": "def create_app():\n    from caseapp.shop import bp\n",
         "caseapp.core": "",
@@ -518,7 +498,6 @@ def test_the_cycle_check_fails_on_a_synthetic_project():
     cycles = import_cycles(graph)
     assert cycles == [["caseapp", "caseapp.shop", "caseapp.shop.forms", "caseapp.shop.routes"],
                       ["caseapp.core.audit", "caseapp.core.db"]]
-    assert not any(is_blueprint_idiom(cycle, graph, ["caseapp.shop"]) for cycle in cycles)
     modules = {name: PROJECT.joinpath(*name.split(".")).with_suffix(".py") for name in graph}
     assert describe_cycle(cycles[1], graph, modules).splitlines() == [
         "cycle between caseapp.core.audit, caseapp.core.db:",
@@ -527,15 +506,3 @@ def test_the_cycle_check_fails_on_a_synthetic_project():
     ]
 
 
-def test_only_the_plain_blueprint_idiom_is_tolerated():
-    idiom = _graph_of({"caseapp.shop": "bp = object()\nfrom caseapp.shop import routes\n",
-                       "caseapp.shop.routes": "from caseapp.shop import bp, forms\n",
-                       "caseapp.shop.forms": ""})
-    assert import_cycles(idiom) == [["caseapp.shop", "caseapp.shop.routes"]]
-    assert is_blueprint_idiom(["caseapp.shop", "caseapp.shop.routes"], idiom, ["caseapp.shop"])
-    assert not is_blueprint_idiom(["caseapp.shop", "caseapp.shop.routes"], idiom, [])  # not a blueprint
-    worse = _graph_of({"caseapp.shop": "bp = object()\nfrom caseapp.shop import routes\n",
-                       "caseapp.shop.routes": "from caseapp.shop import bp, forms\n",
-                       "caseapp.shop.forms": "from caseapp.shop import routes\n"})  # a cycle of its own inside
-    (cycle,) = import_cycles(worse)
-    assert not is_blueprint_idiom(cycle, worse, ["caseapp.shop"])
