@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere, as a plain script
 
 from caseapp.domain.admissibility import CaseFacts, assess  # noqa: E402
-from caseapp.domain.states import StatesRegister  # noqa: E402
+from caseapp.domain.register import StatesRegister  # noqa: E402
 
 TARGET_PER_SECOND = 20_000  # DESIGN.md §7: admissibility engine ≥ 20,000 assessments per second on one core
 TODAY = date(2026, 11, 25)

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from caseapp.cli.common import fail, keyless, plural
 from caseapp.core.database import writing
 from caseapp.core.extensions import db
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     ADDED,
     CHANGED,
     ENTRY_FIELDS,

@@ -11,7 +11,7 @@ import click
 
 from caseapp.cli.common import keyless
 from caseapp.domain.admissibility import CaseFacts, FactsError, assess, explain
-from caseapp.domain.states import StatesRegister
+from caseapp.domain.register import StatesRegister
 
 SCREEN_ERROR_EXIT = 2
 

@@ -36,8 +36,8 @@ from caseapp.domain.committee import (
     VIEWS_VIOLATION,
     open_deadlines,
 )
+from caseapp.domain.register import state_name, un_member_states
 from caseapp.domain.roles import COORDINATOR
-from caseapp.domain.states import state_name, un_member_states
 from caseapp.models import Case, Communication, FollowUpAssessment, FollowUpSubmission, InterimMeasure, MediaCoverage
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, cases, committee, timeline

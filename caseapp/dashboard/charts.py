@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from caseapp.domain import charts, committee
 from caseapp.domain.covenant import BY_CODE
-from caseapp.domain.states import state_name
+from caseapp.domain.register import state_name
 from caseapp.services.dashboard import PublicityRow, StateCounts
 from caseapp.web.labels import STATUS_LABELS
 

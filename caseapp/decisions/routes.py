@@ -21,7 +21,7 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
 from caseapp.decisions.forms import DecisionFilterForm
 from caseapp.domain import publication
-from caseapp.domain.states import state_name
+from caseapp.domain.register import state_name
 from caseapp.models.base import utcnow
 from caseapp.services import decisions, exports
 from caseapp.web.audit_hooks import audit_request

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import covenant
-from caseapp.domain.states import protocol_warnings, state_name, un_member_states
+from caseapp.domain.register import protocol_warnings, state_name, un_member_states
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.intake.forms import REPEATABLE, ReportForm, configure, form_data, to_input
 from caseapp.intake.listing import ReportFilterForm, report_rows

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from caseapp.core.extensions import db
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     ENTRY_FIELDS,
     PARTY,
     SIGNATORY,

@@ -15,8 +15,8 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, keyring
 from caseapp.domain import covenant, stages
 from caseapp.domain.admissibility import CRITERIA
+from caseapp.domain.register import state_name, un_member_states
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
-from caseapp.domain.states import state_name, un_member_states
 from caseapp.models import Case, CaseRight
 from caseapp.models.base import utcnow
 from caseapp.screening.forms import (

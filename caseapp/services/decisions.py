@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import covenant, publication
 from caseapp.domain.committee import DECISION_TYPES
-from caseapp.domain.states import state_name
+from caseapp.domain.register import state_name
 from caseapp.models import Case, Communication
 
 FEED_SIZE = 50

@@ -18,7 +18,7 @@ from caseapp.crypto import Keyring
 from caseapp.domain import committee
 from caseapp.domain.csv_safety import safe_cell
 from caseapp.domain.permissions import Principal
-from caseapp.domain.states import state_name
+from caseapp.domain.register import state_name
 from caseapp.models import Case, Communication, MediaCoverage, PublicityAction
 from caseapp.services import cases
 from caseapp.services.vault import open_vault

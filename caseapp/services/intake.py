@@ -16,9 +16,9 @@ from caseapp.crypto.blind_index import BlindIndexer, normalise_identifier, norma
 from caseapp.domain import covenant, stages
 from caseapp.domain import report as rules
 from caseapp.domain.admissibility import one_year_count
+from caseapp.domain.register import un_member_states
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
-from caseapp.domain.states import un_member_states
 from caseapp.models import Case, CaseRight, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
 from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError

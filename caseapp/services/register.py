@@ -20,8 +20,8 @@ from datetime import date
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from caseapp.domain import states as rules
-from caseapp.domain.states import (
+from caseapp.domain import register as rules
+from caseapp.domain.register import (
     COVENANT_AS_OF,
     COVENANT_SOURCE,
     ENTRY_FIELDS,

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import stages
 from caseapp.domain.admissibility import Assessment, assess
+from caseapp.domain.register import StatesRegister
 from caseapp.domain.screening import ScreeningContent, case_facts, changes, check_content, same_judgement
-from caseapp.domain.states import StatesRegister
 from caseapp.models import Message, ScreeningVersion, User
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, audit, messages

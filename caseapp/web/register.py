@@ -3,7 +3,7 @@
 from flask import g
 
 from caseapp.core.extensions import db
-from caseapp.domain.states import StatesRegister
+from caseapp.domain.register import StatesRegister
 from caseapp.services.register import load_register
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 
 from caseapp.core.extensions import db
 from caseapp.domain import roles
-from caseapp.domain.states import SNAPSHOT_2024
+from caseapp.domain.register import SNAPSHOT_2024
 from caseapp.models import CovenantStatus, StateParty, StatePartyChange
 from caseapp.services import register
 from tests.factories import make_user

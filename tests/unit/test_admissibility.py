@@ -17,7 +17,7 @@ from caseapp.domain.admissibility import (
     one_year_count,
     overall_status,
 )
-from caseapp.domain.states import REGISTER_AS_OF, SNAPSHOT_2024, CovenantRegister, StatesRegister
+from caseapp.domain.register import REGISTER_AS_OF, SNAPSHOT_2024, CovenantRegister, StatesRegister
 
 D = date.fromisoformat
 TODAY = D("2026-11-25")

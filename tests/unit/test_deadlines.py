@@ -21,7 +21,7 @@ from caseapp.domain.deadlines import (
     suggested_author_comments_due,
     warning_level,
 )
-from caseapp.domain.states import StatesRegister
+from caseapp.domain.register import StatesRegister
 
 D = date.fromisoformat
 

@@ -7,7 +7,7 @@ from importlib import resources
 
 import pytest
 
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     ADDED,
     CHANGED,
     PARTY,

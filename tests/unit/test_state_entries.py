@@ -1,11 +1,11 @@
 """The rules an admin's entry in the States register must meet (domain/OP-ICESCR.md §5), and the checks
-of the whole register: pure functions of caseapp.domain.states, no app."""
+of the whole register: pure functions of caseapp.domain.register, no app."""
 
 from datetime import date
 
 import pytest
 
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     PARTY,
     SIGNATORY,
     SNAPSHOTS,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     ART18_1,
     ART18_2,
     EIF_DEPOSIT_UNVERIFIED,

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 from caseapp import ConfigurationError
 from caseapp.core.extensions import db
 from caseapp.domain import roles
-from caseapp.domain.states import REGISTER_AS_OF, REGISTER_SOURCE, SNAPSHOT_2024, StatesRegister, format_date
+from caseapp.domain.register import REGISTER_AS_OF, REGISTER_SOURCE, SNAPSHOT_2024, StatesRegister, format_date
 from caseapp.models import CovenantStatus, StateParty, StatePartyChange
 from caseapp.models.base import utcnow
 from caseapp.services import register

@@ -9,7 +9,7 @@ import pytest
 from caseapp import ConfigurationError
 from caseapp.core.extensions import db
 from caseapp.domain.deadlines import add_months
-from caseapp.domain.states import REGISTER_AS_OF
+from caseapp.domain.register import REGISTER_AS_OF
 from caseapp.models.base import utcnow
 from caseapp.services import register
 from tests.factories import build_app

@@ -6,7 +6,7 @@ from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.result import MET, NOT_MET, UNKNOWN, Criterion, conclude
 from caseapp.domain.admissibility.standing import eif_doubt, eif_phrase, register_phrase
 from caseapp.domain.admissibility.wording import iso
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     NONE,
     SIGNATORY,
     STANDING_NOT_COVENANT_PARTY,

@@ -3,7 +3,7 @@
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.result import Criterion, Findings
 from caseapp.domain.admissibility.wording import given
-from caseapp.domain.states import state_name
+from caseapp.domain.register import state_name
 
 
 def check(c: Context) -> Criterion:

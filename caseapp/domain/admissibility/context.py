@@ -5,7 +5,7 @@ from datetime import date
 from caseapp.domain.admissibility.decisions import final_decision
 from caseapp.domain.admissibility.facts import CaseFacts
 from caseapp.domain.admissibility.wording import iso
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     EntryIntoForce,
     ProtocolStanding,
     StateRecord,

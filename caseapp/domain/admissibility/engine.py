@@ -21,7 +21,7 @@ from caseapp.domain.admissibility.decisions import remedy_name
 from caseapp.domain.admissibility.facts import CaseFacts
 from caseapp.domain.admissibility.result import Assessment, overall_status
 from caseapp.domain.admissibility.wording import iso
-from caseapp.domain.states import StatesRegister
+from caseapp.domain.register import StatesRegister
 
 
 def _date_order_warnings(facts: CaseFacts, warnings: list[str]) -> None:

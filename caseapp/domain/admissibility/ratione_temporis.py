@@ -8,7 +8,7 @@ from caseapp.domain.admissibility.decisions import NOT_DECIDED, decision_phrase,
 from caseapp.domain.admissibility.result import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, WARNING, Criterion, conclude
 from caseapp.domain.admissibility.standing import eif_doubt, eif_phrase, register_phrase
 from caseapp.domain.admissibility.wording import iso
-from caseapp.domain.states import UNKNOWN as UNKNOWN_STANDING
+from caseapp.domain.register import UNKNOWN as UNKNOWN_STANDING
 
 _PERSIST = ("Effects that merely extend in time are not continuing facts (Merino Sierra v. Spain, E/C.12/59/D/4/2014, "
             "para. 6.7; Alarcón Flores et al. v. Ecuador, E/C.12/62/D/14/2016, paras 9.8-9.12).")

@@ -3,7 +3,7 @@ standing under the Protocol (arts 1, 17-18), when the Protocol entered into forc
 sure that date is. Every sentence names the register's date and source, since the conclusion rests on them."""
 
 from caseapp.domain.admissibility.wording import iso
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     ART18_1,
     EIF_DEPOSIT_UNVERIFIED,
     EIF_NO_SUCH_DAY,

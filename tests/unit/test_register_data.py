@@ -13,7 +13,7 @@ from pathlib import Path
 import babel
 import pytest
 
-from caseapp.domain.states import (
+from caseapp.domain.register import (
     REGISTER_AS_OF,
     SNAPSHOT_2024,
     RegisterFileError,
