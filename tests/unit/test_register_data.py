@@ -71,6 +71,15 @@ def test_the_register_holds_every_row_of_the_files(register):
     assert register.is_complete
 
 
+@pytest.mark.parametrize("name", ["op_icescr_states.csv", "op_icescr_signatories.csv", "icescr_status.csv",
+                                  *SNAPSHOT_FILES])
+def test_no_status_or_date_is_invented_every_row_names_its_source(name):
+    """Issue 14: every State's status and dates come from a named source, in every shipped file."""
+    rows = _rows(name)
+    assert rows
+    assert [row["iso2"] for row in rows if not row["source_note"].strip()] == []
+
+
 def test_the_2024_snapshot_holds_the_earlier_register(register_2024):
     """OP-ICESCR.md §5 as it stood then: 27 parties identified of the 29 UNTC reported, 23 signatories."""
     assert len(_rows(SNAPSHOT_FILES[0])) == len(register_2024.parties) == 27
