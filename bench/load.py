@@ -143,9 +143,11 @@ def lua_script(scenario: Scenario, cookie: str | None, threads: int) -> str:
     if scenario.method == "POST":
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     return (LUA.replace("{PATHS}", "{" + ", ".join(_lua_string(p) for p in scenario.paths) + "}")
-            .replace("{BODIES}", "{" + ", ".join(_lua_string(b) for b in scenario.bodies) + "}" if scenario.bodies else "nil")
+            .replace("{BODIES}",
+                     "{" + ", ".join(_lua_string(b) for b in scenario.bodies) + "}" if scenario.bodies else "nil")
             .replace("{METHOD}", scenario.method)
-            .replace("{HEADERS}", "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()) + "}")
+            .replace("{HEADERS}",
+                     "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items()) + "}")
             .replace("{EXPECT}", _lua_string(scenario.expect_location) if scenario.expect_location else "nil")
             .replace("{STRIDE}", str(threads)))
 
@@ -528,8 +530,8 @@ def table(items: list[Scenario], started_load, args, removed: int) -> list[dict]
     print("|---|---|---|---|---|---|---|---|")
     for row in rows:
         ratio = "1 (baseline)" if row["ratio"] is None else f"{row['ratio'] * 100:.0f} %"
-        print(f"| {row['measurement']} | {row['rps']:,.1f} | {row['p50_ms']:.1f} ms | {row['p95_ms']:.1f} ms | {ratio} | "
-              f"{row['errors']} | {row['target']} | {row['verdict']} |")
+        print(f"| {row['measurement']} | {row['rps']:,.1f} | {row['p50_ms']:.1f} ms | {row['p95_ms']:.1f} ms "
+              f"| {ratio} | {row['errors']} | {row['target']} | {row['verdict']} |")
     return rows
 
 

@@ -61,8 +61,9 @@ FIRST = ("Ana", "José", "María", "Luis", "Carmen", "Jorge", "Lucía", "Pedro",
          "João", "Mariana", "Tiago", "Beatriz", "Rui", "Inês", "Amélie", "Léa", "Étienne", "Chloé", "Hugo", "Zoé",
          "Jules", "Anaïs", "Théo", "Manon", "Giulia", "Marco", "Chiara", "Matteo", "Sara", "Luca", "Aino", "Eero",
          "Saara", "Juho", "Liisa", "Mikko", "Aigerim", "Arman", "Nurlan", "Dana", "Amina", "Moussa", "Fatou",
-         "Ibrahim", "Aïcha", "Oumar", "Kofi", "Ama", "Kwame", "Efua", "Armen", "Anahit", "Tigran", "Lilit", "Bat-Erdene",
-         "Oyuun", "Ganbold", "Saraa", "Milica", "Nikola", "Jelena", "Marko", "Ana-Maria", "Ioana", "Andrei", "Mihai",
+         "Ibrahim", "Aïcha", "Oumar", "Kofi", "Ama", "Kwame", "Efua", "Armen", "Anahit", "Tigran", "Lilit",
+         "Bat-Erdene", "Oyuun", "Ganbold", "Saraa", "Milica", "Nikola", "Jelena", "Marko", "Ana-Maria", "Ioana",
+         "Andrei", "Mihai",
          "Zuzana", "Peter", "Katarína", "Martin", "Valentina", "Camila", "Mateo", "Santiago", "Gabriela", "Daniela",
          "Fernando", "Ricardo", "Patricia", "Alejandro", "Verónica", "Gonzalo", "Florencia", "Agustín", "Rocío",
          "Emilio", "Lorena", "Nicolás", "Carolina", "Sebastián", "Natalia", "Felipe", "Adriana", "Héctor", "Julia")
@@ -253,27 +254,32 @@ def _report(rng: random.Random, submitted: date, known: list):
             final="yes" if last else "no", addressed_substance=rng.choice(("yes", "no", "unknown"))))
         filed = decided + timedelta(days=rng.randint(10, 60))
     if rng.random() < 0.1:  # a remedy still pending: the one-year limit is not counted
-        remedies[-1].outcome, remedies[-1].notified, remedies[-1].decided, remedies[-1].final = "pending", None, None, "no"
+        pending = remedies[-1]
+        pending.outcome, pending.notified, pending.decided, pending.final = "pending", None, None, "no"
     unused = [UnusedRemedyInput(name="Amparo before the constitutional court", reason="ineffective",
                                 explanation="Settled case law rejects such claims.")] if rng.random() < 0.15 else []
-    procedures = [ProcedureInput(body="European Court of Human Rights", same_matter="no", status="declared_inadmissible_unreasoned",
+    procedures = [ProcedureInput(body="European Court of Human Rights", same_matter="no",
+                                 status="declared_inadmissible_unreasoned",
                                  date=notified + timedelta(days=90))] if rng.random() < 0.05 else []
     urgent = rng.random() < 0.12
     states = ("ES", "PT", "AR", "BE", "FR", "IT", "EC", "SV", "UY", "FI", "LU", "BO", "CR", "HN", "VE", "MN", "AM",
               "ME", "SK", "NE", "DE", "GA", "CV", "CF", "SM", "BA", "MV", "GB", "US", "BR", "MX", "CL", "NL")
     return ReportInput(
-        title=title, summary=f"{title}. {_text(rng, 1, submitted)}", narrative=_text(rng, rng.randint(4, 12), submitted),
+        title=title, summary=f"{title}. {_text(rng, 1, submitted)}",
+        narrative=_text(rng, rng.randint(4, 12), submitted),
         state=rng.choices(states, weights=[14, 9, 9, 6, 6, 6, 5, 4, 4, 3, 2, 3, 2, 2, 3, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1,
                                           1, 1, 2, 2, 2, 2, 1, 1])[0],
         rights_invoked=list(rights), other_instruments=["ICCPR art. 26"] if rng.random() < 0.2 else [],
-        facts_start=facts_start, facts_end=None if rng.random() < 0.3 else notified - timedelta(days=rng.randint(60, 250)),
+        facts_start=facts_start,
+        facts_end=None if rng.random() < 0.3 else notified - timedelta(days=rng.randint(60, 250)),
         continuing=rng.choice(("no", "no", "yes", "unknown")), author_is_victim=rng.choice(("no", "no", "yes")),
         acting_on_behalf="yes", victims=_victims(rng, place, known), remedies=remedies, unused_remedies=unused,
         other_procedures=procedures, only_mass_media_reports="no",
         one_year_exception="The victims could not obtain legal aid in time." if rng.random() < 0.05 else "",
         victims_under_jurisdiction=rng.choice(("yes", "yes", "unknown")), substantiated=rng.choice(("yes", "unknown")),
         abuse="no", clear_disadvantage=rng.choice(("yes", "yes", "unknown")),
-        general_importance=rng.choice(("yes", "unknown", "no")), urgent_risk="yes" if urgent else rng.choice(("no", "unknown")),
+        general_importance=rng.choice(("yes", "unknown", "no")),
+        urgent_risk="yes" if urgent else rng.choice(("no", "unknown")),
         urgent_date=submitted + timedelta(days=rng.randint(5, 60)) if urgent else None,
         urgent_explanation="A second demolition is announced." if urgent else "",
     )
@@ -459,7 +465,8 @@ def build_chunk(args: tuple[Context, int, int]) -> dict[str, list]:
                     communication["author_comments_due"] = deadlines.suggested_author_comments_due(day)
                 elif target == "decided":
                     if communication.get("author_comments_letter_on"):
-                        communication["author_comments_sent_on"] = communication["author_comments_letter_on"] + timedelta(days=40)
+                        letter_on = communication["author_comments_letter_on"]
+                        communication["author_comments_sent_on"] = letter_on + timedelta(days=40)
                     violation = "follow_up" in path or rng.random() < 0.5
                     communication["decision_type"] = (committee_rules.VIEWS_VIOLATION if violation
                                                       else committee_rules.INADMISSIBLE)
@@ -479,13 +486,15 @@ def build_chunk(args: tuple[Context, int, int]) -> dict[str, list]:
             vault.set(row, "notes", "Communication prepared with the partner's lawyers.")
             if row.decision_type and rng.random() < 0.3:
                 row.public_summary = f"The Committee adopted its decision on {row.decision_adopted_on:%d %B %Y}."
-                row.published_at = datetime.combine(row.decision_transmitted_on, datetime.min.time(), UTC) + timedelta(days=30)
+                transmitted_at = datetime.combine(row.decision_transmitted_on, datetime.min.time(), UTC)
+                row.published_at = transmitted_at + timedelta(days=30)
             row.updated_at = moment
             add("communications", row)
             if report.urgent_risk == "yes":
-                measure = InterimMeasure(uuid=uuid4(), requested_on=communication.get("submitted_on") or moment.date(),
-                                         outcome="granted", outcome_on=(communication.get("submitted_on") or moment.date())
-                                         + timedelta(days=5), compliance=rng.choice(("unknown", "complied", "not_complied")))
+                requested_on = communication.get("submitted_on") or moment.date()
+                measure = InterimMeasure(uuid=uuid4(), requested_on=requested_on,
+                                         outcome="granted", outcome_on=requested_on + timedelta(days=5),
+                                         compliance=rng.choice(("unknown", "complied", "not_complied")))
                 vault.set(measure, "note", "Interim measures requested with the communication.")
                 add("interim_measures", measure)
             if "follow_up" in path:
@@ -539,7 +548,8 @@ def ensure_people(app) -> tuple[list[tuple[int, int]], list[float], list[int], l
         pairs = []
         for number in range(1, ORGANISATIONS + 1):
             name = f"Bench NGO {number:02d}"
-            organisation = accounts.find_organisation(db.session, name) or accounts.create_organisation(db.session, name)
+            organisation = (accounts.find_organisation(db.session, name)
+                            or accounts.create_organisation(db.session, name))
             email = "bench-partner@" + BENCH_DOMAIN if number == 1 else f"partner{number:02d}@{BENCH_DOMAIN}"
             user = accounts.find_user(db.session, email) or accounts.create_user(
                 db.session, keyring, email=email, role=roles.PARTNER, organisation=organisation,
@@ -554,7 +564,8 @@ def ensure_people(app) -> tuple[list[tuple[int, int]], list[float], list[int], l
                     user = accounts.create_user(db.session, keyring, email=email, role=role,
                                                 display_name=f"{role.title()} {number:02d}")
                     secret = two_factor.new_secret()  # enrolled like a real account; never shown
-                    accounts.enrol_two_factor(db.session, keyring, user, secret, two_factor.current_code(secret), window=1)
+                    accounts.enrol_two_factor(db.session, keyring, user, secret, two_factor.current_code(secret),
+                                              window=1)
                     user.totp_last_step = None
                 staff[role].append(user.id)
         db.session.commit()
@@ -563,9 +574,9 @@ def ensure_people(app) -> tuple[list[tuple[int, int]], list[float], list[int], l
     return pairs, weights, staff[roles.LAWYER], staff[roles.COORDINATOR]
 
 
-CHILD_TABLES = ("case_rights", "victims", "domestic_remedies", "unused_remedies", "other_procedures", "screening_versions",
-                "case_events", "messages", "communications", "interim_measures", "follow_up_assessments",
-                "publicity_actions")
+CHILD_TABLES = ("case_rights", "victims", "domestic_remedies", "unused_remedies", "other_procedures",
+                "screening_versions", "case_events", "messages", "communications", "interim_measures",
+                "follow_up_assessments", "publicity_actions")
 
 
 def write_chunk(connection, chunk: dict, counters: dict[int, int]) -> None:
@@ -622,7 +633,8 @@ def verify_sample(app, count: int = 20) -> None:
     from caseapp.services.vault import open_vault
 
     with app.app_context():
-        picked = db.session.execute(select(Case).where(Case.reference.is_not(None)).order_by(func.random()).limit(count)).scalars()
+        query = select(Case).where(Case.reference.is_not(None)).order_by(func.random()).limit(count)
+        picked = db.session.execute(query).scalars()
         for case in picked:
             vault = open_vault(db.session, app.extensions["caseapp.keyring"], case)
             report = intake.load_report(vault)

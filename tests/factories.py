@@ -170,8 +170,8 @@ def make_user(app, role: str, organisation: Organisation | None = None, *, email
     """An account with a password and — for staff, unless ``totp=False`` — an enrolled TOTP secret."""
     email = email or f"{role}-{secrets.token_hex(4)}@example.org"
     user = accounts.create_user(
-        db.session, app.extensions["caseapp.keyring"], email=email, role=role, organisation=organisation, password=password,
-        hasher=app.extensions["caseapp.hasher"],
+        db.session, app.extensions["caseapp.keyring"], email=email, role=role, organisation=organisation,
+        password=password, hasher=app.extensions["caseapp.hasher"],
     )
     secret = None
     if totp if totp is not None else role in roles.STAFF_ROLES:
@@ -260,9 +260,9 @@ def submit_report(app, partner, *, notified, **changes):
         other_instruments=["ICCPR art. 26"], facts_start=date(2024, 3, 3), continuing="no",
         author_is_victim="yes", acting_on_behalf="no", victims_under_jurisdiction="yes",
         victims=[VictimInput(name="Ana", consent="yes")],
-        remedies=[RemedyInput(body="Tribunal Constitucional", kind="constitutional", filed=notified - timedelta(days=90),
-                              decided=notified - timedelta(days=5), notified=notified, outcome="rejected",
-                              final="yes", addressed_substance="yes")],
+        remedies=[RemedyInput(body="Tribunal Constitucional", kind="constitutional",
+                              filed=notified - timedelta(days=90), decided=notified - timedelta(days=5),
+                              notified=notified, outcome="rejected", final="yes", addressed_substance="yes")],
     )
     for name, value in changes.items():
         setattr(report, name, value)
@@ -302,7 +302,8 @@ def record_screening(case, lawyer: User, *, status: str = "met", score: int | No
     from caseapp.services.vault import open_vault
 
     vault = open_vault(db.session, keyring(), case)
-    engine = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session)).to_json()
+    assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
+    engine = assessment.to_json()
     statuses = engine_statuses(engine)
     content = ScreeningContent(
         tuple(Determination(criterion, statuses[criterion], status, "" if statuses[criterion] == status else reason)

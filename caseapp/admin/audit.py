@@ -20,7 +20,8 @@ AUDIT_PAGE_SIZE = 50
 def audit_log():
     """Audit events, newest first, filtered by actor, case, action and dates. The chain itself is
     checked by `flask audit verify`."""
-    accounts_by_uuid = {str(user.uuid): user for user in db.session.execute(select(User).order_by(User.email)).scalars()}
+    users = db.session.execute(select(User).order_by(User.email)).scalars()
+    accounts_by_uuid = {str(user.uuid): user for user in users}
     form = AuditFilterForm(formdata=request.args)
     form.actor.choices = [SelectChoice("", _("Everyone"))] + [SelectChoice(key, user.email)
                                                               for key, user in accounts_by_uuid.items()]

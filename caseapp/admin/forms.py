@@ -39,9 +39,11 @@ class OrganisationForm(FlaskForm):
 
 
 class UserFilterForm(FlaskForm):
-    q = StringField(_l("E-mail or name contains"), validators=[Optional(), Length(max=254)], render_kw={"maxlength": 254})
+    q = StringField(_l("E-mail or name contains"), validators=[Optional(), Length(max=254)],
+                    render_kw={"maxlength": 254})
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("All roles"))] + ROLE_CHOICES, validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[SelectChoice("", _l("All")), SelectChoice("active", _l("Active")), SelectChoice("disabled", _l("Disabled"))],
+    status = SelectField(_l("Status"), choices=[SelectChoice("", _l("All")), SelectChoice("active", _l("Active")),
+                                                SelectChoice("disabled", _l("Disabled"))],
                          validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, validators=[Optional()])
 
@@ -59,8 +61,10 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET form that changes nothing
 
     actor = SelectField(_l("Actor"), choices=[], validators=[Optional()], validate_choice=True)
-    case = StringField(_l("Case reference"), validators=[Optional(), Length(max=audit_rules.MAX_CASE_REFERENCE),
-                                                         Regexp(CASE_REFERENCE_PATTERN, message=_l("Give a reference such as ESCR-2025-0001."))],
+    case = StringField(_l("Case reference"),
+                       validators=[Optional(), Length(max=audit_rules.MAX_CASE_REFERENCE),
+                                   Regexp(CASE_REFERENCE_PATTERN,
+                                          message=_l("Give a reference such as ESCR-2025-0001."))],
                        render_kw={"maxlength": audit_rules.MAX_CASE_REFERENCE, "placeholder": "ESCR-2025-0001"})
     action = SelectField(_l("Action"), validators=[Optional()], validate_choice=True,
                          choices=[SelectChoice("", _l("All actions"))]

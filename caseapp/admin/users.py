@@ -185,6 +185,7 @@ def issue_setup_link(user_uuid: UUID):
     if not permissions.can_change_account(current_user(), user) or not user.is_active:
         flash(_("A setup link can only be made for another, active account."), "danger")
         return redirect(_user_page(user))
-    token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"], actor=current_user())
+    lifetime = current_app.config["SETUP_TOKEN_LIFETIME"]
+    token = accounts.issue_setup_token(db.session, user, lifetime, actor=current_user())
     db.session.commit()
     return render_template("admin/setup_link.html", user=user, link=_setup_link(token), created=False)

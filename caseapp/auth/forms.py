@@ -14,7 +14,8 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password", "maxlength": MAX_LENGTH})
     code = two_factor_code_field(
         required=False,
-        description=_l("The six digits your authenticator app shows. Leave empty if you have not set up two-factor yet."),
+        description=_l("The six digits your authenticator app shows. "
+                       "Leave empty if you have not set up two-factor yet."),
     )
 
 

@@ -72,7 +72,8 @@ def logout():
 def setup_account(token: str):
     token_row = accounts.setup_token_user(db.session, token)
     if token_row is None:
-        return render_error(404, message=_("This link is invalid, already used or expired. Ask an administrator for a new one."))
+        return render_error(404, message=_("This link is invalid, already used or expired. "
+                                           "Ask an administrator for a new one."))
     form = SetupPasswordForm()
     if form.validate_on_submit():
         try:
@@ -106,7 +107,8 @@ def enrol_two_factor():
             session.start(user.id, two_factor_done=True)  # SESS-02: new id once two-factor is done
             flash(_("Two-factor authentication is on. You will need a code each time you sign in."), "success")
             return redirect(url_for("main.index"))
-        form.code.errors.append(_("That code does not match. Check that your phone's clock is right and try the next code."))
+        form.code.errors.append(_("That code does not match. "
+                                  "Check that your phone's clock is right and try the next code."))
     return render_template(
         "auth/enrol_two_factor.html",
         form=form,

@@ -56,7 +56,8 @@ def seed_states() -> None:
         click.echo(f"Recorded the register as of {first.after['as_of']} (source: {first.source}; "
                    f"{first.after['reported_parties']} parties reported).")
     for snapshot, changes in result.updates:
-        counts = {kind: [change.iso2 for change in changes if change.kind == kind] for kind in (ADDED, CHANGED, REMOVED)}
+        counts = {kind: [change.iso2 for change in changes if change.kind == kind]
+                  for kind in (ADDED, CHANGED, REMOVED)}
         described = "; ".join(f"{kind} {len(codes)}" + (f" ({', '.join(codes)})" if codes else "")
                               for kind, codes in counts.items())
         complete = f", complete with {snapshot.reported_parties} parties" if snapshot.complete else ""
@@ -142,8 +143,8 @@ def _print_change(change: EntryChange) -> None:
                 continue  # the year of a full date: the date's own line says it
             click.echo(f"    {name}: {_text(change.before[name])} → {_text(change.after[name])}")
     else:
-        click.echo(f"- {change.iso2}  {change.name}: no longer listed as a party "
-                   f"(instrument {_text(change.before.get('instrument_date') or change.before.get('instrument_year'))})")
+        instrument = change.before.get("instrument_date") or change.before.get("instrument_year")
+        click.echo(f"- {change.iso2}  {change.name}: no longer listed as a party (instrument {_text(instrument)})")
 
 
 @command.command("import")

@@ -36,10 +36,12 @@ class RecordForm(FlaskForm):
     transmitted_on = DateField(_l("Transmitted to the State on"), validators=[Optional()],
                                description=_l("The State's observations are due six months later (art. 6(2))."))
     state_observations_received_on = DateField(_l("State's observations received on"), validators=[Optional()])
-    author_comments_letter_on = DateField(_l("Secretariat's letter asking for comments, dated"), validators=[Optional()])
+    author_comments_letter_on = DateField(_l("Secretariat's letter asking for comments, dated"),
+                                          validators=[Optional()])
     author_comments_due = DateField(_l("Author's comments due on"), validators=[Optional()],
-                                    description=_l("The date set in the Secretariat's letter. When only the letter's date "
-                                                   "is entered, two months after it is suggested: check it."))
+                                    description=_l("The date set in the Secretariat's letter. "
+                                                   "When only the letter's date is entered, "
+                                                   "two months after it is suggested: check it."))
     author_comments_sent_on = DateField(_l("Author's comments sent on"), validators=[Optional()])
     admissibility_decided_on = DateField(_l("Separate admissibility decision adopted on"), validators=[Optional()])
     admissibility_transmitted_on = DateField(_l("Admissibility decision transmitted on"), validators=[Optional()],
@@ -83,7 +85,8 @@ class RecordForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     target = SelectField(_l("Move to"), validators=[DataRequired()])
-    note = TextAreaField(_l("Note for the timeline"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
+    note = TextAreaField(_l("Note for the timeline"), validators=[Optional(), Length(max=MAX_TEXT)],
+                         render_kw={"rows": 2})
 
 
 class InterimRequestForm(FlaskForm):
@@ -122,7 +125,8 @@ class MediaForm(FlaskForm):
     published_on = DateField(_l("Published on"), validators=[DataRequired()])
     language = StringField(_l("Language"), validators=[Optional(), Length(max=40)])
     link = StringField(_l("Link"), validators=[Optional(), Length(max=500)])
-    reach = IntegerField(_l("Reach (people)"), validators=[Optional(), NumberRange(min=0, max=committee.MAX_MEDIA_REACH)])
+    reach = IntegerField(_l("Reach (people)"),
+                         validators=[Optional(), NumberRange(min=0, max=committee.MAX_MEDIA_REACH)])
 
 
 class PublicationForm(FlaskForm):

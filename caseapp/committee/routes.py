@@ -131,7 +131,8 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
         record_fields=RECORD_FIELDS, decision_labels=dict(DECISION_TYPES),
         open_deadlines=open_deadlines(committee.deadline_record(case, communication)),
         deadline_labels=DEADLINE_LABELS, today=today, days_left=deadlines.days_left,
-        measures=[(m, vault.get(m, "note"), InterimOutcomeForm(formdata=None, obj=m, prefix=f"m{m.id}")) for m in measures],
+        measures=[(m, vault.get(m, "note"), InterimOutcomeForm(formdata=None, obj=m, prefix=f"m{m.id}"))
+                  for m in measures],
         assessments=[(a, vault.get(a, "note")) for a in assessments],
         submissions=[(s, vault.get(s, "note")) for s in submissions],
         follow_up_due=follow_up_due, publicity=publicity, publicity_kinds=PUBLICITY_KINDS,

@@ -91,7 +91,9 @@ class FileStore:
 
     # --- writing ---
 
-    def write_incoming(self, file_id: UUID, file_key: bytes, source: BinaryIO, *, max_size: int | None = None) -> FileSummary:
+    def write_incoming(
+        self, file_id: UUID, file_key: bytes, source: BinaryIO, *, max_size: int | None = None
+    ) -> FileSummary:
         """Encrypt ``source`` into incoming/; on any error (too large, disk full) nothing is left behind."""
         self.ensure()
         path = self.incoming_path(file_id)
@@ -137,7 +139,9 @@ class FileStore:
     # --- housekeeping ---
 
     def stored_ids(self) -> set[UUID]:
-        return {UUID(path.name) for path in self.files_dir.glob("*") if _is_uuid(path.name)} if self.files_dir.exists() else set()
+        if not self.files_dir.exists():
+            return set()
+        return {UUID(path.name) for path in self.files_dir.glob("*") if _is_uuid(path.name)}
 
     def incoming_ids(self, *, older_than: float = 0) -> set[UUID]:
         if not self.incoming_dir.exists():

@@ -100,7 +100,8 @@ def load_keyring(*, setting: str | None, keys_dir: Path) -> Keyring:
     """Load KEKs from the setting if given (the first wraps), else from ``keys_dir`` (the highest k<n> wraps)."""
     if setting:
         return parse_keks(setting)
-    files = sorted(keys_dir.glob(f"*{KEK_SUFFIX}"), key=lambda p: _key_order(p.name.removesuffix(KEK_SUFFIX)), reverse=True)
+    files = sorted(keys_dir.glob(f"*{KEK_SUFFIX}"), key=lambda p: _key_order(p.name.removesuffix(KEK_SUFFIX)),
+                   reverse=True)
     if not files:
         raise KeyringError(
             f"no key-encryption key: set CASEAPP_KEKS or put a key file in {keys_dir} (run `flask keys init`)"

@@ -43,7 +43,9 @@ FOLLOW_UP_GRADES: tuple[tuple[str, str], ...] = (
     ("satisfactory", "Satisfactory"), ("partly_satisfactory", "Partly satisfactory"),
     ("not_satisfactory", "Not satisfactory"), ("no_response", "No response"),
 )
-FOLLOW_UP_PROCEDURE: tuple[tuple[str, str], ...] = (("continued", "Procedure continued"), ("closed", "Procedure closed"))
+FOLLOW_UP_PROCEDURE: tuple[tuple[str, str], ...] = (
+    ("continued", "Procedure continued"), ("closed", "Procedure closed"),
+)
 
 # The publicity checklist of each decision (issue 6, item 5).
 PUBLICITY_KINDS: tuple[tuple[str, str], ...] = (
@@ -198,7 +200,8 @@ def check_record(values: dict, *, today: date, covenant_codes: frozenset[str]) -
     for earlier, later in DATE_ORDER:
         first, second = values.get(earlier), values.get(later)
         if first and second and second < first and later not in errors:
-            errors[later] = f"{RECORD_LABELS[later]} cannot be before {RECORD_LABELS[earlier].lower()} ({first.isoformat()})."
+            errors[later] = (f"{RECORD_LABELS[later]} cannot be before "
+                             f"{RECORD_LABELS[earlier].lower()} ({first.isoformat()}).")
     number = values.get("communication_number")
     if number and not COMMUNICATION_NUMBER.fullmatch(number):
         errors["communication_number"] = "Write the number as the Committee does: number/year, e.g. 12/2026."

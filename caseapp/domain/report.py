@@ -122,7 +122,9 @@ def victims_consent(victims: list[VictimInput]) -> str:
     return "no" if "no" in answers else "unknown"
 
 
-def problems(report: ReportInput, *, today: date, submitting: bool, is_known_state, is_covenant_right) -> dict[str, str]:
+def problems(
+    report: ReportInput, *, today: date, submitting: bool, is_known_state, is_covenant_right
+) -> dict[str, str]:
     """Field name → plain-language message. Empty when the report may be saved (or submitted)."""
     errors: dict[str, str] = {}
     _consistency(report, today, errors, is_known_state, is_covenant_right)

@@ -121,7 +121,8 @@ class ScreeningContent:
         return cls(
             determinations=tuple(Determination(d["criterion"], d["engine_status"], d["status"], d.get("reason", ""))
                                  for d in data.get("determinations", [])),
-            factors=tuple(FactorScore(f["factor"], f.get("score"), f.get("notes", "")) for f in data.get("factors", [])),
+            factors=tuple(FactorScore(f["factor"], f.get("score"), f.get("notes", ""))
+                          for f in data.get("factors", [])),
             summary=data.get("summary", ""),
             engine=data.get("engine", {}),
         )
@@ -192,7 +193,8 @@ def changes(previous: ScreeningContent | None, current: ScreeningContent) -> lis
         old = previous.determination(determination.criterion)
         engine_before = before_engine.get(determination.criterion)
         if engine_before and engine_before != determination.engine_status:
-            lines.append(f"{article}: engine {STATUS_WORDS[engine_before]} → {STATUS_WORDS[determination.engine_status]}")
+            lines.append(f"{article}: engine {STATUS_WORDS[engine_before]} "
+                         f"→ {STATUS_WORDS[determination.engine_status]}")
         if old is None or old.status != determination.status:
             before = STATUS_WORDS[old.status] if old else "—"
             lines.append(f"{article}: determination {before} → {STATUS_WORDS[determination.status]}")
@@ -310,7 +312,8 @@ def case_facts(report: ReportInput) -> admissibility.CaseFacts:
     comes from a known organisation."""
     exception = None
     if report.remedies_exception_reason:
-        exception = admissibility.RemediesException(report.remedies_exception_reason, report.remedies_exception_explanation or None)
+        exception = admissibility.RemediesException(report.remedies_exception_reason,
+                                                    report.remedies_exception_explanation or None)
     return admissibility.CaseFacts(
         state=report.state,
         in_writing=True,
@@ -326,15 +329,18 @@ def case_facts(report: ReportInput) -> admissibility.CaseFacts:
         facts_end=report.facts_end,
         continuing=report.continuing,
         remedies=tuple(
-            admissibility.Remedy(body=r.body or None, kind=r.kind, filed=r.filed, decided=r.decided, notified=r.notified,
-                   outcome=r.outcome, final=_yes_no(r.final), addressed_substance=_yes_no(r.addressed_substance))
+            admissibility.Remedy(body=r.body or None, kind=r.kind, filed=r.filed, decided=r.decided,
+                                 notified=r.notified, outcome=r.outcome, final=_yes_no(r.final),
+                                 addressed_substance=_yes_no(r.addressed_substance))
             for r in report.remedies
         ),
-        unused_remedies=tuple(admissibility.UnusedRemedy(u.name or None, u.reason, u.explanation or None) for u in report.unused_remedies),
+        unused_remedies=tuple(admissibility.UnusedRemedy(u.name or None, u.reason, u.explanation or None)
+                              for u in report.unused_remedies),
         remedies_exception=exception,
         one_year_exception=report.one_year_exception or None,
         other_procedures=tuple(
-            admissibility.OtherProcedure(body=p.body or None, same_matter=_yes_no(p.same_matter), status=p.status, date=p.date)
+            admissibility.OtherProcedure(body=p.body or None, same_matter=_yes_no(p.same_matter), status=p.status,
+                                         date=p.date)
             for p in report.other_procedures
         ),
         only_mass_media_reports=_yes_no(report.only_mass_media_reports),

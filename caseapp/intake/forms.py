@@ -36,7 +36,8 @@ def _choices(pairs):
 class VictimForm(Form):
     name = StringField(_l("Name"), validators=[Length(max=rules.MAX_NAME)],
                        description=_l("A person's full name, or the name of the group."))
-    kind = SelectField(_l("Individual or group"), choices=_choices([("individual", _l("Individual")), ("group", _l("Group"))]))
+    kind = SelectField(_l("Individual or group"),
+                       choices=_choices([("individual", _l("Individual")), ("group", _l("Group"))]))
     contact = StringField(_l("Contact"), validators=[Length(max=rules.MAX_CONTACT)])
     identity_number = StringField(_l("Identity number"), validators=[Length(max=rules.MAX_IDENTITY)],
                                   description=_l("Helps the lawyers spot the same person in another report."))
@@ -49,7 +50,8 @@ class VictimForm(Form):
 class RemedyForm(Form):
     body = StringField(_l("Court or authority"), validators=[Length(max=rules.MAX_BODY)])
     kind = SelectField(_l("Kind"), choices=_choices([
-        ("judicial", _l("Court (first instance)")), ("appeal", _l("Appeal")), ("cassation", _l("Cassation / supreme court")),
+        ("judicial", _l("Court (first instance)")), ("appeal", _l("Appeal")),
+        ("cassation", _l("Cassation / supreme court")),
         ("constitutional", _l("Constitutional")), ("administrative", _l("Administrative")), ("other", _l("Other")),
     ]))
     filed = DateField(_l("Filed on"), validators=[Optional()])
@@ -117,15 +119,19 @@ class ReportForm(FlaskForm):
                                              choices=TRI_CHOICES, description=_l("Article 2 of the Protocol."))
     consent_justification = TextAreaField(_l("Why you may act without a victim's consent"),
                                           validators=[Length(max=rules.MAX_EXPLANATION)],
-                                          description=_l("Needed when acting for victims who have not consented (art. 2)."))
+                                          description=_l("Needed when acting for victims who have not consented "
+                                                         "(art. 2)."))
     victims = FieldList(FormField(VictimForm), min_entries=0, max_entries=rules.MAX_VICTIMS)
     # 4. Domestic remedies
     remedies = FieldList(FormField(RemedyForm), min_entries=0, max_entries=rules.MAX_REMEDIES)
     unused_remedies = FieldList(FormField(UnusedRemedyForm), min_entries=0, max_entries=rules.MAX_OTHER_ITEMS)
-    remedies_exception_reason = SelectField(_l("Domestic remedies need not be exhausted because they are…"), choices=_choices([
-        ("", _l("— not claimed —")), ("unavailable", _l("not available")), ("ineffective", _l("ineffective")),
-        ("unreasonably_prolonged", _l("unreasonably prolonged")),
-    ]))
+    remedies_exception_reason = SelectField(
+        _l("Domestic remedies need not be exhausted because they are…"),
+        choices=_choices([
+            ("", _l("— not claimed —")), ("unavailable", _l("not available")), ("ineffective", _l("ineffective")),
+            ("unreasonably_prolonged", _l("unreasonably prolonged")),
+        ]),
+    )
     remedies_exception_explanation = TextAreaField(_l("Explanation"), validators=[Length(max=rules.MAX_EXPLANATION)])
     one_year_exception = TextAreaField(_l("If more than a year has passed since the final decision, why?"),
                                        validators=[Length(max=rules.MAX_EXPLANATION)])
@@ -133,7 +139,8 @@ class ReportForm(FlaskForm):
     other_procedures = FieldList(FormField(ProcedureForm), min_entries=0, max_entries=rules.MAX_OTHER_ITEMS)
     # 6. Urgency
     urgent_risk = SelectField(_l("Is there a risk of irreparable harm?"), choices=TRI_CHOICES,
-                              description=_l("E.g. an eviction date. The lawyers may ask the Committee for interim measures (art. 5)."))
+                              description=_l("E.g. an eviction date. "
+                                             "The lawyers may ask the Committee for interim measures (art. 5)."))
     urgent_date = DateField(_l("Date of the threatened harm"), validators=[Optional()])
     urgent_explanation = TextAreaField(_l("Describe the risk"), validators=[Length(max=rules.MAX_EXPLANATION)])
     # 7. Evidence
@@ -176,7 +183,8 @@ def to_input(form: ReportForm) -> ReportInput:
         remedies_exception_explanation=text(form.remedies_exception_explanation),
         one_year_exception=text(form.one_year_exception),
         other_procedures=[ProcedureInput(body=text(p.form.body), same_matter=p.form.same_matter.data,
-                                         status=p.form.status.data, date=p.form.date.data) for p in form.other_procedures],
+                                         status=p.form.status.data, date=p.form.date.data)
+                          for p in form.other_procedures],
         only_mass_media_reports=form.only_mass_media_reports.data, urgent_risk=form.urgent_risk.data,
         victims_under_jurisdiction=form.victims_under_jurisdiction.data,
         clear_disadvantage=form.clear_disadvantage.data, general_importance=form.general_importance.data,

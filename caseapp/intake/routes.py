@@ -69,8 +69,8 @@ def new_report():
 
 
 def _render_form(case: Case, form: ReportForm, status: int = 200, extra_errors: list[str] | None = None):
-    warnings = protocol_warnings(current_register(), form.state.data or None, form.facts_start.data, form.facts_end.data,
-                                 form.continuing.data or "unknown")
+    warnings = protocol_warnings(current_register(), form.state.data or None, form.facts_start.data,
+                                 form.facts_end.data, form.continuing.data or "unknown")
     vault = open_vault(db.session, keyring(), case)
     files = [(document, vault.get(document, "original_name")) for document in case.documents]
     return (
@@ -146,7 +146,8 @@ def edit_report(case_uuid: UUID):
 def _store_evidence(case: Case, form: ReportForm) -> documents.StoredFiles:
     """Check and encrypt each new file into the store before any database write (UP-01…04)."""
     files = documents.chosen_files(form.evidence.data)
-    return documents.store(db.session, file_store(), case, files, documents.UploadLimits.from_config(current_app.config))
+    limits = documents.UploadLimits.from_config(current_app.config)
+    return documents.store(db.session, file_store(), case, files, limits)
 
 
 def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[str]:

@@ -31,4 +31,10 @@ from caseapp.models.session import UserSession
 from caseapp.models.token import ApiToken
 from caseapp.models.user import LoginFailure, SetupToken, User
 
-__all__ = ["ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission", "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseRight", "CovenantStatus", "DataKey", "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession"]
+__all__ = [
+    "ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission",
+    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseRight", "CovenantStatus", "DataKey",
+    "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter",
+    "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange",
+    "User", "UserSession",
+]

@@ -186,7 +186,8 @@ class UnusedRemedy(Base):
 
     __tablename__ = "unused_remedies"
     __table_args__ = (
-        CheckConstraint("reason IN ('unavailable', 'ineffective', 'unreasonably_prolonged', 'none')", name="reason_valid"),
+        CheckConstraint("reason IN ('unavailable', 'ineffective', 'unreasonably_prolonged', 'none')",
+                        name="reason_valid"),
     )
     ENCRYPTED = ("name", "explanation")
 

@@ -61,8 +61,9 @@ class StateForm(FlaskForm):
                        render_kw={"maxlength": register_rules.MAX_NAME})
     listing = SelectField(FIELD_LABELS["listing"], choices=_choices(LISTING_LABELS), validators=[DataRequired()])
     signature = DateField(FIELD_LABELS["signature"], validators=[Optional()])
-    instrument_type = SelectField(FIELD_LABELS["instrument_type"], choices=[SelectChoice("", _l("— none (signatory) —"))]
-                                  + _choices(INSTRUMENT_LABELS), validators=[Optional()])
+    instrument_type = SelectField(FIELD_LABELS["instrument_type"],
+                                  choices=[SelectChoice("", _l("— none (signatory) —"))] + _choices(INSTRUMENT_LABELS),
+                                  validators=[Optional()])
     instrument_date = DateField(FIELD_LABELS["instrument_date"], validators=[Optional()])
     instrument_year = IntegerField(
         FIELD_LABELS["instrument_year"], validators=[Optional(), NumberRange(min=1, max=9999)],
@@ -86,7 +87,8 @@ class StateForm(FlaskForm):
         description=_l("Shown with the intake warnings. When adding a State, empty means the source of the change."),
         render_kw={"rows": 2, "maxlength": register_rules.MAX_SOURCE},
     )
-    source = TextAreaField(_l("Source of this change"), validators=[DataRequired(), Length(max=register_rules.MAX_SOURCE)],
+    source = TextAreaField(_l("Source of this change"),
+                           validators=[DataRequired(), Length(max=register_rules.MAX_SOURCE)],
                            description=SOURCE_HINT, render_kw={"rows": 2, "maxlength": register_rules.MAX_SOURCE})
 
     def entry_data(self) -> dict:

@@ -22,16 +22,18 @@ from caseapp.domain.screening import (
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.services.screening import MAX_DECLINE_REASON
 
-STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")), SelectChoice(UNKNOWN, _l("unknown")),
-                  SelectChoice(NOT_APPLICABLE, _l("not applicable"))]
-DAYS_CHOICES = [SelectChoice("", _l("Any")), SelectChoice("passed", _l("Passed")), SelectChoice("7", _l("7 days or less")), SelectChoice("30", _l("30 days or less")),
+STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")),
+                  SelectChoice(UNKNOWN, _l("unknown")), SelectChoice(NOT_APPLICABLE, _l("not applicable"))]
+DAYS_CHOICES = [SelectChoice("", _l("Any")), SelectChoice("passed", _l("Passed")),
+                SelectChoice("7", _l("7 days or less")), SelectChoice("30", _l("30 days or less")),
                 SelectChoice("90", _l("90 days or less")), SelectChoice("unknown", _l("Not counted"))]
 STAGE_CHOICES = [SelectChoice("queue", _l("To screen (new, in screening, waiting for information)")),
                  SelectChoice("submitted", _l("New")), SelectChoice("screening", _l("In screening")),
-                 SelectChoice("info_requested", _l("Information requested")), SelectChoice("candidate", _l("Strategic candidates")),
+                 SelectChoice("info_requested", _l("Information requested")),
+                 SelectChoice("candidate", _l("Strategic candidates")),
                  SelectChoice("declined", _l("Declined")), SelectChoice("all", _l("All"))]
-SORT_CHOICES = [SelectChoice("deadline", _l("One-year limit, soonest first")), SelectChoice("newest", _l("Newest first")),
-                SelectChoice("oldest", _l("Oldest first"))]
+SORT_CHOICES = [SelectChoice("deadline", _l("One-year limit, soonest first")),
+                SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first"))]
 
 
 class QueueFilterForm(FlaskForm):
@@ -43,8 +45,10 @@ class QueueFilterForm(FlaskForm):
     stage = SelectField(_l("Stage"), choices=STAGE_CHOICES, default="queue", validators=[Optional()])
     state = SelectField(_l("State"), validators=[Optional()])
     right = SelectField(_l("Right"), validators=[Optional()],
-                        choices=[SelectChoice("", _l("All rights"))] + [SelectChoice(right.code, right.label) for right in covenant.RIGHTS])
-    urgent = SelectField(_l("Urgency"), choices=[SelectChoice("", _l("Any")), SelectChoice("yes", _l("Urgent only"))], validators=[Optional()])
+                        choices=[SelectChoice("", _l("All rights"))]
+                        + [SelectChoice(right.code, right.label) for right in covenant.RIGHTS])
+    urgent = SelectField(_l("Urgency"), choices=[SelectChoice("", _l("Any")), SelectChoice("yes", _l("Urgent only"))],
+                         validators=[Optional()])
     days = SelectField(_l("One-year limit"), choices=DAYS_CHOICES, validators=[Optional()])
     sort = SelectField(_l("Sort"), choices=SORT_CHOICES, default="deadline", validators=[Optional()])
 
@@ -53,7 +57,8 @@ class VictimSearchForm(FlaskForm):
     """A victim's name, sent by POST so it never appears in a URL or a log line (DATA-01)."""
 
     name = StringField(_l("Victim's name"), validators=[DataRequired(), Length(max=MAX_NAME)],
-                       description=_l("The full name as written in reports; accents, case and punctuation do not matter."))
+                       description=_l("The full name as written in reports; "
+                                      "accents, case and punctuation do not matter."))
 
 
 class ScreeningForm(FlaskForm):
@@ -106,16 +111,18 @@ for _criterion, _article in CRITERIA:
         description=_l("Required when you differ from the engine.")))
 for _factor, _name in STRATEGIC_FACTORS:
     setattr(ScreeningForm, f"score_{_factor}", SelectField(
-        _name, choices=[SelectChoice("", _l("Not scored"))] + [SelectChoice(str(score), str(score)) for score in SCORES],
+        _name,
+        choices=[SelectChoice("", _l("Not scored"))] + [SelectChoice(str(score), str(score)) for score in SCORES],
         validators=[Optional()], description=SCALE_HINTS[_factor]))
-    setattr(ScreeningForm, f"notes_{_factor}", TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_NOTES)],
-                                                             render_kw={"rows": 2}))
+    setattr(ScreeningForm, f"notes_{_factor}", TextAreaField(
+        _l("Notes"), validators=[Optional(), Length(max=MAX_NOTES)], render_kw={"rows": 2}))
 
 
 class InformationRequestForm(FlaskForm):
     body = TextAreaField(_l("Request to the partner"), validators=[DataRequired(), Length(max=MAX_MESSAGE)],
                          render_kw={"rows": 12},
-                         description=_l("Sent in the report's thread; the partner can answer there or update the report."))
+                         description=_l("Sent in the report's thread; "
+                                        "the partner can answer there or update the report."))
 
 
 class DeclineForm(FlaskForm):
@@ -130,4 +137,5 @@ class DecisionNoteForm(FlaskForm):
 
 
 class ReopenForm(FlaskForm):
-    note = TextAreaField(_l("Why reopen it?"), validators=[DataRequired(), Length(max=MAX_NOTES)], render_kw={"rows": 2})
+    note = TextAreaField(_l("Why reopen it?"), validators=[DataRequired(), Length(max=MAX_NOTES)],
+                         render_kw={"rows": 2})

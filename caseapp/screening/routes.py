@@ -43,7 +43,8 @@ QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort")
 
 def _queue_form(source) -> QueueFilterForm:
     form = QueueFilterForm(formdata=source)
-    form.state.choices = [SelectChoice("", _("All States"))] + [SelectChoice(code, name) for code, name in un_member_states()]
+    form.state.choices = [SelectChoice("", _("All States"))] + [SelectChoice(code, name)
+                                                                 for code, name in un_member_states()]
     return form
 
 
@@ -97,7 +98,8 @@ def list_reports():
             "case": case,
             "title": vaults[case.id].get(case, "title"),
             "state": state_name(case.state_code) if case.state_code else None,
-            "rights": [covenant.BY_CODE[code].label if code in covenant.BY_CODE else code for code in case.rights_invoked],
+            "rights": [covenant.BY_CODE[code].label if code in covenant.BY_CODE else code
+                       for code in case.rights_invoked],
             "duplicates": duplicates[case.id],
         })
     filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort"))

@@ -200,7 +200,9 @@ class SignIn:
 def recent_failures(session: Session, user: User, window: timedelta) -> int:
     since = utcnow() - window
     return session.execute(
-        select(func.count()).select_from(LoginFailure).where(LoginFailure.user_id == user.id, LoginFailure.failed_at > since)
+        select(func.count())
+        .select_from(LoginFailure)
+        .where(LoginFailure.user_id == user.id, LoginFailure.failed_at > since)
     ).scalar_one()
 
 
@@ -346,11 +348,15 @@ def find_session_by_handle(session: Session, handle: str) -> UserSession | None:
     return session.execute(select(UserSession).where(UserSession.handle == handle)).scalar_one_or_none()
 
 
-def purge_expired_sessions(session: Session, *, idle: timedelta, absolute: timedelta, now: datetime | None = None) -> int:
+def purge_expired_sessions(
+    session: Session, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
+) -> int:
     now = now or utcnow()
     return (
         session.execute(
-            delete(UserSession).where((UserSession.last_seen_at < now - idle) | (UserSession.created_at < now - absolute))
+            delete(UserSession).where(
+                (UserSession.last_seen_at < now - idle) | (UserSession.created_at < now - absolute)
+            )
         ).rowcount
         or 0
     )

@@ -152,7 +152,8 @@ def only_ids(query):
 
 def by_ids(session: Session, ids: list[int], *options) -> list[Case]:
     """The cases with these ids, in the order given."""
-    found = {case.id: case for case in session.execute(select(Case).where(Case.id.in_(ids)).options(*options)).scalars()}
+    cases = session.execute(select(Case).where(Case.id.in_(ids)).options(*options)).scalars()
+    found = {case.id: case for case in cases}
     return [found[case_id] for case_id in ids if case_id in found]
 
 

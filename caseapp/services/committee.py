@@ -115,7 +115,8 @@ def move(session: Session, vault: CaseVault, actor: User, target: str, note: str
         raise ServiceError("This case cannot be moved to that stage now.")
     missing = stages.missing_for(target, record_values(communication_of(session, case)))
     if missing:
-        raise ServiceError("Record first: " + ", ".join(RECORD_LABELS.get(name, name).lower() for name in missing) + ".")
+        labels = ", ".join(RECORD_LABELS.get(name, name).lower() for name in missing)
+        raise ServiceError("Record first: " + labels + ".")
     move_case(session, vault, actor, target, _clean(note))
 
 
@@ -157,7 +158,8 @@ def update_interim_measure(session: Session, vault: CaseVault, actor: User, meas
     if compliance != "unknown" and outcome != "granted":
         raise ServiceError("The State's compliance is recorded for granted interim measures.")
     labels = dict(committee.INTERIM_OUTCOMES) | dict(committee.COMPLIANCE)
-    measure.outcome, measure.outcome_on, measure.lifted_on, measure.compliance = outcome, outcome_on, lifted_on, compliance
+    measure.outcome, measure.outcome_on = outcome, outcome_on
+    measure.lifted_on, measure.compliance = lifted_on, compliance
     summary = f"Interim measures of {deadlines.format_day(measure.requested_on)}: {labels[outcome].lower()}"
     if lifted_on:
         summary += f", lifted on {deadlines.format_day(lifted_on)}"
@@ -189,7 +191,8 @@ def add_follow_up_submission(session: Session, vault: CaseVault, actor: User, *,
     submission = FollowUpSubmission(uuid=uuid4(), case_id=vault.case.id, submitted_on=submitted_on)
     vault.set(submission, "note", _clean(note))
     session.add(submission)
-    record_event(session, vault, actor, f"Follow-up submission sent to the Committee on {deadlines.format_day(submitted_on)}.")
+    record_event(session, vault, actor,
+                 f"Follow-up submission sent to the Committee on {deadlines.format_day(submitted_on)}.")
     session.flush()
     return submission
 

@@ -83,7 +83,8 @@ def cases_by_state(session: Session, *, top: int = TOP_STATES) -> StateCounts:
     rows = session.execute(
         select(Case.state_code, func.count().label("cases")).where(_submitted).group_by(Case.state_code)
     ).all()
-    ranked = sorted(((code, int(count)) for code, count in rows), key=lambda row: (-row[1], row[0] is None, row[0] or ""))
+    ranked = sorted(((code, int(count)) for code, count in rows),
+                    key=lambda row: (-row[1], row[0] is None, row[0] or ""))
     rest = ranked[top:]
     return StateCounts(top=ranked[:top], others=sum(count for _code, count in rest), other_states=len(rest))
 
@@ -210,7 +211,11 @@ def _publicity_query():
         *(func.max(case((PublicityAction.kind == kind, 1), else_=0)).label(f"done_{kind}")
           for kind in PUBLICITY_KIND_CODES),
     ).group_by(PublicityAction.case_id).subquery("actions")
-    media = select(MediaCoverage.case_id, func.count().label("media_count")).group_by(MediaCoverage.case_id).subquery("media")
+    media = (
+        select(MediaCoverage.case_id, func.count().label("media_count"))
+        .group_by(MediaCoverage.case_id)
+        .subquery("media")
+    )
     query = (
         select(Case.uuid, Case.reference, Case.stage, Communication.decision_type, Communication.decision_adopted_on,
                Communication.decision_transmitted_on, actions.c.last_action_on,

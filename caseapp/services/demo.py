@@ -38,7 +38,8 @@ def _reports(today: date) -> list[tuple[ReportInput, tuple[str, bytes]]]:
             title="[DEMO] Forced eviction of the Riverside settlement",
             summary="Fictional example: 40 families evicted without notice or alternative housing.",
             narrative="Fictional narrative for demonstration only. On a winter morning, municipal crews demolished "
-                      "the homes of the Riverside settlement without prior consultation or offer of alternative housing.",
+                      "the homes of the Riverside settlement without prior consultation "
+                      "or offer of alternative housing.",
             state="ES", rights_invoked=["11(1)", "2(2)"], facts_start=ago(900), facts_end=ago(880), continuing="no",
             author_is_victim="yes", acting_on_behalf="yes", victims_under_jurisdiction="yes",
             victims=[VictimInput(name="Demo Person One", contact="+00 000 000 001", identity_number="DEMO-0001",
@@ -96,7 +97,8 @@ def create_demo_cases(session: Session, keyring: Keyring, indexer: BlindIndexer,
                       organisation: Organisation, author: User, *, today: date) -> int:
     """Submit the demo reports once for ``organisation``, through the partner's own intake; returns how
     many were created."""
-    if session.execute(select(func.count()).select_from(Case).where(Case.organisation_id == organisation.id)).scalar_one():
+    existing = select(func.count()).select_from(Case).where(Case.organisation_id == organisation.id)
+    if session.execute(existing).scalar_one():
         return 0
     reports = _reports(today)
     for report, (name, content) in reports:
@@ -228,14 +230,16 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
                 continue
             committee.move(session, vault, coordinator, target, None)
         if exit_stage is not None:
-            exit_on = {stages.DISCONTINUED: "discontinued_on", stages.FRIENDLY_SETTLEMENT: "settlement_on"}.get(exit_stage)
+            exit_on = {stages.DISCONTINUED: "discontinued_on",
+                       stages.FRIENDLY_SETTLEMENT: "settlement_on"}.get(exit_stage)
             if exit_on:
                 committee.update_record(session, vault, coordinator, values | {exit_on: today - timedelta(days=30)},
                                         today=today)
             committee.move(session, vault, coordinator, exit_stage, "Demo: the case ended here.")
             continue
         if stage == stages.REGISTERED:
-            measure = committee.add_interim_measure(session, vault, coordinator, requested_on=today - timedelta(days=118),
+            measure = committee.add_interim_measure(session, vault, coordinator,
+                                                    requested_on=today - timedelta(days=118),
                                                     today=today, note="Demo: suspend the closure.")
             committee.update_interim_measure(session, vault, coordinator, measure, outcome="granted",
                                              outcome_on=today - timedelta(days=110), lifted_on=None,
@@ -243,8 +247,9 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
         if stage == stages.FOLLOW_UP:
             committee.record_publicity(session, vault, coordinator, kind="press_release",
                                        done_on=today - timedelta(days=245), language="es", note=None, today=today)
-            committee.add_media(session, vault, coordinator, outlet="Demo Daily", published_on=today - timedelta(days=244),
-                                language="es", link="https://example.org/demo-article", reach=50_000, today=today)
+            committee.add_media(session, vault, coordinator, outlet="Demo Daily",
+                                published_on=today - timedelta(days=244), language="es",
+                                link="https://example.org/demo-article", reach=50_000, today=today)
             committee.publish(session, vault, coordinator, identity_consented=False, victim_names=None,
                               summary="Fictional demo: the Committee found that evicting a family without "
                                       "alternative housing violated article 11(1) of the Covenant.",

@@ -123,13 +123,14 @@ def store(session: Session, file_store: FileStore, case: Case, files: list[Incom
         try:
             upload = store_upload(session, file_store, item.stream, max_size=limits.max_file_size)
         except FileTooLargeError:
-            problems.append(FileProblem(f"{name} is larger than {limits.max_file_size // MIB} MB.", index, too_large=True))
+            problems.append(FileProblem(f"{name} is larger than {limits.max_file_size // MIB} MB.", index,
+                                        too_large=True))
             continue
         report_used += upload.summary.size
         used += upload.summary.size
         if report_used > limits.max_report_size:
-            problems.append(FileProblem(f"The files of one report may total at most {limits.max_report_size // MIB} MB.",
-                                        index, too_large=True))
+            problems.append(FileProblem(f"The files of one report may total at most "
+                                        f"{limits.max_report_size // MIB} MB.", index, too_large=True))
         elif used > limits.organisation_quota:
             problems.append(FileProblem("Your organisation's storage quota is full; ask the coordinators.", index,
                                         too_large=True))

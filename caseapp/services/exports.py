@@ -101,7 +101,8 @@ def decision_rows(session: Session, user: Principal) -> Iterator[list]:
 
 
 def _decision_row(case: Case, communication: Communication, publicised: bool) -> list:
-    return [case.reference, case.state_code, state_name(case.state_code), LIST_SEPARATOR.join(case.rights_invoked or ()),
+    return [case.reference, case.state_code, state_name(case.state_code),
+            LIST_SEPARATOR.join(case.rights_invoked or ()),
             communication.decision_type, _DECISION_LABELS.get(communication.decision_type),
             communication.decision_adopted_on, communication.decision_transmitted_on,
             LIST_SEPARATOR.join(communication.articles_violated or ()), communication.un_symbol,

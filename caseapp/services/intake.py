@@ -157,7 +157,8 @@ def load_report(vault: CaseVault) -> ReportInput:
         ],
         remedies=[
             RemedyInput(body=vault.get(r, "body") or "", kind=r.kind, filed=r.filed, decided=r.decided,
-                        notified=r.notified, outcome=r.outcome, final=r.final, addressed_substance=r.addressed_substance)
+                        notified=r.notified, outcome=r.outcome, final=r.final,
+                        addressed_substance=r.addressed_substance)
             for r in case.remedies
         ],
         unused_remedies=[
@@ -211,7 +212,9 @@ def _identities(vault: CaseVault, victims) -> dict[str, set[str]]:
     }
 
 
-def confirmed_duplicates_of(session: Session, keyring: Keyring, vaults: list[CaseVault]) -> dict[int, list[DuplicateHint]]:
+def confirmed_duplicates_of(
+    session: Session, keyring: Keyring, vaults: list[CaseVault]
+) -> dict[int, list[DuplicateHint]]:
     """``confirmed_duplicates`` of many cases at once (a page of the queue), by case id, in a few
     queries: one for the candidates of all of them, one for the candidates' victims and one for their keys.
     Only the cases that have candidates, and the candidates, are decrypted."""
@@ -226,7 +229,8 @@ def confirmed_duplicates_of(session: Session, keyring: Keyring, vaults: list[Cas
     rows = session.execute(
         select(Victim.case_id, Case.reference, Victim.name_index, Victim.identity_number_index)
         .join(Case, Case.id == Victim.case_id)
-        .where(Case.reference.is_not(None), or_(Victim.name_index.in_(names), Victim.identity_number_index.in_(numbers)))
+        .where(Case.reference.is_not(None),
+               or_(Victim.name_index.in_(names), Victim.identity_number_index.in_(numbers)))
     ).all()
     candidates: dict[int, dict[int, str]] = {}
     for case_id, (mine_names, mine_numbers) in indexes.items():

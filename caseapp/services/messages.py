@@ -49,7 +49,9 @@ def post_message(session: Session, vault: CaseVault, author: User, body: str, *,
 def thread(session: Session, vault: CaseVault) -> list[ThreadEntry]:
     """The whole thread, oldest first, decrypted before anything is shown."""
     case = vault.case
-    messages = session.execute(select(Message).where(Message.case_id == case.id).order_by(Message.created_at, Message.id)).scalars()
+    messages = session.execute(
+        select(Message).where(Message.case_id == case.id).order_by(Message.created_at, Message.id)
+    ).scalars()
     by_message: dict[int, list[tuple[Document, str]]] = {}
     for document in case.documents:
         if document.message_id is not None:

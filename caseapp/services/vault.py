@@ -66,7 +66,8 @@ class CaseVault:
         except DecryptionError:
             # Which record, which key — never what it holds (CRY-08, LOG-02).
             log.error("field.decryption_failed",
-                      extra={"table": obj.__tablename__, "column": column, "record": str(obj.uuid), "kek_id": self.key_id})
+                      extra={"table": obj.__tablename__, "column": column, "record": str(obj.uuid),
+                             "kek_id": self.key_id})
             raise
 
     def read(self, obj) -> dict[str, str | None]:

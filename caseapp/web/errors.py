@@ -90,7 +90,8 @@ def render_error(code: int, *, message: str | None = None, reference: str | None
                                reference=reference)
     except Exception:  # the layout itself failed: answer plainly rather than with a traceback
         log.exception("error_page.failed")
-        body = f"<!doctype html><title>{code}</title><h1>{escape(title)}</h1><p>{escape(message or default_message)}</p>"
+        body = (f"<!doctype html><title>{code}</title><h1>{escape(title)}</h1>"
+                f"<p>{escape(message or default_message)}</p>")
     return body, code
 
 
@@ -101,7 +102,8 @@ def init_app(app: Flask) -> None:
         if is_api_request():  # the API blueprint is exempt; this is for any other path under /api/
             return http_error_response(error)
         return render_error(
-            400, message=_("This form has expired or was sent from elsewhere. Please reload the page and sign in again if asked.")
+            400, message=_("This form has expired or was sent from elsewhere. "
+                           "Please reload the page and sign in again if asked.")
         )
 
     @app.errorhandler(HTTPException)
@@ -146,7 +148,8 @@ def internal_error(error: Exception):
     failure = original or error
     if isinstance(failure, OSError) and failure.errno in STORAGE_FULL_ERRNOS:
         return storage_full(failure, reference)
-    log.error("request.failed", extra={"reference": reference}, exc_info=(type(failure), failure, failure.__traceback__))
+    log.error("request.failed", extra={"reference": reference},
+              exc_info=(type(failure), failure, failure.__traceback__))
     if is_api_request():
         return json_error(500, f"Something went wrong. The error was recorded (reference {reference}); "
                                "nothing was half-saved.")

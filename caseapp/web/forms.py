@@ -26,7 +26,8 @@ def new_password_field(label=None):
     return PasswordField(
         label or _l("New password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
-        description=_l("At least %(min)d characters. A few unrelated words make a strong passphrase; paste is welcome.", min=MIN_LENGTH),
+        description=_l("At least %(min)d characters. "
+                       "A few unrelated words make a strong passphrase; paste is welcome.", min=MIN_LENGTH),
         render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
     )
 
@@ -35,7 +36,8 @@ def two_factor_code_field(label=None, required=True, description=""):
     return StringField(
         label or _l("Two-factor code"),
         description=description,
-        validators=[DataRequired() if required else Optional(), Length(max=10), Regexp(r"^[\d ]*$", message=_l("Digits only."))],
+        validators=[DataRequired() if required else Optional(), Length(max=10),
+                    Regexp(r"^[\d ]*$", message=_l("Digits only."))],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 10},
     )
 

@@ -46,7 +46,8 @@ def init_app(app: Flask) -> None:
 
 
 def _mark_write_intent() -> None:
-    g.write_intent_token = set_write_intent(will_write(request.method, current_app.view_functions.get(request.endpoint)))
+    view = current_app.view_functions.get(request.endpoint)
+    g.write_intent_token = set_write_intent(will_write(request.method, view))
 
 
 def _end_request(_exc=None) -> None:

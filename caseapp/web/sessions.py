@@ -101,12 +101,15 @@ class ServerSessionInterface(SessionInterface):
             session.had_cookie = True
             return session
         with self.db.engine.connect() as connection:
-            row = connection.execute(select(UserSession.__table__).where(UserSession.id_hash == _digest(session_id))).first()
+            row = connection.execute(
+                select(UserSession.__table__).where(UserSession.id_hash == _digest(session_id))
+            ).first()
         if row is None:
             return ServerSession(expired=True)
         now = utcnow()
         last_seen, created = row.last_seen_at, row.created_at
-        if now - last_seen > app.config["SESSION_IDLE_TIMEOUT"] or now - created > app.config["SESSION_ABSOLUTE_TIMEOUT"]:
+        if (now - last_seen > app.config["SESSION_IDLE_TIMEOUT"]
+                or now - created > app.config["SESSION_ABSOLUTE_TIMEOUT"]):
             session = ServerSession(expired=True)
             session.ended_ids.append(row.id_hash)
             session.modified = True

@@ -23,7 +23,8 @@ def self_test(app: Flask) -> None:
     with app.app_context(), writing():
         try:
             inspector = inspect(db.engine)
-            migrated = all(inspector.has_table(model.__tablename__) for model in (KekCanary, StateParty, CovenantStatus))
+            migrated = all(inspector.has_table(model.__tablename__)
+                           for model in (KekCanary, StateParty, CovenantStatus))
         except SQLAlchemyError as exc:
             raise ConfigurationError(f"Cannot start: the database does not answer ({type(exc).__name__})") from exc
         if not migrated:

@@ -80,14 +80,16 @@ def register_notice():
 
 
 def select_locale():
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (request.accept_languages.best_match(current_app.config["LANGUAGES"])
+            or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject():
         user = g.get("user")
-        items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION if user is not None and user.role in allowed]
+        items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION
+                 if user is not None and user.role in allowed]
         return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale,
                 "page_url": page_url, "register_notice": register_notice}
 

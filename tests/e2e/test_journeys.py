@@ -32,7 +32,8 @@ except ImportError:  # the ``browser`` fixture skips every test with the reason 
 pytestmark = pytest.mark.e2e
 
 VICTIM = "Xochitl Quispe-Marker"  # must never reach the public page
-SUMMARY = "The Committee found that the eviction of the Riverside settlement without alternative housing violated art. 11(1)."
+SUMMARY = ("The Committee found that the eviction of the Riverside settlement without alternative housing "
+           "violated art. 11(1).")
 PHONE_WIDTH, PHONE_HEIGHT = 360, 740
 
 
@@ -77,7 +78,8 @@ def assert_fits(page, width: int = PHONE_WIDTH) -> None:
     if scroll_width > width:
         culprits = page.evaluate("""(width) => Array.from(document.querySelectorAll('body *'))
             .filter(e => e.getBoundingClientRect().right > width + 0.5 && !e.closest('.table-responsive'))
-            .slice(0, 8).map(e => `${e.tagName.toLowerCase()}.${e.className} → ${Math.round(e.getBoundingClientRect().right)}px`)""",
+            .slice(0, 8).map(e =>
+                `${e.tagName.toLowerCase()}.${e.className} → ${Math.round(e.getBoundingClientRect().right)}px`)""",
                                  width)
         pytest.fail(f"{page.url} is {scroll_width}px wide on a {width}px screen; too wide: {culprits}")
 
@@ -107,7 +109,8 @@ def test_report_to_published_decision(browsing, live_server):
     p.locator("#title").fill(title)
     p.locator("#state").select_option("ES")
     p.locator('input[name=rights_invoked][value="11(1)"]').check()
-    p.locator("#narrative").fill("On 3 March 2024 the municipality demolished 40 homes without notice or alternative housing.")
+    p.locator("#narrative").fill("On 3 March 2024 the municipality demolished 40 homes "
+                                 "without notice or alternative housing.")
     p.locator("#facts_start").fill("2024-03-03")
     p.locator("#continuing").select_option("no")
     p.locator("#author_is_victim").select_option("no")

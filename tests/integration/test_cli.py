@@ -98,7 +98,8 @@ def test_demo_creates_one_account_per_role_once_and_they_can_sign_in(app, client
     assert second.exit_code == 0 and "already exist" in second.output and "password:" not in second.output
     assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 4
 
-    response = client.post("/login", data={"email": "admin@demo.escr.test", "password": passwords["admin@demo.escr.test"],
+    response = client.post("/login", data={"email": "admin@demo.escr.test",
+                                           "password": passwords["admin@demo.escr.test"],
                                            "code": pyotp.TOTP(secrets["admin@demo.escr.test"]).now()})
     assert response.headers["Location"] == "/"
     assert "Users" in client.get("/").get_data(as_text=True)

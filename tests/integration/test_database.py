@@ -15,8 +15,10 @@ THREADS = 4
 TRANSACTIONS_PER_THREAD = 25
 
 _scratch = MetaData()
-counters = Table("test_counters", _scratch, Column("id", Integer, primary_key=True), Column("value", Integer, nullable=False))
-ledger = Table("test_ledger", _scratch, Column("id", Integer, primary_key=True), Column("seen", Integer, nullable=False))
+counters = Table("test_counters", _scratch,
+                 Column("id", Integer, primary_key=True), Column("value", Integer, nullable=False))
+ledger = Table("test_ledger", _scratch,
+               Column("id", Integer, primary_key=True), Column("seen", Integer, nullable=False))
 
 
 @pytest.fixture

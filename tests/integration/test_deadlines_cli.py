@@ -50,7 +50,8 @@ def docket(app, clock):
                              decision_adopted_on=date(2024, 2, 1), decision_transmitted_on=date(2024, 2, 29)),
         # Separate admissibility decision transmitted 2025-10-31 + 4 months → 2026-02-28.
         "merits": tracked(app, org, stage=stages.COMMENTS, transmitted_on=date(2025, 6, 1),
-                          state_observations_received_on=date(2025, 11, 20), admissibility_transmitted_on=date(2025, 10, 31)),
+                          state_observations_received_on=date(2025, 11, 20),
+                          admissibility_transmitted_on=date(2025, 10, 31)),
         # One-year limit in screening: notified 2025-05-12 → last day 2026-05-12 (91 days).
         "one_year": tracked(app, org, stage=stages.SCREENING, one_year=(date(2025, 5, 12), date(2026, 5, 12))),
     }
@@ -174,10 +175,12 @@ def _brute_force(today: date, within: int | None, overdue: bool) -> list[tuple]:
         if case.reference is None:
             continue
         comm = communications.get(case.id)
-        fields = ("transmitted_on", "state_observations_received_on", "author_comments_letter_on", "author_comments_due",
-                  "author_comments_sent_on", "admissibility_transmitted_on", "merits_observations_received_on",
-                  "decision_type", "decision_transmitted_on", "follow_up_response_received_on")
-        record = Record(stage=case.stage, one_year_basis=case.one_year_basis_date, one_year_last_day=case.one_year_last_day,
+        fields = ("transmitted_on", "state_observations_received_on", "author_comments_letter_on",
+                  "author_comments_due", "author_comments_sent_on", "admissibility_transmitted_on",
+                  "merits_observations_received_on", "decision_type", "decision_transmitted_on",
+                  "follow_up_response_received_on")
+        record = Record(stage=case.stage, one_year_basis=case.one_year_basis_date,
+                        one_year_last_day=case.one_year_last_day,
                         **{name: getattr(comm, name) if comm else None for name in fields})
         for deadline in open_deadlines(record):
             left = (deadline.due_date - today).days
@@ -194,7 +197,8 @@ def test_the_sql_filter_never_drops_a_deadline_the_rules_find(app, clock):
     what filtering every case in Python gives."""
     org = db.session.get(Organisation, make_organisation("Organisation A").id)
     today = TODAY.date()
-    days = [today + timedelta(days=offset) for offset in (-400, -200, -31, -1, 0, 1, 29, 30, 31, 59, 60, 61, 90, 91, 400)]
+    days = [today + timedelta(days=offset)
+            for offset in (-400, -200, -31, -1, 0, 1, 29, 30, 31, 59, 60, 61, 90, 91, 400)]
     bases = sorted({*days, date(2025, 8, 28), date(2025, 8, 29), date(2025, 8, 30), date(2025, 8, 31), date(2025, 9, 1),
                     date(2025, 10, 31), date(2025, 11, 1), date(2025, 8, 10), date(2025, 8, 11), date(2025, 8, 9)})
     number = 0
@@ -207,7 +211,8 @@ def test_the_sql_filter_never_drops_a_deadline_the_rules_find(app, clock):
         db.session.add(case)
         db.session.flush()
         if values:
-            db.session.add(Communication(uuid=uuid4(), case_id=case.id, articles_violated=[], public_links=[], **values))
+            db.session.add(Communication(uuid=uuid4(), case_id=case.id, articles_violated=[], public_links=[],
+                                         **values))
 
     for basis in bases:
         add(stages.SCREENING, one_year_last_day=basis)

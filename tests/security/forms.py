@@ -47,8 +47,10 @@ DEFAULT_TOKEN_PAGE = "account.show"
 
 
 # Routes that act on a submitted report rather than a draft.
-SUBMITTED_REPORT_ENDPOINTS = frozenset({"messages.post_message", "screening.assess_report", "screening.request_information",
-                                        "screening.decline_report", "screening.accept_report", "screening.reopen_report"})
+SUBMITTED_REPORT_ENDPOINTS = frozenset({
+    "messages.post_message", "screening.assess_report", "screening.request_information",
+    "screening.decline_report", "screening.accept_report", "screening.reopen_report",
+})
 
 
 @dataclass
@@ -169,9 +171,11 @@ FORM_DATA = {
         "name": "Finland", "listing": "party", "signature": "2009-09-24", "instrument_type": "ratification",
         "instrument_date": "2014-01-31", "instrument_year": "", "entry_into_force": "2014-04-30",
         "eif_basis": "art18(2) deposit+3 months (control request)", "art10_declaration": "unknown",
-        "art11_declaration": "unknown", "verified": "partly", "source_note": "UNTC", "source": "CSRF suite control request",
+        "art11_declaration": "unknown", "verified": "partly", "source_note": "UNTC",
+        "source": "CSRF suite control request",
     },
-    "register.check_register": lambda s, page: {"as_of": "2026-06-30", "reported_parties": "31", "source": "CSRF suite"},
+    "register.check_register": lambda s, page: {"as_of": "2026-06-30", "reported_parties": "31",
+                                                "source": "CSRF suite"},
     "intake.list_reports": lambda s, page: {"q": "", "status": ""},
     "intake.new_report": lambda s, page: {},
     "intake.edit_report": lambda s, page: {

@@ -449,7 +449,8 @@ def snapshot() -> dict[str, list[tuple]]:
     db.session.rollback()
     state = {}
     for table in Base.metadata.sorted_tables:
-        columns = [c for c in table.columns if not (table.name == "user_sessions" and c.name in ("data", "last_seen_at"))]
+        columns = [c for c in table.columns
+                   if not (table.name == "user_sessions" and c.name in ("data", "last_seen_at"))]
         rows = db.session.execute(select(*columns)).all()
         state[table.name] = sorted((tuple(r) for r in rows), key=repr)
     db.session.rollback()
@@ -879,7 +880,8 @@ def test_admin_update_takes_only_name_role_and_organisation(app, people, org_a, 
 
 
 def test_admin_new_user_ignores_credential_and_status_fields(app, people, org_a, org_b):
-    """AC-05: a new account gets no password, TOTP secret or disabled state from the form, and the chosen organisation."""
+    """AC-05: a new account gets no password, TOTP secret or disabled state from the form, and the chosen
+    organisation."""
     client = app.test_client()
     sign_in(app, client, "admin", people)
     data = {**extra_fields(org_b), "email": "new.member@ngo-a.org", "role": roles.PARTNER,

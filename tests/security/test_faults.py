@@ -455,7 +455,8 @@ def test_a_write_killed_midway_is_swept_and_rows_without_files_are_reported_neve
 
     swept = run(app, "store", "sweep")
     assert "Promoted 1, discarded 1 incoming, removed 0 orphaned files." in swept.output
-    assert f"FAIL document {lost.uuid} ({lost_case.reference}): its file is missing; the record was kept" in swept.output
+    assert (f"FAIL document {lost.uuid} ({lost_case.reference}): its file is missing; the record was kept"
+            in swept.output)
     assert swept.exit_code == 1
     assert not partial.exists() and store.path(unmoved.uuid).exists()
     assert db.session.execute(select(func.count()).select_from(Document)).scalar_one() == 3  # no row deleted

@@ -111,8 +111,8 @@ VALUES = st.one_of(
     st.text(max_size=20), st.binary(max_size=12),
     st.just("m" * 1_048_577),  # 1 MB: past MAX_FORM_MEMORY_SIZE, which refuses it with a 413
 )
-SPICE = st.one_of(*(st.sampled_from(values) for key, values in NASTY.items() if key in ("control", "not utf-8", "unicode",
-                                                                                     "markup", "blank")))
+SPICE = st.one_of(*(st.sampled_from(values) for key, values in NASTY.items()
+                    if key in ("control", "not utf-8", "unicode", "markup", "blank")))
 EXTRA_NAMES = st.one_of(
     st.sampled_from(["csrf_token", "action", "id", "uuid", "case_id", "organisation_id", "role", "stage", "admin",
                      "victims-0-name", "victims-199-name", "victims-200-name", "victims-99999999999-name",

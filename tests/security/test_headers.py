@@ -255,7 +255,8 @@ def _too_large(app, client, people, tmp_path, database_url):  # a form field ove
 
 
 def _too_many(app, client, people, tmp_path, database_url):
-    with running_app(tmp_path / "limited", database_url, RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per minute") as limited:
+    with running_app(tmp_path / "limited", database_url,
+                     RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per minute") as limited:
         limited_client = limited.test_client()
         for _ in range(2):
             assert limited_client.post("/login", data={"email": "a@example.org", "password": "x"}).status_code == 200

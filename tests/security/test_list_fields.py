@@ -30,7 +30,9 @@ def reports(app, people, org_a):
 
 
 @pytest.mark.parametrize("who", sorted(LIST_PAGES))
-def test_list_pages_show_titles_but_never_victims_narratives_or_file_names(app, people, clients, reports, who):  # DATA-05
+def test_list_pages_show_titles_but_never_victims_narratives_or_file_names(  # DATA-05
+    app, people, clients, reports, who
+):
     submitted, _tracked = reports
     client = clients(who)
     shown = ""

@@ -81,7 +81,8 @@ def test_a_partner_cannot_raise_anything_through_the_thread(app, people, clients
     case, other = candidates
     partner = clients("partner_a")
     response = partner.post(f"/cases/{case.uuid}/messages", data={"body": "Any news?"} | PRIVILEGED
-                            | {"case_id": str(other.id), "author_id": str(people["lawyer"].user.id), "sender_id": str(people["lawyer"].user.id)})
+                            | {"case_id": str(other.id), "author_id": str(people["lawyer"].user.id),
+                               "sender_id": str(people["lawyer"].user.id)})
     assert response.status_code in (302, 303)
     assert (fresh(Case, case.id).stage, fresh(Case, other.id).stage) == ("candidate", "candidate")
     messages = db.session.execute(select(Message)).scalars().all()

@@ -19,7 +19,8 @@ MIB = 1024 * 1024
 FILE = PDF + b"0" * (600 * 1024)  # 600 KiB: one fits in 1 MiB, two do not
 LIMITS = {
     "report total": ("UPLOAD_MAX_REPORT_SIZE", "The files of one report may total at most 1 MB."),
-    "organisation quota": ("UPLOAD_ORGANISATION_QUOTA", "Your organisation's storage quota is full; ask the coordinators."),
+    "organisation quota": ("UPLOAD_ORGANISATION_QUOTA",
+                           "Your organisation's storage quota is full; ask the coordinators."),
 }
 
 
@@ -45,7 +46,8 @@ def test_form_upload_past_the_limit_is_refused_and_keeps_nothing(app, client, pa
     target = first if name == "report total" else new_draft(client)
     before = snapshot()
 
-    response = post_report(client, target, report_form(title="Renamed with more evidence"), files=[("second.pdf", FILE)])
+    response = post_report(client, target, report_form(title="Renamed with more evidence"),
+                           files=[("second.pdf", FILE)])
 
     assert response.status_code == 400
     page = response.get_data(as_text=True)
@@ -59,10 +61,12 @@ def test_form_upload_past_the_limit_is_refused_and_keeps_nothing(app, client, pa
 def test_api_upload_past_the_limit_is_refused_and_keeps_nothing(app, client, partner, limit):  # UP-01
     _name, message = limit
     secret = new_token(partner)
-    first = client.post("/api/v1/reports", json={"title": "First", "narrative": "n"}, headers=auth(secret)).get_json()["id"]
+    first = client.post("/api/v1/reports", json={"title": "First", "narrative": "n"},
+                        headers=auth(secret)).get_json()["id"]
     assert upload(client, secret, first, [("first.pdf", FILE)]).status_code == 201
     target = first if _name == "report total" else \
-        client.post("/api/v1/reports", json={"title": "Second", "narrative": "n"}, headers=auth(secret)).get_json()["id"]
+        client.post("/api/v1/reports", json={"title": "Second", "narrative": "n"},
+                    headers=auth(secret)).get_json()["id"]
     before = snapshot()
 
     error = assert_error(upload(client, secret, target, [("second.pdf", FILE)]), 413, "too_large", {"file.0"})

@@ -82,7 +82,8 @@ def test_every_hashed_field_changes_the_hash(name):  # an edit of any column is 
         with pytest.raises(rules.AuditError):
             rules.chain_hash(rules.GENESIS_HASH, original | {name: None})
     else:
-        assert rules.chain_hash(rules.GENESIS_HASH, original | {name: None}) != rules.chain_hash(rules.GENESIS_HASH, original)
+        assert (rules.chain_hash(rules.GENESIS_HASH, original | {name: None})
+                != rules.chain_hash(rules.GENESIS_HASH, original))
 
 
 @given(st.text(max_size=60), st.text(max_size=60))

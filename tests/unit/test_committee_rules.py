@@ -26,7 +26,8 @@ def due(record: Record) -> dict[str, tuple[date | None, date]]:
     (date(2025, 12, 15), date(2026, 6, 15)),
 ])
 def test_state_observations_are_due_six_calendar_months_after_transmission(transmitted, expected):  # art. 6(2)
-    assert due(Record(stage=stages.OBSERVATIONS, transmitted_on=transmitted))["state_observations"] == (transmitted, expected)
+    record = Record(stage=stages.OBSERVATIONS, transmitted_on=transmitted)
+    assert due(record)["state_observations"] == (transmitted, expected)
 
 
 @pytest.mark.parametrize(("transmitted", "expected"), [
@@ -45,7 +46,8 @@ def test_merits_observations_are_due_four_months_after_the_admissibility_decisio
     (date(2025, 8, 31), date(2026, 2, 28)),
 ])
 def test_the_follow_up_response_is_due_six_months_after_views_finding_a_violation(transmitted, expected):  # art. 9(2)
-    record = Record(stage=stages.FOLLOW_UP, decision_type=committee.VIEWS_VIOLATION, decision_transmitted_on=transmitted)
+    record = Record(stage=stages.FOLLOW_UP, decision_type=committee.VIEWS_VIOLATION,
+                    decision_transmitted_on=transmitted)
     assert due(record)["follow_up_response"] == (transmitted, expected)
     no_violation = Record(stage=stages.DECIDED, decision_type=committee.VIEWS_NO_VIOLATION,
                           decision_transmitted_on=transmitted)
@@ -56,7 +58,8 @@ def test_the_author_comments_deadline_is_the_letters_date():
     record = Record(stage=stages.COMMENTS, author_comments_letter_on=date(2026, 10, 31),
                     author_comments_due=date(2026, 12, 15))
     assert due(record)["author_comments"] == (date(2026, 10, 31), date(2026, 12, 15))
-    sent = Record(stage=stages.COMMENTS, author_comments_due=date(2026, 12, 15), author_comments_sent_on=date(2026, 12, 1))
+    sent = Record(stage=stages.COMMENTS, author_comments_due=date(2026, 12, 15),
+                  author_comments_sent_on=date(2026, 12, 1))
     assert due(sent) == {}
 
 

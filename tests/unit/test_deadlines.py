@@ -162,7 +162,8 @@ def test_deadline_label(today, label):
 
 def test_format_day_uses_short_english_months():
     assert [format_day(date(2026, month, 1)) for month in range(1, 13)] == [
-        f"1 {name} 2026" for name in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+        f"1 {name} 2026"
+        for name in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
     ]
     assert format_day(D("2026-03-12")) == "12 Mar 2026"
 

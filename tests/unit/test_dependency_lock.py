@@ -43,7 +43,8 @@ def test_the_lock_satisfies_every_lower_bound_of_requirements_txt():  # DEP-02
         name = canonicalize_name(requirement.name)
         assert name in pins, f"{requirement.name} is not in requirements.lock: run `make lock`"
         assert pins[name][0] in requirement.specifier, (
-            f"requirements.lock pins {requirement.name} {pins[name][0]}, outside {requirement.specifier}: run `make lock`")
+            f"requirements.lock pins {requirement.name} {pins[name][0]}, outside {requirement.specifier}: "
+            "run `make lock`")
 
 
 def test_an_sbom_lists_every_locked_package_with_its_version(tmp_path):  # DEP-02

@@ -303,7 +303,8 @@ def test_register_names_match_the_un_names():
     renamed = {"NL": "Netherlands"}  # the Protocol files' source predates "Netherlands (Kingdom of the)"
     for name in REGISTER_FILES:
         for row in _rows(name):
-            expected = names[row["iso2"]] if name == "icescr_status.csv" else renamed.get(row["iso2"], names[row["iso2"]])
+            official = names[row["iso2"]]
+            expected = official if name == "icescr_status.csv" else renamed.get(row["iso2"], official)
             assert row["name"] == expected, (name, row)
 
 

@@ -103,7 +103,8 @@ def test_content_survives_its_json():
 
 
 @pytest.mark.parametrize(("path", "question"), [
-    ("remedies.0.notified", "On what date was the decision of domestic remedy 1 notified to the victims or their lawyer?"),
+    ("remedies.0.notified",
+     "On what date was the decision of domestic remedy 1 notified to the victims or their lawyer?"),
     ("remedies.2.final", "Could the decision of domestic remedy 3 still be appealed?"),
     ("unused_remedies.0.reason", "Why was unused remedy 1 not used?"),
     ("other_procedures.1.same_matter", "Did international procedure 2 concern the same facts, victims and rights?"),

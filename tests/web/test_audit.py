@@ -214,7 +214,8 @@ def test_admin_account_changes_are_recorded_with_the_admin_as_actor(app, people,
 
     lawyer = people["lawyer"].user
     mark = last_id()
-    client.post(f"/admin/users/{lawyer.uuid}/update", data={"role": "coordinator", "organisation": "", "display_name": ""})
+    client.post(f"/admin/users/{lawyer.uuid}/update",
+                data={"role": "coordinator", "organisation": "", "display_name": ""})
     client.post(f"/admin/users/{lawyer.uuid}/two-factor/reset")
     assert [summary(e) for e in events_after(mark)] == [
         ("role_changed", admin.id, "user", str(lawyer.uuid)), ("two_factor_reset", admin.id, "user", str(lawyer.uuid))]
@@ -229,7 +230,8 @@ def test_new_account_and_organisation_are_recorded(app, people):
     assert response.status_code == 200
     created = accounts.find_user(db.session, "new.person@example.org")
     assert [summary(e) for e in events_after(mark)] == [
-        ("account_created", admin.id, "user", str(created.uuid)), ("setup_link_issued", admin.id, "user", str(created.uuid))]
+        ("account_created", admin.id, "user", str(created.uuid)),
+        ("setup_link_issued", admin.id, "user", str(created.uuid))]
     mark = last_id()
     client.post("/admin/organisations/new", data={"name": "Organisation C"})
     [event] = events_after(mark)
@@ -262,7 +264,8 @@ def test_api_token_and_calendar_feed_creation_and_revocation_are_recorded(app, p
     token = tokens.list_tokens(db.session, partner)[0]
     client.post(f"/account/tokens/{token.uuid}/revoke")
     assert [summary(e) for e in events_after(mark)] == [
-        ("api_token_created", partner.id, "token", str(token.uuid)), ("api_token_revoked", partner.id, "token", str(token.uuid))]
+        ("api_token_created", partner.id, "token", str(token.uuid)),
+        ("api_token_revoked", partner.id, "token", str(token.uuid))]
     secret = re.search(r"escr_[A-Za-z0-9_-]{43}", html).group()
     assert_no_content(secret, "Survey app")
 
@@ -394,7 +397,8 @@ def test_stage_moves_and_record_updates_are_recorded(app, people):  # LOG-01
     mark = last_id()
     response = client.post(f"/committee/{tracked.uuid}/move", data={"target": "closed", "note": MARKERS["note"]})
     assert response.status_code == 302
-    client.post(f"/committee/{tracked.uuid}/media", data={"outlet": MARKERS["note"] + " Daily", "published_on": "2025-02-01"})
+    client.post(f"/committee/{tracked.uuid}/media",
+                data={"outlet": MARKERS["note"] + " Daily", "published_on": "2025-02-01"})
     assert [summary(e) for e in events_after(mark)] == [
         ("stage_changed", coordinator.id, "case", str(tracked.uuid)),
         ("case_updated", coordinator.id, "case", str(tracked.uuid)),

@@ -55,7 +55,9 @@ def spy_on_verify(app, monkeypatch) -> VerifySpy:
 
 
 def session_count(user: User) -> int:
-    return db.session.execute(select(func.count()).select_from(UserSession).where(UserSession.user_id == user.id)).scalar_one()
+    return db.session.execute(
+        select(func.count()).select_from(UserSession).where(UserSession.user_id == user.id)
+    ).scalar_one()
 
 
 # --- sign-in -----------------------------------------------------------------------------------
@@ -130,7 +132,9 @@ def test_unknown_account_still_costs_a_hash_verification(app, client, monkeypatc
     assert [stored for stored, _ in spy.calls] == [app.extensions["caseapp.hasher"]._dummy_hash]
 
 
-def test_throttle_blocks_the_account_after_five_failures_without_checking_the_hash(app, client, org_a, monkeypatch):  # AUTH-07
+def test_throttle_blocks_the_account_after_five_failures_without_checking_the_hash(  # AUTH-07
+    app, client, org_a, monkeypatch
+):
     victim = make_user(app, roles.PARTNER, org_a).user
     bystander = make_user(app, roles.PARTNER, org_a).user
     for _ in range(5):
@@ -351,7 +355,8 @@ def test_new_staff_member_is_confined_to_enrolment_until_done(app, client):  # A
     key = "".join(re.search(r'class="secret-code mt-2"[^>]*>([A-Z2-7 ]+)<', page).group(1).split())
     before = _cookie(client, app)
 
-    wrong = client.post("/two-factor/setup", data={"code": "123456" if two_factor.current_code(key) != "123456" else "654321"})
+    wrong_code = "123456" if two_factor.current_code(key) != "123456" else "654321"
+    wrong = client.post("/two-factor/setup", data={"code": wrong_code})
     assert "That code does not match" in wrong.get_data(as_text=True)
     ok = client.post("/two-factor/setup", data={"code": two_factor.current_code(key)})
     assert ok.headers["Location"] == "/"
@@ -379,7 +384,8 @@ def test_pending_enrolment_secret_is_not_stored_in_clear(app, client):  # AUTH-0
 
 
 def test_setup_link_sets_a_password_once(app, client, org_a):  # AUTH-09
-    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="new@ngo-a.org", role=roles.PARTNER, organisation=org_a)
+    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="new@ngo-a.org",
+                                role=roles.PARTNER, organisation=org_a)
     token = accounts.issue_setup_token(db.session, user, timedelta(hours=24))
     db.session.commit()
     page = client.get(f"/setup/{token}")
@@ -394,7 +400,8 @@ def test_setup_link_sets_a_password_once(app, client, org_a):  # AUTH-09
 
 
 def test_setup_link_expires_after_24_hours(app, client, org_a):  # AUTH-09
-    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="late@ngo-a.org", role=roles.PARTNER, organisation=org_a)
+    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="late@ngo-a.org",
+                                role=roles.PARTNER, organisation=org_a)
     token = accounts.issue_setup_token(db.session, user, app.config["SETUP_TOKEN_LIFETIME"])
     db.session.commit()
     with time_machine.travel(utcnow() + timedelta(hours=24, seconds=1)):
@@ -432,9 +439,11 @@ def test_admin_form_errors_show_next_to_the_field(app, client, people):
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="email-error"' in page
-    again = client.post("/admin/users/new", data={"email": people["lawyer"].user.email, "role": "lawyer", "organisation": ""})
+    again = client.post("/admin/users/new",
+                        data={"email": people["lawyer"].user.email, "role": "lawyer", "organisation": ""})
     assert "already exists" in again.get_data(as_text=True)
-    partner_without_org = client.post("/admin/users/new", data={"email": "x@y.org", "role": "partner", "organisation": ""})
+    partner_without_org = client.post("/admin/users/new",
+                                      data={"email": "x@y.org", "role": "partner", "organisation": ""})
     assert "must belong to an organisation" in partner_without_org.get_data(as_text=True)
     assert accounts.find_user(db.session, "x@y.org") is None
 
@@ -455,8 +464,8 @@ def test_an_organisation_name_with_accents_is_refused_the_second_time(app, clien
 @pytest.mark.parametrize(("who", "method", "url", "data"), [
     ("anonymous", "POST", "/login", {"email": "ana\x00@example.org", "password": PASSWORD}),
     ("admin", "POST", "/admin/organisations/new", {"name": "Organisation\x00C"}),
-    ("admin", "POST", "/admin/users/new", {"email": "new@example.org", "display_name": "New\x00Person", "role": "lawyer",
-                                           "organisation": ""}),
+    ("admin", "POST", "/admin/users/new", {"email": "new@example.org", "display_name": "New\x00Person",
+                                           "role": "lawyer", "organisation": ""}),
     ("admin", "POST", "/admin/users", {"q": "ana\x00", "role": "", "status": "", "sort": "email"}),
     ("admin", "GET", "/admin/states?q=Fin%00land", {}),
 ])

@@ -34,8 +34,8 @@ def case_at(app, organisation, stage: str, *, state: str | None = "ES", rights=(
     return case
 
 
-def decide(case, decision_type: str = committee.VIEWS_VIOLATION, *, adopted_on: date, transmitted_on: date | None = None,
-           response_on: date | None = None) -> Communication:
+def decide(case, decision_type: str = committee.VIEWS_VIOLATION, *, adopted_on: date,
+           transmitted_on: date | None = None, response_on: date | None = None) -> Communication:
     communication = Communication(case_id=case.id, decision_type=decision_type, decision_adopted_on=adopted_on,
                                   decision_transmitted_on=transmitted_on, follow_up_response_received_on=response_on)
     db.session.add(communication)

@@ -47,8 +47,8 @@ def docket(app, org_a):
         "one_year": tracked(app, org_a, stage=stages.SCREENING, one_year=(date(2025, 2, 22), date(2026, 2, 22))),
         # The Secretariat's letter of 13 Dec 2025 set 13 Feb 2026 for the author's comments: in 3 days.
         "comments": tracked(app, org_a, stage=stages.COMMENTS, transmitted_on=date(2025, 6, 2),
-                            state_observations_received_on=date(2025, 11, 28), author_comments_letter_on=date(2025, 12, 13),
-                            author_comments_due=date(2026, 2, 13)),
+                            state_observations_received_on=date(2025, 11, 28),
+                            author_comments_letter_on=date(2025, 12, 13), author_comments_due=date(2026, 2, 13)),
         # Views transmitted 1 Oct 2025 → the State's response due 1 Apr 2026: in 50 days.
         "follow_up": tracked(app, org_a, stage=stages.FOLLOW_UP, decision_type="views_violation",
                              decision_adopted_on=date(2025, 9, 15), decision_transmitted_on=date(2025, 10, 1)),
@@ -152,7 +152,8 @@ def create_feed(client) -> str:
     """Make a feed on the account page; returns the secret URL's path as shown once."""
     response = client.post("/account/calendar-feed")
     assert response.status_code == 200
-    match = re.search(r'id="new-calendar-feed-url">https://localhost(/calendar/[A-Za-z0-9_-]+\.ics)<', response.get_data(as_text=True))
+    page = response.get_data(as_text=True)
+    match = re.search(r'id="new-calendar-feed-url">https://localhost(/calendar/[A-Za-z0-9_-]+\.ics)<', page)
     assert match, "the new feed's address is not shown"
     return match.group(1)
 

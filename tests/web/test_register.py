@@ -24,7 +24,8 @@ FINLAND = {
     "instrument_date": "2014-01-31", "instrument_year": "", "entry_into_force": "2014-04-30",
     "eif_basis": "art18(2) deposit+3 months; exact day UNVERIFIED (Committee says April 2014)",
     "art10_declaration": "unknown", "art11_declaration": "unknown", "verified": "partly",
-    "source_note": "UNTC; E/C.12/76/D/251/2022 para 1.1 says April 2014; a declaration is recorded, articles UNVERIFIED",
+    "source_note": "UNTC; E/C.12/76/D/251/2022 para 1.1 says April 2014; "
+                   "a declaration is recorded, articles UNVERIFIED",
 }
 NEW_ZEALAND = {
     "iso2": "NZ", "name": "", "listing": "party", "signature": "2010-01-05", "instrument_type": "ratification",
@@ -161,7 +162,8 @@ def test_an_instance_seeded_before_the_covenant_statuses_refuses_to_start_until_
     db.session.execute(delete(StatePartyChange).where(StatePartyChange.treaty == "covenant"))
     db.session.execute(delete(CovenantStatus))
     db.session.commit()
-    with pytest.raises(ConfigurationError, match="the States register lacks the Covenant statuses; run `flask states seed`"):
+    with pytest.raises(ConfigurationError,
+                       match="the States register lacks the Covenant statuses; run `flask states seed`"):
         self_test(app)
     register.seed_shipped(db.session)
     db.session.commit()

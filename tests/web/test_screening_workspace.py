@@ -151,7 +151,8 @@ def test_each_save_is_a_version_with_what_changed(app, people, clients):
     assert "Risk of reprisals: notes rewritten" in versions
     assert "First assessment." in versions
     assert "The mayor threatened the family." in page  # the current scores and notes
-    assert db.session.execute(select(ScreeningVersion.version).order_by(ScreeningVersion.version)).scalars().all() == [1, 2]
+    versions = select(ScreeningVersion.version).order_by(ScreeningVersion.version)
+    assert db.session.execute(versions).scalars().all() == [1, 2]
 
 
 def test_assessments_are_encrypted_at_rest(app, people, clients):  # CRY-01
@@ -257,7 +258,8 @@ def test_accepting_needs_an_assessment_that_finds_no_condition_unmet(app, people
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
     lawyer = clients("lawyer")
     refused = lawyer.post(f"/screening/{case.uuid}/accept", data={"note": ""})
-    assert refused.status_code == 400 and "Record an assessment before accepting the case." in refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Record an assessment before accepting the case." in refused.get_data(as_text=True)
 
     record_screening(case, people["lawyer"].user, status="not_met", reason="Out of time.")
     refused = lawyer.post(f"/screening/{case.uuid}/accept", data={"note": ""})
@@ -271,7 +273,8 @@ def test_accepting_needs_an_assessment_that_finds_no_condition_unmet(app, people
     record_screening(case, people["lawyer"].user, score=4)
     accepted = lawyer.post(f"/screening/{case.uuid}/accept", data={"note": "Strong test case on forced evictions."})
     assert accepted.status_code == 302 and reload(case).stage == "candidate"
-    assert "accepted this report as a candidate" in clients("partner_a").get(f"/intake/{case.uuid}").get_data(as_text=True)
+    partner_page = clients("partner_a").get(f"/intake/{case.uuid}").get_data(as_text=True)
+    assert "accepted this report as a candidate" in partner_page
     moves = db.session.execute(select(CaseEvent.from_stage, CaseEvent.to_stage).order_by(CaseEvent.id)).all()
     assert [tuple(m) for m in moves] == [("submitted", "screening"), ("screening", "candidate")]
 
@@ -301,7 +304,8 @@ def test_a_decision_cannot_be_taken_twice(app, people, clients):
 def test_partners_see_the_one_year_limit_on_their_list_and_report(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(365 - 3))
     partner = clients("partner_a")
-    for page in (partner.get("/intake").get_data(as_text=True), partner.get(f"/intake/{case.uuid}").get_data(as_text=True)):
+    for url in ("/intake", f"/intake/{case.uuid}"):
+        page = partner.get(url).get_data(as_text=True)
         assert "(in 3 days)" in page and "7 days or less" in page
     passed, _ = submit_report(app, people["partner_a"].user, notified=days_ago(500))
     page = partner.get(f"/intake/{passed.uuid}").get_data(as_text=True)

@@ -67,7 +67,8 @@ def check(c: Context) -> Criterion:
                 )
             else:
                 found.not_met.append(
-                    f"The author acts on behalf of the victims without their consent and without a justification: {rule}."
+                    "The author acts on behalf of the victims without their consent and without a justification: "
+                    f"{rule}."
                 )
         else:
             found.unknown.append(f"Whether {others} consented to the author acting on their behalf is not recorded.")

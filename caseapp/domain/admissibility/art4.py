@@ -17,12 +17,13 @@ def check(c: Context) -> Criterion:
                    "Committee may accept." if importance else
                    " No serious issue of general importance is claimed.")
         return conclude("art4", WARNING, (
-            f"The communication does not reveal a clear disadvantage, so the Committee may decline to consider it.{proviso} "
-            f"{discretion}"
+            "The communication does not reveal a clear disadvantage, so the Committee may decline to consider it."
+            f"{proviso} {discretion}"
         ))
     if importance:
         return conclude("art4", WARNING, (
-            "Whether the author suffered a clear disadvantage is not recorded; the author argues that the communication "
+            "Whether the author suffered a clear disadvantage is not recorded; "
+            "the author argues that the communication "
             f"raises a serious issue of general importance. {discretion}"
         ))
     return conclude("art4", UNKNOWN, (

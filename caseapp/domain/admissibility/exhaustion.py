@@ -36,7 +36,8 @@ def check(c: Context) -> Criterion:
         name = unused.name.strip() if given(unused.name) else f"unused remedy no. {index + 1}"
         if unused.reason == "none":
             found.not_met.append(
-                f"{capitalised(name)} was not used and no reason is given: available remedies must be exhausted (art. 3(1)); "
+                f"{capitalised(name)} was not used and no reason is given: "
+                "available remedies must be exhausted (art. 3(1)); "
                 "mere doubts about its chances of success do not excuse it (M.L.B. v. Luxembourg, para. 7.4)."
             )
         elif unused.reason is None:
@@ -83,8 +84,8 @@ def check(c: Context) -> Criterion:
         if final.outcome in ("granted", "partly_granted"):
             c.warnings.append(
                 f"The final decision of {remedy_name(c.final_index, final)} "
-                f"{'granted' if final.outcome == 'granted' else 'partly granted'} the remedy: explain why the author is "
-                "still a victim of a violation (art. 2), e.g. the decision was not enforced."
+                f"{'granted' if final.outcome == 'granted' else 'partly granted'} the remedy: "
+                "explain why the author is still a victim of a violation (art. 2), e.g. the decision was not enforced."
             )
     elif not c.pending:
         decided = [(index, remedy) for index, remedy in enumerate(remedies) if remedy.outcome not in NOT_DECIDED]
@@ -115,8 +116,8 @@ def check(c: Context) -> Criterion:
         elif not found.warning and not found.not_met and not found.unknown:
             found.unknown.append(
                 "No domestic remedy is recorded as used, and no reason is given why none was: the author must exhaust "
-                "available remedies or show that they are unavailable, ineffective or unreasonably prolonged (art. 3(1); "
-                "Ziablitsev v. France, E/C.12/71/D/176/2020, paras 6.5-6.7)."
+                "available remedies or show that they are unavailable, ineffective or unreasonably prolonged "
+                "(art. 3(1); Ziablitsev v. France, E/C.12/71/D/176/2020, paras 6.5-6.7)."
             )
             found.need("remedies", "unused_remedies", "remedies_exception")
     return found.criterion("art3_1")
