@@ -282,7 +282,8 @@ def document() -> dict:
                     "operationId": "showReport",
                     "summary": "One report, decrypted, in the shape it was sent, with its documents",
                     "responses": {
-                        "200": {"description": "The report.", "content": {"application/json": {"schema": _ref("Report")}}},
+                        "200": {"description": "The report.",
+                                "content": {"application/json": {"schema": _ref("Report")}}},
                         **_errors("404", *_COMMON),
                     },
                 },

@@ -214,7 +214,8 @@ def upload_documents(id: UUID):  # noqa: A002
     report, since partners send documents when the lawyers ask for them."""
     report_uuid = id
     # The body is read (and spooled encrypted, UP-06) before any database work in this request.
-    unexpected = sorted({(name or "(unnamed part)")[:100] for name in (*request.files, *request.form) if name != "file"})
+    parts = (*request.files, *request.form)
+    unexpected = sorted({(name or "(unnamed part)")[:100] for name in parts if name != "file"})
     files = documents.chosen_files(request.files.getlist("file"))
     case = cases.find_visible_case(db.session, g.user, report_uuid)
     if case is None:

@@ -71,7 +71,8 @@ VALUE_LABELS = {
     "art11_declaration": DECLARATION_LABELS,
     "verified": VERIFIED_LABELS,
 }
-COVENANT_VALUE_LABELS = {**VALUE_LABELS, "status": COVENANT_STATUS_LABELS, "instrument_type": COVENANT_INSTRUMENT_LABELS}
+COVENANT_VALUE_LABELS = {**VALUE_LABELS, "status": COVENANT_STATUS_LABELS,
+                         "instrument_type": COVENANT_INSTRUMENT_LABELS}
 DATE_FIELDS = frozenset({"signature", "instrument_date", "entry_into_force", "as_of"})
 CHECK_LABELS = {"as_of": _l("As of"), "reported_parties": _l("Parties reported"), "complete": _l("Complete")}
 MAX_QUERY = 100

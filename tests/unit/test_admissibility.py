@@ -753,7 +753,8 @@ COMMITTEE_DECISIONS = [
         {"state": "ES", "submission_date": "2013-11-06",
          "remedies": [remedy(body="Constitutional Court", decided="2012-10-29", notified="2012-11-06")]},
         "art3_2_a", "met", {"one_year_last_day": "2013-11-06", "days_left": 0, "basis": "notification"},
-        id="López Rodríguez v. Spain, E/C.12/57/D/1/2013, para. 8.3: notified 6 Nov 2012, submitted 6 Nov 2013, in time",
+        id="López Rodríguez v. Spain, E/C.12/57/D/1/2013, para. 8.3: notified 6 Nov 2012, submitted 6 Nov 2013, "
+           "in time",
     ),
     pytest.param(
         {"state": "EC", "submission_date": "2015-04-24", "facts_start": None, "facts_end": None,
