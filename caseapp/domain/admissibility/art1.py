@@ -31,8 +31,8 @@ def check(c: Context) -> Criterion:
         return conclude("art1", NOT_MET, (
             f"{name} was not a party to the International Covenant on Economic, Social and Cultural Rights on "
             f"{iso(c.reference)} (the Covenant's status as of {iso(covenant.as_of)}, source: {covenant.source}). "
-            "Only a State that has ratified or acceded to the Covenant can become a party to the Optional Protocol (art. "
-            f"17(2)-(3)), so {name} was not a party to the Protocol, {_NO_COMPETENCE}"
+            "Only a State that has ratified or acceded to the Covenant can become a party to the Optional Protocol "
+            f"(art. 17(2)-(3)), so {name} was not a party to the Protocol, {_NO_COMPETENCE}"
         ))
     if c.standing.reason == STANDING_NOT_LISTED_COMPLETE:
         return _not_a_party_as_of_register(c, name)
