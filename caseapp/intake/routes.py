@@ -24,6 +24,7 @@ from caseapp.web.labels import STATUS_LABELS
 from caseapp.web.pagination import page_number
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
+from caseapp.web.uploads import accepts_uploads
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -88,6 +89,7 @@ def _upload_hint() -> str:
 
 
 @bp.route("/<uuid:case_uuid>/edit", methods=["GET", "POST"])
+@accepts_uploads
 def edit_report(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.stage not in intake.EDITABLE_STAGES:
