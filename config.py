@@ -112,7 +112,8 @@ class Config:
     UPLOAD_CLAMD_TIMEOUT = 30
 
     # Requests
-    MAX_CONTENT_LENGTH = 512 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 512 * 1024 * 1024  # multipart bodies of the upload routes only
+    MAX_FORM_BYTES = 1024 * 1024  # every other body outside /api/ (UP-02): 413 before it is read
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     MAX_FORM_PARTS = 1000
     TRUSTED_HOSTS: list[str] | None = None

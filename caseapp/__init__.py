@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from caseapp.core.configuration import ConfigurationError, check_config, load_config, load_keys
+from caseapp.core.configuration import ConfigurationError, check_config, load_config, load_keys, private_folder
 from caseapp.core.database import install_sqlite_listeners
 from caseapp.core.extensions import bootstrap, csrf, db, limiter, migrate
 from caseapp.core.files import FileStore
@@ -37,7 +37,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     check_config(app)
     if not app.testing:
         configure_logging(app.config["LOG_LEVEL"])
-    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_folder(Path(app.instance_path))  # CRY-01: keys, database and store inside, the app's user only
 
     load_keys(app, require_keys)
     app.extensions["caseapp.hasher"] = Hasher.from_config(app.config)

@@ -61,7 +61,11 @@ def change_password():
         return _render(form, 400)
     db.session.commit()
     session.start(user.id, two_factor_done=True)  # every other session has ended (SESS-05)
-    flash(_("Your password is changed. Your other sessions have been signed out."), "success")
+    if permissions.can_hold_api_token(user):  # AUTH-14: its tokens were revoked with the old password
+        flash(_("Your password is changed. Your other sessions have been signed out and your API tokens revoked."),
+              "success")
+    else:
+        flash(_("Your password is changed. Your other sessions have been signed out."), "success")
     return redirect(url_for("account.show"))
 
 

@@ -12,6 +12,7 @@ from caseapp.core.extensions import db
 from caseapp.domain.audit import describe
 from caseapp.models import User
 from caseapp.services import audit
+from caseapp.web.pagination import paginate
 
 AUDIT_PAGE_SIZE = 50
 
@@ -31,7 +32,7 @@ def audit_log():
     actor = accounts_by_uuid.get(form.actor.data or "")
     query = audit.search(actor_id=actor.id if actor else None, case_reference=form.case.data or None,
                          action=form.action.data or None, since=form.since.data, until=form.until.data)
-    page = db.paginate(query, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    page = paginate(query, per_page=AUDIT_PAGE_SIZE)
     filtered = any(request.args.get(name) for name in ("actor", "case", "action", "since", "until"))
     return render_template("admin/audit_log.html", form=form, page=page, total=audit.count(db.session),
                            describe=describe, filtered=filtered,

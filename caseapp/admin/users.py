@@ -18,6 +18,7 @@ from caseapp.services import ServiceError, accounts
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, flash_filter_errors
+from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 
 FILTER_SESSION_KEY = "admin_user_filter"
@@ -72,7 +73,7 @@ def list_users():
     elif criteria.get("status") == "disabled":
         query = query.where(User.disabled_at.is_not(None))
     query = query.order_by(*SORTS.get(criteria.get("sort") or "email", SORTS["email"]))
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query, per_page=current_app.config["PAGE_SIZE"])
     return render_template("admin/list_users.html", page=page, form=form, filtered=any(criteria.values()))
 
 

@@ -27,6 +27,7 @@ from caseapp.services import ServiceError, cases, documents, intake, tokens
 from caseapp.services.vault import open_vault
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.downloads import send_document
+from caseapp.web.uploads import accepts_uploads
 
 log = logging.getLogger("caseapp.api")
 
@@ -209,6 +210,7 @@ def show_report(id: UUID):  # noqa: A002 — the contract's name for the path pa
 
 
 @bp.post("/reports/<uuid:id>/documents")
+@accepts_uploads
 def upload_documents(id: UUID):  # noqa: A002
     """Add evidence to a report of the partner's organisation: to a draft, and also to a submitted
     report, since partners send documents when the lawyers ask for them."""

@@ -46,6 +46,7 @@ from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
 from caseapp.web.labels import STATUS_LABELS
+from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
@@ -67,7 +68,7 @@ def list_cases():
     if state:
         query = query.where(Case.state_code == state)
     query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
-    page = db.paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
     page.items = cases.by_ids(db.session, page.items)
     vaults = open_vaults(db.session, keyring(), page.items)
     today = _today()

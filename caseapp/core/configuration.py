@@ -15,6 +15,14 @@ class ConfigurationError(RuntimeError):
     """The app cannot start safely; the message names the setting to fix."""
 
 
+def private_folder(path: Path) -> None:
+    """Create ``path`` 0700, or make it 0700 when it already exists with more (an operator's
+    ``mkdir``, an unpacked archive): the instance folder holds the keys, the database and the store."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o777 != 0o700:
+        path.chmod(0o700)
+
+
 def load_config(app: Flask, overrides: dict) -> None:
     name = overrides.pop("CONFIG", None) or os.environ.get("CASEAPP_CONFIG") or "production"
     if name not in config_module.CONFIGS:

@@ -4,8 +4,14 @@ pysqlite delays BEGIN until the first write, and a read-then-write transaction u
 with "database is locked" when another writer holds the lock (SECURITY.md, SQLite pitfall). So we take
 over transaction control: autocommit at the driver level, and an explicit BEGIN — IMMEDIATE when the
 unit of work will write (unsafe HTTP methods and CLI commands), deferred for reads.
+
+SQLite creates the database file with the process's umask (often 0644); each new connection makes it
+and its ``-wal`` and ``-shm`` files 0600 (SQLite gives the files it creates later the database file's
+mode), so only the app's user can read them, like the 0700 instance folder around them (CRY-01).
 """
 
+import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -17,6 +23,10 @@ from sqlalchemy.orm import Session
 
 _write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+log = logging.getLogger("caseapp.core.database")
+
+DATABASE_FILE_MODE = 0o600
 
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
@@ -69,6 +79,18 @@ def write_apart(engine: Engine, write: Callable[[Session], None]) -> bool:
     return True
 
 
+def restrict_database_files(path: str) -> None:
+    """Make a SQLite database file and its ``-wal``/``-shm`` files, where they exist, 0600 (CRY-01)."""
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        try:
+            if os.stat(name).st_mode & 0o777 != DATABASE_FILE_MODE:
+                os.chmod(name, DATABASE_FILE_MODE)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # another user's file: say so, the connection still works
+            log.warning("database.file_mode_unchanged", extra={"file": os.path.basename(name)})
+
+
 def install_sqlite_listeners(busy_timeout_ms: int) -> None:
     """Register the listeners once per process; they act only on SQLite connections."""
     if getattr(install_sqlite_listeners, "installed", False):
@@ -83,7 +105,10 @@ def install_sqlite_listeners(busy_timeout_ms: int) -> None:
         for pragma in SQLITE_PRAGMAS:
             cursor.execute(pragma)
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        files = [row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main" and row[2]]
         cursor.close()
+        for path in files:
+            restrict_database_files(path)
 
     @event.listens_for(Engine, "begin")
     def _begin_sqlite(connection):

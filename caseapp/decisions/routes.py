@@ -26,6 +26,7 @@ from caseapp.models.base import utcnow
 from caseapp.services import decisions, exports
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.downloads import content_disposition
+from caseapp.web.pagination import page_number
 from caseapp.web.security import current_user
 
 bp = Blueprint("decisions", __name__)
@@ -58,7 +59,7 @@ def list_decisions():
     if not form.validate():
         abort(400)
     query = decisions.published(state=form.state.data or None, right=form.right.data or None)
-    page = RowPagination(select=query, session=db.session, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = RowPagination(select=query, session=db.session, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
     published = [decisions.to_public(row) for row in page.items]
     return render_template("decisions/list_decisions.html", decisions=published, page=page, form=form,
                            filtered=bool(form.state.data or form.right.data))

@@ -21,8 +21,10 @@ from caseapp.services.vault import open_vault
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm, flash_filter_errors
 from caseapp.web.labels import STATUS_LABELS
+from caseapp.web.pagination import page_number
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
+from caseapp.web.uploads import accepts_uploads
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
@@ -48,7 +50,7 @@ def list_reports():
             flash_filter_errors(form)
         return redirect(url_for("intake.list_reports"))
     criteria = session.get(FILTER_SESSION_KEY, {})
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number()
     size = current_app.config["PAGE_SIZE"]
     rows, total = report_rows(db.session, keyring(), current_user(), criteria, page=page, per_page=size)
     return render_template("intake/list_reports.html", rows=rows, total=total,
@@ -87,6 +89,7 @@ def _upload_hint() -> str:
 
 
 @bp.route("/<uuid:case_uuid>/edit", methods=["GET", "POST"])
+@accepts_uploads
 def edit_report(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     if case.stage not in intake.EDITABLE_STAGES:

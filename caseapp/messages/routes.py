@@ -10,6 +10,7 @@ from caseapp.services import ServiceError, cases, documents, messages
 from caseapp.services.vault import open_vault
 from caseapp.web.forms import MessageForm
 from caseapp.web.security import current_user
+from caseapp.web.uploads import accepts_uploads
 
 bp = Blueprint("messages", __name__, url_prefix="/cases")
 
@@ -21,6 +22,7 @@ def thread_page(case) -> str:
 
 
 @bp.route("/<uuid:case_uuid>/messages", methods=["POST"])
+@accepts_uploads
 def post_message(case_uuid: UUID):
     user = current_user()
     case = cases.find_visible_case(db.session, user, case_uuid)

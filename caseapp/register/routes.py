@@ -49,6 +49,7 @@ from caseapp.register.forms import (
     StateForm,
 )
 from caseapp.services import ServiceError, register
+from caseapp.web.pagination import paginate
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
 
@@ -161,7 +162,7 @@ def _attach_state_errors(form, errors: dict[str, str]) -> list[str]:
 def _history_page(treaty: str):
     """One page of a list's history, newest first, with who made each change loaded in the same query count."""
     query = register.register_history(treaty).options(selectinload(StatePartyChange.changed_by))
-    return db.paginate(query, per_page=HISTORY_PAGE_SIZE, error_out=False)
+    return paginate(query, per_page=HISTORY_PAGE_SIZE)
 
 
 @bp.route("")

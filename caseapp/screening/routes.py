@@ -34,6 +34,7 @@ from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm
 from caseapp.web.labels import STATUS_LABELS
+from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
@@ -88,7 +89,7 @@ def list_reports():
     query = _filtered(cases.visible_cases(current_user()).where(Case.reference.is_not(None)), form)
     # The page's ids come from an index; then its rows, their keys and their duplicate checks are read
     # a page at a time, not a row at a time.
-    page = db.paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
     page.items = cases.by_ids(db.session, page.items, selectinload(Case.victims))
     vaults = open_vaults(db.session, keyring(), page.items)
     duplicates = intake.confirmed_duplicates_of(db.session, keyring(), list(vaults.values()))

@@ -114,12 +114,15 @@ def set_password(session: Session, user: User, password: str, hasher: Hasher) ->
     user.password_hash = hasher.hash(password)
     user.password_changed_at = utcnow()
     end_sessions(session, user)  # SESS-05
+    tokens.revoke_all(session, user)  # AUTH-14: a token must not outlive the password it was made under
     session.flush()
 
 
 def issue_setup_token(session: Session, user: User, lifetime: timedelta, *, actor: User | None = None) -> str:
-    """A one-time setup link secret, valid for ``lifetime``; earlier unused links stop working."""
+    """A one-time setup link secret, valid for ``lifetime``; earlier unused links stop working, and so do
+    the account's API tokens (an admin's reset: AUTH-14), even before the link is used."""
     session.execute(delete(SetupToken).where(SetupToken.user_id == user.id, SetupToken.used_at.is_(None)))
+    tokens.revoke_all(session, user)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(SetupToken(user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + lifetime))

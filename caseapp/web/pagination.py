@@ -1,15 +1,44 @@
-"""Pagination of a list already in memory, for the pages whose rows are computed in Python after the
-query (the deadlines: due dates come from the domain's rules, not from a column). The same object as
-``db.paginate`` gives, so ``templates/_macros/pagination.html`` renders it."""
+"""Pagination of the list pages: the page number read from the query string (``page_number``), the
+database's pages (``paginate``) and a list already in memory (``ListPagination``).
+
+Every paginated page reads its page number through ``page_number``: a number that is not a whole
+number from 1 to ``MAX_PAGE`` (zero, negative, a word, or one too large for the database's offset) is
+answered with the app's 400 page, never a 500 (IN-01). A page past the last one is still a page.
+"""
 
 from collections.abc import Sequence
 from typing import Any
 
+from flask import abort, request
 from flask_sqlalchemy.pagination import Pagination
+
+from caseapp.core.extensions import db
+
+MAX_PAGE = 1_000_000  # far past any last page: only a bound on what is parsed and sent as an offset
+
+
+def page_number(arg: str = "page") -> int:
+    """The page the query string asks for (1 when it names none); a 400 when it is out of range or
+    malformed. Only ASCII digits: ``int()`` would also take signs, spaces, underscores and other
+    scripts' digits."""
+    raw = request.args.get(arg, "")
+    if not raw:
+        return 1
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(MAX_PAGE)) or not 1 <= int(raw) <= MAX_PAGE:
+        abort(400)
+    return int(raw)
+
+
+def paginate(select, *, per_page: int, arg: str = "page") -> Pagination:
+    """``db.paginate`` of ``select`` at the page the query string asks for (see ``page_number``)."""
+    return db.paginate(select, page=page_number(arg), per_page=per_page, error_out=False)
 
 
 class ListPagination(Pagination):
-    """One page of ``rows``. A page past the end shows the last page (the first when there are none)."""
+    """One page of ``rows``. A page past the end shows the last page (the first when there are none).
+    The same object as ``db.paginate`` gives, so ``templates/_macros/pagination.html`` renders it: for
+    the pages whose rows are computed in Python after the query (the deadlines: due dates come from
+    the domain's rules, not from a column)."""
 
     def __init__(self, rows: Sequence[Any], *, page: int, per_page: int):
         last = max(1, -(-len(rows) // per_page))

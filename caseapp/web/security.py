@@ -74,6 +74,8 @@ def _enforce_policy():
     endpoint = request.endpoint
     if endpoint is None:
         return None  # routing failed: the 404/405 handler answers
+    if _is_automatic_options(endpoint):
+        return None  # Flask answers it: 200, an empty body and the URL's methods in ``Allow``
     level = permissions.access_level(endpoint, request.method)
     if level is None:
         log.error("policy.missing", extra={"endpoint": endpoint, "method": request.method})
@@ -89,6 +91,15 @@ def _enforce_policy():
     if not two_factor_done:
         return redirect(url_for("auth.enrol_two_factor"))  # AUTH-01: confined until enrolled
     abort(403)
+
+
+def _is_automatic_options(endpoint: str) -> bool:
+    """An ``OPTIONS`` request that Flask answers by itself (``provide_automatic_options``) on an endpoint
+    the policy table lists: it runs no view and says only which methods the URL has, as a 405 does.
+    An ``OPTIONS`` a view declares, or one on an endpoint missing from the table, stays under the policy."""
+    rule = request.url_rule
+    return (request.method == "OPTIONS" and rule is not None and bool(getattr(rule, "provide_automatic_options", False))
+            and endpoint in permissions.ENDPOINT_POLICY)
 
 
 def _refuse_nul_characters():

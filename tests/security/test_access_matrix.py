@@ -21,9 +21,10 @@ token holders, and organisation B's 404 on every id). Its errors are checked as 
 
 HEAD is answered by the GET view and checked under the same policy, so it is left out. OPTIONS is
 present on every rule because Flask adds it automatically (``PROVIDE_AUTOMATIC_OPTIONS``). The
-policy table does not list it, so the deny-by-default hook refuses it with 403 for everyone, before
-Flask's automatic answer (which would list the allowed methods) is produced. The matrix pins that
-for every endpoint; an OPTIONS that a view declares itself would need a policy entry like any method.
+policy table does not list it: the hook lets Flask's automatic answer through for every endpoint the
+table lists (200, an empty body, the URL's methods in ``Allow``, as a 405 would name them; no view
+runs) and logs nothing. The matrix pins that for every endpoint; an OPTIONS that a view declares
+itself, or one on an endpoint missing from the table, would need a policy entry like any method.
 """
 
 import re
@@ -292,12 +293,12 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "api.upload_documents": {"POST": everyone(UNAUTHORISED)},
     "api.download_document": {"GET": everyone(UNAUTHORISED)},
 }
-# Flask's automatic OPTIONS is not in the policy table, so it is refused to everyone (AC-01). A rule
-# sharing its URL with another leaves OPTIONS to that one (POST /api/v1/reports: the GET rule has it).
+# Flask's automatic OPTIONS runs no view: everyone gets its 200 and ``Allow`` (AC-01). A rule sharing
+# its URL with another leaves OPTIONS to that one (POST /api/v1/reports: the GET rule has it).
 SHARED_URL_WITHOUT_OPTIONS = frozenset({"api.create_report"})
 for _endpoint, _methods in EXPECTED.items():
     if _endpoint not in SHARED_URL_WITHOUT_OPTIONS:
-        _methods["OPTIONS"] = everyone(DENIED)
+        _methods["OPTIONS"] = everyone(OK)
 
 # The URL each endpoint is requested at, filled from real fixture objects (see ``url_context``).
 URLS = {
@@ -966,3 +967,32 @@ def test_update_to_partner_without_organisation_is_refused(app, people, target):
     assert "A partner must belong to an organisation." in response.get_data(as_text=True)
     assert snapshot() == before
     assert session_exists(kept_session)  # no access change, so their sessions were not ended
+
+
+@pytest.mark.parametrize(("path", "principal"), [
+    ("/decisions", "anonymous"), ("/login", "anonymous"), ("/screening", "anonymous"), ("/screening", "lawyer"),
+    ("/admin/users", "partner_a"), ("/admin/users", "admin"), ("/api/v1/reports", "anonymous"),
+])
+def test_options_is_answered_with_allow_and_logs_no_error(app, people, caplog, path, principal):
+    """AC-01: OPTIONS gets Flask's automatic answer — 2xx, the URL's methods in ``Allow``, an empty body —
+    whoever asks, and no ERROR line (it was a 403 logged as a missing policy entry)."""
+    client = app.test_client()
+    sign_in(app, client, principal, people)
+    with caplog.at_level("INFO"):
+        response = client.options(path)
+    assert response.status_code in (200, 204)
+    allowed = {method.strip() for method in response.headers["Allow"].split(",")}
+    assert "GET" in allowed and "OPTIONS" in allowed
+    assert response.get_data() == b""  # nothing but the methods
+    assert response.headers["Cache-Control"] == "no-store"
+    assert [record.getMessage() for record in caplog.records if record.levelno >= 40] == []
+    # Any other method the URL does not have is still refused.
+    assert client.open(path, method="PROPFIND").status_code == 405
+
+
+def test_options_on_an_endpoint_missing_from_the_policy_is_still_refused(app_with_unlisted_route):
+    """AC-01: the automatic OPTIONS is answered only for endpoints the policy table lists."""
+    app, calls = app_with_unlisted_route
+    response = app.test_client().options("/unlisted")
+    assert response.status_code == 403 and "Allow" not in response.headers
+    assert calls == []

@@ -13,7 +13,7 @@ from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.models import LoginFailure, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import accounts
+from caseapp.services import accounts, tokens
 from tests.factories import PASSWORD, csrf_token_from, login, make_user
 from tests.web.test_api import snapshot
 
@@ -269,6 +269,41 @@ def test_password_change_ends_every_other_session(app, org_a):  # SESS-05, AUTH-
     assert first.get("/account").status_code == 200  # the one who changed it stays, under a new id
     assert second.get("/").headers["Location"] == "/login"
     assert session_count(partner) == 1
+
+
+def test_password_change_revokes_the_api_tokens_and_says_so(app, org_a):  # AUTH-14, SESS-05, AUTH-10
+    partner = make_user(app, roles.PARTNER, org_a).user
+    secret = tokens.create(db.session, partner, "Case system").secret
+    db.session.commit()
+    api = app.test_client()
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert api.get("/api/v1/reports", headers=bearer).status_code == 200
+    browser = app.test_client()
+    post_login(browser, partner.email)
+    assert "revokes all your API tokens" in browser.get("/account").get_data(as_text=True)
+    new_password = "a brand new passphrase for ana 7"
+    changed = browser.post("/account/password", data={"current_password": PASSWORD, "password": new_password,
+                                                      "confirm": new_password}, follow_redirects=True)
+    assert "your API tokens revoked" in changed.get_data(as_text=True)
+    refused = api.get("/api/v1/reports", headers=bearer)
+    assert refused.status_code == 401 and refused.get_json()["error"]["code"] == "unauthorized"
+    assert "revoked" in browser.get("/account").get_data(as_text=True).lower()
+
+
+def test_admin_reset_revokes_the_api_tokens(app, client, people):  # AUTH-14, SESS-05, AUTH-10
+    partner = people["partner_a"].user
+    secret = tokens.create(db.session, partner, "Case system").secret
+    db.session.commit()
+    bearer = {"Authorization": f"Bearer {secret}"}
+    assert app.test_client().get("/api/v1/reports", headers=bearer).status_code == 200
+    login(app, client, people["admin"].user)
+    response = client.post(f"/admin/users/{partner.uuid}/setup-link")
+    assert response.status_code == 200 and "/setup/" in response.get_data(as_text=True)
+    assert app.test_client().get("/api/v1/reports", headers=bearer).status_code == 401  # at once, link unused
+    link = re.search(r'value="https://localhost(/setup/[^"]+)"', response.get_data(as_text=True)).group(1)
+    new_password = "maple summit ember falcon quartz"
+    assert app.test_client().post(link, data={"password": new_password, "confirm": new_password}).status_code == 302
+    assert app.test_client().get("/api/v1/reports", headers=bearer).status_code == 401
 
 
 def test_password_change_needs_current_password_and_totp(app, client):  # AUTH-10
