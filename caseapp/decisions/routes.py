@@ -59,7 +59,8 @@ def list_decisions():
     if not form.validate():
         abort(400)
     query = decisions.published(state=form.state.data or None, right=form.right.data or None)
-    page = RowPagination(select=query, session=db.session, page=page_number(), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = RowPagination(select=query, session=db.session, page=page_number(),
+                         per_page=current_app.config["PAGE_SIZE"], error_out=False)
     published = [decisions.to_public(row) for row in page.items]
     return render_template("decisions/list_decisions.html", decisions=published, page=page, form=form,
                            filtered=bool(form.state.data or form.right.data))

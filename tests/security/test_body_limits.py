@@ -91,7 +91,8 @@ def test_uploads_of_a_few_mib_still_work_on_the_upload_routes(app, client, partn
                            headers=auth(secret)).get_json()["id"]
     response = upload(client, secret, draft_id, [("three-mib.pdf", big)])
     assert response.status_code == 201, response.get_data(as_text=True)[:300]
-    assert client.get(f"/api/v1/reports/{draft_id}", headers=auth(secret)).get_json()["documents"][0]["size"] == len(big)
+    stored = client.get(f"/api/v1/reports/{draft_id}", headers=auth(secret)).get_json()
+    assert stored["documents"][0]["size"] == len(big)
 
     login(app, client, partner)
     draft = new_draft(client)
