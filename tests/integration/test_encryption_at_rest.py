@@ -24,6 +24,7 @@ from caseapp.models import DataKey, Document, KekCanary, Victim
 from caseapp.services import cases
 from caseapp.services.vault import open_vault
 from caseapp.web.startup import self_test
+from caseapp.web.uploads import accepts_uploads
 from tests.factories import (
     TEST_INDEX_SECRET,
     TEST_KEK,
@@ -305,7 +306,8 @@ def test_uploads_are_spooled_encrypted(tmp_path, database_url):  # UP-06
             seen["content"] = upload.stream.read()
             return "ok"
 
-        app.add_url_rule("/probe", endpoint="probe", view_func=probe, methods=["POST"])
+        # an upload view, as the report form is: it keeps the upload limit (UP-02)
+        app.add_url_rule("/probe", endpoint="probe", view_func=accepts_uploads(probe), methods=["POST"])
 
     with running_app(tmp_path, database_url, prepare=add_probe, UPLOAD_SPOOL_DIR=str(spool_dir)) as app, \
             public_endpoint("probe", "POST"):
