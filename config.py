@@ -58,6 +58,9 @@ class Config:
     ARGON2_PARALLELISM = 4
     ARGON2_MAX_CONCURRENT = 2  # AUTH-11: concurrent verifies per process
     SETUP_TOKEN_LIFETIME = timedelta(hours=24)
+    # AUTH-14: a new password must reach this zxcvbn score (0–4) knowing the app's, organisation's and
+    # user's words; 3 is about 10^10 guesses ("safely unguessable"), 4 refuses more passphrases.
+    PASSWORD_MIN_SCORE = 3
 
     # Per-IP limits (per process with memory://; use redis:// with several workers).
     RATELIMIT_ENABLED = True

@@ -69,6 +69,9 @@ def test_users_create_with_password_on_stdin(app):
 def test_users_create_refuses_bad_input_and_writes_nothing(app):
     weak = run(app, "users", "create", "x@y.org", "--role", "lawyer", "--password-stdin", input="short\n")
     assert weak.exit_code != 0 and "at least 15 characters" in weak.output
+    guessable = run(app, "users", "create", "x@y.org", "--role", "lawyer", "--password-stdin",
+                    input="human rights coalition lawyer\n")  # AUTH-14
+    assert guessable.exit_code != 0 and "too easy to guess" in guessable.output
     no_org = run(app, "users", "create", "p@y.org", "--role", "partner")
     assert no_org.exit_code != 0 and "must belong to an organisation" in no_org.output
     unknown_org = run(app, "users", "create", "p@y.org", "--role", "partner", "--org", "Nope")

@@ -331,6 +331,50 @@ def test_weak_new_password_is_refused_next_to_the_field(app, client, org_a):  # 
     assert 'id="password-error"' in response.get_data(as_text=True)
 
 
+GUESSABLE_TEXT = "This password is too easy to guess: it uses words from this app, your organisation or your name"
+
+
+def test_setup_link_refuses_the_apps_organisations_and_users_words(app, client):
+    """AUTH-14: "escr case desk coalition" and a password made of the organisation's and the user's words
+    were accepted by the setup link; now the page says why next to the field and nothing is set."""
+    organisation = accounts.create_organisation(db.session, "Riverside Tenants Union")
+    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="maria.lopez@riverside.org",
+                                role=roles.PARTNER, organisation=organisation, display_name="Maria Lopez")
+    token = accounts.issue_setup_token(db.session, user, timedelta(hours=24))
+    db.session.commit()
+    for weak in ("escr case desk coalition", "riverside tenants union 2026", "maria lopez riverside 2026!"):
+        page = client.post(f"/setup/{token}", data={"password": weak, "confirm": weak}).get_data(as_text=True)
+        assert GUESSABLE_TEXT in page and 'id="password-error"' in page, weak
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash is None
+    assert client.get(f"/setup/{token}").status_code == 200  # the link still works
+
+
+def test_password_change_refuses_the_apps_words(app, client, org_a):
+    """AUTH-14: "human rights coalition lawyer" and "Coalition2026!Coalition" were accepted as a new
+    password; now 400 with the reason next to the field, and the old password still works."""
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    for weak in ("human rights coalition lawyer", "Coalition2026!Coalition"):
+        response = client.post("/account/password", data={"current_password": PASSWORD, "password": weak,
+                                                          "confirm": weak})
+        assert response.status_code == 400, weak
+        assert GUESSABLE_TEXT in response.get_data(as_text=True) and 'id="password-error"' in response.get_data(
+            as_text=True)
+    db.session.expire_all()
+    assert app.extensions["caseapp.hasher"].verify(db.session.get(User, partner.id).password_hash, PASSWORD).ok
+
+
+def test_password_min_score_setting_is_applied(app, client, org_a):  # AUTH-14: PASSWORD_MIN_SCORE
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    app.config["PASSWORD_MIN_SCORE"] = 4
+    form = {"current_password": PASSWORD, "password": "xxxxxxxxxxyzabcdef", "confirm": "xxxxxxxxxxyzabcdef"}
+    assert client.post("/account/password", data=form).status_code == 400
+    app.config["PASSWORD_MIN_SCORE"] = 3
+    assert client.post("/account/password", data=form).status_code == 302
+
+
 def test_disabling_or_changing_role_ends_sessions(app, people):  # SESS-05
     admin = people["admin"].user
     for change in ("disable", "role", "two_factor"):
