@@ -39,6 +39,9 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     # last_seen is written at most this often, so reads do not turn into writes.
     SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+    # Expired session rows (with their address and browser) are deleted at most this often per process,
+    # in a session write that happens anyway; `flask sessions purge` from cron covers quiet periods.
+    SESSION_PURGE_INTERVAL = timedelta(minutes=15)
 
     # CSRF (CSRF-01…03): the token lives as long as the longest session.
     WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())

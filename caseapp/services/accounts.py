@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from caseapp.core import two_factor
@@ -368,8 +368,11 @@ def find_session_by_handle(session: Session, handle: str) -> UserSession | None:
 
 
 def purge_expired_sessions(
-    session: Session, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
+    session: Session | Connection, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
 ) -> int:
+    """Delete the sessions past their idle or absolute limit, with the address and browser they keep
+    (SESS-04); how many. Run by ``flask sessions purge``, at sign-in, and periodically by the session
+    interface on its own connection."""
     now = now or utcnow()
     return (
         session.execute(
