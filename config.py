@@ -39,6 +39,9 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
     # last_seen is written at most this often, so reads do not turn into writes.
     SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+    # Expired session rows (with their address and browser) are deleted at most this often per process,
+    # in a session write that happens anyway; `flask sessions purge` from cron covers quiet periods.
+    SESSION_PURGE_INTERVAL = timedelta(minutes=15)
 
     # CSRF (CSRF-01…03): the token lives as long as the longest session.
     WTF_CSRF_TIME_LIMIT = int(timedelta(hours=12).total_seconds())
@@ -58,6 +61,9 @@ class Config:
     ARGON2_PARALLELISM = 4
     ARGON2_MAX_CONCURRENT = 2  # AUTH-11: concurrent verifies per process
     SETUP_TOKEN_LIFETIME = timedelta(hours=24)
+    # AUTH-14: a new password must reach this zxcvbn score (0–4) knowing the app's, organisation's and
+    # user's words; 3 is about 10^10 guesses ("safely unguessable"), 4 refuses more passphrases.
+    PASSWORD_MIN_SCORE = 3
 
     # Per-IP limits (per process with memory://; use redis:// with several workers).
     RATELIMIT_ENABLED = True

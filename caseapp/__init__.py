@@ -14,7 +14,7 @@ from caseapp.core.configuration import ConfigurationError, check_config, load_co
 from caseapp.core.database import install_sqlite_listeners
 from caseapp.core.extensions import bootstrap, csrf, db, limiter, migrate
 from caseapp.core.files import FileStore
-from caseapp.core.logs import configure_logging
+from caseapp.core.logs import configure_logging, install_redaction
 from caseapp.core.passwords import Hasher
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     check_config(app)
     if not app.testing:
         configure_logging(app.config["LOG_LEVEL"])
+    install_redaction()  # LOG-02: secrets in URLs stay out of the servers' request lines
     private_folder(Path(app.instance_path))  # CRY-01: keys, database and store inside, the app's user only
 
     load_keys(app, require_keys)

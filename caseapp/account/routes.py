@@ -8,6 +8,7 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import hasher, keyring
 from caseapp.domain import permissions
 from caseapp.services import ServiceError, accounts, calendar_feeds, tokens
+from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
 from caseapp.web.security import current_user
@@ -49,6 +50,7 @@ def change_password():
         accounts.change_password(
             db.session, keyring(), user, current=form.current_password.data, new=form.password.data,
             code=form.code.data, hasher=hasher(), totp_window=current_app.config["TOTP_VALID_WINDOW"],
+            min_score=current_app.config["PASSWORD_MIN_SCORE"],
         )
     except ServiceError as exc:
         db.session.rollback()
@@ -57,7 +59,7 @@ def change_password():
         if refusal:
             audit_request(refusal, target_type="user", target_id=user.uuid)
             db.session.commit()
-        getattr(form, exc.field or "password").errors.append(exc.message)
+        getattr(form, exc.field or "password").errors.append(refusal_text(exc))
         return _render(form, 400)
     db.session.commit()
     session.start(user.id, two_factor_done=True)  # every other session has ended (SESS-05)

@@ -6,6 +6,7 @@ from caseapp.core import two_factor
 from caseapp.core.extensions import db, limiter
 from caseapp.core.resources import hasher, keyring
 from caseapp.services import ServiceError, accounts
+from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.errors import render_error
 from caseapp.web.forms import ActionForm
@@ -77,9 +78,10 @@ def setup_account(token: str):
     form = SetupPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.complete_setup(db.session, token_row, form.password.data, hasher())
+            accounts.complete_setup(db.session, token_row, form.password.data, hasher(),
+                                    min_score=current_app.config["PASSWORD_MIN_SCORE"])
         except ServiceError as exc:
-            form.password.errors.append(exc.message)
+            form.password.errors.append(refusal_text(exc))
         else:
             db.session.commit()
             session.end()

@@ -8,12 +8,26 @@ that needs them refuses to run, naming what is missing, before it touches anythi
 
 from flask import Flask
 
-from caseapp.cli import audit, backup, deadlines, demo, keys, orgs, register, retention, screen, store, tokens, users
+from caseapp.cli import (
+    audit,
+    backup,
+    deadlines,
+    demo,
+    keys,
+    orgs,
+    register,
+    retention,
+    screen,
+    sessions,
+    store,
+    tokens,
+    users,
+)
 
 COMMANDS = (
     orgs.command, users.command, keys.command, store.command, tokens.command, register.command, audit.command,
     demo.command, screen.command, deadlines.command, backup.backup_command, backup.restore_command,
-    retention.command,
+    retention.command, sessions.command,
 )
 
 

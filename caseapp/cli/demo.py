@@ -41,6 +41,7 @@ def command() -> None:
             user = accounts.create_user(
                 db.session, keyring, email=email, role=role, display_name=name, password=password, hasher=hasher,
                 organisation=organisation if role == roles.PARTNER else None,
+                min_score=current_app.config["PASSWORD_MIN_SCORE"],
             )
             secret = None
             if role in current_app.config["TOTP_REQUIRED_ROLES"]:

@@ -43,6 +43,7 @@ def create_user(email: str, role: str, org_name: str | None, display_name: str, 
             user = accounts.create_user(
                 db.session, checked_keyring(), email=email, role=role, organisation=organisation,
                 display_name=display_name, password=password, hasher=resources.hasher(),
+                min_score=current_app.config["PASSWORD_MIN_SCORE"],
             )
             token = None if password_stdin else accounts.issue_setup_token(
                 db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"]

@@ -49,6 +49,9 @@ def check_config(app: Flask) -> None:
     months = app.config.get("REGISTER_MAX_AGE_MONTHS")
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ConfigurationError("Cannot start: REGISTER_MAX_AGE_MONTHS must be a whole number of months, at least 1")
+    score = app.config.get("PASSWORD_MIN_SCORE")
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 4:
+        raise ConfigurationError("Cannot start: PASSWORD_MIN_SCORE must be a zxcvbn score, a whole number from 0 to 4")
     secret = app.config.get("SECRET_KEY")
     if not secret or secret in config_module.INSECURE_SECRET_KEYS:
         raise ConfigurationError("Cannot start: set SECRET_KEY (CASEAPP_SECRET_KEY or instance/config.py); "

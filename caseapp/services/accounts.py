@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from caseapp.core import two_factor
@@ -14,7 +14,7 @@ from caseapp.core.passwords import Hasher
 from caseapp.crypto import DecryptionError, Keyring, decrypt_field, encrypt_field
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
-from caseapp.domain.passwords import password_problems
+from caseapp.domain.passwords import DEFAULT_MIN_SCORE, Problem, password_problem
 from caseapp.models import LoginFailure, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, audit, calendar_feeds, tokens
@@ -24,6 +24,14 @@ log = logging.getLogger("caseapp.accounts")
 
 MAX_EMAIL_LENGTH = 254
 MAX_NAME_LENGTH = 200
+
+
+class PasswordRefusedError(ServiceError):
+    """The password policy refused a new password; ``problem`` lets the page show it translated."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.text, "password")
+        self.problem = problem
 
 
 def token_digest(token: str) -> str:
@@ -89,6 +97,7 @@ def create_user(
     password: str | None = None,
     hasher: Hasher | None = None,
     actor: User | None = None,
+    min_score: int = DEFAULT_MIN_SCORE,
 ) -> User:
     email = normalise_email(email)
     if not email or len(email) > MAX_EMAIL_LENGTH or "@" not in email:
@@ -101,16 +110,21 @@ def create_user(
     user = User(email=email, role=role, organisation=organisation, display_name=display_name.strip()[:120])
     session.add(user)
     if password is not None:
-        set_password(session, user, password, hasher)
+        set_password(session, user, password, hasher, min_score=min_score)
     session.flush()
     audit.record(session, action="account_created", actor=actor, target_type="user", target_id=user.uuid)
     return user
 
 
-def set_password(session: Session, user: User, password: str, hasher: Hasher) -> None:
-    problems = password_problems(password, personal_words=(user.email, user.email.split("@")[0], user.display_name))
-    if problems:
-        raise ServiceError(problems[0], "password")
+def set_password(session: Session, user: User, password: str, hasher: Hasher, *,
+                 min_score: int = DEFAULT_MIN_SCORE) -> None:
+    """Set a new password the policy accepts (AUTH-05), judged with the words of this account and its
+    organisation (AUTH-14); ``min_score`` is the app's ``PASSWORD_MIN_SCORE``."""
+    personal_words = (user.email, user.email.split("@")[0], user.display_name,
+                      user.organisation.name if user.organisation else "")
+    problem = password_problem(password, personal_words=personal_words, min_score=min_score)
+    if problem:
+        raise PasswordRefusedError(problem)
     user.password_hash = hasher.hash(password)
     user.password_changed_at = utcnow()
     end_sessions(session, user)  # SESS-05
@@ -141,9 +155,10 @@ def setup_token_user(session: Session, token: str) -> SetupToken | None:
     return row
 
 
-def complete_setup(session: Session, token_row: SetupToken, password: str, hasher: Hasher) -> User:
+def complete_setup(session: Session, token_row: SetupToken, password: str, hasher: Hasher, *,
+                   min_score: int = DEFAULT_MIN_SCORE) -> User:
     user = token_row.user
-    set_password(session, user, password, hasher)
+    set_password(session, user, password, hasher, min_score=min_score)
     token_row.used_at = utcnow()
     session.flush()
     audit.record(session, action="password_set", actor=user, target_type="user", target_id=user.uuid)
@@ -315,6 +330,7 @@ def change_password(
     code: str | None,
     hasher: Hasher,
     totp_window: int,
+    min_score: int = DEFAULT_MIN_SCORE,
 ) -> None:
     """Needs the current password and, when enrolled, a fresh two-factor code (AUTH-10)."""
     if not hasher.verify(user.password_hash, current).ok:
@@ -325,7 +341,7 @@ def change_password(
         if step is None:
             raise ServiceError("The two-factor code is not right or was already used.", "code")
         user.totp_last_step = step
-    set_password(session, user, new, hasher)
+    set_password(session, user, new, hasher, min_score=min_score)
     audit.record(session, action="password_changed", actor=user, target_type="user", target_id=user.uuid)
 
 
@@ -352,8 +368,11 @@ def find_session_by_handle(session: Session, handle: str) -> UserSession | None:
 
 
 def purge_expired_sessions(
-    session: Session, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
+    session: Session | Connection, *, idle: timedelta, absolute: timedelta, now: datetime | None = None
 ) -> int:
+    """Delete the sessions past their idle or absolute limit, with the address and browser they keep
+    (SESS-04); how many. Run by ``flask sessions purge``, at sign-in, and periodically by the session
+    interface on its own connection."""
     now = now or utcnow()
     return (
         session.execute(

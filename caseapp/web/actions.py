@@ -16,12 +16,22 @@ from typing import TypeVar
 
 from flask import flash, redirect
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from caseapp.core.extensions import db
 from caseapp.services import ServiceError
+from caseapp.services.accounts import PasswordRefusedError
 
 T = TypeVar("T")
+
+
+def refusal_text(exc: ServiceError) -> str:
+    """The refusal as the user reads it: translated when the service gave a message id (the password
+    policy's refusals, AUTH-05/AUTH-14), else the service's message."""
+    if isinstance(exc, PasswordRefusedError):
+        return _(exc.problem.message, **exc.problem.params)
+    return exc.message
 
 
 def run_action(
@@ -53,12 +63,12 @@ def run_action(
     except ServiceError as exc:
         db.session.rollback()  # whatever the service flushed before refusing is undone
         if page is None:
-            flash(exc.message, "danger")
+            flash(refusal_text(exc), "danger")
             return redirect(then)
         if field is None:
-            return page(exc.message), 400
+            return page(refusal_text(exc)), 400
         target = form[exc.field] if exc.field and exc.field in form else form[field]
-        target.errors = [*target.errors, exc.message]
+        target.errors = [*target.errors, refusal_text(exc)]
         return page(None), 400
     db.session.commit()
     if done is not None:

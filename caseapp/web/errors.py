@@ -148,7 +148,9 @@ def internal_error(error: Exception):
     failure = original or error
     if isinstance(failure, OSError) and failure.errno in STORAGE_FULL_ERRNOS:
         return storage_full(failure, reference)
-    log.error("request.failed", extra={"reference": reference},
+    # The path says which page failed; the JSON formatter redacts the secret of a setup link or a
+    # calendar feed in it (LOG-02). Never the query string: a search's terms can be names.
+    log.error("request.failed", extra={"reference": reference, "method": request.method, "path": request.path},
               exc_info=(type(failure), failure, failure.__traceback__))
     if is_api_request():
         return json_error(500, f"Something went wrong. The error was recorded (reference {reference}); "

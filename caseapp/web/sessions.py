@@ -1,25 +1,41 @@
 """Server-side sessions (SESS-01…05).
 
-The cookie carries only a signed 256-bit random id; the database holds the SHA-256 of that id, the
-user, whether two-factor is done, and a small JSON payload (CSRF token, flash messages). Idle and
-absolute timeouts are enforced here, on the server. Session rows are read and written on their own
-connection so they never mix with a request's unit of work.
+The cookie of a signed-in user carries only a signed 256-bit random id; the database holds the SHA-256
+of that id, the user, whether two-factor is done, and a small JSON payload (CSRF token, flash messages).
+Idle and absolute timeouts are enforced here, on the server. Session rows are read and written on their
+own connection so they never mix with a request's unit of work.
+
+Anonymous visitors get no row (SESS-01). The sign-in form needs a place for its CSRF token: Flask-WTF
+keeps the raw token in the session (``session["csrf_token"]``) and puts a signed, timed copy in the form,
+then compares the two on the POST. For a visitor who is nobody yet, that session is the same cookie
+holding the small payload itself (the CSRF token, a flash message such as "You have signed out."),
+signed with the app's key under a salt of its own and refused after SESSION_ABSOLUTE_TIMEOUT: the
+classic Flask cookie session, with nothing in it worth stealing and nothing written to the database, so
+a flood of ``GET /login`` no longer fills ``user_sessions`` with addresses and browsers. Signing in
+moves to a server-side row under a new id (SESS-02); signing out goes back to the cookie. The two
+cookie forms are told apart by their signatures (different salts): neither can pass for the other.
+
+Expired rows are purged by ``flask sessions purge`` (cron) and, while people use the app, at most once
+every SESSION_PURGE_INTERVAL per process, inside a session write that happens anyway (SESS-04).
 """
 
 import hashlib
 import json
 import secrets
+import threading
+import time
 from datetime import datetime
 
 from flask import Flask, Request, Response, request
 from flask.sessions import SessionInterface, SessionMixin
-from itsdangerous import BadSignature, Signer
+from itsdangerous import BadSignature, Signer, URLSafeTimedSerializer
 from sqlalchemy import delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from caseapp.core.database import writing
 from caseapp.models import UserSession
 from caseapp.models.base import utcnow
+from caseapp.services.accounts import purge_expired_sessions
 
 SESSION_ID_BYTES = 32  # 256 bits (SESS-01, CRY-09)
 
@@ -77,6 +93,7 @@ class ServerSession(CallbackDict, SessionMixin):
 
 class ServerSessionInterface(SessionInterface):
     salt = "caseapp.session"
+    anonymous_salt = "caseapp.anonymous-session"
 
     def __init__(self, db, *, sessionless_prefixes: tuple[str, ...] = ()):
         self.db = db
@@ -84,9 +101,36 @@ class ServerSessionInterface(SessionInterface):
         # session is neither read nor touched nor saved there, so a browser's cookie cannot authorise
         # an API call, and API traffic never writes session rows.
         self.sessionless_prefixes = sessionless_prefixes
+        self._last_purge: float | None = None  # time.monotonic() of this process's last purge
+        self._purge_lock = threading.Lock()
 
     def _signer(self, app: Flask) -> Signer:
         return Signer(app.secret_key, salt=self.salt, digest_method=hashlib.sha256)
+
+    def _anonymous_serializer(self, app: Flask) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(app.secret_key, salt=self.anonymous_salt,
+                                      signer_kwargs={"digest_method": hashlib.sha256})
+
+    def _open_anonymous(self, app: Flask, cookie: str) -> "ServerSession":
+        """The payload an anonymous visitor's cookie carries; an empty session when it is forged or old."""
+        try:
+            data = self._anonymous_serializer(app).loads(
+                cookie, max_age=int(app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()))
+        except BadSignature:
+            data = None
+        session = ServerSession(data if isinstance(data, dict) else None)
+        session.had_cookie = True
+        return session
+
+    def _purge_due(self, app: Flask) -> bool:
+        """True at most once every SESSION_PURGE_INTERVAL in this process (and at its first write)."""
+        interval = app.config["SESSION_PURGE_INTERVAL"].total_seconds()
+        with self._purge_lock:
+            now = time.monotonic()
+            if self._last_purge is not None and now - self._last_purge < interval:
+                return False
+            self._last_purge = now
+            return True
 
     def open_session(self, app: Flask, request: Request) -> ServerSession | None:
         if self.sessionless_prefixes and request.path.startswith(self.sessionless_prefixes):
@@ -97,15 +141,21 @@ class ServerSessionInterface(SessionInterface):
         try:
             session_id = self._signer(app).unsign(cookie).decode()
         except (BadSignature, UnicodeDecodeError):
-            session = ServerSession()
-            session.had_cookie = True
-            return session
+            return self._open_anonymous(app, cookie)
         with self.db.engine.connect() as connection:
             row = connection.execute(
                 select(UserSession.__table__).where(UserSession.id_hash == _digest(session_id))
             ).first()
         if row is None:
             return ServerSession(expired=True)
+        if row.user_id is None:
+            # An anonymous row written before anonymous sessions moved to the cookie: its payload moves
+            # there now and the row goes.
+            session = ServerSession(json.loads(row.data))
+            session.had_cookie = True
+            session.ended_ids.append(row.id_hash)
+            session.modified = True
+            return session
         now = utcnow()
         last_seen, created = row.last_seen_at, row.created_at
         if (now - last_seen > app.config["SESSION_IDLE_TIMEOUT"]
@@ -133,8 +183,14 @@ class ServerSessionInterface(SessionInterface):
         table = UserSession.__table__
         cookie_to_set = None
         touch_due = bool(session.last_seen_at and now - session.last_seen_at > app.config["SESSION_TOUCH_INTERVAL"])
-        if session.session_id is None:
-            to_write = bool(dict(session)) or session.user_id is not None
+        anonymous = session.session_id is None and session.user_id is None
+        if anonymous:
+            # Nobody signed in: no row, whatever the session holds; its payload travels in the cookie.
+            to_write = False
+            if dict(session) and session.modified:
+                cookie_to_set = self._anonymous_serializer(app).dumps(dict(session))
+        elif session.session_id is None:
+            to_write = True
         else:
             to_write = session.modified or touch_due
         # Nothing to write (most reads): no write transaction, so a page never queues for the write lock.
@@ -142,26 +198,27 @@ class ServerSessionInterface(SessionInterface):
             with writing(), self.db.engine.begin() as connection:
                 if session.ended_ids:
                     connection.execute(delete(table).where(table.c.id_hash.in_(session.ended_ids)))
-                if session.session_id is None:
-                    # Anonymous visitors with nothing to keep (no CSRF token, no message) leave no row.
-                    if dict(session) or session.user_id is not None:
-                        session.session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
-                        session.handle = secrets.token_hex(16)
-                        connection.execute(
-                            insert(table).values(
-                                id_hash=session.id_hash,
-                                handle=session.handle,
-                                user_id=session.user_id,
-                                two_factor_done=session.two_factor_done,
-                                data=json.dumps(dict(session)),
-                                created_at=now,
-                                last_seen_at=now,
-                                ip_address=(_client_ip() or "")[:45],
-                                user_agent=_user_agent()[:200],
-                            )
+                if to_write and self._purge_due(app):  # SESS-04: expired rows go, with their address
+                    purge_expired_sessions(connection, idle=app.config["SESSION_IDLE_TIMEOUT"],
+                                           absolute=app.config["SESSION_ABSOLUTE_TIMEOUT"], now=now)
+                if not anonymous and session.session_id is None:  # signing in: a new row under a new id
+                    session.session_id = secrets.token_urlsafe(SESSION_ID_BYTES)
+                    session.handle = secrets.token_hex(16)
+                    connection.execute(
+                        insert(table).values(
+                            id_hash=session.id_hash,
+                            handle=session.handle,
+                            user_id=session.user_id,
+                            two_factor_done=session.two_factor_done,
+                            data=json.dumps(dict(session)),
+                            created_at=now,
+                            last_seen_at=now,
+                            ip_address=(_client_ip() or "")[:45],
+                            user_agent=_user_agent()[:200],
                         )
-                        cookie_to_set = self._signer(app).sign(session.session_id.encode()).decode()
-                elif session.modified:
+                    )
+                    cookie_to_set = self._signer(app).sign(session.session_id.encode()).decode()
+                elif not anonymous and session.modified:
                     connection.execute(
                         update(table)
                         .where(table.c.id_hash == session.id_hash)
@@ -179,7 +236,7 @@ class ServerSessionInterface(SessionInterface):
                 samesite=app.config["SESSION_COOKIE_SAMESITE"],
                 path="/",
             )
-        elif session.session_id is None and session.had_cookie:
+        elif session.session_id is None and session.had_cookie and not dict(session):
             response.delete_cookie(
                 name, path="/", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,
                 samesite=app.config["SESSION_COOKIE_SAMESITE"],

@@ -3,6 +3,7 @@
 import os
 import re
 import stat
+from datetime import timedelta
 
 import click
 import pyotp
@@ -11,8 +12,8 @@ from sqlalchemy import func, select
 
 from caseapp import ConfigurationError
 from caseapp.core.extensions import db
-from caseapp.models import SetupToken, User
-from caseapp.models.base import Base
+from caseapp.models import SetupToken, User, UserSession
+from caseapp.models.base import Base, utcnow
 from caseapp.services import accounts
 from tests.factories import build_app
 
@@ -66,9 +67,29 @@ def test_users_create_with_password_on_stdin(app):
     assert app.extensions["caseapp.hasher"].verify(user.password_hash, "a long admin passphrase here").ok
 
 
+def test_sessions_purge_deletes_expired_sessions_only(app):
+    """SESS-04: expired session rows, with the address and browser they keep, are deleted on a schedule
+    (cron runs `flask sessions purge`), not only when someone happens to sign in."""
+    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="p@y.org", role="admin")
+    now = utcnow()
+    for id_hash, seen, created in (("a" * 64, now - timedelta(hours=3), now - timedelta(hours=3)),  # idle
+                                   ("b" * 64, now, now - timedelta(hours=13)),  # past the absolute limit
+                                   ("c" * 64, now, now)):  # live
+        db.session.add(UserSession(id_hash=id_hash, handle=id_hash[:32], user_id=user.id, data="{}",
+                                   created_at=created, last_seen_at=seen, ip_address="198.51.100.7"))
+    db.session.commit()
+    result = run(app, "sessions", "purge")
+    assert result.exit_code == 0 and "Deleted 2 expired sessions." in result.output
+    db.session.expire_all()
+    assert db.session.execute(select(UserSession.id_hash)).scalars().all() == ["c" * 64]
+
+
 def test_users_create_refuses_bad_input_and_writes_nothing(app):
     weak = run(app, "users", "create", "x@y.org", "--role", "lawyer", "--password-stdin", input="short\n")
     assert weak.exit_code != 0 and "at least 15 characters" in weak.output
+    guessable = run(app, "users", "create", "x@y.org", "--role", "lawyer", "--password-stdin",
+                    input="human rights coalition lawyer\n")  # AUTH-14
+    assert guessable.exit_code != 0 and "too easy to guess" in guessable.output
     no_org = run(app, "users", "create", "p@y.org", "--role", "partner")
     assert no_org.exit_code != 0 and "must belong to an organisation" in no_org.output
     unknown_org = run(app, "users", "create", "p@y.org", "--role", "partner", "--org", "Nope")

@@ -712,3 +712,67 @@ def test_signing_in_and_its_faults_log_no_password_code_secret_session_or_csrf_t
     logged = "\n".join(log_lines(caplog))
     for secret in (*secrets_seen, SENTINEL):
         assert secret not in logged, secret
+
+
+# --- secrets in URLs (LOG-02) ----------------------------------------------------------------------------
+
+
+def _url_secrets(app) -> tuple[str, str]:
+    """A live setup-link secret and calendar-feed secret."""
+    from datetime import timedelta
+
+    from caseapp.services import accounts, calendar_feeds
+
+    invitee = make_user(app, roles.PARTNER, make_organisation("Redaction NGO"), password=None).user
+    setup_secret = accounts.issue_setup_token(db.session, invitee, timedelta(hours=24))
+    feed_secret = calendar_feeds.create(db.session, make_user(app, roles.LAWYER).user).secret
+    db.session.commit()
+    return setup_secret, feed_secret
+
+
+def test_a_failing_setup_link_or_calendar_feed_is_logged_with_its_secret_redacted(app, client, monkeypatch,
+                                                                                   caplog):
+    """LOG-02: the error log names the page that failed, with the setup link's or the feed's secret
+    replaced by a placeholder, as production writes it (JSON)."""
+    setup_secret, feed_secret = _url_secrets(app)
+
+    def fail(**_kwargs):
+        raise RuntimeError(SENTINEL)
+
+    for endpoint in ("auth.setup_account", "deadlines.calendar_feed"):
+        monkeypatch.setitem(app.view_functions, endpoint, fail)
+    with caplog.at_level(logging.ERROR, logger="caseapp.web.errors"):
+        assert client.get(f"/setup/{setup_secret}").status_code == 500
+        assert client.get(f"/calendar/{feed_secret}.ics").status_code == 500
+    logged = "\n".join(log_lines(caplog))
+    assert SENTINEL not in logged
+    logged += caplog.text  # logging's default format too (it adds the exception's message, not the path)
+    assert setup_secret not in logged and feed_secret not in logged
+    assert '"path": "/setup/[redacted]"' in logged and '"path": "/calendar/[redacted].ics"' in logged
+
+
+def test_the_servers_request_line_for_a_setup_link_or_feed_hides_the_secret(app, caplog):
+    """LOG-02: the request line the development server (Werkzeug) writes — as gunicorn's access log
+    would — carries '/setup/[redacted]', never the secret."""
+    import http.client
+    import threading
+
+    from werkzeug.serving import make_server
+
+    setup_secret, feed_secret = _url_secrets(app)
+    server = make_server("127.0.0.1", 0, app)
+    try:
+        with caplog.at_level(logging.INFO, logger="werkzeug"):
+            for path in (f"/setup/{setup_secret}", f"/calendar/{feed_secret}.ics"):
+                serving = threading.Thread(target=server.handle_request)
+                serving.start()
+                connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+                connection.request("GET", path, headers={"Host": "localhost"})
+                assert connection.getresponse().status == 200
+                connection.close()
+                serving.join(30)
+    finally:
+        server.server_close()
+    logged = caplog.text + "\n".join(record.getMessage() for record in caplog.records)
+    assert setup_secret not in logged and feed_secret not in logged
+    assert "GET /setup/[redacted] HTTP/1.1" in logged and "GET /calendar/[redacted].ics HTTP/1.1" in logged

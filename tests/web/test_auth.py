@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from caseapp.core import two_factor
 from caseapp.core.extensions import db
@@ -199,13 +199,67 @@ def test_session_id_changes_at_login_and_the_old_one_dies(app, client, org_a):  
     app.config["WTF_CSRF_ENABLED"] = True
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
     before = _cookie(client, app)
-    assert before is not None  # the login form's CSRF token lives in a server session
+    assert before is not None  # the login form's CSRF token lives in the anonymous (signed) cookie
     client.post("/login", data={"email": partner.email, "password": PASSWORD, "csrf_token": token})
     after = _cookie(client, app)
     assert after and after != before
     stale = app.test_client()
     stale.set_cookie(app.config["SESSION_COOKIE_NAME"], before)
     assert stale.get("/").status_code == 302
+
+
+def all_session_rows() -> int:
+    return db.session.execute(select(func.count()).select_from(UserSession)).scalar_one()
+
+
+def test_anonymous_sign_in_pages_leave_no_session_rows(app):
+    """SESS-01: each GET /login without a cookie wrote a session row (address, browser) to hold the form's
+    CSRF token; twenty visits now leave none — the token travels in a signed cookie."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    before = all_session_rows()
+    for _ in range(20):
+        page = app.test_client().get("/login", headers={"User-Agent": "flood/1.0"})
+        assert page.status_code == 200 and 'name="csrf_token"' in page.get_data(as_text=True)
+    assert all_session_rows() - before == 0
+
+
+def test_signing_in_with_csrf_works_from_the_anonymous_cookie(app, client, org_a):
+    """SESS-01, SESS-02: the login form's CSRF token lives in the anonymous cookie, not a row; a POST
+    without it is refused, with it the user gets one server-side row under a new id; signing out leaves
+    no row and the goodbye message still shows."""
+    partner = make_user(app, roles.PARTNER, org_a).user
+    app.config["WTF_CSRF_ENABLED"] = True
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    anonymous_cookie = _cookie(client, app)
+    assert anonymous_cookie and all_session_rows() == 0
+    assert app.test_client().post("/login", data={"email": partner.email, "password": PASSWORD,
+                                                  "csrf_token": token}).status_code == 400  # no cookie: refused
+    signed_in = client.post("/login", data={"email": partner.email, "password": PASSWORD, "csrf_token": token})
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == "/"
+    assert session_count(partner) == 1 and all_session_rows() == 1
+    assert _cookie(client, app) != anonymous_cookie
+    token = csrf_token_from(client.get("/account").get_data(as_text=True))
+    goodbye = client.post("/logout", data={"csrf_token": token}, follow_redirects=True)
+    assert "You have signed out." in goodbye.get_data(as_text=True)
+    assert all_session_rows() == 0
+
+
+def test_expired_sessions_are_purged_while_the_app_is_used(app, client, org_a):
+    """SESS-04: expired rows (with their address and browser) were deleted only when someone signed in;
+    now any session write purges them, at most every SESSION_PURGE_INTERVAL."""
+    app.config["SESSION_PURGE_INTERVAL"] = timedelta(0)
+    stale = make_user(app, roles.PARTNER, org_a).user
+    active = make_user(app, roles.PARTNER, org_a).user
+    login(app, app.test_client(), stale)
+    login(app, client, active)
+    now = utcnow()
+    db.session.execute(update(UserSession).where(UserSession.user_id == stale.id)
+                       .values(last_seen_at=now - timedelta(hours=3)))
+    db.session.execute(update(UserSession).where(UserSession.user_id == active.id)
+                       .values(last_seen_at=now - timedelta(minutes=5)))  # a touch is due
+    db.session.commit()
+    assert client.get("/account").status_code == 200
+    assert session_count(stale) == 0 and session_count(active) == 1
 
 
 def test_logout_ends_the_server_session_and_a_replayed_cookie_fails(app, client, org_a):  # SESS-03
@@ -329,6 +383,50 @@ def test_weak_new_password_is_refused_next_to_the_field(app, client, org_a):  # 
                                                       "confirm": "passwordpassword1"})
     assert response.status_code == 400
     assert 'id="password-error"' in response.get_data(as_text=True)
+
+
+GUESSABLE_TEXT = "This password is too easy to guess: it uses words from this app, your organisation or your name"
+
+
+def test_setup_link_refuses_the_apps_organisations_and_users_words(app, client):
+    """AUTH-14: "escr case desk coalition" and a password made of the organisation's and the user's words
+    were accepted by the setup link; now the page says why next to the field and nothing is set."""
+    organisation = accounts.create_organisation(db.session, "Riverside Tenants Union")
+    user = accounts.create_user(db.session, app.extensions["caseapp.keyring"], email="maria.lopez@riverside.org",
+                                role=roles.PARTNER, organisation=organisation, display_name="Maria Lopez")
+    token = accounts.issue_setup_token(db.session, user, timedelta(hours=24))
+    db.session.commit()
+    for weak in ("escr case desk coalition", "riverside tenants union 2026", "maria lopez riverside 2026!"):
+        page = client.post(f"/setup/{token}", data={"password": weak, "confirm": weak}).get_data(as_text=True)
+        assert GUESSABLE_TEXT in page and 'id="password-error"' in page, weak
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash is None
+    assert client.get(f"/setup/{token}").status_code == 200  # the link still works
+
+
+def test_password_change_refuses_the_apps_words(app, client, org_a):
+    """AUTH-14: "human rights coalition lawyer" and "Coalition2026!Coalition" were accepted as a new
+    password; now 400 with the reason next to the field, and the old password still works."""
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    for weak in ("human rights coalition lawyer", "Coalition2026!Coalition"):
+        response = client.post("/account/password", data={"current_password": PASSWORD, "password": weak,
+                                                          "confirm": weak})
+        assert response.status_code == 400, weak
+        assert GUESSABLE_TEXT in response.get_data(as_text=True) and 'id="password-error"' in response.get_data(
+            as_text=True)
+    db.session.expire_all()
+    assert app.extensions["caseapp.hasher"].verify(db.session.get(User, partner.id).password_hash, PASSWORD).ok
+
+
+def test_password_min_score_setting_is_applied(app, client, org_a):  # AUTH-14: PASSWORD_MIN_SCORE
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    app.config["PASSWORD_MIN_SCORE"] = 4
+    form = {"current_password": PASSWORD, "password": "xxxxxxxxxxyzabcdef", "confirm": "xxxxxxxxxxyzabcdef"}
+    assert client.post("/account/password", data=form).status_code == 400
+    app.config["PASSWORD_MIN_SCORE"] = 3
+    assert client.post("/account/password", data=form).status_code == 302
 
 
 def test_disabling_or_changing_role_ends_sessions(app, people):  # SESS-05
