@@ -94,11 +94,12 @@ def _listed_party(c: Context) -> Criterion:
             "Collection."
         ), (f"register:{code}.entry_into_force",))
     in_force = eif.in_force_on(c.reference)
-    when = eif_phrase(record, eif, c.register)
+    when = eif_phrase(record, eif)
     doubt = eif_doubt(record, eif)
     if in_force is None:
         return conclude("art1", UNKNOWN, (
-            f"{record.name} is a party to the Optional Protocol ({where}), which entered into force for it {when}. "
+            f"{record.name} is a party to the Optional Protocol, which entered into force for it {when}, according to "
+            f"{where}. "
             f"{doubt} Whether it was in force for {record.name} when the communication was "
             f"{'submitted' if c.submitted else 'assessed'} ({iso(c.reference)}) depends on the exact day; check the "
             "UN Treaty Collection."
@@ -107,7 +108,8 @@ def _listed_party(c: Context) -> Criterion:
         first_day = eif.earliest or eif.day
         moment = f"submitted on {iso(c.reference)}" if c.submitted else f"not yet submitted (today is {iso(c.today)})"
         return conclude("art1", NOT_MET, (
-            f"The Optional Protocol entered into force for {record.name} {when}; the communication, {moment}, comes "
+            f"The Optional Protocol entered into force for {record.name} {eif_phrase(record, eif, c.register)}; the "
+            f"communication, {moment}, comes "
             "before that date, when the Committee is not yet competent to receive it (art. 1). It can be submitted "
             f"from {iso(eif.latest or first_day)}. {doubt}".rstrip()
         ))
@@ -117,6 +119,7 @@ def _listed_party(c: Context) -> Criterion:
             "confirm in the UN Treaty Collection that it is a party and when the Protocol entered into force for it."
         )
     return conclude("art1", MET, (
-        f"{record.name} is a party to the Optional Protocol, which entered into force for it {when} ({where}). "
+        f"{record.name} is a party to the Optional Protocol, which entered into force for it {when}, according to "
+        f"{where}. "
         f"{doubt}".rstrip()
     ))

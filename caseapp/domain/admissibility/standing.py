@@ -16,7 +16,7 @@ from caseapp.domain.register import (
 
 
 def register_phrase(register: StatesRegister) -> str:
-    return f"the States register as of {iso(register.as_of)} (source: {register.source})"
+    return f"the States register as of {iso(register.as_of)}, from {register.source}"
 
 
 def entry_source(record: StateRecord) -> str:
@@ -33,10 +33,11 @@ def eif_rule(record: StateRecord, eif: EntryIntoForce) -> str:
     return f"art. 18(2): three months after the deposit of its instrument of {instrument}"
 
 
-def eif_phrase(record: StateRecord, eif: EntryIntoForce, register: StatesRegister) -> str:
+def eif_phrase(record: StateRecord, eif: EntryIntoForce, register: StatesRegister | None = None) -> str:
     """ "on 2013-05-05 (art. 18(1): …; register as of …)" when certain; the bounds the rule and the sources
-    leave otherwise."""
-    why = f"({eif_rule(record, eif)}; register as of {iso(register.as_of)})"
+    leave otherwise. Without ``register`` the caller names the register itself."""
+    dated = f"; register as of {iso(register.as_of)}" if register is not None else ""
+    why = f"({eif_rule(record, eif)}{dated})"
     if eif.certain:
         return f"on {iso(eif.day)} {why}"
     if eif.earliest is not None and eif.latest is not None:
