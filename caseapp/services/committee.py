@@ -307,6 +307,10 @@ def withdraw_publication(session: Session, vault: CaseVault, actor: User) -> Non
     if communication is None or communication.published_at is None:
         raise ServiceError("This decision is not published.")
     communication.published_at = None
+    # The victims' consent was to that publication: their names leave the row with it (secure_delete
+    # overwrites the freed bytes), and a new publication asks for consent and names again.
+    communication.public_victim_names = None
+    communication.publish_victim_identity = False
     record_event(session, vault, actor, "Decision withdrawn from the public page.")
     session.flush()
 

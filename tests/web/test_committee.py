@@ -185,6 +185,24 @@ def test_only_coordinators_publish_and_names_need_consent(app, clients, candidat
     assert db.session.execute(select(Communication)).scalar_one().published_at is None
 
 
+def test_withdrawing_a_publication_clears_the_victims_names(app, clients, candidate):  # CRY-01
+    """Issue 15, point 5: names published with consent stayed in clear in the row and pre-filled the form
+    after the publication was withdrawn."""
+    coordinator = clients("coordinator")
+    record(coordinator, candidate, submitted_on=days_ago(400), decision_type="views_no_violation",
+           decision_adopted_on=days_ago(45))
+    coordinator.post(f"/committee/{candidate.uuid}/publication",
+                     data={"summary": "Summary.", "victim_names": "Ana Quispe Mamani", "identity_consented": "y"})
+    assert "Ana Quispe Mamani" in coordinator.get("/decisions").get_data(as_text=True)
+    coordinator.post(f"/committee/{candidate.uuid}/publication/withdraw")
+    db.session.expire_all()
+    communication = db.session.execute(select(Communication)).scalar_one()
+    assert (communication.public_victim_names, communication.publish_victim_identity) == (None, False)
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    assert "Ana Quispe Mamani" not in page
+    assert "Ana Quispe Mamani" not in coordinator.get("/decisions").get_data(as_text=True)
+
+
 def test_media_reach_beyond_any_audience_is_a_form_error(app, clients, candidate):  # IN-02
     """Found by the form fuzzing (tests/security/test_form_fuzzing.py): a reach of 10^20 people failed as a
     500 (the integer column overflowed), and one of 2^31 was stored where PostgreSQL's column cannot hold it."""
