@@ -218,6 +218,8 @@ def decrypt_stream(key: bytes, file_id: uuid.UUID, source: BinaryIO) -> Iterator
     ):
         raise DecryptionError(context)
     prefix = header[-NONCE_PREFIX_SIZE:]
+    if source.seekable():
+        _authenticate_final_record(aead, prefix, header, source, context)
 
     def read_record() -> bytes | None:
         """The next record's ciphertext, or None at a clean end of stream."""
@@ -251,6 +253,39 @@ def decrypt_stream(key: bytes, file_id: uuid.UUID, source: BinaryIO) -> Iterator
         yield plaintext
         current = following
         counter += 1
+
+
+def _authenticate_final_record(aead: AESGCM, prefix: bytes, header: bytes, source: BinaryIO, context: str) -> None:
+    """Check, before the first chunk is yielded, that the file ends with the chunk sealed as final (CRY-08).
+
+    Each chunk authenticates on its own, so a file cut at a chunk boundary would otherwise stream every
+    chunk before the cut and fail only at the end, after a download had sent them. Walking the records'
+    lengths costs one 4-byte read per 64 KiB; only the last record is decrypted here. Leaves ``source``
+    at the first record."""
+    end = source.seek(0, os.SEEK_END)
+    position, counter, last = HEADER_SIZE, 0, None
+    while position < end:
+        if counter >= MAX_CHUNKS:
+            raise DecryptionError(context)
+        source.seek(position)
+        length_bytes = _read_exact(source, _LENGTH.size)
+        if len(length_bytes) != _LENGTH.size:
+            raise DecryptionError(context)
+        (length,) = _LENGTH.unpack(length_bytes)
+        if not TAG_SIZE <= length <= MAX_RECORD_SIZE or position + _LENGTH.size + length > end:
+            raise DecryptionError(context)
+        last = (position + _LENGTH.size, length, counter)
+        position += _LENGTH.size + length
+        counter += 1
+    if last is None:
+        raise DecryptionError(context)
+    start, length, index = last
+    source.seek(start)
+    try:
+        aead.decrypt(_nonce(prefix, index, True), _read_exact(source, length), header)
+    except InvalidTag as exc:
+        raise DecryptionError(context) from exc
+    source.seek(HEADER_SIZE)
 
 
 def authenticate_stream(key: bytes, file_id: uuid.UUID, source: BinaryIO) -> FileSummary:

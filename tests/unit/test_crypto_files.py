@@ -166,6 +166,27 @@ def test_dropping_the_final_chunk_fails():
     assert_fails(header + b"".join(records[:-1]))
 
 
+def test_a_cut_file_yields_nothing_before_it_fails():  # CRY-08
+    """Issue 15, point 6: the missing final chunk is found before the first chunk is yielded, so a download
+    sends no byte of a cut file (the source is seekable, as every stored file is)."""
+    header, records = split(encrypt(os.urandom(250), chunk_size=50))
+    chunks = decrypt_stream(KEY, FILE_ID, io.BytesIO(header + b"".join(records[:3])))
+    with pytest.raises(DecryptionError):
+        next(chunks)
+
+
+def test_an_unseekable_cut_file_still_fails_at_its_end():  # CRY-03
+    class Unseekable(io.BytesIO):
+        def seekable(self):
+            return False
+
+    header, records = split(encrypt(os.urandom(250), chunk_size=50))
+    chunks = decrypt_stream(KEY, FILE_ID, Unseekable(header + b"".join(records[:3])))
+    assert len(next(chunks)) == 50  # each chunk is authentic; the whole is not, which the end shows
+    with pytest.raises(DecryptionError):
+        list(chunks)
+
+
 @given(data=contents, chunk_size=chunk_sizes, extra=st.binary(min_size=1, max_size=100))
 def test_trailing_bytes_fail(data, chunk_size, extra):
     assert_fails(encrypt(data, chunk_size) + extra)

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from caseapp.core.resources import file_store
+from caseapp.crypto.files import CHUNK_SIZE, HEADER_SIZE, TAG_SIZE
 from caseapp.domain import roles
 from tests.factories import login, make_case, make_user
 from tests.markers import MARKERS
@@ -59,3 +60,22 @@ def test_a_tampered_file_gives_the_generic_error_and_a_log_without_content(app, 
     assert response.status_code == 500
     assert "Something went wrong" in page and MARKERS["file_body"] not in page and "Traceback" not in page
     assert MARKERS["file_body"] not in caplog.text
+
+
+def test_a_file_cut_at_a_chunk_boundary_sends_no_byte_and_gives_the_error_page(app, client, org_a):  # CRY-08
+    """Issue 15, point 6: a stored file cut after a whole chunk streamed every chunk before the cut (589,824 bytes
+    of a 2.3 MB file) before the connection dropped. The missing final chunk is now found before the first byte."""
+    partner = make_user(app, roles.PARTNER, org_a).user
+    body = b"%PDF-1.7 " + MARKERS["file_body"].encode() * (300_000 // len(MARKERS["file_body"]))
+    case, document = make_case(app, org_a, partner, body=body)
+    path = file_store().path(document.uuid)
+    data = path.read_bytes()
+    record = 4 + CHUNK_SIZE + TAG_SIZE  # every record but the last holds a whole chunk
+    path.write_bytes(data[:HEADER_SIZE + 2 * record])  # two whole chunks kept, the rest (and the final one) cut
+    login(app, client, partner)
+    response = client.get(f"/documents/{case.uuid}/{document.uuid}/download")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in page and MARKERS["file_body"] not in page
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response.headers
