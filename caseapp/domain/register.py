@@ -590,6 +590,7 @@ class StatesRegister:
         # Whether the source's list of parties was copied in full on ``as_of``.
         self.complete = complete
         self.covenant = covenant
+        self._entry_into_force: dict[str, tuple[StateRecord, EntryIntoForce]] = {}
 
     @classmethod
     def snapshot(cls, snapshot: Snapshot, *, covenant: CovenantRegister | None = None) -> "StatesRegister":
@@ -658,7 +659,12 @@ class StatesRegister:
     # The Protocol ------------------------------------------------------------------------------
 
     def protocol_entry_into_force(self, record: StateRecord) -> EntryIntoForce:
-        return protocol_entry_into_force(record)
+        """``protocol_entry_into_force`` of a record of this register, worked out once (the engine asks on every
+        assessment; a register's records never change)."""
+        known = self._entry_into_force.get(record.iso2)
+        if known is None or known[0] is not record:
+            known = self._entry_into_force[record.iso2] = (record, protocol_entry_into_force(record))
+        return known[1]
 
     def protocol_standing(self, iso2: str | None, on: date | None = None) -> ProtocolStanding:
         """The State's standing under the Protocol on ``on`` (the register's date when None).

@@ -10,7 +10,6 @@ from caseapp.domain.register import (
     ProtocolStanding,
     StateRecord,
     StatesRegister,
-    protocol_entry_into_force,
 )
 
 
@@ -27,11 +26,11 @@ class Context:
         self.submitted = facts.submission_date is not None
         self.reference = facts.submission_date or today
         self.record: StateRecord | None = register.party(facts.state) if facts.state else None
-        # The State's standing on the date of reference (arts 1, 17-18) and, for a listed party, the Protocol's
-        # entry into force for it by art. 18, with the bounds the rule and the sources leave.
+        # For a State not listed as a party, its standing on the date of reference (arts 1, 17-18); for a listed
+        # party, the Protocol's entry into force for it by art. 18, with the bounds the rule and the sources leave.
         self.standing: ProtocolStanding | None = (
-            register.protocol_standing(facts.state, self.reference) if facts.state else None)
-        self.eif: EntryIntoForce | None = protocol_entry_into_force(self.record) if self.record else None
+            register.protocol_standing(facts.state, self.reference) if facts.state and not self.record else None)
+        self.eif: EntryIntoForce | None = register.protocol_entry_into_force(self.record) if self.record else None
         self.warnings: list[str] = []
         self.final_index, self.final = final_decision(facts.remedies or ())
         self.pending = [index for index, remedy in enumerate(facts.remedies or ()) if remedy.outcome == "pending"]

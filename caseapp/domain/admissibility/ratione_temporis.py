@@ -44,7 +44,6 @@ def check(c: Context) -> Criterion:
         return eif.in_force_on(day)
 
     eif_text = f"the Protocol's entry into force for {record.name} {eif_phrase(record, eif, c.register)}"
-    doubt = eif_doubt(record, eif)
     if start is not None and after(start) is True:
         return conclude("art3_2_b", MET, f"The facts began on {iso(start)}, on or after {eif_text}.")
 
@@ -96,7 +95,7 @@ def check(c: Context) -> Criterion:
     if open_dates:
         return conclude("art3_2_b", UNKNOWN, (
             f"{began}. Whether {iso(min(open_dates))} came before or after entry into force depends on its exact day. "
-            f"{doubt} Check the UN Treaty Collection."
+            f"{eif_doubt(record, eif)} Check the UN Treaty Collection."
         ), missing_eif)
     if uncertain:
         names = ", ".join(remedy_name(i, facts.remedies[i]) for i in uncertain)
