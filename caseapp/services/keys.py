@@ -39,11 +39,22 @@ def check_canaries(session: Session, keyring: Keyring) -> list[str]:
     wrong = []
     for kek_id, _key in keyring.keys:
         if kek_id not in stored:
-            session.add(KekCanary(kek_id=kek_id, ciphertext=make_canary(keyring, kek_id)))
-        elif not canary_matches(keyring, kek_id, stored[kek_id]):
+            stored[kek_id] = _add_canary(session, keyring, kek_id)
+        if not canary_matches(keyring, kek_id, stored[kek_id]):
             wrong.append(kek_id)
-    session.flush()
     return wrong
+
+
+def _add_canary(session: Session, keyring: Keyring, kek_id: str) -> bytes:
+    """Store this key's canary, or read the one another worker stored while this one was starting
+    (several gunicorn workers start at once against one PostgreSQL database)."""
+    canary = make_canary(keyring, kek_id)
+    try:
+        with session.begin_nested():
+            session.add(KekCanary(kek_id=kek_id, ciphertext=canary))
+        return canary
+    except IntegrityError:
+        return session.execute(select(KekCanary.ciphertext).where(KekCanary.kek_id == kek_id)).scalar_one()
 
 
 def keys_in_use(session: Session) -> dict[str, int]:

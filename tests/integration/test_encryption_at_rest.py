@@ -196,6 +196,34 @@ def test_wrong_key_is_named_by_the_start_up_canary(tmp_path, database_url):  # C
             self_test(wrong)
 
 
+def test_workers_starting_together_share_one_canary(tmp_path, database_url, monkeypatch):  # CRY-08, REL-01
+    """Three gunicorn workers start at once: one writes the canary, the others read it (was a 500 at
+    boot: duplicate key in kek_canaries on PostgreSQL)."""
+    if not database_url:
+        pytest.skip("SQLite serialises writers (BEGIN IMMEDIATE): only PostgreSQL lets two starts race")
+    from caseapp.crypto.keyring import make_canary
+    from caseapp.services import keys as key_service
+
+    with running_app(tmp_path, database_url):
+        keyring_now = keyring()
+        db.session.execute(KekCanary.__table__.delete())  # a fresh database: no canary yet
+        db.session.commit()
+        raced = []
+
+        def make_canary_while_another_worker_stores_its_own(keyring_, kek_id):
+            # this worker has read the table (no canary yet); another worker stores one now
+            with db.engine.begin() as other_worker:
+                other_worker.execute(KekCanary.__table__.insert().values(
+                    kek_id=kek_id, ciphertext=make_canary(keyring_, kek_id)))
+            raced.append(kek_id)
+            return make_canary(keyring_, kek_id)
+
+        monkeypatch.setattr(key_service, "make_canary", make_canary_while_another_worker_stores_its_own)
+        assert key_service.check_canaries(db.session, keyring_now) == []
+        db.session.commit()
+        assert raced and db.session.execute(select(func.count()).select_from(KekCanary)).scalar_one() == 1
+
+
 def test_unmigrated_database_refuses_to_start(tmp_path, database_url):
     if database_url:
         pytest.skip("needs an empty database of its own")
