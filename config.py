@@ -50,8 +50,21 @@ class Config:
     # refuse every form. Protection rests on the session-bound token and the SameSite=Strict cookie.
     WTF_CSRF_SSL_STRICT = False
 
-    # Authentication (AUTH-02…11)
-    TOTP_REQUIRED_ROLES = ("lawyer", "coordinator", "admin")
+    # Authentication (AUTH-01…14)
+    # AUTH-01: the roles that must hold a second factor (a TOTP app or a passkey) before reaching anything.
+    # Every role by default: partners hold victims' data too. An instance may relax it for partners only,
+    # e.g. CASEAPP_TWO_FACTOR_REQUIRED_ROLES='["lawyer", "coordinator", "admin"]' (README "Two-factor");
+    # the start-up check refuses any other omission.
+    TWO_FACTOR_REQUIRED_ROLES = ("partner", "lawyer", "coordinator", "admin")
+    # AUTH-13: a new sign-in with a second factor gets this many single-use recovery codes.
+    RECOVERY_CODE_COUNT = 10
+    # Passkeys (WebAuthn, AUTH-13). The relying party id is the host name people type (no scheme, no port)
+    # and the origin the address the browser shows; both default to BASE_URL's, which must then be the
+    # public address. A passkey works only under the RP id it was registered for: changing it orphans them.
+    WEBAUTHN_RP_ID: str | None = None
+    WEBAUTHN_ORIGIN: str | None = None
+    WEBAUTHN_RP_NAME = "ESCR Case Desk"
+    WEBAUTHN_TIMEOUT_MS = 120000
     TOTP_ISSUER = "ESCR Case Desk"
     TOTP_VALID_WINDOW = 1  # ±1 step of 30 s for clock skew (AUTH-03, documented in README)
     LOGIN_THROTTLE_ATTEMPTS = 5

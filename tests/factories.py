@@ -27,6 +27,7 @@ from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
 from sqlalchemy import create_engine, text
 
+import config
 from caseapp import create_app
 from caseapp.core import two_factor
 from caseapp.core.extensions import db
@@ -167,14 +168,15 @@ def make_organisation(name: str) -> Organisation:
 
 def make_user(app, role: str, organisation: Organisation | None = None, *, email: str | None = None,
               password: str | None = PASSWORD, totp: bool | None = None) -> Account:
-    """An account with a password and — for staff, unless ``totp=False`` — an enrolled TOTP secret."""
+    """An account with a password and — unless ``totp=False`` — an enrolled TOTP secret: every role must
+    have a second factor by default (AUTH-01, ``TWO_FACTOR_REQUIRED_ROLES``)."""
     email = email or f"{role}-{secrets.token_hex(4)}@example.org"
     user = accounts.create_user(
         db.session, app.extensions["caseapp.keyring"], email=email, role=role, organisation=organisation,
         password=password, hasher=app.extensions["caseapp.hasher"],
     )
     secret = None
-    if totp if totp is not None else role in roles.STAFF_ROLES:
+    if totp if totp is not None else role in config.Config.TWO_FACTOR_REQUIRED_ROLES:
         secret = two_factor.new_secret()
         assert accounts.enrol_two_factor(db.session, app.extensions["caseapp.keyring"], user, secret,
                                          two_factor.current_code(secret), window=1)

@@ -4,10 +4,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from caseapp.account.forms import ChangePasswordForm, NewTokenForm
+from caseapp.auth.forms import PasskeyRegistrationForm
 from caseapp.core.extensions import db
-from caseapp.core.resources import hasher, keyring
+from caseapp.core.resources import blind_indexer, hasher, keyring
 from caseapp.domain import permissions
-from caseapp.services import ServiceError, accounts, calendar_feeds, tokens
+from caseapp.services import ServiceError, accounts, calendar_feeds, passkeys, recovery_codes, tokens
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
@@ -16,8 +17,9 @@ from caseapp.web.security import current_user
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
-def _render(form: ChangePasswordForm | None = None, status: int = 200, *, token_form: NewTokenForm | None = None,
-            new_token: tokens.NewToken | None = None, new_feed_url: str | None = None):
+def render_account(form: ChangePasswordForm | None = None, status: int = 200, *, token_form: NewTokenForm | None = None,
+                   new_token: tokens.NewToken | None = None, new_feed_url: str | None = None,
+                   passkey_form: PasskeyRegistrationForm | None = None):
     user = current_user()
     sessions = accounts.active_sessions(db.session, user)
     # API tokens are for partners only; the section is not shown to anyone else.
@@ -30,14 +32,16 @@ def _render(form: ChangePasswordForm | None = None, status: int = 200, *, token_
                         sessions=sessions, current_handle=session.handle, action_form=ActionForm(),
                         api_tokens=api_tokens, token_form=token_form or NewTokenForm(formdata=None),
                         new_token=new_token, feed_allowed=feed_allowed, calendar_feed=feed,
-                        new_feed_url=new_feed_url),
+                        new_feed_url=new_feed_url,
+                        passkey_form=passkey_form or PasskeyRegistrationForm(formdata=None),
+                        recovery_codes_left=recovery_codes.remaining(db.session, user)),
         status,
     )
 
 
 @bp.route("")
 def show():
-    return _render(ChangePasswordForm())
+    return render_account(ChangePasswordForm())
 
 
 @bp.route("/password", methods=["POST"])
@@ -45,7 +49,7 @@ def change_password():
     user = current_user()
     form = ChangePasswordForm()
     if not form.validate_on_submit():
-        return _render(form, 400)
+        return render_account(form, 400)
     try:
         accounts.change_password(
             db.session, keyring(), user, current=form.current_password.data, new=form.password.data,
@@ -60,7 +64,7 @@ def change_password():
             audit_request(refusal, target_type="user", target_id=user.uuid)
             db.session.commit()
         getattr(form, exc.field or "password").errors.append(refusal_text(exc))
-        return _render(form, 400)
+        return render_account(form, 400)
     db.session.commit()
     session.start(user.id, two_factor_done=True)  # every other session has ended (SESS-05)
     if permissions.can_hold_api_token(user):  # AUTH-14: its tokens were revoked with the old password
@@ -102,16 +106,16 @@ def create_token():
     is) and never put in the session or a flash message, which live in the database."""
     form = NewTokenForm()
     if not form.validate_on_submit():
-        return _render(status=400, token_form=form)
+        return render_account(status=400, token_form=form)
     try:
         new_token = tokens.create(db.session, current_user(), form.name.data)
     except ServiceError as exc:
         db.session.rollback()
         form.name.errors = [*form.name.errors, exc.message]
-        return _render(status=400, token_form=form)
+        return render_account(status=400, token_form=form)
     audit_request("api_token_created", target_type="token", target_id=new_token.token.uuid)
     db.session.commit()
-    return _render(new_token=new_token)
+    return render_account(new_token=new_token)
 
 
 @bp.route("/tokens/<uuid:token_uuid>/revoke", methods=["POST"])
@@ -140,7 +144,7 @@ def create_calendar_feed():
     audit_request("calendar_feed_created", target_type="calendar_feed", target_id=new_feed.feed.id)
     db.session.commit()
     feed_url = url_for("deadlines.calendar_feed", token=new_feed.secret, _external=True)
-    return _render(new_feed_url=feed_url)
+    return render_account(new_feed_url=feed_url)
 
 
 @bp.route("/calendar-feed/revoke", methods=["POST"])
@@ -152,3 +156,34 @@ def revoke_calendar_feed():
         flash(_("You have no calendar feed."), "info")
     db.session.commit()
     return redirect(url_for("account.show", _anchor="calendar-feed"))
+
+
+@bp.route("/passkeys/<uuid:passkey_uuid>/remove", methods=["POST"])
+def remove_passkey(passkey_uuid: UUID):
+    user = current_user()
+    passkey = passkeys.find_own(user, passkey_uuid)
+    if passkey is None:
+        abort(404)  # AC-04: someone else's passkey looks like no passkey
+    name = passkey.name
+    try:
+        passkeys.remove(db.session, user, passkey,
+                        required_roles=tuple(current_app.config["TWO_FACTOR_REQUIRED_ROLES"]))
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(refusal_text(exc), "danger")
+        return redirect(url_for("account.show", _anchor="passkeys"))
+    db.session.commit()
+    flash(_("The passkey “%(name)s” is removed.", name=name), "success")
+    return redirect(url_for("account.show", _anchor="passkeys"))
+
+
+@bp.route("/recovery-codes", methods=["POST"])
+def regenerate_recovery_codes():
+    """New recovery codes, shown on this response only; the earlier ones stop working (AUTH-13)."""
+    user = current_user()
+    if not user.has_second_factor:
+        flash(_("Set up a second factor first: recovery codes stand in for it."), "info")
+        return redirect(url_for("account.show"))
+    codes = recovery_codes.generate(db.session, blind_indexer(), user, current_app.config["RECOVERY_CODE_COUNT"])
+    db.session.commit()
+    return render_template("auth/recovery_codes.html", codes=codes, first_time=False)

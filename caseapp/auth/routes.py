@@ -1,11 +1,19 @@
+import base64
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
-from caseapp.auth.forms import EnrolTwoFactorForm, LoginForm, SetupPasswordForm
+from caseapp.auth.forms import (
+    EnrolTwoFactorForm,
+    LoginForm,
+    PasskeyRegistrationForm,
+    PasskeySignInForm,
+    SetupPasswordForm,
+)
 from caseapp.core import two_factor
 from caseapp.core.extensions import db, limiter
-from caseapp.core.resources import hasher, keyring
-from caseapp.services import ServiceError, accounts
+from caseapp.core.resources import blind_indexer, hasher, keyring
+from caseapp.services import ServiceError, accounts, passkeys, recovery_codes
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.errors import render_error
@@ -15,6 +23,8 @@ from caseapp.web.security import current_user
 bp = Blueprint("auth", __name__)
 
 PENDING_SECRET_KEY = "totp_pending"  # noqa: S105 — a session key name, not a secret
+# The open WebAuthn ceremony: its purpose and challenge, in the server-side session (never in a cookie).
+PASSKEY_CHALLENGE_KEY = "passkey_challenge"
 GENERIC_LOGIN_ERROR = "Sign-in failed. Check your e-mail, password and two-factor code, then try again."
 
 
@@ -41,14 +51,17 @@ def login():
             throttle_attempts=config["LOGIN_THROTTLE_ATTEMPTS"],
             throttle_window=config["LOGIN_THROTTLE_WINDOW"],
             totp_window=config["TOTP_VALID_WINDOW"],
-            totp_required_roles=tuple(config["TOTP_REQUIRED_ROLES"]),
+            two_factor_required_roles=tuple(config["TWO_FACTOR_REQUIRED_ROLES"]),
+            indexer=blind_indexer(),
         )
         if result is not None:
             accounts.purge_expired_sessions(
                 db.session, idle=config["SESSION_IDLE_TIMEOUT"], absolute=config["SESSION_ABSOLUTE_TIMEOUT"]
             )
             db.session.commit()
-            session.start(result.user.id, two_factor_done=not result.needs_enrolment)
+            session.start(result.user.id, two_factor_done=not (result.needs_enrolment or result.needs_passkey))
+            if result.needs_passkey:
+                return redirect(url_for("auth.passkey_sign_in"))
             if result.needs_enrolment:
                 flash(_("Set up two-factor authentication to continue."), "info")
                 return redirect(url_for("auth.enrol_two_factor"))
@@ -93,9 +106,8 @@ def setup_account(token: str):
 @bp.route("/two-factor/setup", methods=["GET", "POST"])
 def enrol_two_factor():
     user = current_user()
-    if user.has_totp:
-        flash(_("Two-factor authentication is already set up for your account."), "info")
-        return redirect(url_for("main.index"))
+    if user.has_second_factor:
+        return _already_enrolled(user)
     secret = accounts.open_pending_secret(db.session, keyring(), user, session.get(PENDING_SECRET_KEY))
     if secret is None:
         secret = two_factor.new_secret()
@@ -105,25 +117,157 @@ def enrol_two_factor():
     if form.validate_on_submit():
         window = current_app.config["TOTP_VALID_WINDOW"]
         if accounts.enrol_two_factor(db.session, keyring(), user, secret, form.code.data, window=window):
-            db.session.commit()
-            session.start(user.id, two_factor_done=True)  # SESS-02: new id once two-factor is done
-            flash(_("Two-factor authentication is on. You will need a code each time you sign in."), "success")
-            return redirect(url_for("main.index"))
+            return _first_factor_enrolled(user, _("Two-factor authentication is on. You will need a code each time "
+                                                  "you sign in."))
         form.code.errors.append(_("That code does not match. "
                                   "Check that your phone's clock is right and try the next code."))
+    return _render_enrolment(form, secret)
+
+
+def _render_enrolment(form: EnrolTwoFactorForm, secret: str, passkey_form: PasskeyRegistrationForm | None = None,
+                      status: int = 200):
     return render_template(
         "auth/enrol_two_factor.html",
         form=form,
+        passkey_form=passkey_form or PasskeyRegistrationForm(formdata=None),
         secret_groups=[secret[i : i + 4] for i in range(0, len(secret), 4)],
         logout_form=ActionForm(),
-    )
+    ), status
+
+
+def _already_enrolled(user):
+    """Enrolment pages for an account that has a second factor: a half-signed-in session (password only)
+    must prove it, never enrol another one in its place (AUTH-01)."""
+    if session.two_factor_done:
+        flash(_("Two-factor authentication is already set up for your account."), "info")
+        return redirect(url_for("main.index"))
+    if user.passkeys:
+        return redirect(url_for("auth.passkey_sign_in"))
+    session.end()
+    return redirect(url_for("auth.login"))
+
+
+def _first_factor_enrolled(user, message: str):
+    """The first second factor is on: a new session id (SESS-02), and the recovery codes shown on this
+    response only (AUTH-13) — never put in the session or a flash message, which are stored."""
+    codes = recovery_codes.generate(db.session, blind_indexer(), user, current_app.config["RECOVERY_CODE_COUNT"])
+    db.session.commit()
+    session.start(user.id, two_factor_done=True)
+    flash(message, "success")
+    return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
+
+
+def _relying_party() -> passkeys.RelyingParty:
+    return passkeys.RelyingParty.from_config(current_app.config)
+
+
+def _open_ceremony(purpose: str, options_json: str, challenge: bytes) -> Response:
+    session[PASSKEY_CHALLENGE_KEY] = {"purpose": purpose, "challenge": base64.urlsafe_b64encode(challenge).decode()}
+    response = Response(options_json, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _take_challenge(purpose: str) -> bytes | None:
+    """The challenge of the open ceremony of this purpose, once: a second answer to it finds none."""
+    ceremony = session.pop(PASSKEY_CHALLENGE_KEY, None)
+    if not isinstance(ceremony, dict) or ceremony.get("purpose") != purpose:
+        return None
+    try:
+        return base64.urlsafe_b64decode(ceremony["challenge"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _may_register_passkey(user) -> bool:
+    """A fully signed-in user adds passkeys; a session owing its enrolment may add its first factor only."""
+    return session.two_factor_done or not user.has_second_factor
+
+
+@bp.route("/two-factor/passkey/options", methods=["POST"])
+def passkey_registration_options():
+    user = current_user()
+    if not _may_register_passkey(user):
+        abort(403)
+    options_json, challenge = passkeys.registration_options(user, _relying_party())
+    return _open_ceremony("register", options_json, challenge)
+
+
+@bp.route("/two-factor/passkey", methods=["POST"])
+def enrol_passkey():
+    """Register a passkey: the first second factor (from the enrolment page) or another one (account page)."""
+    user = current_user()
+    if not _may_register_passkey(user):
+        abort(403)
+    first = not user.has_second_factor
+    form = PasskeyRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            passkeys.register(db.session, user, _relying_party(), credential_json=form.credential.data,
+                              challenge=_take_challenge("register"), name=form.name.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            target = form.name if exc.field == "name" else form.credential
+            target.errors = [*target.errors, refusal_text(exc)]
+        else:
+            if first:
+                return _first_factor_enrolled(user, _("Your passkey is added. You will use it each time you sign in."))
+            db.session.commit()
+            flash(_("The passkey “%(name)s” is added.", name=form.name.data.strip()), "success")
+            return redirect(url_for("account.show", _anchor="passkeys"))
+    if first:
+        secret = accounts.open_pending_secret(db.session, keyring(), user, session.get(PENDING_SECRET_KEY))
+        if secret is None:
+            return redirect(url_for("auth.enrol_two_factor"))
+        return _render_enrolment(EnrolTwoFactorForm(formdata=None), secret, form, 400)
+    from caseapp.account.routes import render_account  # the account page owns its own layout
+
+    return render_account(status=400, passkey_form=form)
+
+
+@bp.route("/two-factor/passkey/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def passkey_sign_in():
+    """The second page of a sign-in for an account with a passkey (AUTH-13): the password was right."""
+    user = current_user()
+    if session.two_factor_done:
+        return redirect(url_for("main.index"))
+    if not user.passkeys:
+        return redirect(url_for("auth.enrol_two_factor"))
+    form = PasskeySignInForm()
+    error = None
+    if form.validate_on_submit():
+        config = current_app.config
+        ok = accounts.verify_second_step(
+            db.session, user, rp=_relying_party(), credential_json=form.credential.data,
+            challenge=_take_challenge("sign_in"), code=form.code.data, keyring=keyring(), indexer=blind_indexer(),
+            totp_window=config["TOTP_VALID_WINDOW"], throttle_attempts=config["LOGIN_THROTTLE_ATTEMPTS"],
+            throttle_window=config["LOGIN_THROTTLE_WINDOW"],
+        )
+        db.session.commit()  # the success, or the failure count (AUTH-07)
+        if ok:
+            session.start(user.id, two_factor_done=True)  # SESS-02: new id once the second factor is done
+            return redirect(url_for("main.index"))
+        form.code.data = ""
+        error = _("The passkey or code was not accepted. Try again, or sign out and start over.")
+    return render_template("auth/passkey_sign_in.html", form=form, error=error, logout_form=ActionForm(),
+                           has_totp=user.has_totp)
+
+
+@bp.route("/two-factor/passkey/sign-in/options", methods=["POST"])
+def passkey_sign_in_options():
+    user = current_user()
+    if session.two_factor_done or not user.passkeys:
+        abort(404)
+    options_json, challenge = passkeys.authentication_options(user, _relying_party())
+    return _open_ceremony("sign_in", options_json, challenge)
 
 
 @bp.route("/two-factor/setup/qr.svg")
 def two_factor_qr():
     user = current_user()
     secret = accounts.open_pending_secret(db.session, keyring(), user, session.get(PENDING_SECRET_KEY))
-    if user.has_totp or secret is None:
+    if user.has_second_factor or secret is None:
         abort(404)
     uri = two_factor.provisioning_uri(secret, user.email, current_app.config["TOTP_ISSUER"])
     return Response(two_factor.qr_svg(uri), mimetype="image/svg+xml")

@@ -44,7 +44,7 @@ def command() -> None:
                 min_score=current_app.config["PASSWORD_MIN_SCORE"],
             )
             secret = None
-            if role in current_app.config["TOTP_REQUIRED_ROLES"]:
+            if role in current_app.config["TWO_FACTOR_REQUIRED_ROLES"]:
                 secret = two_factor.new_secret()
                 code = two_factor.current_code(secret)
                 accounts.enrol_two_factor(db.session, keyring, user, secret, code, window=0)

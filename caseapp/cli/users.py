@@ -55,7 +55,7 @@ def create_user(email: str, role: str, org_name: str | None, display_name: str, 
     click.echo(f"Created {user.role} {user.email}.")
     if token:
         click.echo(f"One-time setup link (valid 24 hours; hand it over privately): {setup_link(token)}")
-    if user.role in current_app.config["TOTP_REQUIRED_ROLES"]:
+    if user.role in current_app.config["TWO_FACTOR_REQUIRED_ROLES"]:
         click.echo("Two-factor set-up will be asked at first sign-in.")
 
 
@@ -71,6 +71,6 @@ def list_users() -> None:
     click.echo(f"{'E-MAIL'.ljust(width)}  {'ROLE':<11}  {'2FA':<3}  {'STATUS':<8}  ORGANISATION")
     for user in rows:
         status = "active" if user.is_active else "disabled"
-        totp = "yes" if user.has_totp else "no"
+        totp = "yes" if user.has_second_factor else "no"
         organisation = user.organisation.name if user.organisation else "-"
         click.echo(f"{user.email.ljust(width)}  {user.role:<11}  {totp:<3}  {status:<8}  {organisation}")

@@ -9,6 +9,7 @@ from flask import Flask
 import config as config_module
 from caseapp.crypto import KeyringError, load_keyring
 from caseapp.crypto.blind_index import BlindIndexer, load_index_secret
+from caseapp.domain.second_factor import required_roles_problem
 
 
 class ConfigurationError(RuntimeError):
@@ -46,6 +47,14 @@ def load_config(app: Flask, overrides: dict) -> None:
 
 
 def check_config(app: Flask) -> None:
+    problem = required_roles_problem(app.config.get("TWO_FACTOR_REQUIRED_ROLES"))
+    if problem:
+        raise ConfigurationError(f"Cannot start: TWO_FACTOR_REQUIRED_ROLES {problem}")
+    if "TOTP_REQUIRED_ROLES" in app.config:  # the old name would be silently ignored: say so instead
+        raise ConfigurationError("Cannot start: TOTP_REQUIRED_ROLES is now TWO_FACTOR_REQUIRED_ROLES (AUTH-01)")
+    count = app.config.get("RECOVERY_CODE_COUNT")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
+        raise ConfigurationError("Cannot start: RECOVERY_CODE_COUNT must be a whole number from 1 to 50")
     months = app.config.get("REGISTER_MAX_AGE_MONTHS")
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ConfigurationError("Cannot start: REGISTER_MAX_AGE_MONTHS must be a whole number of months, at least 1")

@@ -87,6 +87,15 @@ class BlindIndexer:
             key = self._keys[field] = derive_index_key(self._root_secret, field)
         return hmac.new(key, normalised.encode(), hashlib.sha256).digest()[: self.length]
 
+    def keyed_digest(self, purpose: str, value: str) -> bytes:
+        """A full-length HMAC of an already normalised secret value (e.g. a recovery code) under a key of
+        its own purpose: the database alone then cannot confirm a guess, unlike a plain hash."""
+        name = f"digest|{purpose}"
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = derive_index_key(self._root_secret, name)
+        return hmac.new(key, value.encode(), hashlib.sha256).digest()
+
     def __repr__(self) -> str:  # never print key material
         return f"BlindIndexer(length={self.length})"
 

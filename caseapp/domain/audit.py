@@ -51,6 +51,11 @@ _ACTIONS = (
     ("two_factor_enrolled", "Two-factor authentication set up", "authentication"),
     ("two_factor_reset", "Two-factor authentication reset by an administrator", "authentication"),
     ("two_factor_failed", "A two-factor code was refused", "authentication"),
+    ("passkey_registered", "Passkey added", "authentication"),
+    ("passkey_removed", "Passkey removed", "authentication"),
+    ("login_passkey_failed", "Sign-in failed at the passkey", "authentication"),
+    ("recovery_codes_generated", "New recovery codes made (the earlier ones stop working)", "authentication"),
+    ("recovery_code_used", "Signed in with a recovery code instead of the second factor", "authentication"),
     ("password_set", "Password set with a setup link", "authentication"),
     ("password_changed", "Password changed", "authentication"),
     ("password_change_refused", "Password change refused: the current password was wrong", "authentication"),
@@ -101,7 +106,7 @@ ACTIONS: dict[str, str] = {code: description for code, description, _group in _A
 ACTION_GROUPS: dict[str, str] = {code: group for code, _description, group in _ACTIONS}
 
 TARGET_TYPES = frozenset({
-    "case", "document", "user", "organisation", "token", "calendar_feed", "key", "state", "register", "export",
+    "case", "document", "user", "organisation", "token", "passkey", "calendar_feed", "key", "state", "register", "export",
     "backup",
 })
 

@@ -29,12 +29,13 @@ from caseapp.models.register import CovenantStatus, StateParty, StatePartyChange
 from caseapp.models.screening import CaseEvent, ScreeningVersion
 from caseapp.models.session import UserSession
 from caseapp.models.token import ApiToken
-from caseapp.models.user import LoginFailure, SetupToken, User
+from caseapp.models.user import LoginFailure, Passkey, RecoveryCode, SetupToken, User
 
 __all__ = [
     "ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission",
     "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseRight", "CovenantStatus", "DataKey",
     "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter",
-    "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange",
+    "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "Passkey", "RecoveryCode", "SetupToken", "StateParty",
+    "StatePartyChange",
     "User", "UserSession",
 ]

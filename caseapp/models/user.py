@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Uuid
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.domain.roles import ROLES, STAFF_ROLES
@@ -32,6 +32,8 @@ class User(Base):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+    passkeys: Mapped[list["Passkey"]] = relationship(back_populates="user", order_by="Passkey.created_at",
+                                                     cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def is_staff(self) -> bool:
@@ -44,6 +46,11 @@ class User(Base):
     @property
     def has_totp(self) -> bool:
         return self.totp_secret_encrypted is not None
+
+    @property
+    def has_second_factor(self) -> bool:
+        """A TOTP app or at least one passkey (AUTH-01, AUTH-13)."""
+        return self.has_totp or bool(self.passkeys)
 
     @property
     def label(self) -> str:
@@ -73,3 +80,36 @@ class SetupToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class Passkey(Base):
+    """A WebAuthn credential used as a second factor (AUTH-13). Only its public key is kept; the
+    private key never leaves the person's authenticator."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary(1023), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary())  # COSE-encoded
+    sign_count: Mapped[int] = mapped_column(BigInteger(), default=0)
+    transports: Mapped[str] = mapped_column(String(200), default="")  # comma-separated hints for the browser
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="passkeys")
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for the second factor at sign-in (AUTH-13). Only a keyed hash is
+    stored: a copy of the database alone yields no usable code."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

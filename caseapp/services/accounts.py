@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 from caseapp.core import two_factor
 from caseapp.core.passwords import Hasher
 from caseapp.crypto import DecryptionError, Keyring, decrypt_field, encrypt_field
+from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
 from caseapp.domain.passwords import DEFAULT_MIN_SCORE, Problem, password_problem
+from caseapp.domain.permissions import requires_two_factor
 from caseapp.models import LoginFailure, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, audit, calendar_feeds, tokens
+from caseapp.services import ServiceError, audit, calendar_feeds, passkeys, recovery_codes, tokens
 from caseapp.services.keys import ACCOUNTS_SCOPE, data_key
 
 log = logging.getLogger("caseapp.accounts")
@@ -212,7 +214,8 @@ def set_disabled(session: Session, actor: User, user: User, disabled: bool) -> N
 @dataclass
 class SignIn:
     user: User
-    needs_enrolment: bool  # staff without two-factor: the session stays confined to enrolment
+    needs_enrolment: bool  # a role that must have a second factor has none: the session stays confined to enrolment
+    needs_passkey: bool = False  # the password was right; the passkey is asked for on the next page
 
 
 def recent_failures(session: Session, user: User, window: timedelta) -> int:
@@ -235,10 +238,14 @@ def authenticate(
     throttle_attempts: int,
     throttle_window: timedelta,
     totp_window: int,
-    totp_required_roles: tuple[str, ...],
+    two_factor_required_roles: tuple[str, ...],
+    indexer: BlindIndexer,
 ) -> SignIn | None:
-    """Check e-mail, password and — when enrolled — the two-factor code in one step.
+    """Check e-mail, password and — when enrolled — the second factor in one step: the TOTP code, or one
+    of the account's recovery codes in the same field (AUTH-13).
 
+    An account with a passkey that gave no code gets ``needs_passkey``: the passkey is asked for on the
+    next page (``verify_second_step``), since a browser can sign a challenge only for a known account.
     Every failure returns None and costs one argon2 verify, whatever its cause (AUTH-08).
     A throttled account fails without its hash being checked (AUTH-07).
     """
@@ -251,20 +258,69 @@ def authenticate(
     result = hasher.verify(user.password_hash if user else None, password)
     if user is None or not result.ok or not user.is_active:
         return _fail(session, user, "password")
+    if result.new_hash:
+        user.password_hash = result.new_hash
+    if user.has_second_factor:
+        if user.passkeys and not two_factor.clean_code(code):
+            session.flush()
+            return SignIn(user, needs_enrolment=False, needs_passkey=True)
+        if not _second_factor_code_accepted(session, keyring, indexer, user, code, totp_window=totp_window):
+            return _fail(session, user, "two_factor")
+    _succeed(session, user)
+    needs_enrolment = not user.has_second_factor and requires_two_factor(user.role, two_factor_required_roles)
+    return SignIn(user, needs_enrolment=needs_enrolment)
+
+
+def _second_factor_code_accepted(session: Session, keyring: Keyring, indexer: BlindIndexer, user: User,
+                                 code: str | None, *, totp_window: int) -> bool:
+    """A fresh TOTP code (single use, AUTH-02), or else an unused recovery code, which is then spent."""
     if user.has_totp:
         secret = decrypt_totp_secret(session, keyring, user)
         step = two_factor.accepted_step(secret, code, last_step=user.totp_last_step, window=totp_window)
-        if step is None:
-            return _fail(session, user, "two_factor")
-        user.totp_last_step = step
-    if result.new_hash:
-        user.password_hash = result.new_hash
+        if step is not None:
+            user.totp_last_step = step
+            return True
+    return recovery_codes.use(session, indexer, user, code)
+
+
+def _succeed(session: Session, user: User) -> None:
     session.execute(delete(LoginFailure).where(LoginFailure.user_id == user.id))
     user.last_login_at = utcnow()
     session.flush()
     audit.record(session, action="login_succeeded", actor=user, target_type="user", target_id=user.uuid)
     log.info("login.success", extra={"user_id": user.id})
-    return SignIn(user, needs_enrolment=not user.has_totp and user.role in totp_required_roles)
+
+
+def verify_second_step(
+    session: Session,
+    user: User,
+    *,
+    rp: passkeys.RelyingParty,
+    credential_json: str | None,
+    challenge: bytes | None,
+    code: str | None,
+    keyring: Keyring,
+    indexer: BlindIndexer,
+    totp_window: int,
+    throttle_attempts: int,
+    throttle_window: timedelta,
+) -> bool:
+    """The second page of a sign-in whose password was right: the passkey's answer to ``challenge``, or
+    a TOTP or recovery code in its place. Failures count towards the account's throttle (AUTH-07)."""
+    if recent_failures(session, user, throttle_window) >= throttle_attempts:
+        audit.record(session, action="login_throttled", actor=user, target_type="user", target_id=user.uuid)
+        return False
+    if credential_json:
+        accepted = passkeys.verify(session, user, rp, credential_json=credential_json, challenge=challenge) is not None
+        reason = "passkey"
+    else:
+        accepted = _second_factor_code_accepted(session, keyring, indexer, user, code, totp_window=totp_window)
+        reason = "two_factor"
+    if not accepted:
+        _fail(session, user, reason)
+        return False
+    _succeed(session, user)
+    return True
 
 
 def _fail(session: Session, user: User | None, reason: str) -> None:
@@ -272,7 +328,8 @@ def _fail(session: Session, user: User | None, reason: str) -> None:
         session.add(LoginFailure(user_id=user.id))
         session.flush()
     # An unknown address is not kept, not even hashed: it may be a mistyped password (LOG-02).
-    audit.record(session, action="login_two_factor_failed" if reason == "two_factor" else "login_failed", actor=user,
+    action = {"two_factor": "login_two_factor_failed", "passkey": "login_passkey_failed"}.get(reason, "login_failed")
+    audit.record(session, action=action, actor=user,
                  actor_label=None if user is not None else audit_rules.UNKNOWN_ACCOUNT,
                  target_type="user" if user is not None else None, target_id=user.uuid if user is not None else None)
     log.warning("login.failed", extra={"user_id": user.id if user else None, "reason": reason})
@@ -314,6 +371,8 @@ def reset_two_factor(session: Session, actor: User, user: User) -> None:
     user.totp_secret_encrypted = None
     user.totp_last_step = None
     user.totp_enrolled_at = None
+    user.passkeys.clear()  # every second factor goes: the person lost them, or they were compromised
+    recovery_codes.discard(session, user)
     end_sessions(session, user)  # SESS-05
     session.flush()
     audit.record(session, action="two_factor_reset", actor=actor, target_type="user", target_id=user.uuid)

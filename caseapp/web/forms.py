@@ -32,7 +32,18 @@ def new_password_field(label=None):
     )
 
 
-def two_factor_code_field(label=None, required=True, description=""):
+def two_factor_code_field(label=None, required=True, description="", *, recovery: bool = False):
+    """A TOTP code field; with ``recovery`` it also takes a recovery code (letters, digits and dashes,
+    AUTH-13), so the keyboard is not limited to digits."""
+    if recovery:
+        return StringField(
+            label or _l("Two-factor code or recovery code"),
+            description=description,
+            validators=[DataRequired() if required else Optional(), Length(max=20),
+                        Regexp(r"^[0-9A-Za-z \-]*$", message=_l("Digits, letters and dashes only."))],
+            render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false",
+                       "maxlength": 20},
+        )
     return StringField(
         label or _l("Two-factor code"),
         description=description,

@@ -151,8 +151,9 @@ def test_two_factor_enrolment_is_recorded(app, people):
     secret = re.search(r'class="secret-code[^"]*"[^>]*>([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
     mark = last_id()
     code = two_factor.current_code(secret)
-    assert client.post("/two-factor/setup", data={"code": code}).status_code == 302
-    assert [summary(e) for e in events_after(mark)] == [("two_factor_enrolled", user.id, "user", str(user.uuid))]
+    assert client.post("/two-factor/setup", data={"code": code}).status_code == 200  # the recovery codes page
+    assert [summary(e) for e in events_after(mark)] == [("two_factor_enrolled", user.id, "user", str(user.uuid)),
+                                                        ("recovery_codes_generated", user.id, "user", str(user.uuid))]
     assert_no_content(secret, code)
 
 
