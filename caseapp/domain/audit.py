@@ -106,8 +106,8 @@ ACTIONS: dict[str, str] = {code: description for code, description, _group in _A
 ACTION_GROUPS: dict[str, str] = {code: group for code, _description, group in _ACTIONS}
 
 TARGET_TYPES = frozenset({
-    "case", "document", "user", "organisation", "token", "passkey", "calendar_feed", "key", "state", "register", "export",
-    "backup",
+    "case", "document", "user", "organisation", "token", "passkey", "calendar_feed", "key", "state", "register",
+    "export", "backup",
 })
 
 
