@@ -169,17 +169,28 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     # A live setup link works for whoever holds it, signed in or not.
     "auth.setup_account": {"GET": everyone(OK), "POST": everyone(OK)},
     "auth.enrol_two_factor": {
-        # Staff fixtures are enrolled and are sent home; partners may enrol (optional for them).
-        "GET": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=OK, lawyer=TO_HOME, coordinator=TO_HOME,
+        # Every role's fixture is enrolled (AUTH-01) and is sent home; only the pending one enrols.
+        "GET": row(anonymous=TO_LOGIN, partner_a=TO_HOME, partner_b=TO_HOME, lawyer=TO_HOME, coordinator=TO_HOME,
                    admin=TO_HOME, pending_2fa=OK),
-        "POST": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=OK, lawyer=TO_HOME, coordinator=TO_HOME,
+        "POST": row(anonymous=TO_LOGIN, partner_a=TO_HOME, partner_b=TO_HOME, lawyer=TO_HOME, coordinator=TO_HOME,
                     admin=TO_HOME, pending_2fa=OK),
     },
     # Fetched after the enrolment page (see PREPARE): only a session with a pending secret gets a QR code.
     "auth.two_factor_qr": {
-        "GET": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=OK, lawyer=NOT_FOUND, coordinator=NOT_FOUND,
-                   admin=NOT_FOUND, pending_2fa=OK),
+        "GET": row(anonymous=TO_LOGIN, partner_a=NOT_FOUND, partner_b=NOT_FOUND, lawyer=NOT_FOUND,
+                   coordinator=NOT_FOUND, admin=NOT_FOUND, pending_2fa=OK),
     },
+    # Passkeys (AUTH-13): anyone signed in may start adding one, a session owing enrolment its first one.
+    "auth.passkey_registration_options": {"POST": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=OK, lawyer=OK,
+                                                      coordinator=OK, admin=OK, pending_2fa=OK)},
+    # An empty form: refused next to the name on the account page; the pending session (no TOTP secret
+    # open in its session yet) is sent back to the enrolment page.
+    "auth.enrol_passkey": {"POST": signed_in_users(FORM_ERROR)},
+    # The second step of a sign-in with a passkey: nobody here owes one (no fixture has a passkey).
+    "auth.passkey_sign_in": {"GET": signed_in_users(TO_HOME), "POST": signed_in_users(TO_HOME)},
+    "auth.passkey_sign_in_options": {"POST": row(anonymous=TO_LOGIN, partner_a=NOT_FOUND, partner_b=NOT_FOUND,
+                                                 lawyer=NOT_FOUND, coordinator=NOT_FOUND, admin=NOT_FOUND,
+                                                 pending_2fa=NOT_FOUND)},
     "account.show": {"GET": signed_in_users(OK)},
     "account.change_password": {"POST": signed_in_users(FORM_ERROR)},
     # The handle is one of partner_a's other sessions: only partner_a may end it, admins included (AC-04).
@@ -188,6 +199,11 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
                     coordinator=NOT_FOUND, admin=NOT_FOUND, pending_2fa=TO_ENROLMENT),
     },
     "account.end_other_sessions": {"POST": signed_in_users(redirect_to("/account"))},
+    # Nobody's passkey has this uuid: not found for everyone (AC-04; tests/web/test_passkeys.py covers
+    # another account's passkey).
+    "account.remove_passkey": {"POST": signed_in_users(NOT_FOUND)},
+    # New recovery codes are shown on the response (AUTH-13).
+    "account.regenerate_recovery_codes": {"POST": signed_in_users(OK)},
     # API tokens are for partners; the token revoked here is partner_a's own (AC-04: partner_b finds none).
     "account.create_token": {"POST": partners_only(FORM_ERROR)},
     "account.revoke_token": {"POST": partners_only(redirect_to("/account"), NOT_FOUND)},
@@ -317,6 +333,12 @@ URLS = {
     "account.change_password": "/account/password",
     "account.end_session": "/account/sessions/{partner_a_other_handle}/end",
     "account.end_other_sessions": "/account/sessions/end-others",
+    "account.remove_passkey": "/account/passkeys/00000000-0000-4000-8000-000000000000/remove",
+    "account.regenerate_recovery_codes": "/account/recovery-codes",
+    "auth.passkey_registration_options": "/two-factor/passkey/options",
+    "auth.enrol_passkey": "/two-factor/passkey",
+    "auth.passkey_sign_in": "/two-factor/passkey/sign-in",
+    "auth.passkey_sign_in_options": "/two-factor/passkey/sign-in/options",
     "account.create_token": "/account/tokens",
     "account.revoke_token": "/account/tokens/{partner_a_token_uuid}/revoke",
     "account.create_calendar_feed": "/account/calendar-feed",

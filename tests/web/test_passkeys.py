@@ -1,0 +1,295 @@
+"""Two-factor for every role (AUTH-01), passkeys and recovery codes (AUTH-13): the server side of the
+WebAuthn ceremonies, answered by a software authenticator (tests/web/soft_authenticator.py). The same
+journey in Chromium with a virtual authenticator is in tests/e2e/test_passkeys.py."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from caseapp import ConfigurationError
+from caseapp.core import two_factor
+from caseapp.core.extensions import db
+from caseapp.domain import roles
+from caseapp.domain.second_factor import normalise_recovery_code, required_roles_problem
+from caseapp.models import AuditEvent, Passkey, RecoveryCode, User
+from caseapp.services import passkeys
+from tests.factories import PASSWORD, build_app, login, make_user
+from tests.web.soft_authenticator import SoftAuthenticator
+
+ORIGIN = "https://localhost"  # TestingConfig.BASE_URL: the RP id is "localhost"
+RP_ID = "localhost"
+STAFF = ("lawyer", "coordinator", "admin")
+
+
+def post_login(client, email, code=""):
+    return client.post("/login", data={"email": email, "password": PASSWORD, "code": code})
+
+
+def actions_of(user: User) -> list[str]:
+    db.session.rollback()
+    return list(db.session.execute(select(AuditEvent.action).where(AuditEvent.actor_id == user.id)
+                                   .order_by(AuditEvent.id)).scalars())
+
+
+def register_via_web(client, name="laptop", device=None) -> tuple[SoftAuthenticator, str]:
+    """Run the registration ceremony through the routes; returns the device and the final response's page."""
+    device = device or SoftAuthenticator(ORIGIN)
+    options = client.post("/two-factor/passkey/options")
+    assert options.status_code == 200 and options.mimetype == "application/json"
+    response = client.post("/two-factor/passkey", data={"name": name, "credential": device.register(options.text)})
+    return device, response
+
+
+def enrolled_with_passkey(app, role=roles.LAWYER, organisation=None):
+    """An account whose only second factor is a passkey (registered through the first-enrolment path)."""
+    user = make_user(app, role, organisation, totp=False).user
+    client = app.test_client()
+    login(app, client, user, two_factor_done=False)
+    client.get("/two-factor/setup")  # opens the enrolment (its TOTP secret), as a person would see it
+    device, response = register_via_web(client)
+    assert response.status_code == 200
+    return user, device, response.get_data(as_text=True)
+
+
+def codes_on(page: str) -> list[str]:
+    return re.findall(r'<li class="user-select-all">([A-Z2-9-]+)</li>', page)
+
+
+# --- AUTH-01: every role, relaxable for partners only -------------------------------------------------
+
+
+def test_a_partner_without_a_second_factor_is_confined_to_enrolment_by_default(app, client, org_a):  # AUTH-01
+    partner = make_user(app, roles.PARTNER, org_a, totp=False).user
+    assert post_login(client, partner.email).headers["Location"] == "/two-factor/setup"
+    assert client.get("/").headers["Location"] == "/two-factor/setup"
+    assert "passkey" in client.get("/two-factor/setup").get_data(as_text=True).lower()
+
+
+def test_an_instance_may_relax_two_factor_for_partners(app, client, org_a):  # AUTH-01
+    app.config["TWO_FACTOR_REQUIRED_ROLES"] = STAFF
+    partner = make_user(app, roles.PARTNER, org_a, totp=False).user
+    assert post_login(client, partner.email).headers["Location"] == "/"
+    lawyer = make_user(app, roles.LAWYER, totp=False).user
+    assert post_login(app.test_client(), lawyer.email).headers["Location"] == "/two-factor/setup"
+
+
+@pytest.mark.parametrize("value", [("partner", "lawyer", "admin"), ("lawyer", "coordinator", "admin", "guest"),
+                                   "lawyer,coordinator,admin", None])
+def test_the_setting_may_leave_out_partners_only(tmp_path, value):  # AUTH-01
+    assert required_roles_problem(value)
+    with pytest.raises(ConfigurationError, match="TWO_FACTOR_REQUIRED_ROLES"):
+        build_app(tmp_path, None, TWO_FACTOR_REQUIRED_ROLES=value)
+
+
+def test_the_old_setting_name_is_refused_rather_than_ignored(tmp_path):  # AUTH-01
+    assert required_roles_problem(list(STAFF)) is None
+    with pytest.raises(ConfigurationError, match="TOTP_REQUIRED_ROLES is now TWO_FACTOR_REQUIRED_ROLES"):
+        build_app(tmp_path, None, TOTP_REQUIRED_ROLES=STAFF)
+
+
+# --- AUTH-13: registration -----------------------------------------------------------------------------
+
+
+def test_a_passkey_can_be_the_first_second_factor_and_recovery_codes_are_shown_once(app):  # AUTH-13, AUTH-01
+    user, _device, page = enrolled_with_passkey(app)
+    codes = codes_on(page)
+    assert len(codes) == app.config["RECOVERY_CODE_COUNT"] == 10 and len(set(codes)) == 10
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    assert [p.name for p in user.passkeys] == ["laptop"] and user.passkeys[0].transports == "internal"
+    stored = db.session.execute(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == user.id)).scalars().all()
+    assert len(stored) == 10
+    for code in codes:  # kept only as keyed hashes
+        assert all(normalise_recovery_code(code).encode() not in digest for digest in stored)
+    assert actions_of(user)[-2:] == ["passkey_registered", "recovery_codes_generated"]
+
+
+def test_registration_refuses_another_origin_and_a_reused_challenge(app):  # AUTH-13
+    user = make_user(app, roles.LAWYER).user
+    client = app.test_client()
+    login(app, client, user)
+    device = SoftAuthenticator(ORIGIN)
+    options = client.post("/two-factor/passkey/options").text
+    phished = client.post("/two-factor/passkey", data={"name": "x", "credential": device.register(
+        options, origin="https://cases.example.net")})
+    assert phished.status_code == 400 and "could not be added" in phished.get_data(as_text=True)
+    # The challenge was spent by that attempt: the right answer to it comes too late.
+    late = client.post("/two-factor/passkey", data={"name": "x", "credential": device.register(options)})
+    assert late.status_code == 400 and "expired" in late.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).passkeys == []
+
+
+def test_a_session_owing_its_passkey_cannot_add_a_factor_instead(app):  # AUTH-13, AUTH-01
+    user, _device, _page = enrolled_with_passkey(app)
+    client = app.test_client()
+    assert post_login(client, user.email).headers["Location"] == "/two-factor/passkey/sign-in"
+    assert client.post("/two-factor/passkey/options").status_code == 403
+    assert client.post("/two-factor/passkey", data={"name": "mine now"}).status_code == 403
+    assert client.get("/two-factor/setup").headers["Location"] == "/two-factor/passkey/sign-in"
+    assert client.get("/two-factor/setup/qr.svg").status_code == 404
+    assert client.get("/account").headers["Location"] == "/two-factor/setup"  # and on to the passkey page
+
+
+# --- AUTH-13: sign-in ---------------------------------------------------------------------------------
+
+
+def sign_in_with_passkey(client, device, **sign_kwargs):
+    page = client.get("/two-factor/passkey/sign-in")
+    assert page.status_code == 200 and "Use my passkey" in page.get_data(as_text=True)
+    options = client.post("/two-factor/passkey/sign-in/options")
+    assert options.status_code == 200
+    return client.post("/two-factor/passkey/sign-in",
+                       data={"credential": device.sign(options.text, rp_id=RP_ID, **sign_kwargs)})
+
+
+def test_password_then_passkey_signs_in(app):  # AUTH-13
+    user, device, _page = enrolled_with_passkey(app)
+    client = app.test_client()
+    assert post_login(client, user.email).headers["Location"] == "/two-factor/passkey/sign-in"
+    assert client.get("/").status_code == 302  # not yet
+    response = sign_in_with_passkey(client, device)
+    assert response.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    db.session.expire_all()
+    passkey = db.session.get(User, user.id).passkeys[0]
+    assert passkey.last_used_at is not None and passkey.sign_count == 1
+    assert "login_succeeded" in actions_of(user)
+    account = client.get("/account").get_data(as_text=True)
+    assert "laptop" in account and "10 unused recovery codes left." in account
+
+
+def test_a_wrong_password_never_reaches_the_passkey_step(app, client):  # AUTH-08, AUTH-13
+    user, _device, _page = enrolled_with_passkey(app)
+    response = client.post("/login", data={"email": user.email, "password": "not the password", "code": ""})
+    assert response.status_code == 200 and "Sign-in failed" in response.get_data(as_text=True)
+    assert client.get("/two-factor/passkey/sign-in").headers["Location"] == "/login"
+
+
+@pytest.mark.parametrize("attack", ["other_origin", "replayed_counter", "other_device"])
+def test_the_passkey_step_refuses_a_bad_answer_and_counts_it(app, attack):  # AUTH-13, AUTH-07
+    user, device, _page = enrolled_with_passkey(app)
+    client = app.test_client()
+    post_login(client, user.email)
+    if attack == "other_origin":
+        response = sign_in_with_passkey(client, device, origin="https://cases.example.net")
+    elif attack == "replayed_counter":  # a cloned authenticator: its counter does not move forward
+        device.sign_count = 5
+        db.session.execute(Passkey.__table__.update().where(Passkey.user_id == user.id).values(sign_count=5))
+        db.session.commit()
+        response = sign_in_with_passkey(client, device, count_up=False)
+    else:
+        response = sign_in_with_passkey(client, SoftAuthenticator(ORIGIN, credential_id=device.credential_id))
+    assert response.status_code == 200 and "was not accepted" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    assert actions_of(user)[-1] == "login_passkey_failed"
+
+
+def test_an_assertion_cannot_be_replayed(app):  # AUTH-13
+    user, device, _page = enrolled_with_passkey(app)
+    client = app.test_client()
+    post_login(client, user.email)
+    client.get("/two-factor/passkey/sign-in")
+    options = client.post("/two-factor/passkey/sign-in/options").text
+    answer = device.sign(options, rp_id=RP_ID)
+    thief = app.test_client()
+    post_login(thief, user.email)
+    assert thief.post("/two-factor/passkey/sign-in", data={"credential": answer}).status_code == 200  # no challenge
+    assert thief.get("/").status_code == 302
+    assert client.post("/two-factor/passkey/sign-in", data={"credential": answer}).headers["Location"] == "/"
+
+
+# --- AUTH-13: recovery codes -----------------------------------------------------------------------
+
+
+def test_a_recovery_code_works_once_in_place_of_the_passkey(app):  # AUTH-13
+    user, _device, page = enrolled_with_passkey(app)
+    code = codes_on(page)[3]
+    first = app.test_client()
+    assert post_login(first, user.email, code=code.lower().replace("-", " ")).headers["Location"] == "/"
+    assert "9 unused recovery codes left." in first.get("/account").get_data(as_text=True)
+    again = post_login(app.test_client(), user.email, code=code)
+    assert "Sign-in failed" in again.get_data(as_text=True)
+    assert actions_of(user).count("recovery_code_used") == 1
+
+
+def test_a_recovery_code_also_works_on_the_passkey_page_and_for_totp_accounts(app):  # AUTH-13
+    user, _device, page = enrolled_with_passkey(app)
+    client = app.test_client()
+    post_login(client, user.email)
+    assert client.post("/two-factor/passkey/sign-in", data={"code": codes_on(page)[0]}).headers["Location"] == "/"
+    lawyer = make_user(app, roles.LAWYER)
+    with_totp = app.test_client()
+    login(app, with_totp, lawyer.user)
+    codes = codes_on(with_totp.post("/account/recovery-codes").get_data(as_text=True))
+    assert len(codes) == 10
+    assert post_login(app.test_client(), lawyer.user.email, code=codes[0]).headers["Location"] == "/"
+
+
+def test_new_recovery_codes_replace_the_old_ones(app):  # AUTH-13
+    user, _device, page = enrolled_with_passkey(app)
+    client = app.test_client()
+    login(app, client, user)
+    fresh = client.post("/account/recovery-codes").get_data(as_text=True)
+    assert "Your earlier recovery codes no longer work." in fresh
+    assert "Sign-in failed" in post_login(app.test_client(), user.email, code=codes_on(page)[0]).get_data(as_text=True)
+    assert post_login(app.test_client(), user.email, code=codes_on(fresh)[0]).headers["Location"] == "/"
+
+
+# --- AUTH-13: removal ------------------------------------------------------------------------------
+
+
+def test_the_last_second_factor_cannot_be_removed_when_two_factor_is_required(app):  # AUTH-13, AUTH-01
+    user, _device, _page = enrolled_with_passkey(app)
+    client = app.test_client()
+    login(app, client, user)
+    passkey_uuid = user.passkeys[0].uuid
+    response = client.post(f"/account/passkeys/{passkey_uuid}/remove", follow_redirects=True)
+    assert "This is your only second factor" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(db.session.get(User, user.id).passkeys) == 1
+
+
+def test_a_passkey_can_be_removed_beside_another_factor_and_only_by_its_owner(app, org_a):  # AUTH-13, AC-04
+    user, _device, _page = enrolled_with_passkey(app)
+    client = app.test_client()
+    login(app, client, user)
+    register_via_web(client, name="blue key")  # a second passkey, from the account page
+    db.session.expire_all()
+    user = db.session.get(User, user.id)
+    first, second = user.passkeys
+    stranger = app.test_client()
+    login(app, stranger, make_user(app, roles.PARTNER, org_a).user)
+    assert stranger.post(f"/account/passkeys/{first.uuid}/remove").status_code == 404
+    assert client.post(f"/account/passkeys/{first.uuid}/remove").headers["Location"] == "/account#passkeys"
+    db.session.expire_all()
+    assert [p.name for p in db.session.get(User, user.id).passkeys] == [second.name]
+    assert "passkey_removed" in actions_of(user)
+
+
+def test_a_relaxed_partner_may_remove_their_only_passkey(app, org_a):  # AUTH-01, AUTH-13
+    app.config["TWO_FACTOR_REQUIRED_ROLES"] = STAFF
+    user, _device, _page = enrolled_with_passkey(app, roles.PARTNER, org_a)
+    client = app.test_client()
+    login(app, client, user)
+    assert client.post(f"/account/passkeys/{user.passkeys[0].uuid}/remove").headers["Location"] == "/account#passkeys"
+
+
+def test_an_admin_reset_removes_passkeys_and_recovery_codes(app, people):  # AUTH-13
+    user, _device, _page = enrolled_with_passkey(app)
+    admin = app.test_client()
+    login(app, admin, people["admin"].user)
+    assert admin.post(f"/admin/users/{user.uuid}/two-factor/reset").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).passkeys == []
+    assert db.session.execute(select(RecoveryCode).where(RecoveryCode.user_id == user.id)).first() is None
+
+
+def test_the_relying_party_follows_base_url_unless_set(app):  # AUTH-13
+    rp = passkeys.RelyingParty.from_config(app.config)
+    assert (rp.id, rp.origin) == (RP_ID, ORIGIN)
+    app.config.update(WEBAUTHN_RP_ID="cases.example.org", WEBAUTHN_ORIGIN="https://cases.example.org")
+    rp = passkeys.RelyingParty.from_config(app.config)
+    assert (rp.id, rp.origin) == ("cases.example.org", "https://cases.example.org")
+    assert two_factor.CODE_DIGITS == 6  # TOTP is untouched beside passkeys
