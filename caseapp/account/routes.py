@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 
 from caseapp.account.forms import ChangePasswordForm, NewTokenForm
+from caseapp.auth import ceremonies
 from caseapp.auth.forms import PasskeyRegistrationForm
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, hasher, keyring
@@ -34,6 +35,9 @@ def render_account(form: ChangePasswordForm | None = None, status: int = 200, *,
                         new_token=new_token, feed_allowed=feed_allowed, calendar_feed=feed,
                         new_feed_url=new_feed_url,
                         passkey_form=passkey_form or PasskeyRegistrationForm(formdata=None),
+                        # only a fully signed-in account with a second factor sees the passkeys section
+                        passkey_options=ceremonies.open_ceremony(ceremonies.REGISTER, user)
+                        if user.has_second_factor else None,
                         recovery_codes_left=recovery_codes.remaining(db.session, user)),
         status,
     )

@@ -1,8 +1,7 @@
-import base64
-
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from caseapp.auth import ceremonies
 from caseapp.auth.forms import (
     EnrolTwoFactorForm,
     LoginForm,
@@ -23,8 +22,6 @@ from caseapp.web.security import current_user
 bp = Blueprint("auth", __name__)
 
 PENDING_SECRET_KEY = "totp_pending"  # noqa: S105 — a session key name, not a secret
-# The open WebAuthn ceremony: its purpose and challenge, in the server-side session (never in a cookie).
-PASSKEY_CHALLENGE_KEY = "passkey_challenge"
 GENERIC_LOGIN_ERROR = "Sign-in failed. Check your e-mail, password and two-factor code, then try again."
 
 
@@ -130,6 +127,7 @@ def _render_enrolment(form: EnrolTwoFactorForm, secret: str, passkey_form: Passk
         "auth/enrol_two_factor.html",
         form=form,
         passkey_form=passkey_form or PasskeyRegistrationForm(formdata=None),
+        passkey_options=ceremonies.open_ceremony(ceremonies.REGISTER, current_user()),
         secret_groups=[secret[i : i + 4] for i in range(0, len(secret), 4)],
         logout_form=ActionForm(),
     ), status
@@ -157,40 +155,9 @@ def _first_factor_enrolled(user, message: str):
     return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
 
 
-def _relying_party() -> passkeys.RelyingParty:
-    return passkeys.RelyingParty.from_config(current_app.config)
-
-
-def _open_ceremony(purpose: str, options_json: str, challenge: bytes) -> Response:
-    session[PASSKEY_CHALLENGE_KEY] = {"purpose": purpose, "challenge": base64.urlsafe_b64encode(challenge).decode()}
-    response = Response(options_json, mimetype="application/json")
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _take_challenge(purpose: str) -> bytes | None:
-    """The challenge of the open ceremony of this purpose, once: a second answer to it finds none."""
-    ceremony = session.pop(PASSKEY_CHALLENGE_KEY, None)
-    if not isinstance(ceremony, dict) or ceremony.get("purpose") != purpose:
-        return None
-    try:
-        return base64.urlsafe_b64decode(ceremony["challenge"])
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
 def _may_register_passkey(user) -> bool:
     """A fully signed-in user adds passkeys; a session owing its enrolment may add its first factor only."""
     return session.two_factor_done or not user.has_second_factor
-
-
-@bp.route("/two-factor/passkey/options", methods=["POST"])
-def passkey_registration_options():
-    user = current_user()
-    if not _may_register_passkey(user):
-        abort(403)
-    options_json, challenge = passkeys.registration_options(user, _relying_party())
-    return _open_ceremony("register", options_json, challenge)
 
 
 @bp.route("/two-factor/passkey", methods=["POST"])
@@ -203,8 +170,8 @@ def enrol_passkey():
     form = PasskeyRegistrationForm()
     if form.validate_on_submit():
         try:
-            passkeys.register(db.session, user, _relying_party(), credential_json=form.credential.data,
-                              challenge=_take_challenge("register"), name=form.name.data)
+            passkeys.register(db.session, user, ceremonies.relying_party(), credential_json=form.credential.data,
+                              challenge=ceremonies.take_challenge(ceremonies.REGISTER), name=form.name.data)
         except ServiceError as exc:
             db.session.rollback()
             target = form.name if exc.field == "name" else form.credential
@@ -239,8 +206,9 @@ def passkey_sign_in():
     if form.validate_on_submit():
         config = current_app.config
         ok = accounts.verify_second_step(
-            db.session, user, rp=_relying_party(), credential_json=form.credential.data,
-            challenge=_take_challenge("sign_in"), code=form.code.data, keyring=keyring(), indexer=blind_indexer(),
+            db.session, user, rp=ceremonies.relying_party(), credential_json=form.credential.data,
+            challenge=ceremonies.take_challenge(ceremonies.SIGN_IN), code=form.code.data, keyring=keyring(),
+            indexer=blind_indexer(),
             totp_window=config["TOTP_VALID_WINDOW"], throttle_attempts=config["LOGIN_THROTTLE_ATTEMPTS"],
             throttle_window=config["LOGIN_THROTTLE_WINDOW"],
         )
@@ -251,16 +219,7 @@ def passkey_sign_in():
         form.code.data = ""
         error = _("The passkey or code was not accepted. Try again, or sign out and start over.")
     return render_template("auth/passkey_sign_in.html", form=form, error=error, logout_form=ActionForm(),
-                           has_totp=user.has_totp)
-
-
-@bp.route("/two-factor/passkey/sign-in/options", methods=["POST"])
-def passkey_sign_in_options():
-    user = current_user()
-    if session.two_factor_done or not user.passkeys:
-        abort(404)
-    options_json, challenge = passkeys.authentication_options(user, _relying_party())
-    return _open_ceremony("sign_in", options_json, challenge)
+                           passkey_options=ceremonies.open_ceremony(ceremonies.SIGN_IN, user))
 
 
 @bp.route("/two-factor/setup/qr.svg")

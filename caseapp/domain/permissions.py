@@ -47,10 +47,8 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "auth.two_factor_qr": {"GET": SESSION},
     # Passkeys (AUTH-13): a session owing its second factor may register its first one or answer with its
     # passkey; the views refuse the rest (adding a factor before proving the existing one).
-    "auth.passkey_registration_options": {"POST": SESSION},
     "auth.enrol_passkey": {"POST": SESSION},
     "auth.passkey_sign_in": {"GET": SESSION, "POST": SESSION},
-    "auth.passkey_sign_in_options": {"POST": SESSION},
     "main.index": {"GET": USER},
     "account.show": {"GET": USER},
     "account.change_password": {"POST": USER},

@@ -1,7 +1,8 @@
 // Passkeys (AUTH-13): runs the browser's half of the WebAuthn ceremonies for forms marked
-// data-passkey="register" or data-passkey="sign-in". The server makes the options (and keeps the
-// challenge in its session); this file asks the authenticator and puts its answer, as JSON, in the
-// form's hidden "credential" field before sending the form the ordinary way, with its CSRF token.
+// data-passkey="register" or data-passkey="sign-in". The server writes the options into the form's
+// data-options (and keeps the challenge in its session: the CSP allows no fetch); this file asks the
+// authenticator and puts its answer, as JSON, in the form's hidden "credential" field before sending
+// the form the ordinary way, with its CSRF token.
 (function () {
   "use strict";
 
@@ -81,19 +82,19 @@
   }
 
   function run(form) {
+    // A synchronous throw (unreadable options, no WebAuthn) is shown like a refusal.
+    try { ask(form); } catch (error) { showError(form); }
+  }
+
+  function ask(form) {
     var register = form.getAttribute("data-passkey") === "register";
     var box = form.querySelector("[data-passkey-error]");
     if (box) { box.hidden = true; }
-    // The options request carries the form's fields, so the CSRF token goes with it.
-    fetch(form.getAttribute("data-options-url"), {
-      method: "POST", body: new FormData(form), credentials: "same-origin", headers: { Accept: "application/json" }
-    }).then(function (response) {
-      if (!response.ok) { throw new Error("options " + response.status); }
-      return response.json();
-    }).then(function (json) {
-      return register ? navigator.credentials.create(creationOptions(json))
-        : navigator.credentials.get(requestOptions(json));
-    }).then(function (credential) {
+    var json = JSON.parse(form.getAttribute("data-options"));
+    var asked = register ? navigator.credentials.create(creationOptions(json))
+      : navigator.credentials.get(requestOptions(json));
+    asked.then(function (credential) {
+      if (!credential) { throw new Error("no credential"); }
       form.querySelector("input[name=credential]").value =
         JSON.stringify(register ? registrationJSON(credential) : assertionJSON(credential));
       form.submit();

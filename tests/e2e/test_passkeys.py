@@ -1,0 +1,85 @@
+"""Passkeys in a real browser (AUTH-13): Debian's Chromium with a virtual authenticator (Chrome DevTools
+Protocol ``WebAuthn.addVirtualAuthenticator``: CTAP2, internal transport, resident keys, user
+verification) registers a passkey on the account page through caseapp/static/js/passkeys.js, then signs
+in again with the password and the passkey.
+
+WebAuthn refuses an IP address as relying party id, so this test browses the live server as
+``localhost`` (same port) and points the app's WEBAUTHN_RP_ID and WEBAUTHN_ORIGIN at it meanwhile.
+"""
+
+import dataclasses
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from caseapp.core.extensions import db
+from caseapp.domain import roles
+from caseapp.models import User
+from tests.e2e.harness import Browsing, follow, sign_in
+from tests.factories import PASSWORD, make_user
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the ``browser`` fixture skips every test with the reason (and fails them in CI)
+    expect = None
+
+pytestmark = pytest.mark.e2e
+
+VIRTUAL_AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
+                         "hasUserVerification": True, "isUserVerified": True}
+
+
+@pytest.fixture
+def on_localhost(browser, live_server):
+    """The people of the test browse ``http://localhost:<port>``, the relying party the app expects."""
+    app = live_server.app
+    url = live_server.url.replace("127.0.0.1", "localhost")
+    saved = {name: app.config.get(name) for name in ("WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN")}
+    app.config.update(WEBAUTHN_RP_ID="localhost", WEBAUTHN_ORIGIN=url)
+    db.session.rollback()
+    with tempfile.TemporaryDirectory(prefix="caseapp-e2e-shots-") as folder:
+        browsing = Browsing(browser, dataclasses.replace(live_server, url=url), Path(folder))
+        try:
+            yield browsing
+        finally:
+            browsing.close(failed=False)
+            app.config.update(saved)
+
+
+def test_a_passkey_is_registered_on_the_account_page_and_signs_in(on_localhost):  # AUTH-13
+    account = make_user(on_localhost.server.app, roles.LAWYER)
+    page = on_localhost.person("lawyer")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": VIRTUAL_AUTHENTICATOR})
+
+    sign_in(page, account)  # password and TOTP code, as today
+    page.goto("/account")
+    page.get_by_label("Passkey name").fill("work laptop")
+    follow(page.get_by_role("button", name="Add a passkey"))
+    expect(page.locator("main .alert").filter(has_text="The passkey “work laptop” is added.")).to_be_visible()
+    passkeys_table = page.locator("#passkeys table")
+    expect(passkeys_table).to_contain_text("work laptop")
+    expect(passkeys_table).to_contain_text("Never")
+    on_localhost.step(page, "passkey added")
+    credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator["authenticatorId"]})
+    assert len(credentials["credentials"]) == 1
+
+    follow(page.get_by_role("button", name="Sign out"))
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(account.user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    follow(page.locator("main button[type=submit]"))  # no code: the passkey comes next
+    expect(page.get_by_role("heading", name="Use your passkey")).to_be_visible()
+    on_localhost.step(page, "passkey step")
+    follow(page.get_by_role("button", name="Use my passkey"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Welcome, "))).to_be_visible()
+
+    db.session.rollback()
+    passkey = db.session.get(User, account.user.id).passkeys[0]
+    assert passkey.name == "work laptop" and passkey.last_used_at is not None
+    page.goto("/account")
+    expect(page.locator("#passkeys table")).not_to_contain_text("Never")
+    on_localhost.assert_clean()
