@@ -180,17 +180,11 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
         "GET": row(anonymous=TO_LOGIN, partner_a=NOT_FOUND, partner_b=NOT_FOUND, lawyer=NOT_FOUND,
                    coordinator=NOT_FOUND, admin=NOT_FOUND, pending_2fa=OK),
     },
-    # Passkeys (AUTH-13): anyone signed in may start adding one, a session owing enrolment its first one.
-    "auth.passkey_registration_options": {"POST": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=OK, lawyer=OK,
-                                                      coordinator=OK, admin=OK, pending_2fa=OK)},
-    # An empty form: refused next to the name on the account page; the pending session (no TOTP secret
-    # open in its session yet) is sent back to the enrolment page.
+    # Passkeys (AUTH-13). An empty form: refused next to the name on the account page; the pending
+    # session (no TOTP secret open in its session yet) is sent back to the enrolment page.
     "auth.enrol_passkey": {"POST": signed_in_users(FORM_ERROR)},
     # The second step of a sign-in with a passkey: nobody here owes one (no fixture has a passkey).
     "auth.passkey_sign_in": {"GET": signed_in_users(TO_HOME), "POST": signed_in_users(TO_HOME)},
-    "auth.passkey_sign_in_options": {"POST": row(anonymous=TO_LOGIN, partner_a=NOT_FOUND, partner_b=NOT_FOUND,
-                                                 lawyer=NOT_FOUND, coordinator=NOT_FOUND, admin=NOT_FOUND,
-                                                 pending_2fa=NOT_FOUND)},
     "account.show": {"GET": signed_in_users(OK)},
     "account.change_password": {"POST": signed_in_users(FORM_ERROR)},
     # The handle is one of partner_a's other sessions: only partner_a may end it, admins included (AC-04).
@@ -335,10 +329,8 @@ URLS = {
     "account.end_other_sessions": "/account/sessions/end-others",
     "account.remove_passkey": "/account/passkeys/00000000-0000-4000-8000-000000000000/remove",
     "account.regenerate_recovery_codes": "/account/recovery-codes",
-    "auth.passkey_registration_options": "/two-factor/passkey/options",
     "auth.enrol_passkey": "/two-factor/passkey",
     "auth.passkey_sign_in": "/two-factor/passkey/sign-in",
-    "auth.passkey_sign_in_options": "/two-factor/passkey/sign-in/options",
     "account.create_token": "/account/tokens",
     "account.revoke_token": "/account/tokens/{partner_a_token_uuid}/revoke",
     "account.create_calendar_feed": "/account/calendar-feed",
@@ -861,7 +853,9 @@ ACTIONS_WITHOUT_FIELDS = [
     pytest.param("/disable", redirect_to(PARTNER_A_PAGE), {"disabled_at"}, id="disable"),
     pytest.param("/enable", redirect_to(PARTNER_A_PAGE), set(), id="enable"),
     pytest.param("/sessions/end", redirect_to(PARTNER_A_PAGE), set(), id="end-sessions"),
-    pytest.param("/two-factor/reset", redirect_to(PARTNER_A_PAGE), set(), id="reset-2fa"),
+    # partner_a has TOTP (every role must, AUTH-01): the reset clears it, and nothing else
+    pytest.param("/two-factor/reset", redirect_to(PARTNER_A_PAGE),
+                 {"totp_secret_encrypted", "totp_last_step", "totp_enrolled_at"}, id="reset-2fa"),
     pytest.param("/setup-link", OK, set(), id="setup-link"),
 ]
 
