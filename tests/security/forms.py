@@ -6,6 +6,8 @@ principal allowed would send; ``Scene`` has the real objects its URL needs. Both
 state-changing route of the URL map has no entry here.
 """
 
+import html
+import os
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -21,12 +23,14 @@ from caseapp.core.resources import keyring
 from caseapp.domain import permissions
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS
-from caseapp.models import Case
+from caseapp.models import Case, Passkey
 from caseapp.services import accounts, screening, tokens
 from caseapp.services.vault import open_vault
 from tests.factories import PASSWORD, Account, login, make_case, make_tracked_case, record_screening
+from tests.web.soft_authenticator import SoftAuthenticator
 
 NEW_PASSWORD = "violet tractor mango umbrella 77"
+ORIGIN = "https://localhost"  # TestingConfig.BASE_URL, the passkeys' origin
 
 # The narrowest principal the policy table lets use a route: the CSRF check must hold for them, and the
 # form fuzzing sends its requests as them.
@@ -68,6 +72,7 @@ class Scene:
     media_uuid: str = ""
     spare_handles: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
+    passkeys: dict[str, str] = field(default_factory=dict)
 
     def user(self, principal: str):
         return self.people[principal].user
@@ -107,6 +112,14 @@ class Scene:
             if principal not in self.spare_handles:
                 self.spare_handles[principal] = login(self.app, self.app.test_client(), self.user(principal))
             return self.spare_handles[principal]
+        if name == "passkey_uuid":  # a passkey of the acting user, beside their TOTP (so it may go)
+            if principal not in self.passkeys:
+                passkey = Passkey(user=self.user(principal), credential_id=os.urandom(32), public_key=b"scene",
+                                  name="Scene key")
+                db.session.add(passkey)
+                db.session.commit()
+                self.passkeys[principal] = str(passkey.uuid)
+            return self.passkeys[principal]
         if name == "iso2":  # a State of the seeded register
             return "FI"
         if name == "filename":  # a real file in the static folder this endpoint serves
@@ -131,6 +144,12 @@ def make_scene(app, people: dict[str, Account]) -> Scene:
 # --- what a legitimate user would send to each state-changing route (the control request) --------
 
 
+def _passkey_options_on(page: str) -> str:
+    match = re.search(r'data-options="([^"]+)"', page)
+    assert match, "the enrolment page offers no passkey"
+    return html.unescape(match.group(1))
+
+
 def _secret_on(page: str) -> str:
     match = re.search(r'class="secret-code[^"]*"[^>]*>([A-Z2-7 ]+)<', page)
     assert match, "the enrolment page shows no setup key"
@@ -142,11 +161,18 @@ FORM_DATA = {
     "auth.logout": lambda s, page: {},
     "auth.setup_account": lambda s, page: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     "auth.enrol_two_factor": lambda s, page: {"code": two_factor.current_code(_secret_on(page))},
+    # The enrolment page's passkey options, answered by a software authenticator (AUTH-13).
+    "auth.enrol_passkey": lambda s, page: {"name": "Control key",
+                                           "credential": SoftAuthenticator(ORIGIN).register(_passkey_options_on(page))},
+    # pending_2fa has no passkey to answer with: the page sends it back to enrolment, whatever is posted.
+    "auth.passkey_sign_in": lambda s, page: {},
     "account.change_password": lambda s, page: {
         "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "code": "",
     },
     "account.end_session": lambda s, page: {},
     "account.end_other_sessions": lambda s, page: {},
+    "account.remove_passkey": lambda s, page: {},
+    "account.regenerate_recovery_codes": lambda s, page: {},
     "account.create_token": lambda s, page: {"name": "Made by the control request"},
     "account.revoke_token": lambda s, page: {},
     "account.create_calendar_feed": lambda s, page: {},

@@ -327,7 +327,7 @@ def refresh(scene, endpoint: str) -> None:
     if endpoint == "auth.setup_account":
         scene.setup_token = accounts.issue_setup_token(db.session, scene.user("partner_b"), timedelta(hours=24))
         db.session.commit()
-    if endpoint == "auth.enrol_two_factor" and scene.user("pending_2fa").has_totp:
+    if endpoint in ("auth.enrol_two_factor", "auth.enrol_passkey") and scene.user("pending_2fa").has_second_factor:
         accounts.reset_two_factor(db.session, scene.user("admin"), scene.user("pending_2fa"))
         db.session.commit()
 
@@ -338,7 +338,9 @@ def postgres_refusals(app):
     SQLite accepts it. Refusing it here too lets the SQLite run find those 500s."""
     def refuse_nul(_connection, _cursor, _statement, parameters, _context, executemany):
         for row in parameters if executemany else [parameters]:
-            values = row.values() if isinstance(row, dict) else row or ()
+            # A batched INSERT of several rows ("insertmanyvalues", e.g. the recovery codes) comes as
+            # executemany with one flat row of all the values.
+            values = row.values() if isinstance(row, dict) else row if isinstance(row, list | tuple) else (row,)
             if any(isinstance(value, str) and "\x00" in value for value in values):
                 raise ValueError("a text parameter contains NUL, which PostgreSQL refuses")
 
