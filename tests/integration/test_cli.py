@@ -103,7 +103,8 @@ def test_users_list_shows_role_two_factor_and_status(app):
     run(app, "demo")
     output = run(app, "users", "list").output
     assert re.search(r"lawyer@demo\.escr\.test\s+lawyer\s+yes\s+active", output)
-    assert re.search(r"partner@demo\.escr\.test\s+partner\s+no\s+active\s+Demo Partner NGO", output)
+    # every role has two-factor by default (AUTH-01), partners too
+    assert re.search(r"partner@demo\.escr\.test\s+partner\s+yes\s+active\s+Demo Partner NGO", output)
 
 
 def test_demo_creates_one_account_per_role_once_and_they_can_sign_in(app, client):
@@ -113,7 +114,7 @@ def test_demo_creates_one_account_per_role_once_and_they_can_sign_in(app, client
     secrets = dict(re.findall(r"otpauth://totp/[^:]+:([^?]+)\?secret=([A-Z2-7]+)", first.output.replace("%40", "@")))
     assert set(passwords) == {"partner@demo.escr.test", "lawyer@demo.escr.test", "coordinator@demo.escr.test",
                               "admin@demo.escr.test"}
-    assert set(secrets) == {"lawyer@demo.escr.test", "coordinator@demo.escr.test", "admin@demo.escr.test"}
+    assert set(secrets) == set(passwords)  # every role has two-factor by default (AUTH-01)
 
     second = run(app, "demo")
     assert second.exit_code == 0 and "already exist" in second.output and "password:" not in second.output
