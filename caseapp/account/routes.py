@@ -191,3 +191,26 @@ def regenerate_recovery_codes():
     codes = recovery_codes.generate(db.session, blind_indexer(), user, current_app.config["RECOVERY_CODE_COUNT"])
     db.session.commit()
     return render_template("auth/recovery_codes.html", codes=codes, first_time=False)
+
+
+@bp.route("/passkeys", methods=["POST"])
+def add_passkey():
+    """Add another passkey (AUTH-13). An account without a second factor sets up its first one on the
+    enrolment page, which also gives the recovery codes."""
+    user = current_user()
+    if not user.has_second_factor:
+        return redirect(url_for("auth.enrol_two_factor"))
+    form = PasskeyRegistrationForm()
+    if form.validate_on_submit():
+        try:
+            passkeys.register(db.session, user, ceremonies.relying_party(), credential_json=form.credential.data,
+                              challenge=ceremonies.take_challenge(ceremonies.REGISTER), name=form.name.data)
+        except ServiceError as exc:
+            db.session.rollback()
+            target = form.name if exc.field == "name" else form.credential
+            target.errors = [*target.errors, refusal_text(exc)]
+        else:
+            db.session.commit()
+            flash(_("The passkey “%(name)s” is added.", name=" ".join(form.name.data.split())), "success")
+            return redirect(url_for("account.show", _anchor="passkeys"))
+    return render_account(status=400, passkey_form=form)

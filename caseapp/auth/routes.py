@@ -155,18 +155,13 @@ def _first_factor_enrolled(user, message: str):
     return render_template("auth/recovery_codes.html", codes=codes, first_time=True)
 
 
-def _may_register_passkey(user) -> bool:
-    """A fully signed-in user adds passkeys; a session owing its enrolment may add its first factor only."""
-    return session.two_factor_done or not user.has_second_factor
-
-
 @bp.route("/two-factor/passkey", methods=["POST"])
 def enrol_passkey():
-    """Register a passkey: the first second factor (from the enrolment page) or another one (account page)."""
+    """Register a passkey as the account's first second factor, from the enrolment page. Further passkeys
+    are added on the account page (``account.add_passkey``), once the existing factor is proven."""
     user = current_user()
-    if not _may_register_passkey(user):
+    if user.has_second_factor:
         abort(403)
-    first = not user.has_second_factor
     form = PasskeyRegistrationForm()
     if form.validate_on_submit():
         try:
@@ -177,19 +172,11 @@ def enrol_passkey():
             target = form.name if exc.field == "name" else form.credential
             target.errors = [*target.errors, refusal_text(exc)]
         else:
-            if first:
-                return _first_factor_enrolled(user, _("Your passkey is added. You will use it each time you sign in."))
-            db.session.commit()
-            flash(_("The passkey “%(name)s” is added.", name=form.name.data.strip()), "success")
-            return redirect(url_for("account.show", _anchor="passkeys"))
-    if first:
-        secret = accounts.open_pending_secret(db.session, keyring(), user, session.get(PENDING_SECRET_KEY))
-        if secret is None:
-            return redirect(url_for("auth.enrol_two_factor"))
-        return _render_enrolment(EnrolTwoFactorForm(formdata=None), secret, form, 400)
-    from caseapp.account.routes import render_account  # the account page owns its own layout
-
-    return render_account(status=400, passkey_form=form)
+            return _first_factor_enrolled(user, _("Your passkey is added. You will use it each time you sign in."))
+    secret = accounts.open_pending_secret(db.session, keyring(), user, session.get(PENDING_SECRET_KEY))
+    if secret is None:
+        return redirect(url_for("auth.enrol_two_factor"))
+    return _render_enrolment(EnrolTwoFactorForm(formdata=None), secret, form, 400)
 
 
 @bp.route("/two-factor/passkey/sign-in", methods=["GET", "POST"])

@@ -54,6 +54,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "account.change_password": {"POST": USER},
     "account.end_session": {"POST": USER},
     "account.end_other_sessions": {"POST": USER},
+    "account.add_passkey": {"POST": USER},
     "account.remove_passkey": {"POST": USER},
     "account.regenerate_recovery_codes": {"POST": USER},
     "account.create_token": {"POST": PARTNERS},

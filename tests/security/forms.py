@@ -48,6 +48,9 @@ PRINCIPAL_FOR_LEVEL = {
 # A page each principal can open that carries a CSRF token.
 TOKEN_PAGE = {"anonymous": "auth.login", "pending_2fa": "auth.enrol_two_factor"}
 DEFAULT_TOKEN_PAGE = "account.show"
+# Routes whose valid request is read from a page other than the principal's token page: the passkey
+# options (and the challenge they open in the session) of the account page.
+FORM_PAGE = {"account.add_passkey": "account.show"}
 
 
 # Routes that act on a submitted report rather than a draft.
@@ -144,10 +147,11 @@ def make_scene(app, people: dict[str, Account]) -> Scene:
 # --- what a legitimate user would send to each state-changing route (the control request) --------
 
 
-def _passkey_options_on(page: str) -> str:
+def _passkey_answer(page: str) -> str:
+    """A new software authenticator's answer to the passkey options the page holds."""
     match = re.search(r'data-options="([^"]+)"', page)
-    assert match, "the enrolment page offers no passkey"
-    return html.unescape(match.group(1))
+    assert match, "the page offers no passkey registration"
+    return SoftAuthenticator(ORIGIN).register(html.unescape(match.group(1)))
 
 
 def _secret_on(page: str) -> str:
@@ -162,8 +166,7 @@ FORM_DATA = {
     "auth.setup_account": lambda s, page: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     "auth.enrol_two_factor": lambda s, page: {"code": two_factor.current_code(_secret_on(page))},
     # The enrolment page's passkey options, answered by a software authenticator (AUTH-13).
-    "auth.enrol_passkey": lambda s, page: {"name": "Control key",
-                                           "credential": SoftAuthenticator(ORIGIN).register(_passkey_options_on(page))},
+    "auth.enrol_passkey": lambda s, page: {"name": "Control key", "credential": _passkey_answer(page)},
     # pending_2fa has no passkey to answer with: the page sends it back to enrolment, whatever is posted.
     "auth.passkey_sign_in": lambda s, page: {},
     "account.change_password": lambda s, page: {
@@ -171,6 +174,7 @@ FORM_DATA = {
     },
     "account.end_session": lambda s, page: {},
     "account.end_other_sessions": lambda s, page: {},
+    "account.add_passkey": lambda s, page: {"name": "Another key", "credential": _passkey_answer(page)},
     "account.remove_passkey": lambda s, page: {},
     "account.regenerate_recovery_codes": lambda s, page: {},
     "account.create_token": lambda s, page: {"name": "Made by the control request"},

@@ -180,9 +180,10 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
         "GET": row(anonymous=TO_LOGIN, partner_a=NOT_FOUND, partner_b=NOT_FOUND, lawyer=NOT_FOUND,
                    coordinator=NOT_FOUND, admin=NOT_FOUND, pending_2fa=OK),
     },
-    # Passkeys (AUTH-13). An empty form: refused next to the name on the account page; the pending
-    # session (no TOTP secret open in its session yet) is sent back to the enrolment page.
-    "auth.enrol_passkey": {"POST": signed_in_users(FORM_ERROR)},
+    # Passkeys (AUTH-13). The first one, from the enrolment page: refused to accounts that have a second
+    # factor; the pending session's empty form (no TOTP secret open yet) goes back to the enrolment page.
+    "auth.enrol_passkey": {"POST": row(anonymous=TO_LOGIN, partner_a=DENIED, partner_b=DENIED, lawyer=DENIED,
+                                       coordinator=DENIED, admin=DENIED, pending_2fa=TO_ENROLMENT)},
     # The second step of a sign-in with a passkey: nobody here owes one (no fixture has a passkey).
     "auth.passkey_sign_in": {"GET": signed_in_users(TO_HOME), "POST": signed_in_users(TO_HOME)},
     "account.show": {"GET": signed_in_users(OK)},
@@ -196,6 +197,8 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     # Nobody's passkey has this uuid: not found for everyone (AC-04; tests/web/test_passkeys.py covers
     # another account's passkey).
     "account.remove_passkey": {"POST": signed_in_users(NOT_FOUND)},
+    # Another passkey, from the account page: an empty form is refused next to the name.
+    "account.add_passkey": {"POST": signed_in_users(FORM_ERROR)},
     # New recovery codes are shown on the response (AUTH-13).
     "account.regenerate_recovery_codes": {"POST": signed_in_users(OK)},
     # API tokens are for partners; the token revoked here is partner_a's own (AC-04: partner_b finds none).
@@ -328,6 +331,7 @@ URLS = {
     "account.end_session": "/account/sessions/{partner_a_other_handle}/end",
     "account.end_other_sessions": "/account/sessions/end-others",
     "account.remove_passkey": "/account/passkeys/00000000-0000-4000-8000-000000000000/remove",
+    "account.add_passkey": "/account/passkeys",
     "account.regenerate_recovery_codes": "/account/recovery-codes",
     "auth.enrol_passkey": "/two-factor/passkey",
     "auth.passkey_sign_in": "/two-factor/passkey/sign-in",

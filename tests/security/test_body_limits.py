@@ -10,7 +10,11 @@ import io
 
 import pytest
 
+from caseapp.core import two_factor
+from caseapp.core.extensions import db
+from caseapp.core.resources import keyring
 from caseapp.domain import roles
+from caseapp.services import accounts
 from tests.factories import PASSWORD, login, make_user
 from tests.web.test_api import auth, new_token, upload
 from tests.web.test_intake import PDF, new_draft, post_report, report_form
@@ -79,7 +83,8 @@ def test_the_limit_is_the_max_form_bytes_setting(app, client, partner):  # UP-02
 
 
 def test_a_normal_sign_in_still_works(app, client, partner):  # UP-02
-    response = client.post("/login", data={"email": partner.email, "password": PASSWORD, "code": ""})
+    code = two_factor.current_code(accounts.decrypt_totp_secret(db.session, keyring(), partner))  # AUTH-01
+    response = client.post("/login", data={"email": partner.email, "password": PASSWORD, "code": code})
     assert response.status_code == 302 and not response.headers["Location"].endswith("/login")
     assert "Sign out" in client.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
 

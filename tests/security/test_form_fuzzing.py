@@ -53,7 +53,7 @@ from caseapp.services import accounts, intake, messages, register, screening, ti
 from caseapp.services.committee import record_values
 from caseapp.services.vault import open_vault
 from tests.factories import build_app
-from tests.security.forms import FORM_DATA, TOKEN_PAGE, client_for, make_scene, principal_for
+from tests.security.forms import FORM_DATA, FORM_PAGE, TOKEN_PAGE, client_for, make_scene, principal_for
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -286,8 +286,9 @@ def prepare(scene, endpoint: str, principal: str):
     """A client signed in as ``principal`` and the valid form of ``endpoint`` (whose objects it may
     prepare: a screening before accepting, a decline before reopening)."""
     client = client_for(scene, principal)
-    page = client.get(scene.url(TOKEN_PAGE[principal], principal)).get_data(as_text=True) \
-        if principal in TOKEN_PAGE else ""  # the enrolment page shows the secret the valid code needs
+    page_endpoint = FORM_PAGE.get(endpoint) or TOKEN_PAGE.get(principal)
+    # e.g. the enrolment page shows the secret the valid code needs
+    page = client.get(scene.url(page_endpoint, principal)).get_data(as_text=True) if page_endpoint else ""
     return client, FORM_DATA[endpoint](scene, page)
 
 

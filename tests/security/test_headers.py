@@ -15,6 +15,7 @@ import pytest
 from flask import abort
 from flask.testing import FlaskClient
 
+from caseapp.core import two_factor
 from caseapp.core.logs import JsonFormatter
 from caseapp.domain import roles
 from tests.factories import PASSWORD, login, make_user, running_app
@@ -208,7 +209,8 @@ def test_forwarded_proto_is_ignored_without_a_proxy(app):  # HDR-02: no HSTS fro
 
 def test_session_cookie_from_a_real_login(app, client, org_a):  # SESS-07
     partner = make_user(app, roles.PARTNER, org_a)
-    response = client.post("/login", data={"email": partner.user.email, "password": PASSWORD})
+    response = client.post("/login", data={"email": partner.user.email, "password": PASSWORD,
+                                           "code": two_factor.current_code(partner.totp_secret)})  # AUTH-01
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 

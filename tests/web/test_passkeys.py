@@ -41,10 +41,12 @@ def options_on(client, path: str) -> str:
 
 
 def register_via_web(client, name="laptop", device=None, page="/account"):
-    """Run the registration ceremony through the routes; returns the device and the final response."""
+    """Run the registration ceremony through the routes, from the account page or (the first factor)
+    the enrolment page; returns the device and the final response."""
     device = device or SoftAuthenticator(ORIGIN)
     options = options_on(client, page)
-    response = client.post("/two-factor/passkey", data={"name": name, "credential": device.register(options)})
+    target = "/two-factor/passkey" if page == "/two-factor/setup" else "/account/passkeys"
+    response = client.post(target, data={"name": name, "credential": device.register(options)})
     return device, response
 
 
@@ -117,12 +119,12 @@ def test_registration_refuses_another_origin_and_a_reused_challenge(app):  # AUT
     login(app, client, user)
     device = SoftAuthenticator(ORIGIN)
     options = options_on(client, "/account")
-    phished = client.post("/two-factor/passkey", data={"name": "x", "credential": device.register(
+    phished = client.post("/account/passkeys", data={"name": "x", "credential": device.register(
         options, origin="https://cases.example.net")})
     assert phished.status_code == 400 and "could not be added" in phished.get_data(as_text=True)
     # The challenge was spent by that attempt (the page shown since holds a new one): the right answer
     # to the old options comes too late.
-    late = client.post("/two-factor/passkey", data={"name": "x", "credential": device.register(options)})
+    late = client.post("/account/passkeys", data={"name": "x", "credential": device.register(options)})
     assert late.status_code == 400 and "could not be added" in late.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, user.id).passkeys == []
@@ -133,6 +135,7 @@ def test_a_session_owing_its_passkey_cannot_add_a_factor_instead(app):  # AUTH-1
     client = app.test_client()
     assert post_login(client, user.email).headers["Location"] == "/two-factor/passkey/sign-in"
     assert client.post("/two-factor/passkey", data={"name": "mine now"}).status_code == 403
+    assert client.post("/account/passkeys", data={"name": "mine now"}).headers["Location"] == "/two-factor/setup"
     assert client.get("/two-factor/setup").headers["Location"] == "/two-factor/passkey/sign-in"
     assert client.get("/two-factor/setup/qr.svg").status_code == 404
     assert client.get("/account").headers["Location"] == "/two-factor/setup"  # and on to the passkey page
