@@ -9,6 +9,7 @@ WebAuthn refuses an IP address as relying party id, so this test browses the liv
 
 import dataclasses
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.models import User
-from tests.e2e.harness import Browsing, follow, sign_in
+from tests.e2e.harness import KEEP_SCREENSHOTS, SCREENSHOTS, Browsing, follow, safe_name, sign_in
 from tests.factories import PASSWORD, make_user
 
 try:
@@ -32,8 +33,9 @@ VIRTUAL_AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResid
 
 
 @pytest.fixture
-def on_localhost(browser, live_server):
-    """The people of the test browse ``http://localhost:<port>``, the relying party the app expects."""
+def on_localhost(request, browser, live_server):
+    """The people of the test browse ``http://localhost:<port>``, the relying party the app expects.
+    Screenshots are kept as by the ``browsing`` fixture: on failure, or with E2E_KEEP_SCREENSHOTS=1."""
     app = live_server.app
     url = live_server.url.replace("127.0.0.1", "localhost")
     saved = {name: app.config.get(name) for name in ("WEBAUTHN_RP_ID", "WEBAUTHN_ORIGIN")}
@@ -44,8 +46,14 @@ def on_localhost(browser, live_server):
         try:
             yield browsing
         finally:
-            browsing.close(failed=False)
+            report = getattr(request.node, "report_call", None)
+            failed = report is None or report.failed
+            browsing.close(failed)
             app.config.update(saved)
+            if (failed or KEEP_SCREENSHOTS) and any(Path(folder).iterdir()):
+                target = SCREENSHOTS / safe_name(request.node.name)
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(folder, target)
 
 
 def test_a_passkey_is_registered_on_the_account_page_and_signs_in(on_localhost):  # AUTH-13
