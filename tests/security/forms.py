@@ -169,8 +169,10 @@ FORM_DATA = {
     "auth.enrol_passkey": lambda s, page: {"name": "Control key", "credential": _passkey_answer(page)},
     # pending_2fa has no passkey to answer with: the page sends it back to enrolment, whatever is posted.
     "auth.passkey_sign_in": lambda s, page: {},
+    # partner_a has TOTP, as every role by default (AUTH-01): a password change needs a fresh code (AUTH-10)
     "account.change_password": lambda s, page: {
-        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "code": "",
+        "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+        "code": two_factor.current_code(s.people["partner_a"].totp_secret),
     },
     "account.end_session": lambda s, page: {},
     "account.end_other_sessions": lambda s, page: {},
