@@ -13,6 +13,7 @@ from caseapp.models.case import (
     UnusedRemedy,
     Victim,
 )
+from caseapp.models.case_team import CaseTeamMember
 from caseapp.models.committee import (
     CalendarFeed,
     Communication,
@@ -33,7 +34,8 @@ from caseapp.models.user import LoginFailure, SetupToken, User
 
 __all__ = [
     "ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission",
-    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseRight", "CovenantStatus", "DataKey",
+    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseTeamMember", "CaseRight",
+    "CovenantStatus", "DataKey",
     "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter",
     "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange",
     "User", "UserSession",

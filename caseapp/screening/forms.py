@@ -32,6 +32,8 @@ STAGE_CHOICES = [SelectChoice("queue", _l("To screen (new, in screening, waiting
                  SelectChoice("info_requested", _l("Information requested")),
                  SelectChoice("candidate", _l("Strategic candidates")),
                  SelectChoice("declined", _l("Declined")), SelectChoice("all", _l("All"))]
+# "My cases": the cases whose team includes the signed-in user (the same ``mine=yes`` on every list).
+MINE_CHOICES = [SelectChoice("", _l("All cases")), SelectChoice("yes", _l("My cases only"))]
 SORT_CHOICES = [SelectChoice("deadline", _l("One-year limit, soonest first")),
                 SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first"))]
 
@@ -51,6 +53,7 @@ class QueueFilterForm(FlaskForm):
                          validators=[Optional()])
     days = SelectField(_l("One-year limit"), choices=DAYS_CHOICES, validators=[Optional()])
     sort = SelectField(_l("Sort"), choices=SORT_CHOICES, default="deadline", validators=[Optional()])
+    mine = SelectField(_l("Case team"), validators=[Optional()], choices=MINE_CHOICES)
 
 
 class VictimSearchForm(FlaskForm):
@@ -134,6 +137,15 @@ class DeclineForm(FlaskForm):
 class DecisionNoteForm(FlaskForm):
     note = TextAreaField(_l("Note for the case's timeline"), validators=[Optional(), Length(max=MAX_NOTES)],
                          render_kw={"rows": 2})
+
+
+class AcceptForm(DecisionNoteForm):
+    """Accepting a report: the accepting lawyer joins the case team; a coordinator may be named to join too
+    (the view offers the active coordinators)."""
+
+    coordinator = SelectField(_l("Coordinator for the case team"), validators=[Optional()],
+                              description=_l("Optional: they will see the victims' identity, the narrative "
+                                             "and the files."))
 
 
 class ReopenForm(FlaskForm):

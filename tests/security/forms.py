@@ -37,7 +37,7 @@ PRINCIPAL_FOR_LEVEL = {
     permissions.STAFF: "lawyer",
     permissions.PARTNERS: "partner_a",
     permissions.LAWYERS: "lawyer",
-    permissions.CASE_TEAM: "coordinator",
+    permissions.CASEWORKERS: "coordinator",
     permissions.COORDINATORS: "coordinator",
     permissions.ADMIN_ONLY: "admin",
 }
