@@ -22,7 +22,7 @@ def _render(form: ChangePasswordForm | None = None, status: int = 200, *, token_
     sessions = accounts.active_sessions(db.session, user)
     # API tokens are for partners only; the section is not shown to anyone else.
     api_tokens = tokens.list_tokens(db.session, user) if permissions.can_hold_api_token(user) else None
-    # The deadlines' calendar feed is for the case team only (lawyers and coordinators).
+    # The deadlines' calendar feed is for the caseworkers only (lawyers and coordinators).
     feed_allowed = permissions.can_hold_calendar_feed(user)
     feed = calendar_feeds.find_own(db.session, user) if feed_allowed else None
     return (

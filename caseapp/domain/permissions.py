@@ -57,7 +57,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "account.revoke_calendar_feed": {"POST": CASEWORKERS},
     "deadlines.dashboard": {"GET": CASEWORKERS},
     # The feed's secret URL is its credential (a calendar application sends no cookie); an unknown or
-    # revoked secret, or an owner no longer on the case team, answers 404.
+    # revoked secret, or an owner no longer a lawyer or coordinator, answers 404.
     "deadlines.calendar_feed": {"GET": PUBLIC},
     "admin.list_users": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.new_user": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},

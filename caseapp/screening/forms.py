@@ -21,6 +21,7 @@ from caseapp.domain.screening import (
 )
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.services.screening import MAX_DECLINE_REASON
+from caseapp.web.forms import MINE_CHOICES
 
 STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")),
                   SelectChoice(UNKNOWN, _l("unknown")), SelectChoice(NOT_APPLICABLE, _l("not applicable"))]
@@ -32,8 +33,6 @@ STAGE_CHOICES = [SelectChoice("queue", _l("To screen (new, in screening, waiting
                  SelectChoice("info_requested", _l("Information requested")),
                  SelectChoice("candidate", _l("Strategic candidates")),
                  SelectChoice("declined", _l("Declined")), SelectChoice("all", _l("All"))]
-# "My cases": the cases whose team includes the signed-in user (the same ``mine=yes`` on every list).
-MINE_CHOICES = [SelectChoice("", _l("All cases")), SelectChoice("yes", _l("My cases only"))]
 SORT_CHOICES = [SelectChoice("deadline", _l("One-year limit, soonest first")),
                 SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first"))]
 

@@ -12,6 +12,9 @@ from caseapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.web.templating import ROLE_LABELS
 
+# "My cases": the cases whose team includes the signed-in user — the same ``mine=yes`` on every list of cases.
+MINE_CHOICES = [SelectChoice("", _l("All cases")), SelectChoice("yes", _l("My cases only"))]
+
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""

@@ -195,7 +195,7 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     # API tokens are for partners; the token revoked here is partner_a's own (AC-04: partner_b finds none).
     "account.create_token": {"POST": partners_only(FORM_ERROR)},
     "account.revoke_token": {"POST": partners_only(redirect_to("/account"), NOT_FOUND)},
-    # The deadlines' calendar feed is for the case team: creating one shows its secret URL on the page
+    # The deadlines' calendar feed is for the caseworkers: creating one shows its secret URL on the page
     # (200); revoking when there is none says so and goes back to the account page.
     "account.create_calendar_feed": {"POST": caseworkers_only(OK)},
     "account.revoke_calendar_feed": {"POST": caseworkers_only(redirect_to("/account"))},
@@ -252,7 +252,7 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     # The case team panel of the workspace: no one chosen is refused; removing the coordinator on the team works.
     "screening.add_team_member": {"POST": lawyers_only(FORM_ERROR)},
     "screening.remove_team_member": {"POST": lawyers_only(redirect_to("/screening/{submitted_uuid}"))},
-    # A case the Committee decided (Organisation A's): the case team tracks it. Empty forms are refused,
+    # A case the Committee decided (Organisation A's): lawyers and coordinators track it. Empty forms are refused,
     # except the record (every field optional: saved) and removing a media item.
     "committee.list_cases": {"GET": caseworkers_only(OK)},
     "committee.show_case": {"GET": caseworkers_only(OK)},

@@ -24,7 +24,8 @@ NOT_ON_TEAM = "You are not on this case's team"
 
 
 def report(app, people, *, title=TITLE_MARKER):
-    case, _ = submit_report(app, people["partner_a"].user, notified=utcnow().date() - timedelta(days=100),
+    # Notified 340 days ago: the one-year limit falls within the deadlines dashboard's first window.
+    case, _ = submit_report(app, people["partner_a"].user, notified=utcnow().date() - timedelta(days=340),
                             title=title, narrative=NARRATIVE_MARKER,
                             victims=[VictimInput(name=VICTIM_MARKER, consent="yes")])
     record_screening(case, people["lawyer"].user)
@@ -112,6 +113,9 @@ def test_my_cases_filter_every_list(app, people, clients, candidate):  # AC-06
     assert str(other.uuid) in clients("coordinator").get("/committee").get_data(as_text=True)
     queue = clients("lawyer").get("/screening?stage=all&mine=yes").get_data(as_text=True)
     assert str(candidate.uuid) in queue and str(in_screening.uuid) in queue and str(other.uuid) not in queue
+    deadlines = clients("coordinator").get("/deadlines?mine=yes").get_data(as_text=True)
+    assert candidate.reference in deadlines and other.reference not in deadlines
+    assert other.reference in clients("coordinator").get("/deadlines").get_data(as_text=True)
     assert clients("lawyer").get("/committee?mine=maybe").status_code == 400
 
 
