@@ -328,9 +328,15 @@ def delete_media(case_uuid: UUID, item_uuid: UUID):
 def publish(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = PublicationForm()
+    consented, names = bool(form.identity_consented.data), form.victim_names.data
+    if not case_teams.may_read_content(db.session, current_user(), case):
+        # Off the case team the victims' names are neither shown nor changed: the stored choice stays.
+        communication = committee.communication_of(db.session, case)
+        consented = bool(communication and communication.publish_victim_identity)
+        names = communication.public_victim_names if communication else None
     return _act(case, form, lambda vault: committee.publish(
         db.session, vault, current_user(), summary=form.summary.data, links=(form.links.data or "").splitlines(),
-        identity_consented=bool(form.identity_consented.data), victim_names=form.victim_names.data),
+        identity_consented=consented, victim_names=names),
         _("Published on the public decisions page."), "publication_form", "publication")
 
 

@@ -11,11 +11,12 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
 from caseapp.domain import roles
 from caseapp.domain.report import VictimInput
-from caseapp.models import AuditEvent, CaseTeamMember
+from caseapp.models import AuditEvent, CaseTeamMember, Communication
 from caseapp.models.base import utcnow
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
 from tests.factories import add_to_team, make_user, record_screening, submit_report
+from tests.web.decision_records import decided_case
 
 TITLE_MARKER = "Title-marker-Quilla-81c2"
 VICTIM_MARKER = "Victim-marker-Oyelaran-3d7e"
@@ -139,3 +140,18 @@ def test_a_coordinator_off_the_team_sees_no_title_victim_narrative_or_file(app, 
 def test_lawyers_keep_reading_every_report(app, people, clients, candidate):  # AC-06
     assert TITLE_MARKER in clients("lawyer").get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert VICTIM_MARKER in clients("lawyer").get(f"/screening/{candidate.uuid}").get_data(as_text=True)
+
+
+def test_off_the_team_a_coordinator_neither_sees_nor_changes_the_published_names(app, people, clients,
+                                                                                   org_a):  # AC-06
+    case, communication = decided_case(app, org_a, title=TITLE_MARKER, victim_name=VICTIM_MARKER,
+                                       identity_consented=True, victim_names=VICTIM_MARKER)
+    client = clients("coordinator")
+    page = client.get(f"/committee/{case.uuid}").get_data(as_text=True)
+    assert VICTIM_MARKER not in page and TITLE_MARKER not in page
+    response = client.post(f"/committee/{case.uuid}/publication", data={"summary": "A new summary."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Communication, communication.id)
+    assert (stored.public_summary, stored.public_victim_names, stored.publish_victim_identity) == (
+        "A new summary.", VICTIM_MARKER, True)
