@@ -60,13 +60,14 @@ def upgrade():
     connection = op.get_bind()
     rows = [row for row in connection.execute(sa.select(CASES.c.id, CASES.c.uuid, CASES.c.other_instruments))
             if row.other_instruments]
-    keyring = _keyring(len(rows), "encrypt") if rows else None
+    # Every key is unwrapped before the schema changes: a wrong key stops here, with nothing changed
+    # (SQLite's DDL is not transactional in Alembic).
+    keys = _case_keys(connection, _keyring(len(rows), "encrypt"), [row.uuid for row in rows]) if rows else {}
 
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('other_instruments_encrypted', sa.LargeBinary(), nullable=True))
 
     if rows:
-        keys = _case_keys(connection, keyring, [row.uuid for row in rows])
         for row in rows:
             key = keys.get(row.uuid)
             # A case without its key is shredded: its other instruments go with the clear column.
@@ -82,10 +83,9 @@ def downgrade():
     connection = op.get_bind()
     rows = connection.execute(sa.select(CASES.c.id, CASES.c.uuid, CASES.c.other_instruments_encrypted)
                               .where(CASES.c.other_instruments_encrypted.is_not(None))).all()
-    keyring = _keyring(len(rows), "decrypt") if rows else None
     values = {}
     if rows:
-        keys = _case_keys(connection, keyring, [row.uuid for row in rows])
+        keys = _case_keys(connection, _keyring(len(rows), "decrypt"), [row.uuid for row in rows])
         for row in rows:
             if (key := keys.get(row.uuid)) is not None:
                 values[row.id] = json.loads(decrypt_field(key, row.other_instruments_encrypted, _aad(row.uuid)))
