@@ -121,7 +121,8 @@ def revoke_token(token_uuid: UUID):
         abort(404)  # AC-04: someone else's token looks like no token
     if tokens.revoke(db.session, token):
         audit_request("api_token_revoked", target_type="token", target_id=token.uuid)
-        flash(_("The token “%(name)s” is revoked: nothing can use it any more.", name=token.name), "success")
+        # No token name in the message: flash messages wait in the session, which holds no user text.
+        flash(_("The token is revoked: nothing can use it any more."), "success")
     db.session.commit()
     return redirect(url_for("account.show", _anchor="api-tokens"))
 
