@@ -3,6 +3,7 @@ suite's database: a SQLite file by default, PostgreSQL under TEST_DATABASE_URL. 
 gunicorn workers is ``tests/integration/test_concurrency.py::test_three_workers_share_one_login_limit``."""
 
 import threading
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -234,3 +235,15 @@ def test_a_count_after_the_response_does_not_wait_for_the_views_open_transaction
         client = app.test_client()
         statuses = [client.post("/probe-refusal").status_code for _ in range(3)]
     assert statuses == [404, 404, 429]
+
+
+def test_the_hourly_purge_command_deletes_passed_windows_only(app, storage, clock):  # AUTH-11
+    """While nobody uses the app its own purge never runs: cron's `flask sessions purge` deletes the
+    counters of passed windows, which keep client addresses."""
+    clock.now = time.time() - 3600  # the command reads the real clock
+    storage.incr("address:192.0.2.1/passed", 60)
+    clock.now = time.time()
+    storage.incr("address:192.0.2.2/current", 60)  # within PURGE_INTERVAL of the first: no purge by the storage
+    result = app.test_cli_runner().invoke(args=["sessions", "purge"])
+    assert result.exit_code == 0 and "Deleted 1 rate-limit counter of windows that have passed." in result.output
+    assert _keys() == ["address:192.0.2.2/current"]
