@@ -24,7 +24,8 @@ The same server, sent a flood of failed sign-ins from one address by several thr
 exactly the configured login limit through across its three workers and answers 429 to the rest: the
 limits are counted in the database (``database://``), not in each worker's memory.
 
-The burst's size can be raised for a heavier run:
+``CONCURRENCY_TEST_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379`` runs both tests with the limits
+counted on that Redis server instead (not in CI). The burst's size can be raised for a heavier run:
 ``CONCURRENCY_TEST_SUBMISSIONS=200 CONCURRENCY_TEST_READS=200 pytest -s tests/integration/test_concurrency.py``.
 """
 
@@ -186,6 +187,9 @@ def instance(tmp_path, worker_id):
         # Low enough for the shared-limit test to reach (the burst never signs in).
         "CASEAPP_RATELIMIT_LOGIN": f"{LOGIN_LIMIT} per hour",
     }
+    if os.environ.get("CONCURRENCY_TEST_RATELIMIT_STORAGE_URI"):  # e.g. redis://127.0.0.1:6379 (README)
+        env["CASEAPP_RATELIMIT_STORAGE_URI"] = os.environ["CONCURRENCY_TEST_RATELIMIT_STORAGE_URI"]
+        env["CASEAPP_RATELIMIT_KEY_PREFIX"] = f"test{secrets.token_hex(8)}"  # that server keeps earlier runs' counts
     setup = Instance(path, database_url, env)
     setup.flask("keys", "init")
     setup.flask("db", "upgrade")
