@@ -20,11 +20,12 @@ import time
 from collections.abc import Callable
 
 from limits.storage import Storage
-from sqlalchemy import Engine, case, delete, func, select, text
+from sqlalchemy import Engine, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.database import writing
+from caseapp.core.extensions import db
 from caseapp.models.rate_limit import RateLimitCounter
 
 SCHEME = "database"
@@ -62,9 +63,7 @@ class DatabaseStorage(Storage):
 
     def engine(self) -> Engine:
         if self._engine is None:
-            from caseapp.core.extensions import db  # late: the storage is built before the app exists
-
-            return db.engine
+            return db.engine  # the current app's, inside the request being limited
         return self._engine if isinstance(self._engine, Engine) else self._engine()
 
     # --- the fixed window ------------------------------------------------------------------------------
@@ -112,7 +111,7 @@ class DatabaseStorage(Storage):
         """Whether the table answers (Flask-Limiter's health check, and the start-up self-test)."""
         try:
             with self.engine().connect() as connection:
-                connection.execute(select(func.count()).select_from(_table).where(text("1 = 0")))
+                connection.execute(select(_table.c.key).limit(1))
         except SQLAlchemyError:
             return False
         return True
