@@ -26,6 +26,7 @@ from caseapp.models.committee import (
 from caseapp.models.keys import DataKey
 from caseapp.models.message import Message
 from caseapp.models.organisation import Organisation
+from caseapp.models.rate_limit import RateLimitCounter
 from caseapp.models.register import CovenantStatus, StateParty, StatePartyChange
 from caseapp.models.screening import CaseEvent, ScreeningVersion
 from caseapp.models.session import UserSession
@@ -37,6 +38,6 @@ __all__ = [
     "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseTeamMember", "CaseRight",
     "CovenantStatus", "DataKey",
     "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter",
-    "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty", "StatePartyChange",
-    "User", "UserSession",
+    "RateLimitCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "SetupToken", "StateParty",
+    "StatePartyChange", "User", "UserSession",
 ]
