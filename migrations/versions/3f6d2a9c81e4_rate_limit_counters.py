@@ -4,7 +4,7 @@
 (a window is at most an hour): going down drops the table and loses nothing but the current windows.
 
 Revision ID: 3f6d2a9c81e4
-Revises: af85c573be0f
+Revises: b3aca88f0f6c
 Create Date: 2026-12-05 11:40:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f6d2a9c81e4'
-down_revision = 'af85c573be0f'
+down_revision = 'b3aca88f0f6c'
 branch_labels = None
 depends_on = None
 

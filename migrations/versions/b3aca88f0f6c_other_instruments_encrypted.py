@@ -11,7 +11,7 @@ instruments and the keys are not loaded, it stops before changing anything and s
 decrypts them back into the clear column, with the same condition.
 
 Revision ID: b3aca88f0f6c
-Revises: af85c573be0f
+Revises: 3f1c2a9d7e60
 Create Date: 2026-12-05 11:45:00.000000
 
 """
@@ -25,7 +25,7 @@ from caseapp.crypto import decrypt_field, encrypt_field, unwrap_key
 
 # revision identifiers, used by Alembic.
 revision = 'b3aca88f0f6c'
-down_revision = 'af85c573be0f'
+down_revision = '3f1c2a9d7e60'
 branch_labels = None
 depends_on = None
 
