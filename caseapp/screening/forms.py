@@ -133,15 +133,12 @@ class DeclineForm(FlaskForm):
                            description=_l("The partner reads this on their report page. Write it for them."))
 
 
-class DecisionNoteForm(FlaskForm):
-    note = TextAreaField(_l("Note for the case's timeline"), validators=[Optional(), Length(max=MAX_NOTES)],
-                         render_kw={"rows": 2})
-
-
-class AcceptForm(DecisionNoteForm):
+class AcceptForm(FlaskForm):
     """Accepting a report: the accepting lawyer joins the case team; a coordinator may be named to join too
     (the view offers the active coordinators)."""
 
+    note = TextAreaField(_l("Note for the case's timeline"), validators=[Optional(), Length(max=MAX_NOTES)],
+                         render_kw={"rows": 2})
     coordinator = SelectField(_l("Coordinator for the case team"), validators=[Optional()],
                               description=_l("Optional: they will see the victims' identity, the narrative "
                                              "and the files."))

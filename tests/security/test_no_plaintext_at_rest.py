@@ -53,7 +53,7 @@ ENCRYPTED = {
     "MessageForm.body": "the thread, under the case key",
     "InformationRequestForm.body": "a request in the thread, under the case key",
     "DeclineForm.reason": "the decline reason, under the case key",
-    "DecisionNoteForm.note": "a timeline note, under the case key",
+    "AcceptForm.note": "the acceptance note, a timeline note under the case key",
     "ReopenForm.note": "a timeline note, under the case key",
     **{f"ScreeningForm.{name}": "the lawyer's assessment, under the case key" for name in (
         "summary", "reason_art1", "reason_art2", "reason_art3_1", "reason_art3_2_a", "reason_art3_2_b",
@@ -134,7 +134,7 @@ ENDPOINT_FORMS = {
     "screening.assess_report": "ScreeningForm",
     "screening.decline_report": "DeclineForm",
     "screening.reopen_report": "ReopenForm",
-    "screening.accept_report": "DecisionNoteForm",
+    "screening.accept_report": "AcceptForm",
     "screening.search_victims": "VictimSearchForm",
     "committee.edit_record": "RecordForm",
     "committee.move_case": "MoveForm",
