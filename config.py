@@ -78,9 +78,12 @@ class Config:
     # user's words; 3 is about 10^10 guesses ("safely unguessable"), 4 refuses more passphrases.
     PASSWORD_MIN_SCORE = 3
 
-    # Per-IP limits (per process with memory://; use redis:// with several workers).
+    # Per-address limits (README "Rate limits"). database:// counts in the app's database, shared by every
+    # worker and host on it; redis://host:6379 is the choice for several hosts with a busy site; memory://
+    # counts in each worker on its own (N workers let an address through N times the limit).
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STORAGE_URI = "database://"
+    RATELIMIT_STRATEGY = "fixed-window"  # the only strategy database:// implements
     RATELIMIT_LOGIN = "30 per minute"
     RATELIMIT_HEADERS_ENABLED = False
 

@@ -340,6 +340,7 @@ def build_chunk(args: tuple[Context, int, int]) -> dict[str, list]:
     )
     from caseapp.models.case import PARTNER_VIEW_COLUMNS
     from caseapp.services.cases import new_victim
+    from caseapp.services.intake import set_other_instruments
     from caseapp.services.vault import CaseVault
 
     keyring = app.extensions["caseapp.keyring"]
@@ -365,7 +366,8 @@ def build_chunk(args: tuple[Context, int, int]) -> dict[str, list]:
         kek_id, wrapped = wrap_key(keyring, case.key_scope, key)
         vault = CaseVault(case, key, kek_id)
         case.state_code = report.state
-        case.rights_invoked, case.other_instruments = report.rights_invoked, report.other_instruments
+        case.rights_invoked = report.rights_invoked
+        set_other_instruments(vault, report.other_instruments)
         case.facts_start, case.facts_end, case.continuing = report.facts_start, report.facts_end, report.continuing
         case.author_is_victim, case.acting_on_behalf = report.author_is_victim, report.acting_on_behalf
         case.remedies_exception_reason = None

@@ -10,9 +10,16 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from caseapp.core.configuration import ConfigurationError, check_config, load_config, load_keys, private_folder
+from caseapp.core.configuration import (
+    ConfigurationError,
+    check_config,
+    init_rate_limits,
+    load_config,
+    load_keys,
+    private_folder,
+)
 from caseapp.core.database import install_sqlite_listeners
-from caseapp.core.extensions import bootstrap, csrf, db, limiter, migrate
+from caseapp.core.extensions import bootstrap, csrf, db, migrate
 from caseapp.core.files import FileStore
 from caseapp.core.logs import configure_logging, install_redaction
 from caseapp.core.passwords import Hasher
@@ -52,7 +59,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_rate_limits(app)  # before the other hooks: see _end_transaction_before_deductions
     bootstrap.init_app(app)
 
     # The request plumbing and the blueprints sit above the services: imported here, once the

@@ -289,6 +289,14 @@ def make_tracked_case(app, organisation, author):
     return case, measure, media
 
 
+def add_to_team(case, *users: User) -> None:
+    """Put ``users`` on ``case``'s team directly (no timeline entry or audit event: a fixture, not the feature)."""
+    from caseapp.models import CaseTeamMember
+
+    db.session.add_all([CaseTeamMember(case_id=case.id, user_id=user.id, added_at=utcnow()) for user in users])
+    db.session.commit()
+
+
 def record_screening(case, lawyer: User, *, status: str = "met", score: int | None = 3,
                      reason: str = "Checked against the file.") -> None:
     """A committed screening version of ``case`` by ``lawyer``: every criterion determined ``status``

@@ -25,7 +25,7 @@ def render_account(form: ChangePasswordForm | None = None, status: int = 200, *,
     sessions = accounts.active_sessions(db.session, user)
     # API tokens are for partners only; the section is not shown to anyone else.
     api_tokens = tokens.list_tokens(db.session, user) if permissions.can_hold_api_token(user) else None
-    # The deadlines' calendar feed is for the case team only (lawyers and coordinators).
+    # The deadlines' calendar feed is for the caseworkers only (lawyers and coordinators).
     feed_allowed = permissions.can_hold_calendar_feed(user)
     feed = calendar_feeds.find_own(db.session, user) if feed_allowed else None
     return (
@@ -129,7 +129,8 @@ def revoke_token(token_uuid: UUID):
         abort(404)  # AC-04: someone else's token looks like no token
     if tokens.revoke(db.session, token):
         audit_request("api_token_revoked", target_type="token", target_id=token.uuid)
-        flash(_("The token “%(name)s” is revoked: nothing can use it any more.", name=token.name), "success")
+        # No token name in the message: flash messages wait in the session, which holds no user text.
+        flash(_("The token is revoked: nothing can use it any more."), "success")
     db.session.commit()
     return redirect(url_for("account.show", _anchor="api-tokens"))
 

@@ -63,8 +63,7 @@ def _address() -> str:
     return f"address:{request.remote_addr or ''}"
 
 
-# Per token. The limits live in the config; with memory:// storage each worker counts on its own
-# (README: use redis:// with several workers).
+# Per token. The limits live in the config and are counted for all workers together (README "Rate limits").
 limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api", key_func=_rate_limit_key)(bp)
 # Per address, counting only refused tokens: cycling through made-up tokens gets nowhere fast.
 limiter.shared_limit(lambda: current_app.config["RATELIMIT_API_AUTH_FAILURES"], scope="api-auth-failures",

@@ -1,4 +1,4 @@
-"""The case team's forms for a case before the Committee."""
+"""The caseworkers' forms (lawyers and coordinators) for a case before the Committee."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

@@ -1,6 +1,8 @@
 """Cases before the Committee, for lawyers and coordinators: the list, a case's page (stage, record,
 interim measures, decision, follow-up, publicity, publication, timeline), and the forms that change them.
-Victims' identities are never shown here: coordinators work without them (DESIGN.md §2)."""
+Victims' identities are never shown here, and a case's title only to whoever may read its content: a
+coordinator off the case's team sees a note instead (DESIGN.md §2, AC-06). The case team panel adds and
+removes members (``caseapp.services.case_teams``)."""
 
 from uuid import UUID
 
@@ -22,7 +24,7 @@ from caseapp.committee.forms import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
-from caseapp.domain import covenant, deadlines, stages
+from caseapp.domain import covenant, deadlines, permissions, stages
 from caseapp.domain.committee import (
     COMPLIANCE,
     DEADLINE_KINDS,
@@ -38,13 +40,21 @@ from caseapp.domain.committee import (
 )
 from caseapp.domain.register import state_name, un_member_states
 from caseapp.domain.roles import COORDINATOR
-from caseapp.models import Case, Communication, FollowUpAssessment, FollowUpSubmission, InterimMeasure, MediaCoverage
+from caseapp.models import (
+    Case,
+    Communication,
+    FollowUpAssessment,
+    FollowUpSubmission,
+    InterimMeasure,
+    MediaCoverage,
+    User,
+)
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, cases, committee, timeline
+from caseapp.services import ServiceError, case_teams, cases, committee, timeline
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
-from caseapp.web.forms import ActionForm
+from caseapp.web.forms import ActionForm, CaseTeamForm
 from caseapp.web.labels import STATUS_LABELS
 from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
@@ -62,15 +72,21 @@ def _today():
 def list_cases():
     stage = request.args.get("stage") or ""
     state = request.args.get("state") or ""
-    if (stage and stage not in committee.TRACKED_STAGES) or (state and state_name(state) is None):
+    mine = request.args.get("mine") or ""
+    if (stage and stage not in committee.TRACKED_STAGES) or (state and state_name(state) is None) or mine not in (
+            "", "yes"):
         abort(400)
-    query = cases.visible_cases(current_user()).where(Case.stage.in_([stage] if stage else committee.TRACKED_STAGES))
+    user = current_user()
+    query = cases.visible_cases(user).where(Case.stage.in_([stage] if stage else committee.TRACKED_STAGES))
     if state:
         query = query.where(Case.state_code == state)
+    if mine:
+        query = query.where(Case.id.in_(case_teams.team_case_ids(user)))
     query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
     page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
     page.items = cases.by_ids(db.session, page.items)
     vaults = open_vaults(db.session, keyring(), page.items)
+    on_team = case_teams.on_team_of(db.session, user, [case.id for case in page.items])
     today = _today()
     rows = []
     communications = {c.case_id: c for c in db.session.execute(
@@ -78,10 +94,13 @@ def list_cases():
     for case in page.items:
         communication = communications.get(case.id)
         due = open_deadlines(committee.deadline_record(case, communication))
-        rows.append({"case": case, "communication": communication, "title": vaults[case.id].get(case, "title"),
+        readable = permissions.can_read_case_content(user, on_team=case.id in on_team)
+        rows.append({"case": case, "communication": communication, "on_team": case.id in on_team,
+                     "title": vaults[case.id].get(case, "title") if readable else None,
                      "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None})
     return render_template("committee/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
                            stages=committee.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
+                           mine=mine,
                            deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left)
 
 
@@ -103,8 +122,18 @@ def _move_form(case: Case, form: MoveForm | None = None) -> MoveForm:
     return form
 
 
+def _title(case: Case, vault: CaseVault) -> str | None:
+    """The case's title, or None for whoever may not read the case's content (a coordinator off its team)."""
+    return vault.get(case, "title") if case_teams.may_read_content(db.session, current_user(), case) else None
+
+
+def _team_form(case: Case, form: CaseTeamForm | None = None) -> CaseTeamForm:
+    return (form or CaseTeamForm(formdata=None)).offer(case_teams.candidates(db.session, case))
+
+
 def _page(case: Case, *, problem: str | None = None, **forms) -> str:
     vault = _vault(case)
+    readable = case_teams.may_read_content(db.session, current_user(), case)
     today = _today()
     communication = committee.communication_of(db.session, case)
     measures = db.session.execute(select(InterimMeasure).where(InterimMeasure.case_id == case.id)
@@ -118,13 +147,16 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
         "summary": communication.public_summary if communication else "",
         "links": "\n".join(communication.public_links or []) if communication else "",
         "identity_consented": bool(communication and communication.publish_victim_identity),
-        "victim_names": communication.public_victim_names if communication else "",
+        # The victims' names are identity: only for whoever may read the case's content.
+        "victim_names": communication.public_victim_names if communication and readable else "",
     })
     follow_up_due = (deadlines.follow_up_response_due(communication.decision_transmitted_on)
                      if communication and communication.decision_type == VIEWS_VIOLATION
                      and communication.decision_transmitted_on else None)
     return render_template(
-        "committee/show_case.html", case=case, title=vault.get(case, "title"), state=state_name(case.state_code),
+        "committee/show_case.html", case=case, title=vault.get(case, "title") if readable else None,
+        readable=readable, team=case_teams.members(db.session, case),
+        team_form=_team_form(case, forms.pop("team_form", None)), state=state_name(case.state_code),
         rights=[covenant.BY_CODE[c].label if c in covenant.BY_CODE else c for c in case.rights_invoked],
         communication=communication, values=committee.record_values(communication),
         recommendations=vault.get(communication, "recommendations") if communication else None,
@@ -196,7 +228,7 @@ def edit_record(case_uuid: UUID):
                 return redirect(url_for("committee.show_case", case_uuid=case.uuid))
         else:
             status = 400
-    return render_template("committee/edit_record.html", case=case, form=form, title=vault.get(case, "title")), status
+    return render_template("committee/edit_record.html", case=case, form=form, title=_title(case, vault)), status
 
 
 def _act(case: Case, form, action, done_message: str, form_name: str, anchor: str):
@@ -296,9 +328,15 @@ def delete_media(case_uuid: UUID, item_uuid: UUID):
 def publish(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = PublicationForm()
+    consented, names = bool(form.identity_consented.data), form.victim_names.data
+    if not case_teams.may_read_content(db.session, current_user(), case):
+        # Off the case team the victims' names are neither shown nor changed: the stored choice stays.
+        communication = committee.communication_of(db.session, case)
+        consented = bool(communication and communication.publish_victim_identity)
+        names = communication.public_victim_names if communication else None
     return _act(case, form, lambda vault: committee.publish(
         db.session, vault, current_user(), summary=form.summary.data, links=(form.links.data or "").splitlines(),
-        identity_consented=bool(form.identity_consented.data), victim_names=form.victim_names.data),
+        identity_consented=consented, victim_names=names),
         _("Published on the public decisions page."), "publication_form", "publication")
 
 
@@ -307,3 +345,32 @@ def withdraw_publication(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     return _act(case, ActionForm(), lambda vault: committee.withdraw_publication(db.session, vault, current_user()),
                 _("Withdrawn from the public decisions page."), "action_form", "publication")
+
+
+def _member_or_404(member_uuid: UUID) -> User:
+    member = db.session.execute(select(User).where(User.uuid == member_uuid)).scalar_one_or_none()
+    if member is None:
+        abort(404)
+    return member
+
+
+@bp.route("/<uuid:case_uuid>/team", methods=["POST"])
+def add_team_member(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = _team_form(case, CaseTeamForm())
+
+    def add(vault: CaseVault):
+        return case_teams.add_member(db.session, vault, current_user(), _member_or_404(UUID(form.member.data)))
+
+    return run_action(form, lambda: add(_vault(case)),
+                      page=lambda problem: _page(case, problem=problem, team_form=form), field="member",
+                      done=_("Added to the case team."),
+                      then=url_for("committee.show_case", case_uuid=case.uuid, _anchor="team"))
+
+
+@bp.route("/<uuid:case_uuid>/team/<uuid:member_uuid>/remove", methods=["POST"])
+def remove_team_member(case_uuid: UUID, member_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    member = _member_or_404(member_uuid)
+    return _act(case, ActionForm(), lambda vault: case_teams.remove_member(db.session, vault, current_user(), member),
+                _("Removed from the case team."), "action_form", "team")

@@ -5,8 +5,12 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from limits.errors import ConfigurationError as LimitsConfigurationError
+from limits.storage import SCHEMES as LIMITS_SCHEMES  # every registered storage, database:// included
 
 import config as config_module
+from caseapp.core import rate_limits
+from caseapp.core.extensions import db, limiter
 from caseapp.crypto import KeyringError, load_keyring
 from caseapp.crypto.blind_index import BlindIndexer, load_index_secret
 from caseapp.domain.second_factor import required_roles_problem
@@ -94,3 +98,43 @@ def load_keys(app: Flask, require_keys: bool) -> None:
         return
     app.extensions["caseapp.keyring"] = keyring
     app.extensions["caseapp.blind_indexer"] = BlindIndexer(index_secret)
+
+
+def init_rate_limits(app: Flask) -> None:
+    """Build the per-address rate limits' storage from RATELIMIT_STORAGE_URI (README "Rate limits"),
+    refusing to start with a message that names the setting when the URI is unusable. Whether a server
+    behind the URI answers is the start-up self-test's business (no network here)."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or ""
+    scheme = uri.partition("://")[0]
+    shown = f"{scheme}://…" if scheme else repr(uri)  # the URI may carry a Redis password
+    enabled = app.config.get("RATELIMIT_ENABLED", True)
+    if enabled and scheme not in LIMITS_SCHEMES:
+        raise ConfigurationError(
+            f"Cannot start: RATELIMIT_STORAGE_URI {shown} is not a storage this install knows; use "
+            "database:// (the default), redis://host:port or memory://")
+    if enabled and scheme == rate_limits.SCHEME:
+        strategy = app.config.get("RATELIMIT_STRATEGY", "fixed-window")
+        if strategy not in rate_limits.SUPPORTED_STRATEGIES:
+            raise ConfigurationError(
+                f"Cannot start: RATELIMIT_STORAGE_URI database:// implements only the "
+                f"{', '.join(rate_limits.SUPPORTED_STRATEGIES)} strategy, not RATELIMIT_STRATEGY {strategy!r}; "
+                "use redis:// for the others")
+    try:
+        limiter.init_app(app)
+    except (LimitsConfigurationError, ValueError, NotImplementedError) as exc:
+        reason = str(exc).replace(uri, shown) if uri else str(exc)
+        raise ConfigurationError(f"Cannot start: RATELIMIT_STORAGE_URI {shown} cannot be used: {reason}") from exc
+    if enabled and isinstance(limiter.storage, rate_limits.DatabaseStorage):
+        app.after_request(_end_transaction_before_deductions)
+
+
+def _end_transaction_before_deductions(response):
+    """Registered just after the limiter, so it runs just before the limiter's own after-request hook,
+    which counts the limits that depend on the response (a refused API token, an unknown calendar feed).
+    That count is written in a transaction of its own; on SQLite the request's transaction, still open
+    after a view that refused early, holds the write lock it would wait for (until busy_timeout). By
+    now the view and the other hooks are done, and what they did not commit is rolled back anyway when
+    the session is saved or the app context ends."""
+    if db.session().in_transaction() and db.engine.dialect.name == "sqlite":
+        db.session.rollback()
+    return response

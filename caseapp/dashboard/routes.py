@@ -1,5 +1,5 @@
 """The coordinators' dashboard: where the cases stand, decisions per year, overdue follow-up and the
-publicity of each decision (issue 6, items 5 and 6). Lawyers and coordinators (CASE_TEAM).
+publicity of each decision (issue 6, items 5 and 6). Lawyers and coordinators (CASEWORKERS).
 
 Seven queries make the page (caseapp/services/dashboard.py), all aggregated in the database; nothing
 is decrypted, so no case title or victim appears here.

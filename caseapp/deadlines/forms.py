@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from caseapp.web.forms import MINE_CHOICES
+
 WINDOWS = (30, 60, 90)
 DEFAULT_WINDOW = WINDOWS[0]
 MAX_PAGE = 1_000_000  # far past any last page (which is shown instead): only a bound on what is parsed
@@ -18,5 +20,6 @@ class WindowForm(FlaskForm):
 
     within = SelectField(_l("Show what is due in the next"), coerce=int, default=DEFAULT_WINDOW,
                          choices=[SelectChoice(days, _l("%(days)d days", days=days)) for days in WINDOWS])
+    mine = SelectField(_l("Case team"), choices=MINE_CHOICES, default="", validators=[Optional()])
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])
     overdue_page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE)])

@@ -1,4 +1,4 @@
-"""Routes of the deadlines blueprint: the case team's dashboard of open deadlines and the personal
+"""Routes of the deadlines blueprint: the caseworkers' dashboard of open deadlines and the personal
 iCalendar feed (issue 6, item 3). Both read ``caseapp.services.deadlines.deadline_items``: clear
 columns only, nothing decrypted."""
 
@@ -59,7 +59,8 @@ def dashboard():
     if request.args and not form.validate():
         abort(400)
     within = form.within.data
-    items = deadline_items(db.session, today=utcnow().date(), within=within)
+    items = deadline_items(db.session, today=utcnow().date(), within=within,
+                           team_member_id=current_user().id if form.mine.data == "yes" else None)
     # Due dates come from the domain's rules, so each list is paginated after the sort (soonest first).
     per_page = current_app.config["DEADLINES_PAGE_SIZE"]
     overdue = ListPagination([item for item in items if item.overdue], page=form.overdue_page.data or 1,
@@ -97,7 +98,7 @@ def _describe(item: Item) -> str:
                deduct_when=lambda response: response.status_code == 404)
 def calendar_feed(token: str):
     """The owner's open deadlines as iCalendar. The secret in the URL is the only credential; an unknown
-    or revoked one, or an owner disabled or no longer on the case team, gets the same 404."""
+    or revoked one, or an owner disabled or no longer a lawyer or coordinator, gets the same 404."""
     found = calendar_feeds.authenticate(db.session, token)
     if found is None:
         abort(404)

@@ -82,6 +82,8 @@ _ACTIONS = (
     ("case_updated", "Case record updated", "cases"),
     ("message_posted", "Message posted on a report", "cases"),
     ("stage_changed", "Case moved to another stage", "cases"),
+    ("case_team_member_added", "Added to a case team", "cases"),
+    ("case_team_member_removed", "Removed from a case team", "cases"),
     ("document_uploaded", "Document uploaded", "cases"),
     ("document_downloaded", "Document downloaded (decrypted)", "cases"),
     ("document_deleted", "Document deleted", "cases"),

@@ -24,7 +24,8 @@ USER = "user"  # a fully signed-in user of any role
 STAFF = "staff"  # lawyer, coordinator or admin
 PARTNERS = "partners"  # partner NGO members
 LAWYERS = "lawyers"
-CASE_TEAM = "case_team"  # lawyers and coordinators: the people who take cases to the Committee
+CASEWORKERS = "caseworkers"  # lawyers and coordinators: the people who take cases to the Committee (a case's
+# "case team" is the few of them assigned to that case: ``case_team_members``)
 COORDINATORS = "coordinators"
 ADMIN_ONLY = "admin"
 # The JSON API: the session cookie counts for nothing there. The request hook lets these requests
@@ -32,7 +33,7 @@ ADMIN_ONLY = "admin"
 # (``Authorization: Bearer``) of a partner and answers 401 otherwise.
 API = "api"
 
-LEVELS = (PUBLIC, SESSION, USER, STAFF, PARTNERS, LAWYERS, CASE_TEAM, COORDINATORS, ADMIN_ONLY, API)
+LEVELS = (PUBLIC, SESSION, USER, STAFF, PARTNERS, LAWYERS, CASEWORKERS, COORDINATORS, ADMIN_ONLY, API)
 
 ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "static": {"GET": PUBLIC},
@@ -59,11 +60,11 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "account.regenerate_recovery_codes": {"POST": USER},
     "account.create_token": {"POST": PARTNERS},
     "account.revoke_token": {"POST": PARTNERS},
-    "account.create_calendar_feed": {"POST": CASE_TEAM},
-    "account.revoke_calendar_feed": {"POST": CASE_TEAM},
-    "deadlines.dashboard": {"GET": CASE_TEAM},
+    "account.create_calendar_feed": {"POST": CASEWORKERS},
+    "account.revoke_calendar_feed": {"POST": CASEWORKERS},
+    "deadlines.dashboard": {"GET": CASEWORKERS},
     # The feed's secret URL is its credential (a calendar application sends no cookie); an unknown or
-    # revoked secret, or an owner no longer on the case team, answers 404.
+    # revoked secret, or an owner no longer a lawyer or coordinator, answers 404.
     "deadlines.calendar_feed": {"GET": PUBLIC},
     "admin.list_users": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.new_user": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
@@ -100,21 +101,25 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "screening.decline_report": {"POST": LAWYERS},
     "screening.accept_report": {"POST": LAWYERS},
     "screening.reopen_report": {"POST": LAWYERS},
+    "screening.add_team_member": {"POST": LAWYERS},
+    "screening.remove_team_member": {"POST": LAWYERS},
     "messages.post_message": {"POST": USER},
-    "dashboard.show": {"GET": CASE_TEAM},
-    "committee.list_cases": {"GET": CASE_TEAM},
-    "committee.show_case": {"GET": CASE_TEAM},
-    "committee.edit_record": {"GET": CASE_TEAM, "POST": CASE_TEAM},
-    "committee.move_case": {"POST": CASE_TEAM},
-    "committee.add_interim_measure": {"POST": CASE_TEAM},
-    "committee.update_interim_measure": {"POST": CASE_TEAM},
-    "committee.add_follow_up_assessment": {"POST": CASE_TEAM},
-    "committee.add_follow_up_submission": {"POST": CASE_TEAM},
-    "committee.record_publicity": {"POST": CASE_TEAM},
-    "committee.add_media": {"POST": CASE_TEAM},
-    "committee.delete_media": {"POST": CASE_TEAM},
+    "dashboard.show": {"GET": CASEWORKERS},
+    "committee.list_cases": {"GET": CASEWORKERS},
+    "committee.show_case": {"GET": CASEWORKERS},
+    "committee.edit_record": {"GET": CASEWORKERS, "POST": CASEWORKERS},
+    "committee.move_case": {"POST": CASEWORKERS},
+    "committee.add_interim_measure": {"POST": CASEWORKERS},
+    "committee.update_interim_measure": {"POST": CASEWORKERS},
+    "committee.add_follow_up_assessment": {"POST": CASEWORKERS},
+    "committee.add_follow_up_submission": {"POST": CASEWORKERS},
+    "committee.record_publicity": {"POST": CASEWORKERS},
+    "committee.add_media": {"POST": CASEWORKERS},
+    "committee.delete_media": {"POST": CASEWORKERS},
     "committee.publish": {"POST": COORDINATORS},
     "committee.withdraw_publication": {"POST": COORDINATORS},
+    "committee.add_team_member": {"POST": CASEWORKERS},
+    "committee.remove_team_member": {"POST": CASEWORKERS},
     "decisions.list_decisions": {"GET": PUBLIC},
     "decisions.atom_feed": {"GET": PUBLIC},
     "decisions.export_cases": {"GET": COORDINATORS},
@@ -160,7 +165,7 @@ def level_allows(level: str, principal: Principal | None, *, two_factor_done: bo
         return principal.role == PARTNER
     if level == LAWYERS:
         return principal.role == LAWYER
-    if level == CASE_TEAM:
+    if level == CASEWORKERS:
         return principal.role in (LAWYER, COORDINATOR)
     if level == COORDINATORS:
         return principal.role == COORDINATOR
@@ -228,3 +233,34 @@ def can_use_thread(principal: Principal, case_organisation_id: int) -> bool:
 
 def can_request_information(principal: Principal) -> bool:
     return principal.role == LAWYER
+
+
+# --- case teams ----------------------------------------------------------------------------------
+
+
+def can_join_case_team(role: str, *, active: bool) -> bool:
+    """A case team holds the people who take the case to the Committee: active lawyers and coordinators."""
+    return active and role in (LAWYER, COORDINATOR)
+
+
+def can_manage_case_team(principal: Principal) -> bool:
+    """Lawyers and coordinators assign each other to cases, on or off the team (DESIGN.md §2)."""
+    return principal.role in (LAWYER, COORDINATOR)
+
+
+def can_see_reports_in_screening(principal: Principal) -> bool:
+    """Reports still in screening, or declined, are between their organisation and the lawyers: a coordinator
+    sees a case once a lawyer accepts it (the committee stages)."""
+    return principal.role in (PARTNER, LAWYER)
+
+
+def can_read_case_content(principal: Principal, *, on_team: bool) -> bool:
+    """Whether a principal who may see a case (``can_view_case``) may also read its content: the victims'
+    identity and contact, the narrative, the title and the evidence files (AC-06). Partners read their
+    organisation's reports and lawyers read every report (DESIGN.md §2); coordinators read a case only
+    when they are on its team; admins never read case content."""
+    if principal.role in (PARTNER, LAWYER):
+        return True
+    if principal.role == COORDINATOR:
+        return on_team
+    return False

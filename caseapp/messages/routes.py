@@ -37,7 +37,12 @@ def post_message(case_uuid: UUID):
                              documents.UploadLimits.from_config(current_app.config))
     if not stored.ok:
         db.session.rollback()
-        flash(" ".join(problem.message for problem in stored.problems), "danger")
+        # The problems name the files; a flash message is kept in the session between two requests, so it
+        # says which files by position only and never carries a name the user typed (CRY-01).
+        positions = sorted({problem.index + 1 for problem in stored.problems if problem.index is not None})
+        flash(_("The message was not sent: file %(positions)s could not be accepted (its type or size, or the "
+                "report's limits). Check it and send again.", positions=", ".join(map(str, positions)))
+              if positions else _("The message was not sent: the files exceed the report's limits."), "danger")
         return redirect(thread_page(case))
     vault = open_vault(db.session, keyring(), case)
     try:

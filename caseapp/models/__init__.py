@@ -13,6 +13,7 @@ from caseapp.models.case import (
     UnusedRemedy,
     Victim,
 )
+from caseapp.models.case_team import CaseTeamMember
 from caseapp.models.committee import (
     CalendarFeed,
     Communication,
@@ -25,6 +26,7 @@ from caseapp.models.committee import (
 from caseapp.models.keys import DataKey
 from caseapp.models.message import Message
 from caseapp.models.organisation import Organisation
+from caseapp.models.rate_limit import RateLimitCounter
 from caseapp.models.register import CovenantStatus, StateParty, StatePartyChange
 from caseapp.models.screening import CaseEvent, ScreeningVersion
 from caseapp.models.session import UserSession
@@ -33,9 +35,9 @@ from caseapp.models.user import LoginFailure, Passkey, RecoveryCode, SetupToken,
 
 __all__ = [
     "ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission",
-    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseRight", "CovenantStatus", "DataKey",
+    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseTeamMember", "CaseRight",
+    "CovenantStatus", "DataKey",
     "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter",
-    "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "Passkey", "RecoveryCode", "SetupToken", "StateParty",
-    "StatePartyChange",
-    "User", "UserSession",
+    "RateLimitCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "Passkey", "RecoveryCode",
+    "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession",
 ]

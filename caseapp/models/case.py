@@ -54,8 +54,10 @@ class Case(Base):
               "reference"),
         Index("ix_cases_by_organisation", "organisation_id", "stage", "updated_at"),
     )
+    # ``other_instruments`` is the partner's free-text list of other treaties invoked, kept as a JSON list
+    # inside its ciphertext.
     ENCRYPTED = ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
-                 "one_year_exception", "urgent_explanation", "decline_reason")
+                 "one_year_exception", "urgent_explanation", "decline_reason", "other_instruments")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
@@ -66,7 +68,6 @@ class Case(Base):
     stage: Mapped[str] = mapped_column(String(32), default="draft")
     state_code: Mapped[str | None] = mapped_column(String(2))
     rights_invoked: Mapped[list[str]] = mapped_column(JSON(), default=list)
-    other_instruments: Mapped[list[str]] = mapped_column(JSON(), default=list)
     facts_start: Mapped[date | None] = mapped_column(Date())
     facts_end: Mapped[date | None] = mapped_column(Date())
     continuing: Mapped[str] = mapped_column(String(8), default="unknown")
@@ -96,6 +97,7 @@ class Case(Base):
     one_year_exception_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     urgent_explanation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     decline_reason_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())  # shown to the partner
+    other_instruments_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
 
     organisation: Mapped[Organisation] = relationship()
     victims: Mapped[list["Victim"]] = relationship(back_populates="case", cascade="all, delete-orphan",

@@ -37,7 +37,8 @@ class ScreeningVersion(Base):
 class CaseEvent(Base):
     """One entry of a case's timeline, by whom, when, with a note: a move from one stage to another
     (``action`` "move"), or something recorded without a move ("record": interim measures granted, the
-    State's observations received…), where both stages are the case's stage at the time."""
+    State's observations received…; "team_added", "team_removed": a change of the case's team, the note
+    naming the member), where both stages are the case's stage at the time."""
 
     __tablename__ = "case_events"
     ENCRYPTED = ("note",)

@@ -21,6 +21,7 @@ from caseapp.domain.screening import (
 )
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.services.screening import MAX_DECLINE_REASON
+from caseapp.web.forms import MINE_CHOICES
 
 STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")),
                   SelectChoice(UNKNOWN, _l("unknown")), SelectChoice(NOT_APPLICABLE, _l("not applicable"))]
@@ -51,6 +52,7 @@ class QueueFilterForm(FlaskForm):
                          validators=[Optional()])
     days = SelectField(_l("One-year limit"), choices=DAYS_CHOICES, validators=[Optional()])
     sort = SelectField(_l("Sort"), choices=SORT_CHOICES, default="deadline", validators=[Optional()])
+    mine = SelectField(_l("Case team"), validators=[Optional()], choices=MINE_CHOICES)
 
 
 class VictimSearchForm(FlaskForm):
@@ -131,9 +133,15 @@ class DeclineForm(FlaskForm):
                            description=_l("The partner reads this on their report page. Write it for them."))
 
 
-class DecisionNoteForm(FlaskForm):
+class AcceptForm(FlaskForm):
+    """Accepting a report: the accepting lawyer joins the case team; a coordinator may be named to join too
+    (the view offers the active coordinators)."""
+
     note = TextAreaField(_l("Note for the case's timeline"), validators=[Optional(), Length(max=MAX_NOTES)],
                          render_kw={"rows": 2})
+    coordinator = SelectField(_l("Coordinator for the case team"), validators=[Optional()],
+                              description=_l("Optional: they will see the victims' identity, the narrative "
+                                             "and the files."))
 
 
 class ReopenForm(FlaskForm):

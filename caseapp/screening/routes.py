@@ -13,14 +13,14 @@ from wtforms import SelectChoice
 from caseapp.core.database import reads_only
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, keyring
-from caseapp.domain import covenant, stages
+from caseapp.domain import covenant, roles, stages
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.register import state_name, un_member_states
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
-from caseapp.models import Case, CaseRight
+from caseapp.models import Case, CaseRight, User
 from caseapp.models.base import utcnow
 from caseapp.screening.forms import (
-    DecisionNoteForm,
+    AcceptForm,
     DeclineForm,
     InformationRequestForm,
     QueueFilterForm,
@@ -28,18 +28,18 @@ from caseapp.screening.forms import (
     ScreeningForm,
     VictimSearchForm,
 )
-from caseapp.services import ServiceError, cases, intake, messages, register, screening, search, timeline
+from caseapp.services import ServiceError, case_teams, cases, intake, messages, register, screening, search, timeline
 from caseapp.services.vault import open_vault, open_vaults
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
-from caseapp.web.forms import ActionForm, MessageForm
+from caseapp.web.forms import ActionForm, CaseTeamForm, MessageForm
 from caseapp.web.labels import STATUS_LABELS
 from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 
-QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort")
+QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort", "mine")
 
 
 def _queue_form(source) -> QueueFilterForm:
@@ -52,6 +52,8 @@ def _queue_form(source) -> QueueFilterForm:
 def _filtered(query, form: QueueFilterForm):
     """The queue's filters, on clear columns only: nothing is decrypted to filter or sort."""
     today = utcnow().date()
+    if form.mine.data == "yes":
+        query = query.where(Case.id.in_(case_teams.team_case_ids(current_user())))
     stage = form.stage.data or "queue"
     if stage == "queue":
         query = query.where(Case.stage.in_(stages.SCREENING_STAGES))
@@ -140,10 +142,11 @@ def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
     assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
     saved = screening.versions(db.session, vault)
     forms.setdefault("decline_form", DeclineForm())
-    forms.setdefault("accept_form", DecisionNoteForm())
+    forms.setdefault("accept_form", _accept_form())
+    forms["team_form"] = _team_form(case, forms.get("team_form"))
     forms.setdefault("reopen_form", ReopenForm())
     return render_template(
-        "screening/show_report.html", case=case, report=report,
+        "screening/show_report.html", case=case, report=report, team=case_teams.members(db.session, case),
         documents=[(document, vault.get(document, "original_name")) for document in case.documents],
         state_label=state_name(case.state_code) if case.state_code else None, rights=covenant.BY_CODE,
         status_labels=STATUS_LABELS, duplicates=intake.confirmed_duplicates(db.session, keyring(), vault),
@@ -243,12 +246,65 @@ def decline_report(case_uuid: UUID):
                    _("Report declined. The partner sees your reason on their report page."), "decline_form")
 
 
+def _accept_form(form: AcceptForm | None = None) -> AcceptForm:
+    form = form or AcceptForm(formdata=None)
+    coordinators = db.session.execute(select(User).where(User.role == roles.COORDINATOR, User.disabled_at.is_(None))
+                                      .order_by(User.display_name, User.email)).scalars()
+    form.coordinator.choices = [SelectChoice("", _("Nobody for now"))] + [SelectChoice(str(user.uuid), user.label)
+                                                                          for user in coordinators]
+    return form
+
+
+def _team_form(case: Case, form: CaseTeamForm | None = None) -> CaseTeamForm:
+    return (form or CaseTeamForm(formdata=None)).offer(case_teams.candidates(db.session, case))
+
+
+def _accept(vault, form: AcceptForm) -> None:
+    """Accept, and put the accepting lawyer (and the coordinator named, if any) on the case team."""
+    lawyer = current_user()
+    screening.accept(db.session, vault, lawyer, form.note.data)
+    case_teams.add_member(db.session, vault, lawyer, lawyer)
+    if form.coordinator.data:
+        case_teams.add_member(db.session, vault, lawyer, _user_or_404(UUID(form.coordinator.data)))
+
+
+def _user_or_404(user_uuid: UUID) -> User:
+    user = db.session.execute(select(User).where(User.uuid == user_uuid)).scalar_one_or_none()
+    if user is None:
+        abort(404)
+    return user
+
+
 @bp.route("/<uuid:case_uuid>/accept", methods=["POST"])
 def accept_report(case_uuid: UUID):
     case = _case_or_404(case_uuid)
-    form = DecisionNoteForm()
-    return _decide(case, form, lambda vault: screening.accept(db.session, vault, current_user(), form.note.data),
-                   _("Accepted as a strategic candidate."), "accept_form")
+    form = _accept_form(AcceptForm())
+    return _decide(case, form, lambda vault: _accept(vault, form), _("Accepted as a strategic candidate."),
+                   "accept_form")
+
+
+@bp.route("/<uuid:case_uuid>/team", methods=["POST"])
+def add_team_member(case_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    form = _team_form(case, CaseTeamForm())
+    return run_action(
+        form, lambda: case_teams.add_member(db.session, open_vault(db.session, keyring(), case), current_user(),
+                                            _user_or_404(UUID(form.member.data))),
+        page=lambda problem: _workspace(case, problem=problem, team_form=form), field="member",
+        done=_("Added to the case team."), then=url_for("screening.show_report", case_uuid=case.uuid, _anchor="team"),
+    )
+
+
+@bp.route("/<uuid:case_uuid>/team/<uuid:member_uuid>/remove", methods=["POST"])
+def remove_team_member(case_uuid: UUID, member_uuid: UUID):
+    case = _case_or_404(case_uuid)
+    member = _user_or_404(member_uuid)
+    return run_action(
+        ActionForm(), lambda: case_teams.remove_member(db.session, open_vault(db.session, keyring(), case),
+                                                       current_user(), member),
+        page=lambda problem: _workspace(case, problem=problem), done=_("Removed from the case team."),
+        then=url_for("screening.show_report", case_uuid=case.uuid, _anchor="team"),
+    )
 
 
 @bp.route("/<uuid:case_uuid>/reopen", methods=["POST"])

@@ -4,7 +4,7 @@ A lawyer or coordinator may hold one feed: a secret URL their calendar applicati
 ``secrets.token_urlsafe(32)`` (256 random bits, CRY-09), shown once when the feed is made; the database
 keeps only its SHA-256, as for API tokens (``caseapp.services.tokens``), so a copy of the database yields
 no usable URL. Making a feed again replaces the old one (its URL stops working); revoking deletes it. A
-feed stops answering when its owner is disabled or leaves the case team, and a change of role or a
+feed stops answering when its owner is disabled or stops being a lawyer or coordinator, and a change of role or a
 disabled account deletes it for good (``revoke_all``).
 
 The URL may leak (a shared calendar, a synced phone), so the feed says as little as it can: each event
@@ -77,7 +77,7 @@ def revoke_all(session: Session, user: User) -> None:
 
 def authenticate(session: Session, secret: str | None) -> tuple[CalendarFeed, User] | None:
     """The feed and its owner for a presented secret, or None (unknown, revoked, owner disabled or no
-    longer on the case team). The lookup is by hash, so its timing says nothing about the secret."""
+    longer a lawyer or coordinator). The lookup is by hash, so its timing says nothing about the secret."""
     if not secret or len(secret) > MAX_SECRET_LENGTH:
         return None
     feed = session.execute(select(CalendarFeed).where(CalendarFeed.token_hash == digest(secret))).scalar_one_or_none()

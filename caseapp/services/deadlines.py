@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import committee, deadlines, stages
-from caseapp.models import Case, Communication
+from caseapp.models import Case, CaseTeamMember, Communication
 
 KIND_LABELS = dict(committee.DEADLINE_KINDS)
 KINDS = tuple(KIND_LABELS)
@@ -143,19 +143,25 @@ def _window(start: date | None, end: date | None):
     return or_(*conditions)
 
 
-def deadline_query(*, start: date | None = None, end: date | None = None):
+def deadline_query(*, start: date | None = None, end: date | None = None, team_member_id: int | None = None):
     """The one query behind ``deadline_items``: clear columns of each case in an open stage and of its
-    communication, if any."""
-    return (
+    communication, if any; with ``team_member_id``, only the cases whose team includes that user."""
+    query = (
         select(Case.uuid, Case.reference, Case.state_code, Case.stage, Case.one_year_basis_date,
                Case.one_year_last_day, *_RECORD_COLUMNS)
         .outerjoin(Communication, Communication.case_id == Case.id)
         .where(Case.reference.is_not(None), Case.stage.in_(OPEN_STAGES), _window(start, end))
     )
+    if team_member_id is not None:
+        query = query.where(Case.id.in_(select(CaseTeamMember.case_id)
+                                        .where(CaseTeamMember.user_id == team_member_id)))
+    return query
 
 
-def deadline_items(session: Session, *, today: date, within: int | None = None, overdue: bool = True) -> list[Item]:
-    """The open deadlines of every case with a reference, soonest first (then by reference).
+def deadline_items(session: Session, *, today: date, within: int | None = None, overdue: bool = True,
+                   team_member_id: int | None = None) -> list[Item]:
+    """The open deadlines of every case with a reference (or only of those whose team includes the user
+    ``team_member_id``: "my cases"), soonest first (then by reference).
 
     ``within``: only those due from today to ``within`` days from today, and — unless ``overdue`` is
     False — those already past. Without ``within``, every open deadline (or, with ``overdue=False``,
@@ -166,7 +172,7 @@ def deadline_items(session: Session, *, today: date, within: int | None = None, 
     end = today + timedelta(days=within) if within is not None else None
     start = None if overdue else today
     items = []
-    for row in session.execute(deadline_query(start=start, end=end)):
+    for row in session.execute(deadline_query(start=start, end=end, team_member_id=team_member_id)):
         record = committee.Record(
             stage=row.stage, one_year_basis=row.one_year_basis_date, one_year_last_day=row.one_year_last_day,
             **{column.key: getattr(row, column.key) for column in _RECORD_COLUMNS},

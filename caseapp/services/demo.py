@@ -23,7 +23,7 @@ from caseapp.domain.screening import (
     default_determinations,
 )
 from caseapp.models import Case, Organisation, User
-from caseapp.services import committee, register, screening
+from caseapp.services import case_teams, committee, register, screening
 from caseapp.services.cases import record_document, store_upload
 from caseapp.services.intake import create_report
 from caseapp.services.vault import open_vault
@@ -197,8 +197,10 @@ def _screening_only(session: Session, vault, lawyer: User, stage: str, today: da
 def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndexer, organisation: Organisation,
                          partner: User, lawyer: User, coordinator: User, *, today: date) -> int:
     """Demo cases at every stage from strategic candidate to closed, moved through the same services as
-    real ones (screening, record, stage moves, interim measures, follow-up, publicity, publication)."""
-    for title, state, rights, stage, notified_days in PIPELINE:
+    real ones (screening, record, stage moves, interim measures, follow-up, publicity, publication). The
+    accepting lawyer joins each accepted case's team, as on the web; the coordinator joins every other one,
+    so the demo shows both sides of AC-06 (a case on the coordinator's team, and one off it)."""
+    for index, (title, state, rights, stage, notified_days) in enumerate(PIPELINE):
         notified = today - timedelta(days=notified_days)
         report = ReportInput(
             title=title, summary="Fictional example for demonstration only.",
@@ -218,6 +220,9 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
             _screening_only(session, vault, lawyer, stage, today)
             continue
         _screened_and_accepted(session, vault, lawyer, today)
+        case_teams.add_member(session, vault, lawyer, lawyer)
+        if index % 2 == 0:
+            case_teams.add_member(session, vault, lawyer, coordinator)
         exit_stage, stage = (stage, EXITS_FROM[stage]) if stage in EXITS_FROM else (None, stage)
         values = _committee_record(stage, today)
         if values:

@@ -3,8 +3,11 @@
 Rows are built in batches and written as they go, so an export of 100,000 cases holds one batch in
 memory. Every cell, the header row included, goes through ``caseapp.domain.csv_safety.safe_cell``
 (IN-04: no cell a spreadsheet would run as a formula). Cases are read through the one scoped query,
-``cases.visible_cases`` (AC-03). The only encrypted value exported is the case title, decrypted
-through the case's vault; nothing about victims (identity, contact, consent) is read at all.
+``cases.visible_cases`` (AC-03), narrowed to what the role may see in a list of cases: coordinators
+get only the cases before the Committee, never a report still in screening or declined. The only
+encrypted value exported is the case title, decrypted through the case's vault and only for whoever may
+read the case's content (a coordinator on its case team, AC-06); nothing about victims (identity,
+contact, consent) is read at all.
 """
 
 import csv
@@ -15,12 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring
-from caseapp.domain import committee
+from caseapp.domain import committee, permissions
 from caseapp.domain.csv_safety import safe_cell
 from caseapp.domain.permissions import Principal
 from caseapp.domain.register import state_name
 from caseapp.models import Case, Communication, MediaCoverage, PublicityAction
-from caseapp.services import cases
+from caseapp.services import case_teams, cases
+from caseapp.services.committee import TRACKED_STAGES
 from caseapp.services.vault import open_vault
 
 BATCH_SIZE = 500
@@ -62,12 +66,18 @@ def case_rows(session: Session, keyring: Keyring, user: Principal) -> Iterator[l
     """One row per submitted case the user may see, with its communication's numbers and dates."""
     query = (cases.visible_cases(user).add_columns(Communication)
              .outerjoin(Communication, Communication.case_id == Case.id))
+    if not permissions.can_see_reports_in_screening(user):
+        query = query.where(Case.stage.in_(TRACKED_STAGES))
     for batch in _batches(session, query):
-        yield from [_case_row(session, keyring, case, communication) for case, communication in batch]
+        on_team = case_teams.on_team_of(session, user, [case.id for case, _communication in batch])
+        yield from [_case_row(session, keyring, case, communication,
+                              readable=permissions.can_read_case_content(user, on_team=case.id in on_team))
+                    for case, communication in batch]
 
 
-def _case_row(session: Session, keyring: Keyring, case: Case, communication: Communication | None) -> list:
-    title = open_vault(session, keyring, case).get(case, "title")
+def _case_row(session: Session, keyring: Keyring, case: Case, communication: Communication | None, *,
+              readable: bool) -> list:
+    title = open_vault(session, keyring, case).get(case, "title") if readable else None
     if communication is None:
         committee_values = [None] * 6
     else:

@@ -4,6 +4,7 @@ A report is written whole each time it is saved (its victims, remedies and proce
 inside the caller's transaction, so a failed save leaves the previous draft untouched.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
@@ -97,7 +98,7 @@ def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case
     with session.no_autoflush:  # reading the rows need not flush the case first: the flush below does
         kept = [row for row in case.right_rows if row.code in wanted]
     case.right_rows = kept + [CaseRight(code=code) for code in sorted(wanted - {row.code for row in kept})]
-    case.other_instruments = [item.strip() for item in report.other_instruments if item.strip()]
+    set_other_instruments(vault, [item.strip() for item in report.other_instruments if item.strip()])
     case.facts_start, case.facts_end, case.continuing = report.facts_start, report.facts_end, report.continuing
     case.author_is_victim, case.acting_on_behalf = report.author_is_victim, report.acting_on_behalf
     case.remedies_exception_reason = report.remedies_exception_reason or None
@@ -134,6 +135,16 @@ def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case
         case.other_procedures.append(procedure)
 
 
+def set_other_instruments(vault: CaseVault, items: list[str]) -> None:
+    """The partner's list of other instruments, encrypted as one JSON list (nothing stored when empty)."""
+    vault.set(vault.case, "other_instruments", json.dumps(items, ensure_ascii=False) if items else None)
+
+
+def other_instruments(vault: CaseVault) -> list[str]:
+    text = vault.get(vault.case, "other_instruments")
+    return [str(item) for item in json.loads(text)] if text else []
+
+
 def load_report(vault: CaseVault) -> ReportInput:
     """The report as the partner entered it, decrypted whole (nothing is half-shown)."""
     case = vault.case
@@ -141,7 +152,7 @@ def load_report(vault: CaseVault) -> ReportInput:
     return ReportInput(
         title=text["title"] or "", summary=text["summary"] or "", narrative=text["narrative"] or "",
         state=case.state_code, rights_invoked=list(case.rights_invoked or []),
-        other_instruments=list(case.other_instruments or []), facts_start=case.facts_start, facts_end=case.facts_end,
+        other_instruments=other_instruments(vault), facts_start=case.facts_start, facts_end=case.facts_end,
         continuing=case.continuing, author_is_victim=case.author_is_victim, acting_on_behalf=case.acting_on_behalf,
         consent_justification=text["consent_justification"] or "",
         remedies_exception_reason=case.remedies_exception_reason,

@@ -5,15 +5,31 @@ from flask import flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import MultipleFileField, PasswordField, StringField, TextAreaField
+from wtforms import MultipleFileField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from caseapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from caseapp.services.messages import MAX_MESSAGE
+from caseapp.web.templating import ROLE_LABELS
+
+# "My cases": the cases whose team includes the signed-in user — the same ``mine=yes`` on every list of cases.
+MINE_CHOICES = [SelectChoice("", _l("All cases")), SelectChoice("yes", _l("My cases only"))]
 
 
 class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
+
+
+class CaseTeamForm(FlaskForm):
+    """Add someone to a case's team (on the screening workspace and the committee case page); the view
+    offers the active lawyers and coordinators not on it yet (``case_teams.candidates``)."""
+
+    member = SelectField(_l("Add to the case team"), validators=[DataRequired()])
+
+    def offer(self, people) -> "CaseTeamForm":
+        self.member.choices = [SelectChoice("", _l("Choose a lawyer or coordinator"))] + [
+            SelectChoice(str(user.uuid), f"{user.label} ({ROLE_LABELS.get(user.role, user.role)})") for user in people]
+        return self
 
 
 class MessageForm(FlaskForm):

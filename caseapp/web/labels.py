@@ -23,3 +23,9 @@ STATUS_LABELS = {
     "discontinued": _l("Discontinued"),
     "friendly_settlement": _l("Friendly settlement"),
 }
+
+# A case team change on the case's timeline (``caseapp.services.case_teams``); the member's name follows.
+TEAM_ACTION_LABELS = {
+    "team_added": _l("added to the case team:"),
+    "team_removed": _l("removed from the case team:"),
+}

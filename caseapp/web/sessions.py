@@ -15,6 +15,11 @@ a flood of ``GET /login`` no longer fills ``user_sessions`` with addresses and b
 moves to a server-side row under a new id (SESS-02); signing out goes back to the cookie. The two
 cookie forms are told apart by their signatures (different salts): neither can pass for the other.
 
+The payload of a signed-in session (its CSRF token, flash messages, a list's search words) is sealed
+under a key derived from the session id (``caseapp.crypto.sealed``): the database keeps only the id's
+digest, so neither it, its WAL nor a backup shows a partner's search words (CRY-01, DATA-01). Rows
+written before sealing are read once as plain JSON and sealed at their next write.
+
 Expired rows are purged by ``flask sessions purge`` (cron) and, while people use the app, at most once
 every SESSION_PURGE_INTERVAL per process, inside a session write that happens anyway (SESS-04).
 """
@@ -33,6 +38,8 @@ from sqlalchemy import delete, insert, select, update
 from werkzeug.datastructures import CallbackDict
 
 from caseapp.core.database import writing
+from caseapp.crypto import DecryptionError
+from caseapp.crypto.sealed import is_sealed, seal, unseal
 from caseapp.models import UserSession
 from caseapp.models.base import utcnow
 from caseapp.services.accounts import purge_expired_sessions
@@ -42,6 +49,29 @@ SESSION_ID_BYTES = 32  # 256 bits (SESS-01, CRY-09)
 
 def _digest(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+PAYLOAD_PURPOSE = "session-payload"
+
+
+def _seal_payload(session_id: str, payload: dict) -> str:
+    return seal(session_id, PAYLOAD_PURPOSE, _digest(session_id), json.dumps(payload))
+
+
+def _open_payload(session_id: str | None, stored: str) -> tuple[dict, bool]:
+    """The payload of a row, and whether it must be written again (it was stored in clear by an older
+    version). A payload that does not unseal (altered, or moved to another row) reads as empty."""
+    if not is_sealed(stored):
+        data = json.loads(stored or "{}")
+        data = data if isinstance(data, dict) else {}
+        return data, bool(data)
+    if session_id is None:
+        return {}, False
+    try:
+        data = json.loads(unseal(session_id, PAYLOAD_PURPOSE, _digest(session_id), stored))
+    except DecryptionError:
+        return {}, True
+    return (data if isinstance(data, dict) else {}), False
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -151,7 +181,7 @@ class ServerSessionInterface(SessionInterface):
         if row.user_id is None:
             # An anonymous row written before anonymous sessions moved to the cookie: its payload moves
             # there now and the row goes.
-            session = ServerSession(json.loads(row.data))
+            session = ServerSession(_open_payload(session_id, row.data)[0])
             session.had_cookie = True
             session.ended_ids.append(row.id_hash)
             session.modified = True
@@ -164,8 +194,9 @@ class ServerSessionInterface(SessionInterface):
             session.ended_ids.append(row.id_hash)
             session.modified = True
             return session
-        return ServerSession(
-            json.loads(row.data),
+        payload, reseal = _open_payload(session_id, row.data)
+        session = ServerSession(
+            payload,
             session_id=session_id,
             user_id=row.user_id,
             two_factor_done=row.two_factor_done,
@@ -173,6 +204,8 @@ class ServerSessionInterface(SessionInterface):
             last_seen_at=last_seen,
             handle=row.handle,
         )
+        session.modified = reseal
+        return session
 
     def save_session(self, app: Flask, session: ServerSession, response: Response) -> None:
         # Anything the view did not commit is abandoned here, and the session write below cannot
@@ -210,7 +243,7 @@ class ServerSessionInterface(SessionInterface):
                             handle=session.handle,
                             user_id=session.user_id,
                             two_factor_done=session.two_factor_done,
-                            data=json.dumps(dict(session)),
+                            data=_seal_payload(session.session_id, dict(session)),
                             created_at=now,
                             last_seen_at=now,
                             ip_address=(_client_ip() or "")[:45],
@@ -222,7 +255,7 @@ class ServerSessionInterface(SessionInterface):
                     connection.execute(
                         update(table)
                         .where(table.c.id_hash == session.id_hash)
-                        .values(data=json.dumps(dict(session)), user_id=session.user_id,
+                        .values(data=_seal_payload(session.session_id, dict(session)), user_id=session.user_id,
                                 two_factor_done=session.two_factor_done, last_seen_at=now)
                     )
                 elif touch_due:

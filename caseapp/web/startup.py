@@ -1,6 +1,7 @@
 """The start-up self-test (CRY-08, REL-05): run before serving, so a wrong or missing key, an unmigrated
-database, an unseeded States register, a file store that cannot be written or a disk nearly full stops
-the server with a clear message instead of failing on the first request."""
+database, an unseeded States register, an unreachable rate-limit storage, a file store that cannot be
+written or a disk nearly full stops the server with a clear message instead of failing on the first
+request."""
 
 import errno
 import shutil
@@ -11,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp import ConfigurationError
 from caseapp.core.database import writing
-from caseapp.core.extensions import db
+from caseapp.core.extensions import db, limiter
 from caseapp.core.resources import file_store, keyring
-from caseapp.models import CovenantStatus, KekCanary, StateParty
+from caseapp.models import CovenantStatus, KekCanary, RateLimitCounter, StateParty
 from caseapp.services import keys, register
 
 MIB = 1024 * 1024
@@ -24,7 +25,7 @@ def self_test(app: Flask) -> None:
         try:
             inspector = inspect(db.engine)
             migrated = all(inspector.has_table(model.__tablename__)
-                           for model in (KekCanary, StateParty, CovenantStatus))
+                           for model in (KekCanary, StateParty, CovenantStatus, RateLimitCounter))
         except SQLAlchemyError as exc:
             raise ConfigurationError(f"Cannot start: the database does not answer ({type(exc).__name__})") from exc
         if not migrated:
@@ -50,6 +51,12 @@ def self_test(app: Flask) -> None:
                 "this is not the key this database was encrypted with"
             )
         db.session.commit()
+        # The rate limits' storage answers (a Redis server that is down, or the database's table): the
+        # limiter would otherwise fail every limited request.
+        if app.config.get("RATELIMIT_ENABLED") and not limiter.storage.check():
+            scheme = str(app.config.get("RATELIMIT_STORAGE_URI", "")).partition("://")[0]
+            raise ConfigurationError(f"Cannot start: the rate limits' storage RATELIMIT_STORAGE_URI ({scheme}://…) "
+                                     "does not answer; check that its server is running and reachable")
         store = file_store()
         try:
             store.check_writable()

@@ -10,6 +10,7 @@ from caseapp.domain import roles
 from caseapp.domain.deadlines import days_left, deadline_label, warning_level
 from caseapp.models.base import utcnow
 from caseapp.services import register
+from caseapp.web.labels import TEAM_ACTION_LABELS
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (
@@ -91,7 +92,7 @@ def init_app(app: Flask) -> None:
         items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION
                  if user is not None and user.role in allowed]
         return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale,
-                "page_url": page_url, "register_notice": register_notice}
+                "page_url": page_url, "register_notice": register_notice, "team_actions": TEAM_ACTION_LABELS}
 
     app.jinja_env.filters["one_year_limit"] = one_year_limit
     app.jinja_env.filters["days_to"] = days_to

@@ -5,7 +5,7 @@ name and when it was last used); ``recovery_codes`` the keyed hashes of its sing
 Both are new tables: nothing existing changes, and going down drops them (the accounts keep TOTP).
 
 Revision ID: 5e1f0a7c2b9d
-Revises: af85c573be0f
+Revises: 3f6d2a9c81e4
 Create Date: 2026-12-05 11:40:00.000000
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e1f0a7c2b9d'
-down_revision = 'af85c573be0f'
+down_revision = '3f6d2a9c81e4'
 branch_labels = None
 depends_on = None
 

@@ -197,6 +197,8 @@ def test_report_to_published_decision(browsing, live_server):
     expect(lw.locator("#thread").get_by_text("now in the report")).to_be_visible()
     lw.get_by_text("Accept as a strategic candidate").click()
     lw.get_by_label("Note for the case's timeline").fill("Strategic: forced evictions without alternative housing.")
+    # The coordinator joins the case team (AC-06: off it, they would see neither the title nor the files).
+    lw.get_by_label("Coordinator for the case team").select_option(label=coordinator.user.label)
     follow(lw.get_by_role("button", name="Accept", exact=True))
     flash(lw, "Accepted as a strategic candidate.")
     expect(lw.locator("#stage")).to_have_text("Strategic candidate")

@@ -1,4 +1,5 @@
-"""Concurrency under a real server (REL-04; SECURITY.md "Test methods" item 11).
+"""Concurrency under a real server (REL-04; SECURITY.md "Test methods" item 11), and the rate limits
+shared by its workers (AUTH-11).
 
 A real gunicorn with three sync workers serves the production configuration on 127.0.0.1 (a port the
 operating system picks) from a temporary instance set up as an operator would: ``instance/config.py``
@@ -17,7 +18,14 @@ with one evidence file each, interleaved with list reads, report reads and downl
 * gunicorn stops cleanly on SIGTERM (exit status 0) — and it is never left running.
 
 It runs on SQLite by default and, when TEST_DATABASE_URL points at PostgreSQL (``make test-postgres``),
-on a fresh database of its own on that server. The burst's size can be raised for a heavier run:
+on a fresh database of its own on that server.
+
+The same server, sent a flood of failed sign-ins from one address by several threads at once, lets
+exactly the configured login limit through across its three workers and answers 429 to the rest: the
+limits are counted in the database (``database://``), not in each worker's memory.
+
+``CONCURRENCY_TEST_RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379`` runs both tests with the limits
+counted on that Redis server instead (not in CI). The burst's size can be raised for a heavier run:
 ``CONCURRENCY_TEST_SUBMISSIONS=200 CONCURRENCY_TEST_READS=200 pytest -s tests/integration/test_concurrency.py``.
 """
 
@@ -35,7 +43,7 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 from uuid import UUID
 
 import pytest
@@ -61,17 +69,23 @@ BOOT_TIMEOUT = 45.0  # seconds for gunicorn and its workers to start
 BURST_TIMEOUT = 120.0  # a hard cap on the whole burst, so a hang fails instead of blocking CI
 REQUEST_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
+LOGIN_LIMIT = 6  # failed sign-ins per address per hour in the test's instance (an hour: no window ends mid-test)
+LOGIN_ATTEMPTS = 18  # three times the limit: what memory:// would let through with three workers
 
 # The worker hook announces a worker only once the app is loaded and wsgi.py's self-test has passed.
 # Gunicorn 25+ opens a control socket under ~/.gunicorn by default: not here (older versions ignore the name).
 GUNICORN_CONFIG = '''
 control_socket_disable = True
+# Which worker answered each request (the worker's pid), so a test can see that several of them served.
+accesslog = "-"
+access_log_format = "caseapp-test access pid=%(p)s status=%(s)s %(m)s %(U)s"
 
 
 def post_worker_init(worker):
     worker.log.info("caseapp-test worker ready (pid %s)", worker.pid)
 '''
 READY_LINE = "caseapp-test worker ready"
+ACCESS_LINE = re.compile(r"caseapp-test access pid=<(\d+)> status=(\d+) (\w+) (\S+)")
 LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 # What a lost race for the SQLite write lock, or any other failure, leaves in the log.
 FORBIDDEN_IN_LOG = ("database is locked", "OperationalError", "Traceback", "WORKER TIMEOUT", "Worker failed",
@@ -168,9 +182,14 @@ def instance(tmp_path, worker_id):
         # Plain HTTP on 127.0.0.1: the API authenticates by token and sets no cookie, so the
         # production cookie settings (Secure, __Host-) do not stand in the way.
         "CASEAPP_TRUSTED_HOSTS": '["127.0.0.1"]',
-        # The limiter counts per worker in memory; the burst is one token's traffic and must not hit it.
+        # The burst is one token's traffic and must not hit the API limit (counted for all workers together).
         "CASEAPP_RATELIMIT_API": "100000 per minute",
+        # Low enough for the shared-limit test to reach (the burst never signs in).
+        "CASEAPP_RATELIMIT_LOGIN": f"{LOGIN_LIMIT} per hour",
     }
+    if os.environ.get("CONCURRENCY_TEST_RATELIMIT_STORAGE_URI"):  # e.g. redis://127.0.0.1:6379 (README)
+        env["CASEAPP_RATELIMIT_STORAGE_URI"] = os.environ["CONCURRENCY_TEST_RATELIMIT_STORAGE_URI"]
+        env["CASEAPP_RATELIMIT_KEY_PREFIX"] = f"test{secrets.token_hex(8)}"  # that server keeps earlier runs' counts
     setup = Instance(path, database_url, env)
     setup.flask("keys", "init")
     setup.flask("db", "upgrade")
@@ -452,3 +471,58 @@ def test_gunicorn_three_workers_take_a_burst_of_submissions_and_reads_without_lo
     print(f"\nREL-04 on {dialect}: {SUBMISSIONS} submissions (+{SUBMISSIONS} uploads) and {READS} reads, "
           f"{len(statuses)} requests on {THREADS} threads against {WORKERS} workers: "
           + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in instance.timings.items()))
+
+
+def _sign_in_page(port: int) -> tuple[str, str]:
+    """The anonymous session cookie and the CSRF token of the sign-in form."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    try:
+        connection.request("GET", "/login")
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookies = [header.split(";", 1)[0] for name, header in response.getheaders() if name.lower() == "set-cookie"]
+    finally:
+        connection.close()
+    assert response.status == 200 and cookies, response.status
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    assert token, "no CSRF token on the sign-in page"
+    return "; ".join(cookies), token.group(1)
+
+
+def _failed_sign_in(port: int, cookie: str, token: str, attempt: int) -> int:
+    body = urlencode({"csrf_token": token, "email": f"nobody{attempt}@flood.test", "password": "not the password",
+                      "code": ""})
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT)
+    try:
+        connection.request("POST", "/login", body=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_three_workers_share_one_login_limit(instance, server):  # AUTH-11
+    """Failed sign-ins from one address, six threads at a time against three workers: exactly
+    LOGIN_LIMIT get the sign-in page's answer and every other one a 429, however the workers shared them
+    (with memory:// each worker would let LOGIN_LIMIT through)."""
+    cookie, token = _sign_in_page(server.port)
+    with ThreadPoolExecutor(max_workers=6, thread_name_prefix="flood") as pool:
+        statuses = list(pool.map(lambda attempt: _failed_sign_in(server.port, cookie, token, attempt),
+                                 range(LOGIN_ATTEMPTS), timeout=BURST_TIMEOUT))
+    assert sorted(statuses) == [200] * LOGIN_LIMIT + [429] * (LOGIN_ATTEMPTS - LOGIN_LIMIT), statuses
+
+    exit_status = server.stop()
+    log = server.log()
+    assert exit_status == 0, log[-4000:]
+    served = [match.groups() for match in ACCESS_LINE.finditer(log) if match.group(3, 4) == ("POST", "/login")]
+    assert len(served) == LOGIN_ATTEMPTS
+    workers = {pid for pid, _status, _method, _path in served}
+    assert len(workers) >= 2, f"one worker took every request, which proves nothing about sharing: {served}"
+    passed_by_worker = {pid: sum(status == "200" for p, status, _m, _u in served if p == pid) for pid in workers}
+    print(f"\nAUTH-11: {LOGIN_ATTEMPTS} failed sign-ins, limit {LOGIN_LIMIT}, answered by {len(workers)} workers; "
+          f"passed per worker: {sorted(passed_by_worker.values(), reverse=True)}")
+    found = [marker for marker in FORBIDDEN_IN_LOG if marker in log]
+    assert not found, f"the server log contains {found}:\n{log[-4000:]}"

@@ -4,6 +4,7 @@ Runs on the configured database: a SQLite file in tmp_path, or — when TEST_DAT
 database of this test's own on that PostgreSQL server, so the suite's shared schema is never touched.
 """
 
+import json
 import logging
 import os
 
@@ -152,4 +153,76 @@ def test_going_below_the_covenant_statuses_keeps_every_protocol_change(migration
     assert [action for iso2, action in rows if iso2 == "NE"] == ["seeded", "corrected"]  # was "updated"
     db.session.remove()
     flask_migrate.upgrade()
+    assert _schema_diff() == []
+
+
+def _below_other_instruments_encrypted() -> str:
+    """The revision under the one that encrypts other instruments, read from it so that chaining
+    new revisions in between does not break these tests."""
+    return next(revision.down_revision for revision in _revisions_base_to_head()
+                if revision.revision == "b3aca88f0f6c")
+
+
+def test_other_instruments_move_into_their_encrypted_column_and_back(migration_app):  # CRY-01, REL-06
+    """The revision that encrypts ``cases.other_instruments``: values written in clear before it are
+    encrypted under the case's key on the way up and the clear column is dropped; going down decrypts them."""
+    from caseapp.core.resources import keyring
+    from caseapp.services import intake
+    from caseapp.services.vault import open_vault
+    from tests.factories import make_case, make_organisation
+
+    flask_migrate.upgrade()
+    case, _document = make_case(migration_app, make_organisation("Migrated NGO"), submit=True)
+    case_id = case.id
+    db.session.remove()
+
+    flask_migrate.downgrade(revision=_below_other_instruments_encrypted())
+    db.session.execute(text("UPDATE cases SET other_instruments = :items WHERE id = :id"),
+                       {"items": '["ICCPR art. 26", "CEDAW art. 14 – rural women"]', "id": case_id})
+    db.session.commit()
+    db.session.remove()
+
+    flask_migrate.upgrade()
+    assert "other_instruments" not in {column["name"] for column in inspect(db.engine).get_columns("cases")}
+    from caseapp.models import Case
+    case = db.session.get(Case, case_id)
+    assert b"ICCPR" not in case.other_instruments_encrypted
+    assert intake.other_instruments(open_vault(db.session, keyring(), case)) == [
+        "ICCPR art. 26", "CEDAW art. 14 – rural women"]
+    db.session.remove()
+
+    flask_migrate.downgrade(revision=_below_other_instruments_encrypted())
+    stored = db.session.execute(text("SELECT other_instruments FROM cases WHERE id = :id"),
+                                {"id": case_id}).scalar_one()
+    assert (json.loads(stored) if isinstance(stored, str) else stored) == [
+        "ICCPR art. 26", "CEDAW art. 14 – rural women"]
+    db.session.remove()
+    flask_migrate.upgrade()
+    assert _schema_diff() == []
+
+
+def test_other_instruments_are_not_moved_without_the_keys(migration_app, capsys):  # CRY-01, REL-06
+    """Without the keys the revision refuses before it changes anything, and says what to do."""
+    from tests.factories import make_case, make_organisation
+
+    flask_migrate.upgrade()
+    case, _document = make_case(migration_app, make_organisation("Migrated NGO"))
+    case_id = case.id
+    db.session.remove()
+    flask_migrate.downgrade(revision=_below_other_instruments_encrypted())
+    db.session.execute(text("UPDATE cases SET other_instruments = '[\"ICCPR art. 26\"]' WHERE id = :id"),
+                       {"id": case_id})
+    db.session.commit()
+    db.session.remove()
+    loaded = migration_app.extensions.pop("caseapp.keyring")
+    try:
+        with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits non-zero
+            flask_migrate.upgrade()
+        said = capsys.readouterr().err  # alembic.ini sends the migration loggers to standard error
+        assert "needs the keys" in said and "Nothing was changed" in said
+    finally:
+        migration_app.extensions["caseapp.keyring"] = loaded
+    assert _current_revision() == _below_other_instruments_encrypted()
+    assert "other_instruments" in {column["name"] for column in inspect(db.engine).get_columns("cases")}
+    flask_migrate.upgrade()  # with the keys it goes through
     assert _schema_diff() == []

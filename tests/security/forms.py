@@ -26,7 +26,7 @@ from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.models import Case, Passkey
 from caseapp.services import accounts, screening, tokens
 from caseapp.services.vault import open_vault
-from tests.factories import PASSWORD, Account, login, make_case, make_tracked_case, record_screening
+from tests.factories import PASSWORD, Account, add_to_team, login, make_case, make_tracked_case, record_screening
 from tests.web.soft_authenticator import SoftAuthenticator
 
 NEW_PASSWORD = "violet tractor mango umbrella 77"
@@ -41,7 +41,7 @@ PRINCIPAL_FOR_LEVEL = {
     permissions.STAFF: "lawyer",
     permissions.PARTNERS: "partner_a",
     permissions.LAWYERS: "lawyer",
-    permissions.CASE_TEAM: "coordinator",
+    permissions.CASEWORKERS: "coordinator",
     permissions.COORDINATORS: "coordinator",
     permissions.ADMIN_ONLY: "admin",
 }
@@ -56,7 +56,8 @@ FORM_PAGE = {"account.add_passkey": "account.show"}
 # Routes that act on a submitted report rather than a draft.
 SUBMITTED_REPORT_ENDPOINTS = frozenset({
     "messages.post_message", "screening.assess_report", "screening.request_information",
-    "screening.decline_report", "screening.accept_report", "screening.reopen_report",
+    "screening.decline_report", "screening.accept_report", "screening.reopen_report", "screening.add_team_member",
+    "screening.remove_team_member",
 })
 
 
@@ -98,6 +99,8 @@ class Scene:
             return self.submitted_uuid
         if name == "case_uuid" and endpoint.startswith("committee."):
             return self.tracked_uuid
+        if name == "member_uuid":  # the lawyer, whom the control request puts on the case's team first
+            return str(self.user("lawyer").uuid)
         if name == "measure_uuid":
             return self.measure["uuid"]
         if name == "item_uuid":
@@ -244,6 +247,10 @@ FORM_DATA = {
     "committee.delete_media": lambda s, page: {},
     "committee.publish": lambda s, page: {"summary": "A summary for the public."},
     "committee.withdraw_publication": lambda s, page: _published(s) or {},
+    "committee.add_team_member": lambda s, page: {"member": str(s.user("lawyer").uuid)},
+    "committee.remove_team_member": lambda s, page: _lawyer_on_team(s, s.tracked_uuid) or {},
+    "screening.add_team_member": lambda s, page: {"member": str(s.user("coordinator").uuid)},
+    "screening.remove_team_member": lambda s, page: _lawyer_on_team(s, s.submitted_uuid) or {},
     # Old paths (caseapp/web/redirects.py): the form the old page sent, here none, is passed on as it is.
     "moved.reports": lambda s, page: {},
     "moved.inbox": lambda s, page: {},
@@ -261,6 +268,15 @@ def _published(scene: Scene) -> None:
         communication.public_summary = "Published by the control request."
         communication.published_at = datetime.now(UTC)
         db.session.commit()
+
+
+def _lawyer_on_team(scene: Scene, case_uuid: str) -> None:
+    """Removing a member needs one: put the lawyer on the case's team (once)."""
+    from caseapp.services import case_teams
+
+    case = db.session.execute(select(Case).where(Case.uuid == uuid.UUID(case_uuid))).scalar_one()
+    if not case_teams.is_on_team(db.session, case, scene.user("lawyer")):
+        add_to_team(case, scene.user("lawyer"))
 
 
 def submitted_case(scene: Scene) -> Case:

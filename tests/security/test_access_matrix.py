@@ -5,15 +5,15 @@ Requirements proved here (SECURITY.md, "Access control", and "Test methods" item
 * AC-01 — every endpoint and method of ``app.url_map`` has an entry in the app's policy table
   (``caseapp.domain.permissions.ENDPOINT_POLICY``) *and* in this module's expectation table
   ``EXPECTED``; a route missing from the policy table is refused to everyone, admins included.
-* AC-02 — ``EXPECTED`` is ``{endpoint: {method: {principal: Outcome}}}`` for the seven principals;
+* AC-02 — ``EXPECTED`` is ``{endpoint: {method: {principal: Outcome}}}`` for the eight principals;
   each (endpoint, method, principal) is its own test case, run on a fresh app and database.
 * AC-04 — account objects (sessions by handle, users by uuid, setup links) of someone else, or that
   do not exist, answer 404 and change nothing.
 * AC-05 — posted fields a route does not take are ignored; invalid role/organisation pairs are refused.
-* AC-06 — as far as the current routes go: only admins reach account management, partners see only
-  their own organisation, nobody but an admin is offered the admin pages. There are no case routes
-  yet; their rows (partners: own organisation; lawyers: all; coordinators: victim identity on their
-  case teams only; admins: none) join ``EXPECTED`` with the case blueprint, and AC-01 forces that.
+* AC-06 — the visibility model: partners see their own organisation's reports; lawyers all; coordinators
+  the cases before the Committee, their content (victims, narrative, files) only on the case's team —
+  hence two coordinators, ``coordinator`` on no team and ``coordinator_on_team`` on the team of every
+  case of the fixtures; admins no case content. Only admins reach account management.
 
 The JSON API (``/api/v1``) ignores the session cookie: every principal of the matrix, signed in or
 not, gets its 401 JSON error there (a token is the only credential; tests/web/test_api.py covers
@@ -45,6 +45,7 @@ from caseapp.models.base import utcnow
 from caseapp.services import accounts, tokens
 from tests.factories import (
     PASSWORD,
+    add_to_team,
     login,
     make_case,
     make_organisation,
@@ -54,7 +55,8 @@ from tests.factories import (
     running_app,
 )
 
-PRINCIPALS = ("anonymous", "partner_a", "partner_b", "lawyer", "coordinator", "admin", "pending_2fa")
+PRINCIPALS = ("anonymous", "partner_a", "partner_b", "lawyer", "coordinator", "coordinator_on_team", "admin",
+              "pending_2fa")
 NEW_PASSWORD = "violet anchor drifting quietly 77"
 
 # --- outcomes ------------------------------------------------------------------------------------
@@ -99,11 +101,13 @@ ERROR_PAGE_TEXT = {
 
 
 def row(*, anonymous: Outcome, partner_a: Outcome, partner_b: Outcome, lawyer: Outcome, coordinator: Outcome,
-        admin: Outcome, pending_2fa: Outcome) -> dict[str, Outcome]:
-    """One (endpoint, method) row; every principal must be named."""
+        admin: Outcome, pending_2fa: Outcome, coordinator_on_team: Outcome | None = None) -> dict[str, Outcome]:
+    """One (endpoint, method) row; every principal must be named, except that the coordinator on the case
+    team gets what the one off it gets unless the row says otherwise (only case content differs)."""
     return {
         "anonymous": anonymous, "partner_a": partner_a, "partner_b": partner_b, "lawyer": lawyer,
-        "coordinator": coordinator, "admin": admin, "pending_2fa": pending_2fa,
+        "coordinator": coordinator, "coordinator_on_team": coordinator_on_team or coordinator, "admin": admin,
+        "pending_2fa": pending_2fa,
     }
 
 
@@ -128,8 +132,8 @@ def lawyers_only(outcome: Outcome) -> dict[str, Outcome]:
                admin=DENIED, pending_2fa=TO_ENROLMENT)
 
 
-def case_team_only(outcome: Outcome) -> dict[str, Outcome]:
-    """Level CASE_TEAM: lawyers and coordinators."""
+def caseworkers_only(outcome: Outcome) -> dict[str, Outcome]:
+    """Level CASEWORKERS: lawyers and coordinators, on the case's team or not."""
     return row(anonymous=TO_LOGIN, partner_a=DENIED, partner_b=DENIED, lawyer=outcome, coordinator=outcome,
                admin=DENIED, pending_2fa=TO_ENROLMENT)
 
@@ -204,12 +208,12 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     # API tokens are for partners; the token revoked here is partner_a's own (AC-04: partner_b finds none).
     "account.create_token": {"POST": partners_only(FORM_ERROR)},
     "account.revoke_token": {"POST": partners_only(redirect_to("/account"), NOT_FOUND)},
-    # The deadlines' calendar feed is for the case team: creating one shows its secret URL on the page
+    # The deadlines' calendar feed is for the caseworkers: creating one shows its secret URL on the page
     # (200); revoking when there is none says so and goes back to the account page.
-    "account.create_calendar_feed": {"POST": case_team_only(OK)},
-    "account.revoke_calendar_feed": {"POST": case_team_only(redirect_to("/account"))},
+    "account.create_calendar_feed": {"POST": caseworkers_only(OK)},
+    "account.revoke_calendar_feed": {"POST": caseworkers_only(redirect_to("/account"))},
     # The deadlines of every case (clear dates only): lawyers and coordinators.
-    "deadlines.dashboard": {"GET": case_team_only(OK)},
+    "deadlines.dashboard": {"GET": caseworkers_only(OK)},
     # The feed's secret is its only credential, whoever asks: a made-up one is simply not found.
     "deadlines.calendar_feed": {"GET": everyone(NOT_FOUND)},
     "admin.list_users": {"GET": admins_only(OK), "POST": admins_only(redirect_to("/admin/users"))},
@@ -232,11 +236,12 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "register.check_register": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
     # The audit log (LOG-01): admins only, read-only (filters travel as GET parameters).
     "admin.audit_log": {"GET": admins_only(OK)},
-    # A document of Organisation A's submitted report: its partners and the lawyers and coordinators may
-    # download it; Organisation B and admins (no case content) find nothing there (AC-04, AC-06).
+    # A document of Organisation A's submitted report: its partners, the lawyers and the coordinators on its
+    # case team may download it; Organisation B, a coordinator off the team and admins (no case content)
+    # find nothing there (AC-04, AC-06).
     "documents.download_document": {
-        "GET": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=NOT_FOUND, lawyer=OK, coordinator=OK,
-                   admin=NOT_FOUND, pending_2fa=TO_ENROLMENT),
+        "GET": row(anonymous=TO_LOGIN, partner_a=OK, partner_b=NOT_FOUND, lawyer=OK, coordinator=NOT_FOUND,
+                   coordinator_on_team=OK, admin=NOT_FOUND, pending_2fa=TO_ENROLMENT),
     },
     # Organisation A's draft: only its partners reach it; Organisation B's partner finds nothing (AC-04).
     "intake.list_reports": {"GET": partners_only(OK), "POST": partners_only(redirect_to("/intake"))},
@@ -257,21 +262,27 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "screening.decline_report": {"POST": lawyers_only(FORM_ERROR)},
     "screening.accept_report": {"POST": lawyers_only(FORM_ERROR)},
     "screening.reopen_report": {"POST": lawyers_only(FORM_ERROR)},
-    # A case the Committee decided (Organisation A's): the case team tracks it. Empty forms are refused,
+    # The case team panel of the workspace: no one chosen is refused; removing the coordinator on the team works.
+    "screening.add_team_member": {"POST": lawyers_only(FORM_ERROR)},
+    "screening.remove_team_member": {"POST": lawyers_only(redirect_to("/screening/{submitted_uuid}"))},
+    # A case the Committee decided (Organisation A's): lawyers and coordinators track it. Empty forms are refused,
     # except the record (every field optional: saved) and removing a media item.
-    "committee.list_cases": {"GET": case_team_only(OK)},
-    "committee.show_case": {"GET": case_team_only(OK)},
-    "committee.edit_record": {"GET": case_team_only(OK), "POST": case_team_only(redirect_to(TRACKED))},
-    "committee.move_case": {"POST": case_team_only(FORM_ERROR)},
-    "committee.add_interim_measure": {"POST": case_team_only(FORM_ERROR)},
-    "committee.update_interim_measure": {"POST": case_team_only(FORM_ERROR)},
-    "committee.add_follow_up_assessment": {"POST": case_team_only(FORM_ERROR)},
-    "committee.add_follow_up_submission": {"POST": case_team_only(FORM_ERROR)},
-    "committee.record_publicity": {"POST": case_team_only(FORM_ERROR)},
-    "committee.add_media": {"POST": case_team_only(FORM_ERROR)},
-    "committee.delete_media": {"POST": case_team_only(redirect_to(TRACKED))},
+    "committee.list_cases": {"GET": caseworkers_only(OK)},
+    "committee.show_case": {"GET": caseworkers_only(OK)},
+    "committee.edit_record": {"GET": caseworkers_only(OK), "POST": caseworkers_only(redirect_to(TRACKED))},
+    "committee.move_case": {"POST": caseworkers_only(FORM_ERROR)},
+    "committee.add_interim_measure": {"POST": caseworkers_only(FORM_ERROR)},
+    "committee.update_interim_measure": {"POST": caseworkers_only(FORM_ERROR)},
+    "committee.add_follow_up_assessment": {"POST": caseworkers_only(FORM_ERROR)},
+    "committee.add_follow_up_submission": {"POST": caseworkers_only(FORM_ERROR)},
+    "committee.record_publicity": {"POST": caseworkers_only(FORM_ERROR)},
+    "committee.add_media": {"POST": caseworkers_only(FORM_ERROR)},
+    "committee.delete_media": {"POST": caseworkers_only(redirect_to(TRACKED))},
     "committee.publish": {"POST": coordinators_only(FORM_ERROR)},
     "committee.withdraw_publication": {"POST": coordinators_only(FORM_ERROR)},
+    # The case team panel: lawyers and coordinators, on the team or not, assign it (DESIGN.md §2).
+    "committee.add_team_member": {"POST": caseworkers_only(FORM_ERROR)},
+    "committee.remove_team_member": {"POST": caseworkers_only(redirect_to(TRACKED))},
     # The thread of Organisation A's submitted report: its partners and the lawyers only (AC-04, AC-06).
     # An empty message is refused with a flash and the sender goes back to the thread.
     "messages.post_message": {
@@ -280,7 +291,7 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
                     pending_2fa=TO_ENROLMENT),
     },
     # The dashboard (counts over every case, nothing decrypted): lawyers and coordinators.
-    "dashboard.show": {"GET": case_team_only(OK)},
+    "dashboard.show": {"GET": caseworkers_only(OK)},
     # The published decisions and their feed are public; the CSV exports are for coordinators only.
     "decisions.list_decisions": {"GET": everyone(OK)},
     "decisions.atom_feed": {"GET": everyone(OK)},
@@ -375,6 +386,8 @@ URLS = {
     "screening.decline_report": "/screening/{submitted_uuid}/decline",
     "screening.accept_report": "/screening/{submitted_uuid}/accept",
     "screening.reopen_report": "/screening/{submitted_uuid}/reopen",
+    "screening.add_team_member": "/screening/{submitted_uuid}/team",
+    "screening.remove_team_member": "/screening/{submitted_uuid}/team/{coordinator_on_team_uuid}/remove",
     "messages.post_message": "/cases/{submitted_uuid}/messages",
     "committee.list_cases": "/committee",
     "committee.show_case": TRACKED,
@@ -389,6 +402,8 @@ URLS = {
     "committee.delete_media": TRACKED + "/media/{media_uuid}/delete",
     "committee.publish": TRACKED + "/publication",
     "committee.withdraw_publication": TRACKED + "/publication/withdraw",
+    "committee.add_team_member": TRACKED + "/team",
+    "committee.remove_team_member": TRACKED + "/team/{coordinator_on_team_uuid}/remove",
     "dashboard.show": "/dashboard",
     "decisions.list_decisions": "/decisions",
     "decisions.atom_feed": "/decisions.atom",
@@ -490,6 +505,18 @@ def session_exists(handle: str) -> bool:
 
 # --- fixtures ------------------------------------------------------------------------------------
 
+
+def matrix_people(app, org_a: Organisation, org_b: Organisation) -> dict:
+    """The principals of ``tests.factories.make_people`` and a second coordinator, whom ``url_context`` puts
+    on the team of every case (AC-06)."""
+    return make_people(app, org_a, org_b) | {"coordinator_on_team": make_user(app, roles.COORDINATOR)}
+
+
+@pytest.fixture
+def people(app, org_a, org_b):
+    return matrix_people(app, org_a, org_b)
+
+
 @pytest.fixture
 def url_context(app, people, org_a) -> dict[str, str]:
     """Real objects for the URL parameters: partner_a's uuid, another session of hers, a live setup link,
@@ -504,11 +531,15 @@ def url_context(app, people, org_a) -> dict[str, str]:
     api_token = tokens.create(db.session, partner_a, "Matrix token").token
     tracked, measure, media = make_tracked_case(app, org_a, partner_a)
     db.session.commit()
+    on_team = people["coordinator_on_team"].user
+    add_to_team(submitted, on_team)
+    add_to_team(tracked, on_team)
     return {"partner_a_uuid": str(partner_a.uuid), "partner_a_other_handle": other_handle, "setup_token": token,
             "draft_uuid": str(draft.uuid), "draft_document_uuid": str(draft_document.uuid),
             "submitted_uuid": str(submitted.uuid), "submitted_document_uuid": str(submitted_document.uuid),
             "partner_a_token_uuid": str(api_token.uuid), "tracked_uuid": str(tracked.uuid),
-            "measure_uuid": str(measure.uuid), "media_uuid": str(media.uuid)}
+            "measure_uuid": str(measure.uuid), "media_uuid": str(media.uuid),
+            "coordinator_on_team_uuid": str(on_team.uuid)}
 
 
 # --- AC-01: deny by default ----------------------------------------------------------------------
@@ -529,7 +560,7 @@ def test_policy_table_and_matrix_name_only_routes_that_exist(app):
     assert set(URLS) == set(EXPECTED)
 
 
-def test_every_matrix_row_names_all_seven_principals():
+def test_every_matrix_row_names_all_eight_principals():
     """AC-02: no principal is silently left out of a row."""
     incomplete = [(e, m) for e, methods in EXPECTED.items() for m, by in methods.items() if set(by) != set(PRINCIPALS)]
     assert incomplete == []
@@ -568,7 +599,7 @@ def test_route_missing_from_the_policy_is_refused_to_everyone_and_caught_by_the_
         "EXPECTED lacks unlisted_probe OPTIONS",
         "ENDPOINT_POLICY lacks unlisted_probe POST", "EXPECTED lacks unlisted_probe POST",
     ]
-    people = make_people(app, make_organisation("Organisation A"), make_organisation("Organisation B"))
+    people = matrix_people(app, make_organisation("Organisation A"), make_organisation("Organisation B"))
     for principal in PRINCIPALS:
         for method in ("GET", "POST"):
             client = app.test_client()

@@ -25,7 +25,7 @@ from caseapp.models import Case
 from caseapp.models.base import utcnow
 from caseapp.services import demo, screening
 from caseapp.services.vault import open_vault
-from tests.factories import login, make_user, record_screening
+from tests.factories import add_to_team, login, make_user, record_screening
 from tests.web.test_intake import new_draft, post_report, report_form
 
 TITLE = "Zephyrine Quokkaberg evictions"
@@ -145,6 +145,7 @@ def world(app, people, org_a):
     record_screening(case, lawyer)
     screening.accept(db.session, open_vault(db.session, keyring(), case), lawyer, "Strong case.")
     db.session.commit()
+    add_to_team(case, coordinator)  # so the coordinator's pages show its title (AC-06)
     return case
 
 

@@ -316,7 +316,7 @@ def test_partner_draft_form_view_is_recorded(app, people, draft):  # AC-08: the 
 
 
 @pytest.mark.parametrize("suffix", ["", "/record"])
-def test_case_team_views_of_a_tracked_case_are_recorded(app, people, suffix):  # AC-08
+def test_caseworkers_views_of_a_tracked_case_are_recorded(app, people, suffix):  # AC-08
     partner = people["partner_a"].user
     tracked, _measure, _media = make_tracked_case(app, partner.organisation, partner)
     coordinator = people["coordinator"].user

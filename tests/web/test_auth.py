@@ -309,6 +309,33 @@ def test_the_cookie_carries_only_a_signed_random_id(app, client, org_a):  # SESS
     assert session_id not in row.data
 
 
+def test_the_session_payload_is_sealed_under_the_session_id(app, client, org_a):  # CRY-01, DATA-01
+    """Search words kept between pages are unreadable in the session row; the row's payload opens only
+    with the id the cookie holds, so a copy moved to another row reads as empty; a row stored in clear
+    by an older version is still read, and sealed at its next write."""
+    partner = make_user(app, roles.PARTNER, org_a).user
+    post_login(client, partner.email)
+    client.post("/intake", data={"q": "Searchword Alvarez", "status": ""})
+    assert "Searchword Alvarez" in client.get("/intake").get_data(as_text=True)  # kept for the next page
+    row = db.session.execute(select(UserSession).where(UserSession.user_id == partner.id)).scalar_one()
+    assert row.data.startswith("sealed1:") and "Alvarez" not in row.data and "report_filter" not in row.data
+
+    other = make_user(app, roles.PARTNER, org_a).user
+    other_client = app.test_client()
+    post_login(other_client, other.email)
+    db.session.execute(update(UserSession).where(UserSession.user_id == other.id).values(data=row.data))
+    db.session.commit()
+    assert "Searchword Alvarez" not in other_client.get("/intake").get_data(as_text=True)
+
+    db.session.execute(update(UserSession).where(UserSession.user_id == partner.id)
+                       .values(data='{"report_filter": {"q": "Oldword", "status": ""}}'))
+    db.session.commit()
+    assert "Oldword" in client.get("/intake").get_data(as_text=True)
+    db.session.expire_all()
+    row = db.session.execute(select(UserSession).where(UserSession.user_id == partner.id)).scalar_one()
+    assert row.data.startswith("sealed1:") and "Oldword" not in row.data
+
+
 def test_idle_timeout_ends_the_session(app, client, org_a):  # SESS-04
     partner = make_user(app, roles.PARTNER, org_a).user
     post_login(client, partner.email)

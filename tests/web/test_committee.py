@@ -14,7 +14,7 @@ from caseapp.models import Case, CaseEvent, Communication, MediaCoverage
 from caseapp.models.base import utcnow
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
-from tests.factories import record_screening, submit_report
+from tests.factories import add_to_team, record_screening, submit_report
 
 VICTIM_MARKER = "Anavictim Marker"
 
@@ -168,7 +168,8 @@ def test_publicity_reminder_after_thirty_days_without_action(app, clients, candi
     assert 'id="publicity-reminder"' not in coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
 
 
-def test_only_coordinators_publish_and_names_need_consent(app, clients, candidate):
+def test_only_coordinators_publish_and_names_need_consent(app, people, clients, candidate):
+    add_to_team(candidate, people["coordinator"].user)  # only the case team names the victims (AC-06)
     coordinator, lawyer = clients("coordinator"), clients("lawyer")
     record(coordinator, candidate, submitted_on=days_ago(400), decision_type="views_no_violation",
            decision_adopted_on=days_ago(45))
@@ -185,9 +186,10 @@ def test_only_coordinators_publish_and_names_need_consent(app, clients, candidat
     assert db.session.execute(select(Communication)).scalar_one().published_at is None
 
 
-def test_withdrawing_a_publication_clears_the_victims_names(app, clients, candidate):  # CRY-01
+def test_withdrawing_a_publication_clears_the_victims_names(app, people, clients, candidate):  # CRY-01
     """Issue 15, point 5: names published with consent stayed in clear in the row and pre-filled the form
     after the publication was withdrawn."""
+    add_to_team(candidate, people["coordinator"].user)  # only the case team names the victims (AC-06)
     coordinator = clients("coordinator")
     record(coordinator, candidate, submitted_on=days_ago(400), decision_type="views_no_violation",
            decision_adopted_on=days_ago(45))

@@ -140,7 +140,7 @@ def test_an_empty_dashboard_says_why(app, people):
 
 @pytest.mark.parametrize(("principal", "offered"), [("lawyer", True), ("coordinator", True), ("partner_a", False),
                                                     ("admin", False)])
-def test_deadlines_are_in_the_navigation_of_the_case_team_only(app, people, principal, offered):
+def test_deadlines_are_in_the_navigation_of_the_caseworkers_only(app, people, principal, offered):
     html = signed_in(app, people[principal].user).get("/").get_data(as_text=True)
     assert (NAV_LINK in html) is offered
 
@@ -251,14 +251,14 @@ def test_the_feed_dies_with_the_owners_access(app, people, org_a, docket):
     accounts.set_disabled(db.session, admin, lawyer, False)
     db.session.commit()
     assert app.test_client().get(lawyer_feed).status_code == 404
-    # Moved out of the case team by an admin: the feed is deleted.
+    # Moved out of the caseworkers by an admin: the feed is deleted.
     accounts.update_user(db.session, admin, coordinator, role=roles.PARTNER, organisation=org_a, display_name="")
     db.session.commit()
     assert app.test_client().get(coordinator_feed).status_code == 404
     assert db.session.execute(select(CalendarFeed)).first() is None
 
 
-def test_a_feed_whose_owner_left_the_case_team_answers_404_even_if_its_row_survives(app, people, docket):
+def test_a_feed_whose_owner_is_no_longer_a_caseworker_answers_404_even_if_its_row_survives(app, people, docket):
     user = people["lawyer"].user
     path = create_feed(signed_in(app, user))
     user.role = roles.ADMIN  # changed behind the service's back
@@ -293,12 +293,12 @@ def test_last_used_is_written_at_most_once_an_hour(app, people, docket, clock):
 
 
 @pytest.mark.parametrize("principal", ["partner_a", "admin"])
-def test_only_the_case_team_is_offered_a_calendar_feed(app, people, principal):
+def test_only_caseworkers_are_offered_a_calendar_feed(app, people, principal):
     html = signed_in(app, people[principal].user).get("/account").get_data(as_text=True)
     assert "Calendar feed" not in html and "/account/calendar-feed" not in html
 
 
-def test_the_case_team_is_offered_a_calendar_feed(app, people):
+def test_caseworkers_are_offered_a_calendar_feed(app, people):
     html = signed_in(app, people["coordinator"].user).get("/account").get_data(as_text=True)
     assert 'id="calendar-feed-heading"' in html
     assert "You have no calendar feed." in html

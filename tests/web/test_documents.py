@@ -6,10 +6,11 @@ import logging
 
 import pytest
 
+from caseapp.core.extensions import db
 from caseapp.core.resources import file_store
 from caseapp.crypto.files import CHUNK_SIZE, HEADER_SIZE, TAG_SIZE
 from caseapp.domain import roles
-from tests.factories import login, make_case, make_user
+from tests.factories import add_to_team, login, make_case, make_user
 from tests.markers import MARKERS
 
 
@@ -41,9 +42,27 @@ def test_others_cannot_download(app, client, people, org_a, who):  # AC-04, AC-0
 def test_staff_can_download_submitted_reports_only(app, client, people, org_a, who):  # AC-06
     submitted, document = make_case(app, org_a, people["partner_a"].user, submit=True)
     draft, draft_document = make_case(app, org_a, people["partner_a"].user)
+    add_to_team(submitted, people["coordinator"].user)  # a coordinator reads a case's files on its team only
     login(app, client, people[who].user)
     assert client.get(f"/documents/{submitted.uuid}/{document.uuid}/download").data == b"%PDF-1.7 evidence"
     assert client.get(f"/documents/{draft.uuid}/{draft_document.uuid}/download").status_code == 404
+
+
+def test_a_coordinator_off_the_case_team_downloads_no_evidence_file(app, client, people, org_a, org_b):  # AC-04
+    """Issue 15: a coordinator downloaded any file of any report, even another organisation's report still in
+    screening. Off the case's team the file is not found, as another organisation's file is; on it, it is sent."""
+    coordinator = people["coordinator"].user
+    screened, document = make_case(app, org_b, people["partner_b"].user, submit=True)
+    tracked, tracked_document = make_case(app, org_a, people["partner_a"].user, submit=True)
+    tracked.stage = "candidate"
+    db.session.commit()
+    login(app, client, coordinator)
+    for case, file in ((screened, document), (tracked, tracked_document)):
+        response = client.get(f"/documents/{case.uuid}/{file.uuid}/download")
+        assert response.status_code == 404
+        assert b"%PDF" not in response.data
+    add_to_team(tracked, coordinator)
+    assert client.get(f"/documents/{tracked.uuid}/{tracked_document.uuid}/download").data == b"%PDF-1.7 evidence"
 
 
 def test_a_tampered_file_gives_the_generic_error_and_a_log_without_content(app, client, org_a, caplog):  # CRY-08

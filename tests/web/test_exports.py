@@ -14,7 +14,7 @@ from caseapp.core.extensions import db
 from caseapp.models import MediaCoverage, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import exports
-from tests.factories import login, make_case
+from tests.factories import add_to_team, login, make_case
 from tests.web.decision_records import decided_case
 
 VICTIM_MARKER = "Victim-marker-Itzel-5e0a"
@@ -32,6 +32,16 @@ def coordinator(app, people):
     return client
 
 
+def before_the_committee(case, coordinator=None):
+    """Move a submitted case to the committee stages (where coordinators see it), with ``coordinator`` on its
+    case team when given (so its title is exported to them)."""
+    case.stage = "candidate"
+    db.session.commit()
+    if coordinator is not None:
+        add_to_team(case, coordinator)
+    return case
+
+
 @pytest.fixture
 def org(org_a):
     return org_a
@@ -46,11 +56,13 @@ def download(client, url: str) -> tuple[list[str], list[dict[str, str]], object]
     return header, [dict(zip(header, row, strict=True)) for row in reader], response
 
 
-def test_cases_export(app, coordinator, org):
+def test_cases_export(app, coordinator, org, people):
     decided, _ = decided_case(app, org, title="Eviction of the Calle Mayor tenants", victim_name=VICTIM_MARKER,
                               rights=("11(1)", "2(2)"), adopted_on=date(2026, 3, 12))
+    add_to_team(decided, people["coordinator"].user)
     draft, _ = make_case(app, org, title="A draft nobody but the partner sees")
-    submitted, _ = make_case(app, org, title="Just submitted", victim=None, submit=True)
+    submitted = before_the_committee(make_case(app, org, title="Just submitted", victim=None, submit=True)[0],
+                                     people["coordinator"].user)
 
     header, rows, response = download(coordinator, "/exports/cases.csv")
 
@@ -65,7 +77,7 @@ def test_cases_export(app, coordinator, org):
     assert (row["submitted_on"], row["registered_on"]) == ("2024-01-10", "2024-02-01")
     assert (row["decision_type"], row["decision_adopted_on"]) == ("views_violation", "2026-03-12")
     other = by_reference[submitted.reference]
-    assert other["title"] == "Just submitted" and other["communication_number"] == "" and other["stage"] == "submitted"
+    assert other["title"] == "Just submitted" and other["communication_number"] == "" and other["stage"] == "candidate"
     assert "A draft nobody" not in response.get_data(as_text=True)
     assert draft.reference is None
 
@@ -85,12 +97,13 @@ def test_headers_make_a_dated_uncached_attachment(app, coordinator, org):  # SES
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_formula_in_a_title_is_neutralised(app, coordinator, org):  # IN-04
+def test_a_formula_in_a_title_is_neutralised(app, coordinator, org, people):  # IN-04
     formula = '=HYPERLINK("http://x")'
     case, _ = make_case(app, org, title=formula, submit=True)
     case.state_code = "ES"
-    db.session.commit()
-    decided_case(app, org, title="@SUM(1+1)", un_symbol="-E/C.12/1", communication_number="+1/2024")
+    before_the_committee(case, people["coordinator"].user)
+    decided, _ = decided_case(app, org, title="@SUM(1+1)", un_symbol="-E/C.12/1", communication_number="+1/2024")
+    add_to_team(decided, people["coordinator"].user)
 
     _header, rows, response = download(coordinator, "/exports/cases.csv")
 
@@ -111,6 +124,26 @@ def test_victims_are_never_exported(app, coordinator, org):
     make_case(app, org, submit=True, victim=None)
     for url in ("/exports/cases.csv", "/exports/decisions.csv"):
         assert VICTIM_MARKER not in coordinator.get(url).get_data(as_text=True)
+
+
+def test_cases_export_lists_no_report_in_screening_or_declined(app, coordinator, org, people):  # AC-06
+    """Issue 15: the cases CSV listed the titles of reports still in screening or declined. A coordinator's
+    export holds the cases before the Committee only, and the title only of those whose team they are on."""
+    screened = [make_case(app, org, title=f"Screening-marker-{stage}", submit=True)[0]
+                for stage in ("submitted", "screening", "info_requested", "declined")]
+    for case, stage in zip(screened, ("submitted", "screening", "info_requested", "declined"), strict=True):
+        case.stage = stage
+    db.session.commit()
+    theirs = before_the_committee(make_case(app, org, title="Team-marker-title", submit=True)[0],
+                                  people["coordinator"].user)
+    others = before_the_committee(make_case(app, org, title="Off-team-marker-title", submit=True)[0])
+
+    _header, rows, response = download(coordinator, "/exports/cases.csv")
+
+    text = response.get_data(as_text=True)
+    assert "Screening-marker" not in text and "Off-team-marker" not in text
+    assert {row["reference"]: row["title"] for row in rows} == {theirs.reference: "Team-marker-title",
+                                                               others.reference: ""}
 
 
 def test_decisions_export(app, coordinator, org):
@@ -148,10 +181,11 @@ def test_decisions_export(app, coordinator, org):
     assert {row["reference"]: row for row in rows}[unpublished.reference]["publicised_in_country"] == "yes"
 
 
-def test_large_export_streams_in_batches(app, coordinator, org, monkeypatch):
+def test_large_export_streams_in_batches(app, coordinator, org, people, monkeypatch):
     monkeypatch.setattr(exports, "BATCH_SIZE", 2)
     monkeypatch.setattr(exports, "FLUSH_AT", 200)
-    made = [make_case(app, org, title=f"Case number {n}", submit=True)[0] for n in range(5)]
+    made = [before_the_committee(make_case(app, org, title=f"Case number {n}", submit=True)[0],
+                                 people["coordinator"].user) for n in range(5)]
     response = coordinator.get("/exports/cases.csv")
     assert response.is_streamed
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from caseapp.core.extensions import db
 from caseapp.models import Case
 from caseapp.web.redirects import MOVED
-from tests.factories import make_case, make_tracked_case
+from tests.factories import add_to_team, make_case, make_tracked_case
 
 OLD_PATHS = [(old, new) for paths in MOVED.values() for old, new in paths]
 # Written out, not derived from the table, so that a wrong row there cannot hide: the workflows kept
@@ -76,6 +76,7 @@ def objects(app, people, org_a):
     draft, document = make_case(app, org_a, partner)
     submitted, submitted_document = make_case(app, org_a, partner, submit=True)
     tracked, _measure, _media = make_tracked_case(app, org_a, partner)
+    add_to_team(tracked, people["coordinator"].user)  # so the coordinator's pages show its title (AC-06)
     return {"draft": draft.uuid, "document": document.uuid, "submitted": submitted.uuid,
             "submitted_document": submitted_document.uuid, "tracked": tracked.uuid}
 
