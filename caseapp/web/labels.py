@@ -24,8 +24,9 @@ STATUS_LABELS = {
     "friendly_settlement": _l("Friendly settlement"),
 }
 
-# A case team change on the case's timeline (``caseapp.services.case_teams``); the member's name follows.
+# A case team change on the case's timeline (``caseapp.services.case_teams``): who changed it follows the
+# label, the member's name is the entry's note.
 TEAM_ACTION_LABELS = {
-    "team_added": _l("added to the case team:"),
-    "team_removed": _l("removed from the case team:"),
+    "team_added": _l("Case team: member added"),
+    "team_removed": _l("Case team: member removed"),
 }

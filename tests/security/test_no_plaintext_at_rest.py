@@ -87,6 +87,7 @@ CLEAR = {
     "_AccountFields.display_name": "the shared base of the two account forms above",
     "OrganisationForm.name": "a coalition member's name, needed to scope every query (AC-03)",
     "NewTokenForm.name": "the label a partner gives an API token of their own; shown on their account page",
+    "PasskeyRegistrationForm.name": "the label a user gives a passkey of their own; shown on their account page",
     "StateForm.name": "the public States register (treaty data, not case content)",
     "StateForm.eif_basis": "the public States register",
     "StateForm.source": "the public States register's history: where a change came from",
@@ -108,6 +109,7 @@ FORMATTED = {
     "LoginForm.code": "six digits, refused otherwise; checked, never stored",
     "EnrolTwoFactorForm.code": "six digits, refused otherwise; checked, never stored",
     "ChangePasswordForm.code": "six digits, refused otherwise; checked, never stored",
+    "PasskeySignInForm.code": "six digits or a recovery code's form, refused otherwise; checked, never stored",
     "RecordForm.communication_number": "the Committee's public number n/yyyy, refused otherwise",
     "RecordForm.un_symbol": "the Committee's public UN document symbol, refused otherwise",
     "AuditFilterForm.case": "a case reference ESCR-YYYY-NNNN (an opaque id), in a GET filter by design (DATA-01)",
@@ -157,7 +159,10 @@ ENDPOINT_FORMS = {
     "auth.login": "LoginForm",
 }
 NOT_SENT = {"_AccountFields": "a base class", "AuditFilterForm": "a GET filter (a case reference only)",
-            "EnrolTwoFactorForm": "its only field is a code", "VictimForm": "sent inside ReportForm",
+            "EnrolTwoFactorForm": "its only field is a code", "PasskeySignInForm": "its only text field is a code",
+            "PasskeyRegistrationForm": "its only text, the passkey's name, is clear (CLEAR); the rest is the "
+                                       "browser's WebAuthn answer (tests/web/test_passkeys.py)",
+            "VictimForm": "sent inside ReportForm",
             "RemedyForm": "sent inside ReportForm", "UnusedRemedyForm": "sent inside ReportForm",
             "ProcedureForm": "sent inside ReportForm"}
 # The order the routes are sent in: a report is asked about, assessed, declined, reopened and accepted.

@@ -63,7 +63,7 @@ def test_accepting_puts_the_lawyer_and_the_coordinator_named_on_the_team(app, pe
     assert {event.target_id for event in audited(case, "case_team_member_added")} == {str(lawyer.uuid),
                                                                                     str(coordinator.uuid)}
     page = clients("lawyer").get(f"/screening/{case.uuid}").get_data(as_text=True)
-    assert page.count("added to the case team:") == 2
+    assert page.count("Case team: member added") == 2
     assert coordinator.label in page
 
 
@@ -77,13 +77,13 @@ def test_a_coordinator_adds_and_removes_members_on_the_case_page(app, people, cl
     assert team_of(candidate) == {lawyer.id}
     assert len(audited(candidate, "case_team_member_added")) == 1
     page = client.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
-    assert "added to the case team:" in page and lawyer.label in page
+    assert "Case team: member added" in page and lawyer.label in page
 
     removed = client.post(f"/committee/{candidate.uuid}/team/{lawyer.uuid}/remove")
     assert removed.status_code == 302
     assert team_of(candidate) == set()
     assert [event.target_id for event in audited(candidate, "case_team_member_removed")] == [str(lawyer.uuid)]
-    assert "removed from the case team:" in client.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    assert "Case team: member removed" in client.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert coordinator.id not in team_of(candidate)
 
 
