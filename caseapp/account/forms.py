@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from caseapp.domain.passwords import MAX_LENGTH
@@ -15,7 +15,10 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
                             render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH})
-    code = two_factor_code_field(required=False, description=_l("Needed when two-factor is on for your account."))
+    # A TOTP code or a recovery code, so the change works without JavaScript and without the phone (AUTH-10).
+    code = two_factor_code_field(_l("Your two-factor code, or a recovery code"), required=False, recovery=True)
+    # The passkey's answer to the page's CONFIRM ceremony, put here by passkeys.js when no code is given.
+    credential = HiddenField()
 
 
 class NewTokenForm(FlaskForm):

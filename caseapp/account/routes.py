@@ -38,6 +38,9 @@ def render_account(form: ChangePasswordForm | None = None, status: int = 200, *,
                         # only a fully signed-in account with a second factor sees the passkeys section
                         passkey_options=ceremonies.open_ceremony(ceremonies.REGISTER, user)
                         if user.has_second_factor else None,
+                        # the password change may be confirmed with a passkey (AUTH-10)
+                        confirm_options=ceremonies.open_ceremony(ceremonies.CONFIRM, user)
+                        if user.passkeys else None,
                         recovery_codes_left=recovery_codes.remaining(db.session, user)),
         status,
     )
@@ -52,18 +55,25 @@ def show():
 def change_password():
     user = current_user()
     form = ChangePasswordForm()
+    # Taken whatever happens next: one page's challenge answers one attempt only (AUTH-10).
+    challenge = ceremonies.take_challenge(ceremonies.CONFIRM)
+    sent_credential = form.credential.data
+    # The page shown again asks the passkey afresh: its challenge is new, the answer sent is spent.
+    form.credential.data = ""
     if not form.validate_on_submit():
         return render_account(form, 400)
     try:
         accounts.change_password(
             db.session, keyring(), user, current=form.current_password.data, new=form.password.data,
             code=form.code.data, hasher=hasher(), totp_window=current_app.config["TOTP_VALID_WINDOW"],
-            min_score=current_app.config["PASSWORD_MIN_SCORE"],
+            indexer=blind_indexer(), rp=ceremonies.relying_party(), credential_json=sent_credential,
+            challenge=challenge, min_score=current_app.config["PASSWORD_MIN_SCORE"],
         )
     except ServiceError as exc:
         db.session.rollback()
         # Failed credentials are kept, as at sign-in (LOG-01); nothing else of the attempt.
-        refusal = {"code": "two_factor_failed", "current_password": "password_change_refused"}.get(exc.field)
+        refusal = {"code": "two_factor_failed", "credential": "two_factor_failed",
+                   "current_password": "password_change_refused"}.get(exc.field)
         if refusal:
             audit_request(refusal, target_type="user", target_id=user.uuid)
             db.session.commit()

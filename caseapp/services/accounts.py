@@ -118,13 +118,18 @@ def create_user(
     return user
 
 
+def new_password_problem(user: User, password: str, *, min_score: int = DEFAULT_MIN_SCORE) -> Problem | None:
+    """Why the policy refuses ``password`` for this account (AUTH-05, AUTH-14), or None."""
+    personal_words = (user.email, user.email.split("@")[0], user.display_name,
+                      user.organisation.name if user.organisation else "")
+    return password_problem(password, personal_words=personal_words, min_score=min_score)
+
+
 def set_password(session: Session, user: User, password: str, hasher: Hasher, *,
                  min_score: int = DEFAULT_MIN_SCORE) -> None:
     """Set a new password the policy accepts (AUTH-05), judged with the words of this account and its
     organisation (AUTH-14); ``min_score`` is the app's ``PASSWORD_MIN_SCORE``."""
-    personal_words = (user.email, user.email.split("@")[0], user.display_name,
-                      user.organisation.name if user.organisation else "")
-    problem = password_problem(password, personal_words=personal_words, min_score=min_score)
+    problem = new_password_problem(user, password, min_score=min_score)
     if problem:
         raise PasswordRefusedError(problem)
     user.password_hash = hasher.hash(password)
@@ -389,17 +394,28 @@ def change_password(
     code: str | None,
     hasher: Hasher,
     totp_window: int,
+    indexer: BlindIndexer,
+    rp: passkeys.RelyingParty,
+    credential_json: str | None = None,
+    challenge: bytes | None = None,
     min_score: int = DEFAULT_MIN_SCORE,
 ) -> None:
-    """Needs the current password and, when enrolled, a fresh two-factor code (AUTH-10)."""
+    """Needs the current password and, for every account with a second factor, a fresh one (AUTH-10):
+    the passkey's answer to ``challenge``, or else a TOTP code or a recovery code (which is spent), checked
+    as at sign-in (AUTH-13). An account whose only factor is a passkey is not let off with the password."""
     if not hasher.verify(user.password_hash, current).ok:
         raise ServiceError("The current password is not right.", "current_password")
-    if user.has_totp:
-        secret = decrypt_totp_secret(session, keyring, user)
-        step = two_factor.accepted_step(secret, code, last_step=user.totp_last_step, window=totp_window)
-        if step is None:
+    # The new password is judged before the second factor is spent, so a refused password does not
+    # cost a recovery code or a passkey answer.
+    problem = new_password_problem(user, new, min_score=min_score)
+    if problem:
+        raise PasswordRefusedError(problem)
+    if user.has_second_factor:
+        if credential_json:
+            if passkeys.verify(session, user, rp, credential_json=credential_json, challenge=challenge) is None:
+                raise ServiceError("The passkey was not accepted. Try again, or give a code.", "credential")
+        elif not _second_factor_code_accepted(session, keyring, indexer, user, code, totp_window=totp_window):
             raise ServiceError("The two-factor code is not right or was already used.", "code")
-        user.totp_last_step = step
     set_password(session, user, new, hasher, min_score=min_score)
     audit.record(session, action="password_changed", actor=user, target_type="user", target_id=user.uuid)
 

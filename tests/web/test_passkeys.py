@@ -297,3 +297,109 @@ def test_the_relying_party_follows_base_url_unless_set(app):  # AUTH-13
     rp = passkeys.RelyingParty.from_config(app.config)
     assert (rp.id, rp.origin) == ("cases.example.org", "https://cases.example.org")
     assert two_factor.CODE_DIGITS == 6  # TOTP is untouched beside passkeys
+
+
+# --- AUTH-10: a password change proves the second factor again, whichever it is -------------------------
+
+NEW_PASSWORD = "quiet harbour lantern orchard swift"
+
+
+def confirm_options_on(client) -> str:
+    """The passkey options of the account page's password-change form (the CONFIRM ceremony)."""
+    page = client.get("/account").get_data(as_text=True)
+    match = re.search(r'data-passkey="confirm" data-options="([^"]+)"', page)
+    assert match, "the password change offers no passkey"
+    return html.unescape(match.group(1))
+
+
+def change_password(client, **extra):
+    return client.post("/account/password", data={"current_password": PASSWORD, "password": NEW_PASSWORD,
+                                                  "confirm": NEW_PASSWORD, "code": "", **extra})
+
+
+def password_is(app, user: User, password: str) -> bool:
+    db.session.expire_all()
+    return app.extensions["caseapp.hasher"].verify(db.session.get(User, user.id).password_hash, password).ok
+
+
+def signed_in_with_passkey_only(app):
+    user, device, page = enrolled_with_passkey(app)
+    client = app.test_client()
+    login(app, client, user)
+    return user, device, codes_on(page), client
+
+
+def test_a_passkey_only_account_cannot_change_its_password_with_the_password_alone(app):  # AUTH-10, AUTH-13
+    user, _device, _codes, client = signed_in_with_passkey_only(app)
+    response = change_password(client)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="code-error"' in page
+    assert "Your two-factor code, or a recovery code" in page and 'id="confirm-with-passkey-hint"' in page
+    assert password_is(app, user, PASSWORD) and not password_is(app, user, NEW_PASSWORD)
+    assert actions_of(user)[-1] == "two_factor_failed"
+    assert "password_changed" not in actions_of(user)
+
+
+def test_a_fresh_passkey_assertion_changes_the_password_once(app):  # AUTH-10, AUTH-13
+    user, device, _codes, client = signed_in_with_passkey_only(app)
+    answer = device.sign(confirm_options_on(client), rp_id=RP_ID)
+    assert change_password(client, credential=answer).headers["Location"] == "/account"
+    assert password_is(app, user, NEW_PASSWORD)
+    passkey = db.session.get(User, user.id).passkeys[0]
+    assert passkey.sign_count == 1 and passkey.last_used_at is not None
+    assert actions_of(user)[-1] == "password_changed"
+    # The same answer again, after a fresh page (a new challenge) or without one, is refused.
+    for _attempt in range(2):
+        replayed = client.post("/account/password", data={"current_password": NEW_PASSWORD, "password": PASSWORD + "x",
+                                                          "confirm": PASSWORD + "x", "credential": answer})
+        assert replayed.status_code == 400 and 'id="credential-error"' in replayed.get_data(as_text=True)
+        assert actions_of(user)[-1] == "two_factor_failed"
+        client.get("/account")
+    assert password_is(app, user, NEW_PASSWORD)
+
+
+def test_a_sign_in_challenge_or_another_origin_does_not_confirm_a_password_change(app):  # AUTH-10, AUTH-13
+    user, device, _codes, client = signed_in_with_passkey_only(app)
+    confirm_options_on(client)
+    phished = device.sign(confirm_options_on(client), rp_id=RP_ID, origin="https://cases.example.net")
+    assert change_password(client, credential=phished).status_code == 400
+    other = app.test_client()
+    post_login(other, user.email)
+    sign_in_answer = device.sign(options_on(other, "/two-factor/passkey/sign-in"), rp_id=RP_ID)
+    confirm_options_on(client)
+    assert change_password(client, credential=sign_in_answer).status_code == 400  # another ceremony's challenge
+    assert password_is(app, user, PASSWORD)
+
+
+def test_a_recovery_code_changes_the_password_and_is_used_up(app):  # AUTH-10, AUTH-13
+    user, _device, codes, client = signed_in_with_passkey_only(app)
+    assert change_password(client, code=codes[2].lower()).headers["Location"] == "/account"
+    assert password_is(app, user, NEW_PASSWORD)
+    assert actions_of(user)[-2:] == ["recovery_code_used", "password_changed"]
+    again = client.post("/account/password", data={"current_password": NEW_PASSWORD, "password": PASSWORD + "x",
+                                                   "confirm": PASSWORD + "x", "code": codes[2]})
+    assert again.status_code == 400 and 'id="code-error"' in again.get_data(as_text=True)
+    assert "9 unused recovery codes left." in client.get("/account").get_data(as_text=True)
+
+
+def test_a_refused_new_password_does_not_spend_the_recovery_code(app):  # AUTH-10, AUTH-05
+    user, _device, codes, client = signed_in_with_passkey_only(app)
+    weak = client.post("/account/password", data={"current_password": PASSWORD, "password": "passwordpassword1",
+                                                  "confirm": "passwordpassword1", "code": codes[0]})
+    assert weak.status_code == 400 and 'id="password-error"' in weak.get_data(as_text=True)
+    assert "10 unused recovery codes left." in client.get("/account").get_data(as_text=True)
+    assert change_password(client, code=codes[0]).headers["Location"] == "/account"
+
+
+def test_a_totp_account_still_changes_its_password_with_a_code(app):  # AUTH-10
+    lawyer = make_user(app, roles.LAWYER)
+    client = app.test_client()
+    login(app, client, lawyer.user)
+    page = client.get("/account").get_data(as_text=True)
+    assert 'data-passkey="confirm"' not in page and "confirm-with-passkey-hint" not in page
+    assert change_password(client, code="000000").status_code == 400
+    assert password_is(app, lawyer.user, PASSWORD)
+    code = two_factor.current_code(lawyer.totp_secret)
+    assert change_password(client, code=code).headers["Location"] == "/account"
+    assert password_is(app, lawyer.user, NEW_PASSWORD)

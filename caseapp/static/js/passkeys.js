@@ -1,5 +1,6 @@
 // Passkeys (AUTH-13): runs the browser's half of the WebAuthn ceremonies for forms marked
-// data-passkey="register" or data-passkey="sign-in". The server writes the options into the form's
+// data-passkey="register", "sign-in" or "confirm" (the password change, AUTH-10: there the passkey is
+// asked only when no code was typed, so a code or a recovery code still works). The server writes the options into the form's
 // data-options (and keeps the challenge in its session: the CSP allows no fetch); this file asks the
 // authenticator and puts its answer, as JSON, in the form's hidden "credential" field before sending
 // the form the ordinary way, with its CSRF token.
@@ -107,8 +108,11 @@
       if (unsupported) { unsupported.hidden = false; }
       return;
     }
+    var confirming = form.getAttribute("data-passkey") === "confirm";
     form.addEventListener("submit", function (event) {
       if (form.querySelector("input[name=credential]").value) { return; }
+      var code = form.querySelector("input[name=code]");
+      if (confirming && code && code.value.trim()) { return; }
       event.preventDefault();
       if (typeof form.reportValidity === "function" && !form.reportValidity()) { return; }
       run(form);
