@@ -1,7 +1,7 @@
 """Passkeys in a real browser (AUTH-13): Debian's Chromium with a virtual authenticator (Chrome DevTools
 Protocol ``WebAuthn.addVirtualAuthenticator``: CTAP2, internal transport, resident keys, user
-verification) registers a passkey on the account page through caseapp/static/js/passkeys.js, then signs
-in again with the password and the passkey.
+verification) registers a passkey on the account page through caseapp/static/js/passkeys.js, signs in
+again with the password and the passkey, and confirms a password change with it (AUTH-10).
 
 WebAuthn refuses an IP address as relying party id, so this test browses the live server as
 ``localhost`` (same port) and points the app's WEBAUTHN_RP_ID and WEBAUTHN_ORIGIN at it meanwhile.
@@ -56,7 +56,7 @@ def on_localhost(request, browser, live_server):
                 shutil.copytree(folder, target)
 
 
-def test_a_passkey_is_registered_on_the_account_page_and_signs_in(on_localhost):  # AUTH-13
+def test_a_passkey_is_registered_on_the_account_page_and_signs_in(on_localhost):  # AUTH-13, AUTH-10
     account = make_user(on_localhost.server.app, roles.LAWYER)
     page = on_localhost.person("lawyer")
     cdp = page.context.new_cdp_session(page)
@@ -90,4 +90,17 @@ def test_a_passkey_is_registered_on_the_account_page_and_signs_in(on_localhost):
     assert passkey.name == "work laptop" and passkey.last_used_at is not None
     page.goto("/account")
     expect(page.locator("#passkeys table")).not_to_contain_text("Never")
+
+    # AUTH-10: the password change is confirmed with the passkey when no code is given.
+    new_password = "copper meadow violet anchor drift"
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill(new_password)
+    page.get_by_label("Repeat the new password").fill(new_password)
+    expect(page.locator("#confirm-with-passkey-hint")).to_be_visible()
+    follow(page.get_by_role("button", name="Change password"))
+    expect(page.locator("main .alert").filter(has_text="Your password is changed.")).to_be_visible()
+    on_localhost.step(page, "password changed with the passkey")
+    db.session.rollback()
+    changed = db.session.get(User, account.user.id)
+    assert on_localhost.server.app.extensions["caseapp.hasher"].verify(changed.password_hash, new_password).ok
     on_localhost.assert_clean()
