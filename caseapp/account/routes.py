@@ -224,4 +224,5 @@ def add_passkey():
             db.session.commit()
             flash(_("The passkey “%(name)s” is added.", name=" ".join(form.name.data.split())), "success")
             return redirect(url_for("account.show", _anchor="passkeys"))
+    form.credential.data = ""  # the page shown again asks the authenticator afresh, never resends an answer
     return render_account(status=400, passkey_form=form)

@@ -25,20 +25,29 @@ def _key(purpose: str) -> str:
 
 
 def open_ceremony(purpose: str, user) -> str:
-    """The options (JSON) for ``navigator.credentials.create()`` or ``.get()``; a page that shows them
-    replaces any earlier challenge of this purpose in this session."""
+    """The options (JSON) for ``navigator.credentials.create()`` or ``.get()``. A challenge of this purpose
+    that no answer has taken yet is offered again, so that viewing a page twice writes nothing to the
+    session (a page view takes no write lock, REL-04); an answer takes it, and the next page gets a new one."""
     make = passkeys.registration_options if purpose == REGISTER else passkeys.authentication_options
-    options_json, challenge = make(user, relying_party())
-    session[_key(purpose)] = {"purpose": purpose, "challenge": base64.urlsafe_b64encode(challenge).decode()}
+    pending = _pending_challenge(purpose)
+    options_json, challenge = make(user, relying_party(), pending)
+    if pending is None:
+        session[_key(purpose)] = {"purpose": purpose, "challenge": base64.urlsafe_b64encode(challenge).decode()}
     return options_json
 
 
-def take_challenge(purpose: str) -> bytes | None:
-    """The challenge of the open ceremony of this purpose, once: a second answer to it finds none."""
-    ceremony = session.pop(_key(purpose), None)
+def _pending_challenge(purpose: str) -> bytes | None:
+    ceremony = session.get(_key(purpose))
     if not isinstance(ceremony, dict) or ceremony.get("purpose") != purpose:
         return None
     try:
         return base64.urlsafe_b64decode(ceremony["challenge"])
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def take_challenge(purpose: str) -> bytes | None:
+    """The challenge of the open ceremony of this purpose, once: a second answer to it finds none."""
+    challenge = _pending_challenge(purpose)
+    session.pop(_key(purpose), None)
+    return challenge

@@ -176,6 +176,7 @@ def enrol_passkey():
     secret = accounts.open_pending_secret(db.session, keyring(), user, session.get(PENDING_SECRET_KEY))
     if secret is None:
         return redirect(url_for("auth.enrol_two_factor"))
+    form.credential.data = ""  # the page shown again asks the authenticator afresh, never resends an answer
     return _render_enrolment(EnrolTwoFactorForm(formdata=None), secret, form, 400)
 
 

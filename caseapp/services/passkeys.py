@@ -80,11 +80,13 @@ def _parse(credential_json: str | None) -> dict:
 # --- registration ---------------------------------------------------------------------------------
 
 
-def registration_options(user: User, rp: RelyingParty) -> tuple[str, bytes]:
-    """Options (JSON) for ``navigator.credentials.create()`` and the challenge to keep. The user handle is
-    the account's uuid, never its e-mail address; the user's own passkeys are excluded, so the same
-    authenticator is not registered twice."""
+def registration_options(user: User, rp: RelyingParty, challenge: bytes | None = None) -> tuple[str, bytes]:
+    """Options (JSON) for ``navigator.credentials.create()`` and the challenge to keep (a new random one
+    unless the session's still unanswered ``challenge`` is given). The user handle is the account's uuid,
+    never its e-mail address; the user's own passkeys are excluded, so the same authenticator is not
+    registered twice."""
     options = generate_registration_options(
+        challenge=challenge,
         rp_id=rp.id,
         rp_name=rp.name,
         user_id=user.uuid.bytes,
@@ -133,10 +135,11 @@ def register(session: Session, user: User, rp: RelyingParty, *, credential_json:
 # --- authentication -------------------------------------------------------------------------------
 
 
-def authentication_options(user: User, rp: RelyingParty) -> tuple[str, bytes]:
-    """Options (JSON) for ``navigator.credentials.get()`` naming this account's passkeys, and the challenge."""
+def authentication_options(user: User, rp: RelyingParty, challenge: bytes | None = None) -> tuple[str, bytes]:
+    """Options (JSON) for ``navigator.credentials.get()`` naming this account's passkeys, and the challenge
+    (a new random one unless the session's still unanswered ``challenge`` is given)."""
     options = generate_authentication_options(
-        rp_id=rp.id, timeout=rp.timeout_ms, allow_credentials=_descriptors(user),
+        challenge=challenge, rp_id=rp.id, timeout=rp.timeout_ms, allow_credentials=_descriptors(user),
         user_verification=UserVerificationRequirement.PREFERRED,
     )
     return options_to_json(options), options.challenge

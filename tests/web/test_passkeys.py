@@ -3,6 +3,7 @@ WebAuthn ceremonies, answered by a software authenticator (tests/web/soft_authen
 journey in Chromium with a virtual authenticator is in tests/e2e/test_passkeys.py."""
 
 import html
+import json
 import re
 
 import pytest
@@ -128,6 +129,25 @@ def test_registration_refuses_another_origin_and_a_reused_challenge(app):  # AUT
     assert late.status_code == 400 and "could not be added" in late.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, user.id).passkeys == []
+
+
+def test_a_page_viewed_again_offers_the_same_challenge_until_an_answer_takes_it(app):  # AUTH-13, REL-04
+    """Viewing the account page twice writes nothing new to the session (the pending challenge is offered
+    again); an answer takes it, the page shown after a refusal holds a new one and no stale answer."""
+    user = make_user(app, roles.LAWYER).user
+    client = app.test_client()
+    login(app, client, user)
+    def challenge_of(options: str) -> str:
+        return json.loads(options)["challenge"]
+
+    first = options_on(client, "/account")
+    assert challenge_of(options_on(client, "/account")) == challenge_of(first)
+    refused = client.post("/account/passkeys", data={"name": "x", "credential": SoftAuthenticator(ORIGIN).register(
+        first, origin="https://cases.example.net")})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert challenge_of(html.unescape(re.search(r'data-options="([^"]+)"', page).group(1))) != challenge_of(first)
+    assert re.search(r'name="credential"[^>]*value="[^"]', page) is None  # the spent answer is not sent back
 
 
 def test_a_session_owing_its_passkey_cannot_add_a_factor_instead(app):  # AUTH-13, AUTH-01
