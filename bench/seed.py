@@ -546,6 +546,12 @@ def ensure_people(app) -> tuple[list[tuple[int, int]], list[float], list[int], l
     from caseapp.services import accounts
 
     keyring = app.extensions["caseapp.keyring"]
+
+    def enrol(user) -> None:
+        secret = two_factor.new_secret()  # enrolled like a real account; never shown
+        accounts.enrol_two_factor(db.session, keyring, user, secret, two_factor.current_code(secret), window=1)
+        user.totp_last_step = None
+
     with app.app_context(), writing():
         pairs = []
         for number in range(1, ORGANISATIONS + 1):
@@ -553,9 +559,11 @@ def ensure_people(app) -> tuple[list[tuple[int, int]], list[float], list[int], l
             organisation = (accounts.find_organisation(db.session, name)
                             or accounts.create_organisation(db.session, name))
             email = "bench-partner@" + BENCH_DOMAIN if number == 1 else f"partner{number:02d}@{BENCH_DOMAIN}"
-            user = accounts.find_user(db.session, email) or accounts.create_user(
-                db.session, keyring, email=email, role=roles.PARTNER, organisation=organisation,
-                display_name=f"Partner {number:02d}")
+            user = accounts.find_user(db.session, email)
+            if user is None:
+                user = accounts.create_user(db.session, keyring, email=email, role=roles.PARTNER,
+                                            organisation=organisation, display_name=f"Partner {number:02d}")
+                enrol(user)  # every role has a second factor by default (TWO_FACTOR_REQUIRED_ROLES)
             pairs.append((organisation.id, user.id))
         staff = {roles.LAWYER: [], roles.COORDINATOR: []}
         for role, count in ((roles.LAWYER, 6), (roles.COORDINATOR, 3)):
@@ -565,10 +573,7 @@ def ensure_people(app) -> tuple[list[tuple[int, int]], list[float], list[int], l
                 if user is None:
                     user = accounts.create_user(db.session, keyring, email=email, role=role,
                                                 display_name=f"{role.title()} {number:02d}")
-                    secret = two_factor.new_secret()  # enrolled like a real account; never shown
-                    accounts.enrol_two_factor(db.session, keyring, user, secret, two_factor.current_code(secret),
-                                              window=1)
-                    user.totp_last_step = None
+                    enrol(user)
                 staff[role].append(user.id)
         db.session.commit()
     # A few large organisations and a long tail, as partner networks are: the first holds about 5 %.
