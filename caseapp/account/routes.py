@@ -212,17 +212,8 @@ def add_passkey():
     if not user.has_second_factor:
         return redirect(url_for("auth.enrol_two_factor"))
     form = PasskeyRegistrationForm()
-    if form.validate_on_submit():
-        try:
-            passkeys.register(db.session, user, ceremonies.relying_party(), credential_json=form.credential.data,
-                              challenge=ceremonies.take_challenge(ceremonies.REGISTER), name=form.name.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            target = form.name if exc.field == "name" else form.credential
-            target.errors = [*target.errors, refusal_text(exc)]
-        else:
-            db.session.commit()
-            flash(_("The passkey “%(name)s” is added.", name=" ".join(form.name.data.split())), "success")
-            return redirect(url_for("account.show", _anchor="passkeys"))
-    form.credential.data = ""  # the page shown again asks the authenticator afresh, never resends an answer
+    if ceremonies.register_from_form(user, form):
+        db.session.commit()
+        flash(_("The passkey “%(name)s” is added.", name=" ".join(form.name.data.split())), "success")
+        return redirect(url_for("account.show", _anchor="passkeys"))
     return render_account(status=400, passkey_form=form)

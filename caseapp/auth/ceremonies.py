@@ -6,7 +6,9 @@ import base64
 
 from flask import current_app, session
 
-from caseapp.services import passkeys
+from caseapp.core.extensions import db
+from caseapp.services import ServiceError, passkeys
+from caseapp.web.actions import refusal_text
 
 CHALLENGE_KEY = "passkey_challenge"
 REGISTER = "register"
@@ -51,3 +53,21 @@ def take_challenge(purpose: str) -> bytes | None:
     challenge = _pending_challenge(purpose)
     session.pop(_key(purpose), None)
     return challenge
+
+
+def register_from_form(user, form) -> bool:
+    """Answer a registration ceremony from a posted ``PasskeyRegistrationForm`` (the enrolment page's
+    first passkey and the account page's further ones): True once the passkey is added (the caller
+    commits); otherwise the refusal is on the form's field and its spent answer is cleared, so the page
+    shown again asks the authenticator afresh instead of resending it."""
+    if form.validate_on_submit():
+        try:
+            passkeys.register(db.session, user, relying_party(), credential_json=form.credential.data,
+                              challenge=take_challenge(REGISTER), name=form.name.data)
+            return True
+        except ServiceError as exc:
+            db.session.rollback()
+            target = form.name if exc.field == "name" else form.credential
+            target.errors = [*target.errors, refusal_text(exc)]
+    form.credential.data = ""
+    return False

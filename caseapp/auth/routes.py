@@ -12,7 +12,7 @@ from caseapp.auth.forms import (
 from caseapp.core import two_factor
 from caseapp.core.extensions import db, limiter
 from caseapp.core.resources import blind_indexer, hasher, keyring
-from caseapp.services import ServiceError, accounts, passkeys, recovery_codes
+from caseapp.services import ServiceError, accounts, recovery_codes
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.errors import render_error
@@ -163,20 +163,11 @@ def enrol_passkey():
     if user.has_second_factor:
         abort(403)
     form = PasskeyRegistrationForm()
-    if form.validate_on_submit():
-        try:
-            passkeys.register(db.session, user, ceremonies.relying_party(), credential_json=form.credential.data,
-                              challenge=ceremonies.take_challenge(ceremonies.REGISTER), name=form.name.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            target = form.name if exc.field == "name" else form.credential
-            target.errors = [*target.errors, refusal_text(exc)]
-        else:
-            return _first_factor_enrolled(user, _("Your passkey is added. You will use it each time you sign in."))
+    if ceremonies.register_from_form(user, form):
+        return _first_factor_enrolled(user, _("Your passkey is added. You will use it each time you sign in."))
     secret = accounts.open_pending_secret(db.session, keyring(), user, session.get(PENDING_SECRET_KEY))
     if secret is None:
         return redirect(url_for("auth.enrol_two_factor"))
-    form.credential.data = ""  # the page shown again asks the authenticator afresh, never resends an answer
     return _render_enrolment(EnrolTwoFactorForm(formdata=None), secret, form, 400)
 
 

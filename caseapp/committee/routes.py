@@ -347,20 +347,13 @@ def withdraw_publication(case_uuid: UUID):
                 _("Withdrawn from the public decisions page."), "action_form", "publication")
 
 
-def _member_or_404(member_uuid: UUID) -> User:
-    member = db.session.execute(select(User).where(User.uuid == member_uuid)).scalar_one_or_none()
-    if member is None:
-        abort(404)
-    return member
-
-
 @bp.route("/<uuid:case_uuid>/team", methods=["POST"])
 def add_team_member(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = _team_form(case, CaseTeamForm())
 
     def add(vault: CaseVault):
-        return case_teams.add_member(db.session, vault, current_user(), _member_or_404(UUID(form.member.data)))
+        return case_teams.add_member(db.session, vault, current_user(), _person_or_404(UUID(form.member.data)))
 
     return run_action(form, lambda: add(_vault(case)),
                       page=lambda problem: _page(case, problem=problem, team_form=form), field="member",
@@ -371,6 +364,13 @@ def add_team_member(case_uuid: UUID):
 @bp.route("/<uuid:case_uuid>/team/<uuid:member_uuid>/remove", methods=["POST"])
 def remove_team_member(case_uuid: UUID, member_uuid: UUID):
     case = _case_or_404(case_uuid)
-    member = _member_or_404(member_uuid)
+    member = _person_or_404(member_uuid)
     return _act(case, ActionForm(), lambda vault: case_teams.remove_member(db.session, vault, current_user(), member),
                 _("Removed from the case team."), "action_form", "team")
+
+
+def _person_or_404(user_uuid: UUID) -> User:
+    person = case_teams.find_person(db.session, user_uuid)
+    if person is None:
+        abort(404)
+    return person

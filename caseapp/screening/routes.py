@@ -265,14 +265,7 @@ def _accept(vault, form: AcceptForm) -> None:
     screening.accept(db.session, vault, lawyer, form.note.data)
     case_teams.add_member(db.session, vault, lawyer, lawyer)
     if form.coordinator.data:
-        case_teams.add_member(db.session, vault, lawyer, _user_or_404(UUID(form.coordinator.data)))
-
-
-def _user_or_404(user_uuid: UUID) -> User:
-    user = db.session.execute(select(User).where(User.uuid == user_uuid)).scalar_one_or_none()
-    if user is None:
-        abort(404)
-    return user
+        case_teams.add_member(db.session, vault, lawyer, _person_or_404(UUID(form.coordinator.data)))
 
 
 @bp.route("/<uuid:case_uuid>/accept", methods=["POST"])
@@ -289,7 +282,7 @@ def add_team_member(case_uuid: UUID):
     form = _team_form(case, CaseTeamForm())
     return run_action(
         form, lambda: case_teams.add_member(db.session, open_vault(db.session, keyring(), case), current_user(),
-                                            _user_or_404(UUID(form.member.data))),
+                                            _person_or_404(UUID(form.member.data))),
         page=lambda problem: _workspace(case, problem=problem, team_form=form), field="member",
         done=_("Added to the case team."), then=url_for("screening.show_report", case_uuid=case.uuid, _anchor="team"),
     )
@@ -298,7 +291,7 @@ def add_team_member(case_uuid: UUID):
 @bp.route("/<uuid:case_uuid>/team/<uuid:member_uuid>/remove", methods=["POST"])
 def remove_team_member(case_uuid: UUID, member_uuid: UUID):
     case = _case_or_404(case_uuid)
-    member = _user_or_404(member_uuid)
+    member = _person_or_404(member_uuid)
     return run_action(
         ActionForm(), lambda: case_teams.remove_member(db.session, open_vault(db.session, keyring(), case),
                                                        current_user(), member),
@@ -313,3 +306,10 @@ def reopen_report(case_uuid: UUID):
     form = ReopenForm()
     return _decide(case, form, lambda vault: screening.reopen(db.session, vault, current_user(), form.note.data),
                    _("The report is back in screening."), "reopen_form")
+
+
+def _person_or_404(user_uuid: UUID) -> User:
+    person = case_teams.find_person(db.session, user_uuid)
+    if person is None:
+        abort(404)
+    return person

@@ -5,7 +5,7 @@ action is ``team_added`` or ``team_removed`` and whose encrypted note is the mem
 sees who joined when) and in the audit log (ids only, LOG-02).
 """
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -49,6 +49,11 @@ def may_read_content(session: Session, user: User, case: Case) -> bool:
     """``permissions.can_read_case_content`` for ``user`` on ``case`` (the team looked up only when it matters)."""
     on_team = user.role == COORDINATOR and is_on_team(session, case, user)
     return permissions.can_read_case_content(user, on_team=on_team)
+
+
+def find_person(session: Session, user_uuid: UUID) -> User | None:
+    """The account a team form names (to add or remove); whether it may join is ``add_member``'s rule."""
+    return session.execute(select(User).where(User.uuid == user_uuid)).scalar_one_or_none()
 
 
 def candidates(session: Session, case: Case) -> list[User]:
