@@ -115,6 +115,7 @@ class Config:
     MAIL_OUTBOX_FOLDER: str | None = None
     MAIL_MAX_ATTEMPTS = 10  # a message refused this many times is given up and shown to admins
     UNSUBSCRIBE_LINK_LIFETIME = timedelta(days=60)
+    MAIL_SEND_AFTER_REQUEST = False  # development: write the outbox folder after each request (no cron needed)
 
     # Keys (docs/crypto.md): a directory of KEK files, or CASEAPP_KEKS; the blind-index root secret
     # from the same directory (index.secret) or CASEAPP_INDEX_SECRET.
@@ -175,6 +176,8 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECURITY_CONTACT = "mailto:security@demo.escr.test"  # the demo's placeholder; set the coalition's own
+    # `make run`: the messages a request causes land in instance/mail-outbox at once (caseapp/web/mail_hook.py).
+    MAIL_SEND_AFTER_REQUEST = True
     # Browsers accept Secure and __Host- cookies on http://127.0.0.1 and http://localhost.
 
 

@@ -15,19 +15,6 @@ from caseapp.services import notifications
 command = AppGroup("notify", help="Notifications: deliver the outbox by e-mail, write the deadline digests.")
 
 
-def mail_settings() -> notifications.MailSettings:
-    config = current_app.config
-    base_url = config["BASE_URL"].rstrip("/")
-
-    def unsubscribe_url(row) -> str:
-        token = notifications.unsubscribe_token(config["SECRET_KEY"], row.user, row.kind)
-        return f"{base_url}/notifications/unsubscribe/{token}"
-
-    return notifications.MailSettings(sender=config["MAIL_DEFAULT_SENDER"], base_url=base_url,
-                                      setup_link_lifetime=config["SETUP_TOKEN_LIFETIME"],
-                                      unsubscribe_url=unsubscribe_url)
-
-
 @command.command("send")
 @click.option("--limit", default=500, show_default=True, help="At most this many messages in one run.")
 @keyless
@@ -44,7 +31,8 @@ def send(limit: int) -> None:
         click.echo(f"Nothing to send (through {transport.describe()}).")
         return
     with click.progressbar(length=due, label=f"Sending {plural(due, 'message')}") as bar, writing():
-        report = notifications.deliver_pending(db.session, transport, mail_settings(), limit=limit,
+        report = notifications.deliver_pending(db.session, transport, notifications.settings_from_config(config),
+                                               limit=limit,
                                                max_attempts=config["MAIL_MAX_ATTEMPTS"],
                                                progress=lambda: bar.update(1))
     click.echo(f"Sent {plural(report.sent, 'message')} through {transport.describe()}; "

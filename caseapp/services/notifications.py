@@ -185,6 +185,17 @@ class MailSettings:
     preferences_url: str = "/account/notifications"
 
 
+def settings_from_config(config) -> MailSettings:
+    """The e-mails' settings from the app's configuration (a mapping: the command line and the web pass theirs)."""
+    base_url = config["BASE_URL"].rstrip("/")
+
+    def unsubscribe_url(row: Notification) -> str:
+        return f"{base_url}/notifications/unsubscribe/{unsubscribe_token(config['SECRET_KEY'], row.user, row.kind)}"
+
+    return MailSettings(sender=config["MAIL_DEFAULT_SENDER"], base_url=base_url,
+                        setup_link_lifetime=config["SETUP_TOKEN_LIFETIME"], unsubscribe_url=unsubscribe_url)
+
+
 def compose(session: Session, row: Notification, settings: MailSettings, *, digest: dict | None = None) -> EmailMessage:
     """The e-mail for one notification, in its recipient's language: the case reference, the kind of event and
     a link, and never anything from the case (DATA-06). A set-up or reset message gets its one-time link

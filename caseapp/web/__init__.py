@@ -8,7 +8,7 @@ The web package sits above the services; services never import it (``tests/unit/
 from flask import Flask
 
 from caseapp.core.extensions import babel, db
-from caseapp.web import audit_hooks, errors, security, templating
+from caseapp.web import audit_hooks, errors, mail_hook, security, templating
 from caseapp.web.errors import API_PATH_PREFIX
 from caseapp.web.sessions import ServerSessionInterface
 from caseapp.web.templating import select_locale
@@ -24,3 +24,4 @@ def init_app(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    mail_hook.init_app(app)
