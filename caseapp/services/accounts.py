@@ -139,11 +139,15 @@ def set_password(session: Session, user: User, password: str, hasher: Hasher, *,
     session.flush()
 
 
-def issue_setup_token(session: Session, user: User, lifetime: timedelta, *, actor: User | None = None) -> str:
+def issue_setup_token(session: Session, user: User, lifetime: timedelta, *, actor: User | None = None,
+                      revoke_api_tokens: bool = True) -> str:
     """A one-time setup link secret, valid for ``lifetime``; earlier unused links stop working, and so do
-    the account's API tokens (an admin's reset: AUTH-14), even before the link is used."""
+    the account's API tokens (an admin's reset: AUTH-14), even before the link is used. A reset the person
+    asked for themselves (``revoke_api_tokens=False``) leaves their tokens until the new password is set, so
+    that anyone typing their address cannot cut their organisation's system off."""
     session.execute(delete(SetupToken).where(SetupToken.user_id == user.id, SetupToken.used_at.is_(None)))
-    tokens.revoke_all(session, user)
+    if revoke_api_tokens:
+        tokens.revoke_all(session, user)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(SetupToken(user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + lifetime))
