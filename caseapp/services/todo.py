@@ -91,10 +91,11 @@ def _answered_since_last_move():
                  .order_by(CaseEvent.occurred_at.desc(), CaseEvent.id.desc()).limit(1)
                  .correlate(Case).scalar_subquery())
     answer = aliased(CaseEvent)
+    # Two levels down, the case is correlated by name (automatic correlation reaches one level only).
     screened_since = exists().where(ScreeningVersion.case_id == Case.id,
-                                    ScreeningVersion.created_at > answer.occurred_at)
+                                    ScreeningVersion.created_at > answer.occurred_at).correlate(Case)
     replied_since = exists().where(Message.case_id == Case.id, Message.author_role == roles.LAWYER,
-                                   Message.created_at > answer.occurred_at)
+                                   Message.created_at > answer.occurred_at).correlate(Case)
     return exists().where(answer.id == last_move, answer.from_stage == stages.INFO_REQUESTED,
                           answer.to_stage == stages.SCREENING, answer.actor_role == roles.PARTNER,
                           ~screened_since, ~replied_since)
