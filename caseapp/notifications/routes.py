@@ -66,7 +66,8 @@ def unsubscribe(token: str):
                            form=ActionForm(), done=False)
 
 
-@bp.route("/unsubscribe/<token>", methods=["POST"])
+# GET and POST share the URL; OPTIONS there belongs to the GET rule only (as for the API's POST /reports).
+@bp.route("/unsubscribe/<token>", methods=["POST"], provide_automatic_options=False)
 @csrf.exempt  # the signed, expiring token is the proof (RFC 8058 one-click from the mail client carries no form)
 def confirm_unsubscribe(token: str):
     user, kind = _unsubscribing(token)

@@ -327,8 +327,9 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "api.download_document": {"GET": everyone(UNAUTHORISED)},
 }
 # Flask's automatic OPTIONS runs no view: everyone gets its 200 and ``Allow`` (AC-01). A rule sharing
-# its URL with another leaves OPTIONS to that one (POST /api/v1/reports: the GET rule has it).
-SHARED_URL_WITHOUT_OPTIONS = frozenset({"api.create_report"})
+# its URL with another leaves OPTIONS to that one (POST /api/v1/reports, POST /notifications/unsubscribe/…:
+# the GET rule has it).
+SHARED_URL_WITHOUT_OPTIONS = frozenset({"api.create_report", "notifications.confirm_unsubscribe"})
 for _endpoint, _methods in EXPECTED.items():
     if _endpoint not in SHARED_URL_WITHOUT_OPTIONS:
         _methods["OPTIONS"] = everyone(OK)
