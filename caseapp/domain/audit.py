@@ -67,6 +67,7 @@ _ACTIONS = (
     ("account_disabled", "Account disabled", "accounts"),
     ("account_enabled", "Account enabled", "accounts"),
     ("setup_link_issued", "Setup link issued", "accounts"),
+    ("mail_requeued", "Undeliverable message sent again", "accounts"),
     ("sessions_ended", "All sessions of an account ended by an administrator", "accounts"),
     ("organisation_created", "Organisation created", "accounts"),
     ("api_token_created", "API token created", "accounts"),
@@ -109,7 +110,7 @@ ACTION_GROUPS: dict[str, str] = {code: group for code, _description, group in _A
 
 TARGET_TYPES = frozenset({
     "case", "document", "user", "organisation", "token", "passkey", "calendar_feed", "key", "state", "register",
-    "export", "backup",
+    "export", "backup", "notification",
 })
 
 

@@ -85,6 +85,8 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "admin.list_organisations": {"GET": ADMIN_ONLY},
     "admin.new_organisation": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.audit_log": {"GET": ADMIN_ONLY},
+    "admin.undeliverable_mail": {"GET": ADMIN_ONLY},
+    "admin.send_mail_again": {"POST": ADMIN_ONLY},
     # The States register (blueprint ``register``, still under /admin/states): public reference data, kept by admins.
     "register.list_states": {"GET": ADMIN_ONLY},
     "register.list_covenant": {"GET": ADMIN_ONLY},

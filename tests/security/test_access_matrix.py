@@ -39,11 +39,12 @@ from sqlalchemy import select
 
 from caseapp.core import two_factor
 from caseapp.core.extensions import db
+from caseapp.domain import notifications as kinds
 from caseapp.domain import roles
 from caseapp.domain.permissions import ENDPOINT_POLICY
 from caseapp.models import Base, Organisation, SetupToken, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import accounts, tokens
+from caseapp.services import accounts, notifications, tokens
 from tests.factories import (
     PASSWORD,
     add_to_team,
@@ -237,6 +238,16 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "register.check_register": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
     # The audit log (LOG-01): admins only, read-only (filters travel as GET parameters).
     "admin.audit_log": {"GET": admins_only(OK)},
+    "admin.undeliverable_mail": {"GET": admins_only(OK)},
+    # No message is given up in this scene: the (made-up) one is not found.
+    "admin.send_mail_again": {"POST": admins_only(NOT_FOUND)},
+    # Opening a notification: its owner is taken to what it is about (home, for an account notice); anyone
+    # else's looks like none (AC-04). The unsubscribe link works signed in or not: its token is the proof.
+    "notifications.open_notification": {"GET": row(
+        anonymous=TO_LOGIN, partner_a=TO_HOME, partner_b=NOT_FOUND, lawyer=NOT_FOUND, coordinator=NOT_FOUND,
+        admin=NOT_FOUND, pending_2fa=TO_ENROLMENT)},
+    "notifications.unsubscribe": {"GET": everyone(OK)},
+    "notifications.confirm_unsubscribe": {"POST": everyone(OK)},
     # A document of Organisation A's submitted report: its partners, the lawyers and the coordinators on its
     # case team may download it; Organisation B, a coordinator off the team and admins (no case content)
     # find nothing there (AC-04, AC-06).
@@ -380,6 +391,11 @@ URLS = {
     "register.edit_state": "/admin/states/FI/edit",
     "register.check_register": "/admin/states/check",
     "admin.audit_log": "/admin/audit",
+    "admin.undeliverable_mail": "/admin/mail",
+    "admin.send_mail_again": "/admin/mail/00000000-0000-4000-8000-000000000000/send-again",
+    "notifications.open_notification": "/notifications/{partner_a_notification_uuid}",
+    "notifications.unsubscribe": "/notifications/unsubscribe/{unsubscribe_token}",
+    "notifications.confirm_unsubscribe": "/notifications/unsubscribe/{unsubscribe_token}",
     "documents.download_document": "/documents/{submitted_uuid}/{submitted_document_uuid}/download",
     "intake.list_reports": "/intake",
     "intake.new_report": "/intake/new",
@@ -545,6 +561,7 @@ def url_context(app, people, org_a) -> dict[str, str]:
     submitted, submitted_document = make_case(app, org_a, partner_a, submit=True)
     api_token = tokens.create(db.session, partner_a, "Matrix token").token
     tracked, measure, media = make_tracked_case(app, org_a, partner_a)
+    notice = notifications.notify_user(db.session, partner_a, kinds.ACCOUNT_CHANGED, params={"change": "name"})
     db.session.commit()
     on_team = people["coordinator_on_team"].user
     add_to_team(submitted, on_team)
@@ -554,7 +571,9 @@ def url_context(app, people, org_a) -> dict[str, str]:
             "submitted_uuid": str(submitted.uuid), "submitted_document_uuid": str(submitted_document.uuid),
             "partner_a_token_uuid": str(api_token.uuid), "tracked_uuid": str(tracked.uuid),
             "measure_uuid": str(measure.uuid), "media_uuid": str(media.uuid),
-            "coordinator_on_team_uuid": str(on_team.uuid)}
+            "coordinator_on_team_uuid": str(on_team.uuid), "partner_a_notification_uuid": str(notice.uuid),
+            "unsubscribe_token": notifications.unsubscribe_token(app.config["SECRET_KEY"], partner_a,
+                                                                 kinds.SCREENING_DECIDED)}
 
 
 # --- AC-01: deny by default ----------------------------------------------------------------------

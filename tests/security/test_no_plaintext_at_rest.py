@@ -13,8 +13,8 @@ through the API), searches as a partner, a lawyer and an admin, and scans for th
 UTF-16, hex and lower case: the raw bytes of the instance folder (the SQLite file, its WAL and shared
 memory, the file store, any log file), a dump of every row of every table (the session table included;
 on PostgreSQL this dump is the scan, since the server's files and its WAL are not readable by the
-test), every log record, and the outbox folders (``OUTBOX_SETTINGS``: none exists yet; name the
-setting there when e-mail arrives).
+test), every log record, and every e-mail the events of the walk caused (DATA-06): ``flask notify send``
+writes them to the outbox folder (``OUTBOX_SETTINGS``), which is scanned like the rest.
 """
 
 import importlib
@@ -171,8 +171,8 @@ ORDER = ["intake.edit_report", "intake.list_reports", "messages.post_message", "
          "screening.search_victims"]
 # Two fields that must be equal get the same marker.
 SAME_AS = {"confirm": "password"}
-# Outbox folders to scan, by config setting: none exists yet (the e-mail issue adds one; name it here).
-OUTBOX_SETTINGS: tuple[str, ...] = ()
+# Outbox folders to scan, by config setting: the .eml files `flask notify send` writes with no mail server.
+OUTBOX_SETTINGS: tuple[str, ...] = ("MAIL_OUTBOX_FOLDER",)
 
 
 # --- the forms of the app --------------------------------------------------------------------------
@@ -412,8 +412,9 @@ def outbox_dump(app) -> bytes:
     return b"".join(bytes_under(Path(app.config[name])) for name in OUTBOX_SETTINGS if app.config.get(name))
 
 
-def test_no_marker_is_readable_at_rest(app, people, monkeypatch, caplog):  # CRY-01, DATA-01
+def test_no_marker_is_readable_at_rest(app, people, monkeypatch, caplog, tmp_path):  # CRY-01, DATA-01, DATA-06
     caplog.set_level(logging.DEBUG)
+    app.config["MAIL_OUTBOX_FOLDER"] = str(tmp_path / "mail-sent")
     scene = make_scene(app, people)
     markers = Markers()
     refused = _send_forms(scene, markers, monkeypatch)
@@ -424,6 +425,11 @@ def test_no_marker_is_readable_at_rest(app, people, monkeypatch, caplog):  # CRY
     content = [endpoint for endpoint, form in ENDPOINT_FORMS.items()
                if any(f"{form}.{field}" in ENCRYPTED for field in _text_fields(FORMS[form]))]
     assert [endpoint for endpoint in content if refused[endpoint]] == []
+
+    # Every message the walk caused is sent (requests for information, answers, decisions, new reports).
+    sending = app.test_cli_runner().invoke(args=["notify", "send"])
+    assert sending.exit_code == 0, sending.output
+    assert len(list(Path(app.config["MAIL_OUTBOX_FOLDER"]).glob("*.eml"))) >= 3
 
     places = {
         "database tables (incl. user_sessions)": table_dump(),
