@@ -14,7 +14,8 @@ case is read in Python, so the home page stays fast with 100,000 cases (DESIGN.m
   ``ONE_YEAR_DAYS`` days on cases whose team includes them;
 - coordinator: deadlines due within ``DEADLINE_DAYS`` days or overdue (``deadlines.count_items``), decisions
   with no publicity action recorded, follow-up responses overdue (art. 9(2));
-- admin: no case counts (admins never see cases); the account counts come from the accounts' services.
+- admin: no case counts (admins never see cases): undeliverable mail (``notifications.undeliverable_count``);
+  accounts waiting for approval are the lead's to add (a ``PRESETS`` entry, a count, a ``todo_card`` call).
 """
 
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session, aliased
 from caseapp.domain import committee, roles, stages
 from caseapp.domain.deadlines import follow_up_response_due
 from caseapp.models import Case, CaseEvent, Communication, Message, PublicityAction, ScreeningVersion, User
-from caseapp.services import case_teams, deadlines
+from caseapp.services import case_teams, deadlines, notifications
 from caseapp.services.cases import visible_cases
 from caseapp.services.dashboard import PUBLICITY_OPEN_STAGES
 
@@ -46,6 +47,8 @@ ONE_YEAR = "one_year"
 DEADLINES_DUE = "due"
 NO_PUBLICITY = "no_publicity"
 FOLLOW_UP_OVERDUE = "follow_up_overdue"
+# admin
+UNDELIVERABLE = "undeliverable"
 
 # How many days the counts that have a window look at, by preset (for their labels).
 DAYS = {DECISIONS: DECISION_DAYS, ONE_YEAR: ONE_YEAR_DAYS, DEADLINES_DUE: DEADLINE_DAYS}
@@ -55,7 +58,7 @@ PRESETS: dict[str, tuple[str, ...]] = {
     roles.PARTNER: (WAITING, DRAFTS, DECISIONS),
     roles.LAWYER: (NEW, ANSWERED, ONE_YEAR),
     roles.COORDINATOR: (DEADLINES_DUE, NO_PUBLICITY, FOLLOW_UP_OVERDUE),
-    roles.ADMIN: (),
+    roles.ADMIN: (UNDELIVERABLE,),
 }
 # The presets each list accepts in ``?show=``.
 INTAKE_PRESETS = PRESETS[roles.PARTNER]
@@ -169,8 +172,10 @@ def _case_counts(session: Session, user: User, presets: tuple[str, ...], *, now:
 def for_user(session: Session, user: User, *, now: datetime) -> Todo:
     """The home page's counts for ``user``'s role."""
     presets = PRESETS.get(user.role, ())
-    case_presets = tuple(preset for preset in presets if preset != DEADLINES_DUE)
+    case_presets = tuple(preset for preset in presets if preset not in (DEADLINES_DUE, UNDELIVERABLE))
     counts = _case_counts(session, user, case_presets, now=now)
     if DEADLINES_DUE in presets:
         counts[DEADLINES_DUE] = deadlines.count_items(session, today=now.date(), within=DEADLINE_DAYS)
+    if UNDELIVERABLE in presets:  # messages the outbox gave up on (``/admin/mail`` lists them)
+        counts[UNDELIVERABLE] = notifications.undeliverable_count(session)
     return Todo({preset: counts[preset] for preset in presets})

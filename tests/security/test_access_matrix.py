@@ -320,14 +320,9 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "moved.cases": {
         "GET": signed_in_users(moved_to("/documents/{submitted_uuid}/{submitted_document_uuid}/download")),
     },
-    # Notifications (issue 16): each person's own list and "mark all as read" (USER). Opening one of one's
-    # own marks it read (tests/web/test_notification_list.py); nobody's has this uuid: 404 for everyone, and
-    # an anonymous visitor is sent to sign in, to come back to it. A made-up unsubscribe token is unknown.
+    # Each person's own notification list and "mark all as read" (USER; tests/web/test_notification_list.py).
     "notifications.list_notifications": {"GET": signed_in_users(OK)},
     "notifications.mark_all_read": {"POST": signed_in_users(redirect_to("/notifications"))},
-    "notifications.open_notification": {"GET": signed_in_users(NOT_FOUND)},
-    "notifications.unsubscribe": {"GET": everyone(NOT_FOUND)},
-    "notifications.confirm_unsubscribe": {"POST": everyone(NOT_FOUND)},
     # The JSON API: its description is public; everything else needs a token, which no principal here
     # sends, so a browser session — whoever it belongs to — gets 401 (README "JSON API").
     "api.openapi": {"GET": everyone(OK)},
@@ -437,9 +432,6 @@ URLS = {
     "decisions.export_decisions": "/exports/decisions.csv",
     "notifications.list_notifications": "/notifications",
     "notifications.mark_all_read": "/notifications/read",
-    "notifications.open_notification": "/notifications/00000000-0000-4000-8000-000000000000",
-    "notifications.unsubscribe": "/notifications/unsubscribe/not-a-token",
-    "notifications.confirm_unsubscribe": "/notifications/unsubscribe/not-a-token",
     "moved.reports": "/reports",
     "moved.inbox": "/inbox/{submitted_uuid}/assessment",
     "moved.tracking": "/tracking/{tracked_uuid}/record",

@@ -355,9 +355,9 @@ def test_with_nothing_to_do_the_home_page_is_calm(app, people, who):
     assert all(count == 0 and link is None for count, link in todo_cards(html).values())
 
 
-def test_an_admins_home_has_no_case_counts(app, people, docket):
+def test_an_admins_home_counts_undeliverable_mail_and_no_case(app, people, docket):
     html = signed_in(app, people["admin"].user).get("/").get_data(as_text=True)
-    assert todo_cards(html) == {}
+    assert todo_cards(html) == {"messages could not be delivered": (0, None)}
     assert todo.for_user(db.session, people["admin"].user, now=utcnow()).empty
 
 
