@@ -50,12 +50,12 @@ from caseapp.models import (
     User,
 )
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, case_teams, cases, committee, timeline
+from caseapp.services import ServiceError, case_teams, cases, committee, timeline, todo
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, CaseTeamForm
-from caseapp.web.labels import STATUS_LABELS
+from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 
@@ -73,11 +73,18 @@ def list_cases():
     stage = request.args.get("stage") or ""
     state = request.args.get("state") or ""
     mine = request.args.get("mine") or ""
+    show = request.args.get("show") or None
     if (stage and stage not in committee.TRACKED_STAGES) or (state and state_name(state) is None) or mine not in (
-            "", "yes"):
+            "", "yes") or (show is not None and show not in todo.COMMITTEE_PRESETS):
         abort(400)
     user = current_user()
-    query = cases.visible_cases(user).where(Case.stage.in_([stage] if stage else committee.TRACKED_STAGES))
+    query = cases.visible_cases(user).where(Case.stage.in_(committee.TRACKED_STAGES))
+    if show:
+        # A home page's count (a preset from a fixed vocabulary): exactly its cases.
+        query = query.where(todo.clause(show, user, now=utcnow()))
+        stage = state = mine = ""
+    if stage:
+        query = query.where(Case.stage == stage)
     if state:
         query = query.where(Case.state_code == state)
     if mine:
@@ -100,7 +107,7 @@ def list_cases():
                      "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None})
     return render_template("committee/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
                            stages=committee.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
-                           mine=mine,
+                           mine=mine, preset=PRESET_LABELS.get(show) if show else None,
                            deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left)
 
 

@@ -13,8 +13,9 @@ from caseapp.deadlines.forms import WindowForm
 from caseapp.domain import committee, roles
 from caseapp.domain.deadlines import format_day
 from caseapp.models.base import utcnow
-from caseapp.services import calendar_feeds, tokens
+from caseapp.services import calendar_feeds, todo, tokens
 from caseapp.services.deadlines import Item, deadline_items
+from caseapp.web.labels import PRESET_LABELS
 from caseapp.web.pagination import ListPagination
 from caseapp.web.security import current_user
 
@@ -56,8 +57,11 @@ def _case_endpoint() -> str | None:
 @bp.route("/deadlines")
 def dashboard():
     form = WindowForm(formdata=request.args)
-    if request.args and not form.validate():
+    show = request.args.get("show") or None
+    if (request.args and not form.validate()) or (show is not None and show not in todo.DEADLINE_PRESETS):
         abort(400)
+    if show:  # a home page's count (``todo.DEADLINES_DUE``): every case's, overdue or due within its days
+        form.within.data, form.mine.data = todo.DEADLINE_DAYS, ""
     within = form.within.data
     items = deadline_items(db.session, today=utcnow().date(), within=within,
                            team_member_id=current_user().id if form.mine.data == "yes" else None)
@@ -68,7 +72,8 @@ def dashboard():
     upcoming = ListPagination([item for item in items if not item.overdue], page=form.page.data or 1,
                               per_page=per_page)
     return render_template("deadlines/dashboard.html", form=form, within=within, overdue=overdue, upcoming=upcoming,
-                           kind_labels=kind_labels(), case_endpoint=_case_endpoint())
+                           kind_labels=kind_labels(), case_endpoint=_case_endpoint(),
+                           preset=PRESET_LABELS.get(show) if show else None)
 
 
 # --- the calendar feed ------------------------------------------------------------------------------

@@ -54,6 +54,8 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     # Notifications (issue 16): opening one of one's own; the unsubscribe link of an e-mail works signed in or
     # not, its signed token being the proof (and the POST the RFC 8058 one-click answer).
     "notifications.open_notification": {"GET": USER},
+    "notifications.list_notifications": {"GET": USER},
+    "notifications.mark_all_read": {"POST": USER},
     "notifications.unsubscribe": {"GET": PUBLIC},
     "notifications.confirm_unsubscribe": {"POST": PUBLIC},
     "account.show": {"GET": USER},

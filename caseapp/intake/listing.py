@@ -11,6 +11,8 @@ from wtforms.validators import Length, Optional
 
 from caseapp.crypto import Keyring
 from caseapp.models import Case, User
+from caseapp.models.base import utcnow
+from caseapp.services import todo
 from caseapp.services.cases import by_ids, only_ids, visible_cases
 from caseapp.services.vault import open_vaults
 from caseapp.web.labels import STATUS_LABELS
@@ -38,6 +40,8 @@ def report_rows(session: Session, keyring: Keyring, user: User, criteria: dict, 
     query = visible_cases(user).order_by(Case.updated_at.desc(), Case.id.desc())
     if criteria.get("status"):
         query = query.where(Case.stage == criteria["status"])
+    if criteria.get("show") in todo.INTAKE_PRESETS:  # set by a home page's count (``?show=``)
+        query = query.where(todo.clause(criteria["show"], user, now=utcnow()))
     needle = (criteria.get("q") or "").strip().casefold()
     if not needle:
         ids = only_ids(query)

@@ -16,11 +16,11 @@ from caseapp.intake.forms import REPEATABLE, ReportForm, configure, form_data, t
 from caseapp.intake.listing import ReportFilterForm, report_rows
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, cases, documents, intake, messages
+from caseapp.services import ServiceError, cases, documents, intake, messages, todo
 from caseapp.services.vault import open_vault
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm, flash_filter_errors
-from caseapp.web.labels import STATUS_LABELS
+from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.pagination import page_number
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
@@ -42,6 +42,14 @@ def _own_case_or_404(case_uuid: UUID) -> Case:
 
 @bp.route("", methods=["GET", "POST"])
 def list_reports():
+    show = request.args.get("show") or None
+    if request.method == "GET" and show is not None:
+        # A home page's count: a preset from a fixed vocabulary (never free text, DATA-01) becomes the
+        # list's filter in the session, like the form's, and the list is shown at its own address.
+        if show not in todo.INTAKE_PRESETS:
+            abort(400)
+        session[FILTER_SESSION_KEY] = {"q": "", "status": "", "show": show}
+        return redirect(url_for("intake.list_reports"))
     form = ReportFilterForm(data=session.get(FILTER_SESSION_KEY, {}))
     if request.method == "POST":  # search words travel by POST and stay out of URLs (DATA-01)
         if form.validate_on_submit():
@@ -55,7 +63,8 @@ def list_reports():
     rows, total = report_rows(db.session, keyring(), current_user(), criteria, page=page, per_page=size)
     return render_template("intake/list_reports.html", rows=rows, total=total,
                            page=page, pages=max((total + size - 1) // size, 1), form=form,
-                           filtered=any(criteria.values()), action_form=ActionForm(), status_labels=STATUS_LABELS)
+                           filtered=any(criteria.values()), action_form=ActionForm(), status_labels=STATUS_LABELS,
+                           preset=PRESET_LABELS.get(criteria.get("show")))
 
 
 @bp.route("/new", methods=["POST"])

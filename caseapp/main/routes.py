@@ -7,6 +7,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store
+from caseapp.models.base import utcnow
+from caseapp.services import todo
 from caseapp.web import assets
 from caseapp.web.security import current_user
 
@@ -19,8 +21,10 @@ STARTED = datetime.now(UTC)
 
 @bp.route("/")
 def index():
+    """The signed-in user's to-do list: counts that open the lists filtered to exactly those cases."""
     user = current_user()
-    return render_template("main/index.html", user=user)
+    return render_template("main/index.html", user=user, todo=todo.for_user(db.session, user, now=utcnow()),
+                           todo_days=todo.DAYS)
 
 
 @bp.route("/assets/bootstrap.min.css")

@@ -1,6 +1,6 @@
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from caseapp.domain import roles, stages
 from caseapp.models import Case, User
 from caseapp.services import notifications
 from caseapp.web.forms import ActionForm
+from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
@@ -65,7 +66,8 @@ def unsubscribe(token: str):
                            form=ActionForm(), done=False)
 
 
-@bp.route("/unsubscribe/<token>", methods=["POST"])
+# GET and POST share the URL; OPTIONS there belongs to the GET rule only (as for the API's POST /reports).
+@bp.route("/unsubscribe/<token>", methods=["POST"], provide_automatic_options=False)
 @csrf.exempt  # the signed, expiring token is the proof (RFC 8058 one-click from the mail client carries no form)
 def confirm_unsubscribe(token: str):
     user, kind = _unsubscribing(token)
@@ -78,3 +80,39 @@ def confirm_unsubscribe(token: str):
         return "", 204
     return render_template("notifications/unsubscribe.html", kind_label=_(kinds.KINDS[kind].label), token=token,
                            form=ActionForm(), done=True)
+
+
+# --- each person's list (issue 16, point 6) -------------------------------------------------------------
+
+
+def kind_in_words(row) -> str:
+    """The kind of a notification in the reader's language; an account change names what changed."""
+    kind = kinds.KINDS.get(row.kind)
+    if kind is None:
+        return row.kind
+    change = (row.params or {}).get("change") if row.kind == kinds.ACCOUNT_CHANGED else None
+    if change in kinds.ACCOUNT_CHANGES:
+        return _("%(kind)s: %(change)s", kind=_(kind.label), change=_(kinds.ACCOUNT_CHANGES[change]))
+    return _(kind.label)
+
+
+@bp.route("", methods=["GET"])
+def list_notifications():
+    """The signed-in person's notifications, newest first, a page at a time; unread ones marked. Each opens
+    through ``open_notification`` (which marks it read and leads to the page this person may see)."""
+    user = current_user()
+    page = paginate(notifications.inbox_query(user), per_page=current_app.config["PAGE_SIZE"])
+    rows = [{"uuid": row.uuid, "label": kind_in_words(row), "reference": row.reference, "created_at": row.created_at,
+             "unread": row.read_at is None, "link": notifications.open_path(row)} for row in page.items]
+    return render_template("notifications/list_notifications.html", rows=rows, page=page,
+                           unread=notifications.unread_count(db.session, user), action_form=ActionForm())
+
+
+@bp.route("/read", methods=["POST"])
+def mark_all_read():
+    """Mark every notification of the signed-in person read."""
+    changed = notifications.mark_read(db.session, current_user())
+    db.session.commit()
+    if changed:
+        flash(_("Every notification is marked as read."), "success")
+    return redirect(url_for("notifications.list_notifications"))

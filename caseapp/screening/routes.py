@@ -28,12 +28,23 @@ from caseapp.screening.forms import (
     ScreeningForm,
     VictimSearchForm,
 )
-from caseapp.services import ServiceError, case_teams, cases, intake, messages, register, screening, search, timeline
+from caseapp.services import (
+    ServiceError,
+    case_teams,
+    cases,
+    intake,
+    messages,
+    register,
+    screening,
+    search,
+    timeline,
+    todo,
+)
 from caseapp.services.vault import open_vault, open_vaults
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, CaseTeamForm, MessageForm
-from caseapp.web.labels import STATUS_LABELS
+from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 
@@ -74,6 +85,10 @@ def _filtered(query, form: QueueFilterForm):
     elif days:
         query = query.where(Case.one_year_last_day >= today,
                             Case.one_year_last_day <= today + timedelta(days=int(days)))
+    return _sorted(query, form)
+
+
+def _sorted(query, form: QueueFilterForm):
     sort = form.sort.data or "deadline"
     if sort == "deadline":
         return query.order_by(Case.one_year_last_day.is_(None), Case.one_year_last_day, Case.submitted_at.desc(),
@@ -86,9 +101,15 @@ def _filtered(query, form: QueueFilterForm):
 @bp.route("")
 def list_reports():
     form = _queue_form(request.args)
-    if not form.validate():
+    show = request.args.get("show") or None
+    if not form.validate() or (show is not None and show not in todo.SCREENING_PRESETS):
         abort(400)
-    query = _filtered(cases.visible_cases(current_user()).where(Case.reference.is_not(None)), form)
+    query = cases.visible_cases(current_user()).where(Case.reference.is_not(None))
+    if show:
+        # A home page's count (a preset from a fixed vocabulary): exactly its cases, in the chosen order.
+        query = _sorted(query.where(todo.clause(show, current_user(), now=utcnow())), form)
+    else:
+        query = _filtered(query, form)
     # The page's ids come from an index; then its rows, their keys and their duplicate checks are read
     # a page at a time, not a row at a time.
     page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
@@ -107,7 +128,7 @@ def list_reports():
         })
     filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort"))
     return render_template("screening/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
-                           status_labels=STATUS_LABELS)
+                           status_labels=STATUS_LABELS, preset=PRESET_LABELS.get(show) if show else None)
 
 
 @bp.route("/search", methods=["GET", "POST"])

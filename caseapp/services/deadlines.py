@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from caseapp.domain import committee, deadlines, stages
@@ -185,3 +186,54 @@ def deadline_items(session: Session, *, today: date, within: int | None = None, 
             items.append(Item(case, deadline.kind, deadline.basis_date, deadline.due_date, left))
     items.sort(key=lambda item: (item.due_date, item.case.reference, KINDS.index(item.kind)))
     return items
+
+
+# --- counting in SQL --------------------------------------------------------------------------------
+
+# The domain's rules read once more, kind by kind: the stages in which each kind of deadline can be open
+# (asking ``open_deadlines`` about a record with every basis date set), and the kinds that are open only
+# after Views finding a violation (they vanish when the same record has another decision).
+_PROBE = {"one_year_last_day": _EVERY_DATE, "transmitted_on": _EVERY_DATE, "admissibility_transmitted_on": _EVERY_DATE,
+          "author_comments_due": _EVERY_DATE, "decision_transmitted_on": _EVERY_DATE}
+
+
+def _kinds_open(stage: str, decision_type: str | None) -> set[str]:
+    record = committee.Record(stage=stage, decision_type=decision_type, **_PROBE)
+    return {deadline.kind for deadline in committee.open_deadlines(record)}
+
+
+KIND_STAGES: dict[str, tuple[str, ...]] = {
+    kind: tuple(stage for stage in OPEN_STAGES if kind in _kinds_open(stage, committee.VIEWS_VIOLATION))
+    for kind in KINDS
+}
+_AFTER_VIEWS_ONLY = frozenset(
+    kind for kind in KINDS
+    if any(kind not in _kinds_open(stage, committee.VIEWS_NO_VIOLATION) for stage in KIND_STAGES[kind])
+)
+
+
+def _open_until(kind: str, end: date):
+    """A row has a deadline of ``kind`` open and due on or before ``end`` (exactly: the inverse of the
+    due-date rule, ``latest_basis``, turns the due date into a bound on the basis column)."""
+    source, due, closing = _SOURCES[kind]
+    condition = [Case.stage.in_(KIND_STAGES[kind]), source.is_not(None), source <= latest_basis(due, end)]
+    if closing is not None:
+        condition.append(closing.is_(None))
+    if kind in _AFTER_VIEWS_ONLY:
+        condition.append(Communication.decision_type == committee.VIEWS_VIOLATION)
+    return and_(*condition)
+
+
+def count_items(session: Session, *, today: date, within: int, team_member_id: int | None = None) -> int:
+    """How many items ``deadline_items(today=today, within=within)`` lists (those due in the next ``within``
+    days and those overdue), counted in the database in one statement: a home page counts them at every
+    visit, with 100,000 cases (DESIGN.md §7)."""
+    if within < 0:
+        raise ValueError("within must be a number of days, 0 or more")
+    end = today + timedelta(days=within)
+    per_kind = [func.coalesce(func.sum(when((_open_until(kind, end), 1), else_=0)), 0) for kind in KINDS]
+    query = (select(*per_kind).select_from(Case).outerjoin(Communication, Communication.case_id == Case.id)
+             .where(Case.reference.is_not(None), Case.stage.in_(OPEN_STAGES)))
+    if team_member_id is not None:
+        query = query.where(Case.id.in_(select(CaseTeamMember.case_id).where(CaseTeamMember.user_id == team_member_id)))
+    return sum(int(count) for count in session.execute(query).one())

@@ -3,6 +3,8 @@ queue, the cases before the Committee, the dashboard), so none of them imports a
 
 from flask_babel import lazy_gettext as _l
 
+from caseapp.services import todo
+
 # A case's stage (domain/stages.py) as the pages name it.
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -29,4 +31,18 @@ STATUS_LABELS = {
 TEAM_ACTION_LABELS = {
     "team_added": _l("Case team: member added"),
     "team_removed": _l("Case team: member removed"),
+}
+
+# The filter a home page's count opens a list with (``?show=<preset>``, ``caseapp.services.todo``), as the
+# list names it above its rows.
+PRESET_LABELS = {
+    todo.WAITING: _l("Requests for information waiting for your answer"),
+    todo.DRAFTS: _l("Drafts not yet sent"),
+    todo.DECISIONS: _l("Decisions on your reports in the last %(days)d days", days=todo.DECISION_DAYS),
+    todo.NEW: _l("New reports, not yet screened"),
+    todo.ANSWERED: _l("Answers from partners not yet read: back in screening, nothing saved or written since"),
+    todo.ONE_YEAR: _l("One-year limits within %(days)d days on your cases", days=todo.ONE_YEAR_DAYS),
+    todo.DEADLINES_DUE: _l("Deadlines overdue or due within %(days)d days", days=todo.DEADLINE_DAYS),
+    todo.NO_PUBLICITY: _l("Decisions with no publicity action yet"),
+    todo.FOLLOW_UP_OVERDUE: _l("Follow-up responses overdue"),
 }

@@ -1,6 +1,6 @@
 """Template helpers: the signed-in user, navigation by role, dates, and the locale."""
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
@@ -9,7 +9,7 @@ from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.domain.deadlines import days_left, deadline_label, warning_level
 from caseapp.models.base import utcnow
-from caseapp.services import register
+from caseapp.services import notifications, register
 from caseapp.web.labels import TEAM_ACTION_LABELS
 
 # (endpoint, label, roles that see it)
@@ -62,6 +62,20 @@ def days_to(due_date):
 REGISTER_NOTICE_ROLES = (roles.ADMIN, roles.LAWYER)
 
 
+def unread_notifications() -> int:
+    """How many of the signed-in user's notifications are unread, for the navigation bar's badge: one small
+    query per page, only for a fully signed-in user (not before the second factor)."""
+    user = g.get("user")
+    if user is None or not getattr(session, "two_factor_done", False):
+        return 0
+    if "unread_notifications" not in g:
+        try:
+            g.unread_notifications = notifications.unread_count(db.session, user)
+        except SQLAlchemyError:
+            g.unread_notifications = 0
+    return g.unread_notifications
+
+
 def register_notice():
     """The States register's date and the configured limit when the register is older than
     ``REGISTER_MAX_AGE_MONTHS``, for the layout's notice to admins and lawyers; None otherwise. One small
@@ -92,7 +106,8 @@ def init_app(app: Flask) -> None:
         items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION
                  if user is not None and user.role in allowed]
         return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale,
-                "page_url": page_url, "register_notice": register_notice, "team_actions": TEAM_ACTION_LABELS}
+                "page_url": page_url, "register_notice": register_notice,
+                "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS}
 
     app.jinja_env.filters["one_year_limit"] = one_year_limit
     app.jinja_env.filters["days_to"] = days_to

@@ -126,6 +126,8 @@ class Scene:
                 db.session.commit()
                 self.passkeys[principal] = str(passkey.uuid)
             return self.passkeys[principal]
+        if name == "notification_uuid":  # nobody's: opening one's own writes its read time (a GET that may)
+            return "00000000-0000-4000-8000-000000000000"
         if name == "iso2":  # a State of the seeded register
             return "FI"
         if name == "filename":  # a real file in the static folder this endpoint serves
@@ -252,6 +254,7 @@ FORM_DATA = {
     "screening.add_team_member": lambda s, page: {"member": str(s.user("coordinator").uuid)},
     "screening.remove_team_member": lambda s, page: _lawyer_on_team(s, s.submitted_uuid) or {},
     # Old paths (caseapp/web/redirects.py): the form the old page sent, here none, is passed on as it is.
+    "notifications.mark_all_read": lambda s, page: {},
     "moved.reports": lambda s, page: {},
     "moved.inbox": lambda s, page: {},
     "moved.tracking": lambda s, page: {},

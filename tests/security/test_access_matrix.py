@@ -320,6 +320,9 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "moved.cases": {
         "GET": signed_in_users(moved_to("/documents/{submitted_uuid}/{submitted_document_uuid}/download")),
     },
+    # Each person's own notification list and "mark all as read" (USER; tests/web/test_notification_list.py).
+    "notifications.list_notifications": {"GET": signed_in_users(OK)},
+    "notifications.mark_all_read": {"POST": signed_in_users(redirect_to("/notifications"))},
     # The JSON API: its description is public; everything else needs a token, which no principal here
     # sends, so a browser session — whoever it belongs to — gets 401 (README "JSON API").
     "api.openapi": {"GET": everyone(OK)},
@@ -330,8 +333,9 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "api.download_document": {"GET": everyone(UNAUTHORISED)},
 }
 # Flask's automatic OPTIONS runs no view: everyone gets its 200 and ``Allow`` (AC-01). A rule sharing
-# its URL with another leaves OPTIONS to that one (POST /api/v1/reports: the GET rule has it).
-SHARED_URL_WITHOUT_OPTIONS = frozenset({"api.create_report"})
+# its URL with another leaves OPTIONS to that one (POST /api/v1/reports, POST /notifications/unsubscribe/…:
+# the GET rule has it).
+SHARED_URL_WITHOUT_OPTIONS = frozenset({"api.create_report", "notifications.confirm_unsubscribe"})
 for _endpoint, _methods in EXPECTED.items():
     if _endpoint not in SHARED_URL_WITHOUT_OPTIONS:
         _methods["OPTIONS"] = everyone(OK)
@@ -426,6 +430,8 @@ URLS = {
     "decisions.atom_feed": "/decisions.atom",
     "decisions.export_cases": "/exports/cases.csv",
     "decisions.export_decisions": "/exports/decisions.csv",
+    "notifications.list_notifications": "/notifications",
+    "notifications.mark_all_read": "/notifications/read",
     "moved.reports": "/reports",
     "moved.inbox": "/inbox/{submitted_uuid}/assessment",
     "moved.tracking": "/tracking/{tracked_uuid}/record",
