@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.domain.notifications import DELIVERIES
 from caseapp.models.base import Base, UTCDateTime, utcnow
+from caseapp.models.case import Case
 from caseapp.models.user import User
 
 PENDING = "pending"  # an e-mail waits to be sent
@@ -61,6 +62,7 @@ class Notification(Base):
     digested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # gathered into a digest
 
     user: Mapped[User] = relationship()
+    case: Mapped[Case | None] = relationship()  # where its link leads; the case's page checks who may see it
 
 
 class NotificationPreference(Base):

@@ -36,10 +36,8 @@ def open_notification(notification_uuid: UUID):
         abort(404)
     notifications.mark_read(db.session, user, row.uuid)
     db.session.commit()
-    if row.case_id is not None:
-        case = db.session.get(Case, row.case_id)
-        if case is not None:
-            return redirect(case_page(user, case))
+    if row.case is not None:  # the page it leads to loads the case through its own scoped loader (AC-03)
+        return redirect(case_page(user, row.case))
     if row.kind == kinds.DEADLINE_DIGEST:
         return redirect(url_for("deadlines.dashboard"))
     return redirect(row.link or url_for("main.index"))

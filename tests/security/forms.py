@@ -20,11 +20,12 @@ from sqlalchemy import select
 from caseapp.core import two_factor
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
+from caseapp.domain import notifications as kinds
 from caseapp.domain import permissions
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.models import Case, Passkey
-from caseapp.services import accounts, screening, tokens
+from caseapp.services import accounts, notifications, screening, tokens
 from caseapp.services.vault import open_vault
 from tests.factories import PASSWORD, Account, add_to_team, login, make_case, make_tracked_case, record_screening
 from tests.web.soft_authenticator import SoftAuthenticator
@@ -93,6 +94,9 @@ class Scene:
             # A made-up feed secret (404). A live one would record its use ("last used", at most hourly),
             # bookkeeping like a session's last activity; tests/web/test_deadlines.py covers live feeds.
             return "not-a-feed-secret"
+        if name == "token" and endpoint.startswith("notifications."):  # the acting person's unsubscribe link
+            acting = self.user(principal) if principal != "anonymous" else self.user("partner_a")
+            return notifications.unsubscribe_token(self.app.config["SECRET_KEY"], acting, kinds.SCREENING_DECIDED)
         if name == "token":  # a live setup link
             return self.setup_token
         if name == "case_uuid" and endpoint in SUBMITTED_REPORT_ENDPOINTS:
@@ -255,6 +259,7 @@ FORM_DATA = {
     "screening.remove_team_member": lambda s, page: _lawyer_on_team(s, s.submitted_uuid) or {},
     # Old paths (caseapp/web/redirects.py): the form the old page sent, here none, is passed on as it is.
     "notifications.mark_all_read": lambda s, page: {},
+    "notifications.confirm_unsubscribe": lambda s, page: {},
     "moved.reports": lambda s, page: {},
     "moved.inbox": lambda s, page: {},
     "moved.tracking": lambda s, page: {},

@@ -52,10 +52,15 @@ RULES = _discover_rules()
 # tests/web/test_api.py proves that the exemption covers token requests only (a cookie-authenticated POST
 # is refused) and ``test_only_the_api_blueprint_is_exempt`` below that nothing else is exempt.
 CSRF_EXEMPT_BLUEPRINT = "api"
+# One view is exempt for the same reason: the RFC 8058 one-click unsubscribe POST a mail client sends carries
+# no cookie and no form, only the URL's signed, expiring token naming one person and one kind of e-mail,
+# which is the credential (a forger would need the token itself). It can only turn that one kind of e-mail off.
+# tests/integration/test_notifications.py::test_the_unsubscribe_link_turns_one_kind_off covers forged tokens.
+CSRF_EXEMPT_VIEWS = frozenset({"notifications.confirm_unsubscribe"})
 
 
 def _csrf_exempt_by_design(endpoint: str) -> bool:
-    return endpoint.startswith(CSRF_EXEMPT_BLUEPRINT + ".")
+    return endpoint.startswith(CSRF_EXEMPT_BLUEPRINT + ".") or endpoint in CSRF_EXEMPT_VIEWS
 
 
 STATE_CHANGING = sorted({(endpoint, method) for endpoint, methods in RULES for method in methods & UNSAFE_METHODS
@@ -214,9 +219,9 @@ def test_every_state_changing_route_has_form_data():  # CSRF-01: new routes cann
 
 def test_only_the_api_blueprint_is_exempt(app):  # CSRF-01: the exemption is one blueprint, by design
     assert {bp.name for bp in csrf._exempt_blueprints} == {CSRF_EXEMPT_BLUEPRINT}
-    assert csrf._exempt_views == set()
+    assert csrf._exempt_views == {"caseapp.notifications.routes.confirm_unsubscribe"}
     exempt = {endpoint for endpoint, methods in RULES if methods & UNSAFE_METHODS and _csrf_exempt_by_design(endpoint)}
-    assert exempt == {"api.create_report", "api.upload_documents"}
+    assert exempt == {"api.create_report", "api.upload_documents", "notifications.confirm_unsubscribe"}
 
 
 @pytest.mark.parametrize(("endpoint", "method"), STATE_CHANGING, ids=STATE_CHANGING_IDS)
