@@ -78,6 +78,7 @@ class Scene:
     spare_handles: dict[str, str] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     passkeys: dict[str, str] = field(default_factory=dict)
+    given_up_mail: str = ""  # a message ``flask notify send`` gave up on, for admins to send again
 
     def user(self, principal: str):
         return self.people[principal].user
@@ -130,6 +131,14 @@ class Scene:
                 db.session.commit()
                 self.passkeys[principal] = str(passkey.uuid)
             return self.passkeys[principal]
+        if name == "notification_uuid" and endpoint == "admin.send_mail_again":  # a message given up, to requeue
+            if not self.given_up_mail:
+                row = notifications.notify_user(db.session, self.user("partner_a"), kinds.ACCOUNT_CHANGED,
+                                                params={"change": "name"})
+                row.mail_status, row.attempts = "failed", 10
+                db.session.commit()
+                self.given_up_mail = str(row.uuid)
+            return self.given_up_mail
         if name == "notification_uuid":  # nobody's: opening one's own writes its read time (a GET that may)
             return "00000000-0000-4000-8000-000000000000"
         if name == "iso2":  # a State of the seeded register
@@ -259,6 +268,7 @@ FORM_DATA = {
     "screening.remove_team_member": lambda s, page: _lawyer_on_team(s, s.submitted_uuid) or {},
     # Old paths (caseapp/web/redirects.py): the form the old page sent, here none, is passed on as it is.
     "notifications.mark_all_read": lambda s, page: {},
+    "admin.send_mail_again": lambda s, page: {},
     "notifications.confirm_unsubscribe": lambda s, page: {},
     "moved.reports": lambda s, page: {},
     "moved.inbox": lambda s, page: {},
