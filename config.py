@@ -104,6 +104,21 @@ class Config:
     RATELIMIT_CALENDAR_FEED = "60 per hour"
     RATELIMIT_CALENDAR_FEED_FAILURES = "30 per minute"
 
+    # Outgoing mail (README "Notifications and e-mail"). With no MAIL_SERVER, `flask notify send` writes each
+    # message as an .eml file in MAIL_OUTBOX_FOLDER (default instance/mail-outbox). MAIL_USE_TLS is implicit
+    # TLS (port 465); otherwise STARTTLS unless MAIL_USE_STARTTLS is False (a relay on loopback only).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = False
+    MAIL_USE_STARTTLS = True
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_TIMEOUT = 30
+    MAIL_DEFAULT_SENDER = "ESCR Case Desk <no-reply@localhost>"
+    MAIL_OUTBOX_FOLDER: str | None = None
+    MAIL_MAX_ATTEMPTS = 10  # a message refused this many times is given up and shown to admins
+    UNSUBSCRIBE_LINK_LIFETIME = timedelta(days=60)
+
     # Keys (docs/crypto.md): a directory of KEK files, or CASEAPP_KEKS; the blind-index root secret
     # from the same directory (index.secret) or CASEAPP_INDEX_SECRET.
     KEYS_DIR: str | None = None  # None means "instance/keys"

@@ -78,13 +78,15 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     from caseapp.intake import bp as intake_bp
     from caseapp.main import bp as main_bp
     from caseapp.messages import bp as messages_bp
+    from caseapp.notifications import bp as notifications_bp
     from caseapp.register import bp as register_bp
     from caseapp.screening import bp as screening_bp
     from caseapp.web import redirects
 
     web.init_app(app)
     for blueprint in (main_bp, auth_bp, account_bp, admin_bp, documents_bp, intake_bp, screening_bp, messages_bp,
-                      api_bp, committee_bp, deadlines_bp, decisions_bp, dashboard_bp, register_bp):
+                      api_bp, committee_bp, deadlines_bp, decisions_bp, dashboard_bp, register_bp,
+                      notifications_bp):
         app.register_blueprint(blueprint)
     redirects.init_app(app)  # after the blueprints: the old paths take their new endpoints' methods
     register_cli(app)

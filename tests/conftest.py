@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 
 from caseapp.models import Base
 from tests.factories import login, make_organisation, make_people, ram_disk, running_app, worker_database_url
+from tests.mail import MailServer
 
 # Hypothesis (SECURITY.md "Test methods" item 6): ``ci`` keeps property tests within the suite's time
 # budget on two cores; HYPOTHESIS_PROFILE=thorough searches longer, e.g. after changing crypto code.
@@ -54,6 +55,14 @@ def tmp_path(tmp_path):
 def app(tmp_path, database_url):
     with running_app(tmp_path, database_url) as app:
         yield app
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on 127.0.0.1 (``tests.mail.MailServer``); point the app at it with its ``settings()``."""
+    server = MailServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

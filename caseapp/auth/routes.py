@@ -1,4 +1,4 @@
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from caseapp.auth import ceremonies
@@ -18,7 +18,7 @@ from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.errors import render_error
 from caseapp.web.forms import ActionForm
-from caseapp.web.security import current_user
+from caseapp.web.security import current_user, return_path
 
 bp = Blueprint("auth", __name__)
 
@@ -34,8 +34,9 @@ def _login_rate_limit() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_rate_limit, methods=["POST"])
 def login():
+    back_to = return_path(request.args.get("next"))
     if current_user() is not None and session.two_factor_done:
-        return redirect(url_for("main.index"))
+        return redirect(back_to or url_for("main.index"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -64,11 +65,11 @@ def login():
             if result.needs_enrolment:
                 flash(_("Set up two-factor authentication to continue."), "info")
                 return redirect(url_for("auth.enrol_two_factor"))
-            return redirect(url_for("main.index"))
+            return redirect(back_to or url_for("main.index"))
         db.session.commit()  # keep the failure count (AUTH-07)
         form.code.data = ""  # never echo a code back
         error = _(GENERIC_LOGIN_ERROR)  # AUTH-08: one message whatever failed
-    return render_template("auth/login.html", form=form, error=error)
+    return render_template("auth/login.html", form=form, error=error, back_to=back_to)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -14,6 +14,7 @@ from caseapp.cli import (
     deadlines,
     demo,
     keys,
+    notify,
     orgs,
     register,
     retention,
@@ -27,7 +28,7 @@ from caseapp.cli import (
 COMMANDS = (
     orgs.command, users.command, keys.command, store.command, tokens.command, register.command, audit.command,
     demo.command, screen.command, deadlines.command, backup.backup_command, backup.restore_command,
-    retention.command, sessions.command,
+    retention.command, sessions.command, notify.command,
 )
 
 

@@ -55,6 +55,11 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "auth.enrol_passkey": {"POST": SESSION},
     "auth.passkey_sign_in": {"GET": SESSION, "POST": SESSION},
     "main.index": {"GET": USER},
+    # Notifications (issue 16): opening one of one's own; the unsubscribe link of an e-mail works signed in or
+    # not, its signed token being the proof (and the POST the RFC 8058 one-click answer).
+    "notifications.open_notification": {"GET": USER},
+    "notifications.unsubscribe": {"GET": PUBLIC},
+    "notifications.confirm_unsubscribe": {"POST": PUBLIC},
     "account.show": {"GET": USER},
     "account.change_password": {"POST": USER},
     "account.end_session": {"POST": USER},

@@ -25,6 +25,7 @@ from caseapp.models.committee import (
 )
 from caseapp.models.keys import DataKey
 from caseapp.models.message import Message
+from caseapp.models.notification import Notification, NotificationPreference
 from caseapp.models.organisation import Organisation
 from caseapp.models.rate_limit import RateLimitCounter
 from caseapp.models.register import CovenantStatus, StateParty, StatePartyChange
@@ -37,7 +38,8 @@ __all__ = [
     "ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission",
     "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseTeamMember", "CaseRight",
     "CovenantStatus", "DataKey",
-    "Document", "DomesticRemedy", "KekCanary", "Message", "OtherProcedure", "UnusedRemedy", "ReferenceCounter",
+    "Document", "DomesticRemedy", "KekCanary", "Message",
+    "Notification", "NotificationPreference", "OtherProcedure", "UnusedRemedy", "ReferenceCounter",
     "RateLimitCounter", "ScreeningVersion", "Victim", "LoginFailure", "Organisation", "Passkey", "RecoveryCode",
     "SetupToken", "StateParty", "StatePartyChange", "User", "UserSession",
 ]

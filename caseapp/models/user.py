@@ -13,7 +13,10 @@ _ROLE_LIST = ", ".join(f"'{role}'" for role in ROLES)
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(f"role IN ({_ROLE_LIST})", name="role_valid"),)
+    __table_args__ = (
+        CheckConstraint(f"role IN ({_ROLE_LIST})", name="role_valid"),
+        CheckConstraint("digest_frequency IN ('daily', 'weekly', 'never')", name="digest_frequency_valid"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
@@ -30,6 +33,12 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language of the person's e-mails (and, with the languages issue, of their pages).
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    # The deadline digest (``flask notify digest``): how often, how many days ahead, when the last one went.
+    digest_frequency: Mapped[str] = mapped_column(String(8), default="weekly")
+    digest_within_days: Mapped[int] = mapped_column(Integer(), default=14)
+    digest_last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Four-eyes (AUTH-12): a new or reset staff account waits from ``approval_requested_at`` until a second
     # admin (or the operator, ``approved_by_id`` NULL) approves it; both stay as the last request's record.
     approval_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

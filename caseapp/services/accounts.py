@@ -162,13 +162,15 @@ def set_password(session: Session, user: User, password: str, hasher: Hasher, *,
     session.flush()
 
 
-def issue_setup_token(session: Session, user: User, lifetime: timedelta, *, actor: User | None = None) -> str:
-    """A one-time setup link secret, valid for ``lifetime``; earlier unused links stop working. Made when
-    the set-up or reset message is mailed (``flask notify send``) or by the operator's command, never for
-    a page. It revokes nothing by itself: anyone may ask for a reset message for any address, so the API
-    tokens go when an admin asks for the link (``account_changes.send_setup_link``) or when the link sets
-    the password (``set_password``, AUTH-14)."""
+def issue_setup_token(session: Session, user: User, lifetime: timedelta, *, actor: User | None = None,
+                      revoke_api_tokens: bool = True) -> str:
+    """A one-time setup link secret, valid for ``lifetime``; earlier unused links stop working, and so do
+    the account's API tokens (an admin's reset: AUTH-14), even before the link is used. A reset the person
+    asked for themselves (``revoke_api_tokens=False``) leaves their tokens until the new password is set, so
+    that anyone typing their address cannot cut their organisation's system off."""
     discard_setup_tokens(session, user)
+    if revoke_api_tokens:
+        tokens.revoke_all(session, user)
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(SetupToken(user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + lifetime))

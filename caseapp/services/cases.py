@@ -17,11 +17,12 @@ from caseapp.core.files import FileStore, promote_on_commit, remove_on_commit
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.crypto.files import FileSummary, new_file_key, unwrap_file_key, wrap_file_key
+from caseapp.domain import notifications as kinds
 from caseapp.domain import permissions
 from caseapp.domain.report import VictimInput
 from caseapp.models import Case, Document, Organisation, ReferenceCounter, User, Victim
 from caseapp.models.base import utcnow
-from caseapp.services import audit
+from caseapp.services import audit, notifications
 from caseapp.services.vault import CaseVault, create_vault, shred_case_key
 
 REFERENCE_PREFIX = "ESCR"
@@ -65,6 +66,7 @@ def submit_case(session: Session, case: Case) -> str:
     case.stage = "submitted"
     case.submitted_at = utcnow()
     session.flush()
+    notifications.notify_case(session, case, kinds.REPORT_SUBMITTED, actor=None)
     return case.reference
 
 

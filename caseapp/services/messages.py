@@ -6,9 +6,10 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseapp.domain import notifications as kinds
 from caseapp.domain import permissions, roles, stages
 from caseapp.models import Document, Message, User
-from caseapp.services import ServiceError, audit
+from caseapp.services import ServiceError, audit, notifications
 from caseapp.services.timeline import move_case
 from caseapp.services.vault import CaseVault
 
@@ -43,6 +44,8 @@ def post_message(session: Session, vault: CaseVault, author: User, body: str, *,
     audit.record(session, action="message_posted", actor=author, case=case)
     if author.role == roles.PARTNER and case.stage == stages.INFO_REQUESTED:
         move_case(session, vault, author, stages.SCREENING, "The partner answered in the thread.")
+    elif author.role == roles.PARTNER:
+        notifications.notify_case(session, case, kinds.REPORT_UPDATED, actor=author)
     return message
 
 

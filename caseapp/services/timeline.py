@@ -7,10 +7,11 @@ from uuid import uuid4
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from caseapp.domain import notifications as kinds
 from caseapp.domain import stages
 from caseapp.models import CaseEvent, User
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, audit
+from caseapp.services import ServiceError, audit, notifications
 from caseapp.services.vault import CaseVault
 
 
@@ -22,10 +23,11 @@ def move_case(session: Session, vault: CaseVault, actor: User, target: str, note
     event = CaseEvent(uuid=uuid4(), case_id=case.id, occurred_at=utcnow(), actor_id=actor.id, actor_role=actor.role,
                       from_stage=case.stage, to_stage=target, action="move")
     vault.set(event, "note", (note or "").strip() or None)
-    case.stage = target
+    source, case.stage = case.stage, target
     session.add(event)
     session.flush()
     audit.record(session, action="stage_changed", actor=actor, case=case)
+    notifications.notify_move(session, case, source, target, actor)
     return event
 
 
@@ -38,6 +40,7 @@ def record_event(session: Session, vault: CaseVault, actor: User, note: str) -> 
     session.add(event)
     session.flush()
     audit.record(session, action="case_updated", actor=actor, case=case)
+    notifications.notify_case(session, case, kinds.CASE_MOVED, actor=actor)
     return event
 
 

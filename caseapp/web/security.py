@@ -1,6 +1,7 @@
 """Request hooks: who is signed in, deny by default, write intent, and the response headers."""
 
 import logging
+import re
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -30,6 +31,16 @@ SECURITY_HEADERS = {  # HDR-01
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+
+
+# The pages an e-mail links to: someone who follows the link signed out comes back to it after signing in.
+RETURN_AFTER_LOGIN = frozenset({"notifications.open_notification"})
+_RETURN_PATH = re.compile(r"/notifications/[0-9a-f-]{36}")
+
+
+def return_path(value: str | None) -> str | None:
+    """The path to go back to after signing in, when it is one of ours (never another site: no open redirect)."""
+    return value if value and _RETURN_PATH.fullmatch(value) else None
 
 
 def current_user() -> User | None:
@@ -87,6 +98,8 @@ def _enforce_policy():
     if user is None:
         if getattr(session, "expired", False):
             flash(_("Your session has ended. Please sign in again."), "info")
+        if endpoint in RETURN_AFTER_LOGIN and request.method == "GET":
+            return redirect(url_for("auth.login", next=request.path))
         return redirect(url_for("auth.login"))
     if not two_factor_done:
         return redirect(url_for("auth.enrol_two_factor"))  # AUTH-01: confined until enrolled

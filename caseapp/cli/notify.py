@@ -1,0 +1,54 @@
+"""``flask notify send`` delivers the notification outbox; ``flask notify digest`` writes the deadline digests.
+Run both from cron or a systemd timer (README "Notifications and e-mail")."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from caseapp.cli.common import keyless, plural
+from caseapp.core.database import writing
+from caseapp.core.extensions import db
+from caseapp.core.mail import transport_from_config
+from caseapp.models.base import utcnow
+from caseapp.services import notifications
+
+command = AppGroup("notify", help="Notifications: deliver the outbox by e-mail, write the deadline digests.")
+
+
+def mail_settings() -> notifications.MailSettings:
+    config = current_app.config
+    base_url = config["BASE_URL"].rstrip("/")
+
+    def unsubscribe_url(row) -> str:
+        token = notifications.unsubscribe_token(config["SECRET_KEY"], row.user, row.kind)
+        return f"{base_url}/notifications/unsubscribe/{token}"
+
+    return notifications.MailSettings(sender=config["MAIL_DEFAULT_SENDER"], base_url=base_url,
+                                      setup_link_lifetime=config["SETUP_TOKEN_LIFETIME"],
+                                      unsubscribe_url=unsubscribe_url)
+
+
+@command.command("send")
+@click.option("--limit", default=500, show_default=True, help="At most this many messages in one run.")
+@keyless
+def send(limit: int) -> None:
+    """Send the e-mails waiting in the outbox, each once. A server that cannot be reached leaves them all
+    waiting for the next run; a refused message is retried later (1, 2, 4 … minutes, at most 6 hours) and
+    given up after MAIL_MAX_ATTEMPTS refusals, when admins see it under Administration › Undeliverable mail."""
+    config = current_app.config
+    transport = transport_from_config(config, current_app.instance_path)
+    with writing():
+        due = len(notifications.due_ids(db.session, now=utcnow(), limit=limit))
+        db.session.rollback()
+    if not due:
+        click.echo(f"Nothing to send (through {transport.describe()}).")
+        return
+    with click.progressbar(length=due, label=f"Sending {plural(due, 'message')}") as bar, writing():
+        report = notifications.deliver_pending(db.session, transport, mail_settings(), limit=limit,
+                                               max_attempts=config["MAIL_MAX_ATTEMPTS"],
+                                               progress=lambda: bar.update(1))
+    click.echo(f"Sent {plural(report.sent, 'message')} through {transport.describe()}; "
+               f"{report.retried} to retry later, {report.failed} given up.")
+    if report.unreachable:
+        raise click.ClickException(f"the mail server could not be reached ({report.unreachable}); "
+                                   f"{plural(report.waiting, 'message')} wait for the next run.")

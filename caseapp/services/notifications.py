@@ -1,0 +1,362 @@
+"""Telling people when they must act: the outbox (DATA-06), its delivery, and each person's list.
+
+``notify_case`` and ``notify_user`` write ``Notification`` rows in the caller's transaction: the event and the
+message about it commit together or not at all. ``deliver_pending`` (``flask notify send``) sends the rows
+that wait for an e-mail, each one once: a sender first claims a row for a while (a conditional UPDATE that
+only one sender can win), sends it, then marks it sent; a row whose sender died is claimed again once its
+claim has lapsed. A mail server that cannot be reached leaves every message waiting, untouched, for the next
+run; a message the server refuses is retried with a growing delay and, refused for good or too often, is
+given up and shown to admins.
+
+Nothing here reads case content: a message is made of the case reference, the kind of event and a link.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime as email_date
+from uuid import UUID, uuid4
+
+from flask import render_template
+from flask_babel import force_locale, gettext
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from caseapp.core.mail import MailError, MailTransport
+from caseapp.domain import notifications as kinds
+from caseapp.domain import roles
+from caseapp.models import Case, CaseTeamMember, Notification, NotificationPreference, User
+from caseapp.models.base import utcnow
+from caseapp.models.notification import FAILED, NO_MAIL, PENDING, SENT
+from caseapp.services import accounts
+
+log = logging.getLogger("caseapp.notifications")
+
+# How long a sender holds a message it took before another may take it: longer than one SMTP exchange.
+CLAIM_SECONDS = 300
+
+
+# --- writing notifications ----------------------------------------------------------------------------
+
+
+def preferences(session: Session, user_ids: Iterable[int], kind: str) -> dict[int, str]:
+    """The recorded choice for ``kind`` of each of these people (absent: the kind's default)."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(NotificationPreference.user_id, NotificationPreference.delivery)
+                           .where(NotificationPreference.kind == kind, NotificationPreference.user_id.in_(ids)))
+    return dict(rows.all())
+
+
+def _row(user: User, kind: str, delivery: str, *, case: Case | None, link: str | None, params: dict | None,
+         address: str | None) -> Notification:
+    return Notification(
+        uuid=uuid4(), user_id=user.id, kind=kind, case_id=case.id if case is not None else None,
+        reference=case.reference if case is not None else None, link=link, params=dict(params or {}),
+        address=address, created_at=utcnow(), delivery=delivery,
+        mail_status=PENDING if delivery == kinds.IMMEDIATE else NO_MAIL, attempts=0, next_attempt_at=None,
+    )
+
+
+def notify_user(session: Session, user: User, kind: str, *, link: str | None = None, case: Case | None = None,
+                params: dict | None = None, address: str | None = None) -> Notification:
+    """One notification for one person, in the caller's transaction (the caller commits)."""
+    spec = kinds.KINDS[kind]
+    chosen = preferences(session, [user.id], kind).get(user.id) if spec.choosable else None
+    row = _row(user, kind, kinds.delivery_for(kind, chosen), case=case, link=link, params=params, address=address)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def audience(session: Session, case: Case, kind: str) -> list[User]:
+    """The active people a case kind reaches: the report's organisation, or the case team's members of the
+    kind's roles — every active person of a role when the team has none of it (a report nobody has taken yet
+    still reaches the lawyers)."""
+    spec = kinds.KINDS[kind]
+    wanted = kinds.AUDIENCE_ROLES[spec.audience]
+    if spec.audience == kinds.ORGANISATION:
+        return list(session.execute(
+            select(User).where(User.role == roles.PARTNER, User.organisation_id == case.organisation_id,
+                               User.disabled_at.is_(None)).order_by(User.id)
+        ).scalars())
+    team = list(session.execute(
+        select(User).join(CaseTeamMember, CaseTeamMember.user_id == User.id)
+        .where(CaseTeamMember.case_id == case.id, User.role.in_(wanted), User.disabled_at.is_(None))
+        .order_by(User.id)
+    ).scalars())
+    missing_roles = [role for role in wanted if not any(user.role == role for user in team)]
+    if missing_roles:
+        team += session.execute(
+            select(User).where(User.role.in_(missing_roles), User.disabled_at.is_(None)).order_by(User.id)
+        ).scalars()
+    return team
+
+
+def notify_case(session: Session, case: Case, kind: str, *, actor: User | None,
+                skip: set[int] | None = None) -> list[Notification]:
+    """The notifications of a case event for everyone it concerns but the person who caused it (and those in
+    ``skip``, already told of the same event). Their link opens the case on the page each recipient may see
+    (``open_path``)."""
+    skip = skip or set()
+    recipients = [user for user in audience(session, case, kind)
+                  if (actor is None or user.id != actor.id) and user.id not in skip]
+    chosen = preferences(session, (user.id for user in recipients), kind)
+    rows = [_row(user, kind, kinds.delivery_for(kind, chosen.get(user.id)), case=case, link=None, params=None,
+                 address=None) for user in recipients]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def notify_move(session: Session, case: Case, source: str, target: str, actor: User) -> None:
+    """The notifications a stage move causes (``kinds_for_move``), each person told once."""
+    told: set[int] = set()
+    for kind in kinds.kinds_for_move(source, target, actor.role):
+        told |= {row.user_id for row in notify_case(session, case, kind, actor=actor, skip=told)}
+
+
+def open_path(notification: Notification) -> str:
+    """Where the notification's link leads: its own page, which marks it read and opens what it is about."""
+    return f"/notifications/{notification.uuid}"
+
+
+# --- a person's list ----------------------------------------------------------------------------------
+
+
+def inbox_query(user: User):
+    """The person's notifications, newest first."""
+    return (select(Notification).where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc()))
+
+
+def unread_count(session: Session, user: User) -> int:
+    return session.execute(select(func.count()).select_from(Notification)
+                           .where(Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
+
+
+def find_own(session: Session, user: User, notification_uuid: UUID) -> Notification | None:
+    """One of the person's own notifications; someone else's looks like none (AC-04)."""
+    return session.execute(select(Notification).where(Notification.uuid == notification_uuid,
+                                                      Notification.user_id == user.id)).scalar_one_or_none()
+
+
+def mark_read(session: Session, user: User, notification_uuid: UUID | None = None) -> int:
+    """Mark one of the person's notifications read, or all of them (None); returns how many changed."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_uuid is not None:
+        query = query.where(Notification.uuid == notification_uuid)
+    return session.execute(query.values(read_at=utcnow())).rowcount or 0
+
+
+def set_preference(session: Session, user: User, kind: str, delivery: str) -> None:
+    if kind not in kinds.CHOOSABLE_KINDS or delivery not in kinds.DELIVERIES:
+        raise ValueError("not a kind a person chooses, or not a delivery")
+    row = session.execute(select(NotificationPreference).where(
+        NotificationPreference.user_id == user.id, NotificationPreference.kind == kind)).scalar_one_or_none()
+    if row is None:
+        session.add(NotificationPreference(user_id=user.id, kind=kind, delivery=delivery))
+    else:
+        row.delivery = delivery
+    session.flush()
+
+
+def chosen_deliveries(session: Session, user: User) -> dict[str, str]:
+    """Every choosable kind with the person's delivery for it (their choice or the default)."""
+    chosen = dict(session.execute(select(NotificationPreference.kind, NotificationPreference.delivery)
+                                  .where(NotificationPreference.user_id == user.id)).all())
+    return {kind: kinds.delivery_for(kind, chosen.get(kind)) for kind in kinds.CHOOSABLE_KINDS}
+
+
+# --- the e-mail -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MailSettings:
+    sender: str
+    base_url: str
+    setup_link_lifetime: timedelta
+    unsubscribe_url: Callable[[Notification], str | None] = lambda _row: None
+    preferences_url: str = "/account/notifications"
+
+
+def compose(session: Session, row: Notification, settings: MailSettings, *, digest: dict | None = None) -> EmailMessage:
+    """The e-mail for one notification, in its recipient's language: the case reference, the kind of event and
+    a link, and never anything from the case (DATA-06). A set-up or reset message gets its one-time link
+    here, so the secret exists only in this e-mail."""
+    user = row.user
+    spec = kinds.KINDS[row.kind]
+    base = settings.base_url.rstrip("/")
+    if row.kind in kinds.SETUP_LINK_KINDS:
+        token = accounts.issue_setup_token(session, user, settings.setup_link_lifetime,
+                                           revoke_api_tokens=row.kind == kinds.ACCOUNT_SETUP)
+        link = f"{base}/setup/{token}"
+    elif row.kind == kinds.DEADLINE_DIGEST:
+        link = f"{base}/deadlines"
+    else:
+        link = base + (row.link or open_path(row))
+    unsubscribe = settings.unsubscribe_url(row) if spec.choosable or row.kind == kinds.DEADLINE_DIGEST else None
+    values = {"reference": row.reference or "", "hours": int(settings.setup_link_lifetime.total_seconds() // 3600)}
+    with force_locale(user.locale or "en"):
+        if row.kind == kinds.ACCOUNT_CHANGED:
+            values["change"] = gettext(kinds.ACCOUNT_CHANGES.get(row.params.get("change"), "your account changed"))
+        subject = gettext(spec.subject, **values)
+        body = render_template("mail/notification.txt", sentence=gettext(spec.sentence, **values), link=link,
+                               reference=row.reference, unsubscribe=unsubscribe, digest=digest,
+                               preferences=base + settings.preferences_url, kind_label=gettext(spec.label))
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = settings.sender
+    message["To"] = row.address or user.email
+    message["Date"] = email_date(utcnow())
+    # One identity per outbox row: a receiving server that sees the same message twice can tell.
+    message["Message-ID"] = f"<{row.uuid}@{settings.sender.rpartition('@')[2].strip('> ') or 'caseapp'}>"
+    message["Auto-Submitted"] = "auto-generated"
+    if unsubscribe:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
+    message.set_content(body)
+    message["Content-Language"] = user.locale or "en"  # after set_content, which replaces the Content-* headers
+    return message
+
+
+# --- delivery -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    waiting: int = 0  # left for the next run because the server could not be reached
+    unreachable: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def _due(now: datetime):
+    return (Notification.mail_status == PENDING,
+            or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now),
+            or_(Notification.claimed_until.is_(None), Notification.claimed_until <= now))
+
+
+def due_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
+    return list(session.execute(select(Notification.id).where(*_due(now))
+                                .order_by(Notification.created_at, Notification.id).limit(limit)).scalars())
+
+
+def claim(session: Session, notification_id: int, *, now: datetime) -> bool:
+    """Take one message for this sender; False when another sender has it or it is no longer due."""
+    result = session.execute(update(Notification).where(Notification.id == notification_id, *_due(now))
+                             .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)))
+    return result.rowcount == 1
+
+
+def deliver_pending(session: Session, transport: MailTransport, settings: MailSettings, *, now: datetime | None = None,
+                    limit: int = 500, max_attempts: int = kinds.MAX_ATTEMPTS,
+                    progress: Callable[[], None] | None = None) -> DeliveryReport:
+    """Send the messages that are due, each in transactions of its own: claim (commit), compose and send, then
+    mark sent (commit). Stops at the first sign that the server cannot be reached, leaving the rest as they
+    were; a message the server refused waits longer each time and is given up after ``max_attempts``."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    ids = due_ids(session, now=now, limit=limit)
+    session.commit()
+    with ExitStack() as stack:
+        try:
+            connection = stack.enter_context(transport.connection())
+        except MailError as error:
+            report.unreachable, report.waiting = error.code, len(ids)
+            log.warning("mail.server_unreachable", extra={"error": error.code})
+            return report
+        for position, notification_id in enumerate(ids):
+            if not claim(session, notification_id, now=now):
+                session.rollback()
+                continue
+            # The claim and a set-up link's token commit together, before the server is spoken to: no
+            # transaction (on SQLite, no write lock) stays open while the message travels.
+            message = compose(session, session.get(Notification, notification_id), settings)
+            session.commit()
+            try:
+                connection.send(message)
+            except MailError as error:
+                row = session.get(Notification, notification_id)
+                if not error.reachable:
+                    row.claimed_until = None  # untouched: it waits for the server, like the rest
+                    session.commit()
+                    report.unreachable = error.code
+                    report.waiting = len(ids) - position
+                    log.warning("mail.server_unreachable", extra={"error": error.code})
+                    break
+                _failed_attempt(row, error, now=now, max_attempts=max_attempts)
+                session.commit()
+                if row.mail_status == FAILED:
+                    report.failed += 1
+                else:
+                    report.retried += 1
+                report.errors.append(error.code)
+                continue
+            row = session.get(Notification, notification_id)
+            row.mail_status, row.sent_at, row.claimed_until = SENT, utcnow(), None
+            row.attempts += 1
+            row.last_error = None
+            session.commit()
+            report.sent += 1
+            if progress is not None:
+                progress()
+    return report
+
+
+def _failed_attempt(row: Notification, error: MailError, *, now: datetime, max_attempts: int) -> None:
+    row.attempts += 1
+    row.claimed_until = None
+    row.last_error = error.code[:200]
+    if kinds.gives_up(row.attempts, permanent=error.permanent, max_attempts=max_attempts):
+        row.mail_status = FAILED
+        row.next_attempt_at = None
+        log.warning("mail.given_up", extra={"notification": str(row.uuid), "error": error.code})
+    else:
+        row.next_attempt_at = now + timedelta(seconds=kinds.retry_delay_seconds(row.attempts))
+
+
+def undeliverable_query():
+    """The messages given up, newest first: the admins' list."""
+    return select(Notification).where(Notification.mail_status == FAILED).order_by(Notification.created_at.desc(),
+                                                                                  Notification.id.desc())
+
+
+def undeliverable_count(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(Notification)
+                           .where(Notification.mail_status == FAILED)).scalar_one()
+
+
+def send_again(session: Session, notification_uuid: UUID) -> bool:
+    """Put a given-up message back in the queue (an admin fixed the address or the server)."""
+    result = session.execute(update(Notification).where(Notification.uuid == notification_uuid,
+                                                        Notification.mail_status == FAILED)
+                             .values(mail_status=PENDING, attempts=0, next_attempt_at=None, claimed_until=None))
+    return result.rowcount == 1
+
+
+# --- unsubscribing --------------------------------------------------------------------------------------------
+
+UNSUBSCRIBE_SALT = "caseapp.unsubscribe"
+
+
+def unsubscribe_token(secret_key: str, user: User, kind: str) -> str:
+    """A signed token that turns one kind of e-mail off for one person; it expires (``read_unsubscribe_token``)."""
+    return URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT).dumps([str(user.uuid), kind])
+
+
+def read_unsubscribe_token(secret_key: str, token: str, max_age: timedelta) -> tuple[UUID, str] | None:
+    """(the person's uuid, the kind) of a valid token, or None (forged, expired, malformed)."""
+    try:
+        user_uuid, kind = URLSafeTimedSerializer(secret_key, salt=UNSUBSCRIBE_SALT).loads(
+            token, max_age=int(max_age.total_seconds()))
+        return UUID(user_uuid), kind
+    except (BadSignature, ValueError, TypeError):
+        return None
