@@ -192,7 +192,8 @@ FORM_DATA = {
         "email": "new-person@example.org", "display_name": "New Person", "role": "lawyer", "organisation": "",
     },
     "admin.update_user": lambda s, page: {
-        "email": s.user("partner_a").email, "display_name": "Renamed", "role": "partner", "organisation": str(s.user("partner_b").organisation_id),
+        "email": s.user("partner_a").email, "display_name": "Renamed", "role": "partner",
+        "organisation": str(s.user("partner_b").organisation_id),
     },
     "admin.disable_user": lambda s, page: {},
     "admin.enable_user": lambda s, page: {},
