@@ -74,6 +74,9 @@ class Config:
     ARGON2_PARALLELISM = 4
     ARGON2_MAX_CONCURRENT = 2  # AUTH-11: concurrent verifies per process
     SETUP_TOKEN_LIFETIME = timedelta(hours=24)
+    # "Forgot your password?" (AUTH-12): at most one reset message per account in this interval, whatever
+    # the number of requests (the form's own rate limit is RATELIMIT_LOGIN, per client address).
+    PASSWORD_RESET_INTERVAL = timedelta(minutes=5)
     # AUTH-14: a new password must reach this zxcvbn score (0–4) knowing the app's, organisation's and
     # user's words; 3 is about 10^10 guesses ("safely unguessable"), 4 refuses more passphrases.
     PASSWORD_MIN_SCORE = 3

@@ -9,7 +9,7 @@ from caseapp.auth.forms import PasskeyRegistrationForm
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, hasher, keyring
 from caseapp.domain import permissions
-from caseapp.services import ServiceError, accounts, calendar_feeds, passkeys, recovery_codes, tokens
+from caseapp.services import ServiceError, account_changes, accounts, calendar_feeds, passkeys, recovery_codes, tokens
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
@@ -63,7 +63,7 @@ def change_password():
     if not form.validate_on_submit():
         return render_account(form, 400)
     try:
-        accounts.change_password(
+        account_changes.change_password(
             db.session, keyring(), user, current=form.current_password.data, new=form.password.data,
             code=form.code.data, hasher=hasher(), totp_window=current_app.config["TOTP_VALID_WINDOW"],
             indexer=blind_indexer(), rp=ceremonies.relying_party(), credential_json=sent_credential,

@@ -25,13 +25,17 @@ class _AccountFields(FlaskForm):
     )
 
 
+def _email_field(description=None):
+    return EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], description=description,
+                      render_kw={"maxlength": 254, "autocomplete": "off"})
+
+
 class NewUserForm(_AccountFields):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
-                       render_kw={"maxlength": 254, "autocomplete": "off"})
+    email = _email_field(_l("The set-up link is sent to this address; nobody else sees it."))
 
 
 class UpdateUserForm(_AccountFields):
-    pass
+    email = _email_field(_l("A new address is told to the old one too; set-up links not yet used stop working."))
 
 
 class OrganisationForm(FlaskForm):
@@ -43,7 +47,8 @@ class UserFilterForm(FlaskForm):
                     render_kw={"maxlength": 254})
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("All roles"))] + ROLE_CHOICES, validators=[Optional()])
     status = SelectField(_l("Status"), choices=[SelectChoice("", _l("All")), SelectChoice("active", _l("Active")),
-                                                SelectChoice("disabled", _l("Disabled"))],
+                                                SelectChoice("disabled", _l("Disabled")),
+                                                SelectChoice("waiting", _l("Waiting for approval"))],
                          validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, validators=[Optional()])
 

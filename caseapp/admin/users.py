@@ -1,5 +1,7 @@
-"""Accounts, for admins: the list with its filter, a new account and its setup link, an account's page,
-and the changes to it (role and organisation, disabling, sessions, two-factor reset, a new setup link)."""
+"""Accounts, for admins: the list with its filter, a new account, an account's page, and the changes to it
+(address, role and organisation, disabling, sessions, two-factor reset, a new setup link, the second
+admin's approval). A setup link goes only to the account's own address, by e-mail: no page here ever
+shows one (AUTH-12)."""
 
 from uuid import UUID
 
@@ -14,7 +16,7 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
 from caseapp.domain import permissions
 from caseapp.models import Organisation, User
-from caseapp.services import ServiceError, accounts
+from caseapp.services import ServiceError, account_changes, accounts
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, flash_filter_errors
@@ -61,6 +63,9 @@ def list_users():
         else:
             flash_filter_errors(form)
         return redirect(url_for("admin.list_users"))
+    if request.args.get("show") == "waiting":  # the admin's home page count: a fixed preset, no search words
+        session[FILTER_SESSION_KEY] = {"q": "", "role": "", "status": "waiting", "sort": "created"}
+        return redirect(url_for("admin.list_users"))
     criteria = session.get(FILTER_SESSION_KEY, {})
     query = select(User)
     if criteria.get("q"):
@@ -72,6 +77,8 @@ def list_users():
         query = query.where(User.disabled_at.is_(None))
     elif criteria.get("status") == "disabled":
         query = query.where(User.disabled_at.is_not(None))
+    elif criteria.get("status") == "waiting":
+        query = query.where(User.approval_requested_at.is_not(None), User.approved_at.is_(None))
     query = query.order_by(*SORTS.get(criteria.get("sort") or "email", SORTS["email"]))
     page = paginate(query, per_page=current_app.config["PAGE_SIZE"])
     return render_template("admin/list_users.html", page=page, form=form, filtered=any(criteria.values()))
@@ -86,25 +93,22 @@ def new_user():
         return render_template("admin/new_user.html", form=form)
 
     def create():
-        user = accounts.create_user(
-            db.session, keyring(), email=form.email.data, role=form.role.data,
+        return account_changes.create_account(
+            db.session, keyring(), current_user(), email=form.email.data, role=form.role.data,
             organisation=_selected_organisation(form), display_name=form.display_name.data or "",
-            actor=current_user(),
         )
-        token = accounts.issue_setup_token(db.session, user, current_app.config["SETUP_TOKEN_LIFETIME"],
-                                           actor=current_user())
-        return user, token
 
     if request.method == "GET":
         return page()
-    # The setup link is shown once, on the answer to this request, never stored to be shown after a redirect.
-    return run_action(form, create, page=page, field="email",
-                      then=lambda created: render_template("admin/setup_link.html", user=created[0],
-                                                           link=_setup_link(created[1]), created=True))
+    return run_action(form, create, page=page, field="email", done=_link_sent,
+                      then=lambda user: redirect(_user_page(user)))
 
 
-def _setup_link(token: str) -> str:
-    return url_for("auth.setup_account", token=token, _external=True)
+def _link_sent(user: User) -> str:
+    message = _("A set-up link was sent to %(address)s.", address=user.email)
+    if user.awaiting_approval:
+        message += " " + _("The account reaches case content only after another administrator approves it.")
+    return message
 
 
 @bp.route("/users/<uuid:user_uuid>")
@@ -117,8 +121,13 @@ def show_user(user_uuid: UUID):
 
 def _render_user(user: User, form: UpdateUserForm) -> str:
     sessions = accounts.active_sessions(db.session, user)
-    return render_template("admin/show_user.html", user=user, form=form, sessions=sessions, action_form=ActionForm(),
-                           editable=permissions.can_change_account(current_user(), user))
+    actor = current_user()
+    return render_template(
+        "admin/show_user.html", user=user, form=form, sessions=sessions, action_form=ActionForm(),
+        editable=permissions.can_change_account(actor, user),
+        can_approve=permissions.can_approve_account(actor, user, requested_by_id=user.approval_requested_by_id),
+        other_approvers=bool(account_changes.approvers(db.session, besides=(user.id, user.approval_requested_by_id))),
+    )
 
 
 @bp.route("/users/<uuid:user_uuid>/update", methods=["POST"])
@@ -130,12 +139,13 @@ def update_user(user_uuid: UUID):
     form = UpdateUserForm()
     form.organisation.choices = _organisation_choices()
     return run_action(
-        form, lambda: accounts.update_user(db.session, current_user(), user, role=form.role.data,
-                                           organisation=_selected_organisation(form),
-                                           display_name=form.display_name.data or ""),
+        form, lambda: account_changes.update_account(db.session, current_user(), user, email=form.email.data,
+                                                     role=form.role.data, organisation=_selected_organisation(form),
+                                                     display_name=form.display_name.data or ""),
         page=lambda _problem: _render_user(user, form), field="role",
         done=lambda ended: _("Account updated.") + (
-            " " + _("Their sessions were ended because their access changed.") if ended else ""),
+            " " + _("Their sessions were ended because their access changed.") if ended else "") + (
+            " " + _("It waits for another administrator's approval.") if user.awaiting_approval else ""),
         then=_user_page(user),
     )
 
@@ -149,7 +159,7 @@ def _account_action(user_uuid: UUID, action, message: str):
 @bp.route("/users/<uuid:user_uuid>/disable", methods=["POST"])
 def disable_user(user_uuid: UUID):
     return _account_action(
-        user_uuid, lambda user: accounts.set_disabled(db.session, current_user(), user, True),
+        user_uuid, lambda user: account_changes.set_disabled(db.session, current_user(), user, True),
         _("Account disabled; its sessions and setup links no longer work."),
     )
 
@@ -157,7 +167,8 @@ def disable_user(user_uuid: UUID):
 @bp.route("/users/<uuid:user_uuid>/enable", methods=["POST"])
 def enable_user(user_uuid: UUID):
     return _account_action(
-        user_uuid, lambda user: accounts.set_disabled(db.session, current_user(), user, False), _("Account enabled.")
+        user_uuid, lambda user: account_changes.set_disabled(db.session, current_user(), user, False),
+        _("Account enabled."),
     )
 
 
@@ -175,18 +186,23 @@ def end_user_sessions(user_uuid: UUID):
 @bp.route("/users/<uuid:user_uuid>/two-factor/reset", methods=["POST"])
 def reset_two_factor(user_uuid: UUID):
     return _account_action(
-        user_uuid, lambda user: accounts.reset_two_factor(db.session, current_user(), user),
+        user_uuid, lambda user: account_changes.reset_two_factor(db.session, current_user(), user),
         _("Two-factor reset. The user must set it up again at their next sign-in."),
     )
 
 
 @bp.route("/users/<uuid:user_uuid>/setup-link", methods=["POST"])
-def issue_setup_link(user_uuid: UUID):
+def send_setup_link(user_uuid: UUID):
+    """An admin's reset: a new set-up link goes to the account's own address, never to this page."""
     user = _user_or_404(user_uuid)
-    if not permissions.can_change_account(current_user(), user) or not user.is_active:
-        flash(_("A setup link can only be made for another, active account."), "danger")
-        return redirect(_user_page(user))
-    lifetime = current_app.config["SETUP_TOKEN_LIFETIME"]
-    token = accounts.issue_setup_token(db.session, user, lifetime, actor=current_user())
-    db.session.commit()
-    return render_template("admin/setup_link.html", user=user, link=_setup_link(token), created=False)
+    return run_action(None, lambda: account_changes.send_setup_link(db.session, current_user(), user),
+                      done=lambda _none: _link_sent(user), then=_user_page(user))
+
+
+@bp.route("/users/<uuid:user_uuid>/approve", methods=["POST"])
+def approve_user(user_uuid: UUID):
+    """The second admin's approval (AUTH-12, four-eyes)."""
+    return _account_action(
+        user_uuid, lambda user: account_changes.approve(db.session, current_user(), user),
+        _("Account approved. It now reaches what its role allows."),
+    )

@@ -20,6 +20,11 @@ class LoginForm(FlaskForm):
     )
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
+                        render_kw={"autocomplete": "username", "type": "email", "maxlength": 254})
+
+
 class SetupPasswordForm(FlaskForm):
     password = new_password_field()
     confirm = PasswordField(_l("Repeat the new password"),

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from caseapp.auth import ceremonies
 from caseapp.auth.forms import (
     EnrolTwoFactorForm,
+    ForgotPasswordForm,
     LoginForm,
     PasskeyRegistrationForm,
     PasskeySignInForm,
@@ -12,7 +13,7 @@ from caseapp.auth.forms import (
 from caseapp.core import two_factor
 from caseapp.core.extensions import db, limiter
 from caseapp.core.resources import blind_indexer, hasher, keyring
-from caseapp.services import ServiceError, accounts, recovery_codes
+from caseapp.services import ServiceError, account_changes, accounts, recovery_codes
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.errors import render_error
@@ -23,6 +24,7 @@ bp = Blueprint("auth", __name__)
 
 PENDING_SECRET_KEY = "totp_pending"  # noqa: S105 — a session key name, not a secret
 GENERIC_LOGIN_ERROR = "Sign-in failed. Check your e-mail, password and two-factor code, then try again."
+RESET_SENT = "If an account exists for that address, we sent a link to set a new password. It works once."
 
 
 def _login_rate_limit() -> str:
@@ -80,17 +82,35 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_rate_limit, methods=["POST"])
+def forgot_password():
+    """Self-service reset (AUTH-12): a link to the account's own address. The answer is the same whether
+    or not the address has an account; the link sets a password only, the second factor still guards."""
+    if current_user() is not None and session.two_factor_done:
+        return redirect(url_for("account.show"))
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        account_changes.request_password_reset(db.session, form.email.data,
+                                               interval=current_app.config["PASSWORD_RESET_INTERVAL"])
+        db.session.commit()
+        flash(_(RESET_SENT), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
+
+
 @bp.route("/setup/<token>", methods=["GET", "POST"])
 def setup_account(token: str):
     token_row = accounts.setup_token_user(db.session, token)
     if token_row is None:
-        return render_error(404, message=_("This link is invalid, already used or expired. "
-                                           "Ask an administrator for a new one."))
+        return render_error(404, message=_("This link is invalid, already used or expired. Ask for a new one "
+                                           "with “Forgot your password?” on the sign-in page, or ask an "
+                                           "administrator."))
     form = SetupPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.complete_setup(db.session, token_row, form.password.data, hasher(),
-                                    min_score=current_app.config["PASSWORD_MIN_SCORE"])
+            account_changes.complete_setup(db.session, token_row, form.password.data, hasher(),
+                                           min_score=current_app.config["PASSWORD_MIN_SCORE"])
         except ServiceError as exc:
             form.password.errors.append(refusal_text(exc))
         else:

@@ -104,11 +104,12 @@ class _Requester:
     id: int
     role: str
     organisation_id: int | None
+    awaiting_approval: bool
 
 
 def _requester() -> _Requester:
     user = current_user()
-    return _Requester(user.id, user.role, user.organisation_id)
+    return _Requester(user.id, user.role, user.organisation_id, user.awaiting_approval)
 
 
 def _csv_download(kind: str, header, rows: Iterable) -> Response:

@@ -15,6 +15,9 @@ class Principal(Protocol):
     id: int
     role: str
     organisation_id: int | None
+    # A new or reset staff account waits for a second admin's approval before it reaches case content
+    # (AUTH-12, four-eyes): it signs in and sees its home and account pages, nothing of any case.
+    awaiting_approval: bool
 
 
 # Access levels, from the most open to the most closed.
@@ -43,6 +46,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "main.security_txt": {"GET": PUBLIC},
     "auth.login": {"GET": PUBLIC, "POST": PUBLIC},
     "auth.setup_account": {"GET": PUBLIC, "POST": PUBLIC},
+    "auth.forgot_password": {"GET": PUBLIC, "POST": PUBLIC},
     "auth.logout": {"POST": SESSION},
     "auth.enrol_two_factor": {"GET": SESSION, "POST": SESSION},
     "auth.two_factor_qr": {"GET": SESSION},
@@ -81,7 +85,8 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "admin.enable_user": {"POST": ADMIN_ONLY},
     "admin.end_user_sessions": {"POST": ADMIN_ONLY},
     "admin.reset_two_factor": {"POST": ADMIN_ONLY},
-    "admin.issue_setup_link": {"POST": ADMIN_ONLY},
+    "admin.send_setup_link": {"POST": ADMIN_ONLY},
+    "admin.approve_user": {"POST": ADMIN_ONLY},
     "admin.list_organisations": {"GET": ADMIN_ONLY},
     "admin.new_organisation": {"GET": ADMIN_ONLY, "POST": ADMIN_ONLY},
     "admin.audit_log": {"GET": ADMIN_ONLY},
@@ -148,6 +153,15 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
 }
 
 
+# The levels whose pages show cases (lists, pages, deadlines, exports, the dashboard): refused to an
+# account awaiting its approval.
+CASE_LEVELS = frozenset({STAFF, LAWYERS, CASEWORKERS, COORDINATORS})
+
+
+def _awaiting(principal: Principal) -> bool:
+    return bool(principal.awaiting_approval)
+
+
 def access_level(endpoint: str | None, method: str) -> str | None:
     """The level an endpoint and method require, or None when the table does not list it."""
     if endpoint is None:
@@ -168,6 +182,8 @@ def level_allows(level: str, principal: Principal | None, *, two_factor_done: bo
         return False
     if level == USER:
         return True
+    if level in CASE_LEVELS and _awaiting(principal):
+        return False  # AUTH-12: no case list, case page, deadline, export or feed before the approval
     if level == STAFF:
         return principal.role in STAFF_ROLES
     if level == PARTNERS:
@@ -194,7 +210,7 @@ def can_hold_api_token(principal: Principal) -> bool:
 
 def can_hold_calendar_feed(principal: Principal) -> bool:
     """The deadlines' calendar feed covers every case: only those who see every case hold one."""
-    return principal.role in (LAWYER, COORDINATOR)
+    return principal.role in (LAWYER, COORDINATOR) and not _awaiting(principal)
 
 
 def can_manage_accounts(principal: Principal) -> bool:
@@ -204,6 +220,25 @@ def can_manage_accounts(principal: Principal) -> bool:
 def can_change_account(actor: Principal, target: Principal) -> bool:
     """Admins change other accounts; nobody disables or demotes themselves (no lock-out by mistake)."""
     return actor.role == ADMIN and actor.id != target.id
+
+
+# --- four-eyes (AUTH-12) ---------------------------------------------------------------------------
+
+# The roles whose new account, or an admin's reset of one, waits for a second admin: lawyers and
+# coordinators reach case content; an admin approves the others (an admin approved by nobody could
+# approve the accounts his colleague makes for himself).
+APPROVAL_ROLES = frozenset({LAWYER, COORDINATOR, ADMIN})
+
+
+def needs_approval(role: str) -> bool:
+    """Whether creating or resetting an account of this role needs a second admin's approval."""
+    return role in APPROVAL_ROLES
+
+
+def can_approve_account(actor: Principal, target: Principal, *, requested_by_id: int | None) -> bool:
+    """A second admin approves: an admin, himself approved, neither the account nor the admin who asked."""
+    return (actor.role == ADMIN and not _awaiting(actor) and _awaiting(target) and actor.id != target.id
+            and actor.id != requested_by_id)
 
 
 def can_end_session(actor: Principal, session_owner_id: int | None) -> bool:
@@ -220,7 +255,10 @@ NO_CASES = "none"
 
 def case_scope(principal: Principal) -> str:
     """Which cases a principal may see at all (SECURITY.md visibility model, AC-03, AC-06):
-    partners their organisation's, lawyers and coordinators all, admins none (no case content)."""
+    partners their organisation's, lawyers and coordinators all, admins none (no case content), and an
+    account awaiting its approval none (AUTH-12)."""
+    if _awaiting(principal):
+        return NO_CASES
     if principal.role == PARTNER:
         return OWN_ORGANISATION if principal.organisation_id is not None else NO_CASES
     if principal.role in (LAWYER, COORDINATOR):
@@ -235,13 +273,15 @@ def can_view_case(principal: Principal, case_organisation_id: int) -> bool:
 
 def can_use_thread(principal: Principal, case_organisation_id: int) -> bool:
     """The report's thread is between its organisation's partners and the lawyers."""
+    if _awaiting(principal):
+        return False
     if principal.role == PARTNER:
         return principal.organisation_id == case_organisation_id
     return principal.role == LAWYER
 
 
 def can_request_information(principal: Principal) -> bool:
-    return principal.role == LAWYER
+    return principal.role == LAWYER and not _awaiting(principal)
 
 
 # --- case teams ----------------------------------------------------------------------------------
@@ -254,20 +294,22 @@ def can_join_case_team(role: str, *, active: bool) -> bool:
 
 def can_manage_case_team(principal: Principal) -> bool:
     """Lawyers and coordinators assign each other to cases, on or off the team (DESIGN.md §2)."""
-    return principal.role in (LAWYER, COORDINATOR)
+    return principal.role in (LAWYER, COORDINATOR) and not _awaiting(principal)
 
 
 def can_see_reports_in_screening(principal: Principal) -> bool:
     """Reports still in screening, or declined, are between their organisation and the lawyers: a coordinator
     sees a case once a lawyer accepts it (the committee stages)."""
-    return principal.role in (PARTNER, LAWYER)
+    return principal.role in (PARTNER, LAWYER) and not _awaiting(principal)
 
 
 def can_read_case_content(principal: Principal, *, on_team: bool) -> bool:
     """Whether a principal who may see a case (``can_view_case``) may also read its content: the victims'
     identity and contact, the narrative, the title and the evidence files (AC-06). Partners read their
     organisation's reports and lawyers read every report (DESIGN.md §2); coordinators read a case only
-    when they are on its team; admins never read case content."""
+    when they are on its team; admins never read case content; nobody awaiting approval does (AUTH-12)."""
+    if _awaiting(principal):
+        return False
     if principal.role in (PARTNER, LAWYER):
         return True
     if principal.role == COORDINATOR:

@@ -39,8 +39,17 @@ class User(Base):
     digest_frequency: Mapped[str] = mapped_column(String(8), default="weekly")
     digest_within_days: Mapped[int] = mapped_column(Integer(), default=14)
     digest_last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Four-eyes (AUTH-12): a new or reset staff account waits from ``approval_requested_at`` until a second
+    # admin (or the operator, ``approved_by_id`` NULL) approves it; both stay as the last request's record.
+    approval_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approval_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
+    approval_requested_by: Mapped["User | None"] = relationship(foreign_keys=[approval_requested_by_id],
+                                                                remote_side=[id])
+    approved_by: Mapped["User | None"] = relationship(foreign_keys=[approved_by_id], remote_side=[id])
     passkeys: Mapped[list["Passkey"]] = relationship(back_populates="user", order_by="Passkey.created_at",
                                                      cascade="all, delete-orphan", passive_deletes=True)
 
@@ -51,6 +60,11 @@ class User(Base):
     @property
     def is_active(self) -> bool:
         return self.disabled_at is None
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Asked for a second admin's approval and not given it yet (AUTH-12)."""
+        return self.approval_requested_at is not None and self.approved_at is None
 
     @property
     def has_totp(self) -> bool:

@@ -14,8 +14,8 @@ case is read in Python, so the home page stays fast with 100,000 cases (DESIGN.m
   ``ONE_YEAR_DAYS`` days on cases whose team includes them;
 - coordinator: deadlines due within ``DEADLINE_DAYS`` days or overdue (``deadlines.count_items``), decisions
   with no publicity action recorded, follow-up responses overdue (art. 9(2));
-- admin: no case counts (admins never see cases): undeliverable mail (``notifications.undeliverable_count``);
-  accounts waiting for approval are the lead's to add (a ``PRESETS`` entry, a count, a ``todo_card`` call).
+- admin: no case counts (admins never see cases): accounts waiting for approval, undeliverable mail
+  (``notifications.undeliverable_count``);
 """
 
 from dataclasses import dataclass, field
@@ -49,6 +49,7 @@ NO_PUBLICITY = "no_publicity"
 FOLLOW_UP_OVERDUE = "follow_up_overdue"
 # admin
 UNDELIVERABLE = "undeliverable"
+AWAITING_APPROVAL = "awaiting_approval"
 
 # How many days the counts that have a window look at, by preset (for their labels).
 DAYS = {DECISIONS: DECISION_DAYS, ONE_YEAR: ONE_YEAR_DAYS, DEADLINES_DUE: DEADLINE_DAYS}
@@ -58,7 +59,7 @@ PRESETS: dict[str, tuple[str, ...]] = {
     roles.PARTNER: (WAITING, DRAFTS, DECISIONS),
     roles.LAWYER: (NEW, ANSWERED, ONE_YEAR),
     roles.COORDINATOR: (DEADLINES_DUE, NO_PUBLICITY, FOLLOW_UP_OVERDUE),
-    roles.ADMIN: (UNDELIVERABLE,),
+    roles.ADMIN: (AWAITING_APPROVAL, UNDELIVERABLE),
 }
 # The presets each list accepts in ``?show=``.
 INTAKE_PRESETS = PRESETS[roles.PARTNER]
@@ -172,10 +173,16 @@ def _case_counts(session: Session, user: User, presets: tuple[str, ...], *, now:
 def for_user(session: Session, user: User, *, now: datetime) -> Todo:
     """The home page's counts for ``user``'s role."""
     presets = PRESETS.get(user.role, ())
-    case_presets = tuple(preset for preset in presets if preset not in (DEADLINES_DUE, UNDELIVERABLE))
+    case_presets = tuple(preset for preset in presets
+                         if preset not in (DEADLINES_DUE, UNDELIVERABLE, AWAITING_APPROVAL))
     counts = _case_counts(session, user, case_presets, now=now)
     if DEADLINES_DUE in presets:
         counts[DEADLINES_DUE] = deadlines.count_items(session, today=now.date(), within=DEADLINE_DAYS)
     if UNDELIVERABLE in presets:  # messages the outbox gave up on (``/admin/mail`` lists them)
         counts[UNDELIVERABLE] = notifications.undeliverable_count(session)
+    if AWAITING_APPROVAL in presets:  # four-eyes (AUTH-12): accounts a second admin must approve
+        counts[AWAITING_APPROVAL] = session.execute(
+            select(func.count()).select_from(User)
+            .where(User.approval_requested_at.is_not(None), User.approved_at.is_(None), User.disabled_at.is_(None))
+        ).scalar_one()
     return Todo({preset: counts[preset] for preset in presets})

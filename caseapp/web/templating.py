@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
-from caseapp.domain import roles
+from caseapp.domain import permissions, roles
 from caseapp.domain.deadlines import days_left, deadline_label, warning_level
 from caseapp.models.base import utcnow
 from caseapp.services import notifications, register
@@ -103,8 +103,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject():
         user = g.get("user")
+        # The policy module has the last word: an account awaiting approval sees no case pages (AUTH-12).
         items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION
-                 if user is not None and user.role in allowed]
+                 if user is not None and user.role in allowed
+                 and permissions.level_allows(permissions.access_level(endpoint, "GET"), user, two_factor_done=True)]
         return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale,
                 "page_url": page_url, "register_notice": register_notice,
                 "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS}

@@ -182,6 +182,7 @@ FORM_DATA = {
     "auth.login": lambda s, page: {"email": s.user("partner_a").email, "password": PASSWORD},
     "auth.logout": lambda s, page: {},
     "auth.setup_account": lambda s, page: {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    "auth.forgot_password": lambda s, page: {"email": s.user("partner_a").email},
     "auth.enrol_two_factor": lambda s, page: {"code": two_factor.current_code(_secret_on(page))},
     # The enrolment page's passkey options, answered by a software authenticator (AUTH-13).
     "auth.enrol_passkey": lambda s, page: {"name": "Control key", "credential": _passkey_answer(page)},
@@ -206,13 +207,15 @@ FORM_DATA = {
         "email": "new-person@example.org", "display_name": "New Person", "role": "lawyer", "organisation": "",
     },
     "admin.update_user": lambda s, page: {
-        "display_name": "Renamed", "role": "partner", "organisation": str(s.user("partner_b").organisation_id),
+        "email": s.user("partner_a").email, "display_name": "Renamed", "role": "partner",
+        "organisation": str(s.user("partner_b").organisation_id),
     },
     "admin.disable_user": lambda s, page: {},
     "admin.enable_user": lambda s, page: {},
     "admin.end_user_sessions": lambda s, page: {},
     "admin.reset_two_factor": lambda s, page: {},
-    "admin.issue_setup_link": lambda s, page: {},
+    "admin.send_setup_link": lambda s, page: {},
+    "admin.approve_user": lambda s, page: {},
     "admin.new_organisation": lambda s, page: {"name": "Organisation C"},
     "register.new_state": lambda s, page: {
         "iso2": "NZ", "name": "", "listing": "signatory", "verified": "no", "source": "CSRF suite control request",

@@ -84,6 +84,7 @@ NOT_FOUND = Outcome(404)
 TO_LOGIN = Outcome(302, "/login")
 TO_ENROLMENT = Outcome(302, "/two-factor/setup")
 TO_HOME = Outcome(302, "/")
+TO_ACCOUNT = Outcome(302, "/account")
 UNAUTHORISED = Outcome(401)  # the JSON API without a token
 
 
@@ -174,6 +175,13 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "auth.logout": {"POST": everyone(TO_LOGIN)},
     # A live setup link works for whoever holds it, signed in or not.
     "auth.setup_account": {"GET": everyone(OK), "POST": everyone(OK)},
+    # "Forgot your password?" (AUTH-12): open to anyone; a fully signed-in user is sent to their account page.
+    "auth.forgot_password": {
+        "GET": row(anonymous=OK, partner_a=TO_ACCOUNT, partner_b=TO_ACCOUNT, lawyer=TO_ACCOUNT,
+                   coordinator=TO_ACCOUNT, admin=TO_ACCOUNT, pending_2fa=OK),
+        "POST": row(anonymous=FORM_ERROR, partner_a=TO_ACCOUNT, partner_b=TO_ACCOUNT, lawyer=TO_ACCOUNT,
+                    coordinator=TO_ACCOUNT, admin=TO_ACCOUNT, pending_2fa=FORM_ERROR),
+    },
     "auth.enrol_two_factor": {
         # Every role's fixture is enrolled (AUTH-01) and is sent home; only the pending one enrols.
         "GET": row(anonymous=TO_LOGIN, partner_a=TO_HOME, partner_b=TO_HOME, lawyer=TO_HOME, coordinator=TO_HOME,
@@ -226,7 +234,10 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "admin.enable_user": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
     "admin.end_user_sessions": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
     "admin.reset_two_factor": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
-    "admin.issue_setup_link": {"POST": admins_only(OK)},
+    # The link goes to the account's address, never to the page (AUTH-12): the admin is sent back to the account.
+    "admin.send_setup_link": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
+    # partner_a waits for no approval: the refusal is flashed on the account's page.
+    "admin.approve_user": {"POST": admins_only(redirect_to(PARTNER_A_PAGE))},
     "admin.list_organisations": {"GET": admins_only(OK)},
     "admin.new_organisation": {"GET": admins_only(OK), "POST": admins_only(FORM_ERROR)},
     # The States register (Finland's entry): admins only; an empty form is refused (no source given).
@@ -351,6 +362,7 @@ URLS = {
     "auth.login": "/login",
     "auth.logout": "/logout",
     "auth.setup_account": "/setup/{setup_token}",
+    "auth.forgot_password": "/password/forgot",
     "auth.enrol_two_factor": "/two-factor/setup",
     "auth.two_factor_qr": "/two-factor/setup/qr.svg",
     "account.show": "/account",
@@ -376,7 +388,8 @@ URLS = {
     "admin.enable_user": PARTNER_A_PAGE + "/enable",
     "admin.end_user_sessions": PARTNER_A_PAGE + "/sessions/end",
     "admin.reset_two_factor": PARTNER_A_PAGE + "/two-factor/reset",
-    "admin.issue_setup_link": PARTNER_A_PAGE + "/setup-link",
+    "admin.send_setup_link": PARTNER_A_PAGE + "/setup-link",
+    "admin.approve_user": PARTNER_A_PAGE + "/approve",
     "admin.list_organisations": "/admin/organisations",
     "admin.new_organisation": "/admin/organisations/new",
     "register.list_states": "/admin/states",
@@ -740,7 +753,7 @@ def test_an_unknown_session_handle_answers_404(app, people):
 
 ADMIN_USER_ROUTES = [
     ("GET", ""), ("POST", "/update"), ("POST", "/disable"), ("POST", "/enable"), ("POST", "/sessions/end"),
-    ("POST", "/two-factor/reset"), ("POST", "/setup-link"),
+    ("POST", "/two-factor/reset"), ("POST", "/setup-link"), ("POST", "/approve"),
 ]
 UNKNOWN_USER_IDS = [
     pytest.param(str(uuid.UUID(int=0x1234)), id="random-uuid"),
@@ -780,7 +793,8 @@ SELF_ACTIONS = [
     pytest.param("/disable", "You cannot disable your own account.", id="disable"),
     pytest.param("/two-factor/reset", "You cannot reset your own two-factor; ask another admin.", id="reset-2fa"),
     pytest.param("/sessions/end", "End your own sessions from your account page.", id="end-sessions"),
-    pytest.param("/setup-link", "A setup link can only be made for another, active account.", id="setup-link"),
+    pytest.param("/setup-link", "A set-up link can only be sent to another, active account.", id="setup-link"),
+    pytest.param("/approve", "This account is not waiting for approval.", id="approve"),
 ]
 
 
@@ -917,7 +931,8 @@ ACTIONS_WITHOUT_FIELDS = [
     # partner_a has TOTP (every role must, AUTH-01): the reset clears it, and nothing else
     pytest.param("/two-factor/reset", redirect_to(PARTNER_A_PAGE),
                  {"totp_secret_encrypted", "totp_last_step", "totp_enrolled_at"}, id="reset-2fa"),
-    pytest.param("/setup-link", OK, set(), id="setup-link"),
+    pytest.param("/setup-link", redirect_to(PARTNER_A_PAGE), set(), id="setup-link"),
+    pytest.param("/approve", redirect_to(PARTNER_A_PAGE), set(), id="approve"),
 ]
 
 

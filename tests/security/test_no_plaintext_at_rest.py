@@ -73,6 +73,7 @@ NOT_STORED = {
     "UserFilterForm.q": "an admin's search words: kept between pages only in the sealed session payload",
     "VictimSearchForm.name": "a lawyer's search: used for one POST and its answer, compared by blind index",
     "LoginForm.password": "checked against its argon2id hash",
+    "ForgotPasswordForm.email": "compared with the accounts' addresses; never stored, known or not (AUTH-12)",
     "SetupPasswordForm.password": "stored only as an argon2id hash",
     "SetupPasswordForm.confirm": "compared with the password",
     "ChangePasswordForm.current_password": "checked against its argon2id hash",
@@ -82,6 +83,7 @@ NOT_STORED = {
 CLEAR = {
     "LoginForm.email": "the account's sign-in name (SECURITY.md: accounts are not case content)",
     "NewUserForm.email": "the account's sign-in name",
+    "UpdateUserForm.email": "the account's sign-in name (the old one is told of the change, AUTH-12)",
     "NewUserForm.display_name": "a staff or partner name shown across the app to the coalition",
     "UpdateUserForm.display_name": "a staff or partner name shown across the app to the coalition",
     "_AccountFields.display_name": "the shared base of the two account forms above",
@@ -156,6 +158,7 @@ ENDPOINT_FORMS = {
     "register.edit_state": "StateForm",
     "register.check_register": "RegisterCheckForm",
     "auth.setup_account": "SetupPasswordForm",
+    "auth.forgot_password": "ForgotPasswordForm",
     "auth.login": "LoginForm",
 }
 NOT_SENT = {"_AccountFields": "a base class", "AuditFilterForm": "a GET filter (a case reference only)",

@@ -8,7 +8,8 @@ from caseapp.domain import permissions, roles
 
 
 def principal(role: str) -> SimpleNamespace:
-    return SimpleNamespace(id=1, role=role, organisation_id=7 if role == roles.PARTNER else None)
+    return SimpleNamespace(id=1, role=role, organisation_id=7 if role == roles.PARTNER else None,
+                           awaiting_approval=False)
 
 
 @pytest.mark.parametrize(("role", "off_team", "on_team"), [
