@@ -357,8 +357,21 @@ def test_with_nothing_to_do_the_home_page_is_calm(app, people, who):
 
 def test_an_admins_home_counts_undeliverable_mail_and_no_case(app, people, docket):
     html = signed_in(app, people["admin"].user).get("/").get_data(as_text=True)
-    assert todo_cards(html) == {"messages could not be delivered": (0, None)}
+    assert todo_cards(html) == {"messages could not be delivered": (0, None),
+                                "accounts wait for a second administrator's approval": (0, None)}
     assert todo.for_user(db.session, people["admin"].user, now=utcnow()).empty
+
+
+def test_an_admins_home_counts_the_accounts_waiting_for_approval(app, people):  # AUTH-12
+    waiting = make_user(app, roles.LAWYER, email="waiting.lawyer@coalition.example").user
+    waiting.approval_requested_at = utcnow()
+    db.session.commit()
+    admin = signed_in(app, people["admin"].user)
+    cards = todo_cards(admin.get("/").get_data(as_text=True))
+    assert cards["account waits for a second administrator's approval"] == (1, "/admin/users?show=waiting")
+    listed = admin.get("/admin/users?show=waiting", follow_redirects=True).get_data(as_text=True)
+    assert "waiting.lawyer@coalition.example" in listed
+    assert people["lawyer"].user.email not in listed  # only the waiting account
 
 
 @pytest.mark.parametrize(("who", "path"), [
