@@ -1,15 +1,25 @@
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from caseapp.account.forms import ChangePasswordForm, NewTokenForm
+from caseapp.account.forms import ChangePasswordForm, NewTokenForm, choices_form, kind_field_name
 from caseapp.auth import ceremonies
 from caseapp.auth.forms import PasskeyRegistrationForm
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, hasher, keyring
-from caseapp.domain import permissions
-from caseapp.services import ServiceError, account_changes, accounts, calendar_feeds, passkeys, recovery_codes, tokens
+from caseapp.domain import notifications as kinds
+from caseapp.domain import permissions, roles
+from caseapp.services import (
+    ServiceError,
+    account_changes,
+    accounts,
+    calendar_feeds,
+    notifications,
+    passkeys,
+    recovery_codes,
+    tokens,
+)
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
@@ -217,3 +227,33 @@ def add_passkey():
         flash(_("The passkey “%(name)s” is added.", name=" ".join(form.name.data.split())), "success")
         return redirect(url_for("account.show", _anchor="passkeys"))
     return render_account(status=400, passkey_form=form)
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+def notification_choices():
+    """Each person's choices: per kind of notification they may receive, at once, in the digest or never (in
+    the app only); and the deadline digest's frequency and reach. The e-mails' footer links here."""
+    user = current_user()
+    choosable = kinds.choosable_for(user.role)
+    takes_digest = user.role != roles.ADMIN
+    if request.method == "GET":
+        chosen = notifications.chosen_deliveries(db.session, user)
+        form = choices_form(choosable, formdata=None, digest_frequency=user.digest_frequency,
+                            digest_within_days=user.digest_within_days,
+                            **{kind_field_name(code): chosen[code] for code in choosable})
+        return render_template("account/notifications.html", form=form, choosable=choosable,
+                               takes_digest=takes_digest)
+    form = choices_form(choosable)
+    if not takes_digest:
+        del form["digest_frequency"], form["digest_within_days"]
+    if not form.validate_on_submit():
+        return render_template("account/notifications.html", form=form, choosable=choosable,
+                               takes_digest=takes_digest), 400
+    for code in choosable:
+        notifications.set_preference(db.session, user, code, form[kind_field_name(code)].data)
+    if takes_digest:
+        user.digest_frequency = form.digest_frequency.data
+        user.digest_within_days = form.digest_within_days.data
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for("account.notification_choices"))

@@ -10,7 +10,7 @@ from caseapp.core.database import writing
 from caseapp.core.extensions import db
 from caseapp.core.mail import transport_from_config
 from caseapp.models.base import utcnow
-from caseapp.services import notifications
+from caseapp.services import digests, notifications
 
 command = AppGroup("notify", help="Notifications: deliver the outbox by e-mail, write the deadline digests.")
 
@@ -40,3 +40,23 @@ def send(limit: int) -> None:
     if report.unreachable:
         raise click.ClickException(f"the mail server could not be reached ({report.unreachable}); "
                                    f"{plural(report.waiting, 'message')} wait for the next run.")
+
+
+@command.command("digest")
+@click.option("--frequency", type=click.Choice(["daily", "weekly", "all"]), default="all", show_default=True,
+              help="Only the people who chose this frequency.")
+@keyless
+def digest(frequency: str) -> None:
+    """Write the deadline digests that are due: one message per person whose daily or weekly digest last went
+    a day or a week ago, with the deadlines of the cases they follow and the news they chose to get in the
+    digest. Safe to run every hour: nobody gets two the same day. `flask notify send` mails them."""
+    now = utcnow()
+    with writing():
+        due = len(digests.due_user_ids(db.session, frequency=frequency, now=now))
+        db.session.rollback()
+    if not due:
+        click.echo("No digest is due.")
+        return
+    with click.progressbar(length=due, label=f"Writing {plural(due, 'digest')}") as bar, writing():
+        report = digests.write_digests(db.session, frequency=frequency, now=now, progress=lambda: bar.update(1))
+    click.echo(f"Wrote {plural(report.written, 'digest')}; {report.nothing_to_say} with nothing to say.")

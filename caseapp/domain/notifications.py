@@ -154,6 +154,11 @@ AUDIENCE_ROLES = {
 }
 
 
+def choosable_for(role: str) -> tuple[str, ...]:
+    """The kinds a person of ``role`` may receive and choose how to get (a partner is never told a case moved)."""
+    return tuple(code for code in CHOOSABLE_KINDS if role in AUDIENCE_ROLES.get(KINDS[code].audience, ()))
+
+
 def delivery_for(kind: str, chosen: str | None) -> str:
     """How a notification of ``kind`` goes to a person who chose ``chosen`` (None: no choice yet)."""
     spec = KINDS[kind]

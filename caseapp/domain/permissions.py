@@ -63,6 +63,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "notifications.unsubscribe": {"GET": PUBLIC},
     "notifications.confirm_unsubscribe": {"POST": PUBLIC},
     "account.show": {"GET": USER},
+    "account.notification_choices": {"GET": USER, "POST": USER},
     "account.change_password": {"POST": USER},
     "account.end_session": {"POST": USER},
     "account.end_other_sessions": {"POST": USER},

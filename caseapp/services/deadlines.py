@@ -144,9 +144,11 @@ def _window(start: date | None, end: date | None):
     return or_(*conditions)
 
 
-def deadline_query(*, start: date | None = None, end: date | None = None, team_member_id: int | None = None):
+def deadline_query(*, start: date | None = None, end: date | None = None, team_member_id: int | None = None,
+                   case_ids=None):
     """The one query behind ``deadline_items``: clear columns of each case in an open stage and of its
-    communication, if any; with ``team_member_id``, only the cases whose team includes that user."""
+    communication, if any; with ``team_member_id``, only the cases whose team includes that user; with
+    ``case_ids`` (a SELECT of case ids), only those cases."""
     query = (
         select(Case.uuid, Case.reference, Case.state_code, Case.stage, Case.one_year_basis_date,
                Case.one_year_last_day, *_RECORD_COLUMNS)
@@ -156,13 +158,16 @@ def deadline_query(*, start: date | None = None, end: date | None = None, team_m
     if team_member_id is not None:
         query = query.where(Case.id.in_(select(CaseTeamMember.case_id)
                                         .where(CaseTeamMember.user_id == team_member_id)))
+    if case_ids is not None:
+        query = query.where(Case.id.in_(case_ids))
     return query
 
 
 def deadline_items(session: Session, *, today: date, within: int | None = None, overdue: bool = True,
-                   team_member_id: int | None = None) -> list[Item]:
+                   team_member_id: int | None = None, case_ids=None) -> list[Item]:
     """The open deadlines of every case with a reference (or only of those whose team includes the user
-    ``team_member_id``: "my cases"), soonest first (then by reference).
+    ``team_member_id``: "my cases"; or only of the cases ``case_ids`` selects), soonest first (then by
+    reference).
 
     ``within``: only those due from today to ``within`` days from today, and — unless ``overdue`` is
     False — those already past. Without ``within``, every open deadline (or, with ``overdue=False``,
@@ -173,7 +178,8 @@ def deadline_items(session: Session, *, today: date, within: int | None = None, 
     end = today + timedelta(days=within) if within is not None else None
     start = None if overdue else today
     items = []
-    for row in session.execute(deadline_query(start=start, end=end, team_member_id=team_member_id)):
+    for row in session.execute(deadline_query(start=start, end=end, team_member_id=team_member_id,
+                                                  case_ids=case_ids)):
         record = committee.Record(
             stage=row.stage, one_year_basis=row.one_year_basis_date, one_year_last_day=row.one_year_last_day,
             **{column.key: getattr(row, column.key) for column in _RECORD_COLUMNS},

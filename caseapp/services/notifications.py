@@ -32,7 +32,7 @@ from caseapp.domain import roles
 from caseapp.models import Case, CaseTeamMember, Notification, NotificationPreference, User
 from caseapp.models.base import utcnow
 from caseapp.models.notification import FAILED, NO_MAIL, PENDING, SENT
-from caseapp.services import accounts
+from caseapp.services import accounts, digests
 
 log = logging.getLogger("caseapp.notifications")
 
@@ -208,7 +208,7 @@ def compose(session: Session, row: Notification, settings: MailSettings, *, dige
                                            revoke_api_tokens=row.kind == kinds.ACCOUNT_SETUP)
         link = f"{base}/setup/{token}"
     elif row.kind == kinds.DEADLINE_DIGEST:
-        link = f"{base}/deadlines"
+        link = base + (row.link or "/deadlines")
     else:
         link = base + (row.link or open_path(row))
     unsubscribe = settings.unsubscribe_url(row) if spec.choosable or row.kind == kinds.DEADLINE_DIGEST else None
@@ -216,6 +216,8 @@ def compose(session: Session, row: Notification, settings: MailSettings, *, dige
     with force_locale(user.locale or "en"):
         if row.kind == kinds.ACCOUNT_CHANGED:
             values["change"] = gettext(kinds.ACCOUNT_CHANGES.get(row.params.get("change"), "your account changed"))
+        if row.kind == kinds.DEADLINE_DIGEST and digest is None:
+            digest = digests.digest_view(row.params or {})
         subject = gettext(spec.subject, **values)
         body = render_template("mail/notification.txt", sentence=gettext(spec.sentence, **values), link=link,
                                reference=row.reference, unsubscribe=unsubscribe, digest=digest,

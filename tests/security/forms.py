@@ -23,6 +23,7 @@ from caseapp.core.resources import keyring
 from caseapp.domain import notifications as kinds
 from caseapp.domain import permissions
 from caseapp.domain.admissibility import CRITERIA
+from caseapp.domain.notifications import CHOOSABLE_KINDS
 from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.models import Case, Passkey
 from caseapp.services import accounts, notifications, screening, tokens
@@ -202,6 +203,10 @@ FORM_DATA = {
     "account.revoke_token": lambda s, page: {},
     "account.create_calendar_feed": lambda s, page: {},
     "account.revoke_calendar_feed": lambda s, page: {},
+    # Every kind a person may choose: the view reads only those of the principal's role.
+    "account.notification_choices": lambda s, page: {
+        **{f"kind_{kind}": "digest" for kind in CHOOSABLE_KINDS}, "digest_frequency": "daily",
+        "digest_within_days": "30"},
     "admin.list_users": lambda s, page: {"q": "", "role": "", "status": "", "sort": "email"},
     "admin.new_user": lambda s, page: {
         "email": "new-person@example.org", "display_name": "New Person", "role": "lawyer", "organisation": "",

@@ -201,6 +201,13 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     # The second step of a sign-in with a passkey: nobody here owes one (no fixture has a passkey).
     "auth.passkey_sign_in": {"GET": signed_in_users(TO_HOME), "POST": signed_in_users(TO_HOME)},
     "account.show": {"GET": signed_in_users(OK)},
+    # Each person's e-mail choices (issue 16): an empty form is refused next to its fields; an admin has no
+    # kind to choose and no digest, so the empty form saves nothing and goes back to the page.
+    "account.notification_choices": {
+        "GET": signed_in_users(OK),
+        "POST": row(anonymous=TO_LOGIN, partner_a=FORM_ERROR, partner_b=FORM_ERROR, lawyer=FORM_ERROR,
+                    coordinator=FORM_ERROR, admin=redirect_to("/account/notifications"), pending_2fa=TO_ENROLMENT),
+    },
     "account.change_password": {"POST": signed_in_users(FORM_ERROR)},
     # The handle is one of partner_a's other sessions: only partner_a may end it, admins included (AC-04).
     "account.end_session": {
@@ -366,6 +373,7 @@ URLS = {
     "auth.enrol_two_factor": "/two-factor/setup",
     "auth.two_factor_qr": "/two-factor/setup/qr.svg",
     "account.show": "/account",
+    "account.notification_choices": "/account/notifications",
     "account.change_password": "/account/password",
     "account.end_session": "/account/sessions/{partner_a_other_handle}/end",
     "account.end_other_sessions": "/account/sessions/end-others",
