@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Uuid
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, LargeBinary, String, Uuid, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.domain.roles import ROLES, STAFF_ROLES
@@ -78,6 +78,13 @@ class User(Base):
     @property
     def label(self) -> str:
         return self.display_name or self.email
+
+
+def reachable_accounts():
+    """The conditions on ``User`` of an account that case notifications and digests reach: active, and not
+    waiting for a second admin's approval (AUTH-12) — such an account reaches no case, so a link would only
+    lead it to a refusal."""
+    return (User.disabled_at.is_(None), or_(User.approval_requested_at.is_(None), User.approved_at.is_not(None)))
 
 
 class LoginFailure(Base):

@@ -28,6 +28,7 @@ from caseapp.domain import notifications as kinds
 from caseapp.models import Case, CaseTeamMember, Notification, User
 from caseapp.models.base import utcnow
 from caseapp.models.notification import PENDING
+from caseapp.models.user import reachable_accounts
 from caseapp.services.deadlines import KIND_LABELS, deadline_items
 
 DAILY, WEEKLY, NEVER = "daily", "weekly", "never"
@@ -57,7 +58,7 @@ def due_user_ids(session: Session, *, frequency: str = "all", now: datetime | No
            for name, period in PERIODS.items() if name in wanted]
     if not due:
         return []
-    return list(session.execute(select(User.id).where(User.disabled_at.is_(None), User.role != roles.ADMIN,
+    return list(session.execute(select(User.id).where(*reachable_accounts(), User.role != roles.ADMIN,
                                                       or_(*due)).order_by(User.id)).scalars())
 
 

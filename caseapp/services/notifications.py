@@ -32,6 +32,7 @@ from caseapp.domain import roles
 from caseapp.models import Case, CaseTeamMember, Notification, NotificationPreference, User
 from caseapp.models.base import utcnow
 from caseapp.models.notification import FAILED, NO_MAIL, PENDING, SENT
+from caseapp.models.user import reachable_accounts
 from caseapp.services import accounts, digests
 
 log = logging.getLogger("caseapp.notifications")
@@ -83,17 +84,17 @@ def audience(session: Session, case: Case, kind: str) -> list[User]:
     if spec.audience == kinds.ORGANISATION:
         return list(session.execute(
             select(User).where(User.role == roles.PARTNER, User.organisation_id == case.organisation_id,
-                               User.disabled_at.is_(None)).order_by(User.id)
+                               *reachable_accounts()).order_by(User.id)
         ).scalars())
     team = list(session.execute(
         select(User).join(CaseTeamMember, CaseTeamMember.user_id == User.id)
-        .where(CaseTeamMember.case_id == case.id, User.role.in_(wanted), User.disabled_at.is_(None))
+        .where(CaseTeamMember.case_id == case.id, User.role.in_(wanted), *reachable_accounts())
         .order_by(User.id)
     ).scalars())
     missing_roles = [role for role in wanted if not any(user.role == role for user in team)]
     if missing_roles:
         team += session.execute(
-            select(User).where(User.role.in_(missing_roles), User.disabled_at.is_(None)).order_by(User.id)
+            select(User).where(User.role.in_(missing_roles), *reachable_accounts()).order_by(User.id)
         ).scalars()
     return team
 

@@ -239,3 +239,12 @@ def test_the_link_in_an_email_brings_a_signed_out_person_back_after_signing_in(a
     stranger = app.test_client()
     login(app, stranger, people["partner_b"].user)
     assert stranger.get(f"/notifications/{row.uuid}").status_code == 404  # AC-04
+
+
+def test_an_account_waiting_for_approval_hears_of_no_case(app, people, org_a):  # AUTH-12
+    waiting = make_user(app, "lawyer").user
+    waiting.approval_requested_at = utcnow()
+    db.session.commit()
+    case, _document = make_case(app, org_a, people["partner_a"].user, submit=True)
+    told = {row.user_id for row in rows(kind=kinds.REPORT_SUBMITTED, case_id=case.id)}
+    assert people["lawyer"].user.id in told and waiting.id not in told
