@@ -1,5 +1,7 @@
 """Template helpers: the signed-in user, navigation by role, dates, and the locale."""
 
+import logging
+
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -32,6 +34,9 @@ ROLE_LABELS = {
     roles.COORDINATOR: _l("Coordinator"),
     roles.ADMIN: _l("Administrator"),
 }
+
+
+log = logging.getLogger(__name__)
 
 
 def page_url(number: int, arg: str = "page") -> str:
@@ -99,16 +104,27 @@ def select_locale():
             or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def _navigation(user) -> list:
+    """The navigation's links for ``user``. The policy module has the last word (an account awaiting approval
+    sees no case pages, AUTH-12); should the check itself fail, no link shows (fail closed, AC-07) and the
+    error page that follows still renders in the app's layout."""
+    if user is None:
+        return []
+    try:
+        return [(endpoint, label) for endpoint, label, allowed in NAVIGATION
+                if user.role in allowed
+                and permissions.level_allows(permissions.access_level(endpoint, "GET"), user, two_factor_done=True)]
+    except Exception as error:  # noqa: BLE001 — any failure hides the links; the request's own check refuses
+        log.warning("navigation.policy_check_failed", extra={"error": type(error).__name__})  # no message (LOG-02)
+        return []
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject():
         user = g.get("user")
-        # The policy module has the last word: an account awaiting approval sees no case pages (AUTH-12).
-        items = [(endpoint, label) for endpoint, label, allowed in NAVIGATION
-                 if user is not None and user.role in allowed
-                 and permissions.level_allows(permissions.access_level(endpoint, "GET"), user, two_factor_done=True)]
-        return {"current_user": user, "navigation": items, "role_labels": ROLE_LABELS, "get_locale": get_locale,
-                "page_url": page_url, "register_notice": register_notice,
+        return {"current_user": user, "navigation": _navigation(user), "role_labels": ROLE_LABELS,
+                "get_locale": get_locale, "page_url": page_url, "register_notice": register_notice,
                 "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS}
 
     app.jinja_env.filters["one_year_limit"] = one_year_limit

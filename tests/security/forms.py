@@ -23,7 +23,6 @@ from caseapp.core.resources import keyring
 from caseapp.domain import notifications as kinds
 from caseapp.domain import permissions
 from caseapp.domain.admissibility import CRITERIA
-from caseapp.domain.notifications import CHOOSABLE_KINDS
 from caseapp.domain.screening import STRATEGIC_FACTORS
 from caseapp.models import Case, Passkey
 from caseapp.services import accounts, notifications, screening, tokens
@@ -52,7 +51,7 @@ TOKEN_PAGE = {"anonymous": "auth.login", "pending_2fa": "auth.enrol_two_factor"}
 DEFAULT_TOKEN_PAGE = "account.show"
 # Routes whose valid request is read from a page other than the principal's token page: the passkey
 # options (and the challenge they open in the session) of the account page.
-FORM_PAGE = {"account.add_passkey": "account.show"}
+FORM_PAGE = {"account.add_passkey": "account.show", "account.notification_choices": "account.notification_choices"}
 
 
 # Routes that act on a submitted report rather than a draft.
@@ -203,16 +202,18 @@ FORM_DATA = {
     "account.revoke_token": lambda s, page: {},
     "account.create_calendar_feed": lambda s, page: {},
     "account.revoke_calendar_feed": lambda s, page: {},
-    # Every kind a person may choose: the view reads only those of the principal's role.
+    # The kinds the page offers the principal (those of their role), when the page is at hand (FORM_PAGE), else
+    # every kind: the view reads only those of the role.
     "account.notification_choices": lambda s, page: {
-        **{f"kind_{kind}": "digest" for kind in CHOOSABLE_KINDS}, "digest_frequency": "daily",
-        "digest_within_days": "30"},
+        **dict.fromkeys(re.findall(r'name="(kind_[a-z_]+)"', page or "")
+                        or [f"kind_{kind}" for kind in kinds.CHOOSABLE_KINDS], "digest"),
+        "digest_frequency": "daily", "digest_within_days": "30"},
     "admin.list_users": lambda s, page: {"q": "", "role": "", "status": "", "sort": "email"},
     "admin.new_user": lambda s, page: {
         "email": "new-person@example.org", "display_name": "New Person", "role": "lawyer", "organisation": "",
     },
     "admin.update_user": lambda s, page: {
-        "email": s.user("partner_a").email, "display_name": "Renamed", "role": "partner",
+        "email": s.user("partner_b").email, "display_name": "Renamed", "role": "partner",
         "organisation": str(s.user("partner_b").organisation_id),
     },
     "admin.disable_user": lambda s, page: {},
