@@ -8,6 +8,7 @@ from datetime import timedelta
 import pyotp
 import pytest
 
+from caseapp.core.extensions import db
 from caseapp.domain import roles
 from caseapp.models.base import utcnow
 from tests.e2e.harness import follow, sign_in
@@ -30,9 +31,13 @@ def mail_server(live_server):
     server.stop()
 
 
-def send_mail(app) -> None:
+def send_mail(app) -> str:
+    # The command shares this thread's database session: end its read snapshot so that it sees what the live
+    # server wrote since (a real `flask notify send` is a process of its own).
+    db.session.rollback()
     result = app.test_cli_runner().invoke(args=["notify", "send"])
     assert result.exit_code == 0, result.output
+    return result.output
 
 
 def test_request_for_information_by_mail_to_the_answer_on_the_lawyers_home_page(browsing, live_server, mail_server):
@@ -46,12 +51,13 @@ def test_request_for_information_by_mail_to_the_answer_on_the_lawyers_home_page(
     law = browsing.person("lawyer")
     sign_in(law, lawyer)
     law.goto(f"/screening/{case.uuid}/request-information")
-    law.get_by_label("Message").fill("Please send the water company's disconnection notice.")
+    law.get_by_label("Request to the partner").fill("Please send the water company's disconnection notice.")
     follow(law.get_by_role("button", name="Send the request"))
     browsing.step(law, "lawyer-asked")
 
     # 2. The partner's e-mail: the reference, the kind of event and a link; nothing of the case.
-    send_mail(app)
+    sent = send_mail(app)
+    assert len(mail_server.to(partner.user.email)) == 1, (sent, law.url, [m["To"] for m in mail_server.messages])
     [message] = mail_server.to(partner.user.email)
     assert case.reference in message["Subject"]
     body = message.get_content()
@@ -81,5 +87,9 @@ def test_request_for_information_by_mail_to_the_answer_on_the_lawyers_home_page(
     assert [m["Subject"] for m in mail_server.to(lawyer.user.email)] == [
         f"{case.reference}: the partner answered or updated the report"]
     follow(law.get_by_role("link", name="Home"))
+    answered = law.get_by_role("link", name=re.compile(r"answer from a partner to read"))
+    expect(answered).to_contain_text("1")
+    follow(answered)
+    expect(law.get_by_text(case.reference)).to_be_visible()
     browsing.step(law, "lawyer-home")
     browsing.assert_clean()
