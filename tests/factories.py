@@ -13,10 +13,12 @@ import base64
 import hashlib
 import io
 import os
+import re
 import secrets
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 from uuid import uuid4
@@ -210,6 +212,18 @@ def login(app, client, user: User, *, two_factor_done: bool = True) -> str:
     signer = Signer(app.secret_key, salt="caseapp.session", digest_method=hashlib.sha256)
     client.set_cookie(app.config["SESSION_COOKIE_NAME"], signer.sign(session_id.encode()).decode())
     return handle
+
+
+def signed_in(app, user: User):
+    """A test client signed in as ``user`` (a session row written directly, two-factor done)."""
+    client = app.test_client()
+    login(app, client, user)
+    return client
+
+
+def text_of(html: str) -> str:
+    """What the reader sees of a page: text without tags, entities decoded, spaces collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def csrf_token_from(html: str) -> str:

@@ -131,17 +131,26 @@ CASE_KINDS = tuple(code for code, kind in KINDS.items() if kind.audience not in 
 # so the link exists nowhere but in that e-mail (never in the database in clear, never on a page).
 SETUP_LINK_KINDS = (ACCOUNT_SETUP, PASSWORD_RESET)
 
-# The changes an ACCOUNT_CHANGED message names (its "change" parameter).
+# The changes an ACCOUNT_CHANGED message names (its "change" parameter), and how the message says them.
+CHANGED_ROLE = "role"
+CHANGED_ORGANISATION = "organisation"
+CHANGED_NAME = "name"
+CHANGED_EMAIL = "email"
+CHANGED_TWO_FACTOR = "two_factor_reset"
+CHANGED_PASSWORD = "password"  # noqa: S105 — a change code, not a password
+CHANGED_DISABLED = "disabled"
+CHANGED_ENABLED = "enabled"
+CHANGED_APPROVED = "approved"
 ACCOUNT_CHANGES = {
-    "role": N_("your role changed"),
-    "organisation": N_("your organisation changed"),
-    "name": N_("your name changed"),
-    "email": N_("your e-mail address changed"),
-    "two_factor_reset": N_("your two-factor authentication was reset"),
-    "password": N_("your password changed"),
-    "disabled": N_("your account was disabled"),
-    "enabled": N_("your account was enabled again"),
-    "approved": N_("a second administrator approved your account"),
+    CHANGED_ROLE: N_("your role changed"),
+    CHANGED_ORGANISATION: N_("your organisation changed"),
+    CHANGED_NAME: N_("your name changed"),
+    CHANGED_EMAIL: N_("your e-mail address changed"),
+    CHANGED_TWO_FACTOR: N_("your two-factor authentication was reset"),
+    CHANGED_PASSWORD: N_("your password changed"),
+    CHANGED_DISABLED: N_("your account was disabled"),
+    CHANGED_ENABLED: N_("your account was enabled again"),
+    CHANGED_APPROVED: N_("a second administrator approved your account"),
 }
 
 # Which roles a case audience may reach at all.

@@ -21,17 +21,6 @@ from caseapp.models.base import utcnow
 from caseapp.models.notification import Notification
 from caseapp.services import ServiceError, accounts, audit, notifications, tokens
 
-# The codes of ``ACCOUNT_CHANGED`` notices (params {"change": code}).
-ROLE = "role"
-ORGANISATION = "organisation"
-TWO_FACTOR_RESET = "two_factor_reset"
-PASSWORD = "password"  # noqa: S105 — a change code, not a password
-DISABLED = "disabled"
-ENABLED = "enabled"
-EMAIL = "email"
-APPROVED = "approved"
-NAME = "name"
-
 
 def admin_page(user: User) -> str:
     """The path of the account's page for admins (``admin.show_user``), the link of an approval notice."""
@@ -93,7 +82,7 @@ def _approved(session: Session, actor: User | None, user: User) -> None:
     user.approved_by_id = actor.id if actor is not None else None
     session.flush()
     audit.record(session, action="account_approved", actor=actor, target_type="user", target_id=user.uuid)
-    _tell(session, user, APPROVED)
+    _tell(session, user, kinds.CHANGED_APPROVED)
 
 
 # --- what admins do ------------------------------------------------------------------------------
@@ -124,14 +113,14 @@ def send_setup_link(session: Session, actor: User, user: User) -> None:
 def reset_two_factor(session: Session, actor: User, user: User) -> None:
     accounts.reset_two_factor(session, actor, user)
     request_approval(session, actor, user)
-    _tell(session, user, TWO_FACTOR_RESET)
+    _tell(session, user, kinds.CHANGED_TWO_FACTOR)
 
 
 def set_disabled(session: Session, actor: User, user: User, disabled: bool) -> None:
     was_active = user.is_active
     accounts.set_disabled(session, actor, user, disabled)
     if was_active == disabled:
-        _tell(session, user, DISABLED if disabled else ENABLED)
+        _tell(session, user, kinds.CHANGED_DISABLED if disabled else kinds.CHANGED_ENABLED)
 
 
 def update_account(session: Session, actor: User, user: User, *, email: str, role: str,
@@ -146,15 +135,15 @@ def update_account(session: Session, actor: User, user: User, *, email: str, rol
     access_changed = accounts.update_user(session, actor, user, role=role, organisation=organisation,
                                           display_name=display_name)
     if user.role != before[0]:
-        _tell(session, user, ROLE)
+        _tell(session, user, kinds.CHANGED_ROLE)
         request_approval(session, actor, user)
     if user.organisation_id != before[1]:
-        _tell(session, user, ORGANISATION)
+        _tell(session, user, kinds.CHANGED_ORGANISATION)
     if user.display_name != before[2]:
-        _tell(session, user, NAME)
+        _tell(session, user, kinds.CHANGED_NAME)
     if old_email is not None:
         notifications.notify_user(session, user, kinds.EMAIL_CHANGED, address=old_email)
-        _tell(session, user, EMAIL)
+        _tell(session, user, kinds.CHANGED_EMAIL)
     return access_changed
 
 
@@ -164,7 +153,7 @@ def update_account(session: Session, actor: User, user: User, *, email: str, rol
 def change_password(session: Session, keyring: Keyring, user: User, **kwargs) -> None:
     """``accounts.change_password`` (the current password and the second factor), and the notice."""
     accounts.change_password(session, keyring, user, **kwargs)
-    _tell(session, user, PASSWORD)
+    _tell(session, user, kinds.CHANGED_PASSWORD)
 
 
 def complete_setup(session: Session, token_row: SetupToken, password: str, hasher: Hasher, *,
@@ -174,7 +163,7 @@ def complete_setup(session: Session, token_row: SetupToken, password: str, hashe
     had_password = token_row.user.password_hash is not None
     user = accounts.complete_setup(session, token_row, password, hasher, min_score=min_score)
     if had_password:
-        _tell(session, user, PASSWORD)
+        _tell(session, user, kinds.CHANGED_PASSWORD)
     return user
 
 

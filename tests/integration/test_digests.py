@@ -20,7 +20,7 @@ from caseapp.domain.report import VictimInput
 from caseapp.models import Notification, User
 from caseapp.models.notification import NO_MAIL, PENDING
 from caseapp.services import notifications
-from tests.factories import add_to_team, login, make_case, make_staged_case, make_user
+from tests.factories import add_to_team, make_case, make_staged_case, make_user, signed_in
 
 TODAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 VICTIM = "Victima Digest Qx4"
@@ -192,11 +192,6 @@ def test_the_digest_is_in_the_persons_language(app, people, docket, smtp):
 
 # --- the choices page ------------------------------------------------------------------------------------
 
-
-def signed_in(app, user):
-    client = app.test_client()
-    login(app, client, user)
-    return client
 
 
 def test_the_choices_page_offers_the_kinds_of_the_persons_role(app, people):

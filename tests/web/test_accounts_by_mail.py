@@ -14,7 +14,7 @@ from caseapp.domain import notifications as kinds
 from caseapp.domain import roles
 from caseapp.models import AuditEvent, Notification, User
 from caseapp.services import accounts, tokens
-from tests.factories import PASSWORD, login, make_case, make_user
+from tests.factories import PASSWORD, make_case, make_user, signed_in
 
 TOKEN_PATTERN = re.compile(r"/setup/[A-Za-z0-9_-]{20,}")
 RESET_ANSWER = "If an account exists for that address, we sent a link to set a new password."
@@ -30,11 +30,6 @@ def notices(user: User, kind: str | None = None) -> list[Notification]:
 def changes(user: User) -> list[str]:
     return [row.params["change"] for row in notices(user, kinds.ACCOUNT_CHANGED)]
 
-
-def signed_in(app, user: User):
-    client = app.test_client()
-    login(app, client, user)
-    return client
 
 
 def send_mail(app):

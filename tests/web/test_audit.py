@@ -17,10 +17,10 @@ from caseapp.core.extensions import db
 from caseapp.domain import audit as rules
 from caseapp.domain import roles
 from caseapp.domain.report import VictimInput
-from caseapp.models import AuditEvent, Case, User
+from caseapp.models import AuditEvent, Case
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, audit, tokens
-from tests.factories import PASSWORD, login, make_case, make_tracked_case, make_user
+from tests.factories import PASSWORD, login, make_case, make_tracked_case, make_user, signed_in
 from tests.web.test_api import auth, full_report, new_token
 
 NEW_PASSWORD = "violet tractor mango umbrella 77"
@@ -62,13 +62,6 @@ def assert_chain_intact() -> None:  # LOG-01
     result = audit.verify(db.session)
     assert result.ok, result
 
-
-def signed_in(app, user: User):
-    """A client signed in as ``user``. Streamed bodies (downloads, exports) are fetched with
-    ``buffered=True``, so the request ends inside its own app context, as on a server."""
-    client = app.test_client()
-    login(app, client, user)
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ shown once, stored only as a hash (CRY-09) and dies when revoked or replaced."""
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from html import unescape
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,9 @@ from sqlalchemy import select
 from caseapp.core.extensions import db
 from caseapp.domain import roles, stages
 from caseapp.domain.report import VictimInput
-from caseapp.models import CalendarFeed, User
+from caseapp.models import CalendarFeed
 from caseapp.services import accounts, calendar_feeds
-from tests.factories import login, make_staged_case, make_user, running_app
+from tests.factories import make_staged_case, make_user, running_app, signed_in, text_of
 
 TODAY = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 TITLE_MARKER = "TITLEMARKER9d2e confidential eviction"
@@ -58,21 +57,12 @@ def docket(app, org_a):
     }
 
 
-def signed_in(app, user: User):
-    client = app.test_client()
-    login(app, client, user)
-    return client
-
 
 def section(html: str, heading_id: str) -> str:
     """From the section's heading to its end."""
     start = html.index(">", html.index(f'id="{heading_id}"')) + 1
     return html[start:html.index("</section>", start)]
 
-
-def text_of(html: str) -> str:
-    """What the reader sees: text without tags, entities decoded, spaces collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 # --- the dashboard ---------------------------------------------------------------------------------

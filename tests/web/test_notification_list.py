@@ -5,7 +5,6 @@ nor opened (AC-04); the badge's number is announced as "unread notifications".""
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 import time_machine
@@ -16,19 +15,11 @@ from caseapp.domain import notifications as kinds
 from caseapp.models import Notification
 from caseapp.models.base import utcnow
 from caseapp.services import notifications
-from tests.factories import login, make_case
+from tests.factories import make_case, signed_in, text_of
 
 NOTIFICATIONS = "/notifications"
 
 
-def signed_in(app, user):
-    client = app.test_client()
-    login(app, client, user)
-    return client
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def entries(html: str) -> list[str]:

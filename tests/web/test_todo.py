@@ -17,7 +17,7 @@ from caseapp.models import CaseEvent, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import deadlines, messages, screening, todo
 from caseapp.services.vault import open_vault
-from tests.factories import add_to_team, login, make_case, make_staged_case, make_user
+from tests.factories import add_to_team, make_case, make_staged_case, make_user, signed_in, text_of
 
 NOW = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -31,14 +31,6 @@ def clock():
         yield traveller
 
 
-def signed_in(app, user):
-    client = app.test_client()
-    login(app, client, user)
-    return client
-
-
-def text_of(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def todo_section(html: str) -> str:
