@@ -11,9 +11,11 @@ PYTEST_ARGS ?=
 
 .PHONY: run setup test test-postgres lint messages lock sbom bench bench-quick
 
+# The links in e-mails (instance/mail-outbox) point where this server listens, unless CASEAPP_BASE_URL says otherwise.
+run: export CASEAPP_BASE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(FLASK) demo
-	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl-C"
+	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl-C. E-mails the app sends: $(CASEAPP_INSTANCE_PATH)/mail-outbox"
 	CASEAPP_CONFIG=development $(BIN)/flask --app wsgi:app run --host $(HOST) --port $(PORT) --no-reload
 
 setup: $(BIN)/.installed $(INSTANCE)/config.py
