@@ -171,6 +171,9 @@ class Config:
     DEADLINES_PAGE_SIZE = 50  # each list of the deadlines page (overdue, upcoming)
     DASHBOARD_LIST_SIZE = 20  # the dashboard's lists (overdue follow-ups, publicity reminders)
 
+    # Accept addresses at special-use domains such as .test (caseapp/web/forms.EmailAddress): the demo only.
+    EMAIL_TEST_DOMAINS_ALLOWED = False
+
     LOG_LEVEL = "INFO"
     DEBUG = False
     TESTING = False
@@ -181,6 +184,7 @@ class DevelopmentConfig(Config):
     SECURITY_CONTACT = "mailto:security@demo.escr.test"  # the demo's placeholder; set the coalition's own
     # `make run`: the messages a request causes land in instance/mail-outbox at once (caseapp/web/mail_hook.py).
     MAIL_SEND_AFTER_REQUEST = True
+    EMAIL_TEST_DOMAINS_ALLOWED = True  # the demo accounts are @demo.escr.test
     # Browsers accept Secure and __Host- cookies on http://127.0.0.1 and http://localhost.
 
 

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
+from caseapp.web.forms import EmailAddress
 from caseapp.web.templating import ROLE_LABELS
 
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in roles.ROLES]
@@ -26,8 +27,8 @@ class _AccountFields(FlaskForm):
 
 
 def _email_field(description=None):
-    return EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], description=description,
-                      render_kw={"maxlength": 254, "autocomplete": "off"})
+    return EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=254)],
+                      description=description, render_kw={"maxlength": 254, "autocomplete": "off"})
 
 
 class NewUserForm(_AccountFields):

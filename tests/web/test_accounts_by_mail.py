@@ -220,6 +220,23 @@ def test_a_taken_or_invalid_address_is_refused_next_to_the_field(app, people):
     assert notices(partner) == []
 
 
+def test_a_demo_address_is_accepted_only_where_the_demo_runs(app, people):
+    # The demo accounts live at @demo.escr.test; under `make run` (EMAIL_TEST_DOMAINS_ALLOWED) an admin adds a
+    # colleague beside them, elsewhere a special-use domain cannot receive mail and is refused in place.
+    partner = people["partner_a"].user
+    admin = signed_in(app, people["admin"].user)
+    form = {"email": "colleague@demo.escr.test", "role": "partner", "organisation": str(partner.organisation_id)}
+    refused = admin.post(f"/admin/users/{partner.uuid}/update", data=form)
+    assert refused.status_code == 400 and "Invalid email address." in refused.get_data(as_text=True)
+    app.config["EMAIL_TEST_DOMAINS_ALLOWED"] = True
+    try:
+        assert admin.post(f"/admin/users/{partner.uuid}/update", data=form).status_code == 302
+    finally:
+        app.config["EMAIL_TEST_DOMAINS_ALLOWED"] = False
+    db.session.refresh(partner)
+    assert partner.email == "colleague@demo.escr.test"
+
+
 def test_a_password_changed_by_its_owner_is_told(app, people):  # AUTH-12
     lawyer = people["lawyer"]
     client = signed_in(app, lawyer.user)
