@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
 
@@ -7,10 +6,10 @@ from caseapp.domain import notifications as kinds
 from caseapp.domain.passwords import MAX_LENGTH
 from caseapp.services import digests
 from caseapp.services.tokens import MAX_NAME_LENGTH as MAX_TOKEN_NAME
-from caseapp.web.forms import new_password_field, two_factor_code_field
+from caseapp.web.forms import AppForm, new_password_field, two_factor_code_field
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
                                      render_kw={"autocomplete": "current-password", "maxlength": MAX_LENGTH})
     password = new_password_field()
@@ -23,7 +22,7 @@ class ChangePasswordForm(FlaskForm):
     credential = HiddenField()
 
 
-class NewTokenForm(FlaskForm):
+class NewTokenForm(AppForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=MAX_TOKEN_NAME)],
                        description=_l("What will use it, e.g. “field survey app”."),
                        render_kw={"maxlength": MAX_TOKEN_NAME, "autocomplete": "off"})
@@ -43,7 +42,7 @@ class DaysField(IntegerField):
             self.data = None  # NumberRange refuses it with the field's own message
 
 
-class NotificationChoicesForm(FlaskForm):
+class NotificationChoicesForm(AppForm):
     """The digest's frequency and reach; ``choices_form`` adds one field per kind the person may choose."""
 
     digest_frequency = SelectField(_l("Deadline digest"), validators=[InputRequired()],

@@ -1,11 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
-from caseapp.web.forms import EmailAddress
+from caseapp.web.forms import AppForm, EmailAddress
 from caseapp.web.templating import ROLE_LABELS
 
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in roles.ROLES]
@@ -17,7 +16,7 @@ SORT_CHOICES = [
 ]
 
 
-class _AccountFields(FlaskForm):
+class _AccountFields(AppForm):
     display_name = StringField(_l("Name"), validators=[Optional(), Length(max=120)], render_kw={"maxlength": 120})
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[DataRequired()])
     organisation = SelectField(
@@ -39,11 +38,11 @@ class UpdateUserForm(_AccountFields):
     email = _email_field(_l("A new address is told to the old one too; set-up links not yet used stop working."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], render_kw={"maxlength": 200})
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(AppForm):
     q = StringField(_l("E-mail or name contains"), validators=[Optional(), Length(max=254)],
                     render_kw={"maxlength": 254})
     role = SelectField(_l("Role"), choices=[SelectChoice("", _l("All roles"))] + ROLE_CHOICES, validators=[Optional()])
@@ -59,7 +58,7 @@ class UserFilterForm(FlaskForm):
 CASE_REFERENCE_PATTERN = r"^ESCR-\d{4}-\d{4,}$"
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(AppForm):
     """The audit viewer's filters: ids and codes only, so they travel in the URL (DATA-01). The actor
     is chosen from the accounts by their opaque id, never typed."""
 

@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from caseapp.domain.passwords import MAX_LENGTH
 from caseapp.services.passkeys import MAX_NAME_LENGTH as PASSKEY_NAME_LENGTH
-from caseapp.web.forms import new_password_field, two_factor_code_field
+from caseapp.web.forms import AppForm, new_password_field, two_factor_code_field
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
                         render_kw={"autocomplete": "username", "type": "email", "maxlength": 254})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
@@ -20,23 +19,23 @@ class LoginForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = StringField(_l("E-mail"), validators=[DataRequired(), Length(max=254)],
                         render_kw={"autocomplete": "username", "type": "email", "maxlength": 254})
 
 
-class SetupPasswordForm(FlaskForm):
+class SetupPasswordForm(AppForm):
     password = new_password_field()
     confirm = PasswordField(_l("Repeat the new password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
                             render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH})
 
 
-class EnrolTwoFactorForm(FlaskForm):
+class EnrolTwoFactorForm(AppForm):
     code = two_factor_code_field(_l("Code shown by your authenticator app"))
 
 
-class PasskeySignInForm(FlaskForm):
+class PasskeySignInForm(AppForm):
     """The second page of a sign-in: the passkey's answer (filled in by passkeys.js), or a code instead."""
     credential = HiddenField()
     code = two_factor_code_field(
@@ -45,7 +44,7 @@ class PasskeySignInForm(FlaskForm):
     )
 
 
-class PasskeyRegistrationForm(FlaskForm):
+class PasskeyRegistrationForm(AppForm):
     """A new passkey's name; the browser's answer is put in ``credential`` by passkeys.js."""
     name = StringField(_l("Passkey name"), validators=[DataRequired(), Length(max=PASSKEY_NAME_LENGTH)],
                        description=_l("So you can tell your passkeys apart, e.g. “work laptop” or “blue key”."),

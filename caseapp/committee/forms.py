@@ -1,7 +1,6 @@
 """The caseworkers' forms (lawyers and coordinators) for a case before the Committee."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from caseapp.domain import committee, covenant
 from caseapp.services.committee import MAX_TEXT
+from caseapp.web.forms import AppForm
 
 
 def _choices(pairs, blank=None):
@@ -23,7 +23,7 @@ def _choices(pairs, blank=None):
     return choices + [SelectChoice(value, _l(label)) for value, label in pairs]
 
 
-class RecordForm(FlaskForm):
+class RecordForm(AppForm):
     """The communication record (DESIGN.md §3 Communication); every field optional, checked as a whole
     by ``domain.committee.check_record``."""
 
@@ -83,44 +83,44 @@ class RecordForm(FlaskForm):
                 for name, _label in committee.RECORD_FIELDS}
 
 
-class MoveForm(FlaskForm):
+class MoveForm(AppForm):
     target = SelectField(_l("Move to"), validators=[DataRequired()])
     note = TextAreaField(_l("Note for the timeline"), validators=[Optional(), Length(max=MAX_TEXT)],
                          render_kw={"rows": 2})
 
 
-class InterimRequestForm(FlaskForm):
+class InterimRequestForm(AppForm):
     requested_on = DateField(_l("Interim measures requested on"), validators=[DataRequired()])
     note = TextAreaField(_l("What was asked"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
 
 
-class InterimOutcomeForm(FlaskForm):
+class InterimOutcomeForm(AppForm):
     outcome = SelectField(_l("Outcome"), choices=_choices(committee.INTERIM_OUTCOMES))
     outcome_on = DateField(_l("Decided on"), validators=[Optional()])
     lifted_on = DateField(_l("Lifted on"), validators=[Optional()])
     compliance = SelectField(_l("State's compliance"), choices=_choices(committee.COMPLIANCE))
 
 
-class FollowUpAssessmentForm(FlaskForm):
+class FollowUpAssessmentForm(AppForm):
     assessed_on = DateField(_l("Assessed on"), validators=[DataRequired()])
     grade = SelectField(_l("Committee's grade"), choices=_choices(committee.FOLLOW_UP_GRADES))
     procedure = SelectField(_l("Procedure"), choices=_choices(committee.FOLLOW_UP_PROCEDURE))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
 
 
-class FollowUpSubmissionForm(FlaskForm):
+class FollowUpSubmissionForm(AppForm):
     submitted_on = DateField(_l("Our follow-up submission sent on"), validators=[DataRequired()])
     note = TextAreaField(_l("What it said"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
 
 
-class PublicityForm(FlaskForm):
+class PublicityForm(AppForm):
     kind = SelectField(_l("Checklist item"), choices=_choices(committee.PUBLICITY_KINDS))
     done_on = DateField(_l("Done on"), validators=[DataRequired()])
     language = StringField(_l("Language"), validators=[Optional(), Length(max=40)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 2})
 
 
-class MediaForm(FlaskForm):
+class MediaForm(AppForm):
     outlet = StringField(_l("Outlet"), validators=[DataRequired(), Length(max=200)])
     published_on = DateField(_l("Published on"), validators=[DataRequired()])
     language = StringField(_l("Language"), validators=[Optional(), Length(max=40)])
@@ -129,7 +129,7 @@ class MediaForm(FlaskForm):
                          validators=[Optional(), NumberRange(min=0, max=committee.MAX_MEDIA_REACH)])
 
 
-class PublicationForm(FlaskForm):
+class PublicationForm(AppForm):
     summary = TextAreaField(_l("Summary for publication"), validators=[DataRequired(), Length(max=MAX_TEXT)],
                             render_kw={"rows": 6},
                             description=_l("Shown to anyone on the public decisions page. Write it for the public: "

@@ -1,16 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from caseapp.web.forms import MINE_CHOICES
+from caseapp.web.forms import MINE_CHOICES, AppForm
 
 WINDOWS = (30, 60, 90)
 DEFAULT_WINDOW = WINDOWS[0]
 MAX_PAGE = 1_000_000  # far past any last page (which is shown instead): only a bound on what is parsed
 
 
-class WindowForm(FlaskForm):
+class WindowForm(AppForm):
     """How far ahead the dashboard looks: a number of days, so it can travel in the URL; and the page of
     each list (overdue, upcoming), numbers only. The page numbers are not rendered as fields: changing the
     window starts both lists again at their first page; the pagination links carry them."""

@@ -2,14 +2,14 @@
 changes nothing, so an anonymous visitor gets no session to hold one)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 from wtforms.validators import Optional
 
 from caseapp.domain import covenant
+from caseapp.web.forms import AppForm
 
 
-class DecisionFilterForm(FlaskForm):
+class DecisionFilterForm(AppForm):
     class Meta:
         csrf = False
 

@@ -5,7 +5,6 @@ JavaScript. ``to_input`` and ``from_input`` translate to and from the domain's `
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from caseapp.domain import covenant
 from caseapp.domain import report as rules
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
+from caseapp.web.forms import AppForm
 
 TRI_CHOICES = [SelectChoice("unknown", _l("Don't know")), SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
@@ -88,7 +88,7 @@ class ProcedureForm(Form):
     date = DateField(_l("Date"), validators=[Optional()])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(AppForm):
     # 1. The State and the rights
     title = StringField(_l("Title"), validators=[Length(max=rules.MAX_TITLE)],
                         description=_l("A short name for the report, e.g. “Eviction of the Riverside settlement”."))

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice, SelectField, StringField
@@ -15,10 +14,11 @@ from caseapp.models.base import utcnow
 from caseapp.services import todo
 from caseapp.services.cases import by_ids, only_ids, visible_cases
 from caseapp.services.vault import open_vaults
+from caseapp.web.forms import AppForm
 from caseapp.web.labels import STATUS_LABELS
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(AppForm):
     q = StringField(_l("Title or reference contains"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), validators=[Optional()],
                          choices=[SelectChoice("", _l("All"))] + [SelectChoice(k, v) for k, v in STATUS_LABELS.items()])

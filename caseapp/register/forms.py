@@ -2,11 +2,11 @@
 domain (caseapp.domain.register) checks how the fields fit together; these only parse them."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from caseapp.domain import register as register_rules
+from caseapp.web.forms import AppForm
 
 LISTING_LABELS = {register_rules.PARTY: _l("Party"), register_rules.SIGNATORY: _l("Signatory (not ratified)")}
 INSTRUMENT_LABELS = {"ratification": _l("Ratification"), "accession": _l("Accession")}
@@ -53,7 +53,7 @@ def _declaration_field(label):
     return SelectField(label, choices=_choices(DECLARATION_LABELS), validators=[Optional()], validate_choice=True)
 
 
-class StateForm(FlaskForm):
+class StateForm(AppForm):
     """A State's entry in the register; the domain checks how the fields fit together."""
 
     name = StringField(FIELD_LABELS["name"], validators=[Optional(), Length(max=register_rules.MAX_NAME)],
@@ -103,7 +103,7 @@ class NewStateForm(StateForm):
         return {**super().entry_data(), "iso2": self.iso2.data}
 
 
-class RegisterCheckForm(FlaskForm):
+class RegisterCheckForm(AppForm):
     as_of = DateField(_l("Checked on"), validators=[InputRequired()],
                       description=_l("The date of the source you compared the whole register with."))
     reported_parties = IntegerField(

@@ -2,7 +2,6 @@
 the decisions."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -21,7 +20,7 @@ from caseapp.domain.screening import (
 )
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.services.screening import MAX_DECLINE_REASON
-from caseapp.web.forms import MINE_CHOICES
+from caseapp.web.forms import MINE_CHOICES, AppForm
 
 STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")),
                   SelectChoice(UNKNOWN, _l("unknown")), SelectChoice(NOT_APPLICABLE, _l("not applicable"))]
@@ -37,7 +36,7 @@ SORT_CHOICES = [SelectChoice("deadline", _l("One-year limit, soonest first")),
                 SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first"))]
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(AppForm):
     """Filters on codes only (no personal data), so they can travel in the URL."""
 
     class Meta:
@@ -55,7 +54,7 @@ class QueueFilterForm(FlaskForm):
     mine = SelectField(_l("Case team"), validators=[Optional()], choices=MINE_CHOICES)
 
 
-class VictimSearchForm(FlaskForm):
+class VictimSearchForm(AppForm):
     """A victim's name, sent by POST so it never appears in a URL or a log line (DATA-01)."""
 
     name = StringField(_l("Victim's name"), validators=[DataRequired(), Length(max=MAX_NAME)],
@@ -63,7 +62,7 @@ class VictimSearchForm(FlaskForm):
                                       "accents, case and punctuation do not matter."))
 
 
-class ScreeningForm(FlaskForm):
+class ScreeningForm(AppForm):
     """One status and reason per criterion (fields ``status_<id>``, ``reason_<id>``), one score and notes
     per strategic factor (``score_<factor>``, ``notes_<factor>``), and a summary."""
 
@@ -120,20 +119,20 @@ for _factor, _name in STRATEGIC_FACTORS:
         _l("Notes"), validators=[Optional(), Length(max=MAX_NOTES)], render_kw={"rows": 2}))
 
 
-class InformationRequestForm(FlaskForm):
+class InformationRequestForm(AppForm):
     body = TextAreaField(_l("Request to the partner"), validators=[DataRequired(), Length(max=MAX_MESSAGE)],
                          render_kw={"rows": 12},
                          description=_l("Sent in the report's thread; "
                                         "the partner can answer there or update the report."))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(AppForm):
     reason = TextAreaField(_l("Reason for declining"), validators=[DataRequired(), Length(max=MAX_DECLINE_REASON)],
                            render_kw={"rows": 4},
                            description=_l("The partner reads this on their report page. Write it for them."))
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(AppForm):
     """Accepting a report: the accepting lawyer joins the case team; a coordinator may be named to join too
     (the view offers the active coordinators)."""
 
@@ -144,6 +143,6 @@ class AcceptForm(FlaskForm):
                                              "and the files."))
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(AppForm):
     note = TextAreaField(_l("Why reopen it?"), validators=[DataRequired(), Length(max=MAX_NOTES)],
                          render_kw={"rows": 2})

@@ -18,6 +18,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 KEEP_SCREENSHOTS = os.environ.get("E2E_KEEP_SCREENSHOTS") == "1"  # keep them after a pass too, to look at the pages
 ACTION_TIMEOUT_MS = 15_000  # one click or one wait; generous for two busy cores, never a sleep
+# The rules axe-core checks (issue 17 point 9): WCAG 2.0–2.2 A and AA (2.2's target size included) and
+# axe's best practices (landmarks, one main, headings). A violation of impact serious or critical fails.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+AXE_FAILING_IMPACTS = ("serious", "critical")
 
 
 # --- the live server ------------------------------------------------------------------------------
@@ -122,9 +126,11 @@ class Browsing:
         self.expected_statuses.add((self.server.url + path, status))
 
     def step(self, page, name: str) -> None:
-        """A full-page screenshot of ``page``, kept only if the test fails."""
+        """A full-page screenshot of ``page``, kept only if the test fails, then axe-core's check of the
+        page: every page a journey looks at must have no serious or critical accessibility violation."""
         self.steps += 1
         page.screenshot(path=str(self.shots / f"{self.steps:02d}-{safe_name(name)}.png"), full_page=True)
+        assert_accessible(page, name)
 
     def assert_clean(self) -> None:
         """No console error, script error, failed or foreign request, nor server-side exception so far —
@@ -142,6 +148,38 @@ class Browsing:
                 except Exception as exc:  # noqa: BLE001 — a last picture is a courtesy; the failure is reported anyway
                     print(f"no screenshot of {name} at failure: {exc}")
             page.context.close()
+
+
+def accessibility_violations(page) -> list[dict]:
+    """axe-core's serious and critical violations on the page as it is now. The axe-core script is the one
+    bundled with the axe-playwright-python package (requirements-dev.txt): nothing is fetched from a CDN,
+    and it is injected through the DevTools protocol, which the page's CSP does not govern."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                       "resultTypes": ["violations"]})
+    return [violation for violation in results.response["violations"]
+            if violation.get("impact") in AXE_FAILING_IMPACTS]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One line per rule (rule, impact, what it asks) and one indented line per element, by its selector
+    and axe's summary of what is wrong with it — what a developer needs to find and mend it."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            target = " ".join(" >> ".join(part) if isinstance(part, list) else part for part in node["target"])
+            summary = " ".join(node.get("failureSummary", "").split())
+            lines.append(f"    {target}: {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, name: str) -> None:
+    """Fail with a readable list when axe-core finds a serious or critical violation on ``page``."""
+    violations = accessibility_violations(page)
+    assert not violations, f"axe-core on {name} ({page.url}, {page.viewport_size['width']} px):\n" + \
+        describe_violations(violations)
 
 
 def safe_name(name: str) -> str:
