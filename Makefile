@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run setup test test-postgres lint messages lock sbom bench bench-quick
+.PHONY: run demo-credentials setup test test-postgres lint messages lock sbom bench bench-quick
 
 # The links in e-mails (instance/mail-outbox) point where this server listens, unless CASEAPP_BASE_URL says otherwise.
 run: export CASEAPP_BASE_URL ?= http://$(HOST):$(PORT)
@@ -17,6 +17,10 @@ run: setup
 	$(FLASK) demo
 	@echo "Serving on http://$(HOST):$(PORT) — stop with Ctrl-C. E-mails the app sends: $(CASEAPP_INSTANCE_PATH)/mail-outbox"
 	CASEAPP_CONFIG=development $(BIN)/flask --app wsgi:app run --host $(HOST) --port $(PORT) --no-reload
+
+# New passwords and two-factor secrets for the demo accounts, printed again; the instance and its cases stay.
+demo-credentials: setup
+	$(FLASK) demo --reset-credentials
 
 setup: $(BIN)/.installed $(INSTANCE)/config.py
 	$(FLASK) keys init

@@ -61,6 +61,8 @@ _ACTIONS = (
     ("password_reset_requested", "Password reset link asked for on the sign-in page (sent by e-mail)",
      "authentication"),
     ("password_change_refused", "Password change refused: the current password was wrong", "authentication"),
+    ("demo_credentials_reset", "Demo account given a new password and two-factor secret (flask demo)",
+     "authentication"),
     # Accounts and organisations
     ("account_created", "Account created", "accounts"),
     ("account_updated", "Account name changed", "accounts"),

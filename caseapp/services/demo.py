@@ -3,6 +3,7 @@ queue. Every name is invented; the dates are set relative to today so the one-ye
 warning (in a few weeks, a few months, passed, not yet running)."""
 
 import io
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -260,3 +261,30 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
                                       "alternative housing violated article 11(1) of the Covenant.",
                               links=["https://example.org/demo-decision"])
     return len(PIPELINE)
+
+
+# --- what the demo holds, as ``flask demo`` and the README tell it ------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoCounts:
+    """The demo organisation's cases as a newcomer meets them: in the lawyers' screening queue, declined,
+    and accepted (a strategic candidate, before the Committee, or finished there)."""
+
+    screening: int
+    declined: int
+    accepted: int
+
+    @property
+    def total(self) -> int:
+        return self.screening + self.declined + self.accepted
+
+
+def count_demo_cases(session: Session, organisation: Organisation) -> DemoCounts:
+    """Counted in the database, so what ``flask demo`` prints is what the instance holds."""
+    by_stage = dict(session.execute(
+        select(Case.stage, func.count()).where(Case.organisation_id == organisation.id,
+                                               Case.stage != stages.DRAFT).group_by(Case.stage)).all())
+    screening = sum(by_stage.pop(stage, 0) for stage in stages.SCREENING_STAGES)
+    declined = by_stage.pop(stages.DECLINED, 0)
+    return DemoCounts(screening=screening, declined=declined, accepted=sum(by_stage.values()))

@@ -4,6 +4,7 @@ import os
 import re
 import stat
 from datetime import timedelta
+from pathlib import Path
 
 import click
 import pyotp
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from caseapp import ConfigurationError
+from caseapp.cli.demo import DEMO_USERS
 from caseapp.core.extensions import db
 from caseapp.models import SetupToken, User, UserSession
 from caseapp.models.base import Base, utcnow
@@ -192,3 +194,75 @@ def test_demo_fills_the_queue_with_every_warning_and_the_committee_with_every_st
     assert cases[3].one_year_last_day is not None
     assert run(app, "demo").exit_code == 0  # a second run adds no cases
     assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 18
+
+
+# --- the demo's counts and its credentials reset (issue 17 point 10) ------------------------------------
+
+
+def demo_credentials(output: str) -> dict[str, tuple[str, str]]:
+    """{e-mail: (password, two-factor secret)} as ``flask demo`` printed them."""
+    passwords = dict(re.findall(r"(\S+@demo\.escr\.test)\s+password: (\S+)", output))
+    secrets = dict(re.findall(r"otpauth://totp/[^:]+:([^?]+)\?secret=([A-Z2-7]+)", output.replace("%40", "@")))
+    return {email: (password, secrets[email]) for email, password in passwords.items()}
+
+
+def sign_in(app, email: str, password: str, secret: str):
+    return app.test_client().post("/login", data={"email": email, "password": password,
+                                                  "code": pyotp.TOTP(secret).now()})
+
+
+def test_demo_prints_the_counts_the_database_holds(app):
+    from caseapp.domain import stages
+    from caseapp.models import Case
+
+    first = run(app, "demo").output
+    second = run(app, "demo").output
+    db.session.expire_all()
+    by_stage = [case.stage for case in db.session.execute(select(Case)).scalars()]
+    screening = sum(stage in stages.SCREENING_STAGES for stage in by_stage)
+    declined = by_stage.count(stages.DECLINED)
+    accepted = len(by_stage) - screening - declined
+    assert f"Created {len(by_stage)} fictional demo cases" in first
+    told = (f"The demo holds {len(by_stage)} cases: {screening} in the lawyers' screening queue, {declined} declined, "
+            f"{accepted} accepted")
+    assert told in first and told in second
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    first_screen = readme[:readme.index("## What it does")]
+    assert (f"**{len(by_stage)} fictional cases**" in first_screen and f"{screening} in the lawyers' screening queue"
+            in first_screen and f"{declined} declined and {accepted} accepted" in first_screen)
+
+
+def test_demo_reset_credentials_gives_new_ones_and_keeps_the_cases(app):  # AUTH-05, SESS-05
+    from caseapp.domain.audit import SYSTEM_ACTOR
+    from caseapp.models import AuditEvent, Case
+
+    first = demo_credentials(run(app, "demo").output)
+    lawyer = "lawyer@demo.escr.test"
+    assert sign_in(app, lawyer, *first[lawyer]).headers.get("Location") == "/"
+    cases_before = db.session.execute(select(func.count()).select_from(Case)).scalar_one()
+    sessions_before = db.session.execute(select(func.count()).select_from(UserSession)).scalar_one()
+    assert sessions_before == 1
+
+    reset = run(app, "demo", "--reset-credentials")
+    assert reset.exit_code == 0, reset.output
+    assert "Created" not in reset.output  # no case added, none deleted
+    new = demo_credentials(reset.output)
+    assert set(new) == set(first) == {email for email, _role, _name in DEMO_USERS}
+    assert all(new[email][0] != first[email][0] and new[email][1] != first[email][1] for email in new)
+
+    db.session.expire_all()
+    assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == cases_before == 18
+    assert db.session.execute(select(func.count()).select_from(User)).scalar_one() == 4
+    assert db.session.execute(select(func.count()).select_from(UserSession)).scalar_one() == 0  # signed out
+    old_password = sign_in(app, lawyer, first[lawyer][0], new[lawyer][1])
+    assert old_password.status_code == 200 and "Location" not in old_password.headers  # refused, form again
+    assert sign_in(app, lawyer, *new[lawyer]).headers.get("Location") == "/"
+    audited = db.session.execute(select(AuditEvent.actor_label, AuditEvent.target_id)
+                                 .where(AuditEvent.action == "demo_credentials_reset")).all()
+    assert len(audited) == 4 and {label for label, _target in audited} == {SYSTEM_ACTOR}
+
+
+def test_demo_run_again_says_how_to_get_new_credentials(app):
+    run(app, "demo")
+    again = run(app, "demo").output
+    assert "password:" not in again and "--reset-credentials" in again
