@@ -75,8 +75,7 @@ def command(reset_credentials: bool) -> None:
                "Committee or finished there).")
     if not credentials:
         click.echo("Demo accounts already exist; their passwords were printed when they were created.")
-        click.echo("For new passwords and two-factor secrets (the cases stay): "
-                   "flask --app caseapp:create_cli_app demo --reset-credentials")
+        click.echo("For new ones (the cases stay): make demo-credentials, i.e. flask demo --reset-credentials")
         return
     click.echo("Demo accounts — shown once, keep them somewhere safe:")
     for email, role, password, secret in credentials:

@@ -191,3 +191,38 @@ def test_the_describer_lists_rule_impact_and_target():
     text = describe_violations([{"id": "color-contrast", "impact": "serious", "help": "Contrast", "helpUrl": "u",
                                  "nodes": [{"target": [".nav-link"], "failureSummary": "Fix any:\n  3.5:1"}]}])
     assert re.fullmatch(r"color-contrast \(serious\): Contrast — u\n    \.nav-link: Fix any: 3\.5:1", text)
+
+
+def test_a_lawyer_declines_by_keyboard_alone_apart_from_accepting(browsing, live_server):
+    """The decline disclosure, its reason and its button are reached and used with the keyboard only; the
+    focus shows on each, and "Accept" stays closed — the two are no pair."""
+    organisation = make_organisation(f"Axe keyboard NGO {secrets.token_hex(3)}")
+    partner = make_user(live_server.app, roles.PARTNER, organisation)
+    lawyer = make_user(live_server.app, roles.LAWYER)
+    case, _vault = submit_report(live_server.app, partner.user, notified=utcnow().date() - timedelta(days=200),
+                                 title="A report declined by keyboard")
+    page = person(browsing, "lawyer", 1280)
+    sign_in(page, lawyer)
+    page.goto(f"/screening/{case.uuid}")
+    summary = page.locator("#decline summary")
+    for _ in range(60):  # Tab until the decline disclosure has the focus, as a keyboard user would
+        page.keyboard.press("Tab")
+        if summary.evaluate("element => element === document.activeElement"):
+            break
+    expect(summary).to_be_focused()
+    assert summary.evaluate("element => getComputedStyle(element).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    expect(page.locator("#decline")).to_have_attribute("open", "")
+    expect(page.locator("details", has_text="Accept as a strategic candidate")).not_to_have_attribute("open", "")
+    page.keyboard.press("Tab")
+    expect(page.locator("#decline textarea")).to_be_focused()
+    page.keyboard.type("Outside the Protocol: the facts predate its entry into force.")
+    page.keyboard.press("Tab")
+    expect(page.locator("#decline").get_by_role("button", name="Decline the report")).to_be_focused()
+    browsing.step(page, "lawyer-decline-by-keyboard")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("main .alert").filter(has_text="Report declined.")).to_be_visible()
+    expect(page.locator("#stage")).to_have_text("Declined")
+    browsing.step(page, "lawyer-declined")
+    browsing.assert_clean()
