@@ -113,8 +113,12 @@ def draft_request(assessment: Assessment) -> str:
     words = {NOT_MET: _("not met as reported"), UNKNOWN: _("not yet known")}
 
     def questions(criterion: Criterion) -> list[str]:
+        """The partner's questions only: a fact the lawyer determines or the States register settles (its
+        place is a determination on the assessment form) is not the partner's to answer."""
         found = []
         for path in criterion.missing:
+            if MISSING_QUESTIONS[missing_kind(path)][1].startswith("criterion-"):
+                continue
             question = missing_question(path)
             if question not in asked:
                 asked.add(question)

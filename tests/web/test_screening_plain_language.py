@@ -125,6 +125,9 @@ def test_the_request_for_information_puts_the_passed_one_year_limit_first(app, p
     assert draft.index("First, what stands in the way of the communication now:") < first < unknown < rest
     assert rest < asked_later
     assert draft.count("Is the author the victim, or authorised by the victim?") == 1
+    # what the lawyer determines is not asked of the partner; the criterion's own question is
+    assert "your determination" not in draft
+    assert "Which evidence, beyond news reports, supports each violation claimed?" in draft
 
 
 def test_a_report_the_engine_has_no_question_on_gets_an_empty_draft(app, people, clients):
