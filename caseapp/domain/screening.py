@@ -5,11 +5,10 @@ The admissibility engine (``admissibility.assess``) gives its reading; the lawye
 determination for each criterion and may differ from the engine only with a written reason
 (DESIGN.md §5, last paragraph). The strategic assessment scores five factors from 1 to 5, each with
 notes. Every save is a new version; ``changes`` says, in words, what a version changed from the one
-before. ``information_request`` turns the engine's ``missing`` field paths into questions a partner
-can answer. Pure data and functions: no Flask, no database.
+before. (The questions a partner is asked about the engine's ``missing`` facts are words for pages:
+caseapp/web/labels.py and caseapp/screening/plain.py.) Pure data and functions: no Flask, no database.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from caseapp.domain import admissibility
@@ -222,81 +221,6 @@ def same_judgement(previous: ScreeningContent | None, current: ScreeningContent)
         return False
     return (previous.determinations == current.determinations and previous.factors == current.factors
             and previous.summary == current.summary)
-
-
-# --- requests for information ----------------------------------------------------------------------
-
-_QUESTIONS = {
-    "state": "Which State is responsible for the violation?",
-    "rights_invoked": "Which rights of the Covenant were violated?",
-    "facts_start": "When did the facts begin?",
-    "facts_end": "When did the facts end, or are they still going on?",
-    "continuing": "Are the violations still going on today, and how?",
-    "author_is_victim": "Is the author of the communication one of the victims?",
-    "acting_on_behalf": "Does the organisation act on behalf of the victims?",
-    "consent": "Have the victims consented to the communication? How was their consent recorded?",
-    "consent_justification": "If the victims' consent cannot be obtained, why can the organisation act without it?",
-    "victims_under_jurisdiction": "Were the victims under the State's jurisdiction when the facts happened?",
-    "remedies": "Which domestic remedies (courts, appeals, administrative complaints) were used, and with what result?",
-    "unused_remedies": "Which remedies were not used, and why (unavailable, ineffective, unreasonably prolonged)?",
-    "remedies_exception": "Why could domestic remedies not be exhausted?",
-    "remedies_exception.reason": "Why could domestic remedies not be exhausted (unavailable, ineffective, "
-                                 "unreasonably prolonged)?",
-    "remedies_exception.explanation": "Explain, with facts, why domestic remedies could not be exhausted.",
-    "one_year_exception": "If the communication could not be submitted within a year (for example because no "
-                          "remedy was available and you could only act later), from what date could you act, and "
-                          "why not earlier?",
-    "other_procedures": "Has the same matter been brought to another international body (another UN committee, "
-                        "a regional court or commission)?",
-    "only_mass_media_reports": "Does the report rest on facts the victims can prove, and not only on news reports?",
-    "substantiated": "Which evidence supports each violation claimed?",
-    "abuse": "Is there anything that could make the communication look abusive (for example, insulting language)?",
-    "clear_disadvantage": "What concrete harm did the victims suffer?",
-    "general_importance": "Does the case raise a question of general importance beyond the victims?",
-}
-_ITEM_QUESTIONS = {
-    ("remedies", "notified"): "On what date was the decision of domestic remedy {n} notified to the victims or "
-                              "their lawyer?",
-    ("remedies", "decided"): "On what date was domestic remedy {n} decided?",
-    ("remedies", "final"): "Could the decision of domestic remedy {n} still be appealed?",
-    ("remedies", "addressed_substance"): "Did the court in domestic remedy {n} examine the substance of the "
-                                         "complaint (not only its form or its time limits)?",
-    ("unused_remedies", "reason"): "Why was unused remedy {n} not used?",
-    ("unused_remedies", "explanation"): "Explain, with facts, why unused remedy {n} was not used.",
-    ("other_procedures", "same_matter"): "Did international procedure {n} concern the same facts, victims and "
-                                         "rights?",
-    ("other_procedures", "status"): "What is the status of international procedure {n} (pending, decided, "
-                                    "withdrawn)?",
-}
-_ITEM = re.compile(r"^(remedies|unused_remedies|other_procedures)\.([0-9]+)\.([a-z_]+)$")
-
-
-def question_for(path: str) -> str:
-    """The partner-facing question for one of the engine's ``missing`` field paths."""
-    match = _ITEM.match(path)
-    if match:
-        collection, index, name = match.group(1), int(match.group(2)), match.group(3)
-        template = _ITEM_QUESTIONS.get((collection, name))
-        if template:
-            return template.format(n=index + 1)
-        return f"Please complete “{name.replace('_', ' ')}” for entry {index + 1} of “{collection.replace('_', ' ')}”."
-    return _QUESTIONS.get(path, f"Please tell us more about “{path.replace('_', ' ')}”.")
-
-
-def information_request(engine: dict) -> str:
-    """A request for information listing, once each and in the Protocol's order, what the engine missed."""
-    seen: list[str] = []
-    for criterion in engine.get("criteria", []):
-        for path in criterion.get("missing", []):
-            question = question_for(path)
-            if question not in seen:
-                seen.append(question)
-    if not seen:
-        return ""
-    lines = ["To screen this report for a communication to the Committee we need the following information:", ""]
-    lines += [f"{number}. {question}" for number, question in enumerate(seen, 1)]
-    lines += ["", "You can answer here, and add documents, or update the report itself."]
-    return "\n".join(lines)
 
 
 # --- the engine's input ---------------------------------------------------------------------------

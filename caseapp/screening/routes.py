@@ -16,9 +16,10 @@ from caseapp.core.resources import blind_indexer, keyring
 from caseapp.domain import covenant, roles, stages
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.register import state_name, un_member_states
-from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations, information_request
+from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations
 from caseapp.models import Case, CaseRight, User
 from caseapp.models.base import utcnow
+from caseapp.screening import plain
 from caseapp.screening.forms import (
     AcceptForm,
     DeclineForm,
@@ -49,6 +50,7 @@ from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
+plain.register(bp)
 
 QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort", "mine")
 
@@ -239,7 +241,7 @@ def request_information(case_uuid: UUID):
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08
         assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
-        form.body.data = information_request(assessment.to_json())
+        form.body.data = plain.draft_request(assessment)
         return page()
     return run_action(
         form, lambda: screening.request_information(db.session, vault, current_user(), form.body.data),

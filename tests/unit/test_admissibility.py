@@ -874,7 +874,7 @@ ISSUE_14 = [
     ),
     pytest.param(
         {**NO_REMEDY, "submission_date": "2015-02-01", "one_year_exception": "The law was published in 2014."},
-        "art3_2_a", "warning", (), ("last day is 2014-10-16", "one_year_exception", "art. 3(2)(a)"), (),
+        "art3_2_a", "warning", (), ("last day is 2014-10-16", "submitting earlier was not", "art. 3(2)(a)"), (),
         id="4. art. 3(2)(a), exception where submitting in time was not possible (OP-ICESCR.md §1, §6)",
     ),
     pytest.param(

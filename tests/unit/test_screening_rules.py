@@ -3,8 +3,6 @@ information from the engine's ``missing`` lists, the report-to-facts mapping, an
 
 from datetime import date
 
-import pytest
-
 from caseapp.domain import roles, stages
 from caseapp.domain.admissibility import CRITERIA, one_year_last_day
 from caseapp.domain.report import RemedyInput, ReportInput, VictimInput
@@ -17,8 +15,6 @@ from caseapp.domain.screening import (
     changes,
     check_content,
     default_determinations,
-    information_request,
-    question_for,
     same_judgement,
 )
 
@@ -100,28 +96,6 @@ def test_changes_name_what_the_engine_changed_too():
 def test_content_survives_its_json():
     original = content(art4=("met", "ok"))
     assert ScreeningContent.from_json(original.to_json()) == original
-
-
-@pytest.mark.parametrize(("path", "question"), [
-    ("remedies.0.notified",
-     "On what date was the decision of domestic remedy 1 notified to the victims or their lawyer?"),
-    ("remedies.2.final", "Could the decision of domestic remedy 3 still be appealed?"),
-    ("unused_remedies.0.reason", "Why was unused remedy 1 not used?"),
-    ("other_procedures.1.same_matter", "Did international procedure 2 concern the same facts, victims and rights?"),
-    ("state", "Which State is responsible for the violation?"),
-    ("consent", "Have the victims consented to the communication? How was their consent recorded?"),
-])
-def test_missing_field_paths_become_questions(path, question):
-    assert question_for(path) == question
-
-
-def test_a_request_lists_each_question_once_numbered():
-    engine = {"criteria": [{"missing": ["remedies.0.final", "state"]}, {"missing": ["remedies.0.final"]}]}
-    text = information_request(engine)
-    assert "1. Could the decision of domestic remedy 1 still be appealed?" in text
-    assert "2. Which State is responsible for the violation?" in text
-    assert text.count("still be appealed") == 1
-    assert information_request({"criteria": [{"missing": []}]}) == ""
 
 
 def test_a_report_becomes_the_engines_facts_and_its_one_year_limit():

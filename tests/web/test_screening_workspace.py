@@ -101,8 +101,9 @@ def test_the_case_page_shows_the_facts_beside_the_assessment(app, people, client
     page = clients("lawyer").get(f"/screening/{case.uuid}").get_data(as_text=True)
     assert page.index('id="facts-heading"') < page.index('id="assessment-heading"')
     assert "Juzgado" in page  # the facts
-    assert 'id="criterion-art3_1"' in page and "Article 3(1)" in page
-    assert "Missing:</strong> remedies.0.final" in page  # what is missing, per criterion
+    assert 'id="criterion-art3_1"' in page and "Art. 3(1) — domestic remedies exhausted" in page
+    # what is missing, per criterion, as the question that settles it, linked to where the report answers it
+    assert '<a href="#report-remedies">Could the decision on domestic remedy no. 1 still be appealed?</a>' in page
     assert "engine: unknown" in page  # colour and words
     assert "No assessment recorded yet." in page
     assert 'href="/screening/' + str(case.uuid) + '/request-information"' in page
@@ -175,7 +176,7 @@ def test_missing_items_become_a_request_the_partner_answers(app, people, clients
                     addressed_substance="yes")])
     lawyer, partner = clients("lawyer"), clients("partner_a")
     draft = lawyer.get(f"/screening/{case.uuid}/request-information").get_data(as_text=True)
-    assert "Could the decision of domestic remedy 1 still be appealed?" in draft
+    assert "Could the decision on domestic remedy no. 1 still be appealed?" in draft
 
     sent = lawyer.post(f"/screening/{case.uuid}/request-information",
                        data={"body": "Could the decision of domestic remedy 1 still be appealed?"})

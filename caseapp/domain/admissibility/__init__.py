@@ -158,21 +158,26 @@ from caseapp.domain.admissibility.result import (
     INADMISSIBLE,
     INCOMPLETE,
     MET,
+    MISSING_KINDS,
     NOT_APPLICABLE,
     NOT_MET,
     STATUSES,
     UNKNOWN,
     WARNING,
+    WARNING_CODES,
     Assessment,
     Criterion,
     Deadlines,
+    missing_index,
+    missing_kind,
     overall_status,
 )
 from caseapp.domain.admissibility.time_limits import one_year_count, one_year_last_day
 
 __all__ = [
     "ADMISSIBLE", "ARTICLES", "BASIS_DECISION", "BASIS_NOTIFICATION", "CASE_FACTS", "CRITERIA", "FACT_FIELDS",
-    "INADMISSIBLE", "INCOMPLETE", "MET", "NOT_APPLICABLE", "NOT_MET", "STATUSES", "UNKNOWN", "WARNING", "Assessment",
-    "CaseFacts", "Criterion", "Deadlines", "FactsError", "OtherProcedure", "RemediesException", "Remedy",
-    "UnusedRemedy", "assess", "explain", "one_year_count", "one_year_last_day", "overall_status",
+    "INADMISSIBLE", "INCOMPLETE", "MET", "MISSING_KINDS", "NOT_APPLICABLE", "NOT_MET", "STATUSES", "UNKNOWN",
+    "WARNING", "WARNING_CODES", "Assessment", "CaseFacts", "Criterion", "Deadlines", "FactsError", "OtherProcedure",
+    "RemediesException", "Remedy", "UnusedRemedy", "assess", "explain", "missing_index", "missing_kind",
+    "one_year_count", "one_year_last_day", "overall_status",
 ]

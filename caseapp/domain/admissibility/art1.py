@@ -3,7 +3,14 @@ of the package docstring; OP-ICESCR.md §5). Only a party to the Covenant can be
 Protocol (art. 17(2)-(3)); the Protocol enters into force for it as art. 18 says."""
 
 from caseapp.domain.admissibility.context import Context
-from caseapp.domain.admissibility.result import MET, NOT_MET, UNKNOWN, Criterion, conclude
+from caseapp.domain.admissibility.result import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    WARNING_REGISTER_UNVERIFIED,
+    Criterion,
+    conclude,
+)
 from caseapp.domain.admissibility.standing import eif_doubt, eif_phrase, register_phrase
 from caseapp.domain.admissibility.wording import iso
 from caseapp.domain.register import (
@@ -114,10 +121,10 @@ def _listed_party(c: Context) -> Criterion:
             f"from {iso(eif.latest or first_day)}. {doubt}".rstrip()
         ))
     if record.verified == "no":  # the row itself confirms nothing, not even that the State is a party
-        c.warnings.append(
+        c.warn(WARNING_REGISTER_UNVERIFIED, (
             f"The register's entry for {record.name} is not verified (source: {record.source_note or 'none'}): "
             "confirm in the UN Treaty Collection that it is a party and when the Protocol entered into force for it."
-        )
+        ))
     return conclude("art1", MET, (
         f"{record.name} is a party to the Optional Protocol, which entered into force for it {when}, according to "
         f"{where}. "

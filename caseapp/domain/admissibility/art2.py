@@ -1,7 +1,7 @@
 """Article 2: victim status, jurisdiction and consent (choice 4 of the package docstring)."""
 
 from caseapp.domain.admissibility.context import Context
-from caseapp.domain.admissibility.result import Criterion, Findings
+from caseapp.domain.admissibility.result import WARNING_OTHERS_WITHOUT_CONSENT, Criterion, Findings
 from caseapp.domain.admissibility.wording import given
 from caseapp.domain.register import state_name
 
@@ -50,7 +50,7 @@ def check(c: Context) -> Criterion:
         elif justified:
             found.warning.append(
                 f"The author acts on behalf of {others} without {'recorded ' if consent == 'unknown' else ''}consent "
-                "and gives a justification (consent_justification): the Committee must accept that acting without "
+                "and gives a justification for acting without it: the Committee must accept that acting without "
                 "consent is justified (art. 2, second sentence)."
             )
         elif consent == "no":
@@ -61,10 +61,10 @@ def check(c: Context) -> Criterion:
                     f"The author acts on behalf of other victims without their consent and without a justification: "
                     f"the author's own claims go on, but {rule}."
                 )
-                c.warnings.append(
+                c.warn(WARNING_OTHERS_WITHOUT_CONSENT, (
                     "Art. 2: the claims made on behalf of the other victims, without their consent or a justification, "
                     "are inadmissible; only the author's own claims go on."
-                )
+                ))
             else:
                 found.not_met.append(
                     "The author acts on behalf of the victims without their consent and without a justification: "

@@ -5,7 +5,15 @@ from functools import cache
 
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.facts import CaseFacts
-from caseapp.domain.admissibility.result import MET, NOT_MET, UNKNOWN, Criterion, conclude
+from caseapp.domain.admissibility.result import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    WARNING_ACCESSORY_ONLY,
+    WARNING_HOUSING,
+    Criterion,
+    conclude,
+)
 from caseapp.domain.covenant import BY_CODE, is_covenant_right, normalise_code
 
 
@@ -46,16 +54,16 @@ def check(c: Context, excluded: tuple[str, ...]) -> Criterion:
             + excluded_sentence
         ))
     if all(_claim(code)[1] for code in covenant):
-        c.warnings.append(
+        c.warn(WARNING_ACCESSORY_ONLY, (
             "Only articles 1, 2 or 3 of the Covenant are invoked: the Committee reads them together with a substantive "
             "right (arts 6-15); name the substantive right violated."
-        )
+        ))
     if any(_claim(code)[2] for code in covenant):
-        c.warnings.append(
+        c.warn(WARNING_HOUSING, (
             "In housing cases (art. 11(1)) the Committee weighs whether the author applied in time for social or "
             "emergency housing, for exhaustion and substantiation (e.g. Loor Chila v. Spain, E/C.12/70/D/102/2019, "
             "para. 6.4)."
-        )
+        ))
     sentence = f"The claims under the Covenant ({', '.join(covenant)}) are compatible with it."
     if excluded:
         sentence += f"{excluded_sentence} The assessment goes on with the Covenant claims."

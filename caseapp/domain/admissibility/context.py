@@ -17,7 +17,7 @@ class Context:
     """What several criteria need, worked out once."""
 
     __slots__ = ("facts", "today", "register", "reference", "submitted", "record", "standing", "eif", "warnings",
-                 "final_index", "final", "pending")
+                 "warning_codes", "final_index", "final", "pending")
 
     def __init__(self, facts: CaseFacts, today: date, register: StatesRegister):
         self.facts = facts
@@ -32,8 +32,15 @@ class Context:
             register.protocol_standing(facts.state, self.reference) if facts.state and not self.record else None)
         self.eif: EntryIntoForce | None = register.protocol_entry_into_force(self.record) if self.record else None
         self.warnings: list[str] = []
+        self.warning_codes: list[str] = []  # one per warning (result.WARNING_CODES)
         self.final_index, self.final = final_decision(facts.remedies or ())
         self.pending = [index for index, remedy in enumerate(facts.remedies or ()) if remedy.outcome == "pending"]
+
+    def warn(self, code: str, sentence: str, *, first: bool = False) -> None:
+        """Add a warning and its code (``first``: ahead of the others, as the one-year limit's are)."""
+        position = 0 if first else len(self.warnings)
+        self.warnings.insert(position, sentence)
+        self.warning_codes.insert(position, code)
 
     def reference_phrase(self) -> str:
         if self.submitted:

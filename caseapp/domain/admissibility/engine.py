@@ -19,19 +19,27 @@ from caseapp.domain.admissibility import (
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.decisions import remedy_name
 from caseapp.domain.admissibility.facts import CaseFacts
-from caseapp.domain.admissibility.result import Assessment, overall_status
+from caseapp.domain.admissibility.result import (
+    WARNING_FACTS_DATE_ORDER,
+    WARNING_ONE_YEAR_PASSED,
+    WARNING_ONE_YEAR_SOON,
+    WARNING_REMEDY_DATE_ORDER,
+    Assessment,
+    overall_status,
+)
 from caseapp.domain.admissibility.wording import iso
 from caseapp.domain.register import StatesRegister
 
 
-def _date_order_warnings(facts: CaseFacts, warnings: list[str]) -> None:
+def _date_order_warnings(facts: CaseFacts, c: Context) -> None:
     if facts.facts_start and facts.facts_end and facts.facts_end < facts.facts_start:
-        warnings.append(f"The facts are recorded as ending ({iso(facts.facts_end)}) before they began "
-                        f"({iso(facts.facts_start)}): check facts_start and facts_end.")
+        c.warn(WARNING_FACTS_DATE_ORDER, f"The facts are recorded as ending ({iso(facts.facts_end)}) before they "
+                                         f"began ({iso(facts.facts_start)}): check when the facts began and ended.")
     for index, remedy in enumerate(facts.remedies or ()):
         if remedy.filed and remedy.decided and remedy.decided < remedy.filed:
-            warnings.append(f"{remedy_name(index, remedy)} is recorded as decided ({iso(remedy.decided)}) before it "
-                            f"was filed ({iso(remedy.filed)}): check remedies.{index}.")
+            c.warn(WARNING_REMEDY_DATE_ORDER, f"{remedy_name(index, remedy)} is recorded as decided "
+                                              f"({iso(remedy.decided)}) before it was filed ({iso(remedy.filed)}): "
+                                              f"check the dates of domestic remedy no. {index + 1}.")
 
 
 def assess(facts: CaseFacts, *, today: date, register: StatesRegister) -> Assessment:
@@ -46,20 +54,22 @@ def assess(facts: CaseFacts, *, today: date, register: StatesRegister) -> Assess
         other_procedures.check(c), compatibility.check(c, excluded), substantiation.check(c), abuse.check(c),
         form.check(c), art4.check(c),
     )
-    warnings = c.warnings
     if not c.submitted and schedule.one_year_last_day is not None:
         level = deadlines.warning_level(schedule.days_left)
         if level is not None:
             label = deadlines.deadline_label(schedule.one_year_last_day, today)
             if level == deadlines.PASSED:
-                warnings.insert(0, f"{label}: the one-year limit of art. 3(2)(a) has passed.")
+                c.warn(WARNING_ONE_YEAR_PASSED, f"{label}: the one-year limit of art. 3(2)(a) has passed.",
+                       first=True)
             else:
-                warnings.insert(0, f"{label}: {level}-day warning for the one-year limit of art. 3(2)(a).")
-    _date_order_warnings(facts, warnings)
+                c.warn(WARNING_ONE_YEAR_SOON, f"{label}: {level}-day warning for the one-year limit of art. 3(2)(a).",
+                       first=True)
+    _date_order_warnings(facts, c)
     return Assessment(
         overall=overall_status([criterion.status for criterion in criteria]),
         criteria=criteria,
         excluded_claims=excluded,
         deadlines=schedule,
-        warnings=tuple(warnings),
+        warnings=tuple(c.warnings),
+        warning_codes=tuple(c.warning_codes),
     )

@@ -11,7 +11,7 @@ from caseapp.domain.admissibility.decisions import (
     remedy_name,
     withdrawn_phrase,
 )
-from caseapp.domain.admissibility.result import Criterion, Findings
+from caseapp.domain.admissibility.result import WARNING_REMEDY_GRANTED, Criterion, Findings
 from caseapp.domain.admissibility.wording import EXCEPTION_BASIS, EXCEPTION_WORDS, capitalised, given, iso
 
 
@@ -67,7 +67,7 @@ def check(c: Context) -> Criterion:
             found.not_met.append(
                 f"{sentence}: domestic remedies are not exhausted (art. 3(1)). Wait for the final decision and submit "
                 "within a year of its notification, or record why the remedy is unreasonably prolonged "
-                "(remedies_exception)."
+                "(the exception to exhaustion)."
             )
 
     if c.final is not None:
@@ -82,11 +82,11 @@ def check(c: Context) -> Criterion:
                 "communication (art. 3(1)), so exhaustion completed while the communication is pending counts."
             )
         if final.outcome in ("granted", "partly_granted"):
-            c.warnings.append(
+            c.warn(WARNING_REMEDY_GRANTED, (
                 f"The final decision of {remedy_name(c.final_index, final)} "
                 f"{'granted' if final.outcome == 'granted' else 'partly granted'} the remedy: "
                 "explain why the author is still a victim of a violation (art. 2), e.g. the decision was not enforced."
-            )
+            ))
     elif not c.pending:
         decided = [(index, remedy) for index, remedy in enumerate(remedies) if remedy.outcome not in NOT_DECIDED]
         unknown_final = [index for index, remedy in decided if remedy.final is None]

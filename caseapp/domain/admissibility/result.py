@@ -2,6 +2,7 @@
 criterion's result, the deadlines, the whole assessment, and the rule that turns statuses into
 ``overall``. ``Findings`` and ``conclude`` are how the criteria modules build their results."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -36,6 +37,56 @@ CRITERIA: tuple[tuple[str, str], ...] = (
 )
 ARTICLES = dict(CRITERIA)
 
+# Every fact the engine can name in a criterion's ``missing``, as a kind: a list entry's index is "*"
+# (``remedies.*.final``) and a register entry's State is "*" (``register:*.entry_into_force``). The web
+# layer gives each kind a question and the place where it is answered; ``missing_kind`` refuses any other,
+# so a new code cannot reach a page without a label (tests/web/test_screening_labels.py).
+MISSING_KINDS: tuple[str, ...] = (
+    "state", "victims_under_jurisdiction", "author_is_victim", "acting_on_behalf", "consent",
+    "consent_justification", "rights_invoked", "facts_start", "facts_end", "continuing", "remedies",
+    "remedies.*.final", "remedies.*.notified", "remedies.*.decided", "remedies.*.addressed_substance",
+    "unused_remedies", "unused_remedies.*.reason", "unused_remedies.*.explanation", "remedies_exception",
+    "remedies_exception.reason", "remedies_exception.explanation", "one_year_exception", "other_procedures",
+    "other_procedures.*.same_matter", "other_procedures.*.status", "only_mass_media_reports", "substantiated",
+    "abuse", "anonymous", "in_writing", "clear_disadvantage", "general_importance",
+    "register:*.entry_into_force", "register:*.party_status",
+)
+_INDEX = re.compile(r"^(remedies|unused_remedies|other_procedures)\.[0-9]+\.")
+_REGISTER = re.compile(r"^register:[A-Z]{2}\.")
+
+
+def missing_kind(path: str) -> str:
+    """The kind of a ``missing`` path (``remedies.0.final`` → ``remedies.*.final``); ValueError for a path
+    that is no declared kind."""
+    kind = _REGISTER.sub("register:*.", _INDEX.sub(lambda m: f"{m.group(1)}.*.", path))
+    if kind not in MISSING_KINDS:
+        raise ValueError(f"undeclared missing fact: {path}")
+    return kind
+
+
+def missing_index(path: str) -> int | None:
+    """The list entry a ``missing`` path names (``remedies.2.final`` → 2), None for a single fact."""
+    match = _INDEX.match(path)
+    return int(path.split(".")[1]) if match else None
+
+
+# The warnings the engine can add to ``warnings``, by code (``Assessment.warning_codes``, in the same order):
+# the sentences stay the engine's, the codes let a page title them in plain words.
+WARNING_ONE_YEAR_PASSED = "one_year_passed"
+WARNING_ONE_YEAR_SOON = "one_year_soon"
+WARNING_REGISTER_UNVERIFIED = "register_unverified"
+WARNING_OTHERS_WITHOUT_CONSENT = "others_without_consent"
+WARNING_ACCESSORY_ONLY = "accessory_articles_only"
+WARNING_HOUSING = "housing_due_diligence"
+WARNING_REMEDY_GRANTED = "remedy_granted"
+WARNING_FACTS_DATE_ORDER = "facts_date_order"
+WARNING_REMEDY_DATE_ORDER = "remedy_date_order"
+WARNING_CODES: tuple[str, ...] = (
+    WARNING_ONE_YEAR_PASSED, WARNING_ONE_YEAR_SOON, WARNING_REGISTER_UNVERIFIED, WARNING_OTHERS_WITHOUT_CONSENT,
+    WARNING_ACCESSORY_ONLY, WARNING_HOUSING, WARNING_REMEDY_GRANTED, WARNING_FACTS_DATE_ORDER,
+    WARNING_REMEDY_DATE_ORDER,
+)
+
 
 class Criterion(NamedTuple):
     """One admissibility condition's result (immutable; a named tuple, cheap to build)."""
@@ -69,6 +120,7 @@ class Assessment:
     excluded_claims: tuple[str, ...]
     deadlines: Deadlines
     warnings: tuple[str, ...]
+    warning_codes: tuple[str, ...] = ()  # one per warning, same order (WARNING_CODES); not in the JSON
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.criteria:
@@ -112,6 +164,7 @@ class Findings:
 
     def need(self, *fields: str) -> None:
         for field in fields:
+            missing_kind(field)
             if field not in self.missing:
                 self.missing.append(field)
 
@@ -130,6 +183,8 @@ class Findings:
 
 
 def conclude(criterion_id: str, status: str, reason: str, missing: tuple[str, ...] = ()) -> Criterion:
+    for field in missing:
+        missing_kind(field)
     return Criterion(criterion_id, ARTICLES[criterion_id], status, reason, missing)
 
 

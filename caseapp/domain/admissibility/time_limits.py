@@ -146,12 +146,12 @@ def check(c: Context) -> tuple[Criterion, Deadlines]:
         ), (f"remedies.{index}.notified",)), schedule
     if exception:
         return conclude("art3_2_a", WARNING, (
-            f"{late} The author explains why it was not possible to submit in time (one_year_exception): an exception "
+            f"{late} The author explains why it was not possible to submit in time: an exception "
             "the author must demonstrate (art. 3(2)(a))."
         )), schedule
     return conclude("art3_2_a", NOT_MET, (
         f"{late} The year runs from the day after notification (López Rodríguez v. Spain, para. 8.3); no reason why "
-        "submission in time was not possible is recorded (one_year_exception)."
+        "submission in time was not possible is recorded."
     )), schedule
 
 
@@ -207,11 +207,11 @@ def _from_the_facts(c: Context) -> Criterion:
             f"not yet submitted, and it passed {-left} days before today ({iso(c.today)})")
     if given(facts.one_year_exception):
         return conclude("art3_2_a", WARNING, (
-            f"{premise}: {counted}; {when}. The author explains why acting or submitting earlier was not possible "
-            f"(one_year_exception): an exception the author must demonstrate (art. 3(2)(a)). {weigh}"
+            f"{premise}: {counted}; {when}. The author explains why acting or submitting earlier was not possible: "
+            f"an exception the author must demonstrate (art. 3(2)(a)). {weigh}"
         ))
     return conclude("art3_2_a", UNKNOWN, (
         f"{premise}: {counted}; {when}. The year runs from a later day only if the author could first act then (it "
         "starts with sufficient knowledge, López Rodríguez v. Spain, E/C.12/57/D/1/2013, para. 8.3) or could not "
-        "submit in time (art. 3(2)(a)): record when and why (one_year_exception), or the communication is late."
+        "submit in time (art. 3(2)(a)): record when and why, or the communication is late."
     ), ("one_year_exception",))
