@@ -56,8 +56,9 @@ from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, CaseTeamForm
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
-from caseapp.web.pagination import paginate
+from caseapp.web.pagination import ListPagination, page_number, paginate
 from caseapp.web.security import current_user
+from caseapp.web.sorting import read_sorting
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 
@@ -89,12 +90,19 @@ def list_cases():
         query = query.where(Case.state_code == state)
     if mine:
         query = query.where(Case.id.in_(case_teams.team_case_ids(user)))
-    query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
-    page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
+    sorting = read_sorting(committee.LIST_SORTS, committee.DEFAULT_SORT)
+    today = _today()
+    if sorting.key == committee.DEFAULT_SORT:
+        # The order that needs action: due dates come from the domain's rules, so the ids are ordered first.
+        ordered_ids = committee.by_next_deadline(db.session, query, today=today, descending=sorting.descending)
+        page = ListPagination(ordered_ids, page=page_number(), per_page=current_app.config["PAGE_SIZE"])
+    else:
+        page = paginate(cases.only_ids(committee.ordered(query, sorting.key, descending=sorting.descending)),
+                        per_page=current_app.config["PAGE_SIZE"])
     page.items = cases.by_ids(db.session, page.items)
     vaults = open_vaults(db.session, keyring(), page.items)
     on_team = case_teams.on_team_of(db.session, user, [case.id for case in page.items])
-    today = _today()
+    shared = committee.shared_numbers(db.session, [case.id for case in page.items])
     rows = []
     communications = {c.case_id: c for c in db.session.execute(
         select(Communication).where(Communication.case_id.in_([case.id for case in page.items]))).scalars()}
@@ -104,11 +112,12 @@ def list_cases():
         readable = permissions.can_read_case_content(user, on_team=case.id in on_team)
         rows.append({"case": case, "communication": communication, "on_team": case.id in on_team,
                      "title": vaults[case.id].get(case, "title") if readable else None,
-                     "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None})
+                     "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None,
+                     "shared_number": shared.get(case.id, [])})
     return render_template("committee/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
                            stages=committee.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
                            mine=mine, preset=PRESET_LABELS.get(show) if show else None,
-                           deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left)
+                           deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left, sorting=sorting)
 
 
 def _case_or_404(case_uuid: UUID) -> Case:
