@@ -329,8 +329,9 @@ def tracked_count(session: Session) -> int:
 # order that needs action and the default (``by_next_deadline``). Titles are encrypted: not sortable.
 LIST_SORTS = {"deadline": "asc", "reference": "asc", "state": "asc", "stage": "asc"}
 DEFAULT_SORT = "deadline"
-_STAGE_ORDER = when({stage: index for index, stage in enumerate(stages.STAGES)}, value=Case.stage, else_=len(stages.STAGES))
-_COLUMNS = {"reference": (Case.reference,), "state": (Case.state_code,), "stage": (_STAGE_ORDER,)}
+# The stages in the order of the procedure, for sorting a list by stage (every list uses this one).
+STAGE_ORDER = when({stage: index for index, stage in enumerate(stages.STAGES)}, value=Case.stage, else_=len(stages.STAGES))
+_COLUMNS = {"reference": (Case.reference,), "state": (Case.state_code,), "stage": (STAGE_ORDER,)}
 
 
 def ordered(query, key: str, *, descending: bool):
