@@ -201,10 +201,20 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
     )
 
 
+def _warn_shared_number(case: Case) -> None:
+    """Where the communication number is read and entered (the case's page, the record form): a warning
+    when another case has the same number (issue 17, point 6). Shown in the layout's messages."""
+    others = committee.shared_numbers(db.session, [case.id]).get(case.id)
+    if others:
+        flash(_("Check the communication number: the same number is recorded on %(refs)s. The Committee gives "
+                "each communication its own number.", refs=", ".join(others)), "warning")
+
+
 @bp.route("/<uuid:case_uuid>")
 def show_case(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     audit_request("report_viewed", case=case)  # AC-08
+    _warn_shared_number(case)
     return _page(case)
 
 
@@ -216,6 +226,7 @@ def edit_record(case_uuid: UUID):
     status = 200
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted notes
+        _warn_shared_number(case)
         form = RecordForm(formdata=None, data=committee.record_values(communication) | {
             "recommendations": vault.get(communication, "recommendations") if communication else "",
             "notes": vault.get(communication, "notes") if communication else "",
