@@ -13,8 +13,8 @@ from caseapp.crypto import Keyring
 from caseapp.models import Case, User
 from caseapp.models.base import utcnow
 from caseapp.services import todo
-from caseapp.services.committee import STAGE_ORDER
 from caseapp.services.cases import by_ids, only_ids, visible_cases
+from caseapp.services.committee import STAGE_ORDER
 from caseapp.services.vault import open_vaults
 from caseapp.web.labels import STATUS_LABELS
 from caseapp.web.sorting import Sorting

@@ -145,7 +145,8 @@ def list_reports():
         })
     filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort", "dir"))
     return render_template("screening/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
-                           sorting=_sorting(form), status_labels=STATUS_LABELS, preset=PRESET_LABELS.get(show) if show else None)
+                           sorting=_sorting(form), status_labels=STATUS_LABELS,
+                           preset=PRESET_LABELS.get(show) if show else None)
 
 
 @bp.route("/search", methods=["GET", "POST"])

@@ -330,7 +330,8 @@ def tracked_count(session: Session) -> int:
 LIST_SORTS = {"deadline": "asc", "reference": "asc", "state": "asc", "stage": "asc"}
 DEFAULT_SORT = "deadline"
 # The stages in the order of the procedure, for sorting a list by stage (every list uses this one).
-STAGE_ORDER = when({stage: index for index, stage in enumerate(stages.STAGES)}, value=Case.stage, else_=len(stages.STAGES))
+STAGE_ORDER = when({stage: index for index, stage in enumerate(stages.STAGES)}, value=Case.stage,
+                   else_=len(stages.STAGES))
 _COLUMNS = {"reference": (Case.reference,), "state": (Case.state_code,), "stage": (STAGE_ORDER,)}
 
 
