@@ -8,6 +8,7 @@ from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -50,7 +51,7 @@ from caseapp.models import (
     User,
 )
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, case_teams, cases, committee, timeline, todo
+from caseapp.services import ServiceError, case_teams, cases, committee, dashboard, timeline, todo
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
@@ -63,6 +64,9 @@ from caseapp.web.sorting import read_sorting
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 
 DEADLINE_LABELS = dict(DEADLINE_KINDS)
+# The dashboard's headline groups of stages, as the list names them when one is its filter (``?group=``).
+GROUP_LABELS = {"candidates": _l("Strategic candidates and in preparation"),
+                "before_committee": _l("Before the Committee"), "decided": _l("Decided")}
 
 
 def _today():
@@ -75,8 +79,10 @@ def list_cases():
     state = request.args.get("state") or ""
     mine = request.args.get("mine") or ""
     show = request.args.get("show") or None
+    group = request.args.get("group") or ""
     if (stage and stage not in committee.TRACKED_STAGES) or (state and state_name(state) is None) or mine not in (
-            "", "yes") or (show is not None and show not in todo.COMMITTEE_PRESETS):
+            "", "yes") or (show is not None and show not in todo.COMMITTEE_PRESETS) or (
+            group and group not in GROUP_LABELS):
         abort(400)
     user = current_user()
     query = cases.visible_cases(user).where(Case.stage.in_(committee.TRACKED_STAGES))
@@ -86,6 +92,8 @@ def list_cases():
         stage = state = mine = ""
     if stage:
         query = query.where(Case.stage == stage)
+    if group:  # a dashboard's headline number: the stages it counts
+        query = query.where(Case.stage.in_(dashboard.STAGE_GROUPS[group]))
     if state:
         query = query.where(Case.state_code == state)
     if mine:
@@ -117,6 +125,7 @@ def list_cases():
     return render_template("committee/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
                            stages=committee.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
                            mine=mine, preset=PRESET_LABELS.get(show) if show else None,
+                           group=GROUP_LABELS.get(group) if group else None, group_code=group,
                            deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left, sorting=sorting)
 
 
