@@ -252,7 +252,7 @@ def tracked_cases(app, org_a):
 
 
 def list_titles(html: str) -> list[str]:
-    return re.findall(r'<td data-label="Case" class="case-cell">\s*<a href="/committee/[^"]+">([^<]+)</a>', html)
+    return re.findall(r'<a href="/committee/[^"]+" class="case-title"[^>]*>([^<]+)</a>', html)
 
 
 def test_the_list_puts_open_cases_by_next_deadline_first_and_closed_cases_last(people, clients, tracked_cases):

@@ -101,8 +101,9 @@ def test_the_dashboard_shows_titles_beside_references_never_a_victim(app, people
     """Issue 17, point 6: the title is the link, the reference beside it; no victim's name."""
     html = signed_in(app, people["lawyer"].user).get("/deadlines?within=90").get_data(as_text=True)
     case = docket["follow_up"]
-    assert re.search(rf'<a href="/screening/{case.uuid}">{TITLE_MARKER}</a>\s*'
-                     rf'<span class="case-ref">{case.reference}</span>', html)
+    assert re.search(rf'<span class="case-ref">{case.reference}</span> '
+                     rf'<a href="/screening/{case.uuid}" class="case-title" title="{TITLE_MARKER}">{TITLE_MARKER}</a>',
+                     html)
     assert VICTIM_MARKER not in html
 
 
@@ -125,7 +126,7 @@ def test_overdue_and_due_soon_share_the_one_badge_with_words(app, people, docket
 def test_lawyers_open_the_case_in_their_workspace(app, people, docket):
     html = signed_in(app, people["lawyer"].user).get("/deadlines").get_data(as_text=True)
     case = docket["overdue"]
-    assert f'<a href="/screening/{case.uuid}">{TITLE_MARKER}</a>' in html
+    assert f'<a href="/screening/{case.uuid}" class="case-title" title="{TITLE_MARKER}">{TITLE_MARKER}</a>' in html
 
 
 def test_coordinators_open_the_case_on_its_tracking_page(app, people, docket):
@@ -135,7 +136,8 @@ def test_coordinators_open_the_case_on_its_tracking_page(app, people, docket):
     if "committee.show_case" in app.view_functions:
         with app.test_request_context():
             from flask import url_for
-            assert f'<a href="{url_for("committee.show_case", case_uuid=case.uuid)}">{case.reference}</a>' in html
+            assert (f'<a href="{url_for("committee.show_case", case_uuid=case.uuid)}" class="case-title">'
+                    f'{case.reference}</a>') in html
     else:
         assert case.reference in html
 

@@ -57,7 +57,7 @@ def test_the_queue_filters_by_state_right_urgency_and_days_left(app, people, cli
 
     def titles(query: str) -> list[str]:
         page = lawyer.get(f"/screening{query}").get_data(as_text=True)
-        return re.findall(r'<td data-label="Report" class="case-cell">\s*<a href="[^"]+">([^<]+)</a>', page)
+        return re.findall(r'<a href="/screening/[^"]+" class="case-title"[^>]*>([^<]+)</a>', page)
 
     # Sorted by the one-year limit, soonest (even passed) first; the uncounted last.
     assert titles("") == ["Passed", "Soon", "Later", "Uncounted"]
@@ -83,7 +83,7 @@ def test_the_queue_shows_the_one_year_limit_with_its_warning(app, people, client
     submit_report(app, people["partner_a"].user, notified=days_ago(365 - 12))
     page = clients("lawyer").get("/screening").get_data(as_text=True)
     last_day = days_ago(365 - 12).replace(year=days_ago(365 - 12).year + 1)
-    assert f"{last_day.day} {last_day.strftime('%b')} {last_day.year}</span>" in page
+    assert f'<span class="text-nowrap">{last_day.day} {last_day.strftime("%b")} {last_day.year} <span' in page
     assert re.search(r'deadline-badge--due-soon">due in 12 days<', page)  # amber, with words
 
 
@@ -351,7 +351,7 @@ def test_the_right_filter_follows_the_rights_a_report_invokes_when_it_is_saved_a
 
     def titles(query: str) -> list[str]:
         page = lawyer.get(f"/screening{query}").get_data(as_text=True)
-        return sorted(re.findall(r'<td data-label="Report" class="case-cell">\s*<a href="[^"]+">([^<]+)</a>', page))
+        return sorted(re.findall(r'<a href="/screening/[^"]+" class="case-title"[^>]*>([^<]+)</a>', page))
 
     assert titles("?right=12") == ["Changed its rights"]
     assert titles("?right=11(1)") == ["Changed its rights", "Other report"]
