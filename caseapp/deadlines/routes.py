@@ -16,7 +16,8 @@ from caseapp.domain import committee, roles
 from caseapp.domain.deadlines import format_day
 from caseapp.models.base import utcnow
 from caseapp.services import calendar_feeds, todo, tokens
-from caseapp.services.deadlines import Item, deadline_items, readable_titles
+from caseapp.services.case_titles import readable_titles
+from caseapp.services.deadlines import Item, deadline_items
 from caseapp.web.labels import PRESET_LABELS
 from caseapp.web.pagination import ListPagination
 from caseapp.web.security import current_user

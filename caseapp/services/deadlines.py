@@ -5,7 +5,7 @@ One query reads the clear date columns of the cases and of their communication (
 before the Committee has none); ``caseapp.domain.committee.open_deadlines`` decides which deadlines are
 open and when they fall due. Nothing is decrypted: the dashboard, the ``flask deadlines`` command and the
 calendar feeds show a case's reference, never its title or a victim. The dashboard page adds the titles
-of the cases on the page it shows, and only those its reader may read (``readable_titles``).
+of the cases on the page it shows, and only those its reader may read (``case_titles.readable_titles``).
 
 The query filters in SQL what is cheap to filter: the stages in which a deadline can be open, cases with a
 reference, and — for a window of days — a date range per kind of deadline on its basis date, found by
@@ -22,9 +22,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
-from caseapp.crypto import Keyring
-from caseapp.domain import committee, deadlines, permissions, stages
-from caseapp.models import Case, CaseTeamMember, Communication, User
+from caseapp.domain import committee, deadlines, stages
+from caseapp.models import Case, CaseTeamMember, Communication
 
 KIND_LABELS = dict(committee.DEADLINE_KINDS)
 KINDS = tuple(KIND_LABELS)
@@ -246,25 +245,3 @@ def count_items(session: Session, *, today: date, within: int, team_member_id: i
         query = query.where(Case.id.in_(select(CaseTeamMember.case_id).where(CaseTeamMember.user_id == team_member_id)))
     return sum(int(count) for count in session.execute(query).one())
 
-
-# --- titles beside references ----------------------------------------------------------------------
-
-
-def readable_titles(session: Session, keyring: Keyring, user: User, case_uuids: list[UUID]) -> dict[UUID, str | None]:
-    """The titles of these cases (a page of the dashboard) for ``user``: decrypted only where the user may
-    read the case's content — lawyers every case, a coordinator the cases of their team (AC-06); None
-    for the others. The cases are found through the visibility model's own query (AC-03)."""
-    # Imported here: the case services import the account services, which import this module.
-    from caseapp.services.case_teams import on_team_of
-    from caseapp.services.cases import visible_cases
-    from caseapp.services.vault import open_vaults
-
-    if not case_uuids:
-        return {}
-    found = list(session.execute(visible_cases(user).where(Case.uuid.in_(case_uuids))).scalars())
-    on_team = on_team_of(session, user, [case.id for case in found])
-    readable = [case for case in found if permissions.can_read_case_content(user, on_team=case.id in on_team)]
-    vaults = open_vaults(session, keyring, readable)
-    titles: dict[UUID, str | None] = {case.uuid: None for case in found}
-    titles.update({case.uuid: vaults[case.id].get(case, "title") or "" for case in readable})
-    return titles

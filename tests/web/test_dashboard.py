@@ -388,7 +388,7 @@ def test_the_map_has_one_labelled_tile_per_state_party_and_its_table_the_same_nu
     for code, (label, count) in tiles.items():
         name, number = table[code]
         assert unescape(label).startswith(f"{unescape(name)}: ") and int(count) == number
-    assert "1 submitted case concerns a State not listed as a party" in html
+    assert "1 submitted case concerns a State not listed as a party (or none); it is off the map." in html
     assert "schematic tile map, not a geographic one" in html
     # A count links to the list of that State's cases (lawyers).
     assert 'href="/screening?stage=all&amp;state=ES"' in html
