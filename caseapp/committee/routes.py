@@ -8,6 +8,7 @@ from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -50,18 +51,22 @@ from caseapp.models import (
     User,
 )
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, case_teams, cases, committee, timeline, todo
+from caseapp.services import ServiceError, case_teams, cases, committee, dashboard, timeline, todo
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, CaseTeamForm
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
-from caseapp.web.pagination import paginate
+from caseapp.web.pagination import ListPagination, page_number, paginate
 from caseapp.web.security import current_user
+from caseapp.web.sorting import read_sorting
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 
 DEADLINE_LABELS = dict(DEADLINE_KINDS)
+# The dashboard's headline groups of stages, as the list names them when one is its filter (``?group=``).
+GROUP_LABELS = {"candidates": _l("Strategic candidates and in preparation"),
+                "before_committee": _l("Before the Committee"), "decided": _l("Decided")}
 
 
 def _today():
@@ -74,8 +79,10 @@ def list_cases():
     state = request.args.get("state") or ""
     mine = request.args.get("mine") or ""
     show = request.args.get("show") or None
+    group = request.args.get("group") or ""
     if (stage and stage not in committee.TRACKED_STAGES) or (state and state_name(state) is None) or mine not in (
-            "", "yes") or (show is not None and show not in todo.COMMITTEE_PRESETS):
+            "", "yes") or (show is not None and show not in todo.COMMITTEE_PRESETS) or (
+            group and group not in GROUP_LABELS):
         abort(400)
     user = current_user()
     query = cases.visible_cases(user).where(Case.stage.in_(committee.TRACKED_STAGES))
@@ -85,16 +92,25 @@ def list_cases():
         stage = state = mine = ""
     if stage:
         query = query.where(Case.stage == stage)
+    if group:  # a dashboard's headline number: the stages it counts
+        query = query.where(Case.stage.in_(dashboard.STAGE_GROUPS[group]))
     if state:
         query = query.where(Case.state_code == state)
     if mine:
         query = query.where(Case.id.in_(case_teams.team_case_ids(user)))
-    query = query.order_by(Case.submitted_at.desc(), Case.id.desc())
-    page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
+    sorting = read_sorting(committee.LIST_SORTS, committee.DEFAULT_SORT)
+    today = _today()
+    if sorting.key == committee.DEFAULT_SORT:
+        # The order that needs action: due dates come from the domain's rules, so the ids are ordered first.
+        ordered_ids = committee.by_next_deadline(db.session, query, today=today, descending=sorting.descending)
+        page = ListPagination(ordered_ids, page=page_number(), per_page=current_app.config["PAGE_SIZE"])
+    else:
+        page = paginate(cases.only_ids(committee.ordered(query, sorting.key, descending=sorting.descending)),
+                        per_page=current_app.config["PAGE_SIZE"])
     page.items = cases.by_ids(db.session, page.items)
     vaults = open_vaults(db.session, keyring(), page.items)
     on_team = case_teams.on_team_of(db.session, user, [case.id for case in page.items])
-    today = _today()
+    shared = committee.shared_numbers(db.session, [case.id for case in page.items])
     rows = []
     communications = {c.case_id: c for c in db.session.execute(
         select(Communication).where(Communication.case_id.in_([case.id for case in page.items]))).scalars()}
@@ -104,11 +120,13 @@ def list_cases():
         readable = permissions.can_read_case_content(user, on_team=case.id in on_team)
         rows.append({"case": case, "communication": communication, "on_team": case.id in on_team,
                      "title": vaults[case.id].get(case, "title") if readable else None,
-                     "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None})
+                     "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None,
+                     "shared_number": shared.get(case.id, [])})
     return render_template("committee/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
                            stages=committee.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
                            mine=mine, preset=PRESET_LABELS.get(show) if show else None,
-                           deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left)
+                           group=GROUP_LABELS.get(group) if group else None, group_code=group,
+                           deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left, sorting=sorting)
 
 
 def _case_or_404(case_uuid: UUID) -> Case:
@@ -192,10 +210,20 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
     )
 
 
+def _warn_shared_number(case: Case) -> None:
+    """Where the communication number is read and entered (the case's page, the record form): a warning
+    when another case has the same number (issue 17, point 6). Shown in the layout's messages."""
+    others = committee.shared_numbers(db.session, [case.id]).get(case.id)
+    if others:
+        flash(_("Check the communication number: the same number is recorded on %(refs)s. The Committee gives "
+                "each communication its own number.", refs=", ".join(others)), "warning")
+
+
 @bp.route("/<uuid:case_uuid>")
 def show_case(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     audit_request("report_viewed", case=case)  # AC-08
+    _warn_shared_number(case)
     return _page(case)
 
 
@@ -207,6 +235,7 @@ def edit_record(case_uuid: UUID):
     status = 200
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted notes
+        _warn_shared_number(case)
         form = RecordForm(formdata=None, data=committee.record_values(communication) | {
             "recommendations": vault.get(communication, "recommendations") if communication else "",
             "notes": vault.get(communication, "notes") if communication else "",

@@ -9,6 +9,7 @@ attributes (tests/unit/test_charts.py proves the escaping); reviewed in tests/se
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from caseapp.domain import charts, committee
@@ -76,3 +77,17 @@ def decisions_chart(by_year: list[tuple[int, dict[str, int]]]) -> Markup | None:
 def publicity_progress(row: PublicityRow) -> Markup:
     label = _("Publicity checklist: %(done)d of %(total)d items done", done=row.done, total=row.total)
     return Markup(charts.progress_bar(row.done, row.total, label=label))  # noqa: S704 — escaped by domain.charts
+
+
+def states_map(parties: list[tuple[str, str]],
+               counts: dict[str | None, int]) -> tuple[Markup, list[tuple[str, str, int]]]:
+    """The tile map of the States parties coloured by their number of cases, and the same numbers as the
+    rows of its table: (ISO code, name, cases), by name. Every party has its tile, with or without cases."""
+    rows = [(code, name, int(counts.get(code, 0))) for code, name in parties]
+    tiles = [(code, ngettext("%(state)s: %(num)d case", "%(state)s: %(num)d cases", count, state=name), count)
+             for code, name, count in rows]
+    legend = [_("No case"), _("1 case"), _("2 to 4 cases"), _("5 to 9 cases"), _("10 cases or more")]
+    description = "; ".join(label for _code, label, _count in tiles)
+    svg = charts.tile_map(tiles, title=_("Cases by State party (schematic tile map)"), description=description,
+                          legend=legend, chart_id="map-states")
+    return Markup(svg), rows  # noqa: S704 — built by domain.charts, every text escaped

@@ -1,6 +1,7 @@
 """Routes of the deadlines blueprint: the caseworkers' dashboard of open deadlines and the personal
 iCalendar feed (issue 6, item 3). Both read ``caseapp.services.deadlines.deadline_items``: clear
-columns only, nothing decrypted."""
+columns only. The dashboard adds the titles of the cases on the pages it shows, for readers who may read
+them (issue 17, point 6); the feed never carries a title."""
 
 import logging
 
@@ -9,11 +10,13 @@ from flask_babel import gettext as _
 
 from caseapp.core.database import write_apart
 from caseapp.core.extensions import db, limiter
+from caseapp.core.resources import keyring
 from caseapp.deadlines.forms import WindowForm
 from caseapp.domain import committee, roles
 from caseapp.domain.deadlines import format_day
 from caseapp.models.base import utcnow
 from caseapp.services import calendar_feeds, todo, tokens
+from caseapp.services.case_titles import readable_titles
 from caseapp.services.deadlines import Item, deadline_items
 from caseapp.web.labels import PRESET_LABELS
 from caseapp.web.pagination import ListPagination
@@ -71,8 +74,11 @@ def dashboard():
                              per_page=per_page)
     upcoming = ListPagination([item for item in items if not item.overdue], page=form.page.data or 1,
                               per_page=per_page)
+    # Titles beside references, for the two pages shown only, and only where the reader may read them.
+    titles = readable_titles(db.session, keyring(), current_user(),
+                             list({item.case.uuid for item in [*overdue.items, *upcoming.items]}))
     return render_template("deadlines/dashboard.html", form=form, within=within, overdue=overdue, upcoming=upcoming,
-                           kind_labels=kind_labels(), case_endpoint=_case_endpoint(),
+                           titles=titles, kind_labels=kind_labels(), case_endpoint=_case_endpoint(),
                            preset=PRESET_LABELS.get(show) if show else None)
 
 

@@ -172,3 +172,102 @@ def progress_bar(done: int, total: int, *, label: str, colour: str = PALETTE[0])
         f'<rect x="0" y="0" width="{_c(width * share)}" height="8" rx="4" fill="{colour}"/>'
         "</svg>"
     )
+
+
+# --- a tile map of the States parties -------------------------------------------------------------
+
+# Where each State party's tile sits on a schematic grid, (column, row) from the top left: an approximate
+# arrangement by region (the Americas to the left, Europe at the top, Africa below it, Asia to the right),
+# drawn by hand for this application from the States' regions and neighbours. It is NOT geographic data —
+# the repository holds none — and the map's caption says so. A party the register gains later and this
+# table does not place goes into a last row of its own (``tile_map``), so it is never left out.
+TILE_POSITIONS: dict[str, tuple[int, int]] = {
+    # Europe
+    "FI": (7, 0),
+    "BE": (5, 1), "DE": (6, 1), "SK": (7, 1),
+    "FR": (4, 2), "LU": (5, 2), "SM": (6, 2), "BA": (7, 2), "RS": (8, 2),
+    "PT": (3, 3), "ES": (4, 3), "IT": (6, 3), "ME": (7, 3), "AL": (8, 3),
+    # Asia
+    "AM": (9, 3), "MN": (10, 1), "MV": (10, 6),
+    # The Americas
+    "SV": (0, 4), "HN": (1, 4), "CR": (1, 5), "VE": (2, 5), "EC": (1, 6), "BO": (2, 6), "AR": (2, 7), "UY": (3, 7),
+    # Africa
+    "CV": (4, 5), "NE": (6, 5), "CI": (5, 6), "CF": (7, 6), "SS": (8, 6), "GA": (6, 7),
+}
+TILE = 40  # a tile's side, in viewBox units
+TILE_GAP = 3
+TILE_FONT = 12
+MAP_COLUMNS = 1 + max(column for column, _row in TILE_POSITIONS.values())
+
+# The colour of a tile by number of cases (a sequential scale from the brand's green), each with a text
+# colour of at least 4.5:1 against it; every tile has a border of at least 3:1 against the page (WCAG 1.4.11).
+# (lowest count of the class, fill, text colour)
+TILE_CLASSES: tuple[tuple[int, str, str], ...] = (
+    (0, "#f8f9fa", TEXT_COLOUR),
+    (1, "#d1e7dd", TEXT_COLOUR),
+    (2, "#75b798", TEXT_COLOUR),
+    (5, "#146c43", "#ffffff"),
+    (10, "#0b3d31", "#ffffff"),
+)
+TILE_BORDER = "#6c757d"
+
+
+def tile_class(count: int) -> tuple[int, str, str]:
+    """The colour class of a tile with ``count`` cases (the last class whose lowest count it reaches)."""
+    found = TILE_CLASSES[0]
+    for lowest_class in TILE_CLASSES:
+        if count >= lowest_class[0]:
+            found = lowest_class
+    return found
+
+
+def tile_map(tiles: Sequence[tuple[str, str, int]], *, title: str, description: str, legend: Sequence[str],
+             chart_id: str = "map-states") -> str:
+    """A schematic tile map: one labelled square per (ISO code, accessible label, count), at its
+    ``TILE_POSITIONS`` place, coloured by ``TILE_CLASSES`` and printing its code and its count — colour is
+    never the only carrier. Each tile is an ``role="img"`` group named by ``label`` (e.g. "Spain: 3 cases")
+    with the same words as its ``<title>``. ``legend``: one label per colour class, in their order.
+    States without a place go, in the order given, into the rows below the grid."""
+    cid = _chart_id(title, chart_id)
+    step = TILE + TILE_GAP
+    rows = 1 + max(row for _column, row in TILE_POSITIONS.values())
+    unplaced = [code for code, _label, _count in tiles if code not in TILE_POSITIONS]
+    places = dict(TILE_POSITIONS)
+    for index, code in enumerate(unplaced):
+        places[code] = (index % MAP_COLUMNS, rows + 1 + index // MAP_COLUMNS)
+    grid_rows = rows + (1 + -(-len(unplaced) // MAP_COLUMNS) if unplaced else 0)
+    body: list[str] = []
+    for code, label, count in tiles:
+        column, row = places[code]
+        x, y = column * step, row * step
+        _lowest, fill, ink = tile_class(int(count))
+        body.append(
+            f'<g role="img" aria-label="{_text(label)}" class="map-tile" data-state="{_text(code)}">'
+            f"<title>{_text(label)}</title>"
+            f'<rect x="{_c(x)}" y="{_c(y)}" width="{TILE}" height="{TILE}" rx="3" fill="{fill}" '
+            f'stroke="{TILE_BORDER}"/>'
+            f'<text x="{_c(x + TILE / 2)}" y="{_c(y + 16)}" text-anchor="middle" font-size="{TILE_FONT}" '
+            f'font-weight="700" fill="{ink}">{_text(code)}</text>'
+            f'<text x="{_c(x + TILE / 2)}" y="{_c(y + 33)}" text-anchor="middle" font-size="{TILE_FONT}" '
+            f'fill="{ink}">{_number(count)}</text></g>'
+        )
+    width = MAP_COLUMNS * step - TILE_GAP
+    legend_y = grid_rows * step + 6
+    swatch = 14
+    for index, ((_lowest, fill, _ink), text) in enumerate(zip(TILE_CLASSES, legend, strict=True)):
+        x = (index % 3) * (width / 3)
+        y = legend_y + (index // 3) * (swatch + 8)
+        body.append(f'<rect x="{_c(x)}" y="{_c(y)}" width="{swatch}" height="{swatch}" fill="{fill}" '
+                    f'stroke="{TILE_BORDER}"/>'
+                    f'<text x="{_c(x + swatch + 5)}" y="{_c(y + swatch - 2)}" font-size="{TILE_FONT}">'
+                    f"{_text(text)}</text>")
+    height = legend_y + 2 * (swatch + 8)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart tile-map" role="group" width="100%" '
+        f'viewBox="0 0 {_c(width)} {height}" preserveAspectRatio="xMinYMin meet" '
+        f'aria-labelledby="{cid}-title {cid}-desc" font-size="{TILE_FONT}" fill="{TEXT_COLOUR}">'
+        f'<title id="{cid}-title">{_text(title)}</title>'
+        f'<desc id="{cid}-desc">{_text(description)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )

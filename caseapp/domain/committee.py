@@ -80,6 +80,14 @@ _BEFORE_SUBMISSION = (*stages.SCREENING_STAGES, stages.CANDIDATE, stages.PREPARI
 _UNDER_EXAMINATION = (stages.SUBMITTED_TO_COMMITTEE, stages.REGISTERED, stages.OBSERVATIONS, stages.COMMENTS)
 
 
+def one_year_limit_runs(stage: str) -> bool:
+    """Whether the one-year limit still matters for a case at ``stage``: from the draft until the
+    communication is submitted to the Committee. After that — before the Committee, decided, closed,
+    declined or withdrawn — it has been met or missed for good, and no page counts it down (issue 17,
+    point 5)."""
+    return stage == stages.DRAFT or stage in _BEFORE_SUBMISSION
+
+
 @dataclass(frozen=True)
 class Record:
     """The dates a case's deadlines derive from (clear columns of the case and its communication)."""

@@ -41,6 +41,13 @@ PROTOCOL_ENTRY_INTO_FORCE = date(2013, 5, 5)
 WARNING_DAYS = (7, 30, 90)
 PASSED = "passed"
 
+# The badge every page shows beside a running deadline (issue 17, point 5): one scheme everywhere, its
+# colour always doubled by words ("overdue by 3 days", "due in 5 days").
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
+UPCOMING = "upcoming"
+DUE_SOON_DAYS = 30  # the same 30 days as the screening queue's "30 days or less"
+
 
 def add_months(day: date, months: int) -> date:
     """``day`` plus ``months`` calendar months (negative goes back); a missing day becomes the
@@ -145,3 +152,13 @@ def warning_level(left: int | None) -> str | None:
         if left <= threshold:
             return str(threshold)
     return None
+
+
+def badge_state(left: int | None) -> str | None:
+    """The badge of a deadline ``left`` days away: "overdue" once passed (negative), "due_soon" from
+    ``DUE_SOON_DAYS`` days to the last day itself (0), "upcoming" further ahead; None when unknown."""
+    if left is None:
+        return None
+    if left < 0:
+        return OVERDUE
+    return DUE_SOON if left <= DUE_SOON_DAYS else UPCOMING

@@ -13,15 +13,25 @@ from caseapp.models import Case, User
 from caseapp.models.base import utcnow
 from caseapp.services import todo
 from caseapp.services.cases import by_ids, only_ids, visible_cases
+from caseapp.services.committee import STAGE_ORDER
 from caseapp.services.vault import open_vaults
 from caseapp.web.forms import AppForm
 from caseapp.web.labels import STATUS_LABELS
+from caseapp.web.sorting import Sorting
 
 
 class ReportFilterForm(AppForm):
     q = StringField(_l("Title or reference contains"), validators=[Optional(), Length(max=200)])
     status = SelectField(_l("Status"), validators=[Optional()],
                          choices=[SelectChoice("", _l("All"))] + [SelectChoice(k, v) for k, v in STATUS_LABELS.items()])
+
+
+# The list's sortable columns (``?sort=``, issue 17, point 6) and the direction a first click gives: the
+# latest change first by default. Titles are encrypted and not sorted by the database.
+LIST_SORTS = {"updated": "desc", "reference": "asc", "status": "asc", "limit": "asc"}
+DEFAULT_SORT = "updated"
+_SORT_COLUMNS = {"updated": Case.updated_at, "reference": Case.reference, "status": STAGE_ORDER,
+                 "limit": Case.one_year_last_day}
 
 
 @dataclass
@@ -31,13 +41,19 @@ class ReportRow:
 
 
 def report_rows(session: Session, keyring: Keyring, user: User, criteria: dict, *, page: int,
-                per_page: int) -> tuple[list[ReportRow], int]:
-    """One page of the organisation's reports, latest change first, and how many match in all.
+                per_page: int, sorting: Sorting | None = None) -> tuple[list[ReportRow], int]:
+    """One page of the organisation's reports, in the order of ``sorting`` (latest change first without
+    one), and how many match in all.
 
     Without search words the page is cut in the database (its ids found in the organisation's index) and
     only its titles are decrypted. Search words are matched against every decrypted title: an
     organisation's own reports, and the words never leave the server."""
-    query = visible_cases(user).order_by(Case.updated_at.desc(), Case.id.desc())
+    column = _SORT_COLUMNS[sorting.key if sorting else DEFAULT_SORT]
+    descending = sorting.descending if sorting else True
+    # Drafts have no reference and uncounted limits no date: those rows go last either way.
+    order = [] if column is STAGE_ORDER else [column.is_(None)]
+    order += [column.desc() if descending else column.asc(), Case.id.desc() if descending else Case.id.asc()]
+    query = visible_cases(user).order_by(*order)
     if criteria.get("status"):
         query = query.where(Case.stage == criteria["status"])
     if criteria.get("show") in todo.INTAKE_PRESETS:  # set by a home page's count (``?show=``)

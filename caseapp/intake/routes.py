@@ -13,7 +13,7 @@ from caseapp.domain import covenant
 from caseapp.domain.register import protocol_warnings, state_name, un_member_states
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.intake.forms import REPEATABLE, ReportForm, configure, form_data, to_input
-from caseapp.intake.listing import ReportFilterForm, report_rows
+from caseapp.intake.listing import DEFAULT_SORT, LIST_SORTS, ReportFilterForm, report_rows
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, cases, documents, intake, messages, todo
@@ -24,6 +24,7 @@ from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.pagination import page_number
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
+from caseapp.web.sorting import read_sorting
 from caseapp.web.uploads import accepts_uploads
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")
@@ -60,8 +61,10 @@ def list_reports():
     criteria = session.get(FILTER_SESSION_KEY, {})
     page = page_number()
     size = current_app.config["PAGE_SIZE"]
-    rows, total = report_rows(db.session, keyring(), current_user(), criteria, page=page, per_page=size)
-    return render_template("intake/list_reports.html", rows=rows, total=total,
+    sorting = read_sorting(LIST_SORTS, DEFAULT_SORT)  # column codes only in the URL (DATA-01)
+    rows, total = report_rows(db.session, keyring(), current_user(), criteria, page=page, per_page=size,
+                              sorting=sorting)
+    return render_template("intake/list_reports.html", rows=rows, total=total, sorting=sorting,
                            page=page, pages=max((total + size - 1) // size, 1), form=form,
                            filtered=any(criteria.values()), action_form=ActionForm(), status_labels=STATUS_LABELS,
                            preset=PRESET_LABELS.get(criteria.get("show")))

@@ -32,8 +32,15 @@ STAGE_CHOICES = [SelectChoice("queue", _l("To screen (new, in screening, waiting
                  SelectChoice("info_requested", _l("Information requested")),
                  SelectChoice("candidate", _l("Strategic candidates")),
                  SelectChoice("declined", _l("Declined")), SelectChoice("all", _l("All"))]
-SORT_CHOICES = [SelectChoice("deadline", _l("One-year limit, soonest first")),
-                SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first"))]
+# The queue's sortable columns (issue 17, point 6), also offered as a select for narrow screens, where the
+# table's headers give way to cards; the direction a header's first click gives is in QUEUE_SORTS.
+SORT_CHOICES = [SelectChoice("limit", _l("One-year limit")), SelectChoice("submitted", _l("Submitted")),
+                SelectChoice("urgency", _l("Urgency")), SelectChoice("reference", _l("Reference")),
+                SelectChoice("state", _l("State")), SelectChoice("stage", _l("Stage"))]
+QUEUE_SORTS = {"limit": "asc", "submitted": "desc", "urgency": "desc", "reference": "asc", "state": "asc",
+               "stage": "asc"}
+DIR_CHOICES = [SelectChoice("", _l("Usual order")), SelectChoice("asc", _l("Ascending")),
+               SelectChoice("desc", _l("Descending"))]
 
 
 class QueueFilterForm(AppForm):
@@ -50,7 +57,8 @@ class QueueFilterForm(AppForm):
     urgent = SelectField(_l("Urgency"), choices=[SelectChoice("", _l("Any")), SelectChoice("yes", _l("Urgent only"))],
                          validators=[Optional()])
     days = SelectField(_l("One-year limit"), choices=DAYS_CHOICES, validators=[Optional()])
-    sort = SelectField(_l("Sort"), choices=SORT_CHOICES, default="deadline", validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, default="limit", validators=[Optional()])
+    dir = SelectField(_l("Order"), choices=DIR_CHOICES, default="", validators=[Optional()])
     mine = SelectField(_l("Case team"), validators=[Optional()], choices=MINE_CHOICES)
 
 

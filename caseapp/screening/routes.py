@@ -21,6 +21,7 @@ from caseapp.models import Case, CaseRight, User
 from caseapp.models.base import utcnow
 from caseapp.screening import plain
 from caseapp.screening.forms import (
+    QUEUE_SORTS,
     AcceptForm,
     DeclineForm,
     InformationRequestForm,
@@ -33,6 +34,7 @@ from caseapp.services import (
     ServiceError,
     case_teams,
     cases,
+    committee,
     intake,
     messages,
     register,
@@ -48,11 +50,12 @@ from caseapp.web.forms import ActionForm, CaseTeamForm, MessageForm
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
+from caseapp.web.sorting import read_sorting
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 plain.register(bp)
 
-QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort", "mine")
+QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort", "dir", "mine")
 
 
 def _queue_form(source) -> QueueFilterForm:
@@ -90,14 +93,28 @@ def _filtered(query, form: QueueFilterForm):
     return _sorted(query, form)
 
 
+# Each sortable column of the queue and what it orders by (clear columns only); ties newest first.
+_SORT_COLUMNS = {
+    "limit": lambda: (Case.one_year_last_day,),
+    "submitted": lambda: (Case.submitted_at,),
+    "urgency": lambda: ((Case.urgent_risk == "yes"), Case.urgent_date),
+    "reference": lambda: (Case.reference,),
+    "state": lambda: (Case.state_code,),
+    "stage": lambda: (committee.STAGE_ORDER,),
+}
+
+
+def _sorting(form: QueueFilterForm):
+    """The queue's order from its form (``sort`` and ``dir``, whitelisted by the form's choices)."""
+    return read_sorting(QUEUE_SORTS, "limit", {"sort": form.sort.data or "limit", "dir": form.dir.data or ""})
+
+
 def _sorted(query, form: QueueFilterForm):
-    sort = form.sort.data or "deadline"
-    if sort == "deadline":
-        return query.order_by(Case.one_year_last_day.is_(None), Case.one_year_last_day, Case.submitted_at.desc(),
-                              Case.id.desc())
-    if sort == "oldest":
-        return query.order_by(Case.submitted_at, Case.id)
-    return query.order_by(Case.submitted_at.desc(), Case.id.desc())
+    sorting = _sorting(form)
+    columns = [column.desc() if sorting.descending else column.asc() for column in _SORT_COLUMNS[sorting.key]()]
+    if sorting.key == "limit":
+        columns.insert(0, Case.one_year_last_day.is_(None))  # "not counted" last, whichever the direction
+    return query.order_by(*columns, Case.submitted_at.desc(), Case.id.desc())
 
 
 @bp.route("")
@@ -124,13 +141,14 @@ def list_reports():
             "case": case,
             "title": vaults[case.id].get(case, "title"),
             "state": state_name(case.state_code) if case.state_code else None,
-            "rights": [covenant.BY_CODE[code].label if code in covenant.BY_CODE else code
+            "rights": [(code, covenant.BY_CODE[code].label if code in covenant.BY_CODE else code)
                        for code in case.rights_invoked],
             "duplicates": duplicates[case.id],
         })
-    filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort"))
+    filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort", "dir"))
     return render_template("screening/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
-                           status_labels=STATUS_LABELS, preset=PRESET_LABELS.get(show) if show else None)
+                           sorting=_sorting(form), status_labels=STATUS_LABELS,
+                           preset=PRESET_LABELS.get(show) if show else None)
 
 
 @bp.route("/search", methods=["GET", "POST"])

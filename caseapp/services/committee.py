@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
 
+from sqlalchemy import case as when
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from caseapp.domain import committee, covenant, deadlines, stages
 from caseapp.domain.committee import RECORD_FIELDS, RECORD_LABELS
@@ -22,6 +23,7 @@ from caseapp.models import (
 )
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError
+from caseapp.services.deadlines import deadline_items
 from caseapp.services.timeline import move_case, record_event
 from caseapp.services.vault import CaseVault
 
@@ -30,6 +32,8 @@ TRACKED_STAGES = (stages.CANDIDATE, stages.PREPARING, stages.SUBMITTED_TO_COMMIT
                   stages.OBSERVATIONS, stages.COMMENTS, stages.DECIDED, stages.FOLLOW_UP, stages.CLOSED,
                   stages.WITHDRAWN, stages.DISCONTINUED, stages.FRIENDLY_SETTLEMENT)
 MAX_TEXT = 10_000
+# The tracked stages in which the case is over: the list shows them after every open case.
+ENDED_STAGES = (stages.CLOSED, stages.WITHDRAWN, stages.DISCONTINUED, stages.FRIENDLY_SETTLEMENT)
 
 
 class RecordError(ServiceError):
@@ -317,3 +321,71 @@ def withdraw_publication(session: Session, vault: CaseVault, actor: User) -> Non
 
 def tracked_count(session: Session) -> int:
     return session.execute(select(func.count()).select_from(Case).where(Case.stage.in_(TRACKED_STAGES))).scalar_one()
+
+
+# --- the list of tracked cases -----------------------------------------------------------------------
+
+# The list's sortable columns (``?sort=``) and the direction a first click gives; "deadline" is the
+# order that needs action and the default (``by_next_deadline``). Titles are encrypted: not sortable.
+LIST_SORTS = {"deadline": "asc", "reference": "asc", "state": "asc", "stage": "asc"}
+DEFAULT_SORT = "deadline"
+# The stages in the order of the procedure, for sorting a list by stage (every list uses this one).
+STAGE_ORDER = when({stage: index for index, stage in enumerate(stages.STAGES)}, value=Case.stage,
+                   else_=len(stages.STAGES))
+_COLUMNS = {"reference": (Case.reference,), "state": (Case.state_code,), "stage": (STAGE_ORDER,)}
+
+
+def ordered(query, key: str, *, descending: bool):
+    """``query`` in the order of a column of the list other than "deadline" (ties by reference)."""
+    columns = [column.desc() if descending else column.asc() for column in _COLUMNS[key]]
+    tie = Case.reference.desc() if descending else Case.reference.asc()
+    return query.order_by(*columns, tie, Case.id)
+
+
+def by_next_deadline(session: Session, query, *, today: date, descending: bool = False) -> list[int]:
+    """The ids of the cases ``query`` selects in the order that needs action (issue 17, point 6): open
+    cases by their next open deadline (soonest first, even overdue; latest first with ``descending``),
+    then open cases with no deadline open (latest submission first), then the cases that are over
+    (closed, withdrawn, discontinued, settled; latest change first) — never a closed case on top.
+
+    Due dates come from the domain's rules (``deadline_items``, clear columns only), so the order is
+    made here over the ids and dates, not by the database; nothing is decrypted."""
+    rows = session.execute(query.with_only_columns(Case.id, Case.uuid, Case.stage, Case.submitted_at,
+                                                   Case.updated_at).order_by(None)).all()
+    next_due: dict = {}
+    for item in deadline_items(session, today=today, case_ids=query.with_only_columns(Case.id).order_by(None)):
+        next_due.setdefault(item.case.uuid, item.due_date)  # items come soonest first
+
+    def newest_first(moment) -> float:
+        return -moment.timestamp() if moment else 0.0
+
+    def order(row):
+        if row.stage in ENDED_STAGES:
+            return (2, 0, newest_first(row.updated_at), row.id)
+        due = next_due.get(row.uuid)
+        if due is None:
+            return (1, 0, newest_first(row.submitted_at), row.id)
+        return (0, -due.toordinal() if descending else due.toordinal(), 0.0, row.id)
+
+    return [row.id for row in sorted(rows, key=order)]
+
+
+def shared_numbers(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
+    """For each of these cases whose communication number is also recorded on another case, the other
+    cases' references (issue 17, point 6): the Committee gives each communication its own number, so a
+    number on two cases is a typing mistake or a duplicate case. One query for a page of cases."""
+    if not case_ids:
+        return {}
+    other = aliased(Communication)
+    rows = session.execute(
+        select(Communication.case_id, Case.reference)
+        .join(other, (other.communication_number == Communication.communication_number)
+              & (other.case_id != Communication.case_id))
+        .join(Case, Case.id == other.case_id)
+        .where(Communication.case_id.in_(case_ids), Communication.communication_number.is_not(None))
+        .order_by(Case.reference)
+    ).all()
+    found: dict[int, list[str]] = {}
+    for case_id, reference in rows:
+        found.setdefault(case_id, []).append(reference)
+    return found

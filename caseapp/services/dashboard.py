@@ -3,23 +3,23 @@
 Everything here reads clear columns only — stage, State, rights invoked, the communication's dates
 and decision type, the publicity checklist — so nothing is decrypted, and each figure is one SQL
 query that aggregates in the database (GROUP BY), never a walk over the cases in Python: the page
-stays fast with 100,000 cases (DESIGN.md §7). Seven queries in all, one per function below.
+stays fast with 100,000 cases (DESIGN.md §7). Eight queries in all, one per function below.
 
 Only cases with a reference count: drafts belong to their organisation until submitted. Functions
 that depend on the date take ``today`` so that tests can fix it; the route passes today's UTC date.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
 
 from sqlalchemy import case, extract, func, select, true
 from sqlalchemy.orm import Session
 
-from caseapp.domain import committee, stages
+from caseapp.domain import committee, register, stages
 from caseapp.domain.deadlines import follow_up_response_due
-from caseapp.models import Case, Communication, MediaCoverage, PublicityAction
+from caseapp.models import Case, Communication, MediaCoverage, PublicityAction, StateParty
 
 TOP_STATES = 15
 PUBLICITY_ROWS = 50  # the publicity table shows the latest decisions; the reminders cover them all
@@ -30,6 +30,9 @@ CANDIDATE_STAGES = (stages.CANDIDATE, stages.PREPARING)
 BEFORE_COMMITTEE_STAGES = (stages.SUBMITTED_TO_COMMITTEE, stages.REGISTERED, stages.OBSERVATIONS, stages.COMMENTS)
 # A decision has been adopted (closed cases come only from decided or follow-up, stages.MOVES).
 DECIDED_STAGES = (stages.DECIDED, stages.FOLLOW_UP, stages.CLOSED)
+# The headline numbers' groups (``headline``), by the code a list's filter names them with (``?group=``).
+STAGE_GROUPS = {"screening": stages.SCREENING_STAGES, "candidates": CANDIDATE_STAGES,
+                "before_committee": BEFORE_COMMITTEE_STAGES, "decided": DECIDED_STAGES}
 # Decisions whose publicity is still being worked on: a closed case gets no more reminders.
 PUBLICITY_OPEN_STAGES = (stages.DECIDED, stages.FOLLOW_UP)
 # Six calendar months are never shorter than 181 days: a follow-up response can only be overdue when
@@ -74,6 +77,7 @@ class StateCounts:
     top: list[tuple[str | None, int]]  # (ISO code or None when not recorded, cases), most cases first
     others: int  # cases of the States after the top ones
     other_states: int  # how many States those are
+    every: dict[str | None, int] = field(default_factory=dict)  # every State's cases (the map and its table)
 
 
 def cases_by_state(session: Session, *, top: int = TOP_STATES) -> StateCounts:
@@ -86,7 +90,20 @@ def cases_by_state(session: Session, *, top: int = TOP_STATES) -> StateCounts:
     ranked = sorted(((code, int(count)) for code, count in rows),
                     key=lambda row: (-row[1], row[0] is None, row[0] or ""))
     rest = ranked[top:]
-    return StateCounts(top=ranked[:top], others=sum(count for _code, count in rest), other_states=len(rest))
+    return StateCounts(top=ranked[:top], others=sum(count for _code, count in rest), other_states=len(rest),
+                       every=dict(ranked))
+
+
+def states_parties(session: Session) -> list[tuple[str, str]]:
+    """(ISO code, name) of every State party in the States register, by name — the tiles of the map. The
+    register an admin keeps (seeded from caseapp/data/op_icescr_states.csv); the shipped list when the
+    register was never seeded."""
+    rows = session.execute(select(StateParty.iso2, StateParty.name).where(StateParty.listing == register.PARTY)
+                           .order_by(StateParty.name)).all()
+    if rows:
+        return [(code, name) for code, name in rows]
+    parties, _signatories = register.snapshot_records(register.SNAPSHOTS[-1])
+    return sorted(((record.iso2, record.name) for record in parties), key=lambda pair: pair[1])
 
 
 def _rights_elements(session: Session):

@@ -4,7 +4,8 @@ domain/OP-ICESCR.md §6).
 One query reads the clear date columns of the cases and of their communication (LEFT JOIN: a case
 before the Committee has none); ``caseapp.domain.committee.open_deadlines`` decides which deadlines are
 open and when they fall due. Nothing is decrypted: the dashboard, the ``flask deadlines`` command and the
-calendar feeds show a case's reference, never its title or a victim.
+calendar feeds show a case's reference, never its title or a victim. The dashboard page adds the titles
+of the cases on the page it shows, and only those its reader may read (``case_titles.readable_titles``).
 
 The query filters in SQL what is cheap to filter: the stages in which a deadline can be open, cases with a
 reference, and — for a window of days — a date range per kind of deadline on its basis date, found by
@@ -243,3 +244,4 @@ def count_items(session: Session, *, today: date, within: int, team_member_id: i
     if team_member_id is not None:
         query = query.where(Case.id.in_(select(CaseTeamMember.case_id).where(CaseTeamMember.user_id == team_member_id)))
     return sum(int(count) for count in session.execute(query).one())
+

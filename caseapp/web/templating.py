@@ -9,10 +9,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
 from caseapp.domain import permissions, roles
-from caseapp.domain.deadlines import days_left, deadline_label, warning_level
+from caseapp.domain.committee import one_year_limit_runs
+from caseapp.domain.deadlines import badge_state, days_left, deadline_label, warning_level
 from caseapp.models.base import utcnow
 from caseapp.services import notifications, register
 from caseapp.web.labels import TEAM_ACTION_LABELS
+from caseapp.web.sorting import sort_url
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (
@@ -47,19 +49,24 @@ def page_url(number: int, arg: str = "page") -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-def one_year_limit(last_day):
+def one_year_limit(last_day, stage=None):
     """The one-year limit as users read it — "Last day to submit: 6 Nov 2026 (in 12 days)" — with its
-    warning level ("90", "30", "7" or "passed"); None when it cannot be counted."""
-    if last_day is None:
+    warning level ("90", "30", "7" or "passed"), the days left and the badge's state; None when it cannot
+    be counted, or when the case's ``stage`` is past the point where the limit runs (submitted to the
+    Committee, decided, closed, declined: no "passed 1,335 days ago" on a closed case)."""
+    if last_day is None or (stage is not None and not one_year_limit_runs(stage)):
         return None
     today = utcnow().date()
-    return {"label": deadline_label(last_day, today), "level": warning_level(days_left(last_day, today))}
+    left = days_left(last_day, today)
+    return {"label": deadline_label(last_day, today), "level": warning_level(left), "last_day": last_day,
+            "left": left, "state": badge_state(left)}
 
 
 def days_to(due_date):
-    """Days from today to ``due_date`` (negative once passed) and its warning level (domain rule)."""
+    """Days from today to ``due_date`` (negative once passed), its warning level and its badge's state
+    (domain rules)."""
     left = days_left(due_date, utcnow().date())
-    return {"left": left, "level": warning_level(left)}
+    return {"left": left, "level": warning_level(left), "state": badge_state(left)}
 
 
 # Who is told when the States register is getting old (issue 14, point 6): admins, who keep it, and lawyers,
@@ -127,6 +134,8 @@ def init_app(app: Flask) -> None:
                 "get_locale": get_locale, "page_url": page_url, "register_notice": register_notice,
                 "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS}
 
+    # A global, not a context variable: the imported table macros (templates/_macros/table.html) call it.
+    app.jinja_env.globals["sort_url"] = sort_url
     app.jinja_env.filters["one_year_limit"] = one_year_limit
     app.jinja_env.filters["days_to"] = days_to
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"

@@ -144,3 +144,60 @@ def test_palette_has_enough_contrast_against_white():  # WCAG 1.4.11: 3:1 for gr
     for colour in charts.PALETTE:
         assert (1.05) / (luminance(colour) + 0.05) >= 3, colour
     assert (1.05) / (luminance(charts.TEXT_COLOUR) + 0.05) >= 4.5
+
+
+# --- the tile map of the States parties (issue 17, point 8) ---------------------------------------------
+
+
+def contrast(one: str, two: str) -> float:
+    """WCAG's contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+LEGEND = ["none", "one", "two to four", "five to nine", "ten or more"]
+
+
+def test_the_tile_map_has_one_labelled_tile_per_state_with_its_count():
+    root = parse(charts.tile_map([("ES", "Spain: 3 cases", 3), ("PT", "Portugal: 0 cases", 0)], title="Map",
+                                 description="Spain: 3 cases; Portugal: 0 cases", legend=LEGEND))
+    tiles = [g for g in root.iter(f"{SVG}g") if g.get("class") == "map-tile"]
+    assert [(g.get("aria-label"), g.get("role"), g.find(f"{SVG}title").text) for g in tiles] == [
+        ("Spain: 3 cases", "img", "Spain: 3 cases"), ("Portugal: 0 cases", "img", "Portugal: 0 cases")]
+    assert [[t.text for t in g.iter(f"{SVG}text")] for g in tiles] == [["ES", "3"], ["PT", "0"]]
+    assert root.get("role") == "group"  # its tiles stay readable one by one
+
+
+def test_every_state_party_of_the_register_has_a_place_and_no_two_share_one():
+    import csv
+    from pathlib import Path
+    with (Path(charts.__file__).parents[1] / "data" / "op_icescr_states.csv").open(encoding="utf-8") as source:
+        parties = {row["iso2"] for row in csv.DictReader(source)}
+    assert set(charts.TILE_POSITIONS) == parties
+    assert len(set(charts.TILE_POSITIONS.values())) == len(charts.TILE_POSITIONS)
+
+
+def test_a_state_without_a_place_still_gets_a_tile_below_the_grid():
+    root = parse(charts.tile_map([("ES", "Spain: 1 case", 1), ("ZZ", "Newland: 2 cases", 2)], title="Map",
+                                 description="", legend=LEGEND))
+    rects = {g.get("data-state"): g.find(f"{SVG}rect") for g in root.iter(f"{SVG}g")}
+    lowest_row = max(row for _column, row in charts.TILE_POSITIONS.values())
+    assert float(rects["ZZ"].get("y")) > lowest_row * (charts.TILE + charts.TILE_GAP)
+
+
+def test_tile_colours_grow_with_the_cases_and_keep_their_text_readable():
+    assert [charts.tile_class(n)[0] for n in (0, 1, 3, 7, 40)] == [0, 1, 2, 5, 10]
+    for _lowest, fill, ink in charts.TILE_CLASSES:
+        assert contrast(fill, ink) >= 4.5, fill
+        assert contrast(fill, charts.TILE_BORDER) >= 1.0
+    assert contrast("#ffffff", charts.TILE_BORDER) >= 3  # every tile's border against the page (WCAG 1.4.11)
+
+
+def test_the_tile_map_escapes_its_labels():
+    svg = charts.tile_map([("ES", "<script>x</script>", 1)], title="<b>", description="&", legend=LEGEND)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    parse(svg)

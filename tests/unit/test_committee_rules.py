@@ -134,3 +134,12 @@ def test_a_reminder_after_thirty_days_without_publicity():
     assert committee.needs_publicity_reminder(date(2026, 10, 28), None, TODAY)  # 30 days
     assert not committee.needs_publicity_reminder(date(2026, 1, 1), date(2026, 11, 20), TODAY)
     assert not committee.needs_publicity_reminder(None, None, TODAY)
+
+
+def test_the_one_year_limit_runs_only_until_the_communication_is_submitted():
+    """Issue 17, point 5: no "passed 1,335 days ago" on a case the Committee has, or one that is over."""
+    from caseapp.domain import stages
+    from caseapp.domain.committee import one_year_limit_runs
+    running = {stage for stage in stages.STAGES if one_year_limit_runs(stage)}
+    assert running == {stages.DRAFT, stages.SUBMITTED, stages.SCREENING, stages.INFO_REQUESTED, stages.CANDIDATE,
+                       stages.PREPARING}

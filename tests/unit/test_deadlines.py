@@ -177,3 +177,12 @@ def test_format_day_uses_short_english_months():
 ])
 def test_warning_levels(left, level):
     assert warning_level(left) == level
+
+
+
+@pytest.mark.parametrize(("left", "state"), [(None, None), (-1, "overdue"), (-400, "overdue"), (0, "due_soon"),
+                                             (30, "due_soon"), (31, "upcoming"), (365, "upcoming")])
+def test_badge_states(left, state):
+    """Issue 17, point 5: one badge scheme — overdue, due soon (30 days or less), upcoming."""
+    from caseapp.domain.deadlines import badge_state
+    assert badge_state(left) == state

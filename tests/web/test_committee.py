@@ -225,3 +225,92 @@ def test_reports_in_screening_are_not_tracked(app, people, clients):
     case, _ = submit_report(app, people["partner_a"].user, notified=utcnow().date() - timedelta(days=30))
     assert clients("coordinator").get(f"/committee/{case.uuid}").status_code == 404
     assert clients("partner_a").get(f"/committee/{case.uuid}").status_code == 403
+
+
+# --- the list (issue 17, points 5 and 6) --------------------------------------------------------------
+
+
+@pytest.fixture
+def tracked_cases(app, org_a):
+    """Four tracked cases, dated from today: one closed long ago (its one-year limit long passed), one open with
+    its State's observations overdue, one open with the author's comments due in 5 days, one with nothing due."""
+    from datetime import date
+
+    from caseapp.domain import stages
+    from tests.factories import make_staged_case
+    today = utcnow().date()
+    return {
+        "closed": make_staged_case(app, org_a, stage=stages.CLOSED, title="Closed long ago",
+                                   one_year=(date(2021, 1, 1), date(2022, 1, 1)),
+                                   communication_number="7/2022", submitted_on=date(2021, 12, 1)),
+        "overdue": make_staged_case(app, org_a, stage=stages.OBSERVATIONS, title="Observations overdue",
+                                    transmitted_on=today - timedelta(days=200), communication_number="7/2022"),
+        "soon": make_staged_case(app, org_a, stage=stages.COMMENTS, title="Comments soon",
+                                 author_comments_due=today + timedelta(days=5)),
+        "quiet": make_staged_case(app, org_a, stage=stages.REGISTERED, title="Nothing due"),
+    }
+
+
+def list_titles(html: str) -> list[str]:
+    return re.findall(r'<a href="/committee/[^"]+" class="case-title"[^>]*>([^<]+)</a>', html)
+
+
+def test_the_list_puts_open_cases_by_next_deadline_first_and_closed_cases_last(people, clients, tracked_cases):
+    html = clients("lawyer").get("/committee").get_data(as_text=True)
+    assert list_titles(html) == ["Observations overdue", "Comments soon", "Nothing due", "Closed long ago"]
+
+
+def test_the_list_sorts_by_its_headers_on_the_server(people, clients, tracked_cases):
+    lawyer = clients("lawyer")
+    html = lawyer.get("/committee").get_data(as_text=True)
+    # The default order is the sorted column; the others offer their own order, keeping the filters.
+    assert re.search(r'<th scope="col" aria-sort="ascending" class="sortable">\s*'
+                     r'<a href="/committee\?sort=deadline&amp;dir=desc" class="sort-link">Next deadline', html)
+    assert 'aria-sort="none" class="sortable">\n  <a href="/committee?sort=reference&amp;dir=asc"' in html
+    filtered = lawyer.get("/committee?stage=observations").get_data(as_text=True)
+    assert 'href="/committee?stage=observations&amp;sort=stage&amp;dir=asc"' in filtered  # the filter stays
+    titles_by_reference = [title for _reference, title in sorted(
+        (case.reference, title) for case, title in zip(tracked_cases.values(), (
+            "Closed long ago", "Observations overdue", "Comments soon", "Nothing due"), strict=True))]
+    assert list_titles(lawyer.get("/committee?sort=reference").get_data(as_text=True)) == titles_by_reference
+    assert list_titles(lawyer.get("/committee?sort=reference&dir=desc").get_data(as_text=True)) == (
+        titles_by_reference[::-1])
+    stage_order = list_titles(lawyer.get("/committee?sort=stage").get_data(as_text=True))
+    assert stage_order == ["Nothing due", "Observations overdue", "Comments soon", "Closed long ago"]
+    assert 'aria-sort="ascending"' in lawyer.get("/committee?sort=stage").get_data(as_text=True)
+    assert lawyer.get("/committee?sort=title").status_code == 400  # only the whitelisted columns
+    assert lawyer.get("/committee?sort=stage&dir=up").status_code == 400
+
+
+def test_the_list_shows_a_running_deadline_with_its_badge_and_none_on_a_closed_case(people, clients, tracked_cases):
+    html = clients("lawyer").get("/committee").get_data(as_text=True)
+    assert re.search(r'deadline-badge--overdue">overdue by \d+ days<', html)
+    assert 'deadline-badge--due-soon">due in 5 days<' in html
+    closed_row = html[html.index("Closed long ago"):]
+    closed_row = closed_row[:closed_row.index("</tr>")]
+    assert "deadline-badge" not in closed_row and "passed" not in closed_row and "none open" in closed_row
+
+
+def test_a_communication_number_on_two_cases_is_flagged_in_the_list_and_on_both_cases(people, clients,
+                                                                                         tracked_cases):
+    lawyer = clients("lawyer")
+    html = lawyer.get("/committee").get_data(as_text=True)
+    closed, overdue = tracked_cases["closed"], tracked_cases["overdue"]
+    assert f"Warning: the same number is recorded on {overdue.reference}" in html
+    assert f"Warning: the same number is recorded on {closed.reference}" in html
+    for case, other in ((closed, overdue), (overdue, closed)):
+        page = lawyer.get(f"/committee/{case.uuid}").get_data(as_text=True)
+        assert f"Check the communication number: the same number is recorded on {other.reference}." in page
+        form = lawyer.get(f"/committee/{case.uuid}/record").get_data(as_text=True)  # where it is entered
+        assert f"the same number is recorded on {other.reference}" in form
+    quiet = lawyer.get(f"/committee/{tracked_cases['quiet'].uuid}").get_data(as_text=True)
+    assert "Check the communication number" not in quiet
+
+
+def test_saving_a_number_another_case_has_warns_at_once(people, clients, tracked_cases, candidate):
+    lawyer = clients("coordinator")
+    assert record(lawyer, candidate, submitted_on=days_ago(10), registered_on=days_ago(5),
+                  communication_number="7/2022").status_code == 302
+    page = lawyer.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    assert "Check the communication number: the same number is recorded on" in page
+    assert tracked_cases["closed"].reference in page and tracked_cases["overdue"].reference in page

@@ -211,7 +211,8 @@ def test_the_page_shows_the_charts_tables_and_reminders(app, org_a, signed_in):
 
     days_late = (today - follow_up_response_due(today - timedelta(days=300))).days
     overdue_table = html[html.index('id="overdue-heading"'):html.index('id="reminders-heading"')]
-    assert overdue.reference in overdue_table and f"{days_late} days overdue" in overdue_table
+    assert overdue.reference in overdue_table and f"overdue by {days_late} days" in overdue_table
+    assert 'deadline-badge--overdue' in overdue_table  # the one badge of every page (issue 17, point 5)
     assert "2/7" in html
     assert "No publicity action for 45 days" in html
     if "committee.show_case" in app.view_functions:
@@ -263,7 +264,8 @@ def test_nothing_confidential_and_no_inline_style_on_the_page(app, org_a, signed
 
 def test_an_empty_dashboard_says_so(app, signed_in):
     html = signed_in("coordinator").get("/dashboard").get_data(as_text=True)
-    assert "<svg" not in html
+    # No chart; the map still shows every State party, with no case.
+    assert html.count("<svg") == 1 and 'id="map-states-title"' in html
     assert "No case has been submitted yet." in html
     assert "No decision of the Committee has been recorded yet." in html
     assert "No follow-up response is overdue." in html
@@ -302,13 +304,91 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(app, org_a, signed_i
             publicity(case, "press_release", done_on=date(2023, 2, 1), media=1)
     assert len(queries()) == len(few)
     # Besides loading the session and the user, and the navigation's unread count: one query per figure, table or
-    # list (seven).
+    # list (seven), and the States parties of the map.
     own = [statement for statement in few if not re.match(r"\s*SELECT (user_sessions|users)\.", statement)
            and "FROM notifications" not in statement]
-    assert len(own) == 7, own
+    assert len(own) == 8, own
 
 
 def test_labels_cover_every_decision_type_and_publicity_item(app):
     with app.test_request_context():
         assert {code: str(label) for code, label in DECISION_LABELS.items()} == dict(committee.DECISION_TYPES)
         assert {code: str(label) for code, label in PUBLICITY_LABELS.items()} == dict(committee.PUBLICITY_KINDS)
+
+
+
+# --- action first, linked numbers, the map (issue 17, point 8) -----------------------------------------
+
+
+def test_what_needs_action_comes_before_the_numbers_and_the_charts(app, org_a, signed_in):
+    case_at(app, org_a, "screening")
+    html = signed_in("coordinator").get("/dashboard").get_data(as_text=True)
+    order = [html.index(f'id="{anchor}"') for anchor in
+             ("overdue-heading", "reminders-heading", "headline-heading", "map-heading", "chart-stages-title")]
+    assert order == sorted(order)
+
+
+def test_every_headline_number_links_to_the_list_of_its_cases(app, org_a, signed_in):
+    for stage in ("screening", "candidate", "preparing", "registered", "decided", "closed", "declined"):
+        case_at(app, org_a, stage)
+    lawyer = signed_in("lawyer")
+    html = lawyer.get("/dashboard").get_data(as_text=True)
+    found = re.findall(r'<a class="headline-link" href="([^"]+)">\s*<span class="stat-number d-block">(\d+)</span>'
+                       r'\s*<span class="small d-block">([^<]+)</span>', html)
+    links = {label: (href.replace("&amp;", "&"), int(number)) for href, number, label in found}
+    assert links == {
+        "In screening": ("/screening?stage=queue", 1),
+        "Strategic candidates and in preparation": ("/committee?group=candidates", 2),
+        "Before the Committee": ("/committee?group=before_committee", 1),
+        "Decided": ("/committee?group=decided", 2),
+    }
+    # Each list shows exactly the number its headline says.
+    for label, (href, number) in links.items():
+        page = lawyer.get(href).get_data(as_text=True)
+        rows = re.findall(r'<td data-label="(?:Case|Report)" class="case-cell">', page)
+        assert len(rows) == number, label
+    assert "Showing: Strategic candidates and in preparation." in lawyer.get("/committee?group=candidates").get_data(
+        as_text=True)
+    assert lawyer.get("/committee?group=screening").status_code == 400  # not a list of tracked cases
+    # Coordinators do not screen: their "In screening" is a number without a link; the others link.
+    coordinator = signed_in("coordinator").get("/dashboard").get_data(as_text=True)
+    assert 'href="/screening' not in coordinator and 'href="/committee?group=decided"' in coordinator
+
+
+def map_tiles(html: str) -> dict[str, tuple[str, str]]:
+    """Each tile of the map: its State code → (its accessible label, the count printed on it)."""
+    return {code: (label, count) for label, code, title, count in re.findall(
+        r'<g role="img" aria-label="([^"]+)" class="map-tile" data-state="([A-Z]{2})"><title>([^<]+)</title>'
+        r'<rect [^>]+/><text [^>]+>[A-Z]{2}</text><text [^>]+>(\d+)</text></g>', html) if label == title}
+
+
+def map_table(html: str) -> dict[str, tuple[str, int]]:
+    table = html[html.index('id="map-table"'):]
+    table = table[:table.index("</table>")]
+    return {code: (name, int(count)) for code, name, count in re.findall(
+        r'<tr data-state="([A-Z]{2})">\s*<th scope="row" class="fw-normal">([^<]+?) <span[^>]*>\([A-Z]{2}\)</span></th>'
+        r'\s*<td class="text-end">(?:<a [^>]+>)?(\d+)', table)}
+
+
+def test_the_map_has_one_labelled_tile_per_state_party_and_its_table_the_same_numbers(app, org_a, signed_in):
+    import csv
+    from html import unescape
+    from pathlib import Path
+
+    for state in ("ES", "ES", "ES", "PT", "FR"):
+        case_at(app, org_a, "screening", state=state)
+    case_at(app, org_a, "screening", state="US")  # not a party: counted in words, not on the map
+    html = signed_in("lawyer").get("/dashboard").get_data(as_text=True)
+    with (Path(app.root_path) / "data" / "op_icescr_states.csv").open(encoding="utf-8") as source:
+        parties = {row["iso2"]: row["name"] for row in csv.DictReader(source)}
+    tiles, table = map_tiles(html), map_table(html)
+    assert set(tiles) == set(parties) == set(table)  # one shape per State party, each with its row
+    assert tiles["ES"] == ("Spain: 3 cases", "3") and tiles["PT"] == ("Portugal: 1 case", "1")
+    assert tiles["AL"] == ("Albania: 0 cases", "0")
+    for code, (label, count) in tiles.items():
+        name, number = table[code]
+        assert unescape(label).startswith(f"{unescape(name)}: ") and int(count) == number
+    assert "1 submitted case concerns a State not listed as a party (or none); it is off the map." in html
+    assert "schematic tile map, not a geographic one" in html
+    # A count links to the list of that State's cases (lawyers).
+    assert 'href="/screening?stage=all&amp;state=ES"' in html

@@ -73,12 +73,12 @@ def test_the_dashboard_shows_what_is_overdue_and_what_is_due_in_the_next_30_days
 
     overdue = text_of(section(html, "overdue-heading"))
     assert docket["overdue"].reference in overdue
-    assert "State's observations (art. 6(2)) 5 Aug 2025 5 Feb 2026 (overdue by 5 days) overdue" in overdue
+    assert "State's observations (art. 6(2)) 5 Aug 2025 5 Feb 2026 overdue by 5 days" in overdue
 
     upcoming = text_of(section(html, "upcoming-heading"))
     assert upcoming.startswith("Due in the next 30 days")
-    assert "Author's comments (Secretariat's letter) 13 Dec 2025 13 Feb 2026 (in 3 days) 7 days or less" in upcoming
-    assert "One-year limit to submit (art. 3(2)(a)) 22 Feb 2025 22 Feb 2026 (in 12 days) 30 days or less" in upcoming
+    assert "Author's comments (Secretariat's letter) 13 Dec 2025 13 Feb 2026 due in 3 days" in upcoming
+    assert "One-year limit to submit (art. 3(2)(a)) 22 Feb 2025 22 Feb 2026 due in 12 days" in upcoming
     # Soonest first.
     assert upcoming.index(docket["comments"].reference) < upcoming.index(docket["one_year"].reference)
     for later_or_finished in ("follow_up", "closed", "declined"):
@@ -90,23 +90,43 @@ def test_the_dashboard_widens_to_60_and_90_days(app, people, docket):
     html = client.get("/deadlines?within=60").get_data(as_text=True)
     upcoming = text_of(section(html, "upcoming-heading"))
     assert upcoming.startswith("Due in the next 60 days")
-    assert "State's follow-up response (art. 9(2)) 1 Oct 2025 1 Apr 2026 (in 50 days) 90 days or less" in upcoming
+    assert "State's follow-up response (art. 9(2)) 1 Oct 2025 1 Apr 2026 due in 50 days" in upcoming
     assert '<option selected value="60">60 days</option>' in html
     assert docket["closed"].reference not in html and docket["declined"].reference not in html
     assert client.get("/deadlines?within=7").status_code == 400  # only the offered windows
     assert client.get("/deadlines?within=x").status_code == 400
 
 
-def test_the_dashboard_never_shows_a_title_or_a_victim(app, people, docket):
+def test_the_dashboard_shows_titles_beside_references_never_a_victim(app, people, docket):
+    """Issue 17, point 6: the title is the link, the reference beside it; no victim's name."""
     html = signed_in(app, people["lawyer"].user).get("/deadlines?within=90").get_data(as_text=True)
+    case = docket["follow_up"]
+    assert re.search(rf'<span class="case-ref">{case.reference}</span> '
+                     rf'<a href="/screening/{case.uuid}" class="case-title" title="{TITLE_MARKER}">{TITLE_MARKER}</a>',
+                     html)
+    assert VICTIM_MARKER not in html
+
+
+def test_a_coordinator_off_the_team_sees_the_reference_not_the_title(app, people, docket):  # AC-06
+    html = signed_in(app, people["coordinator"].user).get("/deadlines?within=90").get_data(as_text=True)
     assert docket["follow_up"].reference in html
     assert TITLE_MARKER not in html and VICTIM_MARKER not in html
+
+
+def test_overdue_and_due_soon_share_the_one_badge_with_words(app, people, docket):
+    """Issue 17, point 5: overdue red, due soon amber, each with its words (the same classes as the
+    tracking list and the dashboard use)."""
+    html = signed_in(app, people["lawyer"].user).get("/deadlines?within=90").get_data(as_text=True)
+    assert re.search(r'class="badge deadline-badge deadline-badge--overdue">overdue by 5 days<', html)
+    assert re.search(r'class="badge deadline-badge deadline-badge--due-soon">due in 3 days<', html)
+    assert re.search(r'class="badge deadline-badge deadline-badge--upcoming">due in 50 days<', html)
+    assert "text-bg-dark" not in html  # the black "overdue" of before
 
 
 def test_lawyers_open_the_case_in_their_workspace(app, people, docket):
     html = signed_in(app, people["lawyer"].user).get("/deadlines").get_data(as_text=True)
     case = docket["overdue"]
-    assert f'<a href="/screening/{case.uuid}">{case.reference}</a>' in html
+    assert f'<a href="/screening/{case.uuid}" class="case-title" title="{TITLE_MARKER}">{TITLE_MARKER}</a>' in html
 
 
 def test_coordinators_open_the_case_on_its_tracking_page(app, people, docket):
@@ -116,7 +136,8 @@ def test_coordinators_open_the_case_on_its_tracking_page(app, people, docket):
     if "committee.show_case" in app.view_functions:
         with app.test_request_context():
             from flask import url_for
-            assert f'<a href="{url_for("committee.show_case", case_uuid=case.uuid)}">{case.reference}</a>' in html
+            assert (f'<a href="{url_for("committee.show_case", case_uuid=case.uuid)}" class="case-title">'
+                    f'{case.reference}</a>') in html
     else:
         assert case.reference in html
 
