@@ -260,21 +260,25 @@ def _add_or_remove(report, match) -> None:
 
 def _move_on(case: Case, current: steps.Step, match, report):
     """Where a saved step leads: the same step at the added or neighbouring row (focused there), the next or
-    previous step, the step chosen in the progress list, or the list of reports."""
+    previous step, the step chosen in the progress list, or the list of reports.
+
+    The focus is the field's ``autofocus`` (FOCUS_SESSION_KEY), which also scrolls it into view; the redirect
+    carries no #fragment, since browsers ignore ``autofocus`` on a page opened at a fragment (HTML's
+    autofocus rules), with or without JavaScript."""
     action, added, removed = match.group(1), match.group(3), match.group(4)
     here = partial(url_for, "intake.edit_report", case_uuid=case.uuid, step=current.slug)
     if added in REPEATABLE:
         index = len(getattr(report, added)) - 1
         session[FOCUS_SESSION_KEY] = f"{added}-{index}-{FIRST_FIELD[added]}"
-        return redirect(here(_anchor=f"{added}-{index}"))
+        return redirect(here())
     if removed in REPEATABLE:
         left = len(getattr(report, removed))
         if left == 0:  # no row left: the "Add" button is where the partner carries on
             session[FOCUS_SESSION_KEY] = f"add-{removed}"
-            return redirect(here(_anchor=f"add-{removed}"))
+            return redirect(here())
         index = min(int(match.group(5)), left - 1)
         session[FOCUS_SESSION_KEY] = f"{removed}-{index}-{FIRST_FIELD[removed]}"
-        return redirect(here(_anchor=f"{removed}-{index}"))
+        return redirect(here())
     if action == "leave":
         flash(_("Draft saved. You can come back to it at any time.") if case.stage == intake.DRAFT
               else _("Changes saved. Send the updated report when it is complete."), "success")
@@ -284,7 +288,7 @@ def _move_on(case: Case, current: steps.Step, match, report):
         session[FOCUS_SESSION_KEY] = "one_year_exception"
         flash(_("Saved. The last day to submit to the Committee has passed or is close: please say why the "
                 "communication could not be submitted in time."), "warning")
-        return redirect(here(_anchor="one-year"))
+        return redirect(here())
     if action == "save":
         flash(_("Saved."), "success")
         return redirect(here())
