@@ -457,6 +457,7 @@ def test_the_review_submits_to_the_coalitions_lawyers(app, client, partner):
     post_report(client, draft, report_form(victims=["Ana"], remedies=["Juzgado"]))
     page = text_of(client.get(step_url(draft, "review")).get_data(as_text=True))
     assert "Submit to the coalition's lawyers" in page and "Last day to submit to the Committee" in page
+    assert page.count("Your report:") == 1
     response = client.post(step_url(draft, "review"), data={"action": "submit"})
     assert response.headers["Location"].endswith(f"/intake/{draft}/submitted")
     assert load(draft)[0].stage == "submitted"

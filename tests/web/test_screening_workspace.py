@@ -78,7 +78,7 @@ def test_the_queue_shows_the_one_year_limit_with_its_warning(app, people, client
     submit_report(app, people["partner_a"].user, notified=days_ago(365 - 12))
     page = clients("lawyer").get("/screening").get_data(as_text=True)
     last_day = days_ago(365 - 12).replace(year=days_ago(365 - 12).year + 1)
-    assert f"Last day to submit: {last_day.day} {last_day.strftime('%b')} {last_day.year} (in 12 days)" in page
+    assert f"Last day to submit to the Committee: {last_day.day} {last_day.strftime('%b')} {last_day.year} (in 12 days)" in page
     assert "30 days or less" in page
 
 
@@ -200,8 +200,9 @@ def test_the_partner_updates_the_report_and_sends_it_back(app, people, clients):
     assert reload(case).one_year_last_day is None
     lawyer, partner = clients("lawyer"), clients("partner_a")
     lawyer.post(f"/screening/{case.uuid}/request-information", data={"body": "Which remedies were used?"})
-    form = partner.get(f"/intake/{case.uuid}/edit")
-    assert form.status_code == 200 and "Send the updated report to the lawyers" in form.get_data(as_text=True)
+    form = partner.get(f"/intake/{case.uuid}/edit/review")
+    assert form.status_code == 200
+    assert "Send the updated report to the coalition's lawyers" in form.get_data(as_text=True)
 
     notified = days_ago(100)
     data = {
