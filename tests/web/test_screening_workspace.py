@@ -78,7 +78,8 @@ def test_the_queue_shows_the_one_year_limit_with_its_warning(app, people, client
     submit_report(app, people["partner_a"].user, notified=days_ago(365 - 12))
     page = clients("lawyer").get("/screening").get_data(as_text=True)
     last_day = days_ago(365 - 12).replace(year=days_ago(365 - 12).year + 1)
-    assert f"Last day to submit to the Committee: {last_day.day} {last_day.strftime('%b')} {last_day.year} (in 12 days)" in page
+    shown = f"{last_day.day} {last_day.strftime('%b')} {last_day.year}"
+    assert f"Last day to submit to the Committee: {shown} (in 12 days)" in page
     assert "30 days or less" in page
 
 
