@@ -110,8 +110,8 @@ class Scene:
             return self.measure["uuid"]
         if name == "item_uuid":
             return self.media_uuid
-        if name == "step":  # a step of the report form (intake.steps): its first, which every draft has
-            return "state"
+        if name == "step":  # the report form without a step: the whole report in one post (every field read)
+            return None
         if name in ("case_uuid", "document_uuid"):  # a draft of partner_a's organisation, with a document
             return getattr(self, name)
         if name in ("id", "doc_id"):  # the JSON API's names for a report and its document
