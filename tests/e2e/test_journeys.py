@@ -397,9 +397,12 @@ def test_usable_on_a_360px_screen(browsing, live_server):
     expect(p.get_by_role("heading", name="Your organisation's reports")).to_be_visible()
     assert_fits(p)
     browsing.step(p, "report-list")
-    follow(p.get_by_role("button", name="Report a violation"))
+    follow(p.get_by_role("link", name="Report a violation"))
     expect(p.get_by_role("heading", name="Report a violation")).to_be_visible()
+    assert_fits(p)  # the list of steps wraps
+    follow(p.get_by_role("button", name="Victims"))  # a step of the progress list (saves the first)
     follow(p.get_by_role("button", name="Add a victim", exact=True))
+    follow(p.get_by_role("button", name="Domestic remedies"))
     follow(p.get_by_role("button", name="Add a remedy", exact=True))
     expect(p.locator("#remedies-0-body")).to_be_visible()
     assert_fits(p)
