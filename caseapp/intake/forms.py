@@ -148,6 +148,19 @@ class ReportForm(FlaskForm):
     evidence = MultipleFileField(_l("Add evidence files"))
 
 
+class OneYearForm(FlaskForm):
+    """The remedies step's remedies alone, for the live one-year date (intake.one_year_limit); nothing stored."""
+    remedies = FieldList(FormField(RemedyForm), min_entries=0, max_entries=rules.MAX_REMEDIES)
+
+
+def remedies_input(remedies) -> list[RemedyInput]:
+    """The domain's remedies from a FieldList of RemedyForm (OneYearForm's)."""
+    return [RemedyInput(body=(r.form.body.data or "").replace("\x00", ""), kind=r.form.kind.data,
+                        filed=r.form.filed.data, decided=r.form.decided.data, notified=r.form.notified.data,
+                        outcome=r.form.outcome.data, final=r.form.final.data, addressed_substance=r.form.addressed_substance.data)
+            for r in remedies]
+
+
 # The repeatable sections and the blank entry each "add" button appends.
 REPEATABLE = {"victims": VictimInput, "remedies": RemedyInput, "unused_remedies": UnusedRemedyInput,
               "other_procedures": ProcedureInput}

@@ -17,7 +17,17 @@ from caseapp.domain.register import protocol_warnings, state_name, un_member_sta
 from caseapp.domain.report import ReportInput
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.intake import steps
-from caseapp.intake.forms import REPEATABLE, ReportForm, configure, form_data, mark_required, read_fields, to_input
+from caseapp.intake.forms import (
+    REPEATABLE,
+    OneYearForm,
+    ReportForm,
+    configure,
+    form_data,
+    mark_required,
+    read_fields,
+    remedies_input,
+    to_input,
+)
 from caseapp.intake.listing import ReportFilterForm, report_rows
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
@@ -370,10 +380,10 @@ def _save_whole_report(case: Case, vault):
 def one_year_limit():
     """The engine's last day to submit to the Committee for the remedies being typed (the remedies step's
     live answer where JavaScript runs): the same sentence the step shows once saved. Nothing is stored."""
-    form = read_fields(_blank_form(), ("remedies",), request.form)
-    if not form.remedies.validate(form):
-        return jsonify(html="", ask_reason=False)
-    last_day = intake.one_year_limit(to_input(form))
+    form = OneYearForm()
+    if not form.validate():  # a date or an answer the form refuses: nothing to count from
+        return jsonify(html="", ask_reason=False), 400
+    last_day = intake.one_year_limit(ReportInput(remedies=remedies_input(form.remedies)))
     return jsonify(html=render_template("intake/_one_year.html", last_day=last_day),
                    ask_reason=intake.needs_lateness_reason(last_day, utcnow().date()))
 
