@@ -156,8 +156,9 @@ class OneYearForm(FlaskForm):
 def remedies_input(remedies) -> list[RemedyInput]:
     """The domain's remedies from a FieldList of RemedyForm (OneYearForm's)."""
     return [RemedyInput(body=(r.form.body.data or "").replace("\x00", ""), kind=r.form.kind.data,
-                        filed=r.form.filed.data, decided=r.form.decided.data, notified=r.form.notified.data,
-                        outcome=r.form.outcome.data, final=r.form.final.data, addressed_substance=r.form.addressed_substance.data)
+                        filed=r.form.filed.data, decided=r.form.decided.data,
+                        notified=r.form.notified.data, outcome=r.form.outcome.data,
+                        final=r.form.final.data, addressed_substance=r.form.addressed_substance.data)
             for r in remedies]
 
 
