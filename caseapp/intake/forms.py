@@ -25,6 +25,7 @@ from caseapp.domain import covenant
 from caseapp.domain import report as rules
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.web.forms import AppForm
+from caseapp.intake.steps import REQUIRED, REQUIRED_IN_ENTRY
 
 TRI_CHOICES = [SelectChoice("unknown", _l("Don't know")), SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
@@ -147,6 +148,20 @@ class ReportForm(AppForm):
     evidence = MultipleFileField(_l("Add evidence files"))
 
 
+class OneYearForm(FlaskForm):
+    """The remedies step's remedies alone, for the live one-year date (intake.one_year_limit); nothing stored."""
+    remedies = FieldList(FormField(RemedyForm), min_entries=0, max_entries=rules.MAX_REMEDIES)
+
+
+def remedies_input(remedies) -> list[RemedyInput]:
+    """The domain's remedies from a FieldList of RemedyForm (OneYearForm's)."""
+    return [RemedyInput(body=(r.form.body.data or "").replace("\x00", ""), kind=r.form.kind.data,
+                        filed=r.form.filed.data, decided=r.form.decided.data,
+                        notified=r.form.notified.data, outcome=r.form.outcome.data,
+                        final=r.form.final.data, addressed_substance=r.form.addressed_substance.data)
+            for r in remedies]
+
+
 # The repeatable sections and the blank entry each "add" button appends.
 REPEATABLE = {"victims": VictimInput, "remedies": RemedyInput, "unused_remedies": UnusedRemedyInput,
               "other_procedures": ProcedureInput}
@@ -155,6 +170,27 @@ REPEATABLE = {"victims": VictimInput, "remedies": RemedyInput, "unused_remedies"
 def configure(form: ReportForm, state_choices: list[tuple[str, str]]) -> ReportForm:
     form.state.choices = [SelectChoice("", "—")] + _choices(state_choices)
     form.rights_invoked.choices = _choices(covenant.choices())
+    return form
+
+
+def read_fields(form: ReportForm, names, formdata) -> ReportForm:
+    """Fill only the fields ``names`` (one step's) from ``formdata``; the others keep the saved draft's
+    answers the form was built with. The CSRF token travels with every step."""
+    for name in (*names, "csrf_token"):
+        if name in form:
+            form[name].process(formdata)
+    return form
+
+
+def mark_required(form: ReportForm) -> ReportForm:
+    """Flag the answers needed to submit (steps.REQUIRED): the field macro then shows "(required)" and the
+    input gets ``required`` (the form is ``novalidate``: a draft is saved with them empty)."""
+    for name in REQUIRED:
+        if name != "rights_invoked":  # a group of checkboxes: its legend says it (one ticked box is enough)
+            form[name].flags.required = True
+    for name, sub in REQUIRED_IN_ENTRY.items():
+        for entry in form[name].entries:
+            entry.form[sub].flags.required = True
     return form
 
 

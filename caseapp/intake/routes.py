@@ -1,18 +1,33 @@
 """Partners' reports: list, the guided form (drafts), submission, and the report page."""
 
 import re
+from functools import partial
 from uuid import UUID
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.datastructures import CombinedMultiDict
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import covenant
 from caseapp.domain.register import protocol_warnings, state_name, un_member_states
+from caseapp.domain.report import ReportInput
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
-from caseapp.intake.forms import REPEATABLE, ReportForm, configure, form_data, to_input
+from caseapp.intake import steps
+from caseapp.intake.forms import (
+    REPEATABLE,
+    OneYearForm,
+    ReportForm,
+    configure,
+    form_data,
+    mark_required,
+    read_fields,
+    remedies_input,
+    to_input,
+)
 from caseapp.intake.listing import DEFAULT_SORT, LIST_SORTS, ReportFilterForm, report_rows
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
@@ -30,7 +45,13 @@ from caseapp.web.uploads import accepts_uploads
 bp = Blueprint("intake", __name__, url_prefix="/intake")
 
 FILTER_SESSION_KEY = "report_filter"
-ACTION_PATTERN = re.compile(r"^(save|submit|add-(\w+)|remove-(\w+)-(\d+))$")
+FOCUS_SESSION_KEY = "report_focus"  # the field to focus after "Add" or "Remove" (a field id, never an answer)
+# The buttons of a step: move (next, back, go-<step>), stay (save, add-…, remove-…-<n>), leave, or submit.
+ACTION_PATTERN = re.compile(r"^(next|back|leave|save|submit|go-(\w+)|add-(\w+)|remove-(\w+)-(\d+))$")
+# What the error summary calls an entry of each list, and the field focused in a new or neighbouring entry.
+ENTRY_LABELS = {"victims": _l("Victim"), "remedies": _l("Remedy"), "unused_remedies": _l("Remedy not used"),
+                "other_procedures": _l("Procedure")}
+FIRST_FIELD = {"victims": "name", "remedies": "body", "unused_remedies": "name", "other_procedures": "body"}
 
 
 def _own_case_or_404(case_uuid: UUID) -> Case:
@@ -70,27 +91,124 @@ def list_reports():
                            preset=PRESET_LABELS.get(criteria.get("show")))
 
 
-@bp.route("/new", methods=["POST"])
+def _blank_form() -> ReportForm:
+    """A form holding an empty report's answers, filled only from what a step posts (``read_fields``)."""
+    return configure(ReportForm(formdata=None, data=form_data(ReportInput())), un_member_states())
+
+
+def _saved_form(vault) -> ReportForm:
+    """A form holding the saved draft's answers; a step's post overwrites only its own fields."""
+    return configure(ReportForm(formdata=None, data=form_data(intake.load_report(vault))), un_member_states())
+
+
+def _posted() -> CombinedMultiDict:
+    return CombinedMultiDict((request.files, request.form))
+
+
+def _step_or_404(slug: str | None) -> steps.Step:
+    if slug is None:
+        return steps.FIRST
+    step = steps.BY_SLUG.get(slug)
+    if step is None:
+        abort(404)
+    return step
+
+
+@bp.route("/new", methods=["GET", "POST"])
 def new_report():
+    """The first step of a new report. Nothing is stored until the partner saves it (moves on or leaves
+    with something typed), so opening the form leaves no empty draft behind."""
+    user = current_user()
+    if user.organisation is None:
+        flash(_("Only members of a partner organisation can report."), "danger")
+        return redirect(url_for("intake.list_reports"))
+    form = _blank_form()
+    if request.method == "GET":
+        return _render_step(None, steps.FIRST, form)
+    read_fields(form, steps.FIRST.fields, _posted())
+    match = ACTION_PATTERN.match(request.form.get("action", "next"))
+    if match is None or not form.validate():
+        return _render_step(None, steps.FIRST, form, 400)
+    report = to_input(form)
+    if match.group(1) == "leave" and not steps.answered(report, steps.FIRST, has_files=False):
+        flash(_("Nothing was typed, so no draft was kept."), "info")
+        return redirect(url_for("intake.list_reports"))
+    errors = intake.check(report, today=utcnow().date(), submitting=False)
+    if errors:
+        return _render_step(None, steps.FIRST, form, 400, _attach_errors(form, errors))
     try:
-        case, _vault = intake.new_draft(db.session, keyring(), current_user())
+        case, vault = intake.new_draft(db.session, keyring(), user)
     except ServiceError as exc:
         flash(exc.message, "danger")
         return redirect(url_for("intake.list_reports"))
     audit_request("report_created", case=case)
+    intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=False, actor=user)
     db.session.commit()
-    return redirect(url_for("intake.edit_report", case_uuid=case.uuid))
+    return _move_on(case, steps.FIRST, match, report)
 
 
-def _render_form(case: Case, form: ReportForm, status: int = 200, extra_errors: list[str] | None = None):
+def _anchor(key: str) -> str:
+    """The element an error of ``key`` links to: the field itself, the first of a group of boxes, or the
+    "Add" button of a list that needs an entry."""
+    if key == "rights_invoked":
+        return "rights_invoked-0"
+    return f"add-{key}" if key in REPEATABLE else key
+
+
+def _error_links(case: Case | None, shown: tuple[str, ...], errors: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(message, link) for each (field key, message): ``#field-id`` when the field is on this page, else the
+    step that shows it, at the field."""
+    links = []
+    for key, message in errors:
+        step = steps.step_of(key)
+        if step.slug in shown or case is None:
+            links.append((message, f"#{_anchor(key)}"))
+        else:
+            links.append((message, url_for("intake.edit_report", case_uuid=case.uuid, step=step.slug,
+                                           _anchor=_anchor(key))))
+    return links
+
+
+def _field_errors(form: ReportForm) -> list[tuple[str, str]]:
+    """(field id, "Label: message") for every error shown beside a field, in the form's order."""
+    found = []
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                number = int(entry.id.rsplit("-", 1)[-1]) + 1
+                found.extend((sub.id, _("%(entry)s %(n)d, %(label)s: %(message)s", entry=ENTRY_LABELS[field.name],
+                                        n=number, label=sub.label.text, message=message))
+                             for sub in entry.form for message in sub.errors)
+        elif field.name != "csrf_token":
+            found.extend((field.id, f"{field.label.text}: {message}") for message in field.errors)
+    return found
+
+
+def _render_step(case: Case | None, step: steps.Step | None, form: ReportForm, status: int = 200,
+                 unplaced: list[tuple[str, str]] | None = None, focus: str | None = None):
+    """One step of the form (``step``), or every step at once (None: the whole-form post's errors)."""
+    shown = tuple(s for s in steps.STEPS[:-1]) if step is None else (step,)
+    mark_required(form)
+    report = to_input(form)
+    files = []
+    if case is not None:
+        vault = open_vault(db.session, keyring(), case)
+        files = [(document, vault.get(document, "original_name")) for document in case.documents]
+    problems = intake.check(report, today=utcnow().date(), submitting=True)
+    last_day = intake.one_year_limit(report)
     warnings = protocol_warnings(current_register(), form.state.data or None, form.facts_start.data,
                                  form.facts_end.data, form.continuing.data or "unknown")
-    vault = open_vault(db.session, keyring(), case)
-    files = [(document, vault.get(document, "original_name")) for document in case.documents]
     return (
-        render_template("intake/edit_report.html", case=case, form=form, warnings=warnings, documents=files,
-                        extra_errors=extra_errors or [], rejected=status >= 400, action_form=ActionForm(),
-                        upload_hint=_upload_hint()),
+        render_template(
+            "intake/edit_report.html", case=case, form=form, step=step, shown=shown, steps=steps.STEPS,
+            progress=steps.progress(report, problems, has_files=bool(files)), documents=files,
+            errors=_error_links(case, tuple(s.slug for s in shown), _field_errors(form) + (unplaced or [])),
+            problems=_error_links(case, (), list(problems.items())) if step is steps.REVIEW else [],
+            warnings=warnings, last_day=last_day,
+            ask_reason=intake.needs_lateness_reason(last_day, utcnow().date()) or bool(report.one_year_exception),
+            report=report, rights=covenant.BY_CODE, status_labels=STATUS_LABELS,
+            state_label=state_name(report.state) if report.state else None,
+            action_form=ActionForm(), upload_hint=_upload_hint(), focus=focus, rejected=status >= 400),
         status,
     )
 
@@ -100,42 +218,145 @@ def _upload_hint() -> str:
     return _("Up to %(limit)d MB each. Accepted: %(types)s.", limit=limit, types=", ".join(ALLOWED_EXTENSIONS))
 
 
-@bp.route("/<uuid:case_uuid>/edit", methods=["GET", "POST"])
+@bp.route("/<uuid:case_uuid>/edit", methods=["GET", "POST"], defaults={"step": None})
+@bp.route("/<uuid:case_uuid>/edit/<step>", methods=["GET", "POST"])
 @accepts_uploads
-def edit_report(case_uuid: UUID):
+def edit_report(case_uuid: UUID, step: str | None):
     case = _own_case_or_404(case_uuid)
     if case.stage not in intake.EDITABLE_STAGES:
         return redirect(url_for("intake.show_report", case_uuid=case.uuid))
+    current = _step_or_404(step)
     vault = open_vault(db.session, keyring(), case)
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted report
-        form = configure(ReportForm(data=form_data(intake.load_report(vault))), un_member_states())
-        return _render_form(case, form)
+        return _render_step(case, current, _saved_form(vault), focus=session.pop(FOCUS_SESSION_KEY, None))
+    if step is None:  # the whole report in one post (the form before it had steps)
+        return _save_whole_report(case, vault)
+    if current is steps.REVIEW:
+        return _review(case, vault)
 
+    form = read_fields(_saved_form(vault), current.fields, _posted())
+    match = ACTION_PATTERN.match(request.form.get("action", "next"))
+    if match is None or not form.validate():  # with the report's own problems: every error at once
+        checked = intake.check(to_input(form), today=utcnow().date(), submitting=False)
+        return _render_step(case, current, form, 400, _attach_errors(form, checked))
+    report = to_input(form)
+    _add_or_remove(report, match)
+    if current.slug == "files":
+        stored = _store_evidence(case, form)
+        if not stored.ok:  # the refused files alone: every answer was saved by the steps before
+            db.session.rollback()
+            form.evidence.errors.extend(problem.message for problem in stored.problems)
+            return _render_step(case, current, form, 400)
+        documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
+    try:
+        intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=False,
+                           actor=current_user())
+    except intake.ReportError as exc:
+        db.session.rollback()
+        return _render_step(case, current, form, 400, _attach_errors(form, exc.errors))
+    audit_request("report_edited", case=case)
+    db.session.commit()
+    return _move_on(case, current, match, report)
+
+
+def _add_or_remove(report, match) -> None:
+    """Apply an "Add a victim" or "Remove victim 2" button to the report about to be saved."""
+    added, removed = match.group(3), match.group(4)
+    if added in REPEATABLE:
+        getattr(report, added).append(REPEATABLE[added]())
+    elif removed in REPEATABLE:
+        items = getattr(report, removed)
+        if int(match.group(5)) < len(items):
+            items.pop(int(match.group(5)))
+
+
+def _move_on(case: Case, current: steps.Step, match, report):
+    """Where a saved step leads: the same step at the added or neighbouring row (focused there), the next or
+    previous step, the step chosen in the progress list, or the list of reports.
+
+    The focus is the field's ``autofocus`` (FOCUS_SESSION_KEY), which also scrolls it into view; the redirect
+    carries no #fragment, since browsers ignore ``autofocus`` on a page opened at a fragment (HTML's
+    autofocus rules), with or without JavaScript."""
+    action, added, removed = match.group(1), match.group(3), match.group(4)
+    here = partial(url_for, "intake.edit_report", case_uuid=case.uuid, step=current.slug)
+    if added in REPEATABLE:
+        index = len(getattr(report, added)) - 1
+        session[FOCUS_SESSION_KEY] = f"{added}-{index}-{FIRST_FIELD[added]}"
+        return redirect(here())
+    if removed in REPEATABLE:
+        left = len(getattr(report, removed))
+        if left == 0:  # no row left: the "Add" button is where the partner carries on
+            session[FOCUS_SESSION_KEY] = f"add-{removed}"
+            return redirect(here())
+        index = min(int(match.group(5)), left - 1)
+        session[FOCUS_SESSION_KEY] = f"{removed}-{index}-{FIRST_FIELD[removed]}"
+        return redirect(here())
+    if action == "leave":
+        flash(_("Draft saved. You can come back to it at any time.") if case.stage == intake.DRAFT
+              else _("Changes saved. Send the updated report when it is complete."), "success")
+        return redirect(url_for("intake.list_reports"))
+    if current.slug == "remedies" and action != "save" and _reason_not_yet_asked(report):
+        # Without JavaScript the question appears only now that the dates are saved: ask it before moving on.
+        session[FOCUS_SESSION_KEY] = "one_year_exception"
+        flash(_("Saved. The last day to submit to the Committee has passed or is close: please say why the "
+                "communication could not be submitted in time."), "warning")
+        return redirect(here())
+    if action == "save":
+        flash(_("Saved."), "success")
+        return redirect(here())
+    target = {"next": steps.neighbour(current.slug, 1), "back": steps.neighbour(current.slug, -1)}.get(action)
+    if target is None:
+        target = steps.BY_SLUG.get(match.group(2) or "", current)
+    return redirect(url_for("intake.edit_report", case_uuid=case.uuid, step=target.slug))
+
+
+def _reason_not_yet_asked(report) -> bool:
+    return (request.form.get("one_year_reason_shown") != "1" and not report.one_year_exception.strip()
+            and intake.needs_lateness_reason(intake.one_year_limit(report), utcnow().date()))
+
+
+def _review(case: Case, vault):
+    """The last step: submit to the coalition's lawyers, or leave the draft as it is."""
+    match = ACTION_PATTERN.match(request.form.get("action", "submit"))
+    if match is None:
+        abort(400)
+    report = intake.load_report(vault)
+    if match.group(1) != "submit":
+        return _move_on(case, steps.REVIEW, match, report)
+    was_draft = case.stage == intake.DRAFT
+    try:
+        intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=True,
+                           actor=current_user())
+    except intake.ReportError:
+        db.session.rollback()
+        return _render_step(case, steps.REVIEW, _saved_form(vault), 400)
+    audit_request("report_submitted", case=case)
+    db.session.commit()
+    if was_draft:
+        return redirect(url_for("intake.submitted", case_uuid=case.uuid))
+    flash(_("Your updated report was sent to the coalition's lawyers."), "success")
+    return redirect(url_for("intake.show_report", case_uuid=case.uuid))
+
+
+def _save_whole_report(case: Case, vault):
+    """Save every answer posted at once (all steps), as the one-page form did: a refused file refuses the
+    whole post, so nothing of it is kept (UP-01)."""
     form = configure(ReportForm(), un_member_states())
     match = ACTION_PATTERN.match(request.form.get("action", "save"))
     if match is None or not form.validate():
-        return _render_form(case, form, 400)
+        return _render_step(case, None, form, 400)
     report = to_input(form)
-    action, anchor = match.group(1), None
-    if match.group(2) in REPEATABLE:
-        getattr(report, match.group(2)).append(REPEATABLE[match.group(2)]())
-        anchor = match.group(2)
-    elif match.group(3) in REPEATABLE:
-        items = getattr(report, match.group(3))
-        index = int(match.group(4))
-        if index < len(items):
-            items.pop(index)
-        anchor = match.group(3)
-
-    if match.group(2) in REPEATABLE:  # if the save is refused, the new entry is still there to fill in
-        getattr(form, match.group(2)).append_entry()
+    action = match.group(1)
+    _add_or_remove(report, match)
+    if match.group(3) in REPEATABLE:  # if the save is refused, the new entry is still there to fill in
+        getattr(form, match.group(3)).append_entry()
     stored = _store_evidence(case, form)
     if not stored.ok:  # show every problem at once: the files', and the report's own
         db.session.rollback()
         form.evidence.errors.extend(problem.message for problem in stored.problems)
         unplaced = _attach_errors(form, intake.check(report, today=utcnow().date(), submitting=action == "submit"))
-        return _render_form(case, form, 400, unplaced)
+        return _render_step(case, None, form, 400, unplaced)
     try:
         was_draft = case.stage == intake.DRAFT
         reference = intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(),
@@ -143,19 +364,31 @@ def edit_report(case_uuid: UUID):
         documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     except intake.ReportError as exc:
         db.session.rollback()
-        unplaced = _attach_errors(form, exc.errors)
-        return _render_form(case, form, 400, unplaced)
+        return _render_step(case, None, form, 400, _attach_errors(form, exc.errors))
     audit_request("report_submitted" if reference else "report_edited", case=case)
     db.session.commit()
     if reference and was_draft:
         return redirect(url_for("intake.submitted", case_uuid=case.uuid))
     if reference:
-        flash(_("Your updated report was sent to the lawyers."), "success")
+        flash(_("Your updated report was sent to the coalition's lawyers."), "success")
         return redirect(url_for("intake.show_report", case_uuid=case.uuid))
-    if anchor is None:
+    if action == "save":
         flash(_("Draft saved. You can come back to it at any time.") if was_draft
               else _("Changes saved. Send the updated report when it is complete."), "success")
-    return redirect(url_for("intake.edit_report", case_uuid=case.uuid, _anchor=anchor or None))
+        return redirect(url_for("intake.edit_report", case_uuid=case.uuid))
+    return _move_on(case, steps.step_of(match.group(3) or match.group(4)), match, report)
+
+
+@bp.route("/one-year-limit", methods=["POST"])
+def one_year_limit():
+    """The engine's last day to submit to the Committee for the remedies being typed (the remedies step's
+    live answer where JavaScript runs): the same sentence the step shows once saved. Nothing is stored."""
+    form = OneYearForm()
+    if not form.validate():  # a date or an answer the form refuses: nothing to count from
+        return jsonify(html="", ask_reason=False), 400
+    last_day = intake.one_year_limit(ReportInput(remedies=remedies_input(form.remedies)))
+    return jsonify(html=render_template("intake/_one_year.html", last_day=last_day),
+                   ask_reason=intake.needs_lateness_reason(last_day, utcnow().date()))
 
 
 def _store_evidence(case: Case, form: ReportForm) -> documents.StoredFiles:
@@ -165,8 +398,8 @@ def _store_evidence(case: Case, form: ReportForm) -> documents.StoredFiles:
     return documents.store(db.session, file_store(), case, files, limits)
 
 
-def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[str]:
-    """Put each message next to its field; return those that belong to no single field."""
+def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[tuple[str, str]]:
+    """Put each message next to its field; return (key, message) for those that belong to no single field."""
     unplaced = []
     for key, message in errors.items():
         parts = key.split("-")
@@ -176,7 +409,7 @@ def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[str]:
         else:
             target = field if len(parts) == 1 and parts[0] not in REPEATABLE else None
         if target is None:
-            unplaced.append(message)
+            unplaced.append((key, message))
         else:
             target.errors = [*target.errors, message]
     return unplaced

@@ -17,6 +17,7 @@ from caseapp.crypto.blind_index import BlindIndexer, normalise_identifier, norma
 from caseapp.domain import covenant, stages
 from caseapp.domain import report as rules
 from caseapp.domain.admissibility import one_year_count
+from caseapp.domain.deadlines import days_left, warning_level
 from caseapp.domain.register import un_member_states
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
@@ -44,6 +45,19 @@ def check(report: ReportInput, *, today: date, submitting: bool) -> dict[str, st
     known_states = {code for code, _name in un_member_states()}
     return rules.problems(report, today=today, submitting=submitting, is_known_state=known_states.__contains__,
                           is_covenant_right=covenant.is_covenant_right)
+
+
+def one_year_limit(report: ReportInput) -> date | None:
+    """The last day to submit to the Committee (art. 3(2)(a)) as the engine counts it from the report's
+    remedies — the date stored with the case when it is saved; None until the final decision's dates are in."""
+    count = one_year_count(case_facts(report))
+    return count[1] if count else None
+
+
+def needs_lateness_reason(last_day: date | None, today: date) -> bool:
+    """Whether to ask why the communication could not be submitted in time (``one_year_exception``, the
+    exception of art. 3(2)(a)): once the last day has passed, or from the engine's first warning on."""
+    return last_day is not None and warning_level(days_left(last_day, today)) is not None
 
 
 def new_draft(session: Session, keyring: Keyring, user: User) -> tuple[Case, CaseVault]:

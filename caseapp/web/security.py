@@ -17,8 +17,11 @@ log = logging.getLogger("caseapp.web.security")
 
 STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static", "main.bootstrap_css"})
 
+# connect-src 'self': the report form's remedies step asks this server for the engine's one-year date as the
+# partner types (intake.one_year_limit); no other origin can be reached.
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
 SECURITY_HEADERS = {  # HDR-01

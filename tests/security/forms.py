@@ -110,6 +110,8 @@ class Scene:
             return self.measure["uuid"]
         if name == "item_uuid":
             return self.media_uuid
+        if name == "step":  # the report form without a step: the whole report in one post (every field read)
+            return None
         if name in ("case_uuid", "document_uuid"):  # a draft of partner_a's organisation, with a document
             return getattr(self, name)
         if name in ("id", "doc_id"):  # the JSON API's names for a report and its document
@@ -237,6 +239,9 @@ FORM_DATA = {
                                                 "source": "CSRF suite"},
     "intake.list_reports": lambda s, page: {"q": "", "status": ""},
     "intake.new_report": lambda s, page: {},
+    "intake.one_year_limit": lambda s, page: {"remedies-0-body": "", "remedies-0-kind": "judicial",
+                                              "remedies-0-notified": "2025-01-10", "remedies-0-outcome": "rejected",
+                                              "remedies-0-final": "yes", "remedies-0-addressed_substance": "yes"},
     "intake.edit_report": lambda s, page: {
         "action": "save", "title": "Saved by the control request", "state": "", "continuing": "unknown",
         "only_mass_media_reports": "unknown", "author_is_victim": "unknown", "acting_on_behalf": "unknown",

@@ -275,7 +275,8 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     },
     # Organisation A's draft: only its partners reach it; Organisation B's partner finds nothing (AC-04).
     "intake.list_reports": {"GET": partners_only(OK), "POST": partners_only(redirect_to("/intake"))},
-    "intake.new_report": {"POST": partners_only(redirect_to("/intake/*/edit"))},
+    "intake.new_report": {"GET": partners_only(OK), "POST": partners_only(redirect_to("/intake/*/edit/facts"))},
+    "intake.one_year_limit": {"POST": partners_only(OK)},
     "intake.edit_report": {"GET": partners_only(OK, NOT_FOUND), "POST": partners_only(FORM_ERROR, NOT_FOUND)},
     "intake.submitted": {"GET": partners_only(redirect_to(DRAFT_EDIT), NOT_FOUND)},
     "intake.show_report": {"GET": partners_only(OK, NOT_FOUND)},
@@ -415,6 +416,7 @@ URLS = {
     "documents.download_document": "/documents/{submitted_uuid}/{submitted_document_uuid}/download",
     "intake.list_reports": "/intake",
     "intake.new_report": "/intake/new",
+    "intake.one_year_limit": "/intake/one-year-limit",
     "intake.edit_report": DRAFT_EDIT,
     "intake.submitted": "/intake/{draft_uuid}/submitted",
     "intake.show_report": "/intake/{draft_uuid}",

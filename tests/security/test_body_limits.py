@@ -102,5 +102,5 @@ def test_uploads_of_a_few_mib_still_work_on_the_upload_routes(app, client, partn
     login(app, client, partner)
     draft = new_draft(client)
     assert post_report(client, draft, report_form(), files=[("three-mib.pdf", big)]).status_code == 302
-    page = client.get(f"/intake/{draft}/edit").get_data(as_text=True)
+    page = client.get(f"/intake/{draft}/edit/files").get_data(as_text=True)  # the report form's files step
     assert "three-mib.pdf" in page

@@ -23,6 +23,7 @@ from tests.factories import PASSWORD, login, make_user, running_app
 EXPECTED_HEADERS = {  # HDR-01
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+        "connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     ),
     "X-Content-Type-Options": "nosniff",

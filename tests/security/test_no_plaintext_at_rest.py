@@ -166,6 +166,7 @@ NOT_SENT = {"_AccountFields": "a base class", "AuditFilterForm": "a GET filter (
             "PasskeyRegistrationForm": "its only text, the passkey's name, is clear (CLEAR); the rest is the "
                                        "browser's WebAuthn answer (tests/web/test_passkeys.py)",
             "VictimForm": "sent inside ReportForm",
+            "OneYearForm": "the remedies step's dates for the live one-year date (intake.one_year_limit); never stored",
             "RemedyForm": "sent inside ReportForm", "UnusedRemedyForm": "sent inside ReportForm",
             "ProcedureForm": "sent inside ReportForm"}
 # The order the routes are sent in: a report is asked about, assessed, declined, reopened and accepted.

@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
 
@@ -11,10 +12,14 @@ from sqlalchemy import func, select
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store, keyring
 from caseapp.domain import roles
+from caseapp.domain.admissibility import one_year_last_day
+from caseapp.domain.report import RemedyInput, ReportInput
+from caseapp.domain.screening import case_facts
 from caseapp.models import Case, Document
+from caseapp.models.base import utcnow
 from caseapp.services import cases, intake
 from caseapp.services.vault import open_vault
-from tests.factories import login, make_case, make_user
+from tests.factories import login, make_case, make_user, text_of
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKERS = ("MARKERTITLE1a", "MARKERNARR2b", "MARKERVICTIM3c", "MARKERCOURT4d", "MARKERFILE5e")
@@ -106,8 +111,8 @@ def test_a_draft_is_saved_and_resumed(app, client, partner):
     response = post_report(client, draft, report_form(title="Half-written", victims=["Ana"], narrative=""))
     assert response.status_code == 302
     page = client.get(f"/intake/{draft}/edit").get_data(as_text=True)
-    assert 'value="Half-written"' in page and 'value="Ana"' in page
-    assert "Draft saved" in page
+    assert 'value="Half-written"' in page and "Draft saved" in page
+    assert 'value="Ana"' in client.get(f"/intake/{draft}/edit/victims").get_data(as_text=True)
     case, _ = load(draft)
     assert case.stage == "draft" and case.reference is None
 
@@ -325,3 +330,253 @@ def test_partner_list_pages_by_last_change_and_searches_every_title(app, client,
     client.post("/intake", data={"q": "", "status": "draft"})
     assert titles("/intake") == ["Report number 2"]
     assert "1 in all" in client.get("/intake").get_data(as_text=True)
+
+
+# --- The stepped form (issue 17, points 1 and 2) -------------------------------------------------------------
+
+
+def step_url(draft: str, step: str) -> str:
+    return f"/intake/{draft}/edit/{step}"
+
+
+def post_step(client, draft: str, step: str, data: dict, files=()):
+    payload = dict(data)
+    if files:
+        payload["evidence"] = [(io.BytesIO(content), name) for name, content in files]
+    return client.post(step_url(draft, step), data=payload, content_type="multipart/form-data")
+
+
+def drafts_of(org) -> int:
+    return db.session.execute(select(func.count()).select_from(Case).where(Case.organisation_id == org.id)
+                              ).scalar_one()
+
+
+def test_opening_report_a_violation_leaves_no_draft_until_the_first_save(app, client, partner, org_a):
+    listing = client.get("/intake").get_data(as_text=True)
+    assert 'href="/intake/new"' in listing  # a link: opening the form posts nothing
+    page = client.get("/intake/new")
+    assert page.status_code == 200 and 'id="title"' in page.get_data(as_text=True)
+    assert drafts_of(org_a) == 0
+    assert "(untitled draft)" not in client.get("/intake").get_data(as_text=True)
+    # Leaving an untouched first step keeps nothing either.
+    left = client.post("/intake/new", data={"action": "leave", "title": "", "state": ""})
+    assert left.headers["Location"].endswith("/intake") and drafts_of(org_a) == 0
+
+    saved = client.post("/intake/new", data={"action": "next", "title": "Riverside eviction", "state": "ES",
+                                             "rights_invoked": ["11(1)"]})
+    assert saved.status_code == 302 and re.search(r"/intake/[0-9a-f-]{36}/edit/facts$", saved.headers["Location"])
+    assert drafts_of(org_a) == 1
+    draft = re.search(r"/intake/([0-9a-f-]{36})/", saved.headers["Location"]).group(1)
+    case, vault = load(draft)
+    assert vault.get(case, "title") == "Riverside eviction" and case.rights_invoked == ["11(1)"]
+
+
+STEP_ANSWERS = {
+    "facts": ({"summary": "Forty families.", "narrative": "On 3 March 2024 the tenants were evicted.",
+               "facts_start": "2024-03-03", "facts_end": "", "continuing": "no", "only_mass_media_reports": "no",
+               "clear_disadvantage": "yes", "general_importance": "unknown", "urgent_risk": "no", "urgent_date": "",
+               "urgent_explanation": ""}, "narrative", "On 3 March 2024 the tenants were evicted."),
+    "victims": ({"author_is_victim": "no", "acting_on_behalf": "yes", "victims_under_jurisdiction": "yes",
+                 "victims-0-name": "Ana Pérez", "victims-0-kind": "individual", "victims-0-consent": "yes",
+                 "consent_justification": ""}, None, "Ana Pérez"),
+    "remedies": ({"remedies-0-body": "Juzgado nº 3", "remedies-0-kind": "judicial", "remedies-0-outcome": "rejected",
+                  "remedies-0-final": "yes", "remedies-0-addressed_substance": "yes",
+                  "remedies-0-notified": "2024-06-05", "remedies_exception_reason": "",
+                  "remedies_exception_explanation": "", "one_year_exception": "", "one_year_reason_shown": "1"},
+                 None, "Juzgado nº 3"),
+    "procedures": ({"other_procedures-0-body": "Human Rights Committee", "other_procedures-0-same_matter": "no",
+                    "other_procedures-0-status": "pending"}, None, "Human Rights Committee"),
+}
+
+
+@pytest.mark.parametrize("step", list(STEP_ANSWERS))
+def test_each_step_saves_its_own_answers_and_keeps_the_others_without_javascript(app, client, partner, step):
+    draft = new_draft(client)
+    post_report(client, draft, report_form(title="Kept from step one"))
+    data, _field, shown = STEP_ANSWERS[step]
+    response = post_step(client, draft, step, {"action": "next", **data})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    page = client.get(step_url(draft, step)).get_data(as_text=True)
+    assert shown in text_of(page) or f'value="{shown}"' in page
+    assert 'aria-current="step"' in page
+    case, vault = load(draft)
+    assert vault.get(case, "title") == "Kept from step one"  # a step posts only its fields; the others stay
+
+
+def test_next_back_and_the_progress_list_move_between_steps_and_mark_them_in_words(app, client, partner):
+    draft = new_draft(client)
+    response = post_step(client, draft, "facts", {"action": "back", **STEP_ANSWERS["facts"][0]})
+    assert response.headers["Location"].endswith(step_url(draft, "state"))
+    response = post_step(client, draft, "state", {"action": "go-review", "title": "T", "state": "ES",
+                                                  "rights_invoked": ["11(1)"]})
+    assert response.headers["Location"].endswith(step_url(draft, "review"))
+    page = text_of(client.get(step_url(draft, "review")).get_data(as_text=True))
+    assert "The State and the rights done" in page and "What happened done" in page
+    assert "Victims not started" in page and "Review and submit current step" in page
+    assert "Evidence files optional" in page
+    left = post_step(client, draft, "victims", {**STEP_ANSWERS["victims"][0], "action": "leave"})
+    assert left.headers["Location"].endswith("/intake")
+
+
+def test_required_answers_are_marked_in_words_and_for_assistive_technology(app, client, partner):
+    page = client.get("/intake/new").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="title"[^>]*required', page)
+    assert re.search(r'Title</label>\s*<span class="required-marker" aria-hidden="true">\(required\)</span>', page)
+    assert re.search(r"Covenant rights violated\s*<span class=\"required-marker\">\(required\)</span></legend>", page)
+    draft = new_draft(client)
+    post_report(client, draft, report_form(victims=["Ana"]))
+    victims = client.get(step_url(draft, "victims")).get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="victims-0-name"[^>]*required', victims)
+    assert not re.search(r'<input[^>]*id="victims-0-contact"[^>]*required', victims)
+
+
+def test_the_error_summary_links_to_every_field_in_error(app, client, partner):
+    draft = new_draft(client)
+    response = post_step(client, draft, "facts", {**STEP_ANSWERS["facts"][0], "facts_start": "2099-01-01",
+                                                  "urgent_date": "2024-02-30"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    summary = re.search(r'<div class="alert alert-danger" role="alert" tabindex="-1" id="error-summary".*?</div>',
+                        page, re.S).group(0)
+    assert 'href="#facts_start"' in summary and 'href="#urgent_date"' in summary
+    assert 'id="facts_start-error"' in page and 'id="urgent_date-error"' in page
+    # The review lists every answer missing to submit, each linked to its step and field.
+    response = client.post(step_url(draft, "review"), data={"action": "submit"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    summary = re.search(r'id="error-summary".*?</div>', page, re.S).group(0)
+    for step, anchor in (("state", "title"), ("state", "state"), ("state", "rights_invoked-0"),
+                         ("facts", "narrative"), ("facts", "facts_start"), ("victims", "add-victims")):
+        assert f'href="/intake/{draft}/edit/{step}#{anchor}"' in summary, anchor
+    case, _ = load(draft)
+    assert case.stage == "draft"
+
+
+def test_the_review_submits_to_the_coalitions_lawyers(app, client, partner):
+    draft = new_draft(client)
+    post_report(client, draft, report_form(victims=["Ana"], remedies=["Juzgado"]))
+    page = text_of(client.get(step_url(draft, "review")).get_data(as_text=True))
+    assert "Submit to the coalition's lawyers" in page and "Last day to submit to the Committee" in page
+    assert page.count("Your report:") == 1
+    response = client.post(step_url(draft, "review"), data={"action": "submit"})
+    assert response.headers["Location"].endswith(f"/intake/{draft}/submitted")
+    assert load(draft)[0].stage == "submitted"
+
+
+def test_a_refused_file_is_refused_alone_and_the_other_answers_stay(app, client, partner):
+    draft = new_draft(client)
+    post_step(client, draft, "state", {"title": "Title kept", "state": "ES", "rights_invoked": ["11(1)"]})
+    post_step(client, draft, "victims", {"action": "next", **STEP_ANSWERS["victims"][0]})
+    response = post_step(client, draft, "files", {"action": "next"},
+                         files=[("notes.txt", b"<html><body>not text</body></html>")])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="evidence-error"' in page and 'aria-describedby="evidence-error"' in page
+    assert 'href="#evidence"' in page
+    case, vault = load(draft)
+    assert vault.get(case, "title") == "Title kept" and [vault.get(v, "name") for v in case.victims] == ["Ana Pérez"]
+    assert case.documents == []
+    # The same step takes a good file.
+    assert post_step(client, draft, "files", {"action": "save"}, files=[("order.pdf", PDF)]).status_code == 302
+    assert len(load(draft)[0].documents) == 1
+
+
+def test_adding_and_removing_a_victim_returns_to_the_row_with_its_first_field_focused(app, client, partner):
+    draft = new_draft(client)
+    victims = {**STEP_ANSWERS["victims"][0], "victims-1-name": "Luis", "victims-1-kind": "individual",
+               "victims-1-consent": "yes"}
+    response = post_step(client, draft, "victims", {**victims, "action": "add-victims"})
+    assert response.headers["Location"].endswith(step_url(draft, "victims"))  # no #fragment: it would void autofocus
+    page = client.get(step_url(draft, "victims")).get_data(as_text=True)
+    assert re.search(r'<input[^>]*autofocus[^>]*id="victims-2-name"|<input[^>]*id="victims-2-name"[^>]*autofocus',
+                     page)
+    # The focus is given once: a reload does not take it again.
+    assert "autofocus" not in client.get(step_url(draft, "victims")).get_data(as_text=True)
+
+    response = post_step(client, draft, "victims", {**victims, "victims-2-name": "", "victims-2-kind": "group",
+                                                    "victims-2-consent": "unknown", "action": "remove-victims-1"})
+    assert response.headers["Location"].endswith(step_url(draft, "victims"))
+    page = client.get(step_url(draft, "victims")).get_data(as_text=True)  # the row that took its place
+    assert re.search(r'id="victims-1-name"[^>]*autofocus|autofocus[^>]*id="victims-1-name"', page)
+    case, vault = load(draft)
+    assert [vault.get(v, "name") for v in case.victims] == ["Ana Pérez", None]
+
+    response = post_step(client, draft, "victims", {**STEP_ANSWERS["victims"][0], "action": "remove-victims-0"})
+    assert response.headers["Location"].endswith(step_url(draft, "victims"))
+    assert re.search(r'id="add-victims"\s+autofocus', client.get(step_url(draft, "victims")).get_data(as_text=True))
+
+
+REMEDY_NOTIFIED_LONG_AGO = {"remedies-0-body": "Audiencia", "remedies-0-kind": "appeal",
+                            "remedies-0-outcome": "rejected", "remedies-0-final": "yes",
+                            "remedies-0-addressed_substance": "yes", "remedies_exception_reason": "",
+                            "remedies_exception_explanation": ""}
+
+
+def test_the_remedies_step_shows_the_engines_last_day_and_asks_why_when_it_has_passed(app, client, partner):
+    draft = new_draft(client)
+    notified = utcnow().date() - timedelta(days=425)  # about fourteen months ago
+    last_day = one_year_last_day(case_facts_of(notified))
+    data = {**REMEDY_NOTIFIED_LONG_AGO, "remedies-0-notified": notified.isoformat(), "one_year_exception": ""}
+    # Without JavaScript the question was not on the page: the partner is brought back to answer it.
+    response = post_step(client, draft, "remedies", {**data, "action": "next", "one_year_reason_shown": "0"})
+    assert response.headers["Location"].endswith(step_url(draft, "remedies"))
+    page = client.get(step_url(draft, "remedies")).get_data(as_text=True)
+    words = text_of(page)
+    assert f"Last day to submit to the Committee: {last_day.day} {last_day.strftime('%b')} {last_day.year}" in words
+    assert "passed" in words and "submit to the Committee has passed or is close" in words
+    assert re.search(r'<div id="one-year-reason">', page)  # shown, not hidden
+    assert re.search(r'<textarea[^>]*autofocus[^>]*id="one_year_exception"|id="one_year_exception"[^>]*autofocus',
+                     page)
+    case, _ = load(draft)
+    assert case.one_year_last_day == last_day  # the stored date is the engine's, the one shown
+    # Once answered, Next moves on.
+    response = post_step(client, draft, "remedies", {**data, "action": "next", "one_year_reason_shown": "1",
+                                                     "one_year_exception": "The decision reached us late."})
+    assert response.headers["Location"].endswith(step_url(draft, "procedures"))
+
+
+def test_far_off_last_day_asks_no_reason(app, client, partner):
+    draft = new_draft(client)
+    notified = utcnow().date() - timedelta(days=30)
+    data = {**REMEDY_NOTIFIED_LONG_AGO, "remedies-0-notified": notified.isoformat(), "one_year_exception": ""}
+    response = post_step(client, draft, "remedies", {**data, "action": "next", "one_year_reason_shown": "0"})
+    assert response.headers["Location"].endswith(step_url(draft, "procedures"))
+    assert '<div id="one-year-reason" hidden>' in client.get(step_url(draft, "remedies")).get_data(as_text=True)
+
+
+def test_the_live_one_year_answer_is_the_engines(app, client, partner):
+    notified = utcnow().date() - timedelta(days=425)
+    answer = client.post("/intake/one-year-limit",
+                         data={**REMEDY_NOTIFIED_LONG_AGO, "remedies-0-notified": notified.isoformat()}).get_json()
+    last_day = one_year_last_day(case_facts_of(notified))
+    assert f"Last day to submit to the Committee: {last_day.day} {last_day.strftime('%b')} {last_day.year}" in \
+        text_of(answer["html"])
+    assert answer["ask_reason"] is True
+    recent = client.post("/intake/one-year-limit", data={
+        **REMEDY_NOTIFIED_LONG_AGO, "remedies-0-notified": (utcnow().date() - timedelta(days=10)).isoformat()}
+    ).get_json()
+    assert recent["ask_reason"] is False and "in 355 days" in text_of(recent["html"])
+    nothing = client.post("/intake/one-year-limit",
+                          data={**REMEDY_NOTIFIED_LONG_AGO, "remedies-0-notified": "2024-02-30"})
+    assert nothing.status_code == 400 and nothing.get_json() == {"html": "", "ask_reason": False}
+
+
+def case_facts_of(notified):
+    """The engine's facts for one final rejected remedy notified on ``notified``."""
+    return case_facts(ReportInput(remedies=[RemedyInput(body="Audiencia", kind="appeal", notified=notified,
+                                                        outcome="rejected", final="yes", addressed_substance="yes")]))
+
+
+def test_the_two_submissions_have_different_names_on_the_intake_pages(app, client, partner):
+    draft = new_draft(client)
+    post_report(client, draft, report_form("submit", victims=["Ana"], remedies=["Juzgado"]))
+    pages = [client.get(f"/intake/{draft}").get_data(as_text=True), client.get(f"/intake/{draft}/submitted")
+             .get_data(as_text=True)]
+    for page in pages:
+        words = text_of(page)
+        assert "Last day to submit:" not in words and "Submit to the lawyers" not in words
+    assert "Last day to submit to the Committee" in text_of(pages[0])
+    templates = Path(app.root_path).parent / "templates" / "intake"
+    for template in templates.rglob("*.html"):
+        text = template.read_text()
+        assert "to the lawyers" not in text and "Last day to submit:" not in text, template

@@ -206,8 +206,9 @@ def test_the_partner_updates_the_report_and_sends_it_back(app, people, clients):
     assert reload(case).one_year_last_day is None
     lawyer, partner = clients("lawyer"), clients("partner_a")
     lawyer.post(f"/screening/{case.uuid}/request-information", data={"body": "Which remedies were used?"})
-    form = partner.get(f"/intake/{case.uuid}/edit")
-    assert form.status_code == 200 and "Send the updated report to the lawyers" in form.get_data(as_text=True)
+    form = partner.get(f"/intake/{case.uuid}/edit/review")
+    assert form.status_code == 200
+    assert "Send the updated report to the coalition's lawyers" in form.get_data(as_text=True)
 
     notified = days_ago(100)
     data = {

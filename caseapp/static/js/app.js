@@ -32,3 +32,50 @@ function reachableScrollingTables() {
 }
 reachableScrollingTables();
 window.addEventListener("resize", reachableScrollingTables);
+
+// The report form (templates/intake/edit_report.html). It works without JavaScript; this only adds
+// (1) the focus on the error summary, so a screen reader starts with the list of problems, and
+// (2) the live last day to submit to the Committee on the remedies step: the server's engine
+// answers (intake.one_year_limit), so the page never computes a date of its own.
+(function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+
+  var panel = document.querySelector("[data-one-year-url]");
+  var form = document.querySelector("[data-report-form]");
+  if (!panel || !form) {
+    return;
+  }
+  var output = document.getElementById("one-year-limit");
+  var reason = document.getElementById("one-year-reason");
+  var shown = reason ? reason.querySelector("input[name=one_year_reason_shown]") : null;
+  var pending = null;
+
+  function refresh() {
+    var data = new FormData(form);
+    fetch(panel.getAttribute("data-one-year-url"), {method: "POST", body: data, credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (!answer || !answer.html) {
+          return;  // dates not valid yet: keep what the page says
+        }
+        output.innerHTML = answer.html;  // markup rendered by the server's own template
+        if (reason && answer.ask_reason) {
+          reason.hidden = false;
+          shown.value = "1";
+        }
+      })
+      .catch(function () { /* offline: the step shows the date once saved */ });
+  }
+
+  function changed(event) {
+    if (event.target.name && event.target.name.indexOf("remedies-") === 0) {
+      window.clearTimeout(pending);
+      pending = window.setTimeout(refresh, 150);
+    }
+  }
+  form.addEventListener("change", changed);
+  form.addEventListener("input", changed);
+})();
