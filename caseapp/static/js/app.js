@@ -6,3 +6,12 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// An error summary (templates/_macros/forms.html) takes the focus when the page opens, so a keyboard or
+// screen-reader user starts at the list of what to correct; its links lead to the fields.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+  }
+});
