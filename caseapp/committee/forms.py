@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -11,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.core import Label
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from caseapp.domain import committee, covenant
@@ -21,6 +23,55 @@ from caseapp.web.forms import AppForm
 def _choices(pairs, blank=None):
     choices = [SelectChoice("", blank)] if blank is not None else []
     return choices + [SelectChoice(value, _l(label)) for value, label in pairs]
+
+
+def distinct_ids(form: AppForm, prefix: str, names: tuple[str, ...]) -> AppForm:
+    """Give the named fields ids of their own (``<prefix>-<name>``), label included: the case page holds
+    several small forms with a "note" or a "language", and an error summary's link or a label must reach
+    one field only. The posted names do not change."""
+    for name in names:
+        field = form[name]
+        field.id = f"{prefix}-{name}"
+        field.label = Label(field.id, field.label.text)
+    return form
+
+
+# The steps of the procedure (``domain.committee.PROCEDURE``) and its side exits, as the stepper names them.
+STEP_LABELS = {
+    "preparation": _l("Preparation"),
+    "submission": _l("Submission to the Committee"),
+    "registration": _l("Registration"),
+    "observations": _l("Observations and comments"),
+    "decision": _l("Decision (Views)"),
+    "follow_up": _l("Follow-up and publicity"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
+    "discontinued": _l("Discontinued"),
+    "friendly_settlement": _l("Friendly settlement"),
+}
+STEP_STATUS_LABELS = {
+    committee.DONE: _l("done"),
+    committee.CURRENT: _l("current stage"),
+    committee.TO_COME: _l("to come"),
+}
+
+# What happened (``domain.committee.RECORD_EVENTS``): the record form's first question.
+EVENT_LABELS = {
+    "submitted": _l("The communication was submitted to the Committee"),
+    "registered": _l("The Committee registered it"),
+    "transmitted": _l("The Committee transmitted it to the State"),
+    "state_observations": _l("The State's observations arrived"),
+    "comments_requested": _l("The Secretariat asked for the author's comments"),
+    "comments_sent": _l("The author's comments were sent"),
+    "admissibility": _l("The Committee decided on admissibility separately"),
+    "merits_observations": _l("The State's observations on the merits arrived"),
+    "decision": _l("The Committee adopted its decision"),
+    "decision_transmitted": _l("The decision was transmitted"),
+    "follow_up_response": _l("The State's follow-up response arrived"),
+    "discontinued": _l("The Committee discontinued the case"),
+    "settlement": _l("A friendly settlement was reached"),
+    "notes": _l("Internal notes"),
+}
 
 
 class RecordForm(AppForm):
@@ -65,26 +116,23 @@ class RecordForm(AppForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=MAX_TEXT)], render_kw={"rows": 3},
                           description=_l("Internal; encrypted."))
 
-    SECTIONS = (
-        (_l("Submission and registration"), ("submitted_on", "registered_on", "communication_number", "un_symbol")),
-        (_l("Transmission and observations"), ("transmitted_on", "state_observations_received_on",
-                                               "author_comments_letter_on", "author_comments_due",
-                                               "author_comments_sent_on")),
-        (_l("Separate admissibility decision"), ("admissibility_decided_on", "admissibility_transmitted_on",
-                                                 "merits_observations_received_on")),
-        (_l("Decision"), ("decision_type", "decision_adopted_on", "decision_transmitted_on", "articles_violated",
-                          "recommendations", "follow_up_response_received_on")),
-        (_l("Other endings"), ("discontinued_on", "settlement_on")),
-        (_l("Notes"), ("notes",)),
-    )
+    # Which event the form records (``domain.committee.RECORD_EVENTS``); the page names it in its link.
+    event = HiddenField()
 
     def values(self) -> dict:
         return {name: (self[name].data or None) if name != "articles_violated" else (self[name].data or [])
                 for name, _label in committee.RECORD_FIELDS}
 
+    @staticmethod
+    def fields_of(event: str) -> tuple[str, ...]:
+        """The fields the form shows for ``event``: its record fields, then its text."""
+        return committee.RECORD_EVENT_FIELDS[event] + committee.RECORD_EVENT_TEXTS.get(event, ())
+
 
 class MoveForm(AppForm):
-    target = SelectField(_l("Move to"), validators=[DataRequired()])
+    # The choices start with an empty "Choose…" (set by the view): a move is never preselected.
+    target = SelectField(_l("Move to"),
+                         validators=[DataRequired(message=_l("Choose the stage to move the case to."))])
     note = TextAreaField(_l("Note for the timeline"), validators=[Optional(), Length(max=MAX_TEXT)],
                          render_kw={"rows": 2})
 
@@ -136,5 +184,13 @@ class PublicationForm(AppForm):
                                            "no confidential facts, no victim identity unless they consented."))
     links = TextAreaField(_l("Links (one per line)"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 2},
                           description=_l("E.g. the decision on the OHCHR jurisprudence database."))
+
+
+class NameConsentForm(AppForm):
+    """The case's lawyer confirms, having read the victims' own consent in the report, that their names may
+    be published with the decision (issue 17, point 7): coordinators publish, but never decide this."""
+
     identity_consented = BooleanField(_l("The victims consented to the publication of their names"))
-    victim_names = StringField(_l("Names to publish"), validators=[Optional(), Length(max=500)])
+    victim_names = StringField(_l("Names to publish"), validators=[Optional(), Length(max=500)],
+                               description=_l("As they should appear on the public decisions page. "
+                                              "Leave empty, and untick, to publish no names."))

@@ -13,15 +13,20 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from caseapp.committee.forms import (
+    EVENT_LABELS,
+    STEP_LABELS,
+    STEP_STATUS_LABELS,
     FollowUpAssessmentForm,
     FollowUpSubmissionForm,
     InterimOutcomeForm,
     InterimRequestForm,
     MediaForm,
     MoveForm,
+    NameConsentForm,
     PublicationForm,
     PublicityForm,
     RecordForm,
+    distinct_ids,
 )
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
@@ -34,13 +39,17 @@ from caseapp.domain.committee import (
     FOLLOW_UP_PROCEDURE,
     INTERIM_OUTCOMES,
     PUBLICITY_KINDS,
+    RECORD_EVENT_FIELDS,
+    RECORD_EVENTS,
     RECORD_FIELDS,
     RECORD_LABELS,
     VIEWS_VIOLATION,
+    merge_event,
     open_deadlines,
+    procedure_steps,
 )
 from caseapp.domain.register import state_name, un_member_states
-from caseapp.domain.roles import COORDINATOR
+from caseapp.domain.roles import COORDINATOR, LAWYER
 from caseapp.models import (
     Case,
     Communication,
@@ -141,10 +150,32 @@ def _vault(case: Case) -> CaseVault:
 
 
 def _move_form(case: Case, form: MoveForm | None = None) -> MoveForm:
+    """The move form; its list starts empty ("Choose…"): a consequential choice is never preselected."""
     form = form or MoveForm(formdata=None)
-    form.target.choices = [SelectChoice(stage, STATUS_LABELS.get(stage, stage))
-                           for stage in stages.targets(case.stage, current_user().role)]
-    return form
+    targets = stages.targets(case.stage, current_user().role)
+    form.target.choices = [SelectChoice("", _("Choose…"))] * bool(targets) + [
+        SelectChoice(stage, STATUS_LABELS.get(stage, stage)) for stage in targets]
+    return distinct_ids(form, "move", ("note",))
+
+
+def _stage_needs(form: MoveForm, values: dict) -> list[dict]:
+    """For each stage the move form offers that needs something recorded first: what, and whether it is.
+    Empty when no offered stage needs anything (the page then shows no panel)."""
+    return [{"stage": STATUS_LABELS.get(choice.value, choice.value),
+             "fields": [(_(RECORD_LABELS[name]), values.get(name) not in (None, "", []))
+                        for name in stages.REQUIRED_FIELDS[choice.value]]}
+            for choice in form.target.choices if stages.REQUIRED_FIELDS.get(choice.value)]
+
+
+def _urgency(case: Case, vault: CaseVault, readable: bool, measures: list) -> dict | None:
+    """The risk of irreparable harm the partner reported, while the case is open: that it was reported and
+    the date of the threatened harm (clear columns) for every caseworker; the partner's own words (encrypted
+    case content) only for whoever may read the case's content (AC-06)."""
+    if case.urgent_risk != "yes" or case.stage in stages.FINAL_STAGES:
+        return None
+    return {"date": case.urgent_date,
+            "explanation": vault.get(case, "urgent_explanation") if readable else None,
+            "latest_measure": measures[-1] if measures else None}
 
 
 def _title(case: Case, vault: CaseVault) -> str | None:
@@ -157,6 +188,8 @@ def _team_form(case: Case, form: CaseTeamForm | None = None) -> CaseTeamForm:
 
 
 def _page(case: Case, *, problem: str | None = None, **forms) -> str:
+    # The form sent back with errors (at most one per request): the error summary at the top lists them.
+    failed_form = next(iter(forms.values()), None)
     vault = _vault(case)
     readable = case_teams.may_read_content(db.session, current_user(), case)
     today = _today()
@@ -171,19 +204,20 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
     publication = forms.pop("publication_form", None) or PublicationForm(formdata=None, data={
         "summary": communication.public_summary if communication else "",
         "links": "\n".join(communication.public_links or []) if communication else "",
-        "identity_consented": bool(communication and communication.publish_victim_identity),
-        # The victims' names are identity: only for whoever may read the case's content.
-        "victim_names": communication.public_victim_names if communication and readable else "",
     })
+    values = committee.record_values(communication)
+    move_form = _move_form(case, forms.pop("move_form", None))
+    user = current_user()
+    team = case_teams.members(db.session, case)
     follow_up_due = (deadlines.follow_up_response_due(communication.decision_transmitted_on)
                      if communication and communication.decision_type == VIEWS_VIOLATION
                      and communication.decision_transmitted_on else None)
     return render_template(
         "committee/show_case.html", case=case, title=vault.get(case, "title") if readable else None,
-        readable=readable, team=case_teams.members(db.session, case),
+        readable=readable, team=team,
         team_form=_team_form(case, forms.pop("team_form", None)), state=state_name(case.state_code),
         rights=[covenant.BY_CODE[c].label if c in covenant.BY_CODE else c for c in case.rights_invoked],
-        communication=communication, values=committee.record_values(communication),
+        communication=communication, values=values,
         recommendations=vault.get(communication, "recommendations") if communication else None,
         notes=vault.get(communication, "notes") if communication else None,
         record_fields=RECORD_FIELDS, decision_labels=dict(DECISION_TYPES),
@@ -191,6 +225,8 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
         deadline_labels=DEADLINE_LABELS, today=today, days_left=deadlines.days_left,
         measures=[(m, vault.get(m, "note"), InterimOutcomeForm(formdata=None, obj=m, prefix=f"m{m.id}"))
                   for m in measures],
+        urgency=_urgency(case, vault, readable, measures),
+        steps=procedure_steps(case.stage, values), step_labels=STEP_LABELS, step_status_labels=STEP_STATUS_LABELS,
         assessments=[(a, vault.get(a, "note")) for a in assessments],
         submissions=[(s, vault.get(s, "note")) for s in submissions],
         follow_up_due=follow_up_due, publicity=publicity, publicity_kinds=PUBLICITY_KINDS,
@@ -198,15 +234,22 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
         | dict(FOLLOW_UP_PROCEDURE),
         publicity_notes={kind: vault.get(action, "note") for kind, action in publicity.done.items()},
         timeline=timeline.timeline(db.session, vault), status_labels=STATUS_LABELS,
-        move_form=_move_form(case, forms.pop("move_form", None)),
-        interim_form=forms.pop("interim_form", None) or InterimRequestForm(formdata=None),
-        assessment_form=forms.pop("assessment_form", None) or FollowUpAssessmentForm(formdata=None),
-        submission_form=forms.pop("submission_form", None) or FollowUpSubmissionForm(formdata=None),
-        publicity_form=forms.pop("publicity_form", None) or PublicityForm(formdata=None),
-        media_form=forms.pop("media_form", None) or MediaForm(formdata=None),
-        publication_form=publication, action_form=ActionForm(), problem=problem,
-        can_publish=current_user().role == COORDINATOR,
-        required={target: [RECORD_LABELS[n] for n in fields] for target, fields in stages.REQUIRED_FIELDS.items()},
+        move_form=move_form, stage_needs=_stage_needs(move_form, values),
+        interim_form=distinct_ids(forms.pop("interim_form", None) or InterimRequestForm(formdata=None),
+                                  "interim", ("note",)),
+        assessment_form=distinct_ids(forms.pop("assessment_form", None) or FollowUpAssessmentForm(formdata=None),
+                                     "assessment", ("note",)),
+        submission_form=distinct_ids(forms.pop("submission_form", None) or FollowUpSubmissionForm(formdata=None),
+                                     "submission", ("note",)),
+        publicity_form=distinct_ids(forms.pop("publicity_form", None) or PublicityForm(formdata=None),
+                                    "publicity", ("language", "note")),
+        media_form=distinct_ids(forms.pop("media_form", None) or MediaForm(formdata=None), "media", ("language",)),
+        publication_form=publication, action_form=ActionForm(), problem=problem, failed_form=failed_form,
+        can_publish=user.role == COORDINATOR,
+        name_consent=committee.name_consent_confirmation(db.session, case),
+        team_lawyer=any(member.user.role == LAWYER for member in team),
+        may_confirm_names=permissions.can_confirm_name_consent(
+            user, on_team=user.role == LAWYER and case_teams.is_on_team(db.session, case, user)),
     )
 
 
@@ -227,31 +270,61 @@ def show_case(case_uuid: UUID):
     return _page(case)
 
 
+def _shown_value(name: str, value):
+    """A recorded value as the list of events shows it: a date stays a date (the page formats it)."""
+    if name == "decision_type":
+        return _(dict(DECISION_TYPES).get(value, value))
+    if isinstance(value, list):
+        return ", ".join(value)
+    return value
+
+
 @bp.route("/<uuid:case_uuid>/record", methods=["GET", "POST"])
 def edit_record(case_uuid: UUID):
+    """The communication record, one event at a time (issue 17, point 7): without an event, the list of
+    what may have happened (each a link, with what is recorded); with one (``?event=`` or the form's own
+    field), only that event's fields. Saving writes that event's fields and leaves the rest as recorded."""
     case = _case_or_404(case_uuid)
     vault = _vault(case)
     communication = committee.communication_of(db.session, case)
-    status = 200
+    recorded = committee.record_values(communication)
+    texts = {name: vault.get(communication, name) if communication else "" for name in ("recommendations", "notes")}
+    event = (request.form.get("event") if request.method == "POST" else request.args.get("event")) or ""
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted notes
         _warn_shared_number(case)
-        form = RecordForm(formdata=None, data=committee.record_values(communication) | {
-            "recommendations": vault.get(communication, "recommendations") if communication else "",
-            "notes": vault.get(communication, "notes") if communication else "",
-        })
+    if event not in RECORD_EVENT_FIELDS:
+        if event or request.method == "POST":
+            abort(400)  # only a hand-made request names no event, or one that does not exist
+        return render_template("committee/edit_record.html", case=case, title=_title(case, vault), form=None,
+                               events=[(key, EVENT_LABELS[key], [(_(RECORD_LABELS[name]), _shown_value(name, value))
+                                                                 for name in fields if (value := recorded.get(name))])
+                                       for key, fields in RECORD_EVENTS])
+    shown = RecordForm.fields_of(event)
+    problems: list[str] = []
+    status = 200
+    if request.method == "GET":
+        form = RecordForm(formdata=None, data=recorded | texts | {"event": event})
         if form.author_comments_letter_on.data and not form.author_comments_due.data:
             form.author_comments_due.data = deadlines.suggested_author_comments_due(form.author_comments_letter_on.data)
     else:
         form = RecordForm()
-        if form.validate():
+        # Only the event's fields are read from the post: any other field posted is ignored (AC-05).
+        form.validate()
+        ignored = {field.name for field in form} - {*shown, "csrf_token"}
+        if not any(field.errors for field in form if field.name not in ignored):
+            values = merge_event(recorded, event, form.values())
+            written = {name: form[name].data if name in shown else texts[name] for name in texts}
             try:
-                changed = committee.update_record(db.session, vault, current_user(), form.values(), today=_today(),
-                                                 recommendations=form.recommendations.data, notes=form.notes.data)
+                changed = committee.update_record(db.session, vault, current_user(), values, today=_today(),
+                                                  recommendations=written["recommendations"], notes=written["notes"])
             except committee.RecordError as exc:
                 db.session.rollback()
                 for name, message in exc.errors.items():
-                    form[name].errors = [*form[name].errors, message]
+                    if name in shown:
+                        form[name].errors = [*form[name].errors, message]
+                    else:  # a field of another event (a date out of order with this one): named in the summary
+                        problems.append(message)
                 status = 400
             except ServiceError as exc:
                 db.session.rollback()
@@ -261,10 +334,13 @@ def edit_record(case_uuid: UUID):
                 db.session.commit()
                 flash(_("Record saved: %(what)s.", what=", ".join(changed)) if changed else _("Nothing had changed."),
                       "success" if changed else "info")
-                return redirect(url_for("committee.show_case", case_uuid=case.uuid))
+                return redirect(url_for("committee.show_case", case_uuid=case.uuid, _anchor="record"))
         else:
             status = 400
-    return render_template("committee/edit_record.html", case=case, form=form, title=_title(case, vault)), status
+        for name in ignored:
+            form[name].errors = []  # a field the page does not show cannot be corrected there
+    return render_template("committee/edit_record.html", case=case, form=form, title=_title(case, vault),
+                           event=event, event_label=EVENT_LABELS[event], shown=shown, problems=problems), status
 
 
 def _act(case: Case, form, action, done_message: str, form_name: str, anchor: str):
@@ -364,16 +440,48 @@ def delete_media(case_uuid: UUID, item_uuid: UUID):
 def publish(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     form = PublicationForm()
-    consented, names = bool(form.identity_consented.data), form.victim_names.data
-    if not case_teams.may_read_content(db.session, current_user(), case):
-        # Off the case team the victims' names are neither shown nor changed: the stored choice stays.
-        communication = committee.communication_of(db.session, case)
-        consented = bool(communication and communication.publish_victim_identity)
-        names = communication.public_victim_names if communication else None
-    return _act(case, form, lambda vault: committee.publish(
-        db.session, vault, current_user(), summary=form.summary.data, links=(form.links.data or "").splitlines(),
-        identity_consented=consented, victim_names=names),
-        _("Published on the public decisions page."), "publication_form", "publication")
+    # The victims' names are not the coordinator's to give: the case's lawyer confirms them (confirm_name_consent).
+    return run_action(form, lambda: committee.publish(db.session, _vault(case), current_user(),
+                                                      summary=form.summary.data,
+                                                      links=(form.links.data or "").splitlines()),
+                      page=lambda problem: _page(case, problem=problem, publication_form=form), field="summary",
+                      done=_("Published on the public decisions page."),
+                      then=url_for("committee.show_case", case_uuid=case.uuid, _anchor="publication"))
+
+
+@bp.route("/<uuid:case_uuid>/publication/names", methods=["GET", "POST"])
+def confirm_name_consent(case_uuid: UUID):
+    """The case's lawyer reads the victims' own consent (from the report) and confirms whether their names
+    may be published with the decision, and which (issue 17, point 7). A lawyer off the case's team is
+    refused: this is the team's decision."""
+    case = _case_or_404(case_uuid)
+    user = current_user()
+    on_team = case_teams.is_on_team(db.session, case, user)
+    if not permissions.can_confirm_name_consent(user, on_team=on_team):
+        abort(403)
+    vault = _vault(case)
+    communication = committee.communication_of(db.session, case)
+    if request.method == "POST":
+        form = NameConsentForm()
+    else:
+        form = NameConsentForm(formdata=None, data={
+            "identity_consented": bool(communication and communication.publish_victim_identity),
+            "victim_names": communication.public_victim_names if communication else ""})
+
+    def page(problem: str | None):
+        audit_request("report_viewed", case=case)  # AC-08: the page shows the victims, decrypted
+        return render_template("committee/confirm_name_consent.html", case=case, form=form,
+                               title=vault.get(case, "title"), victims=committee.victims_consent(vault),
+                               communication=communication, problem=problem,
+                               confirmation=committee.name_consent_confirmation(db.session, case))
+
+    if request.method == "GET":
+        return page(None)
+    return run_action(form, lambda: committee.confirm_name_consent(
+        db.session, vault, user, on_team=on_team, consented=bool(form.identity_consented.data),
+        victim_names=form.victim_names.data), page=page, field="victim_names",
+        done=_("The victims' consent to publish their names is recorded."),
+        then=url_for("committee.show_case", case_uuid=case.uuid, _anchor="publication"))
 
 
 @bp.route("/<uuid:case_uuid>/publication/withdraw", methods=["POST"])

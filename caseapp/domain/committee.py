@@ -232,3 +232,91 @@ def check_record(values: dict, *, today: date, covenant_codes: frozenset[str]) -
 def changed_fields(before: dict, after: dict) -> list[str]:
     """The labels of the record fields whose value changed, in the procedure's order."""
     return [label for name, label in RECORD_FIELDS if (before.get(name) or None) != (after.get(name) or None)]
+
+
+# --- where a case stands in the procedure (issue 17, point 7) --------------------------------------
+
+DONE = "done"
+CURRENT = "current"
+TO_COME = "to_come"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the procedure before the Committee, as the case page's stepper shows it: a key the
+    page names (an exit's key is its stage) and where the case stands with it."""
+
+    key: str
+    status: str  # DONE, CURRENT or TO_COME
+
+
+# The steps of the procedure and the stages each covers (OP-ICESCR.md §7): preparing the communication,
+# its submission and registration, the exchange of observations (the State's, then the author's
+# comments), the Committee's decision (Views or inadmissibility), follow-up with the decision's publicity,
+# and the end of the file.
+PROCEDURE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("preparation", (stages.CANDIDATE, stages.PREPARING)),
+    ("submission", (stages.SUBMITTED_TO_COMMITTEE,)),
+    ("registration", (stages.REGISTERED,)),
+    ("observations", (stages.OBSERVATIONS, stages.COMMENTS)),
+    ("decision", (stages.DECIDED,)),
+    ("follow_up", (stages.FOLLOW_UP,)),
+    ("closed", (stages.CLOSED,)),
+)
+# The side exits end the procedure where the case stood: the steps its record shows were reached are done,
+# the exit is the current and last step, and the rest never comes.
+EXITS = (stages.WITHDRAWN, stages.DISCONTINUED, stages.FRIENDLY_SETTLEMENT)
+_REACHED_BY = {"submission": "submitted_on", "registration": "registered_on", "observations": "transmitted_on",
+               "decision": "decision_adopted_on"}
+
+
+def procedure_steps(stage: str, recorded: dict) -> list[Step]:
+    """The stepper of a case at ``stage``; ``recorded`` holds its communication record's values."""
+    if stage in EXITS:
+        reached = [Step(key, DONE) for key, _covered in PROCEDURE
+                   if key == "preparation" or recorded.get(_REACHED_BY.get(key, ""))]
+        return [*reached, Step(stage, CURRENT)]
+    position = next((index for index, (_key, covered) in enumerate(PROCEDURE) if stage in covered), None)
+    if position is None:  # not before the Committee yet (screening): everything is to come
+        return [Step(key, TO_COME) for key, _covered in PROCEDURE]
+    return [Step(key, DONE if index < position else CURRENT if index == position else TO_COME)
+            for index, (key, _covered) in enumerate(PROCEDURE)]
+
+
+# --- the record's events: what happened, and the fields that say it --------------------------------
+
+# The record form asks first what happened, then shows only that event's fields (issue 17, point 7).
+# Each field of RECORD_FIELDS belongs to exactly one event, in the order of the procedure; the two texts
+# (encrypted, not record fields) go with the decision and with the internal notes.
+RECORD_EVENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("submitted", ("submitted_on",)),
+    ("registered", ("registered_on", "communication_number")),
+    ("transmitted", ("transmitted_on",)),
+    ("state_observations", ("state_observations_received_on",)),
+    ("comments_requested", ("author_comments_letter_on", "author_comments_due")),
+    ("comments_sent", ("author_comments_sent_on",)),
+    ("admissibility", ("admissibility_decided_on", "admissibility_transmitted_on")),
+    ("merits_observations", ("merits_observations_received_on",)),
+    ("decision", ("decision_type", "decision_adopted_on", "un_symbol", "articles_violated")),
+    ("decision_transmitted", ("decision_transmitted_on",)),
+    ("follow_up_response", ("follow_up_response_received_on",)),
+    ("discontinued", ("discontinued_on",)),
+    ("settlement", ("settlement_on",)),
+    ("notes", ()),
+)
+RECORD_EVENT_FIELDS = dict(RECORD_EVENTS)
+RECORD_EVENT_TEXTS = {"decision": ("recommendations",), "notes": ("notes",)}
+
+
+def event_of(field: str) -> str | None:
+    """The event whose form holds ``field`` (a record field or one of the two texts)."""
+    for key, fields in RECORD_EVENTS:
+        if field in fields or field in RECORD_EVENT_TEXTS.get(key, ()):
+            return key
+    return None
+
+
+def merge_event(recorded: dict, event: str, posted: dict) -> dict:
+    """The whole record after one event's form: ``recorded`` with that event's fields replaced by
+    ``posted`` (an event's form changes nothing else)."""
+    return {**recorded, **{name: posted.get(name) for name in RECORD_EVENT_FIELDS[event]}}

@@ -134,6 +134,9 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "committee.delete_media": {"POST": CASEWORKERS},
     "committee.publish": {"POST": COORDINATORS},
     "committee.withdraw_publication": {"POST": COORDINATORS},
+    # The victims' consent to publishing their names: confirmed by a lawyer of the case's team, who reads the
+    # victims' own consent in the report (``can_confirm_name_consent``; issue 17, point 7).
+    "committee.confirm_name_consent": {"GET": LAWYERS, "POST": LAWYERS},
     "committee.add_team_member": {"POST": CASEWORKERS},
     "committee.remove_team_member": {"POST": CASEWORKERS},
     "decisions.list_decisions": {"GET": PUBLIC},
@@ -297,6 +300,13 @@ def can_join_case_team(role: str, *, active: bool) -> bool:
 def can_manage_case_team(principal: Principal) -> bool:
     """Lawyers and coordinators assign each other to cases, on or off the team (DESIGN.md §2)."""
     return principal.role in (LAWYER, COORDINATOR) and not _awaiting(principal)
+
+
+def can_confirm_name_consent(principal: Principal, *, on_team: bool) -> bool:
+    """Whether a principal may confirm that a case's victims consented to the publication of their names: a
+    lawyer on the case's team, who reads the victims and their own consent (coordinators publish the
+    decision but may not see the victims, so they never decide this)."""
+    return principal.role == LAWYER and on_team and not _awaiting(principal)
 
 
 def can_see_reports_in_screening(principal: Principal) -> bool:

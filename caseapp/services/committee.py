@@ -9,10 +9,11 @@ from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from caseapp.domain import committee, covenant, deadlines, stages
+from caseapp.domain import committee, covenant, deadlines, permissions, stages
 from caseapp.domain.committee import RECORD_FIELDS, RECORD_LABELS
 from caseapp.models import (
     Case,
+    CaseEvent,
     Communication,
     FollowUpAssessment,
     FollowUpSubmission,
@@ -278,10 +279,10 @@ def publicity_of(session: Session, case: Case, communication: Communication | No
 # --- publication -------------------------------------------------------------------------------------
 
 
-def publish(session: Session, vault: CaseVault, actor: User, *, summary: str, links: list[str],
-            identity_consented: bool, victim_names: str | None) -> None:
+def publish(session: Session, vault: CaseVault, actor: User, *, summary: str, links: list[str]) -> None:
     """Publish the decision's summary on the public page. The summary is written for publication and
-    stored in clear; victims' names only with their recorded consent."""
+    stored in clear. Victims' names go with it only as the case's lawyer confirmed them
+    (``confirm_name_consent``): publishing leaves them as they are."""
     communication = _require_decision(session, vault.case)
     summary = (summary or "").replace("\x00", "").strip()
     if not summary:
@@ -291,19 +292,64 @@ def publish(session: Session, vault: CaseVault, actor: User, *, summary: str, li
     links = [link.strip() for link in links if link.strip()]
     if bad := [link for link in links if not link.startswith(("https://", "http://"))]:
         raise ServiceError(f"Links start with https:// or http://: {', '.join(bad)}", "links")
-    names = (victim_names or "").strip() or None
-    if names and not identity_consented:
-        raise ServiceError("Names are published only with the victims' recorded consent to publication.",
-                           "victim_names")
     communication.public_summary = summary
     communication.public_links = links
-    communication.publish_victim_identity = bool(identity_consented and names)
-    communication.public_victim_names = names if identity_consented else None
     first = communication.published_at is None
     communication.published_at = communication.published_at or utcnow()
     record_event(session, vault, actor, "Decision published on the public page." if first
                  else "Published summary updated.")
     session.flush()
+
+
+# The timeline entry (``CaseEvent.action``) of the lawyer's confirmation: who confirmed, and when.
+NAME_CONSENT = "names_consent"
+
+
+@dataclass
+class VictimConsent:
+    """A victim as the case's lawyer reads them before confirming: who, and their own consent (from the report)."""
+
+    name: str | None
+    kind: str
+    consent: str  # to the communication: yes, no, unknown
+    consent_record: str | None  # how the consent was given
+    keep_identity_confidential: bool
+
+
+def victims_consent(vault: CaseVault) -> list[VictimConsent]:
+    """The case's victims, decrypted: only for a page a lawyer of the case's team reads (AC-06, AC-08)."""
+    return [VictimConsent(vault.get(victim, "name"), victim.kind, victim.consent, vault.get(victim, "consent_record"),
+                          victim.keep_identity_confidential) for victim in vault.case.victims]
+
+
+def confirm_name_consent(session: Session, vault: CaseVault, actor: User, *, on_team: bool, consented: bool,
+                         victim_names: str | None) -> None:
+    """The case's lawyer confirms (or withdraws) the victims' consent to the publication of their names, and
+    gives the names. A published decision shows them at once; a withdrawn publication drops them."""
+    if not permissions.can_confirm_name_consent(actor, on_team=on_team):
+        raise ServiceError("Only a lawyer of the case's team confirms the victims' consent to publish their names.")
+    communication = _require_decision(session, vault.case)
+    names = (victim_names or "").replace("\x00", "").strip() or None
+    if names and not consented:
+        raise ServiceError("Names are published only with the victims' consent to publication: tick it, "
+                           "or leave the names empty.", "victim_names")
+    if consented and not names:
+        raise ServiceError("Write the names to publish, or untick the consent.", "victim_names")
+    before = (communication.publish_victim_identity, communication.public_victim_names)
+    communication.publish_victim_identity = consented
+    communication.public_victim_names = names if consented else None
+    if before == (communication.publish_victim_identity, communication.public_victim_names):
+        return
+    # The note names no victim: the timeline is read by the whole team, the names stay in their column.
+    record_event(session, vault, actor, "The victims' consent to publish their names was confirmed." if consented
+                 else "No victim's name is to be published.", action=NAME_CONSENT)
+    session.flush()
+
+
+def name_consent_confirmation(session: Session, case: Case) -> CaseEvent | None:
+    """The latest confirmation (or withdrawal) of the victims' consent to publish their names: who, when."""
+    return session.execute(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == NAME_CONSENT)
+                           .order_by(CaseEvent.occurred_at.desc(), CaseEvent.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def withdraw_publication(session: Session, vault: CaseVault, actor: User) -> None:

@@ -256,7 +256,7 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
             committee.add_media(session, vault, coordinator, outlet="Demo Daily",
                                 published_on=today - timedelta(days=244), language="es",
                                 link="https://example.org/demo-article", reach=50_000, today=today)
-            committee.publish(session, vault, coordinator, identity_consented=False, victim_names=None,
+            committee.publish(session, vault, coordinator,
                               summary="Fictional demo: the Committee found that evicting a family without "
                                       "alternative housing violated article 11(1) of the Covenant.",
                               links=["https://example.org/demo-decision"])

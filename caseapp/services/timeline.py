@@ -31,11 +31,12 @@ def move_case(session: Session, vault: CaseVault, actor: User, target: str, note
     return event
 
 
-def record_event(session: Session, vault: CaseVault, actor: User, note: str) -> CaseEvent:
-    """A timeline entry for something recorded without a stage move (both stages are the current one)."""
+def record_event(session: Session, vault: CaseVault, actor: User, note: str, *, action: str = "record") -> CaseEvent:
+    """A timeline entry for something recorded without a stage move (both stages are the current one);
+    ``action`` names a kind of entry a page looks for again (the victims' consent to publish their names)."""
     case = vault.case
     event = CaseEvent(uuid=uuid4(), case_id=case.id, occurred_at=utcnow(), actor_id=actor.id, actor_role=actor.role,
-                      from_stage=case.stage, to_stage=case.stage, action="record")
+                      from_stage=case.stage, to_stage=case.stage, action=action)
     vault.set(event, "note", note)
     session.add(event)
     session.flush()

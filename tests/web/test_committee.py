@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
+from caseapp.domain.committee import RECORD_EVENT_TEXTS, RECORD_EVENTS
 from caseapp.models import Case, CaseEvent, Communication, MediaCoverage
 from caseapp.models.base import utcnow
 from caseapp.services import screening
@@ -41,7 +42,17 @@ def stage_of(case) -> str:
 
 
 def record(client, case, **values):
-    return client.post(f"/committee/{case.uuid}/record", data=values)
+    """Record ``values`` as the form does: one event at a time, in the order of the procedure; the first
+    refusal (or the last answer) is returned."""
+    response = None
+    for event, fields in RECORD_EVENTS:
+        names = [*fields, *RECORD_EVENT_TEXTS.get(event, ())]
+        if any(name in values for name in names):
+            data = {"event": event} | {name: values[name] for name in names if name in values}
+            response = client.post(f"/committee/{case.uuid}/record", data=data)
+            if response.status_code != 302:
+                return response
+    return response
 
 
 def move(client, case, target, note=""):
@@ -114,8 +125,9 @@ def test_a_coordinator_takes_a_case_from_candidate_to_closed(app, people, client
                                            "registered", "observations", "comments", "decided", "follow_up", "closed"]
     page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "Follow-up closed by the Committee." in page
-    assert ("Recorded: UN symbol; Decision; Decision adopted on; Decision transmitted on; Articles found violated; "
-            "Recommendations.") in page
+    # One event at a time: the decision, then its transmission.
+    assert "Recorded: UN symbol; Decision; Decision adopted on; Articles found violated; Recommendations." in page
+    assert "Recorded: Decision transmitted on." in page
     assert VICTIM_MARKER not in page  # coordinators work without the victims' identities
 
 
@@ -124,10 +136,13 @@ def test_record_dates_cannot_be_in_the_future_or_out_of_order(app, clients, cand
     future = (utcnow().date() + timedelta(days=3)).isoformat()
     response = record(coordinator, candidate, submitted_on=future)
     assert response.status_code == 400 and "this date is in the future" in response.get_data(as_text=True)
-    response = record(coordinator, candidate, submitted_on=days_ago(10), registered_on=days_ago(20))
+    assert db.session.execute(select(Communication)).first() is None  # nothing written
+    record(coordinator, candidate, submitted_on=days_ago(10))
+    response = record(coordinator, candidate, registered_on=days_ago(20))
     assert response.status_code == 400
     assert "Registered on cannot be before submitted to the committee on" in response.get_data(as_text=True)
-    assert db.session.execute(select(Communication)).first() is None  # nothing written
+    db.session.expire_all()
+    assert db.session.execute(select(Communication.registered_on)).scalar_one() is None  # the refused event
     ok = record(coordinator, candidate, author_comments_letter_on=days_ago(3), author_comments_due=future)
     assert ok.status_code == 302  # a due date may be ahead
 
@@ -135,7 +150,7 @@ def test_record_dates_cannot_be_in_the_future_or_out_of_order(app, clients, cand
 def test_the_author_comments_deadline_is_suggested_from_the_letter(app, clients, candidate):
     coordinator = clients("coordinator")
     record(coordinator, candidate, author_comments_letter_on="2026-10-31")
-    form = coordinator.get(f"/committee/{candidate.uuid}/record").get_data(as_text=True)
+    form = coordinator.get(f"/committee/{candidate.uuid}/record?event=comments_requested").get_data(as_text=True)
     assert re.search(r'id="author_comments_due"[^>]*value="2026-12-31"', form)  # two months, an editable suggestion
 
 
@@ -168,41 +183,180 @@ def test_publicity_reminder_after_thirty_days_without_action(app, clients, candi
     assert 'id="publicity-reminder"' not in coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
 
 
-def test_only_coordinators_publish_and_names_need_consent(app, people, clients, candidate):
-    add_to_team(candidate, people["coordinator"].user)  # only the case team names the victims (AC-06)
-    coordinator, lawyer = clients("coordinator"), clients("lawyer")
-    record(coordinator, candidate, submitted_on=days_ago(400), decision_type="views_no_violation",
+def decide(coordinator, case):
+    record(coordinator, case, submitted_on=days_ago(400), decision_type="views_no_violation",
            decision_adopted_on=days_ago(45))
+
+
+def test_only_coordinators_publish_and_cannot_name_the_victims(app, people, clients, candidate):  # AC-06
+    """Issue 17, point 7: the coordinator ticked the victims' consent without seeing the victims; now the
+    publishing form has no such box, and names posted to it anyway are ignored."""
+    add_to_team(candidate, people["coordinator"].user)
+    coordinator, lawyer = clients("coordinator"), clients("lawyer")
+    decide(coordinator, candidate)
     assert lawyer.post(f"/committee/{candidate.uuid}/publication", data={"summary": "x"}).status_code == 403
-    refused = coordinator.post(f"/committee/{candidate.uuid}/publication",
-                               data={"summary": "Summary.", "victim_names": "Ana"})
-    assert refused.status_code == 400 and "recorded consent" in refused.get_data(as_text=True)
-    coordinator.post(f"/committee/{candidate.uuid}/publication",
-                     data={"summary": "Summary.", "victim_names": "Ana", "identity_consented": "y"})
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    assert 'name="identity_consented"' not in page and 'name="victim_names"' not in page
+    assert "Add a lawyer to the case team to confirm the victims' consent." in page
+    response = coordinator.post(f"/committee/{candidate.uuid}/publication",
+                                data={"summary": "Summary.", "victim_names": "Ana", "identity_consented": "y"})
+    assert response.status_code == 302
     communication = db.session.execute(select(Communication)).scalar_one()
-    assert communication.published_at is not None and communication.public_victim_names == "Ana"
+    assert communication.published_at is not None
+    assert (communication.public_victim_names, communication.publish_victim_identity) == (None, False)
+    assert coordinator.get(f"/committee/{candidate.uuid}/publication/names").status_code == 403
+    assert coordinator.post(f"/committee/{candidate.uuid}/publication/names",
+                            data={"identity_consented": "y", "victim_names": "Ana"}).status_code == 403
     coordinator.post(f"/committee/{candidate.uuid}/publication/withdraw")
     db.session.expire_all()
     assert db.session.execute(select(Communication)).scalar_one().published_at is None
 
 
+def test_the_case_lawyer_confirms_the_names_reading_the_victims_consent(app, people, clients, candidate):  # AC-06
+    coordinator, lawyer = clients("coordinator"), clients("lawyer")
+    decide(coordinator, candidate)
+    url = f"/committee/{candidate.uuid}/publication/names"
+    assert lawyer.get(url).status_code == 403  # a lawyer off the case's team
+    add_to_team(candidate, people["lawyer"].user)
+    page = lawyer.get(url).get_data(as_text=True)
+    assert VICTIM_MARKER in page and "Consents to the communication" in page  # the victims' own consent
+    case_page = lawyer.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    assert "Confirm the victims' consent to publish their names" in case_page
+    refused = lawyer.post(url, data={"victim_names": "Ana Quispe"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'data-error-summary' in text and 'href="#victim_names"' in text
+    assert lawyer.post(url, data={"identity_consented": "y", "victim_names": "Ana Quispe"}).status_code == 302
+    communication = db.session.execute(select(Communication)).scalar_one()
+    assert (communication.public_victim_names, communication.publish_victim_identity) == ("Ana Quispe", True)
+    coordinator.post(f"/committee/{candidate.uuid}/publication", data={"summary": "Summary."})
+    assert "Ana Quispe" in coordinator.get("/decisions").get_data(as_text=True)
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    assert "The case's lawyer confirmed the victims' consent" in page
+    assert "Ana Quispe" not in page  # a coordinator off the team does not read the names
+    assert people["lawyer"].user.label in page  # who confirmed, and when
+
+
 def test_withdrawing_a_publication_clears_the_victims_names(app, people, clients, candidate):  # CRY-01
     """Issue 15, point 5: names published with consent stayed in clear in the row and pre-filled the form
     after the publication was withdrawn."""
-    add_to_team(candidate, people["coordinator"].user)  # only the case team names the victims (AC-06)
-    coordinator = clients("coordinator")
-    record(coordinator, candidate, submitted_on=days_ago(400), decision_type="views_no_violation",
-           decision_adopted_on=days_ago(45))
-    coordinator.post(f"/committee/{candidate.uuid}/publication",
-                     data={"summary": "Summary.", "victim_names": "Ana Quispe Mamani", "identity_consented": "y"})
+    add_to_team(candidate, people["coordinator"].user, people["lawyer"].user)
+    coordinator, lawyer = clients("coordinator"), clients("lawyer")
+    decide(coordinator, candidate)
+    lawyer.post(f"/committee/{candidate.uuid}/publication/names",
+                data={"identity_consented": "y", "victim_names": "Ana Quispe Mamani"})
+    coordinator.post(f"/committee/{candidate.uuid}/publication", data={"summary": "Summary."})
     assert "Ana Quispe Mamani" in coordinator.get("/decisions").get_data(as_text=True)
     coordinator.post(f"/committee/{candidate.uuid}/publication/withdraw")
     db.session.expire_all()
     communication = db.session.execute(select(Communication)).scalar_one()
     assert (communication.public_victim_names, communication.publish_victim_identity) == (None, False)
-    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
-    assert "Ana Quispe Mamani" not in page
+    assert "Ana Quispe Mamani" not in coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "Ana Quispe Mamani" not in coordinator.get("/decisions").get_data(as_text=True)
+    assert "Ana Quispe Mamani" not in lawyer.get(f"/committee/{candidate.uuid}/publication/names").get_data(
+        as_text=True)
+
+
+def test_publishing_without_a_summary_shows_the_error_summary_at_the_top(app, clients, candidate):
+    coordinator = clients("coordinator")
+    decide(coordinator, candidate)
+    refused = coordinator.post(f"/committee/{candidate.uuid}/publication", data={"summary": "  "})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    summary = text[text.index('id="error-summary"'):]
+    assert text.index('id="error-summary"') < text.index('id="procedure"')  # at the top, before the stepper
+    assert 'role="alert"' in text[text.index('id="error-summary"') - 60:][:200]
+    assert 'href="#summary"' in summary[:800]
+
+
+def test_the_stepper_shows_where_the_case_stands(app, clients, candidate):
+    coordinator = clients("coordinator")
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    stepper = page[page.index('id="procedure"'):page.index("</ol>", page.index('id="procedure"'))]
+    assert re.search(r'aria-current="step">\s*<span class="procedure-step-label">Preparation</span>\s*'
+                     r'<span class="procedure-step-status">current stage</span>', stepper)
+    assert stepper.count("to come") == 6 and stepper.count('aria-current="step"') == 1
+    record(coordinator, candidate, submitted_on=days_ago(30))
+    move(coordinator, candidate, "preparing")
+    move(coordinator, candidate, "submitted_to_committee")
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    stepper = page[page.index('id="procedure"'):page.index("</ol>", page.index('id="procedure"'))]
+    assert re.search(r'aria-current="step">\s*<span class="procedure-step-label">Submission to the Committee', stepper)
+    assert stepper.count(">done<") == 1
+    move(coordinator, candidate, "withdrawn")
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    stepper = page[page.index('id="procedure"'):page.index("</ol>", page.index('id="procedure"'))]
+    assert re.search(r'aria-current="step">\s*<span class="procedure-step-label">Withdrawn', stepper)
+    assert "Registration" not in stepper  # never reached
+
+
+def test_move_to_preselects_nothing_and_an_empty_move_is_an_error(app, clients, candidate):
+    coordinator = clients("coordinator")
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    select_html = page[page.index('<select class="form-select" id="target"'):]
+    select_html = select_html[:select_html.index("</select>")]
+    assert re.search(r'<option (selected )?value="">Choose…</option>', select_html)
+    assert "selected" not in select_html.replace('<option selected value="">', "")  # no stage preselected
+    refused = move(coordinator, candidate, "")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Choose the stage to move the case to." in text
+    assert 'href="#target"' in text and stage_of(candidate) == "candidate"
+
+
+def test_the_stage_needs_panel_never_opens_empty(app, clients, candidate):
+    coordinator = clients("coordinator")
+    # From "Strategic candidate" the moves (preparation, withdrawal) need nothing recorded: no panel.
+    assert 'id="stage-needs"' not in coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    move(coordinator, candidate, "preparing")
+    page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
+    panel = page[page.index('id="stage-needs"'):page.index("</details>", page.index('id="stage-needs"'))]
+    assert "Submitted to the Committee:" in panel and "not recorded yet" in panel
+
+
+def test_urgency_shows_at_the_top_and_the_partners_words_only_to_the_team(app, people, clients):  # AC-06
+    from caseapp.domain.report import VictimInput
+    case, _ = submit_report(app, people["partner_a"].user, notified=utcnow().date() - timedelta(days=100),
+                            victims=[VictimInput(name=VICTIM_MARKER, consent="yes")], urgent_risk="yes",
+                            urgent_date=utcnow().date() + timedelta(days=20),
+                            urgent_explanation="Bulldozers-marker arrive next week.")
+    record_screening(case, people["lawyer"].user)
+    screening.accept(db.session, open_vault(db.session, keyring(), case), people["lawyer"].user, "Urgent.")
+    db.session.commit()
+    coordinator = clients("coordinator")
+    page = coordinator.get(f"/committee/{case.uuid}").get_data(as_text=True)
+    assert "Risk of irreparable harm reported" in page and "none requested yet." in page
+    assert "Bulldozers-marker" not in page  # off the team: that it exists, not the partner's words
+    assert page.index('id="urgency"') < page.index('id="deadlines"')
+    add_to_team(case, people["coordinator"].user)
+    assert "Bulldozers-marker" in coordinator.get(f"/committee/{case.uuid}").get_data(as_text=True)
+    coordinator.post(f"/committee/{case.uuid}/interim-measures", data={"requested_on": days_ago(1)})
+    page = coordinator.get(f"/committee/{case.uuid}").get_data(as_text=True)
+    urgency = page[page.index('id="urgency"'):page.index("</section>", page.index('id="urgency"'))]
+    assert "Requested, not yet decided" in urgency
+
+
+def test_the_record_form_shows_only_the_chosen_events_fields(app, clients, candidate):
+    coordinator = clients("coordinator")
+    chooser = coordinator.get(f"/committee/{candidate.uuid}/record").get_data(as_text=True)
+    assert "What happened?" in chooser and "<input" not in chooser.split('id="events"')[1].split("</ul>")[0]
+    assert f'href="/committee/{candidate.uuid}/record?event=registered"' in chooser
+    form = coordinator.get(f"/committee/{candidate.uuid}/record?event=registered").get_data(as_text=True)
+    assert 'id="registered_on"' in form and 'id="communication_number"' in form
+    assert 'id="submitted_on"' not in form and 'id="decision_type"' not in form and 'id="notes"' not in form
+    assert coordinator.get(f"/committee/{candidate.uuid}/record?event=nothing").status_code == 400
+    record(coordinator, candidate, submitted_on=days_ago(30))
+    refused = record(coordinator, candidate, registered_on=days_ago(20), communication_number="twelve")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'data-error-summary' in text and 'href="#communication_number"' in text
+    # Other fields posted with an event are ignored (AC-05): only the event's are written.
+    record_response = coordinator.post(f"/committee/{candidate.uuid}/record",
+                                       data={"event": "registered", "registered_on": days_ago(20),
+                                             "communication_number": "12/2026", "submitted_on": days_ago(5)})
+    assert record_response.status_code == 302
+    db.session.expire_all()
+    stored = db.session.execute(select(Communication)).scalar_one()
+    assert (stored.submitted_on.isoformat(), stored.communication_number) == (days_ago(30), "12/2026")
+    chooser = coordinator.get(f"/committee/{candidate.uuid}/record").get_data(as_text=True)
+    assert "Communication number: 12/2026" in chooser
 
 
 def test_media_reach_beyond_any_audience_is_a_form_error(app, clients, candidate):  # IN-02

@@ -33,16 +33,19 @@ function reachableScrollingTables() {
 reachableScrollingTables();
 window.addEventListener("resize", reachableScrollingTables);
 
-// The report form (templates/intake/edit_report.html). It works without JavaScript; this only adds
-// (1) the focus on the error summary, so a screen reader starts with the list of problems, and
-// (2) the live last day to submit to the Committee on the remedies step: the server's engine
-// answers (intake.one_year_limit), so the page never computes a date of its own.
-(function () {
+// An error summary (templates/_macros/forms.html) takes the focus when the page opens, so a keyboard or
+// screen-reader user starts at the list of what to correct; its links lead to the fields.
+document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector("[data-error-summary]");
   if (summary) {
     summary.focus();
   }
+});
 
+// The report form (templates/intake/edit_report.html). It works without JavaScript; this only adds the
+// live last day to submit to the Committee on the remedies step: the server's engine answers
+// (intake.one_year_limit), so the page never computes a date of its own.
+(function () {
   var panel = document.querySelector("[data-one-year-url]");
   var form = document.querySelector("[data-report-form]");
   if (!panel || !form) {
