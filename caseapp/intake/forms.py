@@ -24,8 +24,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from caseapp.domain import covenant
 from caseapp.domain import report as rules
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
-from caseapp.web.forms import AppForm
 from caseapp.intake.steps import REQUIRED, REQUIRED_IN_ENTRY
+from caseapp.web.forms import AppForm
 
 TRI_CHOICES = [SelectChoice("unknown", _l("Don't know")), SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
@@ -148,7 +148,7 @@ class ReportForm(AppForm):
     evidence = MultipleFileField(_l("Add evidence files"))
 
 
-class OneYearForm(FlaskForm):
+class OneYearForm(AppForm):
     """The remedies step's remedies alone, for the live one-year date (intake.one_year_limit); nothing stored."""
     remedies = FieldList(FormField(RemedyForm), min_entries=0, max_entries=rules.MAX_REMEDIES)
 
