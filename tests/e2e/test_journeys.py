@@ -227,9 +227,11 @@ def test_report_to_published_decision(browsing, live_server):
         flash(co, "Case moved.")
         expect(co.locator("#stage-badge")).to_have_text(stage_label)
 
-    def record(fields: dict, done: str) -> None:
-        follow(co.get_by_role("link", name="Edit the record"))
+    def record(event: str, fields: dict, done: str) -> None:
+        """The record form asks what happened first, then shows that event's fields (issue 17, point 7)."""
+        follow(co.get_by_role("link", name="Record an event"))
         expect(co.get_by_role("heading", name=f"Communication record of {reference}")).to_be_visible()
+        follow(co.get_by_role("link", name=event))
         for name, value in fields.items():
             field = co.locator(f"#{name}")
             if name in ("decision_type", "articles_violated"):  # the record's lists
@@ -241,13 +243,17 @@ def test_report_to_published_decision(browsing, live_server):
         expect(co.locator("main .alert")).to_contain_text(done)
 
     move("Communication in preparation")
-    record({"submitted_on": day(300)}, "Submitted to the Committee on")
+    record("The communication was submitted to the Committee", {"submitted_on": day(300)},
+           "Submitted to the Committee on")
     move("Submitted to the Committee")
-    record({"registered_on": day(280), "communication_number": "77/2025"}, "Registered on")
+    record("The Committee registered it", {"registered_on": day(280), "communication_number": "77/2025"},
+           "Registered on")
     move("Registered by the Committee")
     browsing.step(co, "coordinator-registered")
-    record({"decision_type": "views_violation", "decision_adopted_on": day(30), "decision_transmitted_on": day(25),
-            "articles_violated": ["11(1)"], "un_symbol": "E/C.12/77/D/77/2025"}, "Decision")
+    record("The Committee adopted its decision", {"decision_type": "views_violation", "decision_adopted_on": day(30),
+                                                  "articles_violated": ["11(1)"], "un_symbol": "E/C.12/77/D/77/2025"},
+           "Decision")
+    record("The decision was transmitted", {"decision_transmitted_on": day(25)}, "Decision")
     move("Decided")
     move("Follow-up")
     expect(co.locator("#follow-up")).to_contain_text("State's response due")

@@ -261,7 +261,8 @@ FORM_DATA = {
     "screening.decline_report": lambda s, page: {"reason": "Outside the Committee's competence."},
     "screening.accept_report": lambda s, page: _screened(s) or {"note": ""},
     "screening.reopen_report": lambda s, page: _declined(s) or {"note": "New facts arrived."},
-    "committee.edit_record": lambda s, page: {"submitted_on": "2024-03-01", "decision_type": "inadmissible",
+    # The record form saves one event at a time (issue 17, point 7): the decision's fields.
+    "committee.edit_record": lambda s, page: {"event": "decision", "decision_type": "inadmissible",
                                              "decision_adopted_on": "2025-01-10"},
     "committee.move_case": lambda s, page: {"target": "closed", "note": "Control request"},
     "committee.add_interim_measure": lambda s, page: {"requested_on": "2024-04-01"},
@@ -275,6 +276,8 @@ FORM_DATA = {
     "committee.add_media": lambda s, page: {"outlet": "Control Daily", "published_on": "2025-02-01"},
     "committee.delete_media": lambda s, page: {},
     "committee.publish": lambda s, page: {"summary": "A summary for the public."},
+    "committee.confirm_name_consent": lambda s, page: _lawyer_on_team(s, s.tracked_uuid) or {
+        "identity_consented": "y", "victim_names": "Control Name"},
     "committee.withdraw_publication": lambda s, page: _published(s) or {},
     "committee.add_team_member": lambda s, page: {"member": str(s.user("lawyer").uuid)},
     "committee.remove_team_member": lambda s, page: _lawyer_on_team(s, s.tracked_uuid) or {},

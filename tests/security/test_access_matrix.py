@@ -310,6 +310,10 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "committee.add_media": {"POST": caseworkers_only(FORM_ERROR)},
     "committee.delete_media": {"POST": caseworkers_only(redirect_to(TRACKED))},
     "committee.publish": {"POST": coordinators_only(FORM_ERROR)},
+    # The victims' consent to publishing their names: a lawyer on the case's team only. The matrix's lawyer
+    # is on no team of the tracked case, so every principal is refused (the lawyer by the view, AC-06);
+    # tests/web/test_committee.py covers the team's lawyer confirming it.
+    "committee.confirm_name_consent": {"GET": lawyers_only(DENIED), "POST": lawyers_only(DENIED)},
     "committee.withdraw_publication": {"POST": coordinators_only(FORM_ERROR)},
     # The case team panel: lawyers and coordinators, on the team or not, assign it (DESIGN.md §2).
     "committee.add_team_member": {"POST": caseworkers_only(FORM_ERROR)},
@@ -445,6 +449,7 @@ URLS = {
     "committee.add_media": TRACKED + "/media",
     "committee.delete_media": TRACKED + "/media/{media_uuid}/delete",
     "committee.publish": TRACKED + "/publication",
+    "committee.confirm_name_consent": TRACKED + "/publication/names",
     "committee.withdraw_publication": TRACKED + "/publication/withdraw",
     "committee.add_team_member": TRACKED + "/team",
     "committee.remove_team_member": TRACKED + "/team/{coordinator_on_team_uuid}/remove",

@@ -101,7 +101,8 @@ CLEAR = {
     "RegisterCheckForm.source": "the public States register's history",
     "PublicationForm.summary": "published on the public decisions page by the coordinators",
     "PublicationForm.links": "published on the public decisions page",
-    "PublicationForm.victim_names": "published only with recorded consent; cleared when withdrawn",
+    "NameConsentForm.victim_names": "published only with the victims' consent, confirmed by the case team's "
+                                    "lawyer (issue 17, point 7); cleared when withdrawn",
     "MediaForm.outlet": "public press coverage of a decided case (the outlet's own publication)",
     "MediaForm.link": "public press coverage of a decided case",
     "MediaForm.language": "public press coverage of a decided case",
@@ -148,6 +149,7 @@ ENDPOINT_FORMS = {
     "committee.record_publicity": "PublicityForm",
     "committee.add_media": "MediaForm",
     "committee.publish": "PublicationForm",
+    "committee.confirm_name_consent": "NameConsentForm",
     "account.create_token": "NewTokenForm",
     "account.change_password": "ChangePasswordForm",
     "admin.list_users": "UserFilterForm",
