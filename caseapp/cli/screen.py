@@ -12,6 +12,7 @@ import click
 from caseapp.cli.common import keyless
 from caseapp.domain.admissibility import CaseFacts, FactsError, assess, explain
 from caseapp.domain.register import StatesRegister
+from caseapp.screening.plain import missing_question
 
 SCREEN_ERROR_EXIT = 2
 
@@ -50,6 +51,7 @@ def command(source: str, as_text: bool, today: datetime | None) -> None:
     day = today.date() if today else date.today()
     assessment = assess(facts, today=day, register=StatesRegister.shipped())
     if as_text:
-        click.echo(explain(assessment, facts, day))
+        # Each missing fact also as the question the screening pages ask (caseapp/web/labels.py).
+        click.echo(explain(assessment, facts, day, question=missing_question))
     else:
         click.echo(json.dumps(assessment.to_json(), indent=2, ensure_ascii=False))

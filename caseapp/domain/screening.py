@@ -13,10 +13,7 @@ from dataclasses import dataclass, field
 
 from caseapp.domain import admissibility
 from caseapp.domain.admissibility import (
-    ADMISSIBLE,
-    ARTICLES,
     CRITERIA,
-    INADMISSIBLE,
     MET,
     NOT_APPLICABLE,
     NOT_MET,
@@ -32,7 +29,6 @@ from caseapp.domain.report import ReportInput, victims_consent
 DETERMINATION_STATUSES = (MET, NOT_MET, UNKNOWN, NOT_APPLICABLE)
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", WARNING: "warning",
                 NOT_APPLICABLE: "not applicable"}
-OVERALL_WORDS = {ADMISSIBLE: "admissible", INADMISSIBLE: "inadmissible", "incomplete": "incomplete"}
 MAX_REASON = 4000
 MAX_NOTES = 4000
 
@@ -44,7 +40,6 @@ STRATEGIC_FACTORS: tuple[tuple[str, str], ...] = (
     ("informed_consent", "Victims' informed consent to litigation"),
     ("reprisal_risk", "Risk of reprisals"),
 )
-FACTOR_NAMES = dict(STRATEGIC_FACTORS)
 SCORES = (1, 2, 3, 4, 5)
 SCALE_HINTS = {
     "precedent_value": "1 = repeats settled case law, 5 = a question the Committee has never decided",
@@ -178,41 +173,47 @@ def needs_reason(engine_status: str, status: str) -> bool:
     return status != engine_status
 
 
-def changes(previous: ScreeningContent | None, current: ScreeningContent) -> list[str]:
-    """What ``current`` changed from ``previous``, in words, most telling first."""
+# What a version changed (``Change.kind``): the page words each one (templates/screening/_changes.html),
+# naming criteria by their plain names (issue 17, point 3), so the domain holds codes, not sentences.
+FIRST, OVERALL, ENGINE_STATUS, DETERMINATION, REASON, SCORE, FACTOR_NOTES, SUMMARY = (
+    "first", "overall", "engine_status", "determination", "reason", "score", "factor_notes", "summary")
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    subject: str = ""  # a criterion id or a strategic factor
+    before: object = None  # a status or overall code, or a score (None: none yet)
+    after: object = None
+
+
+def changes(previous: ScreeningContent | None, current: ScreeningContent) -> list[Change]:
+    """What ``current`` changed from ``previous``, most telling first."""
     if previous is None:
-        return ["First assessment."]
-    lines = []
+        return [Change(FIRST)]
+    found = []
     if previous.engine.get("overall") != current.engine.get("overall") and previous.engine:
-        lines.append(f"Engine's overall reading: {OVERALL_WORDS.get(previous.engine.get('overall'), '—')} → "
-                     f"{OVERALL_WORDS.get(current.engine.get('overall'), '—')}")
+        found.append(Change(OVERALL, "", previous.engine.get("overall"), current.engine.get("overall")))
     before_engine = engine_statuses(previous.engine)
     for determination in current.determinations:
-        article = ARTICLES.get(determination.criterion, determination.criterion)
         old = previous.determination(determination.criterion)
         engine_before = before_engine.get(determination.criterion)
         if engine_before and engine_before != determination.engine_status:
-            lines.append(f"{article}: engine {STATUS_WORDS[engine_before]} "
-                         f"→ {STATUS_WORDS[determination.engine_status]}")
+            found.append(Change(ENGINE_STATUS, determination.criterion, engine_before, determination.engine_status))
         if old is None or old.status != determination.status:
-            before = STATUS_WORDS[old.status] if old else "—"
-            lines.append(f"{article}: determination {before} → {STATUS_WORDS[determination.status]}")
+            found.append(Change(DETERMINATION, determination.criterion, old.status if old else None,
+                                determination.status))
         elif old.reason != determination.reason:
-            lines.append(f"{article}: reason rewritten")
+            found.append(Change(REASON, determination.criterion))
     for score in current.factors:
         old = previous.factor(score.factor)
-        name = FACTOR_NAMES.get(score.factor, score.factor)
         if old is None or old.score != score.score:
-            lines.append(f"{name}: {_score(old.score if old else None)} → {_score(score.score)}")
+            found.append(Change(SCORE, score.factor, old.score if old else None, score.score))
         elif old.notes != score.notes:
-            lines.append(f"{name}: notes rewritten")
+            found.append(Change(FACTOR_NOTES, score.factor))
     if previous.summary != current.summary:
-        lines.append("Summary rewritten")
-    return lines
-
-
-def _score(score: int | None) -> str:
-    return "not scored" if score is None else f"{score}/5"
+        found.append(Change(SUMMARY))
+    return found
 
 
 def same_judgement(previous: ScreeningContent | None, current: ScreeningContent) -> bool:

@@ -130,9 +130,14 @@ def new_report():
     if match is None or not form.validate():
         return _render_step(None, steps.FIRST, form, 400)
     report = to_input(form)
-    if match.group(1) == "leave" and not steps.answered(report, steps.FIRST, has_files=False):
-        flash(_("Nothing was typed, so no draft was kept."), "info")
-        return redirect(url_for("intake.list_reports"))
+    if not steps.answered(report, steps.FIRST, has_files=False):
+        if match.group(1) == "leave":
+            flash(_("Nothing was typed, so no draft was kept."), "info")
+            return redirect(url_for("intake.list_reports"))
+        # Moving on from an empty first step would only leave an empty draft in the list: the report
+        # starts with its first answer (issue 17, point 1).
+        form.title.errors = [*form.title.errors, _("Give the report a title, or choose the State, to start it.")]
+        return _render_step(None, steps.FIRST, form, 400)
     errors = intake.check(report, today=utcnow().date(), submitting=False)
     if errors:
         return _render_step(None, steps.FIRST, form, 400, _attach_errors(form, errors))
@@ -164,7 +169,7 @@ def _error_links(case: Case | None, shown: tuple[str, ...], errors: list[tuple[s
         if step.slug in shown or case is None:
             links.append((message, f"#{_anchor(key)}"))
         else:
-            links.append((message, url_for("intake.edit_report", case_uuid=case.uuid, step=step.slug,
+            links.append((message, url_for("intake.edit_report", case_uuid=case.uuid, step=step.slug, check=1,
                                            _anchor=_anchor(key))))
     return links
 
@@ -185,7 +190,7 @@ def _field_errors(form: ReportForm) -> list[tuple[str, str]]:
 
 
 def _render_step(case: Case | None, step: steps.Step | None, form: ReportForm, status: int = 200,
-                 unplaced: list[tuple[str, str]] | None = None, focus: str | None = None):
+                 unplaced: list[tuple[str, str]] | None = None, focus: str | None = None, checking: bool = False):
     """One step of the form (``step``), or every step at once (None: the whole-form post's errors)."""
     shown = tuple(s for s in steps.STEPS[:-1]) if step is None else (step,)
     mark_required(form)
@@ -208,7 +213,8 @@ def _render_step(case: Case | None, step: steps.Step | None, form: ReportForm, s
             ask_reason=intake.needs_lateness_reason(last_day, utcnow().date()) or bool(report.one_year_exception),
             report=report, rights=covenant.BY_CODE, status_labels=STATUS_LABELS,
             state_label=state_name(report.state) if report.state else None,
-            action_form=ActionForm(), upload_hint=_upload_hint(), focus=focus, rejected=status >= 400),
+            action_form=ActionForm(), upload_hint=_upload_hint(), focus=focus, rejected=status >= 400,
+            checking=checking),
         status,
     )
 
@@ -229,7 +235,13 @@ def edit_report(case_uuid: UUID, step: str | None):
     vault = open_vault(db.session, keyring(), case)
     if request.method == "GET":
         audit_request("report_viewed", case=case)  # AC-08: the form shows the decrypted report
-        return _render_step(case, current, _saved_form(vault), focus=session.pop(FOCUS_SESSION_KEY, None))
+        form = _saved_form(vault)
+        if request.args.get("check") and current is not steps.REVIEW:
+            # Arriving from the review's list of what is missing: the same messages, beside this step's fields.
+            missing = intake.check(to_input(form), today=utcnow().date(), submitting=True)
+            mine = {key: message for key, message in missing.items() if steps.step_of(key) is current}
+            return _render_step(case, current, form, unplaced=_attach_errors(form, mine), checking=True)
+        return _render_step(case, current, form, focus=session.pop(FOCUS_SESSION_KEY, None))
     if step is None:  # the whole report in one post (the form before it had steps)
         return _save_whole_report(case, vault)
     if current is steps.REVIEW:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from caseapp.domain import stages
 from caseapp.domain.admissibility import Assessment, assess
 from caseapp.domain.register import StatesRegister
-from caseapp.domain.screening import ScreeningContent, case_facts, changes, check_content, same_judgement
+from caseapp.domain.screening import Change, ScreeningContent, case_facts, changes, check_content, same_judgement
 from caseapp.models import Message, ScreeningVersion, User
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, audit, messages
@@ -47,7 +47,7 @@ def assess_report(vault: CaseVault, *, today: date, register: StatesRegister) ->
 class Version:
     row: ScreeningVersion
     content: ScreeningContent
-    changes: list[str]
+    changes: list[Change]
 
 
 def versions(session: Session, vault: CaseVault) -> list[Version]:

@@ -113,7 +113,8 @@ def test_screen_explain_prints_readable_text(app, tmp_path):
     assert ("[met] Article 3(2)(a) (art3_2_a): Submitted on 2014-01-28, within one year of notification of the "
             "final decision (2013-10-21); last day 2014-10-21.") in lines
     assert "[unknown] Article 3(2)(e) (art3_2_e):" in result.output
-    assert "    Missing: substantiated" in lines
+    assert ("    Missing: substantiated — Is each claim sufficiently substantiated by evidence? (your determination)"
+            in lines)
     assert "Excluded claims (art. 3(2)(d)): ICCPR art. 26" in lines
     assert "Last day to submit: 21 Oct 2014; submitted on 28 Jan 2014, 266 days before the last day." in lines
     assert "Warnings:" in lines

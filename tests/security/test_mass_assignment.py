@@ -62,7 +62,8 @@ def test_tracking_forms_change_only_their_own_case_and_fields(app, people, clien
 
     assert coordinator.post(f"/committee/{case.uuid}/move", data={"target": "preparing", "note": ""} | extras
                             ).status_code == 302
-    assert coordinator.post(f"/committee/{case.uuid}/record", data={"event": "submitted", "submitted_on": day} | extras).status_code == 302
+    assert coordinator.post(f"/committee/{case.uuid}/record", data={"event": "submitted", "submitted_on": day} | extras
+                            ).status_code == 302
     assert coordinator.post(f"/committee/{case.uuid}/interim-measures", data={"requested_on": day} | extras
                             ).status_code == 302
 

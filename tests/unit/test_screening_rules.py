@@ -7,7 +7,15 @@ from caseapp.domain import roles, stages
 from caseapp.domain.admissibility import CRITERIA, one_year_last_day
 from caseapp.domain.report import RemedyInput, ReportInput, VictimInput
 from caseapp.domain.screening import (
+    DETERMINATION,
+    ENGINE_STATUS,
+    FACTOR_NOTES,
+    FIRST,
+    OVERALL,
+    SCORE,
     STRATEGIC_FACTORS,
+    SUMMARY,
+    Change,
     Determination,
     FactorScore,
     ScreeningContent,
@@ -69,16 +77,16 @@ def test_the_lawyers_overall_follows_the_engines_rule():
 
 def test_changes_say_what_a_version_changed():
     first = content(art4=("met", "ok"))
-    assert changes(None, first) == ["First assessment."]
+    assert changes(None, first) == [Change(FIRST)]
     second = ScreeningContent(
         content(art4=("met", "ok"), art1=("not_met", "Not a party yet.")).determinations,
         (FactorScore("precedent_value", 5, ""), *first.factors[1:4], FactorScore("reprisal_risk", 3, "Threats.")),
         "Summary", ENGINE)
     assert changes(first, second) == [
-        "Article 1: determination met → not met",
-        "Precedent value: 3/5 → 5/5",
-        "Risk of reprisals: notes rewritten",
-        "Summary rewritten",
+        Change(DETERMINATION, "art1", "met", "not_met"),
+        Change(SCORE, "precedent_value", 3, 5),
+        Change(FACTOR_NOTES, "reprisal_risk"),
+        Change(SUMMARY),
     ]
     assert same_judgement(first, first) and not same_judgement(first, second)
 
@@ -89,8 +97,8 @@ def test_changes_name_what_the_engine_changed_too():
     later = ScreeningContent(tuple(Determination(d.criterion, "met", d.status, d.reason) for d in first.determinations),
                              first.factors, "", engine)
     lines = changes(first, later)
-    assert lines[0] == "Engine's overall reading: incomplete → admissible"
-    assert "Article 3(1): engine unknown → met" in lines
+    assert lines[0] == Change(OVERALL, "", "incomplete", "admissible")
+    assert Change(ENGINE_STATUS, "art3_1", "unknown", "met") in lines
 
 
 def test_content_survives_its_json():

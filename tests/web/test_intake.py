@@ -361,6 +361,11 @@ def test_opening_report_a_violation_leaves_no_draft_until_the_first_save(app, cl
     # Leaving an untouched first step keeps nothing either.
     left = client.post("/intake/new", data={"action": "leave", "title": "", "state": ""})
     assert left.headers["Location"].endswith("/intake") and drafts_of(org_a) == 0
+    # Nor does "Next" on an untouched first step: it asks for a first answer, linked from the summary.
+    empty = client.post("/intake/new", data={"action": "next", "title": "", "state": ""})
+    text = empty.get_data(as_text=True)
+    assert empty.status_code == 400 and drafts_of(org_a) == 0
+    assert 'href="#title"' in text and "Give the report a title, or choose the State, to start it." in text
 
     saved = client.post("/intake/new", data={"action": "next", "title": "Riverside eviction", "state": "ES",
                                              "rights_invoked": ["11(1)"]})
@@ -436,8 +441,7 @@ def test_the_error_summary_links_to_every_field_in_error(app, client, partner):
                                                   "urgent_date": "2024-02-30"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    summary = re.search(r'<div class="alert alert-danger" role="alert" tabindex="-1" id="error-summary".*?</div>',
-                        page, re.S).group(0)
+    summary = re.search(r'<div [^>]*id="error-summary".*?</div>', page, re.S).group(0)
     assert 'href="#facts_start"' in summary and 'href="#urgent_date"' in summary
     assert 'id="facts_start-error"' in page and 'id="urgent_date-error"' in page
     # The review lists every answer missing to submit, each linked to its step and field.
@@ -447,9 +451,15 @@ def test_the_error_summary_links_to_every_field_in_error(app, client, partner):
     summary = re.search(r'id="error-summary".*?</div>', page, re.S).group(0)
     for step, anchor in (("state", "title"), ("state", "state"), ("state", "rights_invoked-0"),
                          ("facts", "narrative"), ("facts", "facts_start"), ("victims", "add-victims")):
-        assert f'href="/intake/{draft}/edit/{step}#{anchor}"' in summary, anchor
+        assert f'href="/intake/{draft}/edit/{step}?check=1#{anchor}"' in summary, anchor
     case, _ = load(draft)
     assert case.stage == "draft"
+    # Following a link, the step shows the same message beside its field, with a summary (nothing refused).
+    arrived = client.get(f"/intake/{draft}/edit/facts?check=1")
+    page = arrived.get_data(as_text=True)
+    assert arrived.status_code == 200 and "To submit the report, answer these:" in page
+    assert 'id="narrative-error"' in page and 'href="#narrative"' in page
+    assert 'id="title-error"' not in page  # another step's problem stays on its own step
 
 
 def test_the_review_submits_to_the_coalitions_lawyers(app, client, partner):

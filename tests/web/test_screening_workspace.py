@@ -156,6 +156,7 @@ def test_each_save_is_a_version_with_what_changed(app, people, clients):
     assert "Precedent value: 3/5 → 5/5" in versions
     assert "Risk of reprisals: notes rewritten" in versions
     assert "First assessment." in versions
+    assert "Art. 4 — clear disadvantage: your determination met → unknown" in versions  # the plain name
     assert "The mayor threatened the family." in page  # the current scores and notes
     versions = select(ScreeningVersion.version).order_by(ScreeningVersion.version)
     assert db.session.execute(versions).scalars().all() == [1, 2]

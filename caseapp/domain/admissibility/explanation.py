@@ -2,6 +2,7 @@
 missing, the excluded claims, the last day to submit, then the warnings. Pure, like the engine: the
 command line only prints it."""
 
+from collections.abc import Callable
 from datetime import date
 
 from caseapp.domain import deadlines
@@ -9,13 +10,18 @@ from caseapp.domain.admissibility.facts import CaseFacts
 from caseapp.domain.admissibility.result import ADMISSIBLE, BASIS_DECISION, Assessment
 
 
-def explain(assessment: Assessment, facts: CaseFacts, today: date) -> str:
-    """The assessment as readable text: a line per criterion, then the deadline and the warnings."""
+def explain(assessment: Assessment, facts: CaseFacts, today: date,
+            question: Callable[[str], str] | None = None) -> str:
+    """The assessment as readable text: a line per criterion, then the deadline and the warnings. Each missing
+    fact is named by its path in the facts' JSON (what a command-line user adds to the file) and, given
+    ``question`` (path → the question in words, from the pages' labels), the question it answers."""
     lines = [f"Overall: {assessment.overall}" + (" (prima facie)" if assessment.overall == ADMISSIBLE else ""), ""]
     for criterion in assessment.criteria:
         lines.append(f"[{criterion.status}] {criterion.article} ({criterion.id}): {criterion.reason}")
-        if criterion.missing:
+        if criterion.missing and question is None:
             lines.append(f"    Missing: {', '.join(criterion.missing)}")
+        elif criterion.missing:
+            lines += [f"    Missing: {path} — {question(path)}" for path in criterion.missing]
     if assessment.excluded_claims:
         lines += ["", f"Excluded claims (art. 3(2)(d)): {', '.join(assessment.excluded_claims)}"]
     lines.append("")
