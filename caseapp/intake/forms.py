@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from caseapp.domain import covenant
 from caseapp.domain import report as rules
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
-from caseapp.intake.steps import REQUIRED, REQUIRED_IN_ENTRY
+from caseapp.intake.steps import REQUIRED, REQUIRED_IN_ENTRY, REQUIRED_WHEN
 from caseapp.web.forms import AppForm
 
 TRI_CHOICES = [SelectChoice("unknown", _l("Don't know")), SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
@@ -191,6 +191,8 @@ def mark_required(form: ReportForm) -> ReportForm:
     for name, sub in REQUIRED_IN_ENTRY.items():
         for entry in form[name].entries:
             entry.form[sub].flags.required = True
+    for name, condition in REQUIRED_WHEN.items():
+        form[name].flags.required_when = condition  # words only: the input stays optional while the condition is unmet
     return form
 
 

@@ -41,6 +41,12 @@ REVIEW = STEPS[-1]
 # "(required)" on the form. Within a victim, remedy or procedure: the sub-field's name.
 REQUIRED = frozenset({"title", "state", "rights_invoked", "narrative", "facts_start"})
 REQUIRED_IN_ENTRY = {"victims": "name", "remedies": "body", "unused_remedies": "name", "other_procedures": "body"}
+# Answers needed only after another answer (``_completeness`` again), marked with their condition in words.
+REQUIRED_WHEN = {
+    "consent_justification": _l("required if you act for victims who have not all consented"),
+    "remedies_exception_explanation": _l("required if you give a reason"),
+    "urgent_explanation": _l("required if there is a risk of irreparable harm"),
+}
 
 # A step is "done" once something in it was answered; steps without a required answer are done once seen.
 _ANSWERED_WITHOUT_DEFAULT = {"unknown", "", None, False}

@@ -433,6 +433,9 @@ def test_required_answers_are_marked_in_words_and_for_assistive_technology(app, 
     victims = client.get(step_url(draft, "victims")).get_data(as_text=True)
     assert re.search(r'<input[^>]*id="victims-0-name"[^>]*required', victims)
     assert not re.search(r'<input[^>]*id="victims-0-contact"[^>]*required', victims)
+    # An answer needed only after another says when, and its input stays optional.
+    assert "(required if you act for victims who have not all consented)" in victims
+    assert not re.search(r'<textarea[^>]*id="consent_justification"[^>]*required', victims)
 
 
 def test_the_error_summary_links_to_every_field_in_error(app, client, partner):
