@@ -6,11 +6,14 @@ the same ``Assessment``. ``CaseFacts.from_json`` reads DESIGN.md §5's JSON stri
 ``FactsError(field, message)`` naming the dotted field (``remedies.0.notified``).
 
 Every criterion cites its article; every reason is a plain sentence naming the dates and facts used;
-``missing`` names what would settle an ``unknown``. Unknown stays unknown: a missing field is never a
+``missing`` names what would settle an ``unknown``. The sentences are messages (``messages``: a code and
+its parameters, DESIGN.md §6): ``Criterion.reason`` and ``Assessment.warnings`` hold their English, and
+``Assessment.rendered(renderer)`` gives them in the reader's language. Unknown stays unknown: a missing field is never a
 silent pass, and no date of a State is guessed.
 
 The modules: ``facts`` (the input and its strict reader), ``result`` (the answer's types),
-``context`` (what several criteria share), ``decisions`` and ``wording`` (how reasons name things),
+``context`` (what several criteria share), ``messages`` (the sentences' templates and their renderer),
+``decisions``, ``standing`` and ``wording`` (how reasons name things),
 one module per criterion — ``art1``, ``art2``, ``exhaustion`` (3(1)), ``time_limits`` (3(2)(a)),
 ``ratione_temporis`` (3(2)(b)), ``other_procedures`` (3(2)(c)), ``compatibility`` (3(2)(d)),
 ``substantiation`` (3(2)(e)), ``abuse`` (3(2)(f)), ``form`` (3(2)(g)), ``art4`` —, ``engine``
@@ -149,6 +152,7 @@ from caseapp.domain.admissibility.facts import (
     Remedy,
     UnusedRemedy,
 )
+from caseapp.domain.admissibility.messages import DATE, DAY, ENGLISH, MONTH, Message, Renderer
 from caseapp.domain.admissibility.result import (
     ADMISSIBLE,
     ARTICLES,
@@ -175,9 +179,9 @@ from caseapp.domain.admissibility.result import (
 from caseapp.domain.admissibility.time_limits import one_year_count, one_year_last_day
 
 __all__ = [
-    "ADMISSIBLE", "ARTICLES", "BASIS_DECISION", "BASIS_NOTIFICATION", "CASE_FACTS", "CRITERIA", "FACT_FIELDS",
-    "INADMISSIBLE", "INCOMPLETE", "MET", "MISSING_KINDS", "NOT_APPLICABLE", "NOT_MET", "STATUSES", "UNKNOWN",
-    "WARNING", "WARNING_CODES", "Assessment", "CaseFacts", "Criterion", "Deadlines", "FactsError", "OtherProcedure",
-    "RemediesException", "Remedy", "UnusedRemedy", "assess", "explain", "missing_index", "missing_kind",
-    "one_year_count", "one_year_last_day", "overall_status",
+    "ADMISSIBLE", "ARTICLES", "BASIS_DECISION", "BASIS_NOTIFICATION", "CASE_FACTS", "CRITERIA", "DATE", "DAY",
+    "ENGLISH", "FACT_FIELDS", "INADMISSIBLE", "INCOMPLETE", "MET", "MISSING_KINDS", "MONTH", "NOT_APPLICABLE",
+    "NOT_MET", "STATUSES", "UNKNOWN", "WARNING", "WARNING_CODES", "Assessment", "CaseFacts", "Criterion", "Deadlines",
+    "FactsError", "Message", "OtherProcedure", "RemediesException", "Remedy", "Renderer", "UnusedRemedy", "assess",
+    "explain", "missing_index", "missing_kind", "one_year_count", "one_year_last_day", "overall_status",
 ]

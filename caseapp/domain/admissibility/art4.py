@@ -2,30 +2,20 @@
 of the package docstring)."""
 
 from caseapp.domain.admissibility.context import Context
+from caseapp.domain.admissibility.messages import msg
 from caseapp.domain.admissibility.result import MET, UNKNOWN, WARNING, Criterion, conclude
 
 
 def check(c: Context) -> Criterion:
     facts = c.facts
-    discretion = ("Article 4 is not an admissibility requirement but a discretion of the Committee (Ben Djazia and "
-                  "Bellili v. Spain, E/C.12/61/D/5/2015, para. 11.5).")
+    discretion = msg("art4.discretion")
     importance = facts.general_importance == "yes"
     if facts.clear_disadvantage == "yes":
-        return conclude("art4", MET, "The author has suffered a clear disadvantage.")
+        return conclude("art4", MET, msg("art4.disadvantage"))
     if facts.clear_disadvantage == "no":
-        proviso = (" The author argues that the communication raises a serious issue of general importance, which the "
-                   "Committee may accept." if importance else
-                   " No serious issue of general importance is claimed.")
-        return conclude("art4", WARNING, (
-            "The communication does not reveal a clear disadvantage, so the Committee may decline to consider it."
-            f"{proviso} {discretion}"
-        ))
+        code = "art4.no_disadvantage_importance" if importance else "art4.no_disadvantage"
+        return conclude("art4", WARNING, msg(code, discretion=discretion))
     if importance:
-        return conclude("art4", WARNING, (
-            "Whether the author suffered a clear disadvantage is not recorded; "
-            "the author argues that the communication "
-            f"raises a serious issue of general importance. {discretion}"
-        ))
-    return conclude("art4", UNKNOWN, (
-        f"Whether the author suffered a clear disadvantage is not recorded. {discretion}"
-    ), ("clear_disadvantage", "general_importance"))
+        return conclude("art4", WARNING, msg("art4.importance_only", discretion=discretion))
+    return conclude("art4", UNKNOWN, msg("art4.unknown", discretion=discretion),
+                    ("clear_disadvantage", "general_importance"))

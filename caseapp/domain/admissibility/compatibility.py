@@ -5,6 +5,7 @@ from functools import cache
 
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.facts import CaseFacts
+from caseapp.domain.admissibility.messages import Listing, msg
 from caseapp.domain.admissibility.result import (
     MET,
     NOT_MET,
@@ -40,31 +41,17 @@ def excluded_claims(facts: CaseFacts) -> tuple[str, ...]:
 
 def check(c: Context, excluded: tuple[str, ...]) -> Criterion:
     facts = c.facts
-    rule = ("Claims under other instruments are incompatible with the Covenant and excluded (art. 3(2)(d); V.T.F. and "
-            "A.F.L. v. Spain, E/C.12/56/D/6/2015, para. 4.2)")
-    excluded_sentence = f" {rule}: {', '.join(excluded)}." if excluded else ""
+    excluded_sentence = msg("art3_2_d.excluded", claims=Listing(excluded)) if excluded else None
     if facts.rights_invoked is None:
-        return conclude("art3_2_d", UNKNOWN, (
-            "The Covenant rights invoked are not recorded." + excluded_sentence
-        ), ("rights_invoked",))
+        return conclude("art3_2_d", UNKNOWN, (msg("art3_2_d.rights_unknown"), excluded_sentence), ("rights_invoked",))
     covenant = [code for code in facts.rights_invoked if _claim(code)[0]]
     if not covenant:
-        return conclude("art3_2_d", NOT_MET, (
-            "No right set forth in the Covenant is invoked, so no claim is left to examine (art. 3(2)(d))."
-            + excluded_sentence
-        ))
+        return conclude("art3_2_d", NOT_MET, (msg("art3_2_d.no_covenant_right"), excluded_sentence))
     if all(_claim(code)[1] for code in covenant):
-        c.warn(WARNING_ACCESSORY_ONLY, (
-            "Only articles 1, 2 or 3 of the Covenant are invoked: the Committee reads them together with a substantive "
-            "right (arts 6-15); name the substantive right violated."
-        ))
+        c.warn(WARNING_ACCESSORY_ONLY, msg("warning.accessory_articles_only"))
     if any(_claim(code)[2] for code in covenant):
-        c.warn(WARNING_HOUSING, (
-            "In housing cases (art. 11(1)) the Committee weighs whether the author applied in time for social or "
-            "emergency housing, for exhaustion and substantiation (e.g. Loor Chila v. Spain, E/C.12/70/D/102/2019, "
-            "para. 6.4)."
-        ))
-    sentence = f"The claims under the Covenant ({', '.join(covenant)}) are compatible with it."
-    if excluded:
-        sentence += f"{excluded_sentence} The assessment goes on with the Covenant claims."
-    return conclude("art3_2_d", MET, sentence)
+        c.warn(WARNING_HOUSING, msg("warning.housing_due_diligence"))
+    return conclude("art3_2_d", MET, (
+        msg("art3_2_d.compatible", claims=Listing(tuple(covenant))),
+        excluded_sentence, msg("art3_2_d.goes_on") if excluded else None,
+    ))

@@ -4,7 +4,7 @@ from datetime import date
 
 from caseapp.domain.admissibility.decisions import final_decision
 from caseapp.domain.admissibility.facts import CaseFacts
-from caseapp.domain.admissibility.wording import iso
+from caseapp.domain.admissibility.messages import ENGLISH, Message, msg
 from caseapp.domain.register import (
     EntryIntoForce,
     ProtocolStanding,
@@ -17,7 +17,7 @@ class Context:
     """What several criteria need, worked out once."""
 
     __slots__ = ("facts", "today", "register", "reference", "submitted", "record", "standing", "eif", "warnings",
-                 "warning_codes", "final_index", "final", "pending")
+                 "warning_codes", "warning_messages", "final_index", "final", "pending")
 
     def __init__(self, facts: CaseFacts, today: date, register: StatesRegister):
         self.facts = facts
@@ -33,18 +33,20 @@ class Context:
         self.eif: EntryIntoForce | None = register.protocol_entry_into_force(self.record) if self.record else None
         self.warnings: list[str] = []
         self.warning_codes: list[str] = []  # one per warning (result.WARNING_CODES)
+        self.warning_messages: list[Message] = []  # one per warning: the sentence ``warnings`` has in English
         self.final_index, self.final = final_decision(facts.remedies or ())
         self.pending = [index for index, remedy in enumerate(facts.remedies or ()) if remedy.outcome == "pending"]
 
-    def warn(self, code: str, sentence: str, *, first: bool = False) -> None:
+    def warn(self, code: str, sentence: Message, *, first: bool = False) -> None:
         """Add a warning and its code (``first``: ahead of the others, as the one-year limit's are)."""
         position = 0 if first else len(self.warnings)
-        self.warnings.insert(position, sentence)
+        self.warnings.insert(position, ENGLISH(sentence))
         self.warning_codes.insert(position, code)
+        self.warning_messages.insert(position, sentence)
 
-    def reference_phrase(self) -> str:
+    def reference_phrase(self) -> Message:
         if self.submitted:
-            return f"submitted on {iso(self.reference)}"
-        return f"not yet submitted (judged on today, {iso(self.today)})"
+            return msg("phrase.submitted_on", submitted=self.reference)
+        return msg("phrase.judged_on_today", today=self.today)
 
 

@@ -4,14 +4,16 @@ docstring): the one date the one-year limit and the exhaustion criterion both tu
 from datetime import date
 
 from caseapp.domain.admissibility.facts import Remedy
-from caseapp.domain.admissibility.wording import given, iso
+from caseapp.domain.admissibility.messages import Listing, Message, msg
+from caseapp.domain.admissibility.wording import given, named
 
 # Outcomes that leave no decision behind: nothing to count the year from, nothing exhausted.
 NOT_DECIDED = ("pending", "withdrawn")
 
 
-def remedy_name(index: int, remedy: Remedy) -> str:
-    return remedy.body.strip() if given(remedy.body) else f"remedy no. {index + 1}"
+def remedy_name(index: int, remedy: Remedy, *, start: bool = False) -> str | Message:
+    """The body that decided, as the facts name it, else "remedy no. N" (``start``: opening a sentence)."""
+    return named(remedy.body, "phrase.remedy_no", index, start=start)
 
 
 def effective_day(remedy: Remedy) -> date | None:
@@ -30,34 +32,30 @@ def final_decision(remedies) -> tuple[int | None, Remedy | None]:
     return best_index, best
 
 
-def decision_phrase(index: int, remedy: Remedy) -> str:
-    parts = f"the {remedy.body.strip()} decision" if given(remedy.body) else f"the decision on remedy no. {index + 1}"
+def decision_phrase(index: int, remedy: Remedy) -> Message:
+    """ "the Constitutional Court decision of 2013-10-16, notified on 2013-10-21", with the dates known."""
+    phrase = (msg("phrase.body_decision", body=remedy.body.strip()) if given(remedy.body) else
+              msg("phrase.remedy_decision", n=index + 1))
     if remedy.decided:
-        parts += f" of {iso(remedy.decided)}"
+        phrase = msg("phrase.decision_of", decision=phrase, decided=remedy.decided)
     if remedy.notified:
-        parts += f", notified on {iso(remedy.notified)}"
-    return parts
+        phrase = msg("phrase.decision_notified", decision=phrase, notified=remedy.notified)
+    return phrase
 
 
+# A remedy's kind (DESIGN.md §5: ``remedies[].kind``) as a withdrawn one is named: message ``kind.<kind>``.
+KINDS = ("judicial", "appeal", "cassation", "constitutional", "administrative", "other")
 
 
-_KIND_WORDS = {
-    "judicial": "the proceedings", "appeal": "the appeal", "cassation": "the appeal in cassation",
-    "constitutional": "the constitutional complaint", "administrative": "the administrative appeal",
-    "other": "the remedy",
-}
-
-
-def withdrawn_phrase(remedies, index: int) -> str:
+def withdrawn_phrase(remedies, index: int) -> Message:
     """A withdrawn remedy named as such, with the decision it challenged: the last decided remedy listed
     before it (the list is in the order the remedies were used), e.g. "the appeal (Provincial Court, filed
     on 2012-12-10) against the Court of First Instance decision of 2012-11-20"."""
     remedy = remedies[index]
-    details = [remedy.body.strip() if given(remedy.body) else f"remedy no. {index + 1}"]
-    if remedy.filed:
-        details.append(f"filed on {iso(remedy.filed)}")
-    phrase = f"{_KIND_WORDS.get(remedy.kind, 'the remedy')} ({', '.join(details)})"
+    details = (remedy_name(index, remedy),) + ((msg("phrase.filed_on", filed=remedy.filed),) if remedy.filed else ())
+    kind = msg(f"kind.{remedy.kind if remedy.kind in KINDS else 'other'}")
     earlier = [i for i in range(index) if remedies[i].outcome not in NOT_DECIDED]
     if earlier:
-        phrase += f" against {decision_phrase(earlier[-1], remedies[earlier[-1]])}"
-    return phrase
+        return msg("phrase.withdrawn_against", remedy=kind, details=Listing(details),
+                   decision=decision_phrase(earlier[-1], remedies[earlier[-1]]))
+    return msg("phrase.withdrawn", remedy=kind, details=Listing(details))

@@ -19,6 +19,7 @@ from caseapp.domain.admissibility import (
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.decisions import remedy_name
 from caseapp.domain.admissibility.facts import CaseFacts
+from caseapp.domain.admissibility.messages import deadline_label, msg
 from caseapp.domain.admissibility.result import (
     WARNING_FACTS_DATE_ORDER,
     WARNING_ONE_YEAR_PASSED,
@@ -27,19 +28,17 @@ from caseapp.domain.admissibility.result import (
     Assessment,
     overall_status,
 )
-from caseapp.domain.admissibility.wording import iso
 from caseapp.domain.register import StatesRegister
 
 
 def _date_order_warnings(facts: CaseFacts, c: Context) -> None:
     if facts.facts_start and facts.facts_end and facts.facts_end < facts.facts_start:
-        c.warn(WARNING_FACTS_DATE_ORDER, f"The facts are recorded as ending ({iso(facts.facts_end)}) before they "
-                                         f"began ({iso(facts.facts_start)}): check when the facts began and ended.")
+        c.warn(WARNING_FACTS_DATE_ORDER, msg("warning.facts_date_order", end=facts.facts_end, start=facts.facts_start))
     for index, remedy in enumerate(facts.remedies or ()):
         if remedy.filed and remedy.decided and remedy.decided < remedy.filed:
-            c.warn(WARNING_REMEDY_DATE_ORDER, f"{remedy_name(index, remedy)} is recorded as decided "
-                                              f"({iso(remedy.decided)}) before it was filed ({iso(remedy.filed)}): "
-                                              f"check the dates of domestic remedy no. {index + 1}.")
+            c.warn(WARNING_REMEDY_DATE_ORDER, msg(
+                "warning.remedy_date_order", name=remedy_name(index, remedy), decided=remedy.decided,
+                filed=remedy.filed, n=index + 1))
 
 
 def assess(facts: CaseFacts, *, today: date, register: StatesRegister) -> Assessment:
@@ -57,13 +56,11 @@ def assess(facts: CaseFacts, *, today: date, register: StatesRegister) -> Assess
     if not c.submitted and schedule.one_year_last_day is not None:
         level = deadlines.warning_level(schedule.days_left)
         if level is not None:
-            label = deadlines.deadline_label(schedule.one_year_last_day, today)
+            label = deadline_label(schedule.one_year_last_day, today)
             if level == deadlines.PASSED:
-                c.warn(WARNING_ONE_YEAR_PASSED, f"{label}: the one-year limit of art. 3(2)(a) has passed.",
-                       first=True)
+                c.warn(WARNING_ONE_YEAR_PASSED, msg("warning.one_year_passed", label=label), first=True)
             else:
-                c.warn(WARNING_ONE_YEAR_SOON, f"{label}: {level}-day warning for the one-year limit of art. 3(2)(a).",
-                       first=True)
+                c.warn(WARNING_ONE_YEAR_SOON, msg("warning.one_year_soon", label=label, level=level), first=True)
     _date_order_warnings(facts, c)
     return Assessment(
         overall=overall_status([criterion.status for criterion in criteria]),
@@ -72,4 +69,5 @@ def assess(facts: CaseFacts, *, today: date, register: StatesRegister) -> Assess
         deadlines=schedule,
         warnings=tuple(c.warnings),
         warning_codes=tuple(c.warning_codes),
+        warning_messages=tuple(c.warning_messages),
     )

@@ -2,51 +2,45 @@
 settlement (choice 12 of the package docstring)."""
 
 from caseapp.domain.admissibility.context import Context
+from caseapp.domain.admissibility.messages import msg
 from caseapp.domain.admissibility.result import MET, UNKNOWN, Criterion, Findings, conclude
-from caseapp.domain.admissibility.wording import given, iso
+from caseapp.domain.admissibility.wording import named
 
 
 def check(c: Context) -> Criterion:
     procedures = c.facts.other_procedures
     if procedures is None:
-        return conclude("art3_2_c", UNKNOWN, (
-            "Whether the same matter was submitted to another procedure of international investigation or settlement "
-            "is not recorded."
-        ), ("other_procedures",))
+        return conclude("art3_2_c", UNKNOWN, msg("art3_2_c.unknown"), ("other_procedures",))
     if not procedures:
-        return conclude("art3_2_c", MET, "No other procedure of international investigation or settlement is recorded.")
+        return conclude("art3_2_c", MET, msg("art3_2_c.none"))
     found = Findings()
     for index, procedure in enumerate(procedures):
-        body = procedure.body.strip() if given(procedure.body) else f"procedure no. {index + 1}"
-        on = f" on {iso(procedure.date)}" if procedure.date else ""
+        body = named(procedure.body, "phrase.procedure_no", index)
+        day = procedure.date
         if procedure.same_matter is False:
-            found.met.append(f"{body} concerns a different matter.")
+            found.met.append(msg("art3_2_c.different", body=body))
             continue
         if procedure.same_matter is None:
-            found.unknown.append(f"Whether {body} concerns the same matter (same parties, events and rights) is not "
-                                 "recorded.")
+            found.unknown.append(msg("art3_2_c.same_matter_unknown", body=body))
             found.need(f"other_procedures.{index}.same_matter")
             continue
         status = procedure.status
         if status == "pending":
-            found.not_met.append(f"The same matter is being examined by {body} (art. 3(2)(c)).")
+            found.not_met.append(msg("art3_2_c.pending", body=body))
         elif status == "examined":
-            found.not_met.append(f"The same matter has been examined by {body}{on} (art. 3(2)(c)).")
+            found.not_met.append(msg("art3_2_c.examined_on", body=body, day=day) if day else
+                                 msg("art3_2_c.examined", body=body))
         elif status == "declared_inadmissible_unreasoned":
-            found.met.append(
-                f"{body} declared the same matter inadmissible{on} without reasons: an unreasoned decision is not an "
-                "examination (Merino Sierra v. Spain, E/C.12/59/D/4/2014, paras 6.4-6.5)."
-            )
+            found.met.append(msg("art3_2_c.unreasoned_on", body=body, day=day) if day else
+                             msg("art3_2_c.unreasoned", body=body))
         elif status == "declared_inadmissible_reasoned":
-            found.unknown.append(
-                f"{body} declared the same matter inadmissible{on} with reasons: it was 'examined' only if the reasons "
-                "went beyond purely formal admissibility criteria (Merino Sierra, paras 6.4-6.5). Read the decision; "
-                "if it examined the substance, record the status 'examined'."
-            )
+            found.unknown.append(msg("art3_2_c.reasoned_on", body=body, day=day) if day else
+                                 msg("art3_2_c.reasoned", body=body))
             found.need(f"other_procedures.{index}.status")
         elif status == "withdrawn":
-            found.met.append(f"The same matter was withdrawn from {body}{on} before any examination.")
+            found.met.append(msg("art3_2_c.withdrawn_on", body=body, day=day) if day else
+                             msg("art3_2_c.withdrawn", body=body))
         else:
-            found.unknown.append(f"The status of the same matter before {body} is not recorded.")
+            found.unknown.append(msg("art3_2_c.status_unknown", body=body))
             found.need(f"other_procedures.{index}.status")
     return found.criterion("art3_2_c")

@@ -5,54 +5,43 @@ from datetime import date
 
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.decisions import NOT_DECIDED, decision_phrase, remedy_name
+from caseapp.domain.admissibility.messages import Listing, msg
 from caseapp.domain.admissibility.result import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, WARNING, Criterion, conclude
 from caseapp.domain.admissibility.standing import eif_doubt, eif_phrase, register_phrase
-from caseapp.domain.admissibility.wording import iso
 from caseapp.domain.register import UNKNOWN as UNKNOWN_STANDING
-
-_PERSIST = ("Effects that merely extend in time are not continuing facts (Merino Sierra v. Spain, E/C.12/59/D/4/2014, "
-            "para. 6.7; Alarcón Flores et al. v. Ecuador, E/C.12/62/D/14/2016, paras 9.8-9.12).")
 
 
 def check(c: Context) -> Criterion:
     facts = c.facts
     if not facts.state:
-        return conclude("art3_2_b", UNKNOWN, (
-            "The State concerned is not recorded, so the Protocol's entry into force for it is not known."
-        ), ("state",))
+        return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.no_state"), ("state",))
     record, eif = c.record, c.eif
     if record is None:
         if c.standing.status == UNKNOWN_STANDING:
-            return conclude("art3_2_b", UNKNOWN, (
-                f"The State is not listed in {register_phrase(c.register)}, which does not list every party, so the "
-                "Protocol's entry into force for it is not known; check the UN Treaty Collection."
-            ), (f"register:{facts.state}.party_status",))
-        return conclude("art3_2_b", NOT_APPLICABLE, (
-            f"The State is not a party to the Protocol ({register_phrase(c.register)}): the Protocol has not entered "
-            "into force for it (arts 1 and 18), so there is no date to compare the facts with."
-        ))
+            return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.not_listed", register=register_phrase(c.register)),
+                            (f"register:{facts.state}.party_status",))
+        return conclude("art3_2_b", NOT_APPLICABLE, msg("art3_2_b.not_a_party", register=register_phrase(c.register)))
     start, end = facts.facts_start, facts.facts_end
     missing_eif = (f"register:{record.iso2}.entry_into_force",)
     if eif.day is None and eif.earliest is None:
-        return conclude("art3_2_b", UNKNOWN, (
-            f"The date on which the Protocol entered into force for {record.name} is not in "
-            f"{register_phrase(c.register)}; check the UN Treaty Collection."
-        ), missing_eif)
+        return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.no_eif", state=record.name,
+                                                  register=register_phrase(c.register)), missing_eif)
 
     def after(day: date) -> bool | None:
         """Whether ``day`` is on or after entry into force; None where the rule and the sources leave it open."""
         return eif.in_force_on(day)
 
-    eif_text = f"the Protocol's entry into force for {record.name} {eif_phrase(record, eif, c.register)}"
+    eif_text = msg("art3_2_b.eif", state=record.name, when=eif_phrase(record, eif, c.register))
     if start is not None and after(start) is True:
-        return conclude("art3_2_b", MET, f"The facts began on {iso(start)}, on or after {eif_text}.")
+        return conclude("art3_2_b", MET, msg("art3_2_b.began_after", start=start, eif=eif_text))
 
     if start is None:
-        began = f"The date the facts began is not recorded ({eif_text})"
+        began = msg("art3_2_b.start_unknown", eif=eif_text)
     elif after(start) is None:
-        began = f"The facts began on {iso(start)}, which may be before or after {eif_text}"
+        began = msg("art3_2_b.began_open", start=start, eif=eif_text)
     else:
-        began = f"The facts began on {iso(start)}, before {eif_text}"
+        began = msg("art3_2_b.began_before", start=start, eif=eif_text)
+    persist = msg("art3_2_b.persist")
     open_dates = [day for day in (start, end) if day is not None and after(day) is None]
 
     substantive, uncertain, missing = [], [], []
@@ -79,49 +68,28 @@ def check(c: Context) -> Criterion:
     if substantive:
         index = substantive[-1]
         remedy = facts.remedies[index]
-        return conclude("art3_2_b", MET, (
-            f"{began}, but {decision_phrase(index, remedy)}, taken on or after that date, addressed the substance of "
-            "the alleged violation: a post-entry-into-force decision in proceedings directly connected to the facts "
-            "that could have remedied them counts as a fact within time (I.D.G. v. Spain, E/C.12/55/D/2/2014, "
-            "para. 9.3; Arellano Medina v. Ecuador, E/C.12/63/D/7/2015, para. 8.3)."
-        ))
+        return conclude("art3_2_b", MET, msg("art3_2_b.substantive_decision", began=began,
+                                             decision=decision_phrase(index, remedy)))
     if end is not None and after(end) is True:
-        lasted = (f"{began}, and lasted until {iso(end)}, after that date" if start else
-                  f"The facts lasted until {iso(end)}, after {eif_text} (the date they began is not recorded)")
-        return conclude("art3_2_b", MET, (
-            f"{lasted}; the Committee can examine the facts after entry into force. Check that they are acts or "
-            f"omissions of the State, not their effects: {_PERSIST}"
-        ))
+        lasted = (msg("art3_2_b.lasted", began=began, end=end) if start else
+                  msg("art3_2_b.lasted_start_unknown", end=end, eif=eif_text))
+        return conclude("art3_2_b", MET, msg("art3_2_b.lasted_after", lasted=lasted, persist=persist))
     if open_dates:
         return conclude("art3_2_b", UNKNOWN, (
-            f"{began}. Whether {iso(min(open_dates))} came before or after entry into force depends on its exact day. "
-            f"{eif_doubt(record, eif)} Check the UN Treaty Collection."
+            msg("art3_2_b.open_date", began=began, day=min(open_dates)), eif_doubt(record, eif),
+            msg("phrase.check_untc"),
         ), missing_eif)
     if uncertain:
-        names = ", ".join(remedy_name(i, facts.remedies[i]) for i in uncertain)
-        return conclude("art3_2_b", UNKNOWN, (
-            f"{began}. Whether the decision on {names} was taken after that date and addressed the substance (not "
-            "purely formal points) is not recorded; such a decision would bring the facts within time (I.D.G. v. "
-            "Spain, para. 9.3)."
-        ), tuple(missing))
+        names = Listing(tuple(remedy_name(i, facts.remedies[i]) for i in uncertain))
+        return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.uncertain_decision", began=began, names=names),
+                        tuple(missing))
     if facts.continuing == "yes":
-        return conclude("art3_2_b", WARNING, (
-            f"{began}; the author says they continued after that date (art. 3(2)(b)): an exception the author must "
-            f"show. {_PERSIST}"
-        ))
+        return conclude("art3_2_b", WARNING, msg("art3_2_b.continuing", began=began, persist=persist))
     if start is None and end is None:
-        return conclude("art3_2_b", UNKNOWN, (
-            f"When the facts occurred is not recorded ({eif_text})."
-        ), ("facts_start", "facts_end"))
+        return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.when_unknown", eif=eif_text), ("facts_start", "facts_end"))
     if end is None:
-        return conclude("art3_2_b", UNKNOWN, (
-            f"{began}, and neither when they ended nor whether they continue is recorded."
-        ), ("facts_end",) + (("continuing",) if facts.continuing == "unknown" else ()))
+        return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.end_unknown", began=began),
+                        ("facts_end",) + (("continuing",) if facts.continuing == "unknown" else ()))
     if facts.continuing == "unknown":
-        return conclude("art3_2_b", UNKNOWN, (
-            f"{began} and ended on {iso(end)}; whether they continued after entry into force is not recorded."
-        ), ("continuing",))
-    return conclude("art3_2_b", NOT_MET, (
-        f"{began} and ended on {iso(end)}, before it; they did not continue after that date, and no domestic decision "
-        f"taken after it addressed their substance (art. 3(2)(b)). {_PERSIST}"
-    ))
+        return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.continuing_unknown", began=began, end=end), ("continuing",))
+    return conclude("art3_2_b", NOT_MET, msg("art3_2_b.before", began=began, end=end, persist=persist))

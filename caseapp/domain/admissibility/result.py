@@ -3,9 +3,11 @@ criterion's result, the deadlines, the whole assessment, and the rule that turns
 ``overall``. ``Findings`` and ``conclude`` are how the criteria modules build their results."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
+
+from caseapp.domain.admissibility.messages import ENGLISH, Message, Renderer
 
 MET = "met"
 NOT_MET = "not_met"
@@ -71,7 +73,8 @@ def missing_index(path: str) -> int | None:
 
 
 # The warnings the engine can add to ``warnings``, by code (``Assessment.warning_codes``, in the same order):
-# the sentences stay the engine's, the codes let a page title them in plain words.
+# the sentences stay the engine's (``Assessment.warning_messages``, rendered in the reader's language), the codes
+# let a page title them in plain words.
 WARNING_ONE_YEAR_PASSED = "one_year_passed"
 WARNING_ONE_YEAR_SOON = "one_year_soon"
 WARNING_REGISTER_UNVERIFIED = "register_unverified"
@@ -89,17 +92,26 @@ WARNING_CODES: tuple[str, ...] = (
 
 
 class Criterion(NamedTuple):
-    """One admissibility condition's result (immutable; a named tuple, cheap to build)."""
+    """One admissibility condition's result (immutable; a named tuple, cheap to build). ``reason`` is the
+    English text of ``reason_messages`` (messages.ENGLISH), which a page or ``flask screen --lang`` renders in
+    another language; only ``reason`` is in the JSON (DESIGN.md §5)."""
 
     id: str
     article: str
     status: str
     reason: str
     missing: tuple[str, ...] = ()
+    reason_messages: tuple[Message, ...] = ()
 
     def to_json(self) -> dict:
         return {"id": self.id, "article": self.article, "status": self.status, "reason": self.reason,
                 "missing": list(self.missing)}
+
+    def rendered(self, renderer: Renderer) -> "Criterion":
+        """The same result with its reason in ``renderer``'s language and dates."""
+        if not self.reason_messages:
+            return self
+        return self._replace(reason=renderer.sentences(self.reason_messages))
 
 
 class Deadlines(NamedTuple):
@@ -121,12 +133,22 @@ class Assessment:
     deadlines: Deadlines
     warnings: tuple[str, ...]
     warning_codes: tuple[str, ...] = ()  # one per warning, same order (WARNING_CODES); not in the JSON
+    warning_messages: tuple[Message, ...] = ()  # one per warning, same order: what ``warnings`` renders in English
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.criteria:
             if criterion.id == criterion_id:
                 return criterion
         raise KeyError(criterion_id)
+
+    def rendered(self, renderer: Renderer) -> "Assessment":
+        """The same assessment with its reasons and warnings in ``renderer``'s language and dates (the
+        JSON's shape unchanged: ``flask screen --lang``)."""
+        # An assessment built without messages (by hand, in a test) keeps its English warnings.
+        warnings = (tuple(renderer(message) for message in self.warning_messages) if self.warning_messages else
+                    self.warnings)
+        return replace(self, criteria=tuple(criterion.rendered(renderer) for criterion in self.criteria),
+                       warnings=warnings)
 
     def to_json(self) -> dict:
         """Exactly DESIGN.md §5's shape."""
@@ -151,15 +173,15 @@ def overall_status(statuses) -> str:
 
 
 class Findings:
-    """Sentences sorted by what they do to the status; the worst decides it."""
+    """Sentences (messages) sorted by what they do to the status; the worst decides it."""
 
     __slots__ = ("not_met", "unknown", "warning", "met", "missing")
 
     def __init__(self):
-        self.not_met: list[str] = []
-        self.unknown: list[str] = []
-        self.warning: list[str] = []
-        self.met: list[str] = []
+        self.not_met: list[Message] = []
+        self.unknown: list[Message] = []
+        self.warning: list[Message] = []
+        self.met: list[Message] = []
         self.missing: list[str] = []
 
     def need(self, *fields: str) -> None:
@@ -168,7 +190,7 @@ class Findings:
             if field not in self.missing:
                 self.missing.append(field)
 
-    def criterion(self, criterion_id: str, default: str = "") -> Criterion:
+    def criterion(self, criterion_id: str) -> Criterion:
         if self.not_met:
             status = NOT_MET
         elif self.unknown:
@@ -177,14 +199,19 @@ class Findings:
             status = WARNING
         else:
             status = MET
-        sentences = self.not_met + self.unknown + self.warning + self.met
-        return Criterion(criterion_id, ARTICLES[criterion_id], status, " ".join(sentences) or default,
-                         tuple(self.missing))
+        sentences = tuple(self.not_met + self.unknown + self.warning + self.met)
+        return Criterion(criterion_id, ARTICLES[criterion_id], status, ENGLISH.sentences(sentences),
+                         tuple(self.missing), sentences)
 
 
-def conclude(criterion_id: str, status: str, reason: str, missing: tuple[str, ...] = ()) -> Criterion:
+def conclude(criterion_id: str, status: str, reason: Message | tuple[Message | None, ...],
+             missing: tuple[str, ...] = ()) -> Criterion:
+    """A criterion decided by one sentence, or a few (a tuple; None for a sentence that does not apply), and
+    the facts it misses."""
     for field in missing:
         missing_kind(field)
-    return Criterion(criterion_id, ARTICLES[criterion_id], status, reason, missing)
+    sentences = ((reason,) if isinstance(reason, Message) else
+                 tuple(sentence for sentence in reason if sentence is not None))
+    return Criterion(criterion_id, ARTICLES[criterion_id], status, ENGLISH.sentences(sentences), missing, sentences)
 
 

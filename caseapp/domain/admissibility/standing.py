@@ -2,7 +2,7 @@
 standing under the Protocol (arts 1, 17-18), when the Protocol entered into force for it (art. 18) and how
 sure that date is. Every sentence names the register's date and source, since the conclusion rests on them."""
 
-from caseapp.domain.admissibility.wording import iso
+from caseapp.domain.admissibility.messages import Message, Month, msg
 from caseapp.domain.register import (
     ART18_1,
     EIF_DEPOSIT_UNVERIFIED,
@@ -15,52 +15,53 @@ from caseapp.domain.register import (
 )
 
 
-def register_phrase(register: StatesRegister) -> str:
-    return f"the States register as of {iso(register.as_of)}, from {register.source}"
+def register_phrase(register: StatesRegister) -> Message:
+    return msg("register.phrase", as_of=register.as_of, source=register.source)
 
 
-def entry_source(record: StateRecord) -> str:
-    return record.source_note or "no source recorded"
+def entry_source(record: StateRecord) -> str | Message:
+    return record.source_note or msg("register.no_source")
 
 
-def eif_rule(record: StateRecord, eif: EntryIntoForce) -> str:
+# The kinds of instrument the register records (``instrument_type``): message ``instrument.<kind>``.
+INSTRUMENTS = ("ratification", "accession", "succession")
+
+
+def eif_rule(record: StateRecord, eif: EntryIntoForce) -> Message:
     """The article that fixes the date and the deposit it counts from."""
-    instrument = record.instrument_type or "ratification"
     if eif.basis == ART18_1:
-        return "art. 18(1): its instrument was among the first ten"
+        return msg("eif.rule_18_1")
+    kind = record.instrument_type if record.instrument_type in INSTRUMENTS else "ratification"
+    instrument = msg(f"instrument.{kind}")
     if eif.deposit is not None:
-        return f"art. 18(2): three months after the deposit of its instrument of {instrument} on {iso(eif.deposit)}"
-    return f"art. 18(2): three months after the deposit of its instrument of {instrument}"
+        return msg("eif.rule_18_2_deposit", instrument=instrument, deposit=eif.deposit)
+    return msg("eif.rule_18_2", instrument=instrument)
 
 
-def eif_phrase(record: StateRecord, eif: EntryIntoForce, register: StatesRegister | None = None) -> str:
+def eif_phrase(record: StateRecord, eif: EntryIntoForce, register: StatesRegister | None = None) -> Message:
     """ "on 2013-05-05 (art. 18(1): …; register as of …)" when certain; the bounds the rule and the sources
     leave otherwise. Without ``register`` the caller names the register itself."""
-    dated = f"; register as of {iso(register.as_of)}" if register is not None else ""
-    why = f"({eif_rule(record, eif)}{dated})"
+    rule = eif_rule(record, eif)
+    why = msg("eif.why_dated", rule=rule, as_of=register.as_of) if register is not None else msg("eif.why", rule=rule)
     if eif.certain:
-        return f"on {iso(eif.day)} {why}"
+        return msg("eif.on", day=eif.day, why=why)
     if eif.earliest is not None and eif.latest is not None:
-        return f"between {iso(eif.earliest)} and {iso(eif.latest)} {why}"
-    return f"on {iso(eif.day)} if the register's deposit date is right {why}"
+        return msg("eif.between", earliest=eif.earliest, latest=eif.latest, why=why)
+    return msg("eif.on_if_right", day=eif.day, why=why)
 
 
-def eif_doubt(record: StateRecord, eif: EntryIntoForce) -> str:
-    """Why the day is not certain, from the rule or the sources; "" when it is."""
+def eif_doubt(record: StateRecord, eif: EntryIntoForce) -> Message | None:
+    """Why the day is not certain, from the rule or the sources; None when it is."""
     if eif.certain:
-        return ""
+        return None
     source = entry_source(record)
     if eif.reason == EIF_NO_SUCH_DAY:
-        month = eif.earliest.strftime("%B")
-        return (f"Three months after {iso(eif.deposit)} falls on a day {month} does not have, so the rule gives "
-                f"{iso(eif.earliest)} or {iso(eif.latest)}, and the register's date is not verified "
-                f"(source: {source}).")
+        return msg("eif.doubt_no_such_day", deposit=eif.deposit, month=Month(eif.earliest), earliest=eif.earliest,
+                   latest=eif.latest, source=source)
     if eif.reason == EIF_YEAR_ONLY:
-        return (f"The register knows only the year of the instrument ({record.instrument_year}), not the day "
-                f"(source: {source}).")
+        return msg("eif.doubt_year_only", year=record.instrument_year, source=source)
     if eif.reason == EIF_DEPOSIT_UNVERIFIED:
-        return f"The register's deposit date {iso(eif.deposit)} is not verified (source: {source})."
+        return msg("eif.doubt_deposit_unverified", deposit=eif.deposit, source=source)
     if eif.reason == EIF_REGISTER_DISAGREES:
-        return (f"The register gives {iso(eif.recorded)}, which is not what art. 18 gives from the deposit "
-                f"(source: {source}).")
-    return f"Source: {source}."
+        return msg("eif.doubt_register_disagrees", recorded=eif.recorded, source=source)
+    return msg("eif.doubt_source", source=source)

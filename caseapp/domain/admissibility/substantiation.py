@@ -2,6 +2,7 @@
 reports."""
 
 from caseapp.domain.admissibility.context import Context
+from caseapp.domain.admissibility.messages import msg
 from caseapp.domain.admissibility.result import Criterion, Findings
 
 
@@ -9,19 +10,17 @@ def check(c: Context) -> Criterion:
     facts = c.facts
     found = Findings()
     if facts.only_mass_media_reports is True:
-        found.not_met.append("The communication is based exclusively on reports disseminated by mass media "
-                             "(art. 3(2)(e)).")
+        found.not_met.append(msg("art3_2_e.mass_media"))
     elif facts.only_mass_media_reports is None:
-        found.unknown.append("Whether the communication rests only on mass-media reports is not recorded.")
+        found.unknown.append(msg("art3_2_e.mass_media_unknown"))
         found.need("only_mass_media_reports")
     else:
-        found.met.append("The communication does not rest only on mass-media reports.")
+        found.met.append(msg("art3_2_e.not_mass_media"))
     if facts.substantiated == "no":
-        found.not_met.append("The claims are recorded as not sufficiently substantiated or manifestly ill-founded "
-                             "(art. 3(2)(e)).")
+        found.not_met.append(msg("art3_2_e.not_substantiated"))
     elif facts.substantiated == "unknown":
-        found.unknown.append("Whether the claims are sufficiently substantiated is not yet determined.")
+        found.unknown.append(msg("art3_2_e.substantiated_unknown"))
         found.need("substantiated")
     else:
-        found.met.append("The claims are recorded as sufficiently substantiated.")
+        found.met.append(msg("art3_2_e.substantiated"))
     return found.criterion("art3_2_e")

@@ -13,6 +13,7 @@ from caseapp.domain.admissibility.decisions import (
     withdrawn_phrase,
 )
 from caseapp.domain.admissibility.facts import CaseFacts, Remedy
+from caseapp.domain.admissibility.messages import Listing, msg
 from caseapp.domain.admissibility.result import (
     BASIS_DECISION,
     BASIS_NOTIFICATION,
@@ -25,7 +26,7 @@ from caseapp.domain.admissibility.result import (
     Deadlines,
     conclude,
 )
-from caseapp.domain.admissibility.wording import given, iso
+from caseapp.domain.admissibility.wording import given
 
 
 def _one_year_start(final: Remedy | None) -> tuple[str, date] | tuple[None, None]:
@@ -62,52 +63,32 @@ def check(c: Context) -> tuple[Criterion, Deadlines]:
         if no_remedy_available(facts):
             return _from_the_facts(c), Deadlines()
         if c.pending:
-            names = ", ".join(remedy_name(i, facts.remedies[i]) for i in c.pending)
-            return conclude("art3_2_a", NOT_APPLICABLE, (
-                f"The one-year limit has not started: {names} is still pending, and the year runs from the day after "
-                "notification of the final domestic decision (López Rodríguez v. Spain, E/C.12/57/D/1/2013, para. 8.3)."
-            )), Deadlines()
+            names = Listing(tuple(remedy_name(i, facts.remedies[i]) for i in c.pending))
+            return conclude("art3_2_a", NOT_APPLICABLE, msg("art3_2_a.pending", names=names)), Deadlines()
         if facts.remedies_exception is not None and facts.remedies_exception.reason is not None:
-            return conclude("art3_2_a", NOT_APPLICABLE, (
-                "There is no final domestic decision from which to count the year: the author relies on the exception "
-                "to exhaustion (art. 3(1)). Submit without delay."
-            )), Deadlines()
+            return conclude("art3_2_a", NOT_APPLICABLE, msg("art3_2_a.exception")), Deadlines()
         if facts.remedies is None:
-            return conclude("art3_2_a", UNKNOWN, (
-                "The final domestic decision is not known: the domestic remedies are not recorded."
-            ), ("remedies",)), Deadlines()
+            return conclude("art3_2_a", UNKNOWN, msg("art3_2_a.remedies_unknown"), ("remedies",)), Deadlines()
         missing = tuple(f"remedies.{i}.final" for i, remedy in enumerate(facts.remedies)
                         if remedy.final is None and remedy.outcome not in NOT_DECIDED)
         withdrawn = [i for i, remedy in enumerate(facts.remedies) if remedy.outcome == "withdrawn"]
         if withdrawn and not missing:
-            return conclude("art3_2_a", NOT_APPLICABLE, (
-                "The one-year limit has not started: the author withdrew "
-                + "; ".join(withdrawn_phrase(facts.remedies, i) for i in withdrawn)
-                + ", so no final domestic decision ended the remedies (art. 3(1)), and the year runs from the day "
-                "after notification of the final domestic decision (López Rodríguez v. Spain, E/C.12/57/D/1/2013, "
-                "para. 8.3)."
-            )), Deadlines()
-        return conclude("art3_2_a", UNKNOWN, (
-            "No final domestic decision is recorded, so the one-year limit cannot be counted."
-        ), missing or ("remedies",)), Deadlines()
+            return conclude("art3_2_a", NOT_APPLICABLE, msg("art3_2_a.withdrawn", withdrawn=Listing(
+                tuple(withdrawn_phrase(facts.remedies, i) for i in withdrawn), "; "))), Deadlines()
+        return conclude("art3_2_a", UNKNOWN, msg("art3_2_a.no_final"), missing or ("remedies",)), Deadlines()
 
     name = remedy_name(index, final)
     if final.notified is None and final.decided is None:
-        return conclude("art3_2_a", UNKNOWN, (
-            f"The dates of the final decision ({name}) are not recorded, so the one-year limit cannot be counted."
-        ), (f"remedies.{index}.notified", f"remedies.{index}.decided")), Deadlines()
+        return conclude("art3_2_a", UNKNOWN, msg("art3_2_a.no_dates", name=name),
+                        (f"remedies.{index}.notified", f"remedies.{index}.decided")), Deadlines()
     if final.notified is not None and final.decided is not None and final.notified < final.decided:
-        return conclude("art3_2_a", UNKNOWN, (
-            f"The final decision ({name}) is recorded as notified on {iso(final.notified)}, before it was taken on "
-            f"{iso(final.decided)}: correct the dates before the one-year limit can be counted."
-        ), (f"remedies.{index}.notified", f"remedies.{index}.decided")), Deadlines()
+        return conclude("art3_2_a", UNKNOWN, msg("art3_2_a.notified_before_taken", name=name,
+                                                  notified=final.notified, decided=final.decided),
+                        (f"remedies.{index}.notified", f"remedies.{index}.decided")), Deadlines()
 
     basis, start = _one_year_start(final)
-    if basis == BASIS_NOTIFICATION:
-        counted = f"notification of the final decision ({iso(start)})"
-    else:
-        counted = (f"the final decision ({iso(start)}; its notification date is not recorded, so the year is counted "
-                   "from the decision, which can only bring the last day earlier)")
+    counted = msg("art3_2_a.counted_notification" if basis == BASIS_NOTIFICATION else "art3_2_a.counted_decision",
+                  start=start)
     last = deadlines.one_year_last_day(start)
     left = deadlines.days_left(last, c.reference)
     schedule = Deadlines(last, left, basis)
@@ -115,44 +96,29 @@ def check(c: Context) -> tuple[Criterion, Deadlines]:
     if c.submitted and facts.submission_date < start:
         # Exhaustion completed while the communication is pending (issue 14, point 5): the year had not begun
         # when the communication was submitted, so "within one year of" the decision would misread the facts.
-        before = (f"before the final domestic decision ({decision_phrase(index, final)})"
-                  if final.decided is None or facts.submission_date < final.decided else
-                  f"before the final domestic decision ({decision_phrase(index, final)}) was notified")
-        return conclude("art3_2_a", MET, (
-            f"Submitted on {iso(facts.submission_date)}, {before}: the year runs from the day after the final "
-            "decision is notified, so it had not begun and the communication cannot be late (art. 3(2)(a)). The "
-            "Committee must have ascertained exhaustion before it considers the communication (art. 3(1)), so "
-            "remedies exhausted while it is pending count."
-        )), schedule
+        before = msg("art3_2_a.before_decision"
+                     if final.decided is None or facts.submission_date < final.decided else
+                     "art3_2_a.before_notified", decision=decision_phrase(index, final))
+        return conclude("art3_2_a", MET, msg("art3_2_a.submitted_before", submitted=facts.submission_date,
+                                             before=before)), schedule
 
     if c.submitted:
-        submitted = iso(facts.submission_date)
+        submitted = facts.submission_date
         if left >= 0:
-            return conclude("art3_2_a", MET, (
-                f"Submitted on {submitted}, within one year of {counted}; last day {iso(last)}."
-            )), schedule
-        late = f"Submitted on {submitted}, after the last day {iso(last)}, one year from {counted}."
+            return conclude("art3_2_a", MET, msg("art3_2_a.submitted_in_time", submitted=submitted, counted=counted,
+                                                 last=last)), schedule
+        late = msg("art3_2_a.submitted_late", submitted=submitted, last=last, counted=counted)
     else:
         if left >= 0:
-            return conclude("art3_2_a", MET, (
-                f"Not yet submitted: in time if submitted by {iso(last)}, one year from {counted}; {left} days left as "
-                f"of {iso(c.today)}."
-            )), schedule
-        late = (f"Not yet submitted, and the last day, {iso(last)} (one year from {counted}), passed {-left} days "
-                f"before today ({iso(c.today)}).")
+            return conclude("art3_2_a", MET, msg("art3_2_a.not_submitted_in_time", last=last, counted=counted,
+                                                 left=left, today=c.today)), schedule
+        late = msg("art3_2_a.not_submitted_late", last=last, counted=counted, days=-left, today=c.today)
     if basis == BASIS_DECISION:
-        return conclude("art3_2_a", UNKNOWN, (
-            f"{late} The notification may have come later and moved the last day: record it."
-        ), (f"remedies.{index}.notified",)), schedule
+        return conclude("art3_2_a", UNKNOWN, msg("art3_2_a.late_decision_basis", late=late),
+                        (f"remedies.{index}.notified",)), schedule
     if exception:
-        return conclude("art3_2_a", WARNING, (
-            f"{late} The author explains why it was not possible to submit in time: an exception "
-            "the author must demonstrate (art. 3(2)(a))."
-        )), schedule
-    return conclude("art3_2_a", NOT_MET, (
-        f"{late} The year runs from the day after notification (López Rodríguez v. Spain, para. 8.3); no reason why "
-        "submission in time was not possible is recorded."
-    )), schedule
+        return conclude("art3_2_a", WARNING, msg("art3_2_a.late_explained", late=late)), schedule
+    return conclude("art3_2_a", NOT_MET, msg("art3_2_a.late", late=late)), schedule
 
 
 def no_remedy_available(facts: CaseFacts) -> bool:
@@ -181,37 +147,25 @@ def _from_the_facts(c: Context) -> Criterion:
     time or explained, and ``unknown`` when late without an explanation, never a guessed ``not_met``.
     ``deadlines`` stay null: DESIGN.md §5 counts them from a domestic decision only."""
     facts = c.facts
-    premise = (
-        "No domestic remedy was available, the author says, and none is recorded as used; the year of art. 3(2)(a) "
-        "runs from the exhaustion of domestic remedies, so there is no final decision to count it from"
-    )
-    weigh = ("It rests on the claim that no remedy was available, which the author must show (art. 3(1); Ziablitsev v. "
-             "France, E/C.12/71/D/176/2020, paras 6.5-6.7).")
+    premise, weigh = msg("art3_2_a.premise"), msg("art3_2_a.weigh")
     if facts.continuing == "yes":
-        return conclude("art3_2_a", WARNING, (
-            f"{premise}. The facts continue, so a year counted from them has not begun: submit without delay. {weigh}"
-        ))
+        return conclude("art3_2_a", WARNING, msg("art3_2_a.facts_continue", premise=premise, weigh=weigh))
     end = facts.facts_end
     if end is None:
-        return conclude("art3_2_a", UNKNOWN, (
-            f"{premise}: it runs from the facts, and when they ended (or whether they continue) is not recorded."
-        ), ("facts_end",) + (("continuing",) if facts.continuing == "unknown" else ()))
+        return conclude("art3_2_a", UNKNOWN, msg("art3_2_a.facts_end_unknown", premise=premise),
+                        ("facts_end",) + (("continuing",) if facts.continuing == "unknown" else ()))
     last = deadlines.one_year_last_day(end)
     left = deadlines.days_left(last, c.reference)
-    counted = f"counted from the end of the facts ({iso(end)}), the last day is {iso(last)}"
+    counted = msg("art3_2_a.counted_from_facts", end=end, last=last)
     if left >= 0:
-        when = (f"submitted on {iso(facts.submission_date)}, within it" if c.submitted else
-                f"not yet submitted: {left} days left as of {iso(c.today)}")
-        return conclude("art3_2_a", WARNING, f"{premise}: {counted}; {when}. {weigh}")
-    when = (f"submitted on {iso(facts.submission_date)}, after it" if c.submitted else
-            f"not yet submitted, and it passed {-left} days before today ({iso(c.today)})")
+        when = (msg("art3_2_a.facts_submitted_within", submitted=facts.submission_date) if c.submitted else
+                msg("art3_2_a.facts_left", left=left, today=c.today))
+        return conclude("art3_2_a", WARNING, msg("art3_2_a.facts_in_time", premise=premise, counted=counted,
+                                                 when=when, weigh=weigh))
+    when = (msg("art3_2_a.facts_submitted_after", submitted=facts.submission_date) if c.submitted else
+            msg("art3_2_a.facts_passed", days=-left, today=c.today))
     if given(facts.one_year_exception):
-        return conclude("art3_2_a", WARNING, (
-            f"{premise}: {counted}; {when}. The author explains why acting or submitting earlier was not possible: "
-            f"an exception the author must demonstrate (art. 3(2)(a)). {weigh}"
-        ))
-    return conclude("art3_2_a", UNKNOWN, (
-        f"{premise}: {counted}; {when}. The year runs from a later day only if the author could first act then (it "
-        "starts with sufficient knowledge, López Rodríguez v. Spain, E/C.12/57/D/1/2013, para. 8.3) or could not "
-        "submit in time (art. 3(2)(a)): record when and why, or the communication is late."
-    ), ("one_year_exception",))
+        return conclude("art3_2_a", WARNING, msg("art3_2_a.facts_late_explained", premise=premise, counted=counted,
+                                                 when=when, weigh=weigh))
+    return conclude("art3_2_a", UNKNOWN, msg("art3_2_a.facts_late", premise=premise, counted=counted, when=when),
+                    ("one_year_exception",))
