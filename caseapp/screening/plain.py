@@ -1,22 +1,25 @@
 """The engine's answer in the lawyer's words (issue 17, points 3 and 4): each criterion by its plain
 name, each missing fact as the question that settles it with a link to where it is answered, the
-engine's sentences with their dates in the pages' one date format, and the drafted request for
-information with the blocking problems first.
+engine's sentences in the reader's language with their dates in the pages' one date format, and the
+drafted request for information with the blocking problems first.
 
 The engine (caseapp/domain/admissibility) stays free of Flask and of words for pages: it answers in
-codes (criterion ids, ``MISSING_KINDS``, ``WARNING_CODES``); the labels are in caseapp/web/labels.py."""
+codes (criterion ids, ``MISSING_KINDS``, ``WARNING_CODES``) and messages (a template's code and its
+parameters, rendered here with the request's translations); the labels are in caseapp/web/labels.py."""
 
-import re
 from datetime import date
 
 from flask import current_app
+from flask_babel import format_date, get_translations
 from flask_babel import gettext as _
 
 from caseapp.domain.admissibility import (
+    MONTH,
     NOT_MET,
     UNKNOWN,
     Assessment,
     Criterion,
+    Renderer,
     missing_index,
     missing_kind,
 )
@@ -31,25 +34,31 @@ from caseapp.web.labels import (
     WARNING_LABELS,
 )
 
-_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-
 
 def local_date(day: date) -> str:
     """A day in the pages' one date format: the ``date`` filter's (caseapp/web/templating.py)."""
     return current_app.jinja_env.filters["date"](day)
 
 
-def engine_text(sentence: str) -> str:
-    """An engine sentence with its ISO dates (2013-10-21, DESIGN.md §5's reasons) in the pages' date format,
-    so a page shows one format however the date reached it. Case numbers (E/C.12/…) have no such pattern."""
+def _page_date(day: date, style: str) -> str:
+    """An engine date as the pages show it: every day in the one date format, a month by its name."""
+    return format_date(day, "LLLL") if style == MONTH else local_date(day)
 
-    def local(match: re.Match) -> str:
-        try:
-            return local_date(date(int(match[1]), int(match[2]), int(match[3])))
-        except ValueError:
-            return match[0]  # not a day (it cannot be one the engine wrote): left as written
 
-    return _ISO_DAY.sub(local, sentence)
+def engine_renderer() -> Renderer:
+    """The engine's messages in the request's language (its Babel translations), dates as the pages show them."""
+    translations = get_translations()
+    return Renderer(translations.gettext, translations.ngettext, _page_date)
+
+
+def engine_reason(criterion: Criterion) -> str:
+    """A criterion's reason in the reader's language."""
+    return criterion.rendered(engine_renderer()).reason
+
+
+def engine_warnings(assessment: Assessment) -> list[tuple[str, str]]:
+    """The assessment's warnings in the reader's language, each with its code (``WARNING_CODES``)."""
+    return list(zip(assessment.warning_codes, assessment.rendered(engine_renderer()).warnings, strict=True))
 
 
 def criterion_name(criterion_id: str) -> str:
@@ -153,7 +162,8 @@ def draft_request(assessment: Assessment) -> str:
 def register(bp) -> None:
     """The words as template filters, for every page that shows the engine's answer or a report's facts
     (the partner's report page includes the same facts)."""
-    bp.add_app_template_filter(engine_text, "engine_text")
+    bp.add_app_template_global(engine_reason, "engine_reason")
+    bp.add_app_template_global(engine_warnings, "engine_warnings")
     bp.add_app_template_filter(fact_word, "fact_word")
     bp.add_app_template_global(criterion_name, "criterion_name")
     bp.add_app_template_global(missing_items, "missing_items")
