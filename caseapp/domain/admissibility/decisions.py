@@ -6,6 +6,7 @@ from datetime import date
 from caseapp.domain.admissibility.facts import Remedy
 from caseapp.domain.admissibility.messages import Listing, Message, msg
 from caseapp.domain.admissibility.wording import given, named
+from caseapp.domain.report import REMEDY_KINDS
 
 # Outcomes that leave no decision behind: nothing to count the year from, nothing exhausted.
 NOT_DECIDED = ("pending", "withdrawn")
@@ -13,7 +14,7 @@ NOT_DECIDED = ("pending", "withdrawn")
 
 def remedy_name(index: int, remedy: Remedy, *, start: bool = False) -> str | Message:
     """The body that decided, as the facts name it, else "remedy no. N" (``start``: opening a sentence)."""
-    return named(remedy.body, "phrase.remedy_no", index, start=start)
+    return named(remedy.body, "remedy", index, start=start)
 
 
 def effective_day(remedy: Remedy) -> date | None:
@@ -43,8 +44,6 @@ def decision_phrase(index: int, remedy: Remedy) -> Message:
     return phrase
 
 
-# A remedy's kind (DESIGN.md §5: ``remedies[].kind``) as a withdrawn one is named: message ``kind.<kind>``.
-KINDS = ("judicial", "appeal", "cassation", "constitutional", "administrative", "other")
 
 
 def withdrawn_phrase(remedies, index: int) -> Message:
@@ -53,7 +52,8 @@ def withdrawn_phrase(remedies, index: int) -> Message:
     on 2012-12-10) against the Court of First Instance decision of 2012-11-20"."""
     remedy = remedies[index]
     details = (remedy_name(index, remedy),) + ((msg("phrase.filed_on", filed=remedy.filed),) if remedy.filed else ())
-    kind = msg(f"kind.{remedy.kind if remedy.kind in KINDS else 'other'}")
+    # A withdrawn remedy is named by its kind (message ``kind.<kind>``), "the remedy" when it is not recorded.
+    kind = msg(f"kind.{remedy.kind if remedy.kind in REMEDY_KINDS else 'other'}")
     earlier = [i for i in range(index) if remedies[i].outcome not in NOT_DECIDED]
     if earlier:
         return msg("phrase.withdrawn_against", remedy=kind, details=Listing(details),

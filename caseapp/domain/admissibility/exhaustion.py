@@ -14,10 +14,11 @@ from caseapp.domain.admissibility.decisions import (
 from caseapp.domain.admissibility.messages import Listing, msg
 from caseapp.domain.admissibility.result import WARNING_REMEDY_GRANTED, Criterion, Findings
 from caseapp.domain.admissibility.wording import exception_basis, exception_words, given, named
+from caseapp.domain.report import REMEDY_OUTCOMES
 
-# The outcomes of a final decision the reason names (DESIGN.md §5, ``remedies[].outcome``): message
-# ``outcome.<outcome>``; "pending" and "withdrawn" leave no final decision.
-OUTCOMES = ("rejected", "granted", "partly_granted")
+# The outcomes a final decision can have (DESIGN.md §5, ``remedies[].outcome``, but for those that leave no
+# decision), each named in the reason: message ``outcome.<outcome>``.
+OUTCOMES = tuple(outcome for outcome in REMEDY_OUTCOMES if outcome not in NOT_DECIDED)
 
 
 def check(c: Context) -> Criterion:
@@ -38,14 +39,14 @@ def check(c: Context) -> Criterion:
     for index, unused in enumerate(facts.unused_remedies or ()):
         if unused.reason == "none":
             found.not_met.append(msg("art3_1.unused_no_reason",
-                                     name=named(unused.name, "phrase.unused_remedy_no", index, start=True)))
+                                     name=named(unused.name, "unused_remedy", index, start=True)))
         elif unused.reason is None:
             found.unknown.append(msg("art3_1.unused_reason_unknown",
-                                     name=named(unused.name, "phrase.unused_remedy_no", index)))
+                                     name=named(unused.name, "unused_remedy", index)))
             found.need(f"unused_remedies.{index}.reason")
         else:
             found.warning.append(msg("art3_1.unused_because",
-                                     name=named(unused.name, "phrase.unused_remedy_no", index, start=True),
+                                     name=named(unused.name, "unused_remedy", index, start=True),
                                      reason=exception_words(unused.reason), basis=exception_basis(unused.reason)))
             if not given(unused.explanation):
                 found.need(f"unused_remedies.{index}.explanation")
@@ -75,8 +76,9 @@ def check(c: Context) -> Criterion:
         if c.submitted and given_on is not None and given_on > facts.submission_date:
             found.met.append(msg("art3_1.final_after_submission", submitted=facts.submission_date))
         if final.outcome in ("granted", "partly_granted"):
-            c.warn(WARNING_REMEDY_GRANTED, msg(f"warning.remedy_{final.outcome}",
-                                               name=remedy_name(c.final_index, final)))
+            c.warn(WARNING_REMEDY_GRANTED, msg(
+                "warning.remedy_granted" if final.outcome == "granted" else "warning.remedy_partly_granted",
+                name=remedy_name(c.final_index, final)))
     elif not c.pending:
         decided = [(index, remedy) for index, remedy in enumerate(remedies) if remedy.outcome not in NOT_DECIDED]
         unknown_final = [index for index, remedy in decided if remedy.final is None]

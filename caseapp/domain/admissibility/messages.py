@@ -110,7 +110,6 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "register.no_source": N_("no source recorded"),
     "instrument.ratification": N_("ratification"),
     "instrument.accession": N_("accession"),
-    "instrument.succession": N_("succession"),
     "eif.rule_18_1": N_("art. 18(1): its instrument was among the first ten"),
     "eif.rule_18_2_deposit": N_("art. 18(2): three months after the deposit of its instrument of %(instrument)s on "
                                 "%(deposit)s"),

@@ -15,7 +15,7 @@ def check(c: Context) -> Criterion:
         return conclude("art3_2_c", MET, msg("art3_2_c.none"))
     found = Findings()
     for index, procedure in enumerate(procedures):
-        body = named(procedure.body, "phrase.procedure_no", index)
+        body = named(procedure.body, "procedure", index)
         day = procedure.date
         if procedure.same_matter is False:
             found.met.append(msg("art3_2_c.different", body=body))

@@ -9,6 +9,7 @@ from caseapp.domain.register import (
     EIF_NO_SUCH_DAY,
     EIF_REGISTER_DISAGREES,
     EIF_YEAR_ONLY,
+    INSTRUMENT_TYPES,
     EntryIntoForce,
     StateRecord,
     StatesRegister,
@@ -23,15 +24,12 @@ def entry_source(record: StateRecord) -> str | Message:
     return record.source_note or msg("register.no_source")
 
 
-# The kinds of instrument the register records (``instrument_type``): message ``instrument.<kind>``.
-INSTRUMENTS = ("ratification", "accession", "succession")
-
-
 def eif_rule(record: StateRecord, eif: EntryIntoForce) -> Message:
     """The article that fixes the date and the deposit it counts from."""
     if eif.basis == ART18_1:
         return msg("eif.rule_18_1")
-    kind = record.instrument_type if record.instrument_type in INSTRUMENTS else "ratification"
+    # The instrument by its type (message ``instrument.<type>``); a party's row without one says ratification.
+    kind = record.instrument_type if record.instrument_type in INSTRUMENT_TYPES else "ratification"
     instrument = msg(f"instrument.{kind}")
     if eif.deposit is not None:
         return msg("eif.rule_18_2_deposit", instrument=instrument, deposit=eif.deposit)

@@ -25,11 +25,11 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-# A name the facts give (a court, a body) as it is written, else the message numbering the list entry; a
-# sentence that starts with it takes the capitalised forms (``<code>_start``).
-def named(text: str | None, numbered: str, index: int, *, start: bool = False) -> str | Message:
+def named(text: str | None, entry: str, index: int, *, start: bool = False) -> str | Message:
+    """A name the facts give (a court, a body) as it is written, else the list ``entry`` by its number
+    ("remedy no. 2": message ``phrase.<entry>_no``); opening a sentence (``start``), capitalised."""
     if given(text):
         return capitalised(text.strip()) if start else text.strip()
-    return msg(f"{numbered}_start" if start else numbered, n=index + 1)
+    return msg(f"phrase.{entry}_no_start" if start else f"phrase.{entry}_no", n=index + 1)
 
 
