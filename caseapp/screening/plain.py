@@ -7,6 +7,7 @@ The engine (caseapp/domain/admissibility) stays free of Flask and of words for p
 codes (criterion ids, ``MISSING_KINDS``, ``WARNING_CODES``) and messages (a template's code and its
 parameters, rendered here with the request's translations); the labels are in caseapp/web/labels.py."""
 
+from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
@@ -14,6 +15,7 @@ from flask_babel import format_date, get_translations
 from flask_babel import gettext as _
 
 from caseapp.domain.admissibility import (
+    DATE,
     MONTH,
     NOT_MET,
     UNKNOWN,
@@ -40,15 +42,21 @@ def local_date(day: date) -> str:
     return current_app.jinja_env.filters["date"](day)
 
 
-def _page_date(day: date, style: str) -> str:
-    """An engine date as the pages show it: every day in the one date format, a month by its name."""
-    return format_date(day, "LLLL") if style == MONTH else local_date(day)
-
-
-def engine_renderer() -> Renderer:
-    """The engine's messages in the request's language (its Babel translations), dates as the pages show them."""
+def engine_renderer(reason_date: Callable[[date], str] | None = None) -> Renderer:
+    """The engine's messages in the current locale (its Babel translations: the request's, or the one
+    ``force_locale`` sets), dates as the pages show them: every day in the one date format, a month by its
+    name. ``reason_date``: how the reasons' own dates are written instead (``flask screen`` keeps DESIGN.md
+    §5's ISO dates)."""
     translations = get_translations()
-    return Renderer(translations.gettext, translations.ngettext, _page_date)
+
+    def dates(day: date, style: str) -> str:
+        if style == MONTH:
+            return format_date(day, "LLLL")
+        if style == DATE and reason_date is not None:
+            return reason_date(day)
+        return local_date(day)
+
+    return Renderer(translations.gettext, translations.ngettext, dates)
 
 
 def engine_reason(criterion: Criterion) -> str:

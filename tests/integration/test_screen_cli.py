@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from caseapp.core.extensions import babel
 from caseapp.domain.admissibility import CRITERIA
 from tests.factories import build_app
 from tests.unit.test_admissibility import ADMISSIBLE, DESIGN_EXAMPLE
@@ -138,3 +139,95 @@ def test_screen_needs_no_keys_and_never_touches_the_database(tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["deadlines"]["one_year_last_day"] == "2014-10-21"
     assert not database.exists()
+
+
+# --- --lang (issue 18, point 3) ---------------------------------------------------------------------------
+
+def catalogue(tmp_path: Path, language: str, translations: dict) -> str:
+    """A compiled catalogue for ``language`` with only ``translations`` (msgid → msgstr), in a translations
+    directory of its own: what the app's catalogues in caseapp/translations will hold."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    messages = Catalog(locale=language)
+    for msgid, msgstr in translations.items():
+        messages.add(msgid, msgstr)
+    folder = tmp_path / "translations" / language / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with (folder / "messages.mo").open("wb") as mo:
+        write_mo(mo, messages)
+    return str(tmp_path / "translations")
+
+
+def forget_catalogues(app) -> None:
+    """flask_babel keeps the catalogues it has loaded by locale for the whole process, not per app (the
+    cache of the one Babel instance's domain): a test with catalogues of its own starts and ends without."""
+    with app.app_context():
+        babel.domain_instance.cache.clear()
+
+
+@pytest.fixture
+def lang_app(tmp_path):
+    """An app whose catalogues are in ``directory`` (keyless, as ``flask screen`` runs)."""
+    apps = []
+
+    def build(directory: str):
+        app = build_app(tmp_path, None, require_keys=False, KEKS=None, INDEX_SECRET=None,
+                        BABEL_TRANSLATION_DIRECTORIES=directory)
+        forget_catalogues(app)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        forget_catalogues(app)
+
+
+def test_screen_lang_without_a_catalogue_speaks_english(tmp_path, lang_app):
+    app = lang_app(str(tmp_path / "no-catalogues"))
+    path = write(tmp_path, DESIGN_EXAMPLE)
+    english = screen(app, path, "--today", "2026-11-25")
+    for language in ("es", "fr"):
+        other = screen(app, path, "--today", "2026-11-25", "--lang", language)
+        assert other.exit_code == 0, other.output
+        assert other.output == english.output
+    refused = screen(app, path, "--lang", "de")
+    assert refused.exit_code == 2 and "--lang" in refused.output
+
+
+def test_screen_lang_gives_the_reasons_in_that_language_with_the_same_json_shape(tmp_path, lang_app):
+    submitted = "Submitted on %(submitted)s, within one year of %(counted)s; last day %(last)s."
+    counted = "notification of the final decision (%(start)s)"
+    directory = catalogue(tmp_path, "es", {
+        submitted: "Presentada el %(submitted)s, dentro del año siguiente a la %(counted)s; último día: %(last)s.",
+        counted: "notificación de la decisión definitiva (%(start)s)",
+        "Overall: %(overall)s": "Resultado: %(overall)s",
+        "incomplete": "incompleto",
+        "Last day to submit: %(last)s; submitted on %(submitted)s, %(relation)s.":
+            "Último día para presentar: %(last)s; presentada el %(submitted)s, %(relation)s.",
+        # Babel's Spanish has three plural forms (one, many — a million —, other)
+        ("%(days)s day before the last day", "%(days)s days before the last day"):
+            ("%(days)s día antes del último día", "%(days)s días antes del último día",
+             "%(days)s días antes del último día"),
+    })
+    app = lang_app(directory)
+    path = write(tmp_path, DESIGN_EXAMPLE)
+    english = json.loads(screen(app, path, "--today", "2026-11-25").output)
+    result = screen(app, path, "--today", "2026-11-25", "--lang", "es")
+    assert result.exit_code == 0, result.output
+    spanish = json.loads(result.output)
+    one_year = spanish["criteria"][IDS.index("art3_2_a")]
+    assert one_year["reason"] == ("Presentada el 2014-01-28, dentro del año siguiente a la notificación de la decisión "
+                                  "definitiva (2013-10-21); último día: 2014-10-21.")
+    # the same shape and values; only the sentences change (those the catalogue lacks stay English)
+    assert list(spanish) == list(english)
+    assert [{k: v for k, v in c.items() if k != "reason"} for c in spanish["criteria"]] == [
+        {k: v for k, v in c.items() if k != "reason"} for c in english["criteria"]]
+    assert spanish["criteria"][0]["reason"] == english["criteria"][0]["reason"]
+    assert {k: v for k, v in spanish.items() if k not in ("criteria", "warnings")} == {
+        k: v for k, v in english.items() if k not in ("criteria", "warnings")}
+
+    explained = screen(app, path, "--explain", "--today", "2026-11-25", "--lang", "es").output.splitlines()
+    assert explained[0] == "Resultado: incompleto"
+    assert ("Último día para presentar: 21 oct 2014; presentada el 28 ene 2014, 266 días antes del último día."
+            in explained)
