@@ -91,17 +91,40 @@ WARNING_CODES: tuple[str, ...] = (
 )
 
 
-class Criterion(NamedTuple):
-    """One admissibility condition's result (immutable; a named tuple, cheap to build). ``reason`` is the
-    English text of ``reason_messages`` (messages.ENGLISH), which a page or ``flask screen --lang`` renders in
-    another language; only ``reason`` is in the JSON (DESIGN.md §5)."""
+class Criterion:
+    """One admissibility condition's result (immutable by convention; slotted, cheap to build). Its reason
+    is ``reason_messages``; ``reason`` is their English text (messages.ENGLISH), written on first use — most
+    readers (the pages, ``flask screen --lang``) render the messages in their own language instead, and
+    only ``reason`` is in the JSON (DESIGN.md §5)."""
 
-    id: str
-    article: str
-    status: str
-    reason: str
-    missing: tuple[str, ...] = ()
-    reason_messages: tuple[Message, ...] = ()
+    __slots__ = ("id", "article", "status", "missing", "reason_messages", "_reason")
+
+    def __init__(self, id: str, article: str, status: str, reason: str | None = None,  # noqa: A002 — the JSON's key
+                 missing: tuple[str, ...] = (), reason_messages: tuple[Message, ...] = ()):
+        self.id = id
+        self.article = article
+        self.status = status
+        self.missing = missing
+        self.reason_messages = reason_messages
+        self._reason = reason
+
+    @property
+    def reason(self) -> str:
+        if self._reason is None:
+            self._reason = ENGLISH.sentences(self.reason_messages)
+        return self._reason
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Criterion):
+            return NotImplemented
+        return ((self.id, self.article, self.status, self.reason, self.missing) ==
+                (other.id, other.article, other.status, other.reason, other.missing))
+
+    __hash__ = None  # compared by value, and the messages' parameters are dictionaries
+
+    def __repr__(self) -> str:
+        return (f"Criterion(id={self.id!r}, article={self.article!r}, status={self.status!r}, "
+                f"reason={self.reason!r}, missing={self.missing!r})")
 
     def to_json(self) -> dict:
         return {"id": self.id, "article": self.article, "status": self.status, "reason": self.reason,
@@ -111,7 +134,8 @@ class Criterion(NamedTuple):
         """The same result with its reason in ``renderer``'s language and dates."""
         if not self.reason_messages:
             return self
-        return self._replace(reason=renderer.sentences(self.reason_messages))
+        return Criterion(self.id, self.article, self.status, renderer.sentences(self.reason_messages), self.missing,
+                         self.reason_messages)
 
 
 class Deadlines(NamedTuple):
@@ -199,9 +223,8 @@ class Findings:
             status = WARNING
         else:
             status = MET
-        sentences = tuple(self.not_met + self.unknown + self.warning + self.met)
-        return Criterion(criterion_id, ARTICLES[criterion_id], status, ENGLISH.sentences(sentences),
-                         tuple(self.missing), sentences)
+        return Criterion(criterion_id, ARTICLES[criterion_id], status, None, tuple(self.missing),
+                         tuple(self.not_met + self.unknown + self.warning + self.met))
 
 
 def conclude(criterion_id: str, status: str, reason: Message | tuple[Message | None, ...],
@@ -212,6 +235,6 @@ def conclude(criterion_id: str, status: str, reason: Message | tuple[Message | N
         missing_kind(field)
     sentences = ((reason,) if isinstance(reason, Message) else
                  tuple(sentence for sentence in reason if sentence is not None))
-    return Criterion(criterion_id, ARTICLES[criterion_id], status, ENGLISH.sentences(sentences), missing, sentences)
+    return Criterion(criterion_id, ARTICLES[criterion_id], status, None, missing, sentences)
 
 
