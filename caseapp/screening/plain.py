@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
-from flask_babel import format_date, get_translations
+from flask_babel import format_date, get_locale, get_translations
 from flask_babel import gettext as _
 
 from caseapp.domain.admissibility import (
@@ -45,9 +45,11 @@ def local_date(day: date) -> str:
 def engine_renderer(reason_date: Callable[[date], str] | None = None) -> Renderer:
     """The engine's messages in the current locale (its Babel translations: the request's, or the one
     ``force_locale`` sets), dates as the pages show them: every day in the one date format, a month by its
-    name. ``reason_date``: how the reasons' own dates are written instead (``flask screen`` keeps DESIGN.md
-    §5's ISO dates)."""
+    name; a State by the register's (the UN's English) name in English, else by Babel's (CLDR's) name for
+    the territory in the locale's language. ``reason_date``: how the reasons' own dates are written instead
+    (``flask screen`` keeps DESIGN.md §5's ISO dates)."""
     translations = get_translations()
+    locale = get_locale()
 
     def dates(day: date, style: str) -> str:
         if style == MONTH:
@@ -56,7 +58,10 @@ def engine_renderer(reason_date: Callable[[date], str] | None = None) -> Rendere
             return reason_date(day)
         return local_date(day)
 
-    return Renderer(translations.gettext, translations.ngettext, dates)
+    def states(code: str, name: str) -> str:
+        return name if locale is None or locale.language == "en" else locale.territories.get(code, name)
+
+    return Renderer(translations.gettext, translations.ngettext, dates, states)
 
 
 def engine_reason(criterion: Criterion) -> str:

@@ -25,6 +25,7 @@ from caseapp.domain.admissibility.messages import (
     Message,
     Month,
     Renderer,
+    State,
     msg,
     placeholders,
 )
@@ -150,7 +151,7 @@ def test_a_translator_and_a_date_formatter_are_used_for_every_template_and_date(
     def dates(day, style):
         return f"<{style} {day.day}/{day.month}/{day.year}>"
 
-    render = Renderer(gettext, ngettext, dates)
+    render = Renderer(gettext, ngettext, dates, lambda code, name: f"[{code}]")
     eif = msg("eif.doubt_no_such_day", deposit=date(2014, 1, 31), month=Month(date(2014, 4, 30)),
               earliest=date(2014, 4, 30), latest=date(2014, 5, 1), source="UNTC")
     assert render(eif) == ("T:Three months after <date 31/1/2014> falls on a day <month 30/4/2014> does not have, "
@@ -158,7 +159,12 @@ def test_a_translator_and_a_date_formatter_are_used_for_every_template_and_date(
                            "verified (source: UNTC).")
     assert render(msg("deadline.label", day=Day(date(2026, 11, 6)), when=msg("deadline.in_days", days=2))) == (
         "T:Last day to submit: <day 6/11/2026> (N:in 2 days)")
-    assert asked == [TEMPLATES["eif.doubt_no_such_day"], TEMPLATES["deadline.label"], TEMPLATES["deadline.in_days"][0]]
+    assert render(msg("art2.under_jurisdiction", state=State("ES", "Spain"))) == (
+        "T:The victims are under the jurisdiction of [ES].")
+    assert ENGLISH(msg("art2.under_jurisdiction", state=State("ES", "Spain"))) == (
+        "The victims are under the jurisdiction of Spain.")
+    assert asked[:3] == [TEMPLATES["eif.doubt_no_such_day"], TEMPLATES["deadline.label"],
+                         TEMPLATES["deadline.in_days"][0]]
     assert {DATE, DAY, MONTH} == {"date", "day", "month"}
 
 
@@ -184,6 +190,8 @@ def _data(message) -> list[str]:
         return [text for item in message.items for text in _data(item)]
     if isinstance(message, (date, Day, Month)):
         return []
+    if isinstance(message, State):
+        return [message.name]
     return [str(message)]
 
 

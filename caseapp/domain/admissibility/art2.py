@@ -1,7 +1,7 @@
 """Article 2: victim status, jurisdiction and consent (choice 4 of the package docstring)."""
 
 from caseapp.domain.admissibility.context import Context
-from caseapp.domain.admissibility.messages import msg
+from caseapp.domain.admissibility.messages import State, msg
 from caseapp.domain.admissibility.result import WARNING_OTHERS_WITHOUT_CONSENT, Criterion, Findings
 from caseapp.domain.admissibility.wording import given
 from caseapp.domain.register import state_name
@@ -11,7 +11,8 @@ def check(c: Context) -> Criterion:
     facts = c.facts
     found = Findings()
     jurisdiction = facts.victims_under_jurisdiction
-    state = (c.record.name if c.record else None) or state_name(facts.state) or facts.state or msg("phrase.the_state")
+    known = (c.record.name if c.record else None) or state_name(facts.state)
+    state = State(facts.state, known) if known else facts.state or msg("phrase.the_state")
     if jurisdiction is False:
         found.not_met.append(msg("art2.not_under_jurisdiction", state=state))
     elif jurisdiction is None:

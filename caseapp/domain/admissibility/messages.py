@@ -50,6 +50,14 @@ class Month(NamedTuple):
     value: date
 
 
+class State(NamedTuple):
+    """A State the register knows, by its ISO 3166-1 code and the register's (the UN's English) name: a
+    renderer may name it in its own language."""
+
+    code: str
+    name: str
+
+
 class Listing(NamedTuple):
     """Several values in one placeholder (names, decisions), each rendered, joined by ``separator``."""
 
@@ -535,6 +543,11 @@ def _english_plural(singular: str, plural: str, count: int) -> str:
     return singular if count == 1 else plural
 
 
+def register_name(code: str, name: str) -> str:
+    """A State by the register's name (the English reasons)."""
+    return name
+
+
 def english_date(day: date, style: str) -> str:
     """The dates of the engine's own English text: ISO in the reasons (DESIGN.md §5's examples), "6 Nov 2026"
     for a day people read, the month's name."""
@@ -548,11 +561,13 @@ def english_date(day: date, style: str) -> str:
 class Renderer(NamedTuple):
     """Messages into text: ``gettext`` and ``ngettext`` translate a template (gettext's signatures, so a
     Babel ``Translations`` object's methods fit), ``dates`` formats a date in a style (``DATE``, ``DAY``,
-    ``MONTH``). The defaults give the English of DESIGN.md §5."""
+    ``MONTH``), ``states`` names a State (code, register's name). The defaults give the English of
+    DESIGN.md §5."""
 
     gettext: Callable[[str], str] = _same
     ngettext: Callable[[str, str, int], str] = _english_plural
     dates: Callable[[date, str], str] = english_date
+    states: Callable[[str, str], str] = register_name
 
     def __call__(self, message: Message) -> str:
         code, params = message
@@ -573,6 +588,8 @@ class Renderer(NamedTuple):
             return self(value)
         if kind is date:
             return self.dates(value, DATE)
+        if kind is State:
+            return self.states(value.code, value.name)
         if kind is Listing:
             return value.separator.join(self.value(item) for item in value.items)
         if kind is Day:

@@ -5,7 +5,7 @@ from datetime import date
 
 from caseapp.domain.admissibility.context import Context
 from caseapp.domain.admissibility.decisions import NOT_DECIDED, decision_phrase, remedy_name
-from caseapp.domain.admissibility.messages import Listing, msg
+from caseapp.domain.admissibility.messages import Listing, State, msg
 from caseapp.domain.admissibility.result import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, WARNING, Criterion, conclude
 from caseapp.domain.admissibility.standing import eif_doubt, eif_phrase, register_phrase
 from caseapp.domain.register import UNKNOWN as UNKNOWN_STANDING
@@ -24,14 +24,14 @@ def check(c: Context) -> Criterion:
     start, end = facts.facts_start, facts.facts_end
     missing_eif = (f"register:{record.iso2}.entry_into_force",)
     if eif.day is None and eif.earliest is None:
-        return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.no_eif", state=record.name,
+        return conclude("art3_2_b", UNKNOWN, msg("art3_2_b.no_eif", state=State(record.iso2, record.name),
                                                   register=register_phrase(c.register)), missing_eif)
 
     def after(day: date) -> bool | None:
         """Whether ``day`` is on or after entry into force; None where the rule and the sources leave it open."""
         return eif.in_force_on(day)
 
-    eif_text = msg("art3_2_b.eif", state=record.name, when=eif_phrase(record, eif, c.register))
+    eif_text = msg("art3_2_b.eif", state=State(record.iso2, record.name), when=eif_phrase(record, eif, c.register))
     if start is not None and after(start) is True:
         return conclude("art3_2_b", MET, msg("art3_2_b.began_after", start=start, eif=eif_text))
 
