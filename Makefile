@@ -75,7 +75,7 @@ test-postgres: $(BIN)/.installed-dev
 
 # Translations: extract every marked string, then update or compile the catalogues in caseapp/translations.
 messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k Nn_:1,2 -o caseapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k Nn_:1,2 -c TRANSLATORS: -o caseapp/translations/messages.pot .
 
 # Re-pin requirements.lock (with hashes) after changing requirements.txt; needs PyPI.
 lock:

@@ -73,6 +73,8 @@ MONTH = "month"
 
 TEMPLATES: dict[str, str | tuple[str, str]] = {
     # --- shared phrases -----------------------------------------------------------------------------
+    # TRANSLATORS: the engine's phrases (phrase.*, kind.*, exception.*, eif.*) fill a %(name)s of a sentence;
+    # %(body)s, %(name)s and %(source)s are written as the partner or the States register wrote them.
     "phrase.remedy_no": N_("remedy no. %(n)s"),
     "phrase.remedy_no_start": N_("Remedy no. %(n)s"),
     "phrase.unused_remedy_no": N_("unused remedy no. %(n)s"),
@@ -85,6 +87,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "phrase.filed_on": N_("filed on %(filed)s"),
     "phrase.withdrawn": N_("%(remedy)s (%(details)s)"),
     "phrase.withdrawn_against": N_("%(remedy)s (%(details)s) against %(decision)s"),
+    # TRANSLATORS: a withdrawn remedy by its kind, with its article: "the appeal (…) against the … decision".
     "kind.judicial": N_("the proceedings"),
     "kind.appeal": N_("the appeal"),
     "kind.cassation": N_("the appeal in cassation"),
@@ -95,6 +98,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "phrase.judged_on_today": N_("not yet submitted (judged on today, %(today)s)"),
     "phrase.the_state": N_("the State"),
     # Why a remedy need not be used, in the author's words and as the Committee weighs it (wording.py).
+    # TRANSLATORS: after "domestic remedies are …" and "it is …" (art. 3(1)).
     "exception.unavailable": N_("unavailable"),
     "exception.ineffective": N_("ineffective"),
     "exception.unreasonably_prolonged": N_("unreasonably prolonged"),
@@ -138,6 +142,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "eif.doubt_source": N_("Source: %(source)s."),
     # --- Article 1 (art1.py) -------------------------------------------------------------------------
     "art1.no_state": N_("The State concerned is not recorded."),
+    # TRANSLATORS: ends a sentence after a comma: "…, so X was not a party to the Protocol, and the Committee …".
     "art1.no_competence": N_("and the Committee cannot receive a communication concerning a State that is not a "
                              "party (art. 1(2))."),
     "art1.not_covenant_party": N_(
@@ -193,6 +198,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
                        "Italy, E/C.12/65/D/22/2017, para. 6.19)."),
     "art2.claims_victim": N_("The author claims to be a victim."),
     "art2.behalf_unknown": N_("Whether the author also acts on behalf of other victims is not recorded."),
+    # TRANSLATORS: fills %(others)s in "acts on behalf of %(others)s" and "Whether %(others)s consented".
     "art2.others_other": N_("other victims"),
     "art2.others_the": N_("the victims"),
     "art2.with_consent": N_("The author acts on behalf of %(others)s with their consent."),
@@ -282,6 +288,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
                                   "exception the author must demonstrate (art. 3(2)(a))."),
     "art3_2_a.late": N_("%(late)s The year runs from the day after notification (López Rodríguez v. Spain, para. "
                         "8.3); no reason why submission in time was not possible is recorded."),
+    # TRANSLATORS: the start of a sentence without its end: other templates continue it (%(premise)s. or %(premise)s:).
     "art3_2_a.premise": N_("No domestic remedy was available, the author says, and none is recorded as used; the year "
                            "of art. 3(2)(a) runs from the exhaustion of domestic remedies, so there is no final "
                            "decision to count it from"),
@@ -316,6 +323,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
                           "check the UN Treaty Collection."),
     "art3_2_b.eif": N_("the Protocol's entry into force for %(state)s %(when)s"),
     "art3_2_b.began_after": N_("The facts began on %(start)s, on or after %(eif)s."),
+    # TRANSLATORS: %(began)s — the start of a sentence without its end, continued by other templates.
     "art3_2_b.start_unknown": N_("The date the facts began is not recorded (%(eif)s)"),
     "art3_2_b.began_open": N_("The facts began on %(start)s, which may be before or after %(eif)s"),
     "art3_2_b.began_before": N_("The facts began on %(start)s, before %(eif)s"),
@@ -439,11 +447,13 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "warning.remedy_date_order": N_("%(name)s is recorded as decided (%(decided)s) before it was filed (%(filed)s): "
                                     "check the dates of domestic remedy no. %(n)s."),
     # --- the deadline's label (domain/deadlines.deadline_label, in the one-year warnings and --explain) ----
+    # TRANSLATORS: %(when)s is "in 12 days", "today" or "passed 3 days ago" (deadline.*).
     "deadline.label": N_("Last day to submit: %(day)s (%(when)s)"),
     "deadline.today": N_("today"),
     # --- flask screen --explain (explanation.py) -----------------------------------------------------
     "explain.overall": N_("Overall: %(overall)s"),
     "explain.overall_prima_facie": N_("Overall: %(overall)s (prima facie)"),
+    # TRANSLATORS: a line of flask screen --explain: "[met] Article 3(2)(a) (art3_2_a): the reason"; %(id)s is a code.
     "explain.criterion": N_("[%(status)s] %(article)s (%(id)s): %(reason)s"),
     "explain.missing": N_("Missing: %(paths)s"),
     "explain.missing_question": N_("Missing: %(path)s — %(question)s"),
@@ -456,6 +466,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "overall.admissible": N_("admissible"),
     "overall.inadmissible": N_("inadmissible"),
     "overall.incomplete": N_("incomplete"),
+    # TRANSLATORS: a criterion's status as flask screen --explain prints it, in brackets; DESIGN.md §5's codes.
     "status.met": N_("met"),
     "status.not_met": N_("not_met"),
     "status.unknown": N_("unknown"),
