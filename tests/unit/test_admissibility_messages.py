@@ -218,7 +218,8 @@ def _random_facts(rng: random.Random) -> dict:
 
     tri, boolean = ("yes", "no", "unknown", None), (True, False, None)
     data = {
-        "state": rng.choice(["ES", "FR", "EC", "NE", "SM", "FI", "US", "BE", "GA", "CF", "CN", "GB", "ZZ", None]),
+        "state": rng.choice(["ES", "FR", "EC", "NE", "SM", "FI", "PT", "US", "BE", "GA", "CF", "CN", "GB", "AO", "CL",
+                           "SA", "ZZ", None]),
         "submission_date": some(day(2012), 0.4), "in_writing": rng.choice(boolean),
         "anonymous": rng.choice(boolean), "author_is_victim": rng.choice(boolean),
         "acting_on_behalf": rng.choice(boolean), "consent": rng.choice(tri),
