@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import click
+from flask_babel import force_locale
 
 from caseapp.cli.common import keyless
 from caseapp.domain.admissibility import CaseFacts, FactsError, assess, explain
@@ -51,7 +52,9 @@ def command(source: str, as_text: bool, today: datetime | None) -> None:
     day = today.date() if today else date.today()
     assessment = assess(facts, today=day, register=StatesRegister.shipped())
     if as_text:
-        # Each missing fact also as the question the screening pages ask (caseapp/web/labels.py).
-        click.echo(explain(assessment, facts, day, question=missing_question))
+        # Each missing fact also as the question the screening pages ask (caseapp/web/labels.py), in
+        # English: the app's locale selector reads a request, which a command line does not have.
+        with force_locale("en"):
+            click.echo(explain(assessment, facts, day, question=missing_question))
     else:
         click.echo(json.dumps(assessment.to_json(), indent=2, ensure_ascii=False))
