@@ -47,8 +47,8 @@ def test_the_stepper_says_where_the_case_stands_and_a_move_needs_a_choice(browsi
     co.goto(f"/committee/{case.uuid}")
     expect(co.get_by_role("heading", name="Eviction of the river families")).to_be_visible()
 
-    steps = co.locator("#procedure li")
-    current = co.locator('#procedure li[aria-current="step"]')
+    steps = co.locator("#procedure-stepper li")
+    current = co.locator('#procedure-stepper li[aria-current="step"]')
     expect(current).to_have_count(1)
     expect(current).to_contain_text("Registration")
     expect(current).to_contain_text("current stage")
@@ -105,8 +105,16 @@ def test_the_record_form_asks_what_happened_first(browsing, registered):
     expect(co.locator("#record")).to_contain_text("2 Apr 2025")
 
 
-def test_the_case_lawyer_confirms_the_victims_names(browsing, registered):
-    case, _coordinator, lawyer, other_lawyer = registered
+def test_the_case_lawyer_confirms_the_victims_names(browsing, live_server):
+    """Once the decision is recorded, the case team's lawyer reads the victims' own consent and confirms the
+    names; a lawyer off the team is refused."""
+    app = live_server.app
+    org = make_organisation(f"Decided NGO {secrets.token_hex(3)}")
+    case = make_staged_case(app, org, stage=stages.DECIDED, title="Water cut-offs in the valley",
+                            victim=VictimInput(name=VICTIM, consent="yes"), submitted_on=date(2024, 3, 1),
+                            decision_type="views_violation", decision_adopted_on=date(2025, 10, 1))
+    lawyer, other_lawyer = make_user(app, roles.LAWYER), make_user(app, roles.LAWYER)
+    add_to_team(case, lawyer.user)
     lw = browsing.person("lawyer")
     sign_in(lw, lawyer)
     lw.goto(f"/committee/{case.uuid}")

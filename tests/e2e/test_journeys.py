@@ -361,7 +361,7 @@ def test_one_year_warning_shows_for_a_decision_notified_eleven_months_ago(browsi
     expect(row.locator(".deadline-badge--due-soon").get_by_text(limit)).to_be_visible()
     browsing.step(p, "partner-list")
     follow(row.get_by_role("link", name="Eviction"))
-    expect(p.locator(".lead").get_by_text("Last day to submit:")).to_be_visible()
+    expect(p.locator(".lead").get_by_text("Last day to submit to the Committee:")).to_be_visible()
     expect(p.locator(".lead .deadline-badge--due-soon").get_by_text(limit)).to_be_visible()
 
     lw = browsing.person("lawyer")
@@ -405,6 +405,7 @@ def test_usable_on_a_360px_screen(browsing, live_server):
     follow(p.get_by_role("link", name="Report a violation"))
     expect(p.get_by_role("heading", name="Report a violation")).to_be_visible()
     assert_fits(p)  # the list of steps wraps
+    p.locator("#title").fill("Evictions seen on a phone")  # the first answer starts the draft
     follow(p.get_by_role("button", name="Victims"))  # a step of the progress list (saves the first)
     follow(p.get_by_role("button", name="Add a victim", exact=True))
     follow(p.get_by_role("button", name="Domestic remedies"))

@@ -297,10 +297,11 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "screening.add_team_member": {"POST": lawyers_only(FORM_ERROR)},
     "screening.remove_team_member": {"POST": lawyers_only(redirect_to("/screening/{submitted_uuid}"))},
     # A case the Committee decided (Organisation A's): lawyers and coordinators track it. Empty forms are refused,
-    # except the record (every field optional: saved) and removing a media item.
+    # except removing a media item.
     "committee.list_cases": {"GET": caseworkers_only(OK)},
     "committee.show_case": {"GET": caseworkers_only(OK)},
-    "committee.edit_record": {"GET": caseworkers_only(OK), "POST": caseworkers_only(redirect_to(TRACKED))},
+    # The record is saved one event at a time (issue 17, point 7): a post that names no event is refused.
+    "committee.edit_record": {"GET": caseworkers_only(OK), "POST": caseworkers_only(FORM_ERROR)},
     "committee.move_case": {"POST": caseworkers_only(FORM_ERROR)},
     "committee.add_interim_measure": {"POST": caseworkers_only(FORM_ERROR)},
     "committee.update_interim_measure": {"POST": caseworkers_only(FORM_ERROR)},

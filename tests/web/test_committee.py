@@ -263,7 +263,7 @@ def test_publishing_without_a_summary_shows_the_error_summary_at_the_top(app, cl
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400
     summary = text[text.index('id="error-summary"'):]
-    assert text.index('id="error-summary"') < text.index('id="procedure"')  # at the top, before the stepper
+    assert text.index('id="error-summary"') < text.index('id="procedure-stepper"')  # at the top, before the stepper
     assert 'role="alert"' in text[text.index('id="error-summary"') - 60:][:200]
     assert 'href="#summary"' in summary[:800]
 
@@ -271,7 +271,7 @@ def test_publishing_without_a_summary_shows_the_error_summary_at_the_top(app, cl
 def test_the_stepper_shows_where_the_case_stands(app, clients, candidate):
     coordinator = clients("coordinator")
     page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
-    stepper = page[page.index('id="procedure"'):page.index("</ol>", page.index('id="procedure"'))]
+    stepper = page[page.index('id="procedure-stepper"'):page.index("</ol>", page.index('id="procedure-stepper"'))]
     assert re.search(r'aria-current="step">\s*<span class="procedure-step-label">Preparation</span>\s*'
                      r'<span class="procedure-step-status">current stage</span>', stepper)
     assert stepper.count("to come") == 6 and stepper.count('aria-current="step"') == 1
@@ -279,12 +279,12 @@ def test_the_stepper_shows_where_the_case_stands(app, clients, candidate):
     move(coordinator, candidate, "preparing")
     move(coordinator, candidate, "submitted_to_committee")
     page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
-    stepper = page[page.index('id="procedure"'):page.index("</ol>", page.index('id="procedure"'))]
+    stepper = page[page.index('id="procedure-stepper"'):page.index("</ol>", page.index('id="procedure-stepper"'))]
     assert re.search(r'aria-current="step">\s*<span class="procedure-step-label">Submission to the Committee', stepper)
     assert stepper.count(">done<") == 1
     move(coordinator, candidate, "withdrawn")
     page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
-    stepper = page[page.index('id="procedure"'):page.index("</ol>", page.index('id="procedure"'))]
+    stepper = page[page.index('id="procedure-stepper"'):page.index("</ol>", page.index('id="procedure-stepper"'))]
     assert re.search(r'aria-current="step">\s*<span class="procedure-step-label">Withdrawn', stepper)
     assert "Registration" not in stepper  # never reached
 

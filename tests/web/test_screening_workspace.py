@@ -316,7 +316,7 @@ def test_partners_see_the_one_year_limit_on_their_list_and_report(app, people, c
     for url in ("/intake", f"/intake/{case.uuid}"):
         page = partner.get(url).get_data(as_text=True)
         assert re.search(r'deadline-badge--due-soon">due in 3 days<', page)
-    assert "Last day to submit:" in page  # the report's page says what the date is (the list's header does)
+    assert "Last day to submit to the Committee:" in page  # the report page says what the date is
     passed, _ = submit_report(app, people["partner_a"].user, notified=days_ago(500))
     page = partner.get(f"/intake/{passed.uuid}").get_data(as_text=True)
     assert re.search(r'deadline-badge--overdue">overdue by 135 days<', page)

@@ -106,7 +106,7 @@ def listed_titles(client, show: str) -> set[str]:
     assert opened.status_code == 302 and opened.headers["Location"].endswith("/intake")  # the preset, in the session
     html = client.get("/intake").get_data(as_text=True)
     assert 'id="preset-filter"' in html
-    return set(re.findall(r'<a href="/intake/[^"]+">([^<]+)</a>', html))
+    return set(re.findall(r'<a href="/intake/[^"]+" class="case-title"[^>]*>([^<]+)</a>', html))
 
 
 def test_a_partners_home_counts_their_organisations_requests_drafts_and_decisions(app, people, partner_reports):
@@ -208,7 +208,7 @@ def queue_titles(client, show: str) -> set[str]:
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'id="preset-filter"' in html
-    return set(re.findall(r'<td data-label="Title">([^<]+)</td>', html))
+    return set(re.findall(r'class="case-title"[^>]*>([^<]+)</a>', html))
 
 
 def test_a_lawyers_home_counts_new_reports_answers_and_one_year_limits_on_their_cases(app, people, lawyer_reports):
@@ -378,5 +378,5 @@ def test_a_preset_outside_the_lists_vocabulary_is_refused(app, people, who, path
 def test_the_queues_own_filters_still_apply_without_a_preset(app, people, lawyer_reports):
     html = signed_in(app, people["lawyer"].user).get("/screening?stage=submitted").get_data(as_text=True)
     assert 'id="preset-filter"' not in html
-    assert set(re.findall(r'<td data-label="Title">([^<]+)</td>', html)) == {"New from A", "New from B"}
+    assert set(re.findall(r'class="case-title"[^>]*>([^<]+)</a>', html)) == {"New from A", "New from B"}
 
