@@ -27,13 +27,13 @@ def explain(assessment: Assessment, facts: CaseFacts, today: date,
     lines.append("")
     schedule = assessment.deadlines
     if schedule.one_year_last_day is None:
-        lines.append("Last day to submit: not known (see Article 3(2)(a) above).")
+        lines.append("Last day to submit to the Committee: not known (see Article 3(2)(a) above).")
     elif facts.submission_date is not None:
         left = schedule.days_left
         relation = ("on the last day" if left == 0 else
                     f"{left} days before the last day" if left > 0 else f"{-left} days after the last day")
-        lines.append(f"Last day to submit: {deadlines.format_day(schedule.one_year_last_day)}; submitted on "
-                     f"{deadlines.format_day(facts.submission_date)}, {relation}.")
+        lines.append(f"Last day to submit to the Committee: {deadlines.format_day(schedule.one_year_last_day)}; "
+                     f"submitted on {deadlines.format_day(facts.submission_date)}, {relation}.")
     else:
         lines.append(deadlines.deadline_label(schedule.one_year_last_day, today))
     if schedule.basis == BASIS_DECISION:
