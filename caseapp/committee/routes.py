@@ -312,6 +312,8 @@ def edit_record(case_uuid: UUID):
         # Only the event's fields are read from the post: any other field posted is ignored (AC-05).
         form.validate()
         ignored = {field.name for field in form} - {*shown, "csrf_token"}
+        if any(form[name].errors for name in ignored if name in request.form):
+            abort(400)  # an invalid value in a field of another event: only a hand-made request posts one (IN-01)
         if not any(field.errors for field in form if field.name not in ignored):
             values = merge_event(recorded, event, form.values())
             written = {name: form[name].data if name in shown else texts[name] for name in texts}

@@ -25,7 +25,7 @@ Pure functions on ``datetime.date``. The rules, each with the section it comes f
 Periods expressed in months end on the same day-of-month as they start, by the same reading as the
 one-year rule (the period runs from the next day, so its last day is the corresponding date).
 
-Warnings (issue 5, item 5): a deadline shows "Last day to submit: 6 Nov 2026 (in 12 days)", with
+Warnings (issue 5, item 5): a deadline shows "Last day to submit to the Committee: 6 Nov 2026 (in 12 days)", with
 warnings at 90, 30 and 7 days and a clear mark once it has passed.
 """
 
@@ -136,8 +136,8 @@ def relative_phrase(last_day: date, today: date) -> str:
 
 
 def deadline_label(last_day: date, today: date) -> str:
-    """ "Last day to submit: 6 Nov 2026 (in 12 days)" / "(today)" / "(passed 3 days ago)"."""
-    return f"Last day to submit: {format_day(last_day)} ({relative_phrase(last_day, today)})"
+    """ "Last day to submit to the Committee: 6 Nov 2026 (in 12 days)" / "(today)" / "(passed 3 days ago)"."""
+    return f"Last day to submit to the Committee: {format_day(last_day)} ({relative_phrase(last_day, today)})"
 
 
 def warning_level(left: int | None) -> str | None:

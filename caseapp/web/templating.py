@@ -50,7 +50,7 @@ def page_url(number: int, arg: str = "page") -> str:
 
 
 def one_year_limit(last_day, stage=None):
-    """The one-year limit as users read it — "Last day to submit: 6 Nov 2026 (in 12 days)" — with its
+    """The one-year limit as users read it — "Last day to submit to the Committee: 6 Nov 2026 (in 12 days)" — with its
     warning level ("90", "30", "7" or "passed"), the days left and the badge's state; None when it cannot
     be counted, or when the case's ``stage`` is past the point where the limit runs (submitted to the
     Committee, decided, closed, declined: no "passed 1,335 days ago" on a closed case)."""

@@ -56,7 +56,8 @@ def test_screen_today_sets_days_left_when_not_submitted(app, tmp_path):
     path = write(tmp_path, data)
     early = json.loads(screen(app, path, "--today", "2014-10-14").output)
     assert early["deadlines"] == {"one_year_last_day": "2014-10-21", "days_left": 7, "basis": "notification"}
-    assert early["warnings"][0].startswith("Last day to submit: 21 Oct 2014 (in 7 days): 7-day warning")
+    assert early["warnings"][0].startswith(
+        "Last day to submit to the Committee: 21 Oct 2014 (in 7 days): 7-day warning")
     late = json.loads(screen(app, path, "--today", "2014-10-24").output)
     assert late["deadlines"]["days_left"] == -3 and late["overall"] == "inadmissible"
 
@@ -117,17 +118,18 @@ def test_screen_explain_prints_readable_text(app, tmp_path):
     assert ("    Missing: substantiated — Is each claim sufficiently substantiated by evidence? (your determination)"
             in lines)
     assert "Excluded claims (art. 3(2)(d)): ICCPR art. 26" in lines
-    assert "Last day to submit: 21 Oct 2014; submitted on 28 Jan 2014, 266 days before the last day." in lines
+    assert ("Last day to submit to the Committee: 21 Oct 2014; submitted on 28 Jan 2014, 266 days before the "
+            "last day.") in lines
     assert "Warnings:" in lines
 
 
 def test_screen_explain_not_yet_submitted_shows_the_deadline_label(app, tmp_path):
     data = dict(ADMISSIBLE, submission_date=None)
     result = screen(app, write(tmp_path, data), "--explain", "--today", "2014-10-09")
-    assert "Last day to submit: 21 Oct 2014 (in 12 days)" in result.output.splitlines()
+    assert "Last day to submit to the Committee: 21 Oct 2014 (in 12 days)" in result.output.splitlines()
     assert "Overall: admissible (prima facie)" in result.output
     passed = screen(app, write(tmp_path, data), "--explain", "--today", "2014-10-24")
-    assert "Last day to submit: 21 Oct 2014 (passed 3 days ago)" in passed.output.splitlines()
+    assert "Last day to submit to the Committee: 21 Oct 2014 (passed 3 days ago)" in passed.output.splitlines()
 
 
 def test_screen_needs_no_keys_and_never_touches_the_database(tmp_path):
@@ -204,7 +206,7 @@ def test_screen_lang_gives_the_reasons_in_that_language_with_the_same_json_shape
         counted: "notificación de la decisión definitiva (%(start)s)",
         "Overall: %(overall)s": "Resultado: %(overall)s",
         "incomplete": "incompleto",
-        "Last day to submit: %(last)s; submitted on %(submitted)s, %(relation)s.":
+        "Last day to submit to the Committee: %(last)s; submitted on %(submitted)s, %(relation)s.":
             "Último día para presentar: %(last)s; presentada el %(submitted)s, %(relation)s.",
         # Babel's Spanish has three plural forms (one, many — a million —, other)
         ("%(days)s day before the last day", "%(days)s days before the last day"):

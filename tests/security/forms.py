@@ -238,7 +238,7 @@ FORM_DATA = {
     "register.check_register": lambda s, page: {"as_of": "2026-06-30", "reported_parties": "31",
                                                 "source": "CSRF suite"},
     "intake.list_reports": lambda s, page: {"q": "", "status": ""},
-    "intake.new_report": lambda s, page: {},
+    "intake.new_report": lambda s, page: {"action": "next", "title": "Control report"},
     "intake.one_year_limit": lambda s, page: {"remedies-0-body": "", "remedies-0-kind": "judicial",
                                               "remedies-0-notified": "2025-01-10", "remedies-0-outcome": "rejected",
                                               "remedies-0-final": "yes", "remedies-0-addressed_substance": "yes"},

@@ -275,7 +275,8 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     },
     # Organisation A's draft: only its partners reach it; Organisation B's partner finds nothing (AC-04).
     "intake.list_reports": {"GET": partners_only(OK), "POST": partners_only(redirect_to("/intake"))},
-    "intake.new_report": {"GET": partners_only(OK), "POST": partners_only(redirect_to("/intake/*/edit/facts"))},
+    # An empty first step starts no draft (issue 17, point 1): refused in place.
+    "intake.new_report": {"GET": partners_only(OK), "POST": partners_only(FORM_ERROR)},
     "intake.one_year_limit": {"POST": partners_only(OK)},
     "intake.edit_report": {"GET": partners_only(OK, NOT_FOUND), "POST": partners_only(FORM_ERROR, NOT_FOUND)},
     "intake.submitted": {"GET": partners_only(redirect_to(DRAFT_EDIT), NOT_FOUND)},

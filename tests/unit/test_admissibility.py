@@ -505,8 +505,8 @@ def test_art3_2_a_days_left_counts_from_today_when_not_submitted():
     assert result.deadlines.to_json() == {"one_year_last_day": "2026-11-06", "days_left": 12, "basis": "notification"}
     assert result.criterion("art3_2_a").status == "met"
     assert "2026-11-06" in result.criterion("art3_2_a").reason
-    assert result.warnings[0] == ("Last day to submit: 6 Nov 2026 (in 12 days): 30-day warning for the one-year "
-                                  "limit of art. 3(2)(a).")
+    assert result.warnings[0] == ("Last day to submit to the Committee: 6 Nov 2026 (in 12 days): 30-day warning "
+                                  "for the one-year limit of art. 3(2)(a).")
 
 
 @pytest.mark.parametrize(("today", "level"), [
@@ -525,7 +525,7 @@ def test_art3_2_a_passed_before_submission():
     result = run(submission_date=None, today=D("2014-10-24"))
     assert result.criterion("art3_2_a").status == "not_met"
     assert result.deadlines.days_left == -3
-    assert result.warnings[0].startswith("Last day to submit: 21 Oct 2014 (passed 3 days ago)")
+    assert result.warnings[0].startswith("Last day to submit to the Committee: 21 Oct 2014 (passed 3 days ago)")
 
 
 def test_art3_2_a_no_deadline_warning_once_submitted():

@@ -132,7 +132,7 @@ def test_english_renders_dates_as_design_md_does():
     assert ENGLISH(reason) == ("Submitted on 2014-01-28, within one year of notification of the final decision "
                                "(2013-10-21); last day 2014-10-21.")
     assert ENGLISH(msg("deadline.label", day=Day(date(2026, 11, 6)), when=msg("deadline.in_days", days=1))) == (
-        "Last day to submit: 6 Nov 2026 (in 1 day)")
+        "Last day to submit to the Committee: 6 Nov 2026 (in 1 day)")
     assert ENGLISH.value(Month(date(2014, 2, 1))) == "February"
     assert ENGLISH.value(Listing(("a", msg("phrase.remedy_no", n=2)), "; ")) == "a; remedy no. 2"
 
@@ -158,7 +158,7 @@ def test_a_translator_and_a_date_formatter_are_used_for_every_template_and_date(
                            "so the rule gives <date 30/4/2014> or <date 1/5/2014>, and the register's date is not "
                            "verified (source: UNTC).")
     assert render(msg("deadline.label", day=Day(date(2026, 11, 6)), when=msg("deadline.in_days", days=2))) == (
-        "T:Last day to submit: <day 6/11/2026> (N:in 2 days)")
+        "T:Last day to submit to the Committee: <day 6/11/2026> (N:in 2 days)")
     assert render(msg("art2.under_jurisdiction", state=State("ES", "Spain"))) == (
         "T:The victims are under the jurisdiction of [ES].")
     assert ENGLISH(msg("art2.under_jurisdiction", state=State("ES", "Spain"))) == (

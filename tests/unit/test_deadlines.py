@@ -150,11 +150,11 @@ def test_days_left_is_negative_once_passed():
 
 
 @pytest.mark.parametrize(("today", "label"), [
-    ("2026-10-25", "Last day to submit: 6 Nov 2026 (in 12 days)"),
-    ("2026-11-05", "Last day to submit: 6 Nov 2026 (in 1 day)"),
-    ("2026-11-06", "Last day to submit: 6 Nov 2026 (today)"),
-    ("2026-11-07", "Last day to submit: 6 Nov 2026 (passed 1 day ago)"),
-    ("2026-11-09", "Last day to submit: 6 Nov 2026 (passed 3 days ago)"),
+    ("2026-10-25", "Last day to submit to the Committee: 6 Nov 2026 (in 12 days)"),
+    ("2026-11-05", "Last day to submit to the Committee: 6 Nov 2026 (in 1 day)"),
+    ("2026-11-06", "Last day to submit to the Committee: 6 Nov 2026 (today)"),
+    ("2026-11-07", "Last day to submit to the Committee: 6 Nov 2026 (passed 1 day ago)"),
+    ("2026-11-09", "Last day to submit to the Committee: 6 Nov 2026 (passed 3 days ago)"),
 ])
 def test_deadline_label(today, label):
     assert deadline_label(D("2026-11-06"), D(today)) == label

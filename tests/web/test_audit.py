@@ -357,7 +357,7 @@ def test_report_creation_edit_and_deletion_are_recorded(app, people):  # LOG-01
     partner = people["partner_a"].user
     client = signed_in(app, partner)
     mark = last_id()
-    assert client.post("/intake/new").status_code == 302
+    assert client.post("/intake/new", data={"action": "next", "title": "A draft"}).status_code == 302
     case_uuid = str(db.session.execute(select(Case.uuid).order_by(Case.id.desc()).limit(1)).scalar_one())
     response = client.post(f"/intake/{case_uuid}/edit", data={
         "action": "save", "title": MARKERS["title"], "state": "", "continuing": "unknown",

@@ -381,7 +381,7 @@ def test_a_check_of_the_register_needs_a_past_date_and_a_source(client, admin):
 
 def draft_warnings(partner, state: str, facts_start: str, facts_end: str = "") -> str:
     """Save a draft about ``state`` and return the text of its form page (the Protocol warnings)."""
-    response = partner.post("/intake/new")
+    response = partner.post("/intake/new", data={"action": "next", "title": "Eviction"})
     case_uuid = UUID(re.search(r"/intake/([0-9a-f-]{36})/edit", response.headers["Location"]).group(1))
     data = {
         "action": "save", "title": "Eviction", "state": state, "facts_start": facts_start, "facts_end": facts_end,

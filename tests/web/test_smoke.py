@@ -17,7 +17,7 @@ def test_form_fields_carry_no_attribute_set_to_none(app, people):
     pages = [anonymous.get("/login").get_data(as_text=True)]
     partner = app.test_client()
     login(app, partner, people["partner_a"].user)
-    draft = partner.post("/intake/new").headers["Location"]
+    draft = partner.post("/intake/new", data={"action": "next", "title": "A draft"}).headers["Location"]
     pages.append(partner.get(draft).get_data(as_text=True))
     admin = app.test_client()
     login(app, admin, people["admin"].user)

@@ -448,7 +448,7 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
                                     "check the dates of domestic remedy no. %(n)s."),
     # --- the deadline's label (domain/deadlines.deadline_label, in the one-year warnings and --explain) ----
     # TRANSLATORS: %(when)s is "in 12 days", "today" or "passed 3 days ago" (deadline.*).
-    "deadline.label": N_("Last day to submit: %(day)s (%(when)s)"),
+    "deadline.label": N_("Last day to submit to the Committee: %(day)s (%(when)s)"),
     "deadline.today": N_("today"),
     # --- flask screen --explain (explanation.py) -----------------------------------------------------
     "explain.overall": N_("Overall: %(overall)s"),
@@ -458,9 +458,9 @@ TEMPLATES: dict[str, str | tuple[str, str]] = {
     "explain.missing": N_("Missing: %(paths)s"),
     "explain.missing_question": N_("Missing: %(path)s — %(question)s"),
     "explain.excluded": N_("Excluded claims (art. 3(2)(d)): %(claims)s"),
-    "explain.last_day_unknown": N_("Last day to submit: not known (see Article 3(2)(a) above)."),
+    "explain.last_day_unknown": N_("Last day to submit to the Committee: not known (see Article 3(2)(a) above)."),
     "explain.on_the_last_day": N_("on the last day"),
-    "explain.submitted": N_("Last day to submit: %(last)s; submitted on %(submitted)s, %(relation)s."),
+    "explain.submitted": N_("Last day to submit to the Committee: %(last)s; submitted on %(submitted)s, %(relation)s."),
     "explain.decision_basis": N_("Counted from the decision date: the notification date is not recorded."),
     "explain.warnings": N_("Warnings:"),
     "overall.admissible": N_("admissible"),
@@ -534,7 +534,7 @@ def msg(code: str, **params) -> Message:
 
 
 def deadline_label(last_day: date, today: date) -> Message:
-    """ "Last day to submit: 6 Nov 2026 (in 12 days)" / "(today)" / "(passed 3 days ago)": the words of
+    """ "Last day to submit to the Committee: 6 Nov 2026 (in 12 days)" / "(today)" / "(passed 3 days ago)": the words of
     ``deadlines.deadline_label``, as a message."""
     left = days_left(last_day, today)
     if left > 0:
