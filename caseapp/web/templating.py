@@ -14,6 +14,7 @@ from caseapp.domain.deadlines import badge_state, days_left, deadline_label, war
 from caseapp.models.base import utcnow
 from caseapp.services import notifications, register
 from caseapp.web.labels import TEAM_ACTION_LABELS
+from caseapp.web.locales import language_choices
 from caseapp.web.sorting import sort_url
 
 # (endpoint, label, roles that see it)
@@ -106,9 +107,9 @@ def register_notice():
     return g.register_notice
 
 
-def select_locale():
-    return (request.accept_languages.best_match(current_app.config["LANGUAGES"])
-            or current_app.config["BABEL_DEFAULT_LOCALE"])
+def this_page() -> str:
+    """The path and query of the page being shown, for the language switcher to come back to."""
+    return request.full_path.removesuffix("?") if request.query_string else request.path
 
 
 def _navigation(user) -> list:
@@ -132,7 +133,8 @@ def init_app(app: Flask) -> None:
         user = g.get("user")
         return {"current_user": user, "navigation": _navigation(user), "role_labels": ROLE_LABELS,
                 "get_locale": get_locale, "page_url": page_url, "register_notice": register_notice,
-                "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS}
+                "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS,
+                "language_choices": language_choices, "this_page": this_page}
 
     # A global, not a context variable: the imported table macros (templates/_macros/table.html) call it.
     app.jinja_env.globals["sort_url"] = sort_url
