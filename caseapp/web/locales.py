@@ -11,8 +11,13 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, request, session
 
+from caseapp.core.database import SAFE_METHODS
+
 # The session's key for a visitor's choice; a signed-in user's preference lives on the account instead.
 SESSION_KEY = "locale"
+# Path arguments that are secrets (a set-up link's, an unsubscribe link's, a calendar feed's token). The switcher
+# never echoes such an address into its page: the 404 of a revoked feed shows nothing of what was asked.
+SECRET_PATH_ARGUMENTS = frozenset({"token"})
 # The longest page address the switcher goes back to: this app's paths and queries stay far below it (IN-01).
 MAX_RETURN_PATH = 2000
 
@@ -49,3 +54,13 @@ def local_path(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     return value if not parts.scheme and not parts.netloc else None
+
+
+def return_path() -> str | None:
+    """The page the switcher comes back to: this one, with its query (its filters, its page number), when it
+    is a page one can ask for again: a GET (not a form's answer to a POST), a route that matched, no secret
+    in its path. None otherwise: the switcher then goes to the home page."""
+    rule = request.url_rule
+    if request.method not in SAFE_METHODS or rule is None or rule.arguments & SECRET_PATH_ARGUMENTS:
+        return None
+    return local_path(request.full_path.removesuffix("?") if request.query_string else request.path)

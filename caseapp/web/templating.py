@@ -3,7 +3,7 @@
 import logging
 
 from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,7 +14,7 @@ from caseapp.domain.deadlines import badge_state, days_left, deadline_label, war
 from caseapp.models.base import utcnow
 from caseapp.services import notifications, register
 from caseapp.web.labels import TEAM_ACTION_LABELS
-from caseapp.web.locales import language_choices
+from caseapp.web.locales import language_choices, return_path
 from caseapp.web.sorting import sort_url
 
 # (endpoint, label, roles that see it)
@@ -107,11 +107,6 @@ def register_notice():
     return g.register_notice
 
 
-def this_page() -> str:
-    """The path and query of the page being shown, for the language switcher to come back to."""
-    return request.full_path.removesuffix("?") if request.query_string else request.path
-
-
 def _navigation(user) -> list:
     """The navigation's links for ``user``. The policy module has the last word (an account awaiting approval
     sees no case pages, AUTH-12); should the check itself fail, no link shows (fail closed, AC-07) and the
@@ -134,7 +129,7 @@ def init_app(app: Flask) -> None:
         return {"current_user": user, "navigation": _navigation(user), "role_labels": ROLE_LABELS,
                 "get_locale": get_locale, "page_url": page_url, "register_notice": register_notice,
                 "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS,
-                "language_choices": language_choices, "this_page": this_page}
+                "language_choices": language_choices, "return_path": return_path}
 
     # A global, not a context variable: the imported table macros (templates/_macros/table.html) call it.
     app.jinja_env.globals["sort_url"] = sort_url
@@ -142,3 +137,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["days_to"] = days_to
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "d MMM y, HH:mm") if value else "—"
+    # Counts with the locale's grouping: 1,234 in English, 1.234 in Spanish, 1 234 in French; "{:,}" wrote 1,234
+    # everywhere, which a Spanish or French reader takes for a decimal.
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else "—"
