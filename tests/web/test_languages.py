@@ -13,10 +13,12 @@ from datetime import date
 import pytest
 from flask_babel import force_locale
 
+from caseapp import ConfigurationError
 from caseapp.core.extensions import db
 from caseapp.domain import stages
 from caseapp.models import User
 from caseapp.web.locales import SECRET_PATH_ARGUMENTS
+from caseapp.web.startup import self_test
 from tests.factories import login, make_case, make_staged_case, text_of
 
 TRANSLATIONS = "caseapp/translations"
@@ -203,3 +205,10 @@ def test_dates_and_counts_follow_the_locale(app, language, day, count):
         assert filters["date"](date(2026, 11, 6)) == day
         assert filters["number"](1234) == count
         assert filters["number"](None) == "—"
+
+
+def test_the_server_does_not_start_with_a_language_whose_catalogue_is_not_compiled(app, monkeypatch):
+    self_test(app)  # the control: es and fr are compiled
+    monkeypatch.setitem(app.config, "LANGUAGES", ("en", "es", "fr", "pt"))
+    with pytest.raises(ConfigurationError, match=r"no compiled catalogue for pt .*pybabel compile"):
+        self_test(app)
