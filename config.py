@@ -164,7 +164,10 @@ class Config:
     # Interface
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ("en",)
+    # The interface's languages (issue 18): a signed-in user's preference (users.locale), else a visitor's choice
+    # in the switcher, else the browser's Accept-Language. Each named in its own language in the switcher.
+    LANGUAGES = ("en", "es", "fr")
+    LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_SIZE = "md"
     PAGE_SIZE = 25

@@ -7,6 +7,7 @@ from caseapp.domain.passwords import MAX_LENGTH
 from caseapp.services import digests
 from caseapp.services.tokens import MAX_NAME_LENGTH as MAX_TOKEN_NAME
 from caseapp.web.forms import AppForm, new_password_field, two_factor_code_field
+from caseapp.web.locales import MAX_RETURN_PATH
 
 
 class ChangePasswordForm(AppForm):
@@ -20,6 +21,22 @@ class ChangePasswordForm(AppForm):
     code = two_factor_code_field(_l("Your two-factor code, or a recovery code"), required=False, recovery=True)
     # The passkey's answer to the page's CONFIRM ceremony, put here by passkeys.js when no code is given.
     credential = HiddenField()
+
+
+class LocaleForm(AppForm):
+    """The language of the person's pages and e-mails (issue 18), from the account page or the layout's switcher.
+    The choices are the configured languages, each named in its own language (``with_languages``)."""
+
+    locale = SelectField(_l("Language"), validators=[InputRequired()], choices=[],
+                         description=_l("Your pages and the e-mails the app sends you are in this language."))
+    # The page to go back to: the switcher's page, or the account page (checked by ``local_path``). A path and
+    # query of this app's pages stays far below the limit (IN-01).
+    next = HiddenField(validators=[Length(max=MAX_RETURN_PATH)])
+
+    def with_languages(self, languages: list[tuple[str, str]]) -> "LocaleForm":
+        # lang on each option: a screen reader reads "Español" in Spanish on an English page (WCAG 3.1.2).
+        self.locale.choices = [SelectChoice(code, name, render_kw={"lang": code}) for code, name in languages]
+        return self
 
 
 class NewTokenForm(AppForm):

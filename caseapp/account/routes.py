@@ -2,8 +2,9 @@ from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 
-from caseapp.account.forms import ChangePasswordForm, NewTokenForm, choices_form, kind_field_name
+from caseapp.account.forms import ChangePasswordForm, LocaleForm, NewTokenForm, choices_form, kind_field_name
 from caseapp.auth import ceremonies
 from caseapp.auth.forms import PasskeyRegistrationForm
 from caseapp.core.extensions import db
@@ -23,6 +24,7 @@ from caseapp.services import (
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
+from caseapp.web.locales import language_choices, local_path
 from caseapp.web.security import current_user
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -30,7 +32,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 
 def render_account(form: ChangePasswordForm | None = None, status: int = 200, *, token_form: NewTokenForm | None = None,
                    new_token: tokens.NewToken | None = None, new_feed_url: str | None = None,
-                   passkey_form: PasskeyRegistrationForm | None = None):
+                   passkey_form: PasskeyRegistrationForm | None = None, locale_form: LocaleForm | None = None):
     user = current_user()
     sessions = accounts.active_sessions(db.session, user)
     # API tokens are for partners only; the section is not shown to anyone else.
@@ -51,7 +53,10 @@ def render_account(form: ChangePasswordForm | None = None, status: int = 200, *,
                         # the password change may be confirmed with a passkey (AUTH-10)
                         confirm_options=ceremonies.open_ceremony(ceremonies.CONFIRM, user)
                         if user.passkeys else None,
-                        recovery_codes_left=recovery_codes.remaining(db.session, user)),
+                        recovery_codes_left=recovery_codes.remaining(db.session, user),
+                        locale_form=(locale_form or LocaleForm(formdata=None, locale=user.locale,
+                                                               next=url_for("account.show"))
+                                     ).with_languages(language_choices())),
         status,
     )
 
@@ -97,6 +102,21 @@ def change_password():
     else:
         flash(_("Your password is changed. Your other sessions have been signed out."), "success")
     return redirect(url_for("account.show"))
+
+
+@bp.route("/language", methods=["POST"])
+def change_locale():
+    """The person's language (issue 18): their pages, and the e-mails sent to them, from now on. Sent by the
+    account page's form and by the layout's switcher, which come back to the page they were on."""
+    user = current_user()
+    form = LocaleForm().with_languages(language_choices())
+    if not form.validate_on_submit():
+        return render_account(status=400, locale_form=form)
+    user.locale = form.locale.data
+    db.session.commit()
+    refresh()  # this request's locale was settled before the change: the message below is in the new one
+    flash(_("Your language is saved: your pages and e-mails use it from now on."), "success")
+    return redirect(local_path(form.next.data) or url_for("account.show"))
 
 
 @bp.route("/sessions/<handle>/end", methods=["POST"])

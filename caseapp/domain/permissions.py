@@ -55,6 +55,8 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "auth.enrol_passkey": {"POST": SESSION},
     "auth.passkey_sign_in": {"GET": SESSION, "POST": SESSION},
     "main.index": {"GET": USER},
+    # The language switcher of anyone without a saved preference (issue 18): it changes only the session.
+    "main.choose_locale": {"GET": PUBLIC},
     # Notifications (issue 16): opening one of one's own; the unsubscribe link of an e-mail works signed in or
     # not, its signed token being the proof (and the POST the RFC 8058 one-click answer).
     "notifications.open_notification": {"GET": USER},
@@ -65,6 +67,7 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     "account.show": {"GET": USER},
     "account.notification_choices": {"GET": USER, "POST": USER},
     "account.change_password": {"POST": USER},
+    "account.change_locale": {"POST": USER},
     "account.end_session": {"POST": USER},
     "account.end_other_sessions": {"POST": USER},
     "account.add_passkey": {"POST": USER},

@@ -1,7 +1,7 @@
 import logging
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,6 +10,7 @@ from caseapp.core.resources import file_store
 from caseapp.models.base import utcnow
 from caseapp.services import todo
 from caseapp.web import assets
+from caseapp.web.locales import SESSION_KEY, local_path
 from caseapp.web.security import current_user
 
 bp = Blueprint("main", __name__)
@@ -25,6 +26,19 @@ def index():
     user = current_user()
     return render_template("main/index.html", user=user, todo=todo.for_user(db.session, user, now=utcnow()),
                            todo_days=todo.DAYS)
+
+
+@bp.route("/language")
+def choose_locale():
+    """The layout's switcher for someone without a saved preference: a visitor, or a session still owing its
+    second factor. A GET form, so public pages need no CSRF token and so no cookie until someone chooses
+    (SESS-01); it changes only this browser's session, never an account (signed-in users post to
+    account.change_locale). An unknown language is refused; the page to go back to must be one of ours."""
+    chosen = request.args.get("locale")
+    if chosen not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session[SESSION_KEY] = chosen
+    return redirect(local_path(request.args.get("next")) or url_for("main.index"))
 
 
 @bp.route("/assets/bootstrap.min.css")

@@ -10,8 +10,8 @@ from flask import Flask
 from caseapp.core.extensions import babel, db
 from caseapp.web import audit_hooks, errors, mail_hook, security, templating
 from caseapp.web.errors import API_PATH_PREFIX
+from caseapp.web.locales import select_locale
 from caseapp.web.sessions import ServerSessionInterface
-from caseapp.web.templating import select_locale
 from caseapp.web.uploads import EncryptedUploadRequest
 
 

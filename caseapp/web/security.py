@@ -140,4 +140,5 @@ def _set_headers(response):
     if request.endpoint not in STATIC_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"  # SESS-08
         response.vary.add("Cookie")
+        response.vary.add("Accept-Language")  # a visitor's pages follow the browser's languages (issue 18)
     return response

@@ -1,10 +1,11 @@
 """The start-up self-test (CRY-08, REL-05): run before serving, so a wrong or missing key, an unmigrated
 database, an unseeded States register, an unreachable rate-limit storage, a file store that cannot be
-written or a disk nearly full stops the server with a clear message instead of failing on the first
-request."""
+written, a disk nearly full or a language without its compiled catalogue stops the server with a clear
+message instead of failing on the first request."""
 
 import errno
 import shutil
+from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import inspect
@@ -66,6 +67,16 @@ def self_test(app: Flask) -> None:
                 f"Cannot start: the file store {store.root} cannot be written ({reason}); check FILE_STORE_DIR, "
                 "its owner and permissions, and that its file system is mounted read-write"
             ) from exc
+        # Each language of the pages has its compiled catalogue (.mo, not in git: `make run` builds it); without
+        # one, a deployment that skipped the step would show English to everyone who chose Spanish or French.
+        catalogues = Path(app.root_path) / "translations"
+        uncompiled = [code for code in app.config["LANGUAGES"] if code != app.config["BABEL_DEFAULT_LOCALE"]
+                      and not (catalogues / code / "LC_MESSAGES" / "messages.mo").is_file()]
+        if uncompiled:
+            raise ConfigurationError(
+                f"Cannot start: no compiled catalogue for {', '.join(uncompiled)} (LANGUAGES); run "
+                f"`pybabel compile -d {catalogues}` (make run and make test do it)"
+            )
         minimum = app.config["FILE_STORE_MIN_FREE_MB"] * MIB
         free = shutil.disk_usage(store.root).free
         if free < minimum:

@@ -3,7 +3,7 @@
 import logging
 
 from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -14,6 +14,7 @@ from caseapp.domain.deadlines import badge_state, days_left, deadline_label, war
 from caseapp.models.base import utcnow
 from caseapp.services import notifications, register
 from caseapp.web.labels import TEAM_ACTION_LABELS
+from caseapp.web.locales import language_choices, return_path
 from caseapp.web.sorting import sort_url
 
 # (endpoint, label, roles that see it)
@@ -106,11 +107,6 @@ def register_notice():
     return g.register_notice
 
 
-def select_locale():
-    return (request.accept_languages.best_match(current_app.config["LANGUAGES"])
-            or current_app.config["BABEL_DEFAULT_LOCALE"])
-
-
 def _navigation(user) -> list:
     """The navigation's links for ``user``. The policy module has the last word (an account awaiting approval
     sees no case pages, AUTH-12); should the check itself fail, no link shows (fail closed, AC-07) and the
@@ -132,7 +128,8 @@ def init_app(app: Flask) -> None:
         user = g.get("user")
         return {"current_user": user, "navigation": _navigation(user), "role_labels": ROLE_LABELS,
                 "get_locale": get_locale, "page_url": page_url, "register_notice": register_notice,
-                "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS}
+                "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS,
+                "language_choices": language_choices, "return_path": return_path}
 
     # A global, not a context variable: the imported table macros (templates/_macros/table.html) call it.
     app.jinja_env.globals["sort_url"] = sort_url
@@ -140,3 +137,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["days_to"] = days_to
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "d MMM y, HH:mm") if value else "—"
+    # Counts with the locale's grouping: 1,234 in English, 1.234 in Spanish, 1 234 in French; "{:,}" wrote 1,234
+    # everywhere, which a Spanish or French reader takes for a decimal.
+    app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else "—"

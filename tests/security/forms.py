@@ -195,6 +195,7 @@ FORM_DATA = {
         "current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
         "code": two_factor.current_code(s.people["partner_a"].totp_secret),
     },
+    "account.change_locale": lambda s, page: {"locale": "es", "next": "/account"},
     "account.end_session": lambda s, page: {},
     "account.end_other_sessions": lambda s, page: {},
     "account.add_passkey": lambda s, page: {"name": "Another key", "credential": _passkey_answer(page)},

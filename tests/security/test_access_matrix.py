@@ -164,6 +164,9 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "main.bootstrap_css": {"GET": everyone(OK)},
     "main.security_txt": {"GET": everyone(OK)},
     "main.index": {"GET": signed_in_users(OK)},
+    # The switcher of anyone without a saved preference (issue 18): it only sets the session's language; asked
+    # without a language (as here), it refuses, whoever asks.
+    "main.choose_locale": {"GET": everyone(FORM_ERROR)},
     "auth.login": {
         # Fully signed-in users are sent home; a session owing two-factor may sign in afresh.
         "GET": row(anonymous=OK, partner_a=TO_HOME, partner_b=TO_HOME, lawyer=TO_HOME, coordinator=TO_HOME,
@@ -209,6 +212,8 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
                     coordinator=FORM_ERROR, admin=redirect_to("/account/notifications"), pending_2fa=TO_ENROLMENT),
     },
     "account.change_password": {"POST": signed_in_users(FORM_ERROR)},
+    # The account's language (issue 18): an empty form is refused next to the select.
+    "account.change_locale": {"POST": signed_in_users(FORM_ERROR)},
     # The handle is one of partner_a's other sessions: only partner_a may end it, admins included (AC-04).
     "account.end_session": {
         "POST": row(anonymous=TO_LOGIN, partner_a=redirect_to("/account"), partner_b=NOT_FOUND, lawyer=NOT_FOUND,
@@ -373,6 +378,7 @@ URLS = {
     "main.bootstrap_css": "/assets/bootstrap.min.css",
     "main.security_txt": "/.well-known/security.txt",
     "main.index": "/",
+    "main.choose_locale": "/language",
     "auth.login": "/login",
     "auth.logout": "/logout",
     "auth.setup_account": "/setup/{setup_token}",
@@ -382,6 +388,7 @@ URLS = {
     "account.show": "/account",
     "account.notification_choices": "/account/notifications",
     "account.change_password": "/account/password",
+    "account.change_locale": "/account/language",
     "account.end_session": "/account/sessions/{partner_a_other_handle}/end",
     "account.end_other_sessions": "/account/sessions/end-others",
     "account.remove_passkey": "/account/passkeys/00000000-0000-4000-8000-000000000000/remove",

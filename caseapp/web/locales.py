@@ -1,0 +1,66 @@
+"""The language of the pages (issue 18, point 2): which one a request gets, and the switcher's pieces.
+
+The order: a fully signed-in user's preference (``users.locale``, set on the account page or with the
+layout's switcher; their e-mails follow it too); else the choice a visitor made with the switcher, kept in
+the session (the anonymous session cookie, or the row of a session still owing its second factor, whose
+account preference comes next); else the best match of the browser's Accept-Language; else the default.
+Anything not in ``LANGUAGES`` counts as no choice, so a language taken out of the configuration falls back.
+"""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, g, has_request_context, request, session
+
+from caseapp.core.database import SAFE_METHODS
+
+# The session's key for a visitor's choice; a signed-in user's preference lives on the account instead.
+SESSION_KEY = "locale"
+# Path arguments that are secrets (a set-up link's, an unsubscribe link's, a calendar feed's token). The switcher
+# never echoes such an address into its page: the 404 of a revoked feed shows nothing of what was asked.
+SECRET_PATH_ARGUMENTS = frozenset({"token"})
+# The longest page address the switcher goes back to: this app's paths and queries stay far below it (IN-01).
+MAX_RETURN_PATH = 2000
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector, asked once per request (then cached for it)."""
+    languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    user = g.get("user")
+    if user is not None and getattr(session, "two_factor_done", False) and user.locale in languages:
+        return user.locale
+    chosen = session.get(SESSION_KEY)
+    if chosen in languages:
+        return chosen
+    if user is not None and user.locale in languages:  # signed in with a password, second factor still owed
+        return user.locale
+    return request.accept_languages.best_match(languages) or default
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in that language) for each configured language, for the switcher and the account page."""
+    names = current_app.config["LANGUAGE_NAMES"]
+    return [(code, names.get(code, code)) for code in current_app.config["LANGUAGES"]]
+
+
+def local_path(value: str | None) -> str | None:
+    """``value`` when it is a path of this site to go back to after choosing, else None: no scheme, no host,
+    no ``//`` or backslash that a browser would read as another host (no open redirect)."""
+    if not value or len(value) > MAX_RETURN_PATH or not value.startswith("/") or value.startswith("//"):
+        return None
+    if "\\" in value or any(ord(character) < 0x20 or ord(character) == 0x7F for character in value):
+        return None
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else None
+
+
+def return_path() -> str | None:
+    """The page the switcher comes back to: this one, with its query (its filters, its page number), when it
+    is a page one can ask for again: a GET (not a form's answer to a POST), a route that matched, no secret
+    in its path. None otherwise: the switcher then goes to the home page."""
+    rule = request.url_rule
+    if request.method not in SAFE_METHODS or rule is None or rule.arguments & SECRET_PATH_ARGUMENTS:
+        return None
+    return local_path(request.full_path.removesuffix("?") if request.query_string else request.path)
