@@ -107,7 +107,7 @@ class RecordForm(AppForm):
                                         description=_l("For Views, the State's response is due six months later "
                                                        "(art. 9(2))."))
     articles_violated = SelectMultipleField(_l("Articles found violated"), validators=[Optional()],
-                                            choices=[SelectChoice(r.code, r.label) for r in covenant.RIGHTS])
+                                            choices=[SelectChoice(r.code, _l(r.label)) for r in covenant.RIGHTS])
     recommendations = TextAreaField(_l("Recommendations"), validators=[Optional(), Length(max=MAX_TEXT)],
                                     render_kw={"rows": 3})
     follow_up_response_received_on = DateField(_l("State's follow-up response received on"), validators=[Optional()])

@@ -48,7 +48,7 @@ from caseapp.domain.committee import (
     open_deadlines,
     procedure_steps,
 )
-from caseapp.domain.register import state_name, un_member_states
+from caseapp.domain.register import state_name
 from caseapp.domain.roles import COORDINATOR, LAWYER
 from caseapp.models import (
     Case,
@@ -60,7 +60,7 @@ from caseapp.models import (
     User,
 )
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, case_teams, cases, committee, dashboard, timeline, todo
+from caseapp.services import ServiceError, case_teams, cases, committee, dashboard, state_names, timeline, todo
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.web.actions import run_action
 from caseapp.web.audit_hooks import audit_request
@@ -129,10 +129,11 @@ def list_cases():
         readable = permissions.can_read_case_content(user, on_team=case.id in on_team)
         rows.append({"case": case, "communication": communication, "on_team": case.id in on_team,
                      "title": vaults[case.id].get(case, "title") if readable else None,
-                     "state": state_name(case.state_code), "next": min(due, key=lambda d: d.due_date) if due else None,
+                     "state": state_names.name(case.state_code),
+                     "next": min(due, key=lambda d: d.due_date) if due else None,
                      "shared_number": shared.get(case.id, [])})
     return render_template("committee/list_cases.html", rows=rows, page=page, today=today, status_labels=STATUS_LABELS,
-                           stages=committee.TRACKED_STAGES, states=un_member_states(), stage=stage, state=state,
+                           stages=committee.TRACKED_STAGES, states=state_names.choices(), stage=stage, state=state,
                            mine=mine, preset=PRESET_LABELS.get(show) if show else None,
                            group=GROUP_LABELS.get(group) if group else None, group_code=group,
                            deadline_labels=DEADLINE_LABELS, days_left=deadlines.days_left, sorting=sorting)
@@ -215,8 +216,8 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
     return render_template(
         "committee/show_case.html", case=case, title=vault.get(case, "title") if readable else None,
         readable=readable, team=team,
-        team_form=_team_form(case, forms.pop("team_form", None)), state=state_name(case.state_code),
-        rights=[covenant.BY_CODE[c].label if c in covenant.BY_CODE else c for c in case.rights_invoked],
+        team_form=_team_form(case, forms.pop("team_form", None)), state=state_names.name(case.state_code),
+        rights=[_(covenant.BY_CODE[c].label) if c in covenant.BY_CODE else c for c in case.rights_invoked],
         communication=communication, values=values,
         recommendations=vault.get(communication, "recommendations") if communication else None,
         notes=vault.get(communication, "notes") if communication else None,

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from caseapp.domain import charts, committee
 from caseapp.domain.covenant import BY_CODE
-from caseapp.domain.register import state_name
+from caseapp.services import state_names
 from caseapp.services.dashboard import PublicityRow, StateCounts
 from caseapp.web.labels import STATUS_LABELS
 
@@ -47,7 +47,8 @@ def stages_chart(by_stage: list[tuple[str, int]]) -> Markup | None:
 
 
 def states_chart(by_state: StateCounts) -> Markup | None:
-    rows = [(state_name(code) or code if code else _("State not recorded"), count) for code, count in by_state.top]
+    rows = [(state_names.name(code) or code if code else _("State not recorded"), count)
+            for code, count in by_state.top]
     if by_state.others:
         rows.append((_("Other States (%(num)d)", num=by_state.other_states), by_state.others))
     return _svg(charts.bar_chart(rows, title=_("Cases by State"), chart_id="chart-states"))
@@ -64,7 +65,7 @@ def _right_label(code: str) -> str:
     right = BY_CODE.get(code)
     if right is None:
         return _("Art. %(code)s", code=code)
-    return _("Art. %(code)s: %(label)s", code=code, label=right.label.removesuffix(f" (art. {code})"))
+    return _("Art. %(code)s: %(label)s", code=code, label=_(right.label).removesuffix(f" (art. {code})"))
 
 
 def decisions_chart(by_year: list[tuple[int, dict[str, int]]]) -> Markup | None:

@@ -6,6 +6,7 @@ them (issue 17, point 6); the feed never carries a title."""
 import logging
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from caseapp.core.database import write_apart
@@ -113,12 +114,14 @@ def calendar_feed(token: str):
     found = calendar_feeds.authenticate(db.session, token)
     if found is None:
         abort(404)
-    feed, _user = found
+    feed, owner = found
     g.calendar_feed_use = (feed.id, feed.last_used_at)
     now = utcnow()
     items = deadline_items(db.session, today=now.date())
-    body = calendar_feeds.calendar(items, now=now, name=_("ESCR Case Desk deadlines"), summaries=event_summaries(),
-                                   describe=_describe)
+    # In the owner's language (issue 18): a calendar client sends no useful Accept-Language and no session.
+    with force_locale(owner.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = calendar_feeds.calendar(items, now=now, name=_("ESCR Case Desk deadlines"),
+                                       summaries=event_summaries(), describe=_describe)
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     return response

@@ -16,4 +16,4 @@ class DecisionFilterForm(AppForm):
     state = SelectField(_l("State"), validators=[Optional()])
     right = SelectField(_l("Right"), validators=[Optional()],
                         choices=[SelectChoice("", _l("All rights"))]
-                        + [SelectChoice(code, label) for code, label in covenant.choices()])
+                        + [SelectChoice(code, _l(label)) for code, label in covenant.choices()])

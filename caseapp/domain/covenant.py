@@ -12,8 +12,12 @@ incompatible with the Covenant (art. 3(2)(d)), so they never appear here.
 import re
 from dataclasses import dataclass
 
+from caseapp.domain.i18n import N_
+
+# The themes that group the rights on the report form (marked for translation: the form shows them).
 THEMES = (
-    "cross-cutting", "work", "social security", "family", "standard of living", "health", "education", "culture",
+    N_("cross-cutting"), N_("work"), N_("social security"), N_("family"), N_("standard of living"), N_("health"),
+    N_("education"), N_("culture"),
 )
 
 
@@ -29,38 +33,38 @@ class Right:
 
 
 RIGHTS: tuple[Right, ...] = (
-    Right("1", 1, "Self-determination (art. 1)", "cross-cutting", accessory=True),
-    Right("2(1)", 2, "Progressive realisation with the maximum available resources (art. 2(1))", "cross-cutting",
+    Right("1", 1, N_("Self-determination (art. 1)"), "cross-cutting", accessory=True),
+    Right("2(1)", 2, N_("Progressive realisation with the maximum available resources (art. 2(1))"), "cross-cutting",
           accessory=True),
-    Right("2(2)", 2, "Non-discrimination (art. 2(2))", "cross-cutting", accessory=True),
-    Right("3", 3, "Equal rights of men and women (art. 3)", "cross-cutting", accessory=True),
-    Right("6", 6, "Work (art. 6)", "work"),
-    Right("7", 7, "Just and favourable conditions of work (art. 7)", "work"),
-    Right("7(a)", 7, "Fair wages, equal pay and a decent living (art. 7(a))", "work"),
-    Right("7(b)", 7, "Safe and healthy working conditions (art. 7(b))", "work"),
-    Right("7(c)", 7, "Equal opportunity for promotion (art. 7(c))", "work"),
-    Right("7(d)", 7, "Rest, reasonable working hours and paid holidays (art. 7(d))", "work"),
-    Right("8", 8, "Trade unions and the right to strike (art. 8)", "work"),
-    Right("9", 9, "Social security (art. 9)", "social security"),
-    Right("10", 10, "Protection of the family, mothers and children (art. 10)", "family"),
-    Right("10(3)", 10, "Protection of children and young persons (art. 10(3))", "family"),
+    Right("2(2)", 2, N_("Non-discrimination (art. 2(2))"), "cross-cutting", accessory=True),
+    Right("3", 3, N_("Equal rights of men and women (art. 3)"), "cross-cutting", accessory=True),
+    Right("6", 6, N_("Work (art. 6)"), "work"),
+    Right("7", 7, N_("Just and favourable conditions of work (art. 7)"), "work"),
+    Right("7(a)", 7, N_("Fair wages, equal pay and a decent living (art. 7(a))"), "work"),
+    Right("7(b)", 7, N_("Safe and healthy working conditions (art. 7(b))"), "work"),
+    Right("7(c)", 7, N_("Equal opportunity for promotion (art. 7(c))"), "work"),
+    Right("7(d)", 7, N_("Rest, reasonable working hours and paid holidays (art. 7(d))"), "work"),
+    Right("8", 8, N_("Trade unions and the right to strike (art. 8)"), "work"),
+    Right("9", 9, N_("Social security (art. 9)"), "social security"),
+    Right("10", 10, N_("Protection of the family, mothers and children (art. 10)"), "family"),
+    Right("10(3)", 10, N_("Protection of children and young persons (art. 10(3))"), "family"),
     # One entry, not separate ones for housing, food and water: a code must be unique *and* a real
     # article reference, and housing, food, clothing, water and sanitation all fall under 11(1) (water
     # and sanitation by the Committee's reading, OP-ICESCR.md §8). The label names them all, so an NGO
     # with a housing or water case finds it.
-    Right("11(1)", 11, "Adequate housing, food, clothing, water and sanitation (art. 11(1))", "standard of living"),
-    Right("11(2)", 11, "Freedom from hunger (art. 11(2))", "standard of living"),
-    Right("12", 12, "Physical and mental health (art. 12)", "health"),
-    Right("12(2)(a)", 12, "Reducing stillbirth and infant mortality; healthy development of children (art. 12(2)(a))",
-          "health"),
-    Right("12(2)(b)", 12, "Environmental and industrial hygiene (art. 12(2)(b))", "health"),
-    Right("12(2)(c)", 12, "Prevention, treatment and control of diseases (art. 12(2)(c))", "health"),
-    Right("12(2)(d)", 12, "Medical service and attention in sickness (art. 12(2)(d))", "health"),
-    Right("13", 13, "Education (art. 13)", "education"),
-    Right("14", 14, "Free compulsory primary education (art. 14)", "education"),
-    Right("15(1)(a)", 15, "Taking part in cultural life (art. 15(1)(a))", "culture"),
-    Right("15(1)(b)", 15, "Benefiting from scientific progress (art. 15(1)(b))", "culture"),
-    Right("15(1)(c)", 15, "Protection of authors' moral and material interests (art. 15(1)(c))", "culture"),
+    Right("11(1)", 11, N_("Adequate housing, food, clothing, water and sanitation (art. 11(1))"), "standard of living"),
+    Right("11(2)", 11, N_("Freedom from hunger (art. 11(2))"), "standard of living"),
+    Right("12", 12, N_("Physical and mental health (art. 12)"), "health"),
+    Right("12(2)(a)", 12,
+          N_("Reducing stillbirth and infant mortality; healthy development of children (art. 12(2)(a))"), "health"),
+    Right("12(2)(b)", 12, N_("Environmental and industrial hygiene (art. 12(2)(b))"), "health"),
+    Right("12(2)(c)", 12, N_("Prevention, treatment and control of diseases (art. 12(2)(c))"), "health"),
+    Right("12(2)(d)", 12, N_("Medical service and attention in sickness (art. 12(2)(d))"), "health"),
+    Right("13", 13, N_("Education (art. 13)"), "education"),
+    Right("14", 14, N_("Free compulsory primary education (art. 14)"), "education"),
+    Right("15(1)(a)", 15, N_("Taking part in cultural life (art. 15(1)(a))"), "culture"),
+    Right("15(1)(b)", 15, N_("Benefiting from scientific progress (art. 15(1)(b))"), "culture"),
+    Right("15(1)(c)", 15, N_("Protection of authors' moral and material interests (art. 15(1)(c))"), "culture"),
 )
 
 BY_CODE: dict[str, Right] = {right.code: right for right in RIGHTS}

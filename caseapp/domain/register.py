@@ -707,7 +707,7 @@ def is_stale(as_of: date, *, today: date, max_age_months: int) -> bool:
 # --- names ------------------------------------------------------------------------------------
 
 
-def _sort_key(name: str) -> str:
+def sort_key(name: str) -> str:
     """Alphabetical as the UN lists them: accents ignored, so Côte d'Ivoire follows Costa Rica."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
@@ -725,7 +725,7 @@ def un_member_states(*, include_observers: bool = False) -> list[tuple[str, str]
 def _sorted_states(include_observers: bool) -> tuple[tuple[str, str], ...]:
     # Sorted once per process: the list is fixed, and forms and the intake checks ask for it each request.
     rows = [(iso2, name) for iso2, name, status in _un_states() if include_observers or status == "member"]
-    return tuple(sorted(rows, key=lambda row: _sort_key(row[1])))
+    return tuple(sorted(rows, key=lambda row: sort_key(row[1])))
 
 
 def state_name(iso2: str | None) -> str | None:
@@ -1032,7 +1032,7 @@ def diff_entries(current: Iterable[RegisterEntry], incoming: Iterable[RegisterEn
             before = old.values()
             del before["iso2"]
             changes.append(EntryChange(REMOVED, iso2, old.record.name, before, {}, None))
-    return sorted(changes, key=lambda change: (_KIND_ORDER[change.kind], _sort_key(change.name)))
+    return sorted(changes, key=lambda change: (_KIND_ORDER[change.kind], sort_key(change.name)))
 
 
 # --- warnings for the intake form -------------------------------------------------------------

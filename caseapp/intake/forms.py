@@ -4,6 +4,7 @@ Every "add" or "remove" button saves the draft and shows the form again, so the 
 JavaScript. ``to_input`` and ``from_input`` translate to and from the domain's ``ReportInput``.
 """
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -169,7 +170,7 @@ REPEATABLE = {"victims": VictimInput, "remedies": RemedyInput, "unused_remedies"
 
 def configure(form: ReportForm, state_choices: list[tuple[str, str]]) -> ReportForm:
     form.state.choices = [SelectChoice("", "—")] + _choices(state_choices)
-    form.rights_invoked.choices = _choices(covenant.choices())
+    form.rights_invoked.choices = [SelectChoice(code, gettext(label)) for code, label in covenant.choices()]
     return form
 
 

@@ -13,7 +13,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import covenant
-from caseapp.domain.register import protocol_warnings, state_name, un_member_states
+from caseapp.domain.register import protocol_warnings
 from caseapp.domain.report import ReportInput
 from caseapp.domain.uploads import ALLOWED_EXTENSIONS
 from caseapp.intake import steps
@@ -31,7 +31,7 @@ from caseapp.intake.forms import (
 from caseapp.intake.listing import DEFAULT_SORT, LIST_SORTS, ReportFilterForm, report_rows
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, cases, documents, intake, messages, todo
+from caseapp.services import ServiceError, cases, documents, intake, messages, state_names, todo
 from caseapp.services.vault import open_vault
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm, flash_filter_errors
@@ -93,12 +93,12 @@ def list_reports():
 
 def _blank_form() -> ReportForm:
     """A form holding an empty report's answers, filled only from what a step posts (``read_fields``)."""
-    return configure(ReportForm(formdata=None, data=form_data(ReportInput())), un_member_states())
+    return configure(ReportForm(formdata=None, data=form_data(ReportInput())), state_names.choices())
 
 
 def _saved_form(vault) -> ReportForm:
     """A form holding the saved draft's answers; a step's post overwrites only its own fields."""
-    return configure(ReportForm(formdata=None, data=form_data(intake.load_report(vault))), un_member_states())
+    return configure(ReportForm(formdata=None, data=form_data(intake.load_report(vault))), state_names.choices())
 
 
 def _posted() -> CombinedMultiDict:
@@ -212,7 +212,7 @@ def _render_step(case: Case | None, step: steps.Step | None, form: ReportForm, s
             warnings=warnings, last_day=last_day,
             ask_reason=intake.needs_lateness_reason(last_day, utcnow().date()) or bool(report.one_year_exception),
             report=report, rights=covenant.BY_CODE, status_labels=STATUS_LABELS,
-            state_label=state_name(report.state) if report.state else None,
+            state_label=state_names.name(report.state) if report.state else None,
             action_form=ActionForm(), upload_hint=_upload_hint(), focus=focus, rejected=status >= 400,
             checking=checking),
         status,
@@ -354,7 +354,7 @@ def _review(case: Case, vault):
 def _save_whole_report(case: Case, vault):
     """Save every answer posted at once (all steps), as the one-page form did: a refused file refuses the
     whole post, so nothing of it is kept (UP-01)."""
-    form = configure(ReportForm(), un_member_states())
+    form = configure(ReportForm(), state_names.choices())
     match = ACTION_PATTERN.match(request.form.get("action", "save"))
     if match is None or not form.validate():
         return _render_step(case, None, form, 400)
@@ -444,7 +444,7 @@ def show_report(case_uuid: UUID):
     files = [(document, vault.get(document, "original_name")) for document in case.documents]
     entries = messages.thread(db.session, vault) if case.reference else []
     return render_template("intake/show_report.html", case=case, report=report, documents=files,
-                           state_label=state_name(case.state_code) if case.state_code else None,
+                           state_label=state_names.name(case.state_code) if case.state_code else None,
                            rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=None,
                            thread=entries, message_form=MessageForm(),
                            decline_reason=vault.get(case, "decline_reason") if case.stage == "declined" else None)

@@ -53,7 +53,7 @@ class QueueFilterForm(AppForm):
     state = SelectField(_l("State"), validators=[Optional()])
     right = SelectField(_l("Right"), validators=[Optional()],
                         choices=[SelectChoice("", _l("All rights"))]
-                        + [SelectChoice(right.code, right.label) for right in covenant.RIGHTS])
+                        + [SelectChoice(right.code, _l(right.label)) for right in covenant.RIGHTS])
     urgent = SelectField(_l("Urgency"), choices=[SelectChoice("", _l("Any")), SelectChoice("yes", _l("Urgent only"))],
                          validators=[Optional()])
     days = SelectField(_l("One-year limit"), choices=DAYS_CHOICES, validators=[Optional()])

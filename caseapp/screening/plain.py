@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import current_app
-from flask_babel import format_date, get_locale, get_translations
+from flask_babel import format_date, get_translations
 from flask_babel import gettext as _
 
 from caseapp.domain.admissibility import (
@@ -25,7 +25,7 @@ from caseapp.domain.admissibility import (
     missing_index,
     missing_kind,
 )
-from caseapp.domain.register import state_name
+from caseapp.services import state_names
 from caseapp.web.labels import (
     CRITERION_NAMES,
     CRITERION_QUESTIONS,
@@ -45,11 +45,10 @@ def local_date(day: date) -> str:
 def engine_renderer(reason_date: Callable[[date], str] | None = None) -> Renderer:
     """The engine's messages in the current locale (its Babel translations: the request's, or the one
     ``force_locale`` sets), dates as the pages show them: every day in the one date format, a month by its
-    name; a State by the register's (the UN's English) name in English, else by Babel's (CLDR's) name for
-    the territory in the locale's language. ``reason_date``: how the reasons' own dates are written instead
+    name; a State named in the reader's language (``services.state_names``). ``reason_date``: how the
+    reasons' own dates are written instead
     (``flask screen`` keeps DESIGN.md §5's ISO dates)."""
     translations = get_translations()
-    locale = get_locale()
 
     def dates(day: date, style: str) -> str:
         if style == MONTH:
@@ -59,7 +58,7 @@ def engine_renderer(reason_date: Callable[[date], str] | None = None) -> Rendere
         return local_date(day)
 
     def states(code: str, name: str) -> str:
-        return name if locale is None or locale.language == "en" else locale.territories.get(code, name)
+        return state_names.localised(code, name)
 
     return Renderer(translations.gettext, translations.ngettext, dates, states)
 
@@ -93,7 +92,7 @@ def missing_question(path: str) -> str:
     question, _where = MISSING_QUESTIONS[kind]
     if kind.startswith("register:"):
         code = path.split(":", 1)[1].split(".", 1)[0]
-        return str(question) % {"state": state_name(code) or code}
+        return str(question) % {"state": state_names.name(code) or code}
     index = missing_index(path)
     return str(question) % {"n": index + 1} if index is not None else str(question)
 

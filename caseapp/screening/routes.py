@@ -15,7 +15,6 @@ from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, keyring
 from caseapp.domain import covenant, roles, stages
 from caseapp.domain.admissibility import CRITERIA
-from caseapp.domain.register import state_name, un_member_states
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations
 from caseapp.models import Case, CaseRight, User
 from caseapp.models.base import utcnow
@@ -40,6 +39,7 @@ from caseapp.services import (
     register,
     screening,
     search,
+    state_names,
     timeline,
     todo,
 )
@@ -61,7 +61,7 @@ QUEUE_FILTERS = ("stage", "state", "right", "urgent", "days", "sort", "dir", "mi
 def _queue_form(source) -> QueueFilterForm:
     form = QueueFilterForm(formdata=source)
     form.state.choices = [SelectChoice("", _("All States"))] + [SelectChoice(code, name)
-                                                                 for code, name in un_member_states()]
+                                                                 for code, name in state_names.choices()]
     return form
 
 
@@ -140,8 +140,8 @@ def list_reports():
         rows.append({
             "case": case,
             "title": vaults[case.id].get(case, "title"),
-            "state": state_name(case.state_code) if case.state_code else None,
-            "rights": [(code, covenant.BY_CODE[code].label if code in covenant.BY_CODE else code)
+            "state": state_names.name(case.state_code) if case.state_code else None,
+            "rights": [(code, _(covenant.BY_CODE[code].label) if code in covenant.BY_CODE else code)
                        for code in case.rights_invoked],
             "duplicates": duplicates[case.id],
         })
@@ -189,7 +189,7 @@ def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
     return render_template(
         "screening/show_report.html", case=case, report=report, team=case_teams.members(db.session, case),
         documents=[(document, vault.get(document, "original_name")) for document in case.documents],
-        state_label=state_name(case.state_code) if case.state_code else None, rights=covenant.BY_CODE,
+        state_label=state_names.name(case.state_code) if case.state_code else None, rights=covenant.BY_CODE,
         status_labels=STATUS_LABELS, duplicates=intake.confirmed_duplicates(db.session, keyring(), vault),
         assessment=assessment, versions=saved, current=saved[0] if saved else None,
         factors=STRATEGIC_FACTORS, timeline=timeline.timeline(db.session, vault),

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from flask_babel import gettext
 from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import covenant, publication
 from caseapp.domain.committee import DECISION_TYPES
-from caseapp.domain.register import state_name
 from caseapp.models import Case, Communication
+from caseapp.services import state_names
 
 FEED_SIZE = 50
 
@@ -85,7 +86,7 @@ def published_states(session: Session) -> list[tuple[str, str]]:
     """(code, name) of the States with a published decision, by name, for the page's filter."""
     codes = session.execute(select(Case.state_code).distinct().join(Communication, Communication.case_id == Case.id)
                             .where(Communication.published_at.is_not(None), Case.state_code.is_not(None))).scalars()
-    return sorted(((code, state_name(code) or code) for code in codes), key=lambda pair: pair[1])
+    return sorted(((code, state_names.name(code) or code) for code in codes), key=lambda pair: pair[1])
 
 
 def latest(session: Session, limit: int = FEED_SIZE) -> list[PublicDecision]:
@@ -98,10 +99,10 @@ def to_public(row) -> PublicDecision:
     return PublicDecision(
         uuid=row.uuid,
         state_code=row.state_code,
-        state=state_name(row.state_code) or row.state_code,
-        rights=tuple(covenant.BY_CODE[code].label if code in covenant.BY_CODE else code
+        state=state_names.name(row.state_code) or row.state_code,
+        rights=tuple(gettext(covenant.BY_CODE[code].label) if code in covenant.BY_CODE else code
                      for code in row.rights_invoked or ()),
-        outcome=_OUTCOMES.get(row.decision_type, row.decision_type),
+        outcome=gettext(_OUTCOMES[row.decision_type]) if row.decision_type in _OUTCOMES else row.decision_type,
         articles_violated=tuple(row.articles_violated or ()),
         adopted_on=row.decision_adopted_on,
         un_symbol=row.un_symbol,

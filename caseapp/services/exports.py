@@ -14,6 +14,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,29 +22,47 @@ from caseapp.crypto import Keyring
 from caseapp.domain import committee, permissions
 from caseapp.domain.csv_safety import safe_cell
 from caseapp.domain.permissions import Principal
-from caseapp.domain.register import state_name
 from caseapp.models import Case, Communication, MediaCoverage, PublicityAction
-from caseapp.services import case_teams, cases
+from caseapp.services import case_teams, cases, state_names
 from caseapp.services.committee import TRACKED_STAGES
 from caseapp.services.vault import open_vault
 
 BATCH_SIZE = 500
 FLUSH_AT = 64 * 1024  # characters buffered before a chunk is sent
 
-CASES_HEADER = (
-    "reference", "title", "stage", "state_code", "state", "rights", "submitted_at", "one_year_last_day",
-    "communication_number", "un_symbol", "submitted_on", "registered_on", "decision_type", "decision_adopted_on",
+# Each column: its key (the tests' and the code's name for it) and its heading, in the downloader's language
+# (issue 18, point 4). Codes (stage, decision type, State code) stay codes, for spreadsheets to filter on;
+# the columns beside them give the same thing in words.
+CASES_COLUMNS = (
+    ("reference", lazy_gettext("Reference")), ("title", lazy_gettext("Title")), ("stage", lazy_gettext("Stage")),
+    ("state_code", lazy_gettext("State code")), ("state", lazy_gettext("State")),
+    ("rights", lazy_gettext("Covenant articles invoked")), ("submitted_at", lazy_gettext("Submitted to the lawyers")),
+    ("one_year_last_day", lazy_gettext("Last day to submit to the Committee")),
+    ("communication_number", lazy_gettext("Communication number")), ("un_symbol", lazy_gettext("UN document symbol")),
+    ("submitted_on", lazy_gettext("Submitted to the Committee")),
+    ("registered_on", lazy_gettext("Registered by the Committee")),
+    ("decision_type", lazy_gettext("Decision type code")), ("decision_adopted_on", lazy_gettext("Decision adopted on")),
 )
-DECISIONS_HEADER = (
-    "reference", "state_code", "state", "rights", "decision_type", "decision", "adopted_on", "transmitted_on",
-    "articles_violated", "un_symbol", "published", "publicised_in_country",
+DECISIONS_COLUMNS = (
+    ("reference", lazy_gettext("Reference")), ("state_code", lazy_gettext("State code")),
+    ("state", lazy_gettext("State")), ("rights", lazy_gettext("Covenant articles invoked")),
+    ("decision_type", lazy_gettext("Decision type code")), ("decision", lazy_gettext("Decision")),
+    ("adopted_on", lazy_gettext("Decision adopted on")), ("transmitted_on", lazy_gettext("Transmitted to the parties")),
+    ("articles_violated", lazy_gettext("Articles found violated")), ("un_symbol", lazy_gettext("UN document symbol")),
+    ("published", lazy_gettext("Published on the public decisions page")),
+    ("publicised_in_country", lazy_gettext("Publicised in the country")),
 )
 LIST_SEPARATOR = "; "
 _DECISION_LABELS = dict(committee.DECISION_TYPES)
 
 
+def headings(columns) -> list[str]:
+    """The header row of an export: each column's heading in the current language."""
+    return [str(heading) for _key, heading in columns]
+
+
 def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
+    return gettext("yes") if value else gettext("no")
 
 
 def _batches(session: Session, query) -> Iterator[list]:
@@ -84,7 +103,7 @@ def _case_row(session: Session, keyring: Keyring, case: Case, communication: Com
         committee_values = [communication.communication_number, communication.un_symbol, communication.submitted_on,
                             communication.registered_on, communication.decision_type,
                             communication.decision_adopted_on]
-    return [case.reference, title, case.stage, case.state_code, state_name(case.state_code),
+    return [case.reference, title, case.stage, case.state_code, state_names.name(case.state_code),
             LIST_SEPARATOR.join(case.rights_invoked or ()), case.submitted_at, case.one_year_last_day,
             *committee_values]
 
@@ -110,10 +129,15 @@ def decision_rows(session: Session, user: Principal) -> Iterator[list]:
         ]
 
 
+def _decision_label(code: str | None) -> str | None:
+    label = _DECISION_LABELS.get(code)
+    return gettext(label) if label else label
+
+
 def _decision_row(case: Case, communication: Communication, publicised: bool) -> list:
-    return [case.reference, case.state_code, state_name(case.state_code),
+    return [case.reference, case.state_code, state_names.name(case.state_code),
             LIST_SEPARATOR.join(case.rights_invoked or ()),
-            communication.decision_type, _DECISION_LABELS.get(communication.decision_type),
+            communication.decision_type, _decision_label(communication.decision_type),
             communication.decision_adopted_on, communication.decision_transmitted_on,
             LIST_SEPARATOR.join(communication.articles_violated or ()), communication.un_symbol,
             _yes_no(communication.published_at is not None), _yes_no(publicised)]

@@ -1,15 +1,17 @@
 """The language of the pages (issue 18, point 2): which one a request gets, and the switcher's pieces.
 
-The order: a fully signed-in user's preference (``users.locale``, set on the account page or with the
+The order: an address that names its language (``?lang=es``), on the public pages that have one per language
+(the published decisions and their Atom feed: a feed reader sends no Accept-Language and keeps no session);
+then a fully signed-in user's preference (``users.locale``, set on the account page or with the
 layout's switcher; their e-mails follow it too); else the choice a visitor made with the switcher, kept in
 the session (the anonymous session cookie, or the row of a session still owing its second factor, whose
 account preference comes next); else the best match of the browser's Accept-Language; else the default.
 Anything not in ``LANGUAGES`` counts as no choice, so a language taken out of the configuration falls back.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session, url_for
 
 from caseapp.core.database import SAFE_METHODS
 
@@ -18,6 +20,11 @@ SESSION_KEY = "locale"
 # Path arguments that are secrets (a set-up link's, an unsubscribe link's, a calendar feed's token). The switcher
 # never echoes such an address into its page: the 404 of a revoked feed shows nothing of what was asked.
 SECRET_PATH_ARGUMENTS = frozenset({"token"})
+# The query argument that names a page's language, and the public pages that honour it: each exists once per
+# language, so that a feed reader or a link shared in Spanish stays in Spanish.
+LANGUAGE_ARGUMENT = "lang"
+RETURN_ARGUMENT = "next"
+PAGES_PER_LANGUAGE = frozenset({"decisions.list_decisions", "decisions.atom_feed"})
 # The longest page address the switcher goes back to: this app's paths and queries stay far below it (IN-01).
 MAX_RETURN_PATH = 2000
 
@@ -28,6 +35,9 @@ def select_locale() -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
+    named = request.args.get(LANGUAGE_ARGUMENT)
+    if named in languages and request.endpoint in PAGES_PER_LANGUAGE:
+        return named
     user = g.get("user")
     if user is not None and getattr(session, "two_factor_done", False) and user.locale in languages:
         return user.locale
@@ -63,4 +73,15 @@ def return_path() -> str | None:
     rule = request.url_rule
     if request.method not in SAFE_METHODS or rule is None or rule.arguments & SECRET_PATH_ARGUMENTS:
         return None
-    return local_path(request.full_path.removesuffix("?") if request.query_string else request.path)
+    # Without the address's own language, which would beat the one just chosen, and without a page to go on to
+    # that is not one of ours (a sign-in page's ``next``): the switcher never carries another site's address.
+    query = urlencode([(name, value) for name, value in request.args.items(multi=True)
+                       if name != LANGUAGE_ARGUMENT and (name != RETURN_ARGUMENT or local_path(value))])
+    return local_path(f"{request.path}?{query}" if query else request.path)
+
+
+def language_addresses(endpoint: str, **values) -> list[tuple[str, str]]:
+    """(language code, absolute address) of a page that exists once per language (``PAGES_PER_LANGUAGE``),
+    for its ``<link rel="alternate" hreflang>`` and the feed's links."""
+    return [(code, url_for(endpoint, _external=True, **{**values, LANGUAGE_ARGUMENT: code}))
+            for code in current_app.config["LANGUAGES"]]

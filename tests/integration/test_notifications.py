@@ -18,7 +18,7 @@ from caseapp.core.resources import keyring
 from caseapp.domain import notifications as kinds
 from caseapp.domain import stages
 from caseapp.domain.report import VictimInput
-from caseapp.models import Notification, SetupToken
+from caseapp.models import Notification, SetupToken, User
 from caseapp.models.base import utcnow
 from caseapp.models.notification import FAILED, NO_MAIL, PENDING, SENT
 from caseapp.services import notifications, screening
@@ -83,6 +83,22 @@ def test_a_request_for_information_reaches_the_organisation_by_mail_without_case
     assert message["List-Unsubscribe"] == f"<{unsubscribe}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert rows(kind=kinds.INFORMATION_REQUESTED)[0].mail_status == SENT
+
+
+def test_the_mail_is_in_the_recipients_language(app, people, report, smtp):  # issue 18, point 4
+    partner = db.session.get(User, people["partner_a"].user.id)
+    partner.locale = "es"
+    db.session.commit()
+    ask_for_information(app, people, report)  # asked by a lawyer who reads English
+    assert send(app).exit_code == 0
+    [message] = smtp.messages
+    assert message["Content-Language"] == "es"
+    assert message["Subject"] == f"{report.reference}: los abogados piden información"
+    body = message.get_content()
+    assert (f"Los abogados de la coalición han pedido a su organización información sobre la denuncia "
+            f"{report.reference}.") in body
+    assert "Este mensaje no contiene información de los casos" in body
+    assert "lawyers" not in body and "ask for information" not in body
 
 
 def test_the_partners_answer_reaches_the_case_team_lawyer_only(app, people, report, smtp):

@@ -133,8 +133,11 @@ def test_only_web_links_are_clickable(app, client, org):
 
 def test_the_page_links_its_feed(client):
     text = page_text(client)
-    assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]*href="/decisions\.atom"', text)
-    assert 'href="/decisions.atom"' in text.split("</head>", 1)[1]  # and a visible link
+    # One feed per language in the head (tests/web/test_languages_outputs.py), the page's own one visible.
+    for language in ("en", "es", "fr"):
+        assert re.search(r'<link rel="alternate" type="application/atom\+xml" hreflang="' + language + r'"[^>]*'
+                         r'href="https://localhost/decisions\.atom\?lang=' + language + '"', text)
+    assert 'href="/decisions.atom?lang=en"' in text.split("</head>", 1)[1]
 
 
 def test_every_page_links_the_published_decisions_in_the_footer(app, client, people):

@@ -18,11 +18,17 @@ from tests.factories import add_to_team, login, make_case
 from tests.web.decision_records import decided_case
 
 VICTIM_MARKER = "Victim-marker-Itzel-5e0a"
-CASES_HEADER = ["reference", "title", "stage", "state_code", "state", "rights", "submitted_at", "one_year_last_day",
-                "communication_number", "un_symbol", "submitted_on", "registered_on", "decision_type",
-                "decision_adopted_on"]
-DECISIONS_HEADER = ["reference", "state_code", "state", "rights", "decision_type", "decision", "adopted_on",
-                    "transmitted_on", "articles_violated", "un_symbol", "published", "publicised_in_country"]
+# The headings a coordinator reads (in English here; tests/web/test_languages.py reads them in Spanish); the
+# rows below are keyed by the columns' code names.
+CASES_HEADER = ["Reference", "Title", "Stage", "State code", "State", "Covenant articles invoked",
+                "Submitted to the lawyers", "Last day to submit to the Committee", "Communication number",
+                "UN document symbol", "Submitted to the Committee", "Registered by the Committee",
+                "Decision type code", "Decision adopted on"]
+DECISIONS_HEADER = ["Reference", "State code", "State", "Covenant articles invoked", "Decision type code", "Decision",
+                    "Decision adopted on", "Transmitted to the parties", "Articles found violated",
+                    "UN document symbol", "Published on the public decisions page", "Publicised in the country"]
+KEYS = {"cases": {str(heading): key for key, heading in exports.CASES_COLUMNS},
+        "decisions": {str(heading): key for key, heading in exports.DECISIONS_COLUMNS}}
 
 
 @pytest.fixture
@@ -53,7 +59,8 @@ def download(client, url: str) -> tuple[list[str], list[dict[str, str]], object]
     text = response.get_data(as_text=True)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader)
-    return header, [dict(zip(header, row, strict=True)) for row in reader], response
+    keys = [KEYS["decisions" if "decisions" in url else "cases"][heading] for heading in header]
+    return header, [dict(zip(keys, row, strict=True)) for row in reader], response
 
 
 def test_cases_export(app, coordinator, org, people):
@@ -189,8 +196,8 @@ def test_large_export_streams_in_batches(app, coordinator, org, people, monkeypa
     response = coordinator.get("/exports/cases.csv")
     assert response.is_streamed
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True), newline="")))
-    assert [row["reference"] for row in rows] == [case.reference for case in made]
-    assert [row["title"] for row in rows] == [f"Case number {n}" for n in range(5)]
+    assert [row["Reference"] for row in rows] == [case.reference for case in made]
+    assert [row["Title"] for row in rows] == [f"Case number {n}" for n in range(5)]
 
 
 def test_the_home_page_offers_the_exports_to_coordinators_only(app, people):
