@@ -1,8 +1,8 @@
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
 from flask_babel import gettext as _
-from flask_babel import refresh
 
 from caseapp.account.forms import ChangePasswordForm, LocaleForm, NewTokenForm, choices_form, kind_field_name
 from caseapp.auth import ceremonies
@@ -54,7 +54,7 @@ def render_account(form: ChangePasswordForm | None = None, status: int = 200, *,
                         confirm_options=ceremonies.open_ceremony(ceremonies.CONFIRM, user)
                         if user.passkeys else None,
                         recovery_codes_left=recovery_codes.remaining(db.session, user),
-                        locale_form=(locale_form or LocaleForm(formdata=None, locale=user.locale,
+                        locale_form=(locale_form or LocaleForm(formdata=None, locale=user.locale or str(get_locale()),
                                                                next=url_for("account.show"))
                                      ).with_languages(language_choices())),
         status,

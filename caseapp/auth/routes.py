@@ -18,6 +18,7 @@ from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.errors import render_error
 from caseapp.web.forms import ActionForm
+from caseapp.web.locales import adopt_page_language
 from caseapp.web.security import current_user, return_path
 
 bp = Blueprint("auth", __name__)
@@ -58,6 +59,7 @@ def login():
             accounts.purge_expired_sessions(
                 db.session, idle=config["SESSION_IDLE_TIMEOUT"], absolute=config["SESSION_ABSOLUTE_TIMEOUT"]
             )
+            adopt_page_language(result.user)
             db.session.commit()
             session.start(result.user.id, two_factor_done=not (result.needs_enrolment or result.needs_passkey))
             if result.needs_passkey:

@@ -33,8 +33,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # The language of the person's e-mails (and, with the languages issue, of their pages).
-    locale: Mapped[str] = mapped_column(String(8), default="en")
+    # The language the person chose for their pages and e-mails; None until they choose (or first sign in:
+    # caseapp/web/locales.py ``adopt_page_language``), the pages then following the browser.
+    locale: Mapped[str | None] = mapped_column(String(8))
     # The deadline digest (``flask notify digest``): how often, how many days ahead, when the last one went.
     digest_frequency: Mapped[str] = mapped_column(String(8), default="weekly")
     digest_within_days: Mapped[int] = mapped_column(Integer(), default=14)

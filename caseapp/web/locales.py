@@ -12,6 +12,7 @@ Anything not in ``LANGUAGES`` counts as no choice, so a language taken out of th
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, has_request_context, request, session, url_for
+from flask_babel import get_locale
 
 from caseapp.core.database import SAFE_METHODS
 
@@ -47,6 +48,13 @@ def select_locale() -> str:
     if user is not None and user.locale in languages:  # signed in with a password, second factor still owed
         return user.locale
     return request.accept_languages.best_match(languages) or default
+
+
+def adopt_page_language(user) -> None:
+    """At sign-in, an account without a chosen language keeps the one its sign-in page was in (the browser's
+    or the switcher's): its e-mails, and its pages on any browser, then speak it. Changed on the account page."""
+    if user.locale is None:
+        user.locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def language_choices() -> list[tuple[str, str]]:

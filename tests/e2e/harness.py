@@ -82,9 +82,10 @@ class Browsing:
         self.expected_statuses: set[tuple[str, int]] = set()
         self.steps = 0
 
-    def person(self, name: str, *, width: int = 1280, height: int = 900):
+    def person(self, name: str, *, width: int = 1280, height: int = 900, locale: str = "en-GB"):
+        """A person's browser; ``locale`` is its language, sent as Accept-Language."""
         context = self.browser.new_context(base_url=self.server.url, viewport={"width": width, "height": height},
-                                           locale="en-GB", timezone_id="UTC")
+                                           locale=locale, timezone_id="UTC")
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         page = context.new_page()
         origin = self.server.url + "/"
@@ -202,14 +203,15 @@ def follow(locator) -> None:
     locator.page.wait_for_load_state("load")
 
 
-def sign_in(page, account: Account) -> None:
-    """Sign in through the login form: e-mail, password and, for staff, the current TOTP code."""
+def sign_in(page, account: Account, *, welcome: str = "Welcome, ") -> None:
+    """Sign in through the login form: e-mail, password and, for staff, the current TOTP code; the home
+    page then greets the person with ``welcome`` (in the page's language)."""
     from playwright.sync_api import expect
 
     page.goto("/login")
-    page.get_by_label("E-mail").fill(account.user.email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("input[name=email]").fill(account.user.email)
+    page.locator("input[name=password]").fill(PASSWORD)
     if account.totp_secret:
         page.locator("input[name=code]").fill(pyotp.TOTP(account.totp_secret).now())
     follow(page.locator("main button[type=submit]"))
-    expect(page.get_by_role("heading", name=re.compile(r"^Welcome, "))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("^" + re.escape(welcome)))).to_be_visible()

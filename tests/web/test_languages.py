@@ -180,7 +180,7 @@ def test_the_account_page_refuses_a_language_the_app_does_not_have(app, people):
     response = client.post("/account/language", data={"locale": "de", "next": "/account"})
     assert response.status_code == 400
     assert 'id="locale-error"' in response.get_data(as_text=True)
-    assert db.session.get(User, partner.id).locale == "en"
+    assert db.session.get(User, partner.id).locale is None  # no choice made
 
 
 def test_a_session_owing_its_second_factor_follows_the_account_then_the_switcher(app, people):
@@ -212,3 +212,25 @@ def test_the_server_does_not_start_with_a_language_whose_catalogue_is_not_compil
     monkeypatch.setitem(app.config, "LANGUAGES", ("en", "es", "fr", "pt"))
     with pytest.raises(ConfigurationError, match=r"no compiled catalogue for pt .*pybabel compile"):
         self_test(app)
+
+
+def test_the_first_sign_in_keeps_the_language_the_person_signed_in_with(app, people):
+    """An account without a choice follows the browser; signing in keeps that language for its e-mails and
+    its pages on any browser. A choice already made is never overwritten by a browser's."""
+    import pyotp
+
+    from tests.factories import PASSWORD
+
+    for account, browser, kept in ((people["lawyer"], "es-ES,es;q=0.9", "es"), (people["coordinator"], "fr", "en")):
+        user = db.session.get(User, account.user.id)
+        user.locale = None if kept == "es" else "en"
+        db.session.commit()
+        client = app.test_client()
+        assert html_lang(client.get("/login", headers={"Accept-Language": browser}).get_data(as_text=True)) == \
+            browser[:2]
+        signed = client.post("/login", headers={"Accept-Language": browser}, data={
+            "email": user.email, "password": PASSWORD, "code": pyotp.TOTP(account.totp_secret).now()})
+        assert signed.status_code == 302
+        db.session.expire_all()
+        assert db.session.get(User, user.id).locale == kept
+        assert html_lang(client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)) == kept
