@@ -1,7 +1,7 @@
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import get_locale, ngettext, refresh
 from flask_babel import gettext as _
 
 from caseapp.account.forms import ChangePasswordForm, LocaleForm, NewTokenForm, choices_form, kind_field_name
@@ -140,7 +140,7 @@ def end_other_sessions():
     user = current_user()
     count = accounts.end_sessions(db.session, user, keep_id_hash=session.id_hash)
     db.session.commit()
-    flash(_("%(count)d other session(s) ended.", count=count), "success")
+    flash(ngettext("%(num)d other session ended.", "%(num)d other sessions ended.", count), "success")
     return redirect(url_for("account.show"))
 
 

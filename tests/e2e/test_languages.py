@@ -14,7 +14,8 @@ from caseapp.domain import roles
 from tests.e2e.harness import follow, sign_in
 from tests.e2e.languages import english_on
 from tests.e2e.test_journeys import EVIDENCE, day
-from tests.factories import make_organisation, make_user
+from tests.factories import add_to_team, make_organisation, make_user
+from tests.web.decision_records import decided_case
 
 try:
     from playwright.sync_api import expect
@@ -179,6 +180,63 @@ def test_a_spanish_partner_and_a_french_lawyer_work_a_report_in_their_languages(
                        ("/decisions", "decisions"), ("/account", "account")):
         lw.goto(path)
         fr.look(lw, name)
+
+    es.assert_no_english()
+    fr.assert_no_english()
+    browsing.assert_clean()
+
+
+def test_a_spanish_coordinator_and_a_french_admin_read_their_pages_in_their_languages(browsing, live_server):
+    """The coordinator's case pages (the Committee's record, its events, follow-up and publicity) in Spanish,
+    and the administrator's (accounts, organisations, the States register, the audit log) in French. Their
+    accounts chose the language on the account page; the browsers ask for English."""
+    app = live_server.app
+    org = make_organisation(f"Derechos en Acción {secrets.token_hex(3)}")
+    coordinator = make_user(app, roles.COORDINATOR)
+    admin = make_user(app, roles.ADMIN)
+    case, _communication = decided_case(app, org, title="Desalojo forzoso en el barrio del Río", state="ES",
+                                        summary="El Comité constató una violación del artículo 11, párrafo 1.")
+    add_to_team(case, coordinator.user)
+    es, fr = Reader(browsing, "es"), Reader(browsing, "fr")
+
+    co = browsing.person("coordinadora")
+    sign_in(co, coordinator)
+    co.goto("/account")
+    co.locator("#locale").select_option("es")
+    follow(co.locator("#locale").locator("xpath=ancestor::form").locator("button[type=submit]"))
+    expect(co.locator("html")).to_have_attribute("lang", "es")
+    es.look(co, "account")
+    for path, name in (("/", "home"), ("/committee", "cases"), (f"/committee/{case.uuid}", "case"),
+                       (f"/committee/{case.uuid}/record", "record"), ("/deadlines", "deadlines"),
+                       ("/dashboard", "dashboard"), ("/notifications", "notifications"), ("/decisions", "decisions")):
+        co.goto(path)
+        es.look(co, name)
+    # Bad input on the Committee's record: the refusal is Spanish too.
+    co.goto(f"/committee/{case.uuid}/record")
+    follow(co.locator("main a[href*='event=']").first)
+    date_field = co.locator("main input[type=date]").first
+    date_field.evaluate("el => { el.type = 'text'; el.value = '31/02/2026'; }")
+    follow(co.locator("main button[type=submit]").last)
+    es.look(co, "record-refused")
+
+    ad = browsing.person("administratrice")
+    sign_in(ad, admin)
+    ad.goto("/account")
+    ad.locator("#locale").select_option("fr")
+    follow(ad.locator("#locale").locator("xpath=ancestor::form").locator("button[type=submit]"))
+    fr.look(ad, "account")
+    for path, name in (("/", "home"), ("/admin/users", "users"), ("/admin/users/new", "new-user"),
+                       (f"/admin/users/{coordinator.user.uuid}", "user"), ("/admin/organisations", "organisations"),
+                       ("/admin/organisations/new", "new-organisation"), ("/admin/states", "register"),
+                       ("/admin/states/ES", "state"), ("/admin/states/covenant", "covenant"),
+                       ("/admin/states/check", "register-check"), ("/admin/audit", "audit"),
+                       ("/admin/mail", "undeliverable-mail")):
+        ad.goto(path)
+        fr.look(ad, name)
+    # Bad input: a new account without an e-mail address.
+    ad.goto("/admin/users/new")
+    follow(ad.locator("main button[type=submit]").last)
+    fr.look(ad, "new-user-refused")
 
     es.assert_no_english()
     fr.assert_no_english()
