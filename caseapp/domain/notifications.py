@@ -14,12 +14,8 @@ else changed their account (AUTH-12).
 from typing import NamedTuple
 
 from caseapp.domain import stages
+from caseapp.domain.i18n import N_
 from caseapp.domain.roles import ADMIN, COORDINATOR, LAWYER, PARTNER
-
-
-def N_(message: str) -> str:  # noqa: N802 — gettext's conventional marker: extracted, translated where shown
-    return message
-
 
 # How a person gets a kind of notification.
 IMMEDIATE = "immediate"  # an e-mail at once (and in the app)

@@ -18,6 +18,8 @@ from importlib import resources
 
 from zxcvbn import zxcvbn
 
+from caseapp.domain.i18n import N_
+
 MIN_LENGTH = 15
 MAX_LENGTH = 128
 MIN_DISTINCT_CHARACTERS = 5
@@ -26,9 +28,6 @@ DEFAULT_MIN_SCORE = 3  # zxcvbn's 0–4: 3 is "safely unguessable", about 10^10 
 # service. A longer password is judged by its first 72 characters, which must be strong on their own.
 ZXCVBN_MAX_LENGTH = 72
 
-
-def N_(message: str) -> str:  # noqa: N802 — gettext's conventional marker: extracted, translated where shown
-    return message
 
 
 TOO_LONG = N_("Use at most %(max)d characters.")

@@ -15,6 +15,7 @@ from caseapp.crypto import DecryptionError, Keyring, decrypt_field, encrypt_fiel
 from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
+from caseapp.domain.i18n import N_
 from caseapp.domain.passwords import DEFAULT_MIN_SCORE, Problem, password_problem
 from caseapp.domain.permissions import requires_two_factor
 from caseapp.models import LoginFailure, Organisation, SetupToken, User, UserSession
@@ -32,7 +33,7 @@ class PasswordRefusedError(ServiceError):
     """The password policy refused a new password; ``problem`` lets the page show it translated."""
 
     def __init__(self, problem: Problem):
-        super().__init__(problem.text, "password")
+        super().__init__(N_(problem.message, **problem.params), "password")
         self.problem = problem
 
 

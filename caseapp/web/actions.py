@@ -16,22 +16,18 @@ from typing import TypeVar
 
 from flask import flash, redirect
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from caseapp.core.extensions import db
 from caseapp.services import ServiceError
-from caseapp.services.accounts import PasswordRefusedError
+from caseapp.web.locales import say
 
 T = TypeVar("T")
 
 
 def refusal_text(exc: ServiceError) -> str:
-    """The refusal as the user reads it: translated when the service gave a message id (the password
-    policy's refusals, AUTH-05/AUTH-14), else the service's message."""
-    if isinstance(exc, PasswordRefusedError):
-        return _(exc.problem.message, **exc.problem.params)
-    return exc.message
+    """The refusal as the user reads it, in their language (the services word it in English, marked)."""
+    return say(exc.message)
 
 
 def run_action(

@@ -9,12 +9,15 @@ account preference comes next); else the best match of the browser's Accept-Lang
 Anything not in ``LANGUAGES`` counts as no choice, so a language taken out of the configuration falls back.
 """
 
+import re
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, has_request_context, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
+from flask_babel import gettext as _
 
 from caseapp.core.database import SAFE_METHODS
+from caseapp.domain.i18n import Text
 
 # The session's key for a visitor's choice; a signed-in user's preference lives on the account instead.
 SESSION_KEY = "locale"
@@ -93,3 +96,17 @@ def language_addresses(endpoint: str, **values) -> list[tuple[str, str]]:
     for its ``<link rel="alternate" hreflang>`` and the feed's links."""
     return [(code, url_for(endpoint, _external=True, **{**values, LANGUAGE_ARGUMENT: code}))
             for code in current_app.config["LANGUAGES"]]
+
+
+def say(sentence: str) -> str:
+    """A sentence of the domain or a service (a refusal, a field's problem) in the reader's language.
+
+    A ``Text`` is translated from its message id, its numbers written as the language writes them (200 000,
+    200.000); a plain string marked with ``N_`` is looked up as it is, and anything the catalogues do not
+    hold (a register's source, a name) comes back unchanged."""
+    if isinstance(sentence, Text):
+        params = {name: format_number(value) if isinstance(value, int) and not isinstance(value, bool) else value
+                  for name, value in sentence.params.items()}
+        # The number is already written out, so the translation's %(name)d takes it as text.
+        return re.sub(r"%\((\w+)\)d", r"%(\1)s", _(sentence.msgid)) % params
+    return _(sentence) if sentence else sentence
