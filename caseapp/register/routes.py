@@ -113,6 +113,11 @@ def _who(change: StatePartyChange) -> str:
     return _("a removed account")
 
 
+# Fields whose values are the register's own notes on its sources, written in English as the sources are
+# (UN Treaty Collection, decisions' paragraphs): pages mark them lang="en" rather than translate them.
+SOURCE_TEXT_FIELDS = frozenset({"source_note", "eif_basis", "source"})
+
+
 def _history_entry(change: StatePartyChange) -> dict:
     """One change as the histories show it: the State (or the whole list) and its treaty, and each field's
     value before and after (only after for a new entry, whose empty fields are left out; only before for a
@@ -135,6 +140,7 @@ def _history_entry(change: StatePartyChange) -> dict:
             continue  # a new entry: its empty fields, and the year a full date already gives
         fields.append({
             "label": labels[name],
+            "source_text": name in SOURCE_TEXT_FIELDS,
             "before": _display(name, before.get(name), values) if change.before is not None else None,
             "after": _display(name, after.get(name), values),
         })

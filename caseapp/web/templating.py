@@ -5,6 +5,7 @@ import logging
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
@@ -14,7 +15,7 @@ from caseapp.domain.deadlines import badge_state, days_left, deadline_label, war
 from caseapp.models.base import utcnow
 from caseapp.services import notifications, register
 from caseapp.web.labels import TEAM_ACTION_LABELS
-from caseapp.web.locales import language_choices, return_path
+from caseapp.web.locales import language_choices, return_path, say
 from caseapp.web.sorting import sort_url
 
 # (endpoint, label, roles that see it)
@@ -140,3 +141,8 @@ def init_app(app: Flask) -> None:
     # Counts with the locale's grouping: 1,234 in English, 1.234 in Spanish, 1 234 in French; "{:,}" wrote 1,234
     # everywhere, which a Spanish or French reader takes for a decimal.
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else "—"
+    # A sentence the domain or a service said (a timeline's note written by the app), in the reader's language.
+    app.jinja_env.filters["say"] = say
+    # Text that stays in English whatever the page's language (the register's notes on its sources, quoted
+    # as the UN Treaty Collection gives them): marked so, for screen readers and for the language checks.
+    app.jinja_env.filters["in_english"] = lambda value: Markup('<span lang="en">{}</span>').format(value)

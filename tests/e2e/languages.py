@@ -62,6 +62,11 @@ def english_pieces(language: str) -> tuple[frozenset[str], frozenset[str]]:
 def english_on(page, language: str) -> list[str]:
     """The English found on ``page`` (which should be in ``language``), as readable findings."""
     text = page.locator("body").inner_text()
+    # Text the page marks as English (lang="en": the register's notes on its sources, quoted as the UN gives
+    # them) is English by design, not an untranslated message: it is left out, the rest of its line kept.
+    for quoted in page.eval_on_selector_all('body [lang|="en"]', "els => els.map(e => e.innerText)"):
+        if quoted.strip():
+            text = text.replace(quoted, " ")
     flat = " ".join(text.split())
     pieces, words = english_pieces(language)
     found = [f"message: {piece!r}" for piece in sorted(pieces) if piece in flat]

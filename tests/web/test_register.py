@@ -75,8 +75,9 @@ def changes_of(iso2: str) -> list[StatePartyChange]:
 
 
 def text_of(response) -> str:
-    """The page's text with tags removed and entities of quotes decoded, for sentences spanning tags."""
-    html = response.get_data(as_text=True)
+    """The page's text with tags removed and entities of quotes decoded, for sentences spanning tags. A span
+    (the sources quoted in English, lang="en") is inline: it adds no space, as in the browser."""
+    html = re.sub(r"</?span\b[^>]*>", "", response.get_data(as_text=True))
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&#39;", "'").replace("&#34;", '"')
 
 
