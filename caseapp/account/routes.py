@@ -155,7 +155,7 @@ def create_token():
         new_token = tokens.create(db.session, current_user(), form.name.data)
     except ServiceError as exc:
         db.session.rollback()
-        form.name.errors = [*form.name.errors, exc.message]
+        form.name.errors = [*form.name.errors, refusal_text(exc)]
         return render_account(status=400, token_form=form)
     audit_request("api_token_created", target_type="token", target_id=new_token.token.uuid)
     db.session.commit()
@@ -184,7 +184,7 @@ def create_calendar_feed():
         new_feed = calendar_feeds.create(db.session, current_user())
     except ServiceError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(refusal_text(exc), "danger")
         return redirect(url_for("account.show"))
     audit_request("calendar_feed_created", target_type="calendar_feed", target_id=new_feed.feed.id)
     db.session.commit()

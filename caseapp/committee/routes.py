@@ -62,7 +62,7 @@ from caseapp.models import (
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, case_teams, cases, committee, dashboard, state_names, timeline, todo
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
-from caseapp.web.actions import run_action
+from caseapp.web.actions import refusal_text, run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, CaseTeamForm
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
@@ -331,7 +331,7 @@ def edit_record(case_uuid: UUID):
                 status = 400
             except ServiceError as exc:
                 db.session.rollback()
-                flash(exc.message, "danger")
+                flash(refusal_text(exc), "danger")
                 return redirect(url_for("committee.show_case", case_uuid=case.uuid))
             else:
                 db.session.commit()

@@ -33,6 +33,7 @@ from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, cases, documents, intake, messages, state_names, todo
 from caseapp.services.vault import open_vault
+from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm, flash_filter_errors
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
@@ -144,7 +145,7 @@ def new_report():
     try:
         case, vault = intake.new_draft(db.session, keyring(), user)
     except ServiceError as exc:
-        flash(exc.message, "danger")
+        flash(refusal_text(exc), "danger")
         return redirect(url_for("intake.list_reports"))
     audit_request("report_created", case=case)
     intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=False, actor=user)

@@ -8,6 +8,7 @@ from caseapp.core.resources import file_store, keyring
 from caseapp.domain import permissions, roles
 from caseapp.services import ServiceError, cases, documents, messages
 from caseapp.services.vault import open_vault
+from caseapp.web.actions import refusal_text
 from caseapp.web.forms import MessageForm
 from caseapp.web.security import current_user
 from caseapp.web.uploads import accepts_uploads
@@ -51,7 +52,7 @@ def post_message(case_uuid: UUID):
             document.message_id = message.id
     except ServiceError as exc:
         db.session.rollback()
-        flash(exc.message, "danger")
+        flash(refusal_text(exc), "danger")
         return redirect(thread_page(case))
     db.session.commit()
     flash(_("Message sent."), "success")

@@ -49,6 +49,8 @@ from caseapp.register.forms import (
     StateForm,
 )
 from caseapp.services import ServiceError, register
+from caseapp.web.actions import refusal_text
+from caseapp.web.locales import say
 from caseapp.web.pagination import paginate
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
@@ -156,7 +158,8 @@ def _folded(text: str) -> str:
 def _attach_state_errors(form, errors: dict[str, str]) -> list[str]:
     """Each message next to its field; those that belong to no field of the form are returned."""
     unplaced = []
-    for name, message in errors.items():
+    for name, problem in errors.items():
+        message = say(problem)  # in the reader's language (the register's rules word them in English, marked)
         field = getattr(form, name, None)
         if field is None or not hasattr(field, "errors"):
             unplaced.append(message)
@@ -270,7 +273,7 @@ def edit_state(iso2: str):
             unplaced = _attach_state_errors(form, exc.errors)
         except ServiceError as exc:
             db.session.rollback()
-            unplaced = [exc.message]
+            unplaced = [refusal_text(exc)]
         else:
             db.session.commit()
             flash(_("%(name)s was corrected; the history keeps the earlier values.", name=row.name), "success")

@@ -44,7 +44,7 @@ from caseapp.services import (
     todo,
 )
 from caseapp.services.vault import open_vault, open_vaults
-from caseapp.web.actions import run_action
+from caseapp.web.actions import refusal_text, run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, CaseTeamForm, MessageForm
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
@@ -231,7 +231,7 @@ def assess_report(case_uuid: UUID):
             unplaced, status = form.attach(exc.errors), 400
         except ServiceError as exc:
             db.session.rollback()
-            unplaced, status = [exc.message], 400
+            unplaced, status = [refusal_text(exc)], 400
         else:
             db.session.commit()
             flash(_("Assessment saved as a new version."), "success")

@@ -15,6 +15,7 @@ from caseapp.core.passwords import Hasher
 from caseapp.crypto import Keyring
 from caseapp.domain import notifications as kinds
 from caseapp.domain import permissions, roles
+from caseapp.domain.i18n import N_
 from caseapp.domain.passwords import DEFAULT_MIN_SCORE
 from caseapp.models import Organisation, SetupToken, User
 from caseapp.models.base import utcnow
@@ -62,18 +63,18 @@ def request_approval(session: Session, actor: User | None, user: User) -> bool:
 def approve(session: Session, actor: User, user: User) -> None:
     """A second admin approves the account: it reaches case content from its next request on."""
     if not user.awaiting_approval:
-        raise ServiceError("This account is not waiting for approval.")
+        raise ServiceError(N_("This account is not waiting for approval."))
     if actor.id in (user.id, user.approval_requested_by_id):
-        raise ServiceError("Another administrator must approve this account: you asked for the approval.")
+        raise ServiceError(N_("Another administrator must approve this account: you asked for the approval."))
     if not permissions.can_approve_account(actor, user, requested_by_id=user.approval_requested_by_id):
-        raise ServiceError("Your own account waits for approval; you cannot approve others yet.")
+        raise ServiceError(N_("Your own account waits for approval; you cannot approve others yet."))
     _approved(session, actor, user)
 
 
 def approve_by_operator(session: Session, user: User) -> None:
     """The host's operator approves (``flask users approve``), for an instance with a single admin."""
     if not user.awaiting_approval:
-        raise ServiceError("This account is not waiting for approval.")
+        raise ServiceError(N_("This account is not waiting for approval."))
     _approved(session, None, user)
 
 
@@ -102,7 +103,7 @@ def send_setup_link(session: Session, actor: User, user: User) -> None:
     """An admin's reset: a new set-up link to the account's own address. The earlier links and the API
     tokens stop working at once (AUTH-14); a staff account waits for a second admin again."""
     if not permissions.can_change_account(actor, user) or not user.is_active:
-        raise ServiceError("A set-up link can only be sent to another, active account.")
+        raise ServiceError(N_("A set-up link can only be sent to another, active account."))
     accounts.discard_setup_tokens(session, user)
     tokens.revoke_all(session, user)
     audit.record(session, action="setup_link_requested", actor=actor, target_type="user", target_id=user.uuid)
@@ -129,7 +130,7 @@ def update_account(session: Session, actor: User, user: User, *, email: str, rol
     of a new one. A change of role to one that needs approval waits for a second admin. Whether the
     user's sessions were ended (access changed)."""
     if actor.id == user.id:
-        raise ServiceError("You cannot change your own account; ask another administrator.", "role")
+        raise ServiceError(N_("You cannot change your own account; ask another administrator."), "role")
     before = (user.role, user.organisation_id, user.display_name)
     old_email = accounts.change_email(session, actor, user, email)
     access_changed = accounts.update_user(session, actor, user, role=role, organisation=organisation,

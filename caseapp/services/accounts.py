@@ -51,9 +51,9 @@ def normalise_email(email: str) -> str:
 def create_organisation(session: Session, name: str, *, actor: User | None = None) -> Organisation:
     name = " ".join(name.split())
     if not name or len(name) > MAX_NAME_LENGTH:
-        raise ServiceError(f"Give a name of 1 to {MAX_NAME_LENGTH} characters.", "name")
+        raise ServiceError(N_("Give a name of 1 to %(max)d characters.", max=MAX_NAME_LENGTH), "name")
     if find_organisation(session, name) is not None:
-        raise ServiceError("An organisation with this name already exists.", "name")
+        raise ServiceError(N_("An organisation with this name already exists."), "name")
     organisation = Organisation(name=name)
     session.add(organisation)
     session.flush()
@@ -84,17 +84,17 @@ def find_user(session: Session, email: str) -> User | None:
 
 def _check_role_and_organisation(role: str, organisation: Organisation | None) -> None:
     if role not in roles.ROLES:
-        raise ServiceError(f"Choose one of: {', '.join(roles.ROLES)}.", "role")
+        raise ServiceError(N_("Choose one of: %(roles)s.", roles=", ".join(roles.ROLES)), "role")
     if roles.needs_organisation(role) and organisation is None:
-        raise ServiceError("A partner must belong to an organisation.", "organisation")
+        raise ServiceError(N_("A partner must belong to an organisation."), "organisation")
 
 
 def _checked_new_email(session: Session, email: str) -> str:
     email = normalise_email(email)
     if not email or len(email) > MAX_EMAIL_LENGTH or "@" not in email:
-        raise ServiceError("Give a valid e-mail address.", "email")
+        raise ServiceError(N_("Give a valid e-mail address."), "email")
     if find_user(session, email) is not None:
-        raise ServiceError("An account with this e-mail address already exists.", "email")
+        raise ServiceError(N_("An account with this e-mail address already exists."), "email")
     return email
 
 
@@ -104,7 +104,7 @@ def change_email(session: Session, actor: User, user: User, email: str) -> str |
     if normalise_email(email) == user.email:
         return None
     if actor.id == user.id:
-        raise ServiceError("You cannot change your own account; ask another administrator.", "email")
+        raise ServiceError(N_("You cannot change your own account; ask another administrator."), "email")
     new = _checked_new_email(session, email)
     old, user.email = user.email, new
     discard_setup_tokens(session, user)
@@ -211,7 +211,7 @@ def update_user(
 ) -> bool:
     """Change role, organisation and name. A change of role or organisation ends the user's sessions."""
     if actor.id == user.id:
-        raise ServiceError("You cannot change your own account; ask another administrator.", "role")
+        raise ServiceError(N_("You cannot change your own account; ask another administrator."), "role")
     _check_role_and_organisation(role, organisation)
     role_changed = role != user.role
     organisation_changed = (organisation.id if organisation else None) != user.organisation_id
@@ -234,7 +234,7 @@ def update_user(
 
 def set_disabled(session: Session, actor: User, user: User, disabled: bool) -> None:
     if actor.id == user.id:
-        raise ServiceError("You cannot disable your own account.")
+        raise ServiceError(N_("You cannot disable your own account."))
     user.disabled_at = utcnow() if disabled else None
     if disabled:
         end_sessions(session, user)  # SESS-05
@@ -405,7 +405,7 @@ def enrol_two_factor(
 
 def reset_two_factor(session: Session, actor: User, user: User) -> None:
     if actor.id == user.id:
-        raise ServiceError("You cannot reset your own two-factor; ask another admin.")
+        raise ServiceError(N_("You cannot reset your own two-factor; ask another admin."))
     user.totp_secret_encrypted = None
     user.totp_last_step = None
     user.totp_enrolled_at = None
@@ -437,7 +437,7 @@ def change_password(
     the passkey's answer to ``challenge``, or else a TOTP code or a recovery code (which is spent), checked
     as at sign-in (AUTH-13). An account whose only factor is a passkey is not let off with the password."""
     if not hasher.verify(user.password_hash, current).ok:
-        raise ServiceError("The current password is not right.", "current_password")
+        raise ServiceError(N_("The current password is not right."), "current_password")
     # The new password is judged before the second factor is spent, so a refused password does not
     # cost a recovery code or a passkey answer.
     problem = new_password_problem(user, new, min_score=min_score)
@@ -446,9 +446,9 @@ def change_password(
     if user.has_second_factor:
         if credential_json:
             if passkeys.verify(session, user, rp, credential_json=credential_json, challenge=challenge) is None:
-                raise ServiceError("The passkey was not accepted. Try again, or give a code.", "credential")
+                raise ServiceError(N_("The passkey was not accepted. Try again, or give a code."), "credential")
         elif not _second_factor_code_accepted(session, keyring, indexer, user, code, totp_window=totp_window):
-            raise ServiceError("The two-factor code is not right or was already used.", "code")
+            raise ServiceError(N_("The two-factor code is not right or was already used."), "code")
     set_password(session, user, new, hasher, min_score=min_score)
     audit.record(session, action="password_changed", actor=user, target_type="user", target_id=user.uuid)
 

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from caseapp.domain import permissions
+from caseapp.domain.i18n import N_
 from caseapp.models import CalendarFeed, User
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError
@@ -52,7 +53,7 @@ def find_own(session: Session, user: User) -> CalendarFeed | None:
 def create(session: Session, user: User) -> NewFeed:
     """A new feed for ``user``, replacing any they had; the caller shows ``secret`` once and forgets it."""
     if not permissions.can_hold_calendar_feed(user) or not user.is_active:
-        raise ServiceError("Only lawyers and coordinators can have a calendar feed of the deadlines.")
+        raise ServiceError(N_("Only lawyers and coordinators can have a calendar feed of the deadlines."))
     replaced = session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id)).rowcount or 0
     secret = secrets.token_urlsafe(SECRET_BYTES)
     feed = CalendarFeed(user_id=user.id, token_hash=digest(secret), created_at=utcnow())

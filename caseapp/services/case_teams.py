@@ -11,6 +11,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import permissions
+from caseapp.domain.i18n import N_
 from caseapp.domain.roles import COORDINATOR, LAWYER
 from caseapp.models import Case, CaseEvent, CaseTeamMember, User
 from caseapp.models.base import utcnow
@@ -76,9 +77,9 @@ def add_member(session: Session, vault: CaseVault, actor: User, member: User) ->
     """Put ``member`` on the vault's case team; None (nothing written) when they are on it already."""
     case = vault.case
     if not permissions.can_manage_case_team(actor):
-        raise ServiceError("Only lawyers and coordinators assign case teams.")
+        raise ServiceError(N_("Only lawyers and coordinators assign case teams."))
     if not permissions.can_join_case_team(member.role, active=member.is_active):
-        raise ServiceError("Only active lawyers and coordinators can join a case team.", "member")
+        raise ServiceError(N_("Only active lawyers and coordinators can join a case team."), "member")
     if is_on_team(session, case, member):
         return None
     row = CaseTeamMember(case_id=case.id, user_id=member.id, added_by_id=actor.id, added_at=utcnow())
@@ -93,11 +94,11 @@ def add_member(session: Session, vault: CaseVault, actor: User, member: User) ->
 def remove_member(session: Session, vault: CaseVault, actor: User, member: User) -> None:
     case = vault.case
     if not permissions.can_manage_case_team(actor):
-        raise ServiceError("Only lawyers and coordinators assign case teams.")
+        raise ServiceError(N_("Only lawyers and coordinators assign case teams."))
     row = session.execute(select(CaseTeamMember).where(CaseTeamMember.case_id == case.id,
                                                        CaseTeamMember.user_id == member.id)).scalar_one_or_none()
     if row is None:
-        raise ServiceError("That person is not on this case's team.")
+        raise ServiceError(N_("That person is not on this case's team."))
     session.delete(row)
     _timeline(session, vault, actor, REMOVED, member)
     session.flush()

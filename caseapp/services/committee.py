@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from caseapp.domain import committee, covenant, deadlines, permissions, stages
 from caseapp.domain.committee import RECORD_FIELDS, RECORD_LABELS
+from caseapp.domain.i18n import N_
 from caseapp.models import (
     Case,
     CaseEvent,
@@ -23,7 +24,7 @@ from caseapp.models import (
     User,
 )
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError
+from caseapp.services import Labels, ServiceError
 from caseapp.services.deadlines import deadline_items
 from caseapp.services.timeline import move_case, record_event
 from caseapp.services.vault import CaseVault
@@ -39,7 +40,7 @@ ENDED_STAGES = (stages.CLOSED, stages.WITHDRAWN, stages.DISCONTINUED, stages.FRI
 
 class RecordError(ServiceError):
     def __init__(self, errors: dict[str, str]):
-        super().__init__("Please correct the fields marked below.")
+        super().__init__(N_("Please correct the fields marked below."))
         self.errors = errors
 
 
@@ -76,7 +77,7 @@ def deadline_record(case: Case, communication: Communication | None) -> committe
 def _clean(text: str | None) -> str | None:
     text = (text or "").replace("\x00", "").strip()
     if len(text) > MAX_TEXT:
-        raise ServiceError(f"Keep notes under {MAX_TEXT} characters.")
+        raise ServiceError(N_("Keep notes under %(max)d characters.", max=MAX_TEXT))
     return text or None
 
 
@@ -86,7 +87,7 @@ def update_record(session: Session, vault: CaseVault, actor: User, values: dict,
     Raises ``RecordError`` with every problem, writing nothing."""
     case = vault.case
     if case.stage not in TRACKED_STAGES:
-        raise ServiceError("Only cases accepted as strategic candidates are tracked before the Committee.")
+        raise ServiceError(N_("Only cases accepted as strategic candidates are tracked before the Committee."))
     values = {name: values.get(name) for name, _label in RECORD_FIELDS}
     values["articles_violated"] = list(dict.fromkeys(values.get("articles_violated") or []))
     errors = committee.check_record(values, today=today, covenant_codes=frozenset(covenant.BY_CODE))
@@ -117,11 +118,11 @@ def move(session: Session, vault: CaseVault, actor: User, target: str, note: str
     """Move the case if the stage table allows it and what the target stage needs is recorded."""
     case = vault.case
     if not stages.can_move(case.stage, target, actor.role):
-        raise ServiceError("This case cannot be moved to that stage now.")
+        raise ServiceError(N_("This case cannot be moved to that stage now."))
     missing = stages.missing_for(target, record_values(communication_of(session, case)))
     if missing:
-        labels = ", ".join(RECORD_LABELS.get(name, name).lower() for name in missing)
-        raise ServiceError("Record first: " + labels + ".")
+        labels = Labels((RECORD_LABELS.get(name, name) for name in missing), lower=True)
+        raise ServiceError(N_("Record first: %(labels)s.", labels=labels))
     move_case(session, vault, actor, target, _clean(note))
 
 
@@ -130,14 +131,14 @@ def move(session: Session, vault: CaseVault, actor: User, target: str, note: str
 
 def _check_day(day: date | None, today: date, label: str) -> None:
     if day is None:
-        raise ServiceError(f"Give the date: {label}.")
+        raise ServiceError(N_("Give the date: %(label)s.", label=Labels([label])))
     if day > today:
-        raise ServiceError(f"{label}: this date is in the future.")
+        raise ServiceError(N_("%(label)s: this date is in the future.", label=Labels([label])))
 
 
 def add_interim_measure(session: Session, vault: CaseVault, actor: User, *, requested_on: date, today: date,
                         note: str | None = None) -> InterimMeasure:
-    _check_day(requested_on, today, "requested on")
+    _check_day(requested_on, today, N_("requested on"))
     measure = InterimMeasure(uuid=uuid4(), case_id=vault.case.id, requested_on=requested_on, outcome="pending",
                              compliance="unknown")
     vault.set(measure, "note", _clean(note))
@@ -151,17 +152,17 @@ def update_interim_measure(session: Session, vault: CaseVault, actor: User, meas
                            outcome: str, outcome_on: date | None, lifted_on: date | None, compliance: str,
                            today: date) -> None:
     if outcome not in dict(committee.INTERIM_OUTCOMES) or compliance not in dict(committee.COMPLIANCE):
-        raise ServiceError("Choose an outcome and a compliance from the lists.")
+        raise ServiceError(N_("Choose an outcome and a compliance from the lists."))
     if outcome != "pending":
-        _check_day(outcome_on, today, "decided on")
+        _check_day(outcome_on, today, N_("decided on"))
         if outcome_on < measure.requested_on:
-            raise ServiceError("The decision on interim measures cannot precede the request.")
+            raise ServiceError(N_("The decision on interim measures cannot precede the request."))
     if lifted_on is not None:
-        _check_day(lifted_on, today, "lifted on")
+        _check_day(lifted_on, today, N_("lifted on"))
         if outcome != "granted":
-            raise ServiceError("Only granted interim measures can be lifted.")
+            raise ServiceError(N_("Only granted interim measures can be lifted."))
     if compliance != "unknown" and outcome != "granted":
-        raise ServiceError("The State's compliance is recorded for granted interim measures.")
+        raise ServiceError(N_("The State's compliance is recorded for granted interim measures."))
     labels = dict(committee.INTERIM_OUTCOMES) | dict(committee.COMPLIANCE)
     measure.outcome, measure.outcome_on = outcome, outcome_on
     measure.lifted_on, measure.compliance = lifted_on, compliance
@@ -176,9 +177,9 @@ def update_interim_measure(session: Session, vault: CaseVault, actor: User, meas
 
 def add_follow_up_assessment(session: Session, vault: CaseVault, actor: User, *, assessed_on: date, grade: str,
                              procedure: str, note: str | None, today: date) -> FollowUpAssessment:
-    _check_day(assessed_on, today, "assessed on")
+    _check_day(assessed_on, today, N_("assessed on"))
     if grade not in dict(committee.FOLLOW_UP_GRADES) or procedure not in dict(committee.FOLLOW_UP_PROCEDURE):
-        raise ServiceError("Choose a grade and whether the procedure continues.")
+        raise ServiceError(N_("Choose a grade and whether the procedure continues."))
     assessment = FollowUpAssessment(uuid=uuid4(), case_id=vault.case.id, assessed_on=assessed_on, grade=grade,
                                     procedure=procedure)
     vault.set(assessment, "note", _clean(note))
@@ -192,7 +193,7 @@ def add_follow_up_assessment(session: Session, vault: CaseVault, actor: User, *,
 
 def add_follow_up_submission(session: Session, vault: CaseVault, actor: User, *, submitted_on: date,
                              note: str | None, today: date) -> FollowUpSubmission:
-    _check_day(submitted_on, today, "submitted on")
+    _check_day(submitted_on, today, N_("submitted on"))
     submission = FollowUpSubmission(uuid=uuid4(), case_id=vault.case.id, submitted_on=submitted_on)
     vault.set(submission, "note", _clean(note))
     session.add(submission)
@@ -205,7 +206,7 @@ def add_follow_up_submission(session: Session, vault: CaseVault, actor: User, *,
 def _require_decision(session: Session, case: Case) -> Communication:
     communication = communication_of(session, case)
     if communication is None or not communication.decision_type:
-        raise ServiceError("Record the Committee's decision first.")
+        raise ServiceError(N_("Record the Committee's decision first."))
     return communication
 
 
@@ -213,8 +214,8 @@ def record_publicity(session: Session, vault: CaseVault, actor: User, *, kind: s
                      language: str | None, note: str | None, today: date) -> PublicityAction:
     _require_decision(session, vault.case)
     if kind not in dict(committee.PUBLICITY_KINDS):
-        raise ServiceError("Choose an item of the checklist.")
-    _check_day(done_on, today, "done on")
+        raise ServiceError(N_("Choose an item of the checklist."))
+    _check_day(done_on, today, N_("done on"))
     action = PublicityAction(uuid=uuid4(), case_id=vault.case.id, kind=kind, done_on=done_on,
                              language=(language or "").strip()[:40] or None)
     vault.set(action, "note", _clean(note))
@@ -230,13 +231,13 @@ def add_media(session: Session, vault: CaseVault, actor: User, *, outlet: str, p
     _require_decision(session, vault.case)
     outlet = (outlet or "").strip()
     if not outlet:
-        raise ServiceError("Name the outlet.")
-    _check_day(published_on, today, "published on")
+        raise ServiceError(N_("Name the outlet."))
+    _check_day(published_on, today, N_("published on"))
     link = (link or "").strip() or None
     if link and not link.startswith(("https://", "http://")):
-        raise ServiceError("A link starts with https:// or http://.")
+        raise ServiceError(N_("A link starts with https:// or http://."))
     if reach is not None and not 0 <= reach <= committee.MAX_MEDIA_REACH:
-        raise ServiceError(f"Reach is a number of people, from 0 to {committee.MAX_MEDIA_REACH:,}.")
+        raise ServiceError(N_("Reach is a number of people, from 0 to %(max)d.", max=committee.MAX_MEDIA_REACH))
     item = MediaCoverage(uuid=uuid4(), case_id=vault.case.id, outlet=outlet[:200], published_on=published_on,
                          language=(language or "").strip()[:40] or None, link=link, reach=reach)
     session.add(item)
@@ -286,12 +287,12 @@ def publish(session: Session, vault: CaseVault, actor: User, *, summary: str, li
     communication = _require_decision(session, vault.case)
     summary = (summary or "").replace("\x00", "").strip()
     if not summary:
-        raise ServiceError("Write the summary for publication.", "summary")
+        raise ServiceError(N_("Write the summary for publication."), "summary")
     if len(summary) > MAX_TEXT:
-        raise ServiceError(f"Keep the summary under {MAX_TEXT} characters.", "summary")
+        raise ServiceError(N_("Keep the summary under %(max)d characters.", max=MAX_TEXT), "summary")
     links = [link.strip() for link in links if link.strip()]
     if bad := [link for link in links if not link.startswith(("https://", "http://"))]:
-        raise ServiceError(f"Links start with https:// or http://: {', '.join(bad)}", "links")
+        raise ServiceError(N_("Links start with https:// or http://: %(links)s", links=", ".join(bad)), "links")
     communication.public_summary = summary
     communication.public_links = links
     first = communication.published_at is None
@@ -327,14 +328,14 @@ def confirm_name_consent(session: Session, vault: CaseVault, actor: User, *, on_
     """The case's lawyer confirms (or withdraws) the victims' consent to the publication of their names, and
     gives the names. A published decision shows them at once; a withdrawn publication drops them."""
     if not permissions.can_confirm_name_consent(actor, on_team=on_team):
-        raise ServiceError("Only a lawyer of the case's team confirms the victims' consent to publish their names.")
+        raise ServiceError(N_("Only a lawyer of the case's team confirms the victims' consent to publish their names."))
     communication = _require_decision(session, vault.case)
     names = (victim_names or "").replace("\x00", "").strip() or None
     if names and not consented:
-        raise ServiceError("Names are published only with the victims' consent to publication: tick it, "
-                           "or leave the names empty.", "victim_names")
+        raise ServiceError(N_("Names are published only with the victims' consent to publication: tick it, "
+                           "or leave the names empty."), "victim_names")
     if consented and not names:
-        raise ServiceError("Write the names to publish, or untick the consent.", "victim_names")
+        raise ServiceError(N_("Write the names to publish, or untick the consent."), "victim_names")
     before = (communication.publish_victim_identity, communication.public_victim_names)
     communication.publish_victim_identity = consented
     communication.public_victim_names = names if consented else None
@@ -355,7 +356,7 @@ def name_consent_confirmation(session: Session, case: Case) -> CaseEvent | None:
 def withdraw_publication(session: Session, vault: CaseVault, actor: User) -> None:
     communication = communication_of(session, vault.case)
     if communication is None or communication.published_at is None:
-        raise ServiceError("This decision is not published.")
+        raise ServiceError(N_("This decision is not published."))
     communication.published_at = None
     # The victims' consent was to that publication: their names leave the row with it (secure_delete
     # overwrites the freed bytes), and a new publication asks for consent and names again.

@@ -18,6 +18,7 @@ from caseapp.domain import covenant, stages
 from caseapp.domain import report as rules
 from caseapp.domain.admissibility import one_year_count
 from caseapp.domain.deadlines import days_left, warning_level
+from caseapp.domain.i18n import N_
 from caseapp.domain.register import un_member_states
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
@@ -37,7 +38,7 @@ class ReportError(ServiceError):
     """The report has problems; ``errors`` maps field names to messages."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("Please correct the fields marked below.")
+        super().__init__(N_("Please correct the fields marked below."))
         self.errors = errors
 
 
@@ -62,7 +63,7 @@ def needs_lateness_reason(last_day: date | None, today: date) -> bool:
 
 def new_draft(session: Session, keyring: Keyring, user: User) -> tuple[Case, CaseVault]:
     if user.organisation is None:
-        raise ServiceError("Only members of a partner organisation can report.")
+        raise ServiceError(N_("Only members of a partner organisation can report."))
     return create_case(session, keyring, organisation=user.organisation, author=user)
 
 
@@ -89,7 +90,7 @@ def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, repor
     """
     case = vault.case
     if case.stage not in EDITABLE_STAGES:
-        raise ServiceError("This report was already submitted; it can no longer be edited here.")
+        raise ServiceError(N_("This report was already submitted; it can no longer be edited here."))
     errors = check(report, today=today, submitting=submit)
     if errors:
         raise ReportError(errors)

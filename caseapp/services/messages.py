@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import notifications as kinds
 from caseapp.domain import permissions, roles, stages
+from caseapp.domain.i18n import N_
 from caseapp.models import Document, Message, User
 from caseapp.services import ServiceError, audit, notifications
 from caseapp.services.timeline import move_case
@@ -28,14 +29,14 @@ def post_message(session: Session, vault: CaseVault, author: User, body: str, *,
                  information_request: bool = False) -> Message:
     case = vault.case
     if case.reference is None or not permissions.can_use_thread(author, case.organisation_id):
-        raise ServiceError("You cannot write in this report's thread.")
+        raise ServiceError(N_("You cannot write in this report's thread."))
     if information_request and not permissions.can_request_information(author):
-        raise ServiceError("Only lawyers request information.")
+        raise ServiceError(N_("Only lawyers request information."))
     body = body.replace("\x00", "").strip()
     if not body:
-        raise ServiceError("Write a message.", "body")
+        raise ServiceError(N_("Write a message."), "body")
     if len(body) > MAX_MESSAGE:
-        raise ServiceError(f"Keep a message under {MAX_MESSAGE} characters.", "body")
+        raise ServiceError(N_("Keep a message under %(max)d characters.", max=MAX_MESSAGE), "body")
     message = Message(uuid=uuid4(), case=case, author_id=author.id, author_role=author.role,
                       kind=INFORMATION_REQUEST if information_request else "message")
     vault.set(message, "body", body)

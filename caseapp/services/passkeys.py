@@ -30,6 +30,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
+from caseapp.domain.i18n import N_
 from caseapp.domain.second_factor import may_remove_factor, relying_party
 from caseapp.models import Passkey, User
 from caseapp.models.base import utcnow
@@ -67,13 +68,13 @@ def _descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
 
 def _parse(credential_json: str | None) -> dict:
     if not credential_json or len(credential_json) > MAX_CREDENTIAL_JSON:
-        raise ServiceError("The passkey did not answer. Try again.", "credential")
+        raise ServiceError(N_("The passkey did not answer. Try again."), "credential")
     try:
         credential = json.loads(credential_json)
     except ValueError:
         credential = None
     if not isinstance(credential, dict):
-        raise ServiceError("The passkey did not answer. Try again.", "credential")
+        raise ServiceError(N_("The passkey did not answer. Try again."), "credential")
     return credential
 
 
@@ -107,19 +108,19 @@ def register(session: Session, user: User, rp: RelyingParty, *, credential_json:
     """Check the browser's answer to ``registration_options`` and keep the new passkey."""
     name = " ".join((name or "").split())
     if not name or len(name) > MAX_NAME_LENGTH:
-        raise ServiceError(f"Give the passkey a name of 1 to {MAX_NAME_LENGTH} characters.", "name")
+        raise ServiceError(N_("Give the passkey a name of 1 to %(max)d characters.", max=MAX_NAME_LENGTH), "name")
     credential = _parse(credential_json)
     if challenge is None:
-        raise ServiceError("This passkey request has expired. Try again.", "credential")
+        raise ServiceError(N_("This passkey request has expired. Try again."), "credential")
     try:
         verified = verify_registration_response(
             credential=credential, expected_challenge=challenge, expected_rp_id=rp.id, expected_origin=rp.origin,
         )
     except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
         log.warning("passkey.registration_refused", extra={"user_id": user.id, "reason": type(exc).__name__})
-        raise ServiceError("The passkey could not be added. Try again.", "credential") from exc
+        raise ServiceError(N_("The passkey could not be added. Try again."), "credential") from exc
     if session.execute(select(Passkey.id).where(Passkey.credential_id == verified.credential_id)).first():
-        raise ServiceError("This passkey is already registered.", "credential")
+        raise ServiceError(N_("This passkey is already registered."), "credential")
     response = credential.get("response")
     transports = response.get("transports") if isinstance(response, dict) else None
     transports = [t for t in transports if t in KNOWN_TRANSPORTS] if isinstance(transports, list) else []
@@ -181,8 +182,8 @@ def find_own(user: User, passkey_uuid: UUID) -> Passkey | None:
 def remove(session: Session, user: User, passkey: Passkey, *, required_roles) -> None:
     factors_left = len(user.passkeys) - 1 + (1 if user.has_totp else 0)
     if not may_remove_factor(user.role, required_roles, factors_left):
-        raise ServiceError("This is your only second factor, and your account must keep one. "
-                           "Add another passkey or an authenticator app first.")
+        raise ServiceError(N_("This is your only second factor, and your account must keep one. "
+                           "Add another passkey or an authenticator app first."))
     uuid = passkey.uuid
     user.passkeys.remove(passkey)
     session.flush()

@@ -21,6 +21,7 @@ from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import register as rules
+from caseapp.domain.i18n import N_
 from caseapp.domain.register import (
     COVENANT_AS_OF,
     COVENANT_SOURCE,
@@ -79,7 +80,7 @@ class RegisterChangeError(ServiceError):
     """The entry or check breaks the register's rules; ``errors`` maps field names to messages."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("Please correct the fields marked below.")
+        super().__init__(N_("Please correct the fields marked below."))
         self.errors = errors
 
 
@@ -459,7 +460,7 @@ def _today(today: date | None) -> date:
 
 
 def _already_listed(row: StateParty) -> str:
-    return f"{row.name} is already in the register: correct it instead."
+    return N_("%(name)s is already in the register: correct it instead.", name=row.name)
 
 
 def add_state(session: Session, actor: User, data: dict, source: str, *, today: date | None = None) -> StateParty:
@@ -495,12 +496,12 @@ def correct_state(session: Session, actor: User, iso2: str, data: dict, source: 
     nothing."""
     row = find_state(session, iso2)
     if row is None:
-        raise ServiceError("This State is not in the register.")
+        raise ServiceError(N_("This State is not in the register."))
     entry, source = _checked({**data, "iso2": row.iso2}, source, today=_today(today))
     before_values, after_values = _stored_values(row), entry.values()
     changed = [name for name in ENTRY_FIELDS if before_values[name] != after_values[name]]
     if not changed:
-        raise ServiceError("Nothing to correct: every field is as the register already has it.")
+        raise ServiceError(N_("Nothing to correct: every field is as the register already has it."))
     now = utcnow()
     _write(row, entry)
     row.updated_at, row.updated_by_id = now, actor.id

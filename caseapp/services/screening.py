@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import stages
 from caseapp.domain.admissibility import Assessment, assess
+from caseapp.domain.i18n import N_
 from caseapp.domain.register import StatesRegister
 from caseapp.domain.screening import Change, ScreeningContent, case_facts, changes, check_content, same_judgement
 from caseapp.models import Message, ScreeningVersion, User
@@ -32,7 +33,7 @@ class ScreeningError(ServiceError):
     """A screening with problems, by field name; nothing was written."""
 
     def __init__(self, errors: dict[str, str]):
-        super().__init__("The assessment has problems.")
+        super().__init__(N_("The assessment has problems."))
         self.errors = errors
 
 
@@ -73,13 +74,13 @@ def record_screening(session: Session, vault: CaseVault, lawyer: User, content: 
     screening stage. Refuses a screening with problems, or one that changes nothing."""
     case = vault.case
     if case.stage not in stages.SCREENING_STAGES and case.stage != stages.CANDIDATE:
-        raise ServiceError("This case is not being screened.")
+        raise ServiceError(N_("This case is not being screened."))
     errors = check_content(content)
     if errors:
         raise ScreeningError(errors)
     previous = latest(session, vault)
     if same_judgement(previous.content if previous else None, content):
-        raise ServiceError("Nothing changed since the last version: it was not saved again.")
+        raise ServiceError(N_("Nothing changed since the last version: it was not saved again."))
     number = (session.execute(select(func.max(ScreeningVersion.version)).where(ScreeningVersion.case_id == case.id))
               .scalar_one() or 0) + 1
     row = ScreeningVersion(uuid=uuid4(), case_id=case.id, version=number, author_id=lawyer.id, created_at=utcnow(),
@@ -107,9 +108,9 @@ def decline(session: Session, vault: CaseVault, lawyer: User, reason: str) -> No
     """Decline the report; the reason is what the partner reads on their report page."""
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
-        raise ServiceError("Write the reason the partner will read.", "reason")
+        raise ServiceError(N_("Write the reason the partner will read."), "reason")
     if len(reason) > MAX_DECLINE_REASON:
-        raise ServiceError(f"Keep the reason under {MAX_DECLINE_REASON} characters.", "reason")
+        raise ServiceError(N_("Keep the reason under %(max)d characters.", max=MAX_DECLINE_REASON), "reason")
     move_case(session, vault, lawyer, stages.DECLINED, reason)
     vault.set(vault.case, "decline_reason", reason)
 
@@ -119,12 +120,12 @@ def accept(session: Session, vault: CaseVault, lawyer: User, note: str | None = 
     scores every strategic factor, so the choice rests on a recorded assessment."""
     current = latest(session, vault)
     if current is None:
-        raise ServiceError("Record an assessment before accepting the case.")
+        raise ServiceError(N_("Record an assessment before accepting the case."))
     if current.content.overall == "inadmissible":
-        raise ServiceError("Your latest assessment finds a condition not met: change it, with your reasons, "
-                           "or decline the report.")
+        raise ServiceError(N_("Your latest assessment finds a condition not met: change it, with your reasons, "
+                           "or decline the report."))
     if not current.content.complete_strategy:
-        raise ServiceError("Score every strategic factor before accepting the case.")
+        raise ServiceError(N_("Score every strategic factor before accepting the case."))
     move_case(session, vault, lawyer, stages.CANDIDATE, note)
     vault.set(vault.case, "decline_reason", None)
 
@@ -132,6 +133,6 @@ def accept(session: Session, vault: CaseVault, lawyer: User, note: str | None = 
 def reopen(session: Session, vault: CaseVault, lawyer: User, note: str) -> None:
     """Take a declined or accepted report back into screening (a decision taken in error, new facts)."""
     if not (note or "").strip():
-        raise ServiceError("Say why the report is reopened.", "note")
+        raise ServiceError(N_("Say why the report is reopened."), "note")
     move_case(session, vault, lawyer, stages.SCREENING, note)
     vault.set(vault.case, "decline_reason", None)

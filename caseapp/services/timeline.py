@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from caseapp.domain import notifications as kinds
 from caseapp.domain import stages
+from caseapp.domain.i18n import N_
 from caseapp.models import CaseEvent, User
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, audit, notifications
@@ -19,7 +20,7 @@ def move_case(session: Session, vault: CaseVault, actor: User, target: str, note
     """Move the vault's case to ``target`` if the stage table allows ``actor`` to; ServiceError otherwise."""
     case = vault.case
     if not stages.can_move(case.stage, target, actor.role):
-        raise ServiceError("This case cannot be moved to that stage now.")
+        raise ServiceError(N_("This case cannot be moved to that stage now."))
     event = CaseEvent(uuid=uuid4(), case_id=case.id, occurred_at=utcnow(), actor_id=actor.id, actor_role=actor.role,
                       from_stage=case.stage, to_stage=target, action="move")
     vault.set(event, "note", (note or "").strip() or None)

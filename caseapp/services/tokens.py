@@ -23,6 +23,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from caseapp.domain import permissions
+from caseapp.domain.i18n import N_
 from caseapp.models import ApiToken, User
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError
@@ -51,15 +52,16 @@ class NewToken:
 def create(session: Session, user: User, name: str) -> NewToken:
     """A new token for ``user``; the caller shows ``secret`` once and forgets it."""
     if not permissions.can_hold_api_token(user) or not user.is_active:
-        raise ServiceError("Only members of a partner organisation can hold API tokens.")
+        raise ServiceError(N_("Only members of a partner organisation can hold API tokens."))
     name = " ".join((name or "").replace("\x00", "").split())
     if not name or len(name) > MAX_NAME_LENGTH:
-        raise ServiceError(f"Give the token a name of 1 to {MAX_NAME_LENGTH} characters.", "name")
+        raise ServiceError(N_("Give the token a name of 1 to %(max)d characters.", max=MAX_NAME_LENGTH), "name")
     active = session.execute(
         select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     ).scalar_one()
     if active >= MAX_ACTIVE_TOKENS:
-        raise ServiceError(f"You already have {MAX_ACTIVE_TOKENS} tokens; revoke one you no longer use first.", "name")
+        raise ServiceError(N_("You already have %(count)d tokens; revoke one you no longer use first.",
+                              count=MAX_ACTIVE_TOKENS), "name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
     token = ApiToken(uuid=uuid4(), user_id=user.id, name=name, token_hash=digest(secret),
                      prefix=secret[:SHOWN_PREFIX_LENGTH], created_at=utcnow())

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from caseapp.core.database import SAFE_METHODS
 from caseapp.domain.i18n import Text
+from caseapp.services import Labels
 
 # The session's key for a visitor's choice; a signed-in user's preference lives on the account instead.
 SESSION_KEY = "locale"
@@ -105,8 +106,17 @@ def say(sentence: str) -> str:
     200.000); a plain string marked with ``N_`` is looked up as it is, and anything the catalogues do not
     hold (a register's source, a name) comes back unchanged."""
     if isinstance(sentence, Text):
-        params = {name: format_number(value) if isinstance(value, int) and not isinstance(value, bool) else value
-                  for name, value in sentence.params.items()}
+        params = {name: _param(value) for name, value in sentence.params.items()}
         # The number is already written out, so the translation's %(name)d takes it as text.
         return re.sub(r"%\((\w+)\)d", r"%(\1)s", _(sentence.msgid)) % params
     return _(sentence) if sentence else sentence
+
+
+def _param(value):
+    """A sentence's parameter as the reader reads it: a number written their way, labels in their language."""
+    if isinstance(value, Labels):
+        said = (_(label) for label in value.labels)
+        return ", ".join(word.lower() for word in said) if value.lower else ", ".join(said)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_number(value)
+    return value

@@ -15,8 +15,9 @@ from icalendar import Calendar
 from caseapp.core.extensions import db
 from caseapp.domain import stages
 from caseapp.models import User
-from tests.factories import add_to_team, make_staged_case, make_tracked_case, signed_in, text_of
+from tests.factories import PASSWORD, add_to_team, make_staged_case, make_tracked_case, signed_in, text_of
 from tests.web.decision_records import decided_case
+from tests.web.test_auth import password_only_partner, post_login
 from tests.web.test_deadlines import create_feed
 from tests.web.test_exports import CASES_HEADER, DECISIONS_HEADER
 
@@ -160,3 +161,20 @@ def test_a_case_page_names_the_state_in_the_readers_language(app, people, org_a)
     client = coordinator_in(app, people, "es")
     listing = text_of(client.get("/committee").get_data(as_text=True))
     assert "Bolivia" in listing and "Plurinational State of" not in listing
+
+
+
+def test_a_services_refusal_speaks_the_readers_language(app, org_a):
+    # The form lets the new password through; the accounts service refuses it (PasswordRefusedError), worded in
+    # English and marked, and the Spanish partner's page says why in Spanish.
+    partner = password_only_partner(app, org_a)
+    partner.locale = "es"
+    db.session.commit()
+    client = app.test_client()
+    post_login(client, partner.email)
+    weak = "abababababababab"
+    refused = client.post("/account/password", data={"current_password": PASSWORD, "password": weak,
+                                                     "confirm": weak})
+    assert refused.status_code == 400
+    text = text_of(refused.get_data(as_text=True))
+    assert "Use caracteres más variados." in text and "Use more varied characters." not in text
