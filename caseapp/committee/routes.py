@@ -64,7 +64,7 @@ from caseapp.services import ServiceError, case_teams, cases, committee, dashboa
 from caseapp.services.vault import CaseVault, open_vault, open_vaults
 from caseapp.web.actions import refusal_text, run_action
 from caseapp.web.audit_hooks import audit_request
-from caseapp.web.forms import ActionForm, CaseTeamForm
+from caseapp.web.forms import ActionForm, CaseTeamForm, attach_problems
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.pagination import ListPagination, page_number, paginate
 from caseapp.web.security import current_user
@@ -323,11 +323,9 @@ def edit_record(case_uuid: UUID):
                                                   recommendations=written["recommendations"], notes=written["notes"])
             except committee.RecordError as exc:
                 db.session.rollback()
-                for name, message in exc.errors.items():
-                    if name in shown:
-                        form[name].errors = [*form[name].errors, message]
-                    else:  # a field of another event (a date out of order with this one): named in the summary
-                        problems.append(message)
+                # A field of another event (a date out of order with this one) is named in the summary.
+                problems.extend(message for _name, message in attach_problems(
+                    exc.errors, lambda name: form[name] if name in shown else None))
                 status = 400
             except ServiceError as exc:
                 db.session.rollback()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from caseapp.domain import deadlines, stages
+from caseapp.domain.i18n import N_, Text
 
 INADMISSIBLE = "inadmissible"
 VIEWS_VIOLATION = "views_violation"
@@ -204,28 +205,29 @@ def check_record(values: dict, *, today: date, covenant_codes: frozenset[str]) -
     for name, label in RECORD_FIELDS:
         value = values.get(name)
         if isinstance(value, date) and name not in FUTURE_DATES_ALLOWED and value > today:
-            errors[name] = f"{label}: this date is in the future."
+            errors[name] = N_("%(field)s: this date is in the future.", field=Text(label))
     for earlier, later in DATE_ORDER:
         first, second = values.get(earlier), values.get(later)
         if first and second and second < first and later not in errors:
-            errors[later] = (f"{RECORD_LABELS[later]} cannot be before "
-                             f"{RECORD_LABELS[earlier].lower()} ({first.isoformat()}).")
+            # The earlier field's label is lowercased mid-sentence: a catalogue without that form keeps it English.
+            errors[later] = N_("%(later)s cannot be before %(earlier)s (%(day)s).", later=Text(RECORD_LABELS[later]),
+                               earlier=Text(RECORD_LABELS[earlier].lower()), day=first.isoformat())
     number = values.get("communication_number")
     if number and not COMMUNICATION_NUMBER.fullmatch(number):
-        errors["communication_number"] = "Write the number as the Committee does: number/year, e.g. 12/2026."
+        errors["communication_number"] = N_("Write the number as the Committee does: number/year, e.g. 12/2026.")
     symbol = values.get("un_symbol")
     if symbol and not UN_SYMBOL.fullmatch(symbol):
-        errors["un_symbol"] = "Write the symbol as the Committee does, e.g. E/C.12/77/D/242/2021."
+        errors["un_symbol"] = N_("Write the symbol as the Committee does, e.g. E/C.12/77/D/242/2021.")
     decision = values.get("decision_type")
     if decision and decision not in dict(DECISION_TYPES):
-        errors["decision_type"] = "Choose one of the Committee's decision types."
+        errors["decision_type"] = N_("Choose one of the Committee's decision types.")
     articles = values.get("articles_violated") or []
     if articles and decision != VIEWS_VIOLATION:
-        errors["articles_violated"] = "Articles found violated go with Views finding a violation."
+        errors["articles_violated"] = N_("Articles found violated go with Views finding a violation.")
     elif unknown := [code for code in articles if code not in covenant_codes]:
-        errors["articles_violated"] = f"Not an article of the Covenant: {', '.join(unknown)}."
+        errors["articles_violated"] = N_("Not an article of the Covenant: %(codes)s.", codes=", ".join(unknown))
     if values.get("decision_adopted_on") and not decision:
-        errors.setdefault("decision_type", "Say which decision the Committee adopted.")
+        errors.setdefault("decision_type", N_("Say which decision the Committee adopted."))
     return errors
 
 

@@ -43,6 +43,7 @@ from importlib import resources
 
 from caseapp.domain.deadlines import PROTOCOL_ENTRY_INTO_FORCE, add_months, entry_into_force_after_deposit
 from caseapp.domain.fields import TRI_STATE
+from caseapp.domain.i18n import N_
 
 PARTIES_FILE = "op_icescr_states.csv"
 SIGNATORIES_FILE = "op_icescr_signatories.csv"
@@ -759,8 +760,9 @@ _DATE_FIELDS = ("signature", "instrument_date", "entry_into_force")
 _INSTRUMENT_FIELDS = ("instrument_date", "instrument_year", "instrument_type", "entry_into_force",
                       "art10_declaration", "art11_declaration")
 
-FUTURE = "This date is in the future."
-TOO_EARLY = f"The Protocol was opened for signature on {format_date(OPENED_FOR_SIGNATURE)}; this date is earlier."
+FUTURE = N_("This date is in the future.")
+# The day is written out in the message (OPENED_FOR_SIGNATURE), so that each language writes it its own way.
+TOO_EARLY = N_("The Protocol was opened for signature on 24 September 2009; this date is earlier.")
 
 
 class StateDataError(ValueError):
@@ -822,30 +824,30 @@ def check_entry(data: Mapping[str, object], *, today: date) -> RegisterEntry:
     errors: dict[str, str] = {}
     iso2 = _text(data, "iso2").upper()
     if state_name(iso2) is None:
-        errors["iso2"] = "Choose a UN member or observer State."
+        errors["iso2"] = N_("Choose a UN member or observer State.")
     name = _text(data, "name") or (state_name(iso2) or "")
     if len(name) > MAX_NAME:
-        errors["name"] = f"At most {MAX_NAME} characters."
+        errors["name"] = N_("At most %(max)d characters.", max=MAX_NAME)
     listing = _text(data, "listing")
     if listing not in LISTINGS:
-        errors["listing"] = "Choose party or signatory."
+        errors["listing"] = N_("Choose party or signatory.")
     verified = _text(data, "verified")
     if verified not in VERIFIED_VALUES:
-        errors["verified"] = "Say how far this entry is verified."
+        errors["verified"] = N_("Say how far this entry is verified.")
     eif_basis = _text(data, "eif_basis")
     if len(eif_basis) > MAX_EIF_BASIS:
-        errors["eif_basis"] = f"At most {MAX_EIF_BASIS} characters."
+        errors["eif_basis"] = N_("At most %(max)d characters.", max=MAX_EIF_BASIS)
     source_note = _text(data, "source_note")
     if len(source_note) > MAX_SOURCE:
-        errors["source_note"] = f"At most {MAX_SOURCE} characters."
+        errors["source_note"] = N_("At most %(max)d characters.", max=MAX_SOURCE)
     declarations = {}
     for field in ("art10_declaration", "art11_declaration"):
         declarations[field] = _text(data, field)
         if declarations[field] not in DECLARATION_VALUES:
-            errors[field] = "Choose a value from the list."
+            errors[field] = N_("Choose a value from the list.")
     instrument_type = _text(data, "instrument_type") or None
     if instrument_type is not None and instrument_type not in INSTRUMENT_TYPES:
-        errors["instrument_type"] = "Choose ratification or accession."
+        errors["instrument_type"] = N_("Choose ratification or accession.")
 
     dates: dict[str, date | None] = {field: data.get(field) or None for field in _DATE_FIELDS}
     for field in ("signature", "instrument_date"):
@@ -857,36 +859,35 @@ def check_entry(data: Mapping[str, object], *, today: date) -> RegisterEntry:
     signature, instrument_date, eif = dates["signature"], dates["instrument_date"], dates["entry_into_force"]
     year = data.get("instrument_year")
     if year is not None and not isinstance(year, int):
-        errors["instrument_year"] = "Give a year, e.g. 2014."
+        errors["instrument_year"] = N_("Give a year, e.g. 2014.")
         year = None
     if year is not None:
         if year > today.year:
-            errors["instrument_year"] = "This year is in the future."
+            errors["instrument_year"] = N_("This year is in the future.")
         elif year < OPENED_FOR_SIGNATURE.year:
             errors["instrument_year"] = TOO_EARLY
         elif instrument_date is not None and year != instrument_date.year:
-            errors["instrument_year"] = "Give the year only when the day is unknown; it does not match the date."
+            errors["instrument_year"] = N_("Give the year only when the day is unknown; it does not match the date.")
     if instrument_date is not None:
         year = instrument_date.year
     if signature and instrument_date and not {"signature", "instrument_date"} & errors.keys() \
             and instrument_date < signature:
-        errors["instrument_date"] = "The instrument cannot be deposited before the State signed."
+        errors["instrument_date"] = N_("The instrument cannot be deposited before the State signed.")
 
     if listing == PARTY:
         if instrument_date is None and year is None and "instrument_year" not in errors:
-            errors["instrument_date"] = (
+            errors["instrument_date"] = N_(
                 "A party needs the date of its instrument of ratification or accession, or at least its year.")
         if instrument_type is None and "instrument_type" not in errors:
-            errors["instrument_type"] = "Say whether the State ratified or acceded."
+            errors["instrument_type"] = N_("Say whether the State ratified or acceded.")
         if eif is not None:
             if eif < PROTOCOL_ENTRY_INTO_FORCE:
-                errors["entry_into_force"] = (
-                    f"The Protocol entered into force on {format_date(PROTOCOL_ENTRY_INTO_FORCE)}; "
-                    "no State's entry into force is earlier.")
+                errors["entry_into_force"] = N_(  # the day of PROTOCOL_ENTRY_INTO_FORCE, written out
+                    "The Protocol entered into force on 5 May 2013; no State's entry into force is earlier.")
             elif (instrument_date is not None and eif < instrument_date) or (year is not None and eif.year < year):
-                errors["entry_into_force"] = "The entry into force cannot be before the instrument was deposited."
+                errors["entry_into_force"] = N_("The entry into force cannot be before the instrument was deposited.")
             elif eif > today and (instrument_date is None or eif > entry_into_force_after_deposit(instrument_date)):
-                errors["entry_into_force"] = (
+                errors["entry_into_force"] = N_(
                     "This date is in the future: only a recent deposit's entry into force, three months later "
                     "(art. 18(2)), can be.")
     elif listing == SIGNATORY:
@@ -894,7 +895,7 @@ def check_entry(data: Mapping[str, object], *, today: date) -> RegisterEntry:
                  "instrument_type": instrument_type, "entry_into_force": eif, **declarations}
         for field in _INSTRUMENT_FIELDS:
             if given[field] not in (None, "") and field not in errors:
-                errors[field] = (
+                errors[field] = N_(
                     "A signatory has no instrument, entry into force or declaration: choose “party” if the State "
                     "has ratified or acceded.")
     if errors:
@@ -915,10 +916,10 @@ def check_source(source: str | None) -> str:
     """The source of a change, stripped; raises ``StateDataError`` when it is missing or too long."""
     text = (source or "").strip()
     if not text:
-        raise StateDataError({"source": (
+        raise StateDataError({"source": N_(
             "Say where this comes from: the document or page (e.g. UNTC MTDSG IV-3-a) and when you consulted it.")})
     if len(text) > MAX_SOURCE:
-        raise StateDataError({"source": f"At most {MAX_SOURCE} characters."})
+        raise StateDataError({"source": N_("At most %(max)d characters.", max=MAX_SOURCE)})
     return text
 
 
@@ -929,23 +930,23 @@ def check_register_check(as_of: date | None, reported_parties: int | None, *, to
     Raises ``StateDataError``."""
     errors: dict[str, str] = {}
     if as_of is None:
-        errors["as_of"] = "Give the date on which the register was checked."
+        errors["as_of"] = N_("Give the date on which the register was checked.")
     elif as_of > today:
         errors["as_of"] = FUTURE
     elif as_of < OPENED_FOR_SIGNATURE:
         errors["as_of"] = TOO_EARLY
     if reported_parties is not None:
         if reported_parties < 0:
-            errors["reported_parties"] = "A number of parties cannot be negative."
+            errors["reported_parties"] = N_("A number of parties cannot be negative.")
         elif reported_parties < listed_parties:
-            errors["reported_parties"] = (
-                f"The register lists {listed_parties} parties, more than this: correct the States that are no "
-                "longer parties first, or check the number.")
+            errors["reported_parties"] = N_(
+                "The register lists %(listed)d parties, more than this: correct the States that are no longer "
+                "parties first, or check the number.", listed=listed_parties)
         elif complete and reported_parties != listed_parties:
             # A complete list is what lets the engine say "not a party" of a State it does not list.
-            errors["complete"] = (
-                f"The register lists {listed_parties} parties and the source reports {reported_parties}: it is "
-                "complete only when it lists every party the source does.")
+            errors["complete"] = N_(
+                "The register lists %(listed)d parties and the source reports %(reported)d: it is complete only "
+                "when it lists every party the source does.", listed=listed_parties, reported=reported_parties)
     if errors:
         raise StateDataError(errors)
 

@@ -9,6 +9,8 @@ lawyers to screen it against Articles 1–4 of the Protocol.
 from dataclasses import dataclass, field
 from datetime import date
 
+from caseapp.domain.i18n import N_
+
 # The report's yes/no/unknown answers are the vocabulary's, defined there once.
 
 VICTIM_KINDS = ("individual", "group")
@@ -135,65 +137,67 @@ def problems(
 
 def _consistency(report: ReportInput, today: date, errors: dict[str, str], is_known_state, is_covenant_right) -> None:
     if report.state and not is_known_state(report.state):
-        errors["state"] = "Choose a State from the list."
+        errors["state"] = N_("Choose a State from the list.")
     unknown_rights = [code for code in report.rights_invoked if not is_covenant_right(code)]
     if unknown_rights:
-        errors["rights_invoked"] = "Choose rights from the list; other treaties go under “other instruments”."
+        errors["rights_invoked"] = N_("Choose rights from the list; other treaties go under “other instruments”.")
     for name in ("facts_start", "facts_end", "urgent_date"):
         value = getattr(report, name)
         if value and value > today and name != "urgent_date":
-            errors[name] = "This date is in the future."
+            errors[name] = N_("This date is in the future.")
     if report.facts_start and report.facts_end and report.facts_end < report.facts_start:
-        errors["facts_end"] = "The facts cannot end before they began."
+        errors["facts_end"] = N_("The facts cannot end before they began.")
     for index, remedy in enumerate(report.remedies):
         prefix = f"remedies-{index}-"
         for name in ("filed", "decided", "notified"):
             value = getattr(remedy, name)
             if value and value > today:
-                errors[prefix + name] = "This date is in the future."
+                errors[prefix + name] = N_("This date is in the future.")
         if remedy.filed and remedy.decided and remedy.decided < remedy.filed:
-            errors[prefix + "decided"] = "A remedy cannot be decided before it was filed."
+            errors[prefix + "decided"] = N_("A remedy cannot be decided before it was filed.")
         if remedy.decided and remedy.notified and remedy.notified < remedy.decided:
-            errors[prefix + "notified"] = "The decision cannot be notified before it was taken."
+            errors[prefix + "notified"] = N_("The decision cannot be notified before it was taken.")
         if remedy.outcome == "pending" and remedy.decided:
-            errors[prefix + "outcome"] = "A decided remedy is not pending: give its outcome."
+            errors[prefix + "outcome"] = N_("A decided remedy is not pending: give its outcome.")
     for index, procedure in enumerate(report.other_procedures):
         if procedure.date and procedure.date > today:
-            errors[f"other_procedures-{index}-date"] = "This date is in the future."
+            errors[f"other_procedures-{index}-date"] = N_("This date is in the future.")
 
 
 def _completeness(report: ReportInput, errors: dict[str, str]) -> None:
     required = {
-        "title": "Give the report a short title.",
-        "narrative": "Describe what happened.",
-        "state": "Choose the State concerned.",
+        "title": N_("Give the report a short title."),
+        "narrative": N_("Describe what happened."),
+        "state": N_("Choose the State concerned."),
     }
     for name, message in required.items():
         if not (getattr(report, name) or "").strip():
             errors.setdefault(name, message)
     if not report.rights_invoked:
-        errors.setdefault("rights_invoked", "Choose at least one right of the Covenant that was violated.")
+        errors.setdefault("rights_invoked", N_("Choose at least one right of the Covenant that was violated."))
     if not report.facts_start:
-        errors.setdefault("facts_start", "Give the date the facts began, even approximately (it decides art. 3(2)(b)).")
+        errors.setdefault("facts_start",
+                          N_("Give the date the facts began, even approximately (it decides art. 3(2)(b))."))
     if not report.victims:
-        errors.setdefault("victims", "Add at least one victim (a person or a group).")
+        errors.setdefault("victims", N_("Add at least one victim (a person or a group)."))
     for index, victim in enumerate(report.victims):
         if not victim.name.strip():
-            errors.setdefault(f"victims-{index}-name", "Give the victim's name (it stays encrypted).")
+            errors.setdefault(f"victims-{index}-name", N_("Give the victim's name (it stays encrypted)."))
     missing_consent = any(victim.consent != "yes" for victim in report.victims)
     if report.acting_on_behalf == "yes" and missing_consent and not report.consent_justification.strip():
         errors.setdefault("consent_justification",
-                          "Some victims have not consented: explain why you may act for them (art. 2).")
+                          N_("Some victims have not consented: explain why you may act for them (art. 2)."))
     for index, remedy in enumerate(report.remedies):
         if not remedy.body.strip():
-            errors.setdefault(f"remedies-{index}-body", "Name the court or authority.")
+            errors.setdefault(f"remedies-{index}-body", N_("Name the court or authority."))
     for index, unused in enumerate(report.unused_remedies):
         if not unused.name.strip():
-            errors.setdefault(f"unused_remedies-{index}-name", "Name the remedy that was not used.")
+            errors.setdefault(f"unused_remedies-{index}-name", N_("Name the remedy that was not used."))
     if report.remedies_exception_reason and not report.remedies_exception_explanation.strip():
-        errors.setdefault("remedies_exception_explanation", "Explain why domestic remedies need not be exhausted.")
+        errors.setdefault("remedies_exception_explanation", N_("Explain why domestic remedies need not be exhausted."))
     for index, procedure in enumerate(report.other_procedures):
         if not procedure.body.strip():
-            errors.setdefault(f"other_procedures-{index}-body", "Name the international body.")
+            errors.setdefault(f"other_procedures-{index}-body", N_("Name the international body."))
     if report.urgent_risk == "yes" and not report.urgent_explanation.strip():
-        errors.setdefault("urgent_explanation", "Describe the risk of irreparable harm (for interim measures, art. 5).")
+        errors.setdefault("urgent_explanation",
+                          N_("Describe the risk of irreparable harm (for interim measures, art. 5)."))

@@ -22,13 +22,16 @@ from caseapp.domain.admissibility import (
     WARNING,
     overall_status,
 )
+from caseapp.domain.i18n import N_, Text
 from caseapp.domain.report import ReportInput, victims_consent
 
 # What a lawyer may determine: the engine's own statuses except "warning", which is the engine's way
 # of saying "look at this yourself" — a lawyer's determination settles it one way or the other.
 DETERMINATION_STATUSES = (MET, NOT_MET, UNKNOWN, NOT_APPLICABLE)
-STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", WARNING: "warning",
-                NOT_APPLICABLE: "not applicable"}
+# Words inside a sentence (``check_content``'s "You differ from the engine (met)"): each a ``Text``, which the
+# page translates with the sentence.
+STATUS_WORDS = {MET: Text(N_("met")), NOT_MET: Text(N_("not met")), UNKNOWN: Text(N_("unknown")),
+                WARNING: Text(N_("warning")), NOT_APPLICABLE: Text(N_("not applicable"))}
 MAX_REASON = 4000
 MAX_NOTES = 4000
 
@@ -127,28 +130,28 @@ def check_content(content: ScreeningContent) -> dict[str, str]:
     errors: dict[str, str] = {}
     seen = [d.criterion for d in content.determinations]
     if seen != [criterion for criterion, _article in CRITERIA]:
-        errors["determinations"] = "Give a determination for every criterion, in the order of the Protocol."
+        errors["determinations"] = N_("Give a determination for every criterion, in the order of the Protocol.")
     for determination in content.determinations:
         name = f"determination-{determination.criterion}"
         if determination.status not in DETERMINATION_STATUSES:
-            errors[name] = "Choose met, not met, unknown or not applicable."
+            errors[name] = N_("Choose met, not met, unknown or not applicable.")
         elif determination.engine_status not in STATUSES:
-            errors[name] = "The engine's status is not one the engine gives."
+            errors[name] = N_("The engine's status is not one the engine gives.")
         elif determination.differs and not determination.reason.strip():
-            errors[name] = (f"You differ from the engine ({STATUS_WORDS[determination.engine_status]}): "
-                            "write your reason.")
+            errors[name] = N_("You differ from the engine (%(status)s): write your reason.",
+                              status=STATUS_WORDS[determination.engine_status])
         elif len(determination.reason) > MAX_REASON:
-            errors[name] = f"Keep the reason under {MAX_REASON} characters."
+            errors[name] = N_("Keep the reason under %(max)d characters.", max=MAX_REASON)
     if [f.factor for f in content.factors] != [factor for factor, _name in STRATEGIC_FACTORS]:
-        errors["factors"] = "Score every strategic factor."
+        errors["factors"] = N_("Score every strategic factor.")
     for score in content.factors:
         name = f"factor-{score.factor}"
         if score.score is not None and score.score not in SCORES:
-            errors[name] = "Score from 1 to 5."
+            errors[name] = N_("Score from 1 to 5.")
         elif len(score.notes) > MAX_NOTES:
-            errors[name] = f"Keep the notes under {MAX_NOTES} characters."
+            errors[name] = N_("Keep the notes under %(max)d characters.", max=MAX_NOTES)
     if len(content.summary) > MAX_NOTES:
-        errors["summary"] = f"Keep the summary under {MAX_NOTES} characters."
+        errors["summary"] = N_("Keep the summary under %(max)d characters.", max=MAX_NOTES)
     return errors
 
 

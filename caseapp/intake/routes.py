@@ -35,8 +35,9 @@ from caseapp.services import ServiceError, cases, documents, intake, messages, s
 from caseapp.services.vault import open_vault
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
-from caseapp.web.forms import ActionForm, MessageForm, flash_filter_errors
+from caseapp.web.forms import ActionForm, MessageForm, attach_problems, flash_filter_errors
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
+from caseapp.web.locales import say
 from caseapp.web.pagination import page_number
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
@@ -209,7 +210,8 @@ def _render_step(case: Case | None, step: steps.Step | None, form: ReportForm, s
             "intake/edit_report.html", case=case, form=form, step=step, shown=shown, steps=steps.STEPS,
             progress=steps.progress(report, problems, has_files=bool(files)), documents=files,
             errors=_error_links(case, tuple(s.slug for s in shown), _field_errors(form) + (unplaced or [])),
-            problems=_error_links(case, (), list(problems.items())) if step is steps.REVIEW else [],
+            problems=_error_links(case, (), [(key, say(message)) for key, message in problems.items()])
+            if step is steps.REVIEW else [],
             warnings=warnings, last_day=last_day,
             ask_reason=intake.needs_lateness_reason(last_day, utcnow().date()) or bool(report.one_year_exception),
             report=report, rights=covenant.BY_CODE, status_labels=STATUS_LABELS,
@@ -413,19 +415,14 @@ def _store_evidence(case: Case, form: ReportForm) -> documents.StoredFiles:
 
 def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[tuple[str, str]]:
     """Put each message next to its field; return (key, message) for those that belong to no single field."""
-    unplaced = []
-    for key, message in errors.items():
+    def field_of(key: str):
         parts = key.split("-")
         field = getattr(form, parts[0], None)
         if field is not None and len(parts) == 3 and parts[0] in REPEATABLE and int(parts[1]) < len(field.entries):
-            target = getattr(field.entries[int(parts[1])].form, parts[2], None)
-        else:
-            target = field if len(parts) == 1 and parts[0] not in REPEATABLE else None
-        if target is None:
-            unplaced.append((key, message))
-        else:
-            target.errors = [*target.errors, message]
-    return unplaced
+            return getattr(field.entries[int(parts[1])].form, parts[2], None)
+        return field if len(parts) == 1 and parts[0] not in REPEATABLE else None
+
+    return attach_problems(errors, field_of)
 
 
 @bp.route("/<uuid:case_uuid>/submitted")

@@ -50,7 +50,7 @@ from caseapp.register.forms import (
 )
 from caseapp.services import ServiceError, register
 from caseapp.web.actions import refusal_text
-from caseapp.web.locales import say
+from caseapp.web.forms import attach_problems
 from caseapp.web.pagination import paginate
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
@@ -157,15 +157,11 @@ def _folded(text: str) -> str:
 
 def _attach_state_errors(form, errors: dict[str, str]) -> list[str]:
     """Each message next to its field; those that belong to no field of the form are returned."""
-    unplaced = []
-    for name, problem in errors.items():
-        message = say(problem)  # in the reader's language (the register's rules word them in English, marked)
+    def field_of(name: str):
         field = getattr(form, name, None)
-        if field is None or not hasattr(field, "errors"):
-            unplaced.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    return unplaced
+        return field if hasattr(field, "errors") else None
+
+    return [message for _name, message in attach_problems(errors, field_of)]
 
 
 def _history_page(treaty: str):

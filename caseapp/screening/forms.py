@@ -20,7 +20,7 @@ from caseapp.domain.screening import (
 )
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.services.screening import MAX_DECLINE_REASON
-from caseapp.web.forms import MINE_CHOICES, AppForm
+from caseapp.web.forms import MINE_CHOICES, AppForm, attach_problems
 
 STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")),
                   SelectChoice(UNKNOWN, _l("unknown")), SelectChoice(NOT_APPLICABLE, _l("not applicable"))]
@@ -102,15 +102,12 @@ class ScreeningForm(AppForm):
 
     def attach(self, errors: dict[str, str]) -> list[str]:
         """Put each problem next to its field; return those that belong to no field."""
-        unplaced = []
-        for name, message in errors.items():
+        def field_of(name: str):
             kind, _sep, key = name.partition("-")
             target = {"determination": f"reason_{key}", "factor": f"score_{key}"}.get(kind, name)
-            if target in self._fields:
-                self[target].errors = [*self[target].errors, message]
-            else:
-                unplaced.append(message)
-        return unplaced
+            return self[target] if target in self._fields else None
+
+        return [message for _name, message in attach_problems(errors, field_of)]
 
 
 for _criterion, _article in CRITERIA:

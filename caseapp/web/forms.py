@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from caseapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from caseapp.services.messages import MAX_MESSAGE
+from caseapp.web.locales import say
 from caseapp.web.templating import ROLE_LABELS
 
 # "My cases": the cases whose team includes the signed-in user — the same ``mine=yes`` on every list of cases.
@@ -93,6 +94,21 @@ def two_factor_code_field(label=None, required=True, description="", *, recovery
                     Regexp(r"^[\d ]*$", message=_l("Digits only."))],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 10},
     )
+
+
+def attach_problems(problems: dict[str, str], field_of) -> list[tuple[str, str]]:
+    """The domain's problems (field name → sentence, ``domain.report.problems`` and the like), each in the
+    reader's language (``say``) beside the field ``field_of(name)`` gives; (name, sentence) for each one that
+    no field of the page shows, for the error summary."""
+    unplaced = []
+    for name, problem in problems.items():
+        message = say(problem)
+        field = field_of(name)
+        if field is None:
+            unplaced.append((name, message))
+        else:
+            field.errors = [*field.errors, message]
+    return unplaced
 
 
 def flash_filter_errors(form: FlaskForm) -> None:

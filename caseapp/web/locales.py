@@ -104,19 +104,21 @@ def say(sentence: str) -> str:
 
     A ``Text`` is translated from its message id, its numbers written as the language writes them (200 000,
     200.000); a plain string marked with ``N_`` is looked up as it is, and anything the catalogues do not
-    hold (a register's source, a name) comes back unchanged."""
+    hold (a register's source, a name) comes back unchanged. A parameter that is itself a ``Text`` (a word of the
+    domain, such as a status) is said in the reader's language too."""
     if isinstance(sentence, Text):
-        params = {name: _param(value) for name, value in sentence.params.items()}
+        params = {name: _said_value(value) for name, value in sentence.params.items()}
         # The number is already written out, so the translation's %(name)d takes it as text.
         return re.sub(r"%\((\w+)\)d", r"%(\1)s", _(sentence.msgid)) % params
     return _(sentence) if sentence else sentence
 
 
-def _param(value):
-    """A sentence's parameter as the reader reads it: a number written their way, labels in their language."""
-    if isinstance(value, Labels):
+def _said_value(value):
+    """A parameter of a sentence as the reader's language writes it: a number with its separators, a word of
+    the domain that is itself a ``Text`` (a status, "met") translated; any other text (a name) as it is."""
+    if isinstance(value, Labels):  # labels of the domain listed in a sentence, each in the reader's language
         said = (_(label) for label in value.labels)
         return ", ".join(word.lower() for word in said) if value.lower else ", ".join(said)
     if isinstance(value, int) and not isinstance(value, bool):
         return format_number(value)
-    return value
+    return say(value) if isinstance(value, Text) else value
