@@ -73,6 +73,6 @@ class AuditFilterForm(AppForm):
                        render_kw={"maxlength": audit_rules.MAX_CASE_REFERENCE, "placeholder": "ESCR-2025-0001"})
     action = SelectField(_l("Action"), validators=[Optional()], validate_choice=True,
                          choices=[SelectChoice("", _l("All actions"))]
-                         + [SelectChoice(code, description) for code, description in audit_rules.ACTIONS.items()])
+                         + [SelectChoice(code, _l(description)) for code, description in audit_rules.ACTIONS.items()])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()], description=_l("Dates in UTC; both days included."))

@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from caseapp.domain.i18n import N_
+
 GENESIS_HASH = "0" * 64  # the "previous hash" of the first event
 HASH_FORMAT = 1
 
@@ -27,9 +29,9 @@ HASHED_FIELDS = (
 )
 
 # Labels for an event with no signed-in account behind it.
-SYSTEM_ACTOR = "command line"  # a `flask …` command run on the server
-ANONYMOUS_ACTOR = "anonymous"  # a request with nobody signed in
-UNKNOWN_ACCOUNT = "unknown account"  # a failed sign-in for an address that is no account: nothing typed is kept
+SYSTEM_ACTOR = N_("command line")  # a `flask …` command run on the server
+ANONYMOUS_ACTOR = N_("anonymous")  # a request with nobody signed in
+UNKNOWN_ACCOUNT = N_("unknown account")  # a failed sign-in for an address that is no account: nothing typed is kept
 
 MAX_ACTION = 40
 MAX_LABEL = 254
@@ -43,75 +45,75 @@ MAX_CASE_REFERENCE = 20
 # (code, description, group). Descriptions are shown in the admins' audit viewer.
 _ACTIONS = (
     # Sign-in and two-factor
-    ("login_succeeded", "Signed in", "authentication"),
-    ("login_failed", "Sign-in failed (wrong password, unknown or disabled account)", "authentication"),
-    ("login_two_factor_failed", "Sign-in failed at the two-factor code", "authentication"),
-    ("login_throttled", "Sign-in refused: too many recent failures", "authentication"),
-    ("logout", "Signed out", "authentication"),
-    ("two_factor_enrolled", "Two-factor authentication set up", "authentication"),
-    ("two_factor_reset", "Two-factor authentication reset by an administrator", "authentication"),
-    ("two_factor_failed", "A two-factor code was refused", "authentication"),
-    ("passkey_registered", "Passkey added", "authentication"),
-    ("passkey_removed", "Passkey removed", "authentication"),
-    ("login_passkey_failed", "Sign-in failed at the passkey", "authentication"),
-    ("recovery_codes_generated", "New recovery codes made (the earlier ones stop working)", "authentication"),
-    ("recovery_code_used", "Signed in with a recovery code instead of the second factor", "authentication"),
-    ("password_set", "Password set with a setup link", "authentication"),
-    ("password_changed", "Password changed", "authentication"),
-    ("password_reset_requested", "Password reset link asked for on the sign-in page (sent by e-mail)",
+    ("login_succeeded", N_("Signed in"), "authentication"),
+    ("login_failed", N_("Sign-in failed (wrong password, unknown or disabled account)"), "authentication"),
+    ("login_two_factor_failed", N_("Sign-in failed at the two-factor code"), "authentication"),
+    ("login_throttled", N_("Sign-in refused: too many recent failures"), "authentication"),
+    ("logout", N_("Signed out"), "authentication"),
+    ("two_factor_enrolled", N_("Two-factor authentication set up"), "authentication"),
+    ("two_factor_reset", N_("Two-factor authentication reset by an administrator"), "authentication"),
+    ("two_factor_failed", N_("A two-factor code was refused"), "authentication"),
+    ("passkey_registered", N_("Passkey added"), "authentication"),
+    ("passkey_removed", N_("Passkey removed"), "authentication"),
+    ("login_passkey_failed", N_("Sign-in failed at the passkey"), "authentication"),
+    ("recovery_codes_generated", N_("New recovery codes made (the earlier ones stop working)"), "authentication"),
+    ("recovery_code_used", N_("Signed in with a recovery code instead of the second factor"), "authentication"),
+    ("password_set", N_("Password set with a setup link"), "authentication"),
+    ("password_changed", N_("Password changed"), "authentication"),
+    ("password_reset_requested", N_("Password reset link asked for on the sign-in page (sent by e-mail)"),
      "authentication"),
-    ("password_change_refused", "Password change refused: the current password was wrong", "authentication"),
-    ("demo_credentials_reset", "Demo account given a new password and two-factor secret (flask demo)",
+    ("password_change_refused", N_("Password change refused: the current password was wrong"), "authentication"),
+    ("demo_credentials_reset", N_("Demo account given a new password and two-factor secret (flask demo)"),
      "authentication"),
     # Accounts and organisations
-    ("account_created", "Account created", "accounts"),
-    ("account_updated", "Account name changed", "accounts"),
-    ("role_changed", "Account role changed", "accounts"),
-    ("organisation_changed", "Account moved to another organisation", "accounts"),
-    ("account_disabled", "Account disabled", "accounts"),
-    ("account_enabled", "Account enabled", "accounts"),
-    ("setup_link_issued", "Setup link issued", "accounts"),
-    ("mail_requeued", "Undeliverable message sent again", "accounts"),
-    ("setup_link_requested", "New setup link sent to the account's address at an administrator's request",
+    ("account_created", N_("Account created"), "accounts"),
+    ("account_updated", N_("Account name changed"), "accounts"),
+    ("role_changed", N_("Account role changed"), "accounts"),
+    ("organisation_changed", N_("Account moved to another organisation"), "accounts"),
+    ("account_disabled", N_("Account disabled"), "accounts"),
+    ("account_enabled", N_("Account enabled"), "accounts"),
+    ("setup_link_issued", N_("Setup link issued"), "accounts"),
+    ("mail_requeued", N_("Undeliverable message sent again"), "accounts"),
+    ("setup_link_requested", N_("New setup link sent to the account's address at an administrator's request"),
      "accounts"),
-    ("email_changed", "Account e-mail address changed", "accounts"),
-    ("approval_requested", "Account waits for a second administrator's approval (four-eyes)", "accounts"),
-    ("account_approved", "Account approved by a second administrator or the operator", "accounts"),
-    ("sessions_ended", "All sessions of an account ended by an administrator", "accounts"),
-    ("organisation_created", "Organisation created", "accounts"),
-    ("api_token_created", "API token created", "accounts"),
-    ("api_token_revoked", "API token revoked", "accounts"),
-    ("calendar_feed_created", "Calendar feed created", "accounts"),
-    ("calendar_feed_revoked", "Calendar feed revoked", "accounts"),
+    ("email_changed", N_("Account e-mail address changed"), "accounts"),
+    ("approval_requested", N_("Account waits for a second administrator's approval (four-eyes)"), "accounts"),
+    ("account_approved", N_("Account approved by a second administrator or the operator"), "accounts"),
+    ("sessions_ended", N_("All sessions of an account ended by an administrator"), "accounts"),
+    ("organisation_created", N_("Organisation created"), "accounts"),
+    ("api_token_created", N_("API token created"), "accounts"),
+    ("api_token_revoked", N_("API token revoked"), "accounts"),
+    ("calendar_feed_created", N_("Calendar feed created"), "accounts"),
+    ("calendar_feed_revoked", N_("Calendar feed revoked"), "accounts"),
     # Case content
-    ("report_created", "Report created", "cases"),
-    ("report_edited", "Report edited", "cases"),
-    ("report_submitted", "Report submitted", "cases"),
-    ("report_viewed", "Report or case viewed (decrypted)", "cases"),
-    ("assessment_recorded", "Screening assessment recorded", "cases"),
-    ("case_updated", "Case record updated", "cases"),
-    ("message_posted", "Message posted on a report", "cases"),
-    ("stage_changed", "Case moved to another stage", "cases"),
-    ("case_team_member_added", "Added to a case team", "cases"),
-    ("case_team_member_removed", "Removed from a case team", "cases"),
-    ("document_uploaded", "Document uploaded", "cases"),
-    ("document_downloaded", "Document downloaded (decrypted)", "cases"),
-    ("document_deleted", "Document deleted", "cases"),
-    ("export_downloaded", "CSV export downloaded", "cases"),
-    ("case_deleted", "Report deleted (crypto-shredded)", "cases"),
-    ("case_shredded", "Report crypto-shredded by the retention job", "cases"),
+    ("report_created", N_("Report created"), "cases"),
+    ("report_edited", N_("Report edited"), "cases"),
+    ("report_submitted", N_("Report submitted"), "cases"),
+    ("report_viewed", N_("Report or case viewed (decrypted)"), "cases"),
+    ("assessment_recorded", N_("Screening assessment recorded"), "cases"),
+    ("case_updated", N_("Case record updated"), "cases"),
+    ("message_posted", N_("Message posted on a report"), "cases"),
+    ("stage_changed", N_("Case moved to another stage"), "cases"),
+    ("case_team_member_added", N_("Added to a case team"), "cases"),
+    ("case_team_member_removed", N_("Removed from a case team"), "cases"),
+    ("document_uploaded", N_("Document uploaded"), "cases"),
+    ("document_downloaded", N_("Document downloaded (decrypted)"), "cases"),
+    ("document_deleted", N_("Document deleted"), "cases"),
+    ("export_downloaded", N_("CSV export downloaded"), "cases"),
+    ("case_deleted", N_("Report deleted (crypto-shredded)"), "cases"),
+    ("case_shredded", N_("Report crypto-shredded by the retention job"), "cases"),
     # Keys, backups, retention
-    ("key_rotated", "Key-encryption key rotated", "keys"),
-    ("key_retired", "Key-encryption key retired", "keys"),
-    ("backup_created", "Backup created", "operations"),
-    ("backup_restored", "Backup restored", "operations"),
-    ("retention_applied", "Retention job run", "operations"),
+    ("key_rotated", N_("Key-encryption key rotated"), "keys"),
+    ("key_retired", N_("Key-encryption key retired"), "keys"),
+    ("backup_created", N_("Backup created"), "operations"),
+    ("backup_restored", N_("Backup restored"), "operations"),
+    ("retention_applied", N_("Retention job run"), "operations"),
     # The States register
-    ("state_added", "State added to the register", "register"),
-    ("state_corrected", "State corrected in the register", "register"),
-    ("register_checked", "Register checked against its source", "register"),
-    ("register_seeded", "Register seeded from the shipped data", "register"),
-    ("register_imported", "Register changed by an imported list of parties", "register"),
+    ("state_added", N_("State added to the register"), "register"),
+    ("state_corrected", N_("State corrected in the register"), "register"),
+    ("register_checked", N_("Register checked against its source"), "register"),
+    ("register_seeded", N_("Register seeded from the shipped data"), "register"),
+    ("register_imported", N_("Register changed by an imported list of parties"), "register"),
 )
 
 ACTIONS: dict[str, str] = {code: description for code, description, _group in _ACTIONS}

@@ -37,19 +37,19 @@ MAX_NOTES = 4000
 
 # The strategic assessment (issue 5, item 4). For reprisal risk a high score is a high risk.
 STRATEGIC_FACTORS: tuple[tuple[str, str], ...] = (
-    ("precedent_value", "Precedent value"),
-    ("systemic_impact", "Systemic impact"),
-    ("evidence_strength", "Strength of evidence"),
-    ("informed_consent", "Victims' informed consent to litigation"),
-    ("reprisal_risk", "Risk of reprisals"),
+    ("precedent_value", N_("Precedent value")),
+    ("systemic_impact", N_("Systemic impact")),
+    ("evidence_strength", N_("Strength of evidence")),
+    ("informed_consent", N_("Victims' informed consent to litigation")),
+    ("reprisal_risk", N_("Risk of reprisals")),
 )
 SCORES = (1, 2, 3, 4, 5)
 SCALE_HINTS = {
-    "precedent_value": "1 = repeats settled case law, 5 = a question the Committee has never decided",
-    "systemic_impact": "1 = one household, 5 = a law or policy affecting many",
-    "evidence_strength": "1 = assertions only, 5 = documents for every key fact",
-    "informed_consent": "1 = not yet discussed, 5 = recorded, informed consent of every victim",
-    "reprisal_risk": "1 = no known risk, 5 = serious risk to victims or the organisation",
+    "precedent_value": N_("1 = repeats settled case law, 5 = a question the Committee has never decided"),
+    "systemic_impact": N_("1 = one household, 5 = a law or policy affecting many"),
+    "evidence_strength": N_("1 = assertions only, 5 = documents for every key fact"),
+    "informed_consent": N_("1 = not yet discussed, 5 = recorded, informed consent of every victim"),
+    "reprisal_risk": N_("1 = no known risk, 5 = serious risk to victims or the organisation"),
 }
 
 

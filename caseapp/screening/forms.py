@@ -117,9 +117,9 @@ for _criterion, _article in CRITERIA:
         description=_l("Required when you differ from the engine.")))
 for _factor, _name in STRATEGIC_FACTORS:
     setattr(ScreeningForm, f"score_{_factor}", SelectField(
-        _name,
+        _l(_name),
         choices=[SelectChoice("", _l("Not scored"))] + [SelectChoice(str(score), str(score)) for score in SCORES],
-        validators=[Optional()], description=SCALE_HINTS[_factor]))
+        validators=[Optional()], description=_l(SCALE_HINTS[_factor])))
     setattr(ScreeningForm, f"notes_{_factor}", TextAreaField(
         _l("Notes"), validators=[Optional(), Length(max=MAX_NOTES)], render_kw={"rows": 2}))
 

@@ -102,7 +102,7 @@ def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, repor
         return submit_case(session, case)
     if actor is None:
         raise ValueError("say who sends the updated report")
-    move_case(session, vault, actor, stages.SCREENING, "The partner updated the report.")
+    move_case(session, vault, actor, stages.SCREENING, N_("The partner updated the report."))
     return case.reference
 
 

@@ -44,7 +44,7 @@ def post_message(session: Session, vault: CaseVault, author: User, body: str, *,
     session.flush()
     audit.record(session, action="message_posted", actor=author, case=case)
     if author.role == roles.PARTNER and case.stage == stages.INFO_REQUESTED:
-        move_case(session, vault, author, stages.SCREENING, "The partner answered in the thread.")
+        move_case(session, vault, author, stages.SCREENING, N_("The partner answered in the thread."))
     elif author.role == roles.PARTNER:
         notifications.notify_case(session, case, kinds.REPORT_UPDATED, actor=author)
     return message

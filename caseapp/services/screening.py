@@ -88,7 +88,7 @@ def record_screening(session: Session, vault: CaseVault, lawyer: User, content: 
     vault.set(row, "content", json.dumps(content.to_json(), ensure_ascii=False, sort_keys=True))
     session.add(row)
     if case.stage == stages.SUBMITTED:
-        move_case(session, vault, lawyer, stages.SCREENING, "Screening started.")
+        move_case(session, vault, lawyer, stages.SCREENING, N_("Screening started."))
     session.flush()
     audit.record(session, action="assessment_recorded", actor=lawyer, case=case)
     return row
@@ -100,7 +100,7 @@ def record_screening(session: Session, vault: CaseVault, lawyer: User, content: 
 def request_information(session: Session, vault: CaseVault, lawyer: User, body: str) -> Message:
     """Ask the partner for information in the report's thread; the report waits for their answer."""
     message = messages.post_message(session, vault, lawyer, body, information_request=True)
-    move_case(session, vault, lawyer, stages.INFO_REQUESTED, "Information requested from the partner.")
+    move_case(session, vault, lawyer, stages.INFO_REQUESTED, N_("Information requested from the partner."))
     return message
 
 
