@@ -64,7 +64,8 @@ def english_on(page, language: str) -> list[str]:
     text = page.locator("body").inner_text()
     # Text the page marks as English (lang="en": the register's notes on its sources, quoted as the UN gives
     # them) is English by design, not an untranslated message: it is left out, the rest of its line kept.
-    for quoted in page.eval_on_selector_all('body [lang|="en"]', "els => els.map(e => e.innerText)"):
+    quoted_texts = page.eval_on_selector_all('body [lang|="en"]', "els => els.map(e => e.innerText)")
+    for quoted in sorted(quoted_texts, key=len, reverse=True):  # the longest first: one may hold another
         if quoted.strip():
             text = text.replace(quoted, " ")
     flat = " ".join(text.split())

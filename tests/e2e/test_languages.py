@@ -76,7 +76,8 @@ def test_a_spanish_partner_and_a_french_lawyer_work_a_report_in_their_languages(
     follow(p.get_by_role("link", name="Denunciar una violación").first)
     es.look(p, "new-report")
 
-    # Bad input first: "Next" with nothing answered asks for a first answer, in Spanish.
+    # Bad input first: "Next" with nothing answered asks for a first answer, in Spanish (a 400, on purpose).
+    browsing.expect_status("/intake/new", 400)
     next_step(p)
     expect(p.locator("main .alert-danger").first).to_be_visible()
     es.look(p, "new-report-refused")
@@ -216,6 +217,7 @@ def test_a_spanish_coordinator_and_a_french_admin_read_their_pages_in_their_lang
     follow(co.locator("main a[href*='event=']").first)
     date_field = co.locator("main input[type=date]").first
     date_field.evaluate("el => { el.type = 'text'; el.value = '31/02/2026'; }")
+    browsing.expect_status(f"/committee/{case.uuid}/record", 400)  # refused on purpose
     follow(co.locator("main button[type=submit]").last)
     es.look(co, "record-refused")
 
@@ -235,6 +237,7 @@ def test_a_spanish_coordinator_and_a_french_admin_read_their_pages_in_their_lang
         fr.look(ad, name)
     # Bad input: a new account without an e-mail address.
     ad.goto("/admin/users/new")
+    browsing.expect_status("/admin/users/new", 400)  # refused on purpose
     follow(ad.locator("main button[type=submit]").last)
     fr.look(ad, "new-user-refused")
 
