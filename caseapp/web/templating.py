@@ -5,7 +5,6 @@ import logging
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
@@ -143,6 +142,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else "—"
     # A sentence the domain or a service said (a timeline's note written by the app), in the reader's language.
     app.jinja_env.filters["say"] = say
-    # Text that stays in English whatever the page's language (the register's notes on its sources, quoted
-    # as the UN Treaty Collection gives them): marked so, for screen readers and for the language checks.
-    app.jinja_env.filters["in_english"] = lambda value: Markup('<span lang="en">{}</span>').format(value)
