@@ -8,6 +8,7 @@ keeps its message id and parameters so that a page can say it in the reader's la
 (``caseapp.web.labels.say``). ``Nn_`` marks a message with a plural form, as its (singular, plural) pair.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -29,6 +30,29 @@ class Text(str):
 
 def _text(msgid: str, params: dict[str, Any]) -> Text:
     return Text(msgid, **params)
+
+
+class Labels(str):
+    """Labels marked for translation (``N_``, ``_l``), joined by commas as a parameter of a refusal's ``N_``
+    (``"Record first: %(labels)s."``): the English words as a ``str``, lowercased when ``lower``, and the
+    labels themselves, which a page says one by one in the reader's language (``caseapp.web.locales.say``)."""
+
+    labels: tuple[str, ...]
+    lower: bool
+
+    def __new__(cls, labels: Iterable[str], *, lower: bool = False) -> "Labels":
+        labels = tuple(str(label) for label in labels)
+        words = super().__new__(cls, ", ".join(label.lower() if lower else label for label in labels))
+        words.labels = labels
+        words.lower = lower
+        return words
+
+    def __reduce__(self):  # pickled as the labels it joins, not as the joined words
+        return _labels, (self.labels, self.lower)
+
+
+def _labels(labels: tuple[str, ...], lower: bool) -> Labels:
+    return Labels(labels, lower=lower)
 
 
 def N_(message: str, **params: Any) -> str:  # noqa: N802 — gettext's conventional name for a no-op marker

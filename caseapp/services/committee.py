@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from caseapp.domain import committee, covenant, deadlines, permissions, stages
 from caseapp.domain.committee import RECORD_FIELDS, RECORD_LABELS
-from caseapp.domain.i18n import N_
+from caseapp.domain.i18n import N_, Labels
 from caseapp.models import (
     Case,
     CaseEvent,
@@ -24,7 +24,7 @@ from caseapp.models import (
     User,
 )
 from caseapp.models.base import utcnow
-from caseapp.services import Labels, ServiceError
+from caseapp.services import ServiceError
 from caseapp.services.deadlines import deadline_items
 from caseapp.services.timeline import move_case, record_event
 from caseapp.services.vault import CaseVault

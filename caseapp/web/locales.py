@@ -17,8 +17,7 @@ from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 
 from caseapp.core.database import SAFE_METHODS
-from caseapp.domain.i18n import Text
-from caseapp.services import Labels
+from caseapp.domain.i18n import Labels, Text
 
 # The session's key for a visitor's choice; a signed-in user's preference lives on the account instead.
 SESSION_KEY = "locale"

@@ -4,8 +4,7 @@ import pickle
 
 from flask_babel import force_locale
 
-from caseapp.domain.i18n import N_
-from caseapp.services import Labels
+from caseapp.domain.i18n import N_, Labels
 from caseapp.web.locales import say
 
 

@@ -19,16 +19,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from caseapp.domain.deadlines import days_left, format_day
-
-
-def N_(template: str) -> str:  # noqa: N802 — the name gettext tools know for a no-op marker
-    """Marks an English template for extraction; the translation is looked up when it is rendered."""
-    return template
-
-
-def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 — the plural marker, extracted as Nn_:1,2
-    """Marks a template's singular and plural forms for extraction (rendered with ``ngettext``)."""
-    return singular, plural
+from caseapp.domain.i18n import N_, Nn_
 
 
 class Message(NamedTuple):
