@@ -78,7 +78,7 @@ test-postgres: $(BIN)/.installed-dev translations
 # `pybabel update` keeps each catalogue's header, its Plural-Forms included. --ignore-dirs: Babel skips folders
 # whose name starts with "_" by default, which left templates/_macros (and its messages) out of the catalogues.
 messages: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k Nn_:1,2 -c TRANSLATORS: --ignore-dirs ".* __pycache__" -o caseapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k N_ -k Nn_:1,2 -c TRANSLATORS: --ignore-dirs ".* __pycache__" -o caseapp/translations/messages.pot .
 	$(BIN)/pybabel update -i caseapp/translations/messages.pot -d caseapp/translations
 
 # The compiled catalogues (.mo) stay out of git: each is built from its .po when the .po is newer, before

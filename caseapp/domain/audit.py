@@ -119,10 +119,14 @@ _ACTIONS = (
 ACTIONS: dict[str, str] = {code: description for code, description, _group in _ACTIONS}
 ACTION_GROUPS: dict[str, str] = {code: group for code, _description, group in _ACTIONS}
 
-TARGET_TYPES = frozenset({
-    "case", "document", "user", "organisation", "token", "passkey", "calendar_feed", "key", "state", "register",
-    "export", "backup", "notification",
-})
+# What an event was done to, with the word the log shows for it.
+TARGET_LABELS = {
+    "case": N_("Case"), "document": N_("Document"), "user": N_("Account"), "organisation": N_("Organisation"),
+    "token": N_("API token"), "passkey": N_("Passkey"), "calendar_feed": N_("Calendar feed"),
+    "key": N_("Encryption key"), "state": N_("State"), "register": N_("States register"), "export": N_("Export"),
+    "backup": N_("Backup"), "notification": N_("Notification"),
+}
+TARGET_TYPES = frozenset(TARGET_LABELS)
 
 
 class AuditError(ValueError):
@@ -131,6 +135,10 @@ class AuditError(ValueError):
 
 def describe(action: str) -> str:
     return ACTIONS.get(action, action)
+
+
+def describe_target(target_type: str) -> str:
+    return TARGET_LABELS.get(target_type, target_type)
 
 
 def check_event(fields: Mapping[str, object]) -> None:

@@ -20,43 +20,43 @@ from dataclasses import dataclass
 from datetime import date
 
 from caseapp.domain import deadlines, stages
-from caseapp.domain.i18n import N_, Text
+from caseapp.domain.i18n import N_, Labels, Text
 
 INADMISSIBLE = "inadmissible"
 VIEWS_VIOLATION = "views_violation"
 VIEWS_NO_VIOLATION = "views_no_violation"
 DISCONTINUED = "discontinued"
 DECISION_TYPES: tuple[tuple[str, str], ...] = (
-    (INADMISSIBLE, "Inadmissible"),
-    (VIEWS_VIOLATION, "Views: violation found"),
-    (VIEWS_NO_VIOLATION, "Views: no violation"),
-    (DISCONTINUED, "Discontinued"),
+    (INADMISSIBLE, N_("Inadmissible")),
+    (VIEWS_VIOLATION, N_("Views: violation found")),
+    (VIEWS_NO_VIOLATION, N_("Views: no violation")),
+    (DISCONTINUED, N_("Discontinued")),
 )
 
 INTERIM_OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("pending", "Requested, not yet decided"), ("granted", "Granted"), ("refused", "Refused"),
+    ("pending", N_("Requested, not yet decided")), ("granted", N_("Granted")), ("refused", N_("Refused")),
 )
 COMPLIANCE: tuple[tuple[str, str], ...] = (
-    ("unknown", "Not known"), ("complied", "Complied with"), ("partly_complied", "Partly complied with"),
-    ("not_complied", "Not complied with"),
+    ("unknown", N_("Not known")), ("complied", N_("Complied with")), ("partly_complied", N_("Partly complied with")),
+    ("not_complied", N_("Not complied with")),
 )
 FOLLOW_UP_GRADES: tuple[tuple[str, str], ...] = (
-    ("satisfactory", "Satisfactory"), ("partly_satisfactory", "Partly satisfactory"),
-    ("not_satisfactory", "Not satisfactory"), ("no_response", "No response"),
+    ("satisfactory", N_("Satisfactory")), ("partly_satisfactory", N_("Partly satisfactory")),
+    ("not_satisfactory", N_("Not satisfactory")), ("no_response", N_("No response")),
 )
 FOLLOW_UP_PROCEDURE: tuple[tuple[str, str], ...] = (
-    ("continued", "Procedure continued"), ("closed", "Procedure closed"),
+    ("continued", N_("Procedure continued")), ("closed", N_("Procedure closed")),
 )
 
 # The publicity checklist of each decision (issue 6, item 5).
 PUBLICITY_KINDS: tuple[tuple[str, str], ...] = (
-    ("translation", "Translation into the national language(s)"),
-    ("press_release", "Press release"),
-    ("authorities", "Transmission to national authorities"),
-    ("courts", "Transmission to national courts"),
-    ("partner_network", "Dissemination in the partner network"),
-    ("ohchr_database", "Entry in the OHCHR jurisprudence database"),
-    ("escr_net_database", "Entry in the ESCR-Net caselaw database"),
+    ("translation", N_("Translation into the national language(s)")),
+    ("press_release", N_("Press release")),
+    ("authorities", N_("Transmission to national authorities")),
+    ("courts", N_("Transmission to national courts")),
+    ("partner_network", N_("Dissemination in the partner network")),
+    ("ohchr_database", N_("Entry in the OHCHR jurisprudence database")),
+    ("escr_net_database", N_("Entry in the ESCR-Net caselaw database")),
 )
 PUBLICITY_REMINDER_DAYS = 30
 # A media item's reach in people: more than any outlet has, and within the database's integer column.
@@ -68,11 +68,11 @@ MERITS_OBSERVATIONS = "merits_observations"
 AUTHOR_COMMENTS = "author_comments"
 FOLLOW_UP_RESPONSE = "follow_up_response"
 DEADLINE_KINDS: tuple[tuple[str, str], ...] = (
-    (ONE_YEAR_LIMIT, "One-year limit to submit (art. 3(2)(a))"),
-    (STATE_OBSERVATIONS, "State's observations (art. 6(2))"),
-    (MERITS_OBSERVATIONS, "State's observations on the merits (rule 15(2))"),
-    (AUTHOR_COMMENTS, "Author's comments (Secretariat's letter)"),
-    (FOLLOW_UP_RESPONSE, "State's follow-up response (art. 9(2))"),
+    (ONE_YEAR_LIMIT, N_("One-year limit to submit (art. 3(2)(a))")),
+    (STATE_OBSERVATIONS, N_("State's observations (art. 6(2))")),
+    (MERITS_OBSERVATIONS, N_("State's observations on the merits (rule 15(2))")),
+    (AUTHOR_COMMENTS, N_("Author's comments (Secretariat's letter)")),
+    (FOLLOW_UP_RESPONSE, N_("State's follow-up response (art. 9(2))")),
 )
 
 # Before the Committee has the communication, the one-year limit still runs.
@@ -158,25 +158,25 @@ def needs_publicity_reminder(decision_transmitted_on: date | None, last_action_o
 # Field → label, in the order of the procedure (OP-ICESCR.md §7). Used for forms, the timeline's
 # "recorded" entries and the stage requirements' messages.
 RECORD_FIELDS: tuple[tuple[str, str], ...] = (
-    ("submitted_on", "Submitted to the Committee on"),
-    ("registered_on", "Registered on"),
-    ("communication_number", "Communication number"),
-    ("un_symbol", "UN symbol"),
-    ("transmitted_on", "Transmitted to the State on"),
-    ("state_observations_received_on", "State's observations received on"),
-    ("author_comments_letter_on", "Secretariat's letter asking for comments, dated"),
-    ("author_comments_due", "Author's comments due on"),
-    ("author_comments_sent_on", "Author's comments sent on"),
-    ("admissibility_decided_on", "Separate admissibility decision adopted on"),
-    ("admissibility_transmitted_on", "Admissibility decision transmitted on"),
-    ("merits_observations_received_on", "State's observations on the merits received on"),
-    ("decision_type", "Decision"),
-    ("decision_adopted_on", "Decision adopted on"),
-    ("decision_transmitted_on", "Decision transmitted on"),
-    ("articles_violated", "Articles found violated"),
-    ("follow_up_response_received_on", "State's follow-up response received on"),
-    ("discontinued_on", "Discontinued on"),
-    ("settlement_on", "Friendly settlement reached on"),
+    ("submitted_on", N_("Submitted to the Committee on")),
+    ("registered_on", N_("Registered on")),
+    ("communication_number", N_("Communication number")),
+    ("un_symbol", N_("UN symbol")),
+    ("transmitted_on", N_("Transmitted to the State on")),
+    ("state_observations_received_on", N_("State's observations received on")),
+    ("author_comments_letter_on", N_("Secretariat's letter asking for comments, dated")),
+    ("author_comments_due", N_("Author's comments due on")),
+    ("author_comments_sent_on", N_("Author's comments sent on")),
+    ("admissibility_decided_on", N_("Separate admissibility decision adopted on")),
+    ("admissibility_transmitted_on", N_("Admissibility decision transmitted on")),
+    ("merits_observations_received_on", N_("State's observations on the merits received on")),
+    ("decision_type", N_("Decision")),
+    ("decision_adopted_on", N_("Decision adopted on")),
+    ("decision_transmitted_on", N_("Decision transmitted on")),
+    ("articles_violated", N_("Articles found violated")),
+    ("follow_up_response_received_on", N_("State's follow-up response received on")),
+    ("discontinued_on", N_("Discontinued on")),
+    ("settlement_on", N_("Friendly settlement reached on")),
 )
 RECORD_LABELS = dict(RECORD_FIELDS)
 # Dates that may lie in the future: the others record what has happened.
@@ -209,9 +209,9 @@ def check_record(values: dict, *, today: date, covenant_codes: frozenset[str]) -
     for earlier, later in DATE_ORDER:
         first, second = values.get(earlier), values.get(later)
         if first and second and second < first and later not in errors:
-            # The earlier field's label is lowercased mid-sentence: a catalogue without that form keeps it English.
+            # The earlier field's label is lowercased mid-sentence, after the page has translated it (Labels).
             errors[later] = N_("%(later)s cannot be before %(earlier)s (%(day)s).", later=Text(RECORD_LABELS[later]),
-                               earlier=Text(RECORD_LABELS[earlier].lower()), day=first.isoformat())
+                               earlier=Labels([RECORD_LABELS[earlier]], lower=True), day=first)
     number = values.get("communication_number")
     if number and not COMMUNICATION_NUMBER.fullmatch(number):
         errors["communication_number"] = N_("Write the number as the Committee does: number/year, e.g. 12/2026.")

@@ -43,7 +43,7 @@ from importlib import resources
 
 from caseapp.domain.deadlines import PROTOCOL_ENTRY_INTO_FORCE, add_months, entry_into_force_after_deposit
 from caseapp.domain.fields import TRI_STATE
-from caseapp.domain.i18n import N_
+from caseapp.domain.i18n import MONTHS, N_, StateName, Text, english_date
 
 PARTIES_FILE = "op_icescr_states.csv"
 SIGNATORIES_FILE = "op_icescr_signatories.csv"
@@ -59,10 +59,8 @@ UNKNOWN = "unknown"
 
 VERIFIED_VALUES = ("yes", "partly", "no")
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
+# The kinds of instrument, marked so that a warning names them in the reader's language.
+INSTRUMENT_WORDS = {"ratification": N_("ratification"), "accession": N_("accession"), "succession": N_("succession")}
 
 
 @dataclass(frozen=True)
@@ -734,9 +732,7 @@ def state_name(iso2: str | None) -> str | None:
     return _un_names().get(_normalise_code(iso2))
 
 
-def format_date(day: date) -> str:
-    """5 May 2013 — the same in every locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+format_date = english_date  # 5 May 2013: the register's English; pages write dates in the reader's language
 
 
 # --- editing the register ---------------------------------------------------------------------
@@ -1040,7 +1036,20 @@ def diff_entries(current: Iterable[RegisterEntry], incoming: Iterable[RegisterEn
 
 
 def _source_of(record: StateRecord) -> str:
-    return record.source_note or "no source recorded"
+    return record.source_note or N_("no source recorded")
+
+
+def _state(record: StateRecord) -> StateName:
+    return StateName(record.iso2, record.name)
+
+
+def _instrument(record: StateRecord) -> str:
+    kind = record.instrument_type or "ratification"
+    return Text(INSTRUMENT_WORDS[kind]) if kind in INSTRUMENT_WORDS else kind
+
+
+# The warnings are ``Text``: English sentences (the tests', a command's) that a page says in the reader's
+# language, with the dates and the State's name in that language too. A register's sources stay as written.
 
 
 def protocol_warnings(register: StatesRegister, iso2: str | None, facts_start: date | None, facts_end: date | None,
@@ -1067,133 +1076,118 @@ def protocol_warnings(register: StatesRegister, iso2: str | None, facts_start: d
     if eif.day is None:
         return [_unknown_eif_warning(record, eif, facts_start)]
 
-    warnings = []
     relevant = facts_end or facts_start  # the facts that continued latest
     in_force = eif.in_force_on(relevant) if relevant is not None else True
-    doubt = "" if eif.certain else f" {_eif_doubt(record, eif)}"
+    doubt = "" if eif.certain else _then(_eif_doubt(record, eif))
+    if in_force is False and continuing == "yes":
+        return [N_("The facts began before the Protocol entered into force for %(state)s on %(day)s. You say they "
+                   "continued after that date: explain how, because effects that merely last on are not continuing "
+                   "facts (art. 3(2)(b)).%(doubt)s", state=_state(record), day=eif.day, doubt=doubt)]
     if in_force is False:
-        if continuing == "yes":
-            warnings.append(
-                f"The facts began before the Protocol entered into force for {record.name} on {format_date(eif.day)}. "
-                "You say they continued after that date: explain how, because effects that merely last on "
-                "are not continuing facts (art. 3(2)(b))." + doubt
-            )
-        else:
-            warnings.append(
-                f"The facts began before the Protocol entered into force for {record.name} on "
-                f"{format_date(eif.day)}; the Committee can examine them only if they continued after that date "
-                "(art. 3(2)(b))." + doubt
-            )
-    elif in_force is None:
-        warnings.append(
-            f"We cannot tell whether the facts came before or after the Protocol entered into force for "
-            f"{record.name} (art. 3(2)(b)).{doubt}"
-        )
-    return warnings
+        return [N_("The facts began before the Protocol entered into force for %(state)s on %(day)s; the Committee "
+                   "can examine them only if they continued after that date (art. 3(2)(b)).%(doubt)s",
+                   state=_state(record), day=eif.day, doubt=doubt)]
+    if in_force is None:
+        return [N_("We cannot tell whether the facts came before or after the Protocol entered into force for "
+                   "%(state)s (art. 3(2)(b)).%(doubt)s", state=_state(record), doubt=doubt)]
+    return []
+
+
+def _then(sentence: str) -> str:
+    """A sentence that follows another, with the space between them (a ``Text`` so that a page says it)."""
+    return Text(" %(sentence)s", sentence=sentence)
 
 
 def _eif_doubt(record: StateRecord, eif: EntryIntoForce) -> str:
     """Why the day on which the Protocol entered into force for a party is not certain, and how far."""
     if eif.reason == EIF_NO_SUCH_DAY:
-        month = _MONTHS[eif.earliest.month - 1]
-        recorded = f"our register gives {format_date(eif.recorded)}; " if eif.recorded else ""
-        return (
-            f"{record.name} deposited its instrument on {format_date(eif.deposit)}, and three months later "
-            f"(art. 18(2)) falls on a day {month} does not have, so the Protocol entered into force for it on "
-            f"{format_date(eif.earliest)} or on {format_date(eif.latest)} ({recorded}source: {_source_of(record)}). "
-            "Check the UN Treaty Collection."
-        )
+        common = {"state": _state(record), "deposit": eif.deposit, "month": Text(MONTHS[eif.earliest.month - 1]),
+                  "earliest": eif.earliest, "latest": eif.latest, "source": _source_of(record)}
+        if eif.recorded:
+            return N_("%(state)s deposited its instrument on %(deposit)s, and three months later (art. 18(2)) falls "
+                      "on a day %(month)s does not have, so the Protocol entered into force for it on %(earliest)s or "
+                      "on %(latest)s (our register gives %(recorded)s; source: %(source)s). Check the UN Treaty "
+                      "Collection.", recorded=eif.recorded, **common)
+        return N_("%(state)s deposited its instrument on %(deposit)s, and three months later (art. 18(2)) falls on a "
+                  "day %(month)s does not have, so the Protocol entered into force for it on %(earliest)s or on "
+                  "%(latest)s (source: %(source)s). Check the UN Treaty Collection.", **common)
     if eif.reason == EIF_REGISTER_DISAGREES:
-        return (
-            f"Our register gives {format_date(eif.recorded)} as the day on which the Protocol entered into force "
-            f"for {record.name}, but {eif.basis} gives {format_date(eif.day)} from its deposit on "
-            f"{format_date(eif.deposit)} (source: {_source_of(record)}). Check the UN Treaty Collection."
-        )
+        return N_("Our register gives %(recorded)s as the day on which the Protocol entered into force for %(state)s, "
+                  "but %(basis)s gives %(day)s from its deposit on %(deposit)s (source: %(source)s). Check the UN "
+                  "Treaty Collection.", recorded=eif.recorded, state=_state(record), basis=eif.basis, day=eif.day,
+                  deposit=eif.deposit, source=_source_of(record))
     # EIF_DEPOSIT_UNVERIFIED
-    return (
-        f"The date of {record.name}'s instrument in our register, {format_date(eif.deposit)}, is not verified "
-        f"(source: {_source_of(record)}), so neither is the day on which the Protocol entered into force for it "
-        f"({eif.basis}). Check the UN Treaty Collection."
-    )
+    return N_("The date of %(state)s's instrument in our register, %(deposit)s, is not verified (source: %(source)s), "
+              "so neither is the day on which the Protocol entered into force for it (%(basis)s). Check the UN "
+              "Treaty Collection.", state=_state(record), deposit=eif.deposit, source=_source_of(record),
+              basis=eif.basis)
 
 
 def _not_listed_warning(register: StatesRegister, code: str) -> str:
     """A State the register does not list: not a party when the Covenant or a complete register says so,
     "not listed" otherwise; in every case the UN Treaty Collection may know of a later accession."""
-    name = state_name(code) or code
-    as_of = format_date(register.as_of)
+    state = StateName(code, state_name(code) or code)
     standing = register.protocol_standing(code)
     if standing.reason == STANDING_NOT_COVENANT_PARTY:
         covenant = register.covenant
-        what = ("has signed but is not a party to the Covenant" if covenant.status_on(code) == SIGNATORY
-                else "is not a party to the Covenant")
-        return (
-            f"{name} {what} (source: {covenant.source}), and only a party to the Covenant can become a party to "
-            f"the Optional Protocol (arts 17–18): it was not a party to the Protocol as of {as_of}, and the "
-            "Committee cannot receive communications against it (art. 1(2)). Check the UN Treaty Collection in "
-            "case it has joined both since."
-        )
+        if covenant.status_on(code) == SIGNATORY:
+            return N_("%(state)s has signed but is not a party to the Covenant (source: %(source)s), and only a party "
+                      "to the Covenant can become a party to the Optional Protocol (arts 17–18): it was not a party "
+                      "to the Protocol as of %(as_of)s, and the Committee cannot receive communications against it "
+                      "(art. 1(2)). Check the UN Treaty Collection in case it has joined both since.",
+                      state=state, source=covenant.source, as_of=register.as_of)
+        return N_("%(state)s is not a party to the Covenant (source: %(source)s), and only a party to the Covenant "
+                  "can become a party to the Optional Protocol (arts 17–18): it was not a party to the Protocol as "
+                  "of %(as_of)s, and the Committee cannot receive communications against it (art. 1(2)). Check the "
+                  "UN Treaty Collection in case it has joined both since.",
+                  state=state, source=covenant.source, as_of=register.as_of)
     if standing.reason == STANDING_NOT_LISTED_COMPLETE:
-        return (
-            f"{name} was not a party to the Optional Protocol as of {as_of}: our register lists every party as of "
-            f"that date (source: {register.source}), and the Committee cannot receive communications against a "
-            "State that is not a party (art. 1(2)). Check the UN Treaty Collection in case it has ratified or "
-            "acceded since."
-        )
-    message = (
-        f"{name} is not listed as a party to the Optional Protocol in our register as of {as_of} "
-        f"(source: {register.source}). Check the UN Treaty Collection before going further."
-    )
+        return N_("%(state)s was not a party to the Optional Protocol as of %(as_of)s: our register lists every party "
+                  "as of that date (source: %(source)s), and the Committee cannot receive communications against a "
+                  "State that is not a party (art. 1(2)). Check the UN Treaty Collection in case it has ratified or "
+                  "acceded since.", state=state, as_of=register.as_of, source=register.source)
     if register.missing_parties:
-        message += (
-            f" Our register identifies {len(register.parties)} of the {register.reported_parties} parties "
-            "its source reported, so a State can be a party without being listed."
-        )
-    return message
+        return N_("%(state)s is not listed as a party to the Optional Protocol in our register as of %(as_of)s "
+                  "(source: %(source)s). Check the UN Treaty Collection before going further. Our register "
+                  "identifies %(listed)d of the %(reported)d parties its source reported, so a State can be a party "
+                  "without being listed.", state=state, as_of=register.as_of, source=register.source,
+                  listed=len(register.parties), reported=register.reported_parties)
+    return N_("%(state)s is not listed as a party to the Optional Protocol in our register as of %(as_of)s "
+              "(source: %(source)s). Check the UN Treaty Collection before going further.",
+              state=state, as_of=register.as_of, source=register.source)
 
 
 def _signatory_warning(register: StatesRegister, record: StateRecord) -> str:
-    message = (
-        f"{record.name} has signed but not ratified the Optional Protocol: the Committee cannot receive "
-        "communications against it (art. 1)."
-    )
     if record.verified == "yes":
-        message += (
-            f" This is our register as of {format_date(register.as_of)} (source: {_source_of(record)}): "
-            "check the UN Treaty Collection in case it has ratified since."
-        )
-    else:
-        message += (
-            f" Our information on its status is not fully verified (source: {_source_of(record)}): "
-            "check the UN Treaty Collection in case it has ratified since."
-        )
-    return message
+        return N_("%(state)s has signed but not ratified the Optional Protocol: the Committee cannot receive "
+                  "communications against it (art. 1). This is our register as of %(as_of)s (source: %(source)s): "
+                  "check the UN Treaty Collection in case it has ratified since.",
+                  state=_state(record), as_of=register.as_of, source=_source_of(record))
+    return N_("%(state)s has signed but not ratified the Optional Protocol: the Committee cannot receive "
+              "communications against it (art. 1). Our information on its status is not fully verified (source: "
+              "%(source)s): check the UN Treaty Collection in case it has ratified since.",
+              state=_state(record), source=_source_of(record))
 
 
 def _unknown_eif_warning(record: StateRecord, eif: EntryIntoForce, facts_start: date | None) -> str:
     """A party whose deposit is known by its year only (Niger and San Marino in the 2024 register), or not
     at all: say so and how far art. 18 bounds the date; never guess the day."""
+    state = _state(record)
     if eif.reason == EIF_NO_INSTRUMENT:
-        return (
-            f"We do not know when the Optional Protocol entered into force for {record.name}: our register has "
-            f"no date for its instrument of {record.instrument_type or 'ratification'} (source: {_source_of(record)}). "
-            "Check the UN Treaty Collection before relying on the dates of the facts (art. 3(2)(b))."
-        )
-    year = record.instrument_year
-    why = (
-        f"our register knows only the year of its instrument of {record.instrument_type} ({year}), not the day, "
-        f"and this is not verified (source: {_source_of(record)}). The Protocol enters into force for a State "
-        f"three months after it deposits its instrument (art. 18(2)), so for {record.name} it did so between "
-        f"{format_date(eif.earliest)} and {format_date(eif.latest)}."
-    )
+        return N_("We do not know when the Optional Protocol entered into force for %(state)s: our register has no "
+                  "date for its instrument of %(instrument)s (source: %(source)s). Check the UN Treaty Collection "
+                  "before relying on the dates of the facts (art. 3(2)(b)).",
+                  state=state, instrument=_instrument(record), source=_source_of(record))
+    why = N_("our register knows only the year of its instrument of %(instrument)s (%(year)s), not the day, and this "
+             "is not verified (source: %(source)s). The Protocol enters into force for a State three months after "
+             "it deposits its instrument (art. 18(2)), so for %(state)s it did so between %(earliest)s and "
+             "%(latest)s.", instrument=_instrument(record), year=str(record.instrument_year),
+             source=_source_of(record), state=state, earliest=eif.earliest, latest=eif.latest)
     if facts_start is not None and eif.in_force_on(facts_start):
-        return (
-            f"We do not know the exact date on which the Optional Protocol entered into force for {record.name}: "
-            f"{why} The facts began on {format_date(facts_start)}, so they are later than that date in any case; "
-            f"still, confirm in the UN Treaty Collection that {record.name} is a party."
-        )
-    return (
-        f"We do not know the date on which the Optional Protocol entered into force for {record.name}: {why} "
-        "Whether the Committee can examine the facts in time (art. 3(2)(b)) stays open until you confirm the "
-        "date in the UN Treaty Collection."
-    )
+        return N_("We do not know the exact date on which the Optional Protocol entered into force for %(state)s: "
+                  "%(why)s The facts began on %(facts_start)s, so they are later than that date in any case; still, "
+                  "confirm in the UN Treaty Collection that %(state)s is a party.",
+                  state=state, why=why, facts_start=facts_start)
+    return N_("We do not know the date on which the Optional Protocol entered into force for %(state)s: %(why)s "
+              "Whether the Committee can examine the facts in time (art. 3(2)(b)) stays open until you confirm the "
+              "date in the UN Treaty Collection.", state=state, why=why)

@@ -18,18 +18,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from caseapp.domain.i18n import N_, Text
+
 SNIFF_BYTES = 4096
 
 
 @dataclass(frozen=True)
 class FileKind:
-    name: str
+    name: str  # marked for translation: a page says it in the reader's language
     content_type: str
     extensions: tuple[str, ...]
 
 
 class UploadError(Exception):
-    """The file is refused; ``message`` is a plain-language sentence for the person uploading it."""
+    """The file is refused; ``message`` is a plain-language sentence for the person uploading it (an English
+    ``Text`` that a page says in the reader's language)."""
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -242,38 +245,38 @@ def _is_matroska(head: bytes, ext: str) -> bool:
 
 _Sniffer = Callable[[bytes, str], bool]
 _KINDS: tuple[tuple[FileKind, _Sniffer], ...] = (
-    (FileKind("PDF document", "application/pdf", (".pdf",)), _is_pdf),
-    (FileKind("PNG image", "image/png", (".png",)), _is_png),
-    (FileKind("JPEG image", "image/jpeg", (".jpg", ".jpeg")), _is_jpeg),
-    (FileKind("GIF image", "image/gif", (".gif",)), _is_gif),
-    (FileKind("WebP image", "image/webp", (".webp",)), _is_webp),
-    (FileKind("TIFF image", "image/tiff", (".tif", ".tiff")), _is_tiff),
-    (FileKind("HEIC image", "image/heic", (".heic", ".heif")), _is_heic),
-    (FileKind("Word 97–2003 document", "application/msword", (".doc",)), _is_ole2),
-    (FileKind("Excel 97–2003 spreadsheet", "application/vnd.ms-excel", (".xls",)), _is_ole2),
-    (FileKind("PowerPoint 97–2003 presentation", "application/vnd.ms-powerpoint", (".ppt",)), _is_ole2),
-    (FileKind("Word document", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    (FileKind(N_("PDF document"), "application/pdf", (".pdf",)), _is_pdf),
+    (FileKind(N_("PNG image"), "image/png", (".png",)), _is_png),
+    (FileKind(N_("JPEG image"), "image/jpeg", (".jpg", ".jpeg")), _is_jpeg),
+    (FileKind(N_("GIF image"), "image/gif", (".gif",)), _is_gif),
+    (FileKind(N_("WebP image"), "image/webp", (".webp",)), _is_webp),
+    (FileKind(N_("TIFF image"), "image/tiff", (".tif", ".tiff")), _is_tiff),
+    (FileKind(N_("HEIC image"), "image/heic", (".heic", ".heif")), _is_heic),
+    (FileKind(N_("Word 97–2003 document"), "application/msword", (".doc",)), _is_ole2),
+    (FileKind(N_("Excel 97–2003 spreadsheet"), "application/vnd.ms-excel", (".xls",)), _is_ole2),
+    (FileKind(N_("PowerPoint 97–2003 presentation"), "application/vnd.ms-powerpoint", (".ppt",)), _is_ole2),
+    (FileKind(N_("Word document"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
               (".docx",)), _is_ooxml),
-    (FileKind("Excel spreadsheet", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    (FileKind(N_("Excel spreadsheet"), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
               (".xlsx",)), _is_ooxml),
     (FileKind("PowerPoint presentation",
               "application/vnd.openxmlformats-officedocument.presentationml.presentation", (".pptx",)), _is_ooxml),
-    (FileKind("OpenDocument text document", "application/vnd.oasis.opendocument.text", (".odt",)), _is_odf),
-    (FileKind("OpenDocument spreadsheet", "application/vnd.oasis.opendocument.spreadsheet", (".ods",)), _is_odf),
-    (FileKind("OpenDocument presentation", "application/vnd.oasis.opendocument.presentation", (".odp",)), _is_odf),
-    (FileKind("RTF document", "application/rtf", (".rtf",)), _is_rtf),
-    (FileKind("Text file", "text/plain", (".txt",)), _is_text),
-    (FileKind("CSV table", "text/csv", (".csv",)), _is_text),
-    (FileKind("Markdown text", "text/markdown", (".md",)), _is_text),
-    (FileKind("MP3 audio", "audio/mpeg", (".mp3",)), _is_mp3),
-    (FileKind("Ogg audio", "audio/ogg", (".ogg", ".oga", ".opus")), _is_ogg),
-    (FileKind("WAV audio", "audio/wav", (".wav",)), _is_wav),
-    (FileKind("M4A audio", "audio/mp4", (".m4a",)), _is_m4a),
-    (FileKind("FLAC audio", "audio/flac", (".flac",)), _is_flac),
-    (FileKind("MP4 video", "video/mp4", (".mp4", ".m4v")), _is_mp4),
-    (FileKind("QuickTime video", "video/quicktime", (".mov",)), _is_quicktime),
-    (FileKind("WebM video", "video/webm", (".webm",)), _is_matroska),
-    (FileKind("Matroska video", "video/x-matroska", (".mkv",)), _is_matroska),
+    (FileKind(N_("OpenDocument text document"), "application/vnd.oasis.opendocument.text", (".odt",)), _is_odf),
+    (FileKind(N_("OpenDocument spreadsheet"), "application/vnd.oasis.opendocument.spreadsheet", (".ods",)), _is_odf),
+    (FileKind(N_("OpenDocument presentation"), "application/vnd.oasis.opendocument.presentation", (".odp",)), _is_odf),
+    (FileKind(N_("RTF document"), "application/rtf", (".rtf",)), _is_rtf),
+    (FileKind(N_("Text file"), "text/plain", (".txt",)), _is_text),
+    (FileKind(N_("CSV table"), "text/csv", (".csv",)), _is_text),
+    (FileKind(N_("Markdown text"), "text/markdown", (".md",)), _is_text),
+    (FileKind(N_("MP3 audio"), "audio/mpeg", (".mp3",)), _is_mp3),
+    (FileKind(N_("Ogg audio"), "audio/ogg", (".ogg", ".oga", ".opus")), _is_ogg),
+    (FileKind(N_("WAV audio"), "audio/wav", (".wav",)), _is_wav),
+    (FileKind(N_("M4A audio"), "audio/mp4", (".m4a",)), _is_m4a),
+    (FileKind(N_("FLAC audio"), "audio/flac", (".flac",)), _is_flac),
+    (FileKind(N_("MP4 video"), "video/mp4", (".mp4", ".m4v")), _is_mp4),
+    (FileKind(N_("QuickTime video"), "video/quicktime", (".mov",)), _is_quicktime),
+    (FileKind(N_("WebM video"), "video/webm", (".webm",)), _is_matroska),
+    (FileKind(N_("Matroska video"), "video/x-matroska", (".mkv",)), _is_matroska),
 )
 
 KINDS: tuple[FileKind, ...] = tuple(kind for kind, _sniffer in _KINDS)
@@ -303,30 +306,33 @@ _MACRO_EXTENSIONS = {
 _MARKUP = re.compile(rb"\s*<(!doctype\s+html|html|head|body|script|iframe|svg|\?xml|!--)", re.IGNORECASE)
 
 
+_ARCHIVE = N_("an archive (such as a ZIP file)")
+
+
 def _dangerous(head: bytes) -> str | None:
     """A plain description of a file type that is never allowed, recognised from its first bytes."""
     if head.startswith(b"MZ"):
-        return "a Windows program"
+        return N_("a Windows program")
     if head.startswith((b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe",
                         b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")):
-        return "a program"
+        return N_("a program")
     if head.startswith(b"#!"):
-        return "a script"
+        return N_("a script")
     if head.startswith((_ZIP_LOCAL, b"PK\x05\x06", b"PK\x07\x08", b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c",
                         b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")) or head[257:262] == b"ustar":
-        return "an archive (such as a ZIP file)"
+        return _ARCHIVE
     text = head[3:] if head.startswith(codecs.BOM_UTF8) else head
     match = _MARKUP.match(text)
     if match is None:
         return None
     tag, lowered = match.group(1).lower(), text.lower()
     if b"<svg" in lowered:
-        return "an SVG image, which can contain scripts"
+        return N_("an SVG image, which can contain scripts")
     if tag == b"?xml":
-        return "an XML document"
+        return N_("an XML document")
     if tag == b"!--" and b"<html" not in lowered and b"<script" not in lowered:
         return None  # a comment opening a Markdown or text file
-    return "a web page (HTML)"
+    return N_("a web page (HTML)")
 
 
 def _recognise(head: bytes) -> FileKind | None:
@@ -359,72 +365,58 @@ def identify(head: bytes, filename: str) -> FileKind:
     """
     head = bytes(head[:SNIFF_BYTES])
     if not head:
-        raise UploadError("The file is empty. Choose the file again, or check that it has content.")
+        raise UploadError(N_("The file is empty. Choose the file again, or check that it has content."))
     ext = extension_of(filename)
-    hint = "Allowed file types: " + ", ".join(ALLOWED_EXTENSIONS) + "."
+    allowed = ", ".join(ALLOWED_EXTENSIONS)
     if not ext:
-        raise UploadError(f"The file name has no extension (such as .pdf), so its type is unknown. {hint}")
+        raise UploadError(N_("The file name has no extension (such as .pdf), so its type is unknown. "
+                             "Allowed file types: %(allowed)s.", allowed=allowed))
     if ext in _ARCHIVE_EXTENSIONS:
-        raise UploadError(
-            f"Archives ({ext}) cannot be uploaded, because the server never unpacks files. "
-            "Upload the documents inside it one by one."
-        )
+        raise UploadError(N_("Archives (%(ext)s) cannot be uploaded, because the server never unpacks files. "
+                             "Upload the documents inside it one by one.", ext=ext))
     if ext in _PROGRAM_EXTENSIONS:
-        raise UploadError(f"Programs and scripts ({ext}) cannot be uploaded. {hint}")
+        raise UploadError(N_("Programs and scripts (%(ext)s) cannot be uploaded. Allowed file types: %(allowed)s.",
+                             ext=ext, allowed=allowed))
     if ext in _MARKUP_EXTENSIONS:
-        raise UploadError(
-            f"Web pages, SVG images and XML files ({ext}) cannot be uploaded, because they can contain scripts. "
-            "Save or print the page as a PDF and upload that instead."
-        )
+        raise UploadError(N_("Web pages, SVG images and XML files (%(ext)s) cannot be uploaded, because they can "
+                             "contain scripts. Save or print the page as a PDF and upload that instead.", ext=ext))
     if ext in _MACRO_EXTENSIONS:
-        raise UploadError(
-            f"Office files with macros ({ext}) cannot be uploaded. Save the file as {_MACRO_EXTENSIONS[ext]} "
-            "and upload that instead."
-        )
+        raise UploadError(N_("Office files with macros (%(ext)s) cannot be uploaded. Save the file as %(instead)s "
+                             "and upload that instead.", ext=ext, instead=_MACRO_EXTENSIONS[ext]))
     if ext not in _BY_EXTENSION:
-        raise UploadError(f"Files of type {ext} cannot be uploaded. {hint}")
+        raise UploadError(N_("Files of type %(ext)s cannot be uploaded. Allowed file types: %(allowed)s.",
+                             ext=ext, allowed=allowed))
 
     kind, sniffer = _BY_EXTENSION[ext]
     if sniffer(head, ext):
         return kind
 
+    # A kind's name is a parameter the page translates (Text), so the sentences name it after a colon or in
+    # brackets rather than with an English article ("a PNG image").
     other = _recognise(head)
     if other is not None and other is not kind:
-        raise UploadError(
-            f"The file is named {ext} but its content is {_a(other.name)}. "
-            f"Rename it to end in {other.extensions[0]} and upload it again."
-        )
+        raise UploadError(N_("The file is named %(ext)s but its content is of another type (%(kind)s). "
+                             "Rename it to end in %(instead)s and upload it again.",
+                             ext=ext, kind=Text(other.name), instead=other.extensions[0]))
     if head.startswith(_OLE2):
-        raise UploadError(
-            f"The file is named {ext} but its content is an older Microsoft Office file. "
-            "Rename it to end in .doc, .xls or .ppt, as it was saved, and upload it again."
-        )
+        raise UploadError(N_("The file is named %(ext)s but its content is an older Microsoft Office file. "
+                             "Rename it to end in .doc, .xls or .ppt, as it was saved, and upload it again.", ext=ext))
     actual = _dangerous(head)
     if actual is not None:
-        if actual.startswith("an archive") and sniffer in (_is_ooxml, _is_odf):
-            raise UploadError(
-                f"The file is named {ext} but it is a ZIP archive, not {_a(kind.name)}. Archives cannot be "
-                "uploaded; open the file in its application and save it again as a document."
-            )
-        raise UploadError(f"The file is named {ext} but its content is {actual}, which cannot be uploaded.")
+        if actual == _ARCHIVE and sniffer in (_is_ooxml, _is_odf):
+            raise UploadError(N_("The file is named %(ext)s but it is a ZIP archive, not a document of that type "
+                                 "(%(kind)s). Archives cannot be uploaded; open the file in its application and "
+                                 "save it again as a document.", ext=ext, kind=Text(kind.name)))
+        raise UploadError(N_("The file is named %(ext)s but its content is %(actual)s, which cannot be uploaded.",
+                             ext=ext, actual=Text(actual)))
     if sniffer is _is_text:
         if b"\x00" in head:
-            raise UploadError(
-                f"The file is named {ext} but it is not plain text: it contains binary data. "
-                "If it is text, save it with the UTF-8 encoding."
-            )
-        raise UploadError(
-            f"The file is named {ext} but it is not UTF-8 text. Save it again with the UTF-8 encoding."
-        )
-    raise UploadError(
-        f"The file is named {ext} but its content is not {_a(kind.name)}. It may be damaged or of another type."
-    )
-
-
-def _a(name: str) -> str:
-    """ "an Excel spreadsheet", "an MP3 audio", "a PNG image"."""
-    vowel_sound = name[0] in "AEIOU" or name.split()[0] in ("MP3", "MP4", "M4A", "RTF")
-    return ("an " if vowel_sound else "a ") + name
+            raise UploadError(N_("The file is named %(ext)s but it is not plain text: it contains binary data. "
+                                 "If it is text, save it with the UTF-8 encoding.", ext=ext))
+        raise UploadError(N_("The file is named %(ext)s but it is not UTF-8 text. Save it again with the UTF-8 "
+                             "encoding.", ext=ext))
+    raise UploadError(N_("The file is named %(ext)s but its content is not of that type (%(kind)s). It may be "
+                         "damaged or of another type.", ext=ext, kind=Text(kind.name)))
 
 
 # --- the user's file name -------------------------------------------------------------------------

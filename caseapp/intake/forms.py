@@ -4,7 +4,7 @@ Every "add" or "remove" button saves the draft and shows the form again, so the 
 JavaScript. ``to_input`` and ``from_input`` translate to and from the domain's ``ReportInput``.
 """
 
-from flask_babel import gettext
+from flask_babel import gettext, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -61,7 +61,8 @@ class RemedyForm(Form):
     notified = DateField(_l("Decision notified on"), validators=[Optional()],
                          description=_l("The one-year limit runs from the day after notification."))
     outcome = SelectField(_l("Outcome"), choices=_choices([
-        ("pending", _l("Pending")), ("rejected", _l("Rejected")), ("granted", _l("Granted")),
+        ("pending", _l("Pending")), ("rejected", _l("Rejected")),
+        ("granted", lazy_pgettext("a domestic remedy's outcome", "Granted")),
         ("partly_granted", _l("Partly granted")), ("withdrawn", _l("Withdrawn")),
     ]))
     final = SelectField(_l("Final (no further appeal)"), choices=TRI_CHOICES)

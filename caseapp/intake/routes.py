@@ -261,7 +261,7 @@ def edit_report(case_uuid: UUID, step: str | None):
         stored = _store_evidence(case, form)
         if not stored.ok:  # the refused files alone: every answer was saved by the steps before
             db.session.rollback()
-            form.evidence.errors.extend(problem.message for problem in stored.problems)
+            form.evidence.errors.extend(say(problem.message) for problem in stored.problems)
             return _render_step(case, current, form, 400)
         documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     try:
@@ -369,7 +369,7 @@ def _save_whole_report(case: Case, vault):
     stored = _store_evidence(case, form)
     if not stored.ok:  # show every problem at once: the files', and the report's own
         db.session.rollback()
-        form.evidence.errors.extend(problem.message for problem in stored.problems)
+        form.evidence.errors.extend(say(problem.message) for problem in stored.problems)
         unplaced = _attach_errors(form, intake.check(report, today=utcnow().date(), submitting=action == "submit"))
         return _render_step(case, None, form, 400, unplaced)
     try:

@@ -16,10 +16,8 @@ from caseapp.domain.roles import COORDINATOR, LAWYER
 from caseapp.models import Case, CaseEvent, CaseTeamMember, User
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, audit
+from caseapp.services.timeline import ADDED, REMOVED
 from caseapp.services.vault import CaseVault
-
-ADDED = "team_added"
-REMOVED = "team_removed"
 
 
 def members(session: Session, case: Case) -> list[CaseTeamMember]:

@@ -9,7 +9,7 @@ from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from caseapp.domain import committee, covenant, deadlines, permissions, stages
+from caseapp.domain import committee, covenant, permissions, stages
 from caseapp.domain.committee import RECORD_FIELDS, RECORD_LABELS
 from caseapp.domain.i18n import N_, Labels
 from caseapp.models import (
@@ -105,11 +105,11 @@ def update_record(session: Session, vault: CaseVault, actor: User, values: dict,
         vault.set(communication, "recommendations", new_text[0])
         vault.set(communication, "notes", new_text[1])
         if new_text[0] != old_text[0]:
-            changed.append("Recommendations")
+            changed.append(N_("Recommendations"))
         if new_text[1] != old_text[1]:
-            changed.append("Notes")
+            changed.append(N_("Notes"))
     if changed:
-        record_event(session, vault, actor, "Recorded: " + "; ".join(changed) + ".")
+        record_event(session, vault, actor, N_("Recorded: %(labels)s.", labels=Labels(changed)))
     session.flush()
     return changed
 
@@ -143,7 +143,7 @@ def add_interim_measure(session: Session, vault: CaseVault, actor: User, *, requ
                              compliance="unknown")
     vault.set(measure, "note", _clean(note))
     session.add(measure)
-    record_event(session, vault, actor, f"Interim measures requested on {deadlines.format_day(requested_on)}.")
+    record_event(session, vault, actor, N_("Interim measures requested on %(day)s.", day=requested_on))
     session.flush()
     return measure
 
@@ -166,12 +166,13 @@ def update_interim_measure(session: Session, vault: CaseVault, actor: User, meas
     labels = dict(committee.INTERIM_OUTCOMES) | dict(committee.COMPLIANCE)
     measure.outcome, measure.outcome_on = outcome, outcome_on
     measure.lifted_on, measure.compliance = lifted_on, compliance
-    summary = f"Interim measures of {deadlines.format_day(measure.requested_on)}: {labels[outcome].lower()}"
-    if lifted_on:
-        summary += f", lifted on {deadlines.format_day(lifted_on)}"
-    if compliance != "unknown":
-        summary += f"; State: {labels[compliance].lower()}"
-    record_event(session, vault, actor, summary + ".")
+    # The optional parts are phrases of their own (each translated), glued into the sentence.
+    lifted = N_(", lifted on %(day)s", day=lifted_on) if lifted_on else ""
+    complied = (N_("; State: %(compliance)s", compliance=Labels([labels[compliance]], lower=True))
+                if compliance != "unknown" else "")
+    record_event(session, vault, actor, N_("Interim measures of %(day)s: %(outcome)s%(lifted)s%(compliance)s.",
+                                           day=measure.requested_on, outcome=Labels([labels[outcome]], lower=True),
+                                           lifted=lifted, compliance=complied))
     session.flush()
 
 
@@ -184,9 +185,10 @@ def add_follow_up_assessment(session: Session, vault: CaseVault, actor: User, *,
                                     procedure=procedure)
     vault.set(assessment, "note", _clean(note))
     session.add(assessment)
-    record_event(session, vault, actor, f"Committee's follow-up assessment ({deadlines.format_day(assessed_on)}): "
-                                        f"{dict(committee.FOLLOW_UP_GRADES)[grade].lower()}, "
-                                        f"{dict(committee.FOLLOW_UP_PROCEDURE)[procedure].lower()}.")
+    record_event(session, vault, actor, N_(
+        "Committee's follow-up assessment (%(day)s): %(grade)s, %(procedure)s.", day=assessed_on,
+        grade=Labels([dict(committee.FOLLOW_UP_GRADES)[grade]], lower=True),
+        procedure=Labels([dict(committee.FOLLOW_UP_PROCEDURE)[procedure]], lower=True)))
     session.flush()
     return assessment
 
@@ -197,8 +199,7 @@ def add_follow_up_submission(session: Session, vault: CaseVault, actor: User, *,
     submission = FollowUpSubmission(uuid=uuid4(), case_id=vault.case.id, submitted_on=submitted_on)
     vault.set(submission, "note", _clean(note))
     session.add(submission)
-    record_event(session, vault, actor,
-                 f"Follow-up submission sent to the Committee on {deadlines.format_day(submitted_on)}.")
+    record_event(session, vault, actor, N_("Follow-up submission sent to the Committee on %(day)s.", day=submitted_on))
     session.flush()
     return submission
 
@@ -220,8 +221,8 @@ def record_publicity(session: Session, vault: CaseVault, actor: User, *, kind: s
                              language=(language or "").strip()[:40] or None)
     vault.set(action, "note", _clean(note))
     session.add(action)
-    record_event(session, vault, actor, f"Publicity: {dict(committee.PUBLICITY_KINDS)[kind].lower()} "
-                                        f"({deadlines.format_day(done_on)}).")
+    record_event(session, vault, actor, N_("Publicity: %(action)s (%(day)s).", day=done_on,
+                                           action=Labels([dict(committee.PUBLICITY_KINDS)[kind]], lower=True)))
     session.flush()
     return action
 
@@ -241,14 +242,15 @@ def add_media(session: Session, vault: CaseVault, actor: User, *, outlet: str, p
     item = MediaCoverage(uuid=uuid4(), case_id=vault.case.id, outlet=outlet[:200], published_on=published_on,
                          language=(language or "").strip()[:40] or None, link=link, reach=reach)
     session.add(item)
-    record_event(session, vault, actor, f"Media coverage: {outlet[:200]} ({deadlines.format_day(published_on)}).")
+    record_event(session, vault, actor, N_("Media coverage: %(outlet)s (%(day)s).", outlet=outlet[:200],
+                                           day=published_on))
     session.flush()
     return item
 
 
 def delete_media(session: Session, vault: CaseVault, actor: User, item: MediaCoverage) -> None:
     session.delete(item)
-    record_event(session, vault, actor, f"Media coverage removed: {item.outlet}.")
+    record_event(session, vault, actor, N_("Media coverage removed: %(outlet)s.", outlet=item.outlet))
     session.flush()
 
 
@@ -297,8 +299,8 @@ def publish(session: Session, vault: CaseVault, actor: User, *, summary: str, li
     communication.public_links = links
     first = communication.published_at is None
     communication.published_at = communication.published_at or utcnow()
-    record_event(session, vault, actor, "Decision published on the public page." if first
-                 else "Published summary updated.")
+    record_event(session, vault, actor, N_("Decision published on the public page.") if first
+                 else N_("Published summary updated."))
     session.flush()
 
 
@@ -342,8 +344,8 @@ def confirm_name_consent(session: Session, vault: CaseVault, actor: User, *, on_
     if before == (communication.publish_victim_identity, communication.public_victim_names):
         return
     # The note names no victim: the timeline is read by the whole team, the names stay in their column.
-    record_event(session, vault, actor, "The victims' consent to publish their names was confirmed." if consented
-                 else "No victim's name is to be published.", action=NAME_CONSENT)
+    record_event(session, vault, actor, N_("The victims' consent to publish their names was confirmed.") if consented
+                 else N_("No victim's name is to be published."), action=NAME_CONSENT)
     session.flush()
 
 
@@ -362,7 +364,7 @@ def withdraw_publication(session: Session, vault: CaseVault, actor: User) -> Non
     # overwrites the freed bytes), and a new publication asks for consent and names again.
     communication.public_victim_names = None
     communication.publish_victim_identity = False
-    record_event(session, vault, actor, "Decision withdrawn from the public page.")
+    record_event(session, vault, actor, N_("Decision withdrawn from the public page."))
     session.flush()
 
 

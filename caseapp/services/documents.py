@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from caseapp.core import antivirus
 from caseapp.core.files import FileStore, FileTooLargeError
 from caseapp.crypto import Keyring
+from caseapp.domain.i18n import N_
 from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadError, identify, safe_display_name
 from caseapp.models import Case, Document, User
 from caseapp.services import audit
@@ -73,7 +74,7 @@ class AcceptedFile:
 class FileProblem:
     """Why one file (``index`` in the request) or the whole upload (``index`` None) was refused."""
 
-    message: str
+    message: str  # English; a page says it in the reader's language (web.locales.say)
     index: int | None = None
     too_large: bool = False
 
@@ -103,7 +104,8 @@ def store(session: Session, file_store: FileStore, case: Case, files: list[Incom
     if not files:
         return StoredFiles([], [])
     if len(case.documents) + len(files) > limits.max_files_per_report:
-        return StoredFiles([], [FileProblem(f"A report can hold at most {limits.max_files_per_report} files.")])
+        too_many = N_("A report can hold at most %(num)d files.", num=limits.max_files_per_report)
+        return StoredFiles([], [FileProblem(too_many)])
     used = organisation_storage_used(session, case.organisation_id)
     report_used = sum(document.size for document in case.documents)
     accepted, problems = [], []
@@ -115,7 +117,7 @@ def store(session: Session, file_store: FileStore, case: Case, files: list[Incom
         try:
             kind = identify(head, original)
         except UploadError as exc:
-            problems.append(FileProblem(f"{name}: {exc.message}", index))
+            problems.append(FileProblem(N_("%(name)s: %(problem)s", name=name, problem=exc.message), index))
             continue
         if limits.scanner and (problem := _scan(limits.scanner, item.stream, name, case)):
             problems.append(FileProblem(problem, index))
@@ -123,16 +125,16 @@ def store(session: Session, file_store: FileStore, case: Case, files: list[Incom
         try:
             upload = store_upload(session, file_store, item.stream, max_size=limits.max_file_size)
         except FileTooLargeError:
-            problems.append(FileProblem(f"{name} is larger than {limits.max_file_size // MIB} MB.", index,
-                                        too_large=True))
+            too_large = N_("%(name)s is larger than %(mb)d MB.", name=name, mb=limits.max_file_size // MIB)
+            problems.append(FileProblem(too_large, index, too_large=True))
             continue
         report_used += upload.summary.size
         used += upload.summary.size
         if report_used > limits.max_report_size:
-            problems.append(FileProblem(f"The files of one report may total at most "
-                                        f"{limits.max_report_size // MIB} MB.", index, too_large=True))
+            problems.append(FileProblem(N_("The files of one report may total at most %(mb)d MB.",
+                                           mb=limits.max_report_size // MIB), index, too_large=True))
         elif used > limits.organisation_quota:
-            problems.append(FileProblem("Your organisation's storage quota is full; ask the coordinators.", index,
+            problems.append(FileProblem(N_("Your organisation's storage quota is full; ask the coordinators."), index,
                                         too_large=True))
         accepted.append(AcceptedFile(upload, name, kind))
     return StoredFiles(accepted, problems)
@@ -144,13 +146,14 @@ def _scan(scanner: antivirus.ClamdScanner, stream: BinaryIO, name: str, case: Ca
         verdict = scanner.scan(stream)
     except antivirus.ScannerUnavailableError as exc:
         log.warning("upload not scanned for case %s: %s", case.uuid, exc)
-        return f"{name} could not be checked for viruses, so it was not stored; please try again later."
+        return N_("%(name)s could not be checked for viruses, so it was not stored; please try again later.", name=name)
     finally:
         stream.seek(0)
     if verdict.clean:
         return None
     log.warning("upload refused for case %s: the virus scanner found %s", case.uuid, verdict.signature)
-    return f"{name} was refused: the virus scanner found {verdict.signature}."
+    return N_("%(name)s was refused: the virus scanner found %(signature)s.", name=name,
+              signature=verdict.signature)
 
 
 def record(session: Session, vault: CaseVault, accepted: list[AcceptedFile], *,

@@ -10,14 +10,16 @@ Anything not in ``LANGUAGES`` counts as no choice, so a language taken out of th
 """
 
 import re
+from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, has_request_context, request, session, url_for
-from flask_babel import format_number, get_locale
+from flask_babel import format_date, format_number, get_locale
 from flask_babel import gettext as _
 
 from caseapp.core.database import SAFE_METHODS
-from caseapp.domain.i18n import Labels, Text
+from caseapp.domain.i18n import Labels, StateName, Text, mid_sentence
+from caseapp.services import state_names
 
 # The session's key for a visitor's choice; a signed-in user's preference lives on the account instead.
 SESSION_KEY = "locale"
@@ -113,11 +115,16 @@ def say(sentence: str) -> str:
 
 
 def _said_value(value):
-    """A parameter of a sentence as the reader's language writes it: a number with its separators, a word of
-    the domain that is itself a ``Text`` (a status, "met") translated; any other text (a name) as it is."""
+    """A parameter of a sentence as the reader's language writes it: a number with its separators, a date in
+    full, a State by its name in that language, a word of the domain that is itself a ``Text`` (a status, "met")
+    translated; any other text (a source, a person's name) as it is."""
+    if type(value) is date:  # "5 May 2013", "5 de mayo de 2013", "5 mai 2013"
+        return format_date(value, "d MMMM y" if get_locale().language == "en" else "long")
+    if isinstance(value, StateName):
+        return state_names.localised(value.code, str(value))
     if isinstance(value, Labels):  # labels of the domain listed in a sentence, each in the reader's language
         said = (_(label) for label in value.labels)
-        return ", ".join(word.lower() for word in said) if value.lower else ", ".join(said)
+        return ", ".join(mid_sentence(word) for word in said) if value.lower else ", ".join(said)
     if isinstance(value, int) and not isinstance(value, bool):
         return format_number(value)
     return say(value) if isinstance(value, Text) else value

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
 from caseapp.domain.committee import RECORD_EVENT_TEXTS, RECORD_EVENTS
-from caseapp.models import Case, CaseEvent, Communication, MediaCoverage
+from caseapp.models import Case, CaseEvent, Communication, MediaCoverage, User
 from caseapp.models.base import utcnow
 from caseapp.services import screening
 from caseapp.services.vault import open_vault
-from tests.factories import add_to_team, record_screening, submit_report
+from tests.factories import add_to_team, record_screening, submit_report, text_of
 
 VICTIM_MARKER = "Anavictim Marker"
 
@@ -67,7 +67,7 @@ def test_a_coordinator_takes_a_case_from_candidate_to_closed(app, people, client
     assert move(coordinator, candidate, "preparing").status_code == 302
     refused = move(coordinator, candidate, "submitted_to_committee")
     assert refused.status_code == 400
-    assert "Record first: submitted to the committee on." in refused.get_data(as_text=True)
+    assert "Record first: submitted to the Committee on." in refused.get_data(as_text=True)
 
     assert record(coordinator, candidate, submitted_on="2025-12-01").status_code == 302
     assert move(coordinator, candidate, "submitted_to_committee").status_code == 302
@@ -126,7 +126,7 @@ def test_a_coordinator_takes_a_case_from_candidate_to_closed(app, people, client
     page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "Follow-up closed by the Committee." in page
     # One event at a time: the decision, then its transmission.
-    assert "Recorded: UN symbol; Decision; Decision adopted on; Articles found violated; Recommendations." in page
+    assert "Recorded: UN symbol, Decision, Decision adopted on, Articles found violated, Recommendations." in page
     assert "Recorded: Decision transmitted on." in page
     assert VICTIM_MARKER not in page  # coordinators work without the victims' identities
 
@@ -140,7 +140,7 @@ def test_record_dates_cannot_be_in_the_future_or_out_of_order(app, clients, cand
     record(coordinator, candidate, submitted_on=days_ago(10))
     response = record(coordinator, candidate, registered_on=days_ago(20))
     assert response.status_code == 400
-    assert "Registered on cannot be before submitted to the committee on" in response.get_data(as_text=True)
+    assert "Registered on cannot be before submitted to the Committee on" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.execute(select(Communication.registered_on)).scalar_one() is None  # the refused event
     ok = record(coordinator, candidate, author_comments_letter_on=days_ago(3), author_comments_due=future)
@@ -171,6 +171,30 @@ def test_interim_measures_are_requested_granted_and_complied_with(app, clients, 
     page = coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True)
     assert "Granted" in page and "Not complied with" in page and "Stop the demolition." in page
     assert "Interim measures of" in page  # on the timeline
+
+
+def test_the_timeline_says_the_apps_own_entries_in_the_language_of_whoever_reads_it(app, clients, candidate, people):
+    """An entry the app writes is stored as its message and parameters, not as the words of the day it was
+    written: the coordinator who recorded it in English reads it in French once French is their language."""
+    coordinator = clients("coordinator")
+    coordinator.post(f"/committee/{candidate.uuid}/interim-measures", data={"requested_on": "2026-05-04"})
+    from caseapp.models import InterimMeasure
+    measure = db.session.execute(select(InterimMeasure)).scalar_one()
+    prefix = f"m{measure.id}-"
+    coordinator.post(f"/committee/{candidate.uuid}/interim-measures/{measure.uuid}",
+                     data={prefix + "outcome": "granted", prefix + "outcome_on": "2026-05-06",
+                           prefix + "compliance": "partly_complied"})
+    english = text_of(coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True))
+    assert "Interim measures of 4 May 2026: granted; State: partly complied with." in english
+    assert "Interim measures requested on 4 May 2026." in english
+
+    user = db.session.get(User, people["coordinator"].user.id)
+    user.locale = "fr"
+    db.session.commit()
+    french = text_of(coordinator.get(f"/committee/{candidate.uuid}").get_data(as_text=True))
+    assert "Mesures provisoires du 4 mai 2026 : accordées ; État : partiellement respectées." in french
+    assert "Mesures provisoires demandées le 4 mai 2026." in french
+    assert "Interim measures" not in french and "Partly complied with" not in french
 
 
 def test_publicity_reminder_after_thirty_days_without_action(app, clients, candidate):

@@ -13,13 +13,22 @@ from datetime import date
 from icalendar import Calendar
 
 from caseapp.core.extensions import db
-from caseapp.domain import stages
+from caseapp.domain import roles, stages
 from caseapp.models import User
-from tests.factories import PASSWORD, add_to_team, make_staged_case, make_tracked_case, signed_in, text_of
+from tests.factories import (
+    PASSWORD,
+    add_to_team,
+    make_staged_case,
+    make_tracked_case,
+    make_user,
+    signed_in,
+    text_of,
+)
 from tests.web.decision_records import decided_case
 from tests.web.test_auth import password_only_partner, post_login
 from tests.web.test_deadlines import create_feed
 from tests.web.test_exports import CASES_HEADER, DECISIONS_HEADER
+from tests.web.test_intake import new_draft, post_report, report_form
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -178,3 +187,32 @@ def test_a_services_refusal_speaks_the_readers_language(app, org_a):
     assert refused.status_code == 400
     text = text_of(refused.get_data(as_text=True))
     assert "Use caracteres más variados." in text and "Use more varied characters." not in text
+
+
+def partner_in(app, org_a, language: str):
+    user = make_user(app, roles.PARTNER, org_a).user
+    user.locale = language
+    db.session.commit()
+    return signed_in(app, user)
+
+
+def test_a_refused_file_is_explained_in_the_partners_language(app, org_a):
+    client = partner_in(app, org_a, "es")
+    draft = new_draft(client)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    response = post_report(client, draft, report_form(title="Con archivos"), files=[("foto.jpg", png)])
+    assert response.status_code == 400
+    page = text_of(response.get_data(as_text=True))
+    assert ("foto.jpg: El nombre del archivo termina en .jpg, pero su contenido es de otro tipo (Imagen PNG). "
+            "Cámbiele el nombre para que termine en .png y vuelva a subirlo.") in page
+    assert "The file is named" not in page and "PNG image" not in page
+
+
+def test_the_intake_forms_warning_names_the_state_and_its_dates_in_the_partners_language(app, org_a):
+    client = partner_in(app, org_a, "fr")
+    draft = new_draft(client)
+    saved = post_report(client, draft, report_form(state="ES", facts_start="2012-05-01", continuing="no"))
+    assert saved.status_code == 302
+    page = text_of(client.get(f"/intake/{draft}/edit").get_data(as_text=True))
+    assert "(Espagne), le 5 mai 2013" in page
+    assert "The facts began before the Protocol" not in page and "Spain" not in page

@@ -1,10 +1,12 @@
-"""A refusal that names labels (what to record first, a date's label) says each in the reader's language."""
+"""A sentence of the domain that names labels (what to record first, a date's label), dates or States says each
+in the reader's language."""
 
 import pickle
+from datetime import date
 
 from flask_babel import force_locale
 
-from caseapp.domain.i18n import N_, Labels
+from caseapp.domain.i18n import N_, Labels, StateName, Text
 from caseapp.web.locales import say
 
 
@@ -16,3 +18,20 @@ def test_labels_read_in_english_and_are_said_one_by_one(app):
     with app.test_request_context(), force_locale("es"):
         said = say(refusal)
     assert "registrada el" in said.lower() and "registered on" not in said
+
+
+def test_a_label_mid_sentence_keeps_its_proper_nouns_and_acronyms():
+    labels = Labels(["Submitted to the Committee on", "UN symbol", "Registered on"], lower=True)
+    assert labels == "submitted to the Committee on, UN symbol, registered on"
+
+
+def test_a_sentences_dates_and_states_are_written_as_the_reader_writes_them(app):
+    sentence = Text("%(state)s, %(day)s", state=StateName("ES", "Spain"), day=date(2013, 5, 5))
+    assert sentence == "Spain, 5 May 2013"  # the English of the commands and the API
+    again = pickle.loads(pickle.dumps(sentence))  # noqa: S301 — our own bytes (a flash message in the session)
+    assert again == sentence and again.params["state"].code == "ES"
+    said = {}
+    for language in ("en", "es", "fr"):
+        with app.test_request_context(), force_locale(language):
+            said[language] = say(again)
+    assert said == {"en": "Spain, 5 May 2013", "es": "España, 5 de mayo de 2013", "fr": "Espagne, 5 mai 2013"}
