@@ -75,6 +75,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     from caseapp.deadlines import bp as deadlines_bp
     from caseapp.decisions import bp as decisions_bp
     from caseapp.documents import bp as documents_bp
+    from caseapp.drafting import bp as drafting_bp
     from caseapp.intake import bp as intake_bp
     from caseapp.main import bp as main_bp
     from caseapp.messages import bp as messages_bp
@@ -86,7 +87,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     web.init_app(app)
     for blueprint in (main_bp, auth_bp, account_bp, admin_bp, documents_bp, intake_bp, screening_bp, messages_bp,
                       api_bp, committee_bp, deadlines_bp, decisions_bp, dashboard_bp, register_bp,
-                      notifications_bp):
+                      notifications_bp, drafting_bp):
         app.register_blueprint(blueprint)
     redirects.init_app(app)  # after the blueprints: the old paths take their new endpoints' methods
     register_cli(app)

@@ -65,7 +65,7 @@ def command(reset_credentials: bool) -> None:
             cases_created += create_demo_pipeline(
                 db.session, keyring, resources.blind_indexer(), organisation, partner,
                 accounts.find_user(db.session, DEMO_USERS[1][0]), accounts.find_user(db.session, DEMO_USERS[2][0]),
-                today=utcnow().date())
+                today=utcnow().date(), store=resources.file_store())
         counts = count_demo_cases(db.session, organisation)  # in the writing transaction, before it ends
         db.session.commit()
     if cases_created:

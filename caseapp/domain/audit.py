@@ -99,6 +99,10 @@ _ACTIONS = (
     ("document_uploaded", N_("Document uploaded"), "cases"),
     ("document_downloaded", N_("Document downloaded (decrypted)"), "cases"),
     ("document_deleted", N_("Document deleted"), "cases"),
+    ("draft_downloaded", N_("Drafted document downloaded (the target names the document and its language)"),
+     "cases"),
+    ("draft_annex_listed", N_("Evidence file listed as an annex of a drafted document"), "cases"),
+    ("annex_bundle_downloaded", N_("Evidence file downloaded in an annex bundle (decrypted)"), "cases"),
     ("export_downloaded", N_("CSV export downloaded"), "cases"),
     ("case_deleted", N_("Report deleted (crypto-shredded)"), "cases"),
     ("case_shredded", N_("Report crypto-shredded by the retention job"), "cases"),
@@ -124,7 +128,7 @@ TARGET_LABELS = {
     "case": N_("Case"), "document": N_("Document"), "user": N_("Account"), "organisation": N_("Organisation"),
     "token": N_("API token"), "passkey": N_("Passkey"), "calendar_feed": N_("Calendar feed"),
     "key": N_("Encryption key"), "state": N_("State"), "register": N_("States register"), "export": N_("Export"),
-    "backup": N_("Backup"), "notification": N_("Notification"),
+    "backup": N_("Backup"), "notification": N_("Notification"), "draft": N_("Drafted document"),
 }
 TARGET_TYPES = frozenset(TARGET_LABELS)
 

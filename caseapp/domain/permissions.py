@@ -140,6 +140,11 @@ ENDPOINT_POLICY: dict[str, dict[str, str]] = {
     # The victims' consent to publishing their names: confirmed by a lawyer of the case's team, who reads the
     # victims' own consent in the report (``can_confirm_name_consent``; issue 17, point 7).
     "committee.confirm_name_consent": {"GET": LAWYERS, "POST": LAWYERS},
+    # Drafting a case's documents: its team only (``can_draft``), lawyers and coordinators (issue 19).
+    "drafting.show_drafts": {"GET": CASEWORKERS},
+    "drafting.save_settings": {"POST": CASEWORKERS},
+    "drafting.download_draft": {"GET": CASEWORKERS},
+    "drafting.download_annexes": {"GET": CASEWORKERS},
     "committee.add_team_member": {"POST": CASEWORKERS},
     "committee.remove_team_member": {"POST": CASEWORKERS},
     "decisions.list_decisions": {"GET": PUBLIC},
@@ -316,6 +321,15 @@ def can_see_reports_in_screening(principal: Principal) -> bool:
     """Reports still in screening, or declined, are between their organisation and the lawyers: a coordinator
     sees a case once a lawyer accepts it (the committee stages)."""
     return principal.role in (PARTNER, LAWYER) and not _awaiting(principal)
+
+
+def can_draft(principal: Principal, *, on_team: bool) -> bool:
+    """Whether a principal may draft a case's documents (issue 19): its communication, annexes and requests
+    name the victims, so only the case's team — its lawyers and coordinators — has them, never a lawyer
+    outside the team, a partner (who reported, and reads the report) or an admin."""
+    if _awaiting(principal):
+        return False
+    return principal.role in (LAWYER, COORDINATOR) and on_team
 
 
 def can_read_case_content(principal: Principal, *, on_team: bool) -> bool:

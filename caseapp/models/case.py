@@ -57,7 +57,7 @@ class Case(Base):
     # ``other_instruments`` is the partner's free-text list of other treaties invoked, kept as a JSON list
     # inside its ciphertext.
     ENCRYPTED = ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
-                 "one_year_exception", "urgent_explanation", "decline_reason", "other_instruments")
+                 "one_year_exception", "urgent_explanation", "decline_reason", "other_instruments", "remedies_sought")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[UUID] = mapped_column(Uuid(), unique=True, default=uuid4)
@@ -98,6 +98,10 @@ class Case(Base):
     urgent_explanation_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
     decline_reason_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())  # shown to the partner
     other_instruments_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    # Drafting (issue 19): the language the communication is written in, and what the authors ask the
+    # Committee to recommend, which the report itself does not say.
+    working_language: Mapped[str | None] = mapped_column(String(2))
+    remedies_sought_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
 
     organisation: Mapped[Organisation] = relationship()
     victims: Mapped[list["Victim"]] = relationship(back_populates="case", cascade="all, delete-orphan",

@@ -195,12 +195,22 @@ def _screening_only(session: Session, vault, lawyer: User, stage: str, today: da
                                                   "State's obligations under the Covenant (art. 3(2)(d)).")
 
 
+# The strategic candidate's evidence, for a lawyer to draft its communication and annexes from.
+DRAFTING_EVIDENCE = (
+    ("eviction order (demo).txt", b"Fictional eviction order, for demonstration only.\n"),
+    ("letter to the housing office (demo).txt", b"Fictional application for social housing, for demonstration.\n"),
+)
+
+
 def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndexer, organisation: Organisation,
-                         partner: User, lawyer: User, coordinator: User, *, today: date) -> int:
+                         partner: User, lawyer: User, coordinator: User, *, today: date,
+                         store: FileStore | None = None) -> int:
     """Demo cases at every stage from strategic candidate to closed, moved through the same services as
     real ones (screening, record, stage moves, interim measures, follow-up, publicity, publication). The
     accepting lawyer joins each accepted case's team, as on the web; the coordinator joins every other one,
-    so the demo shows both sides of AC-06 (a case on the coordinator's team, and one off it)."""
+    so the demo shows both sides of AC-06 (a case on the coordinator's team, and one off it). The strategic
+    candidate is urgent and, given a ``store``, holds two evidence files: everything a lawyer drafts from
+    (the communication, its annexes, a request for interim measures; issue 19)."""
     for index, (title, state, rights, stage, notified_days) in enumerate(PIPELINE):
         notified = today - timedelta(days=notified_days)
         report = ReportInput(
@@ -215,8 +225,16 @@ def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndex
             other_procedures=[], only_mass_media_reports="no", substantiated="yes", abuse="no",
             clear_disadvantage="yes", general_importance="yes",
         )
+        if stage == stages.CANDIDATE:
+            report.urgent_risk, report.urgent_date = "yes", today + timedelta(days=14)
+            report.urgent_explanation = "Fictional: the family's eviction is set for two weeks from now."
         case, _reference = create_report(session, keyring, indexer, partner, report, today=today, submit=True)
         vault = open_vault(session, keyring, case)
+        if stage == stages.CANDIDATE and store is not None:
+            for name, content in DRAFTING_EVIDENCE:
+                upload = store_upload(session, store, io.BytesIO(content))
+                record_document(session, vault, upload, original_name=name, content_type="text/plain",
+                                uploaded_by=partner)
         if stage in (stages.SCREENING, stages.INFO_REQUESTED, stages.DECLINED):
             _screening_only(session, vault, lawyer, stage, today)
             continue

@@ -114,12 +114,18 @@ def say(sentence: str) -> str:
     return _(sentence) if sentence else sentence
 
 
+def long_date(day: date) -> str:
+    """A date written out in the reader's language: "5 May 2013", "5 de mayo de 2013", "5 mai 2013" (Babel's
+    English "long" is American, "May 5, 2013")."""
+    return format_date(day, "d MMMM y" if get_locale().language == "en" else "long")
+
+
 def _said_value(value):
     """A parameter of a sentence as the reader's language writes it: a number with its separators, a date in
     full, a State by its name in that language, a word of the domain that is itself a ``Text`` (a status, "met")
     translated; any other text (a source, a person's name) as it is."""
-    if type(value) is date:  # "5 May 2013", "5 de mayo de 2013", "5 mai 2013"
-        return format_date(value, "d MMMM y" if get_locale().language == "en" else "long")
+    if type(value) is date:
+        return long_date(value)
     if isinstance(value, StateName):
         return state_names.localised(value.code, str(value))
     if isinstance(value, Labels):  # labels of the domain listed in a sentence, each in the reader's language

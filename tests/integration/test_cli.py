@@ -196,6 +196,42 @@ def test_demo_fills_the_queue_with_every_warning_and_the_committee_with_every_st
     assert db.session.execute(select(func.count()).select_from(Case)).scalar_one() == 18
 
 
+def test_the_demo_lawyer_drafts_the_demo_candidates_communication_and_annexes(app):
+    """Issue 19, "done when": from the case accepted in the demo data, the demo lawyer (on its team) downloads
+    a complete draft in each language, a request for interim measures and the annex bundle."""
+    import io
+    import zipfile
+
+    import docx
+
+    from caseapp.models import Case
+    from tests.factories import login
+
+    assert run(app, "demo").exit_code == 0
+    db.session.expire_all()
+    candidate = db.session.execute(select(Case).where(Case.stage == "candidate")).scalar_one()
+    lawyer = accounts.find_user(db.session, DEMO_USERS[1][0])
+    client = app.test_client()
+    login(app, client, lawyer)
+    annexes = [str(document.uuid) for document in sorted(candidate.documents, key=lambda d: (d.created_at, d.id))]
+    assert len(annexes) == 2
+    for language, heading in (("en", "10. List of annexes"), ("es", "10. Lista de anexos"),
+                              ("fr", "10. Liste des annexes")):
+        response = client.get(f"/drafting/{candidate.uuid}/communication.docx",
+                              query_string={"lang": language, "annex": annexes})
+        assert response.status_code == 200
+        paragraphs = [p.text for p in docx.Document(io.BytesIO(response.data)).paragraphs]
+        listed = paragraphs[paragraphs.index(heading) + 1:paragraphs.index(heading) + 3]
+        assert [line.replace("\xa0", " ").split(": ", 1)[1] for line in listed] == [
+            "eviction order (demo).txt", "letter to the housing office (demo).txt"]
+    interim = client.get(f"/drafting/{candidate.uuid}/interim_measures.docx", query_string={"lang": "en"})
+    assert "the family's eviction is set for two weeks from now" in "\n".join(
+        p.text for p in docx.Document(io.BytesIO(interim.data)).paragraphs)
+    bundle = zipfile.ZipFile(io.BytesIO(client.get(f"/drafting/{candidate.uuid}/annexes.zip",
+                                                   query_string={"annex": annexes}).data))
+    assert bundle.namelist() == ["01 - eviction order (demo).txt", "02 - letter to the housing office (demo).txt"]
+
+
 # --- the demo's counts and its credentials reset (issue 17 point 10) ------------------------------------
 
 

@@ -102,8 +102,10 @@ class Scene:
             return self.setup_token
         if name == "case_uuid" and endpoint in SUBMITTED_REPORT_ENDPOINTS:
             return self.submitted_uuid
-        if name == "case_uuid" and endpoint.startswith("committee."):
+        if name == "case_uuid" and endpoint.startswith(("committee.", "drafting.")):
             return self.tracked_uuid
+        if name == "document" and endpoint.startswith("drafting."):  # the document drafted for every case
+            return "communication"
         if name == "member_uuid":  # the lawyer, whom the control request puts on the case's team first
             return str(self.user("lawyer").uuid)
         if name == "measure_uuid":
@@ -275,6 +277,8 @@ FORM_DATA = {
     "committee.add_follow_up_submission": lambda s, page: {"submitted_on": "2025-06-01"},
     "committee.record_publicity": lambda s, page: {"kind": "press_release", "done_on": "2025-02-01"},
     "committee.add_media": lambda s, page: {"outlet": "Control Daily", "published_on": "2025-02-01"},
+    "drafting.save_settings": lambda s, page: _on_team(s, s.tracked_uuid, "coordinator") or {
+        "working_language": "fr", "remedies_sought": "Rehouse the families."},
     "committee.delete_media": lambda s, page: {},
     "committee.publish": lambda s, page: {"summary": "A summary for the public."},
     "committee.confirm_name_consent": lambda s, page: _lawyer_on_team(s, s.tracked_uuid) or {
@@ -308,11 +312,16 @@ def _published(scene: Scene) -> None:
 
 def _lawyer_on_team(scene: Scene, case_uuid: str) -> None:
     """Removing a member needs one: put the lawyer on the case's team (once)."""
+    _on_team(scene, case_uuid, "lawyer")
+
+
+def _on_team(scene: Scene, case_uuid: str, principal: str) -> None:
+    """Put ``principal`` on the case's team (once): removing a member needs one, drafting needs the team."""
     from caseapp.services import case_teams
 
     case = db.session.execute(select(Case).where(Case.uuid == uuid.UUID(case_uuid))).scalar_one()
-    if not case_teams.is_on_team(db.session, case, scene.user("lawyer")):
-        add_to_team(case, scene.user("lawyer"))
+    if not case_teams.is_on_team(db.session, case, scene.user(principal)):
+        add_to_team(case, scene.user(principal))
 
 
 def submitted_case(scene: Scene) -> Case:

@@ -141,6 +141,13 @@ def caseworkers_only(outcome: Outcome) -> dict[str, Outcome]:
                admin=DENIED, pending_2fa=TO_ENROLMENT)
 
 
+def case_team_only(outcome: Outcome) -> dict[str, Outcome]:
+    """Drafting (``can_draft``): lawyers and coordinators pass the level, but only the case's team reaches the
+    case; the matrix's lawyer and first coordinator are on no team of it, so they find nothing (AC-04)."""
+    return row(anonymous=TO_LOGIN, partner_a=DENIED, partner_b=DENIED, lawyer=NOT_FOUND, coordinator=NOT_FOUND,
+               coordinator_on_team=outcome, admin=DENIED, pending_2fa=TO_ENROLMENT)
+
+
 def coordinators_only(outcome: Outcome) -> dict[str, Outcome]:
     return row(anonymous=TO_LOGIN, partner_a=DENIED, partner_b=DENIED, lawyer=DENIED, coordinator=outcome,
                admin=DENIED, pending_2fa=TO_ENROLMENT)
@@ -325,6 +332,12 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     # The case team panel: lawyers and coordinators, on the team or not, assign it (DESIGN.md §2).
     "committee.add_team_member": {"POST": caseworkers_only(FORM_ERROR)},
     "committee.remove_team_member": {"POST": caseworkers_only(redirect_to(TRACKED))},
+    # Drafting the tracked case's documents (issue 19): its team only. An empty settings form and a bundle with
+    # no annex chosen are refused in place; the communication drafts in the page's language.
+    "drafting.show_drafts": {"GET": case_team_only(OK)},
+    "drafting.save_settings": {"POST": case_team_only(FORM_ERROR)},
+    "drafting.download_draft": {"GET": case_team_only(OK)},
+    "drafting.download_annexes": {"GET": case_team_only(FORM_ERROR)},
     # The thread of Organisation A's submitted report: its partners and the lawyers only (AC-04, AC-06).
     # An empty message is refused with a flash and the sender goes back to the thread.
     "messages.post_message": {
@@ -462,6 +475,10 @@ URLS = {
     "committee.withdraw_publication": TRACKED + "/publication/withdraw",
     "committee.add_team_member": TRACKED + "/team",
     "committee.remove_team_member": TRACKED + "/team/{coordinator_on_team_uuid}/remove",
+    "drafting.show_drafts": "/drafting/{tracked_uuid}",
+    "drafting.save_settings": "/drafting/{tracked_uuid}/settings",
+    "drafting.download_draft": "/drafting/{tracked_uuid}/communication.docx",
+    "drafting.download_annexes": "/drafting/{tracked_uuid}/annexes.zip",
     "dashboard.show": "/dashboard",
     "decisions.list_decisions": "/decisions",
     "decisions.atom_feed": "/decisions.atom",

@@ -67,6 +67,7 @@ ENCRYPTED = {
     "FollowUpAssessmentForm.note": "a follow-up note, under the case key",
     "FollowUpSubmissionForm.note": "a follow-up note, under the case key",
     "PublicityForm.note": "a publicity note, under the case key",
+    "DraftingSettingsForm.remedies_sought": "the remedies sought, under the case key",
 }
 NOT_STORED = {
     "ReportFilterForm.q": "a partner's search words: kept between pages only in the sealed session payload",
@@ -150,6 +151,7 @@ ENDPOINT_FORMS = {
     "committee.add_media": "MediaForm",
     "committee.publish": "PublicationForm",
     "committee.confirm_name_consent": "NameConsentForm",
+    "drafting.save_settings": "DraftingSettingsForm",
     "account.create_token": "NewTokenForm",
     "account.change_password": "ChangePasswordForm",
     "admin.list_users": "UserFilterForm",
@@ -170,11 +172,13 @@ NOT_SENT = {"_AccountFields": "a base class", "AuditFilterForm": "a GET filter (
             "VictimForm": "sent inside ReportForm",
             "OneYearForm": "the remedies step's dates for the live one-year date (intake.one_year_limit); never stored",
             "RemedyForm": "sent inside ReportForm", "UnusedRemedyForm": "sent inside ReportForm",
-            "ProcedureForm": "sent inside ReportForm"}
-# The order the routes are sent in: a report is asked about, assessed, declined, reopened and accepted.
+            "ProcedureForm": "sent inside ReportForm",
+            "DraftChoiceForm": "a GET choice of a draft's language and annexes (document ids); never stored"}
+# The order the routes are sent in: a report is asked about, assessed, declined, reopened and accepted; the
+# decided case's documents are drafted before the Committee's forms move it on (a closed case is not drafted for).
 ORDER = ["intake.edit_report", "intake.list_reports", "messages.post_message", "screening.request_information",
          "screening.assess_report", "screening.decline_report", "screening.reopen_report", "screening.accept_report",
-         "screening.search_victims"]
+         "screening.search_victims", "drafting.save_settings"]
 # Two fields that must be equal get the same marker.
 SAME_AS = {"confirm": "password"}
 # Outbox folders to scan, by config setting: the .eml files `flask notify send` writes with no mail server.

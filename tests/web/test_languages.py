@@ -122,7 +122,7 @@ def test_the_switcher_changes_a_visitors_language_without_javascript(client):
 
 # Path arguments that are no secret: a report's step, a State's code, a session's handle (POST only, own sessions),
 # a static file's name. Any other non-uuid argument must be judged: listed here, or in SECRET_PATH_ARGUMENTS.
-PLAIN_PATH_ARGUMENTS = {"step", "iso2", "handle", "filename"}
+PLAIN_PATH_ARGUMENTS = {"step", "iso2", "handle", "filename", "document"}
 
 
 def test_every_path_argument_is_judged_secret_or_plain(app):
