@@ -299,10 +299,11 @@ def test_retire_refuses_a_key_still_in_use(file_keyed_app):
 
 
 def test_keys_check_passes_on_demo_data_and_names_broken_records(app):
+    # The demo holds six evidence files: one per queue report (4) and the strategic candidate's two (drafting).
     assert run(app, "demo").exit_code == 0
     healthy = run(app, "keys", "check")
     assert healthy.exit_code == 0, healthy.output
-    assert re.search(r"Checked \d+ fields, 4 files, \d+ data keys, 1 key canaries: 0 failures", healthy.output)
+    assert re.search(r"Checked \d+ fields, 6 files, \d+ data keys, 1 key canaries: 0 failures", healthy.output)
 
     victim = db.session.execute(select(Victim).limit(1)).scalar_one()
     db.session.execute(update(Victim).where(Victim.id == victim.id).values(name_encrypted=b"\x01" + b"\x00" * 40))
