@@ -7,6 +7,7 @@ buffer: nothing of it touches the disk. The Word file carries the language (docu
 proofing language of its text), so the word processor checks its spelling in that language."""
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -83,6 +84,11 @@ def file_name(document: str, language: str, reference: str) -> str:
         return f"{reference} - {_(drafting.DOCUMENTS[document])} ({language}).docx"
 
 
+# Characters XML 1.0 cannot hold (C0 controls but tab and line ends, non-characters): a word processor would
+# refuse the file, and python-docx refuses to write them. A report's text may carry one (pasted from a PDF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def write_docx(blocks: list[drafting.Block], *, language: str, title: str) -> bytes:
     word = docx.Document()
     properties = word.core_properties
@@ -93,7 +99,7 @@ def write_docx(blocks: list[drafting.Block], *, language: str, title: str) -> by
     proofing = OxmlElement("w:lang")
     proofing.set(qn("w:val"), PROOFING.get(language, language))
     normal.append(proofing)
-    for block in blocks:
+    for block in (drafting.Block(block.kind, _NOT_XML.sub("", block.text)) for block in blocks):
         if block.kind == drafting.HEADING:
             word.add_heading(block.text, level=1)
         elif block.kind == drafting.SUBHEADING:

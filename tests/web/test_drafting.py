@@ -348,3 +348,12 @@ def test_the_wording_lives_in_the_templates_which_the_coalition_edits_without_co
     assert {path.name for path in shipped.glob("*.txt")} == {  # one per document and language
         f"{document}.{language}.txt" for document in ("communication", "interim_measures", "follow_up_comments",
                                                       "press_release") for language in ("en", "es", "fr")}
+
+
+def test_text_pasted_with_control_characters_still_makes_a_word_file(app, people, accepted):
+    vault = open_vault(db.session, keyring(), db.session.get(Case, accepted.id))
+    vault.set(vault.case, "narrative", "Copied from a PDF:\x02 the order\x1b of 3 May.\x01")
+    db.session.commit()
+    document = opened(signed_in(app, people["lawyer"].user).get(f"/drafting/{accepted.uuid}/communication.docx",
+                                                               query_string={"lang": "en"}))
+    assert "Copied from a PDF: the order of 3 May." in [p.text for p in document.paragraphs]
