@@ -30,7 +30,7 @@ from caseapp.committee.forms import (
 )
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
-from caseapp.domain import covenant, deadlines, drafting, permissions, stages
+from caseapp.domain import covenant, deadlines, permissions, stages
 from caseapp.domain.committee import (
     COMPLIANCE,
     DEADLINE_KINDS,
@@ -213,13 +213,13 @@ def _page(case: Case, *, problem: str | None = None, **forms) -> str:
     follow_up_due = (deadlines.follow_up_response_due(communication.decision_transmitted_on)
                      if communication and communication.decision_type == VIEWS_VIOLATION
                      and communication.decision_transmitted_on else None)
-    on_team = any(member.user_id == user.id for member in team)
-    may_draft = case.stage in drafting.DRAFTING_STAGES and permissions.can_draft(user, on_team=on_team)
+    may_draft = permissions.can_draft(user, on_team=any(member.user_id == user.id for member in team),
+                                      stage=case.stage)
     return render_template(
         "committee/show_case.html", case=case, title=vault.get(case, "title") if readable else None,
         readable=readable, team=team, may_draft=may_draft,
         team_form=_team_form(case, forms.pop("team_form", None)), state=state_names.name(case.state_code),
-        rights=[_(covenant.BY_CODE[c].label) if c in covenant.BY_CODE else c for c in case.rights_invoked],
+        rights=[_(covenant.label(code)) for code in case.rights_invoked],
         communication=communication, values=values,
         recommendations=vault.get(communication, "recommendations") if communication else None,
         notes=vault.get(communication, "notes") if communication else None,

@@ -128,6 +128,13 @@ def is_covenant_right(code: str) -> bool:
     return code in BY_CODE or code in COVENANT_REFERENCES
 
 
+def label(code: str) -> str:
+    """A right's label, marked for translation (a page says it with gettext), or the reference itself for an
+    article the catalogue does not name ("11", another treaty's)."""
+    right = BY_CODE.get(code)
+    return right.label if right is not None else code
+
+
 def choices() -> list[tuple[str, str]]:
     """(code, label) pairs in article order, for a select field."""
     return [(right.code, right.label) for right in sorted(RIGHTS, key=lambda right: _code_key(right.code))]

@@ -111,9 +111,7 @@ def stored_sentence(sentence: str) -> str:
     """A sentence as JSON for storage: a ``Text`` with its message id and parameters, plain text as it is."""
     if not isinstance(sentence, Text):
         return sentence
-    return json.dumps({"msgid": sentence.msgid, "params": {name: _stored_value(value)
-                                                           for name, value in sentence.params.items()}},
-                      ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(_as_data(sentence), ensure_ascii=False, separators=(",", ":"))
 
 
 def sentence_from_store(stored: str | None) -> str | None:
@@ -121,15 +119,22 @@ def sentence_from_store(stored: str | None) -> str | None:
     if not stored or not stored.startswith(_STORED):
         return stored
     try:
-        data = json.loads(stored)
-        return Text(data["msgid"], **{name: _value_from_store(value) for name, value in data["params"].items()})
+        return _from_data(json.loads(stored))
     except (ValueError, KeyError, TypeError):
         return stored
 
 
-def _stored_value(value: Any) -> Any:
+def _as_data(text: Text) -> dict:
+    return {"msgid": text.msgid, "params": {name: _value_as_data(value) for name, value in text.params.items()}}
+
+
+def _from_data(data: dict) -> Text:
+    return Text(data["msgid"], **{name: _value_from_data(value) for name, value in data["params"].items()})
+
+
+def _value_as_data(value: Any) -> Any:
     if isinstance(value, Text):
-        return {"text": json.loads(stored_sentence(value))}
+        return {"text": _as_data(value)}
     if isinstance(value, Labels):
         return {"labels": list(value.labels), "lower": value.lower}
     if isinstance(value, StateName):
@@ -139,11 +144,11 @@ def _stored_value(value: Any) -> Any:
     return value if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
 
 
-def _value_from_store(value: Any) -> Any:
+def _value_from_data(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     if "text" in value:
-        return sentence_from_store(json.dumps(value["text"]))
+        return _from_data(value["text"])
     if "labels" in value:
         return Labels(value["labels"], lower=value["lower"])
     if "state" in value:

@@ -8,6 +8,7 @@ applied by the scoped loaders, which answer 404 for what the user may not see (A
 
 from typing import Protocol
 
+from caseapp.domain.drafting import DRAFTING_STAGES
 from caseapp.domain.roles import ADMIN, COORDINATOR, LAWYER, PARTNER, STAFF_ROLES
 
 
@@ -323,11 +324,12 @@ def can_see_reports_in_screening(principal: Principal) -> bool:
     return principal.role in (PARTNER, LAWYER) and not _awaiting(principal)
 
 
-def can_draft(principal: Principal, *, on_team: bool) -> bool:
-    """Whether a principal may draft a case's documents (issue 19): its communication, annexes and requests
-    name the victims, so only the case's team — its lawyers and coordinators — has them, never a lawyer
-    outside the team, a partner (who reported, and reads the report) or an admin."""
-    if _awaiting(principal):
+def can_draft(principal: Principal, *, on_team: bool, stage: str) -> bool:
+    """Whether a principal may draft a case's documents (issue 19), from the strategic candidate on: its
+    communication, annexes and requests name the victims, so only the case's team — its lawyers and
+    coordinators — has them, never a lawyer outside the team, a partner (who reported, and reads the report)
+    or an admin."""
+    if _awaiting(principal) or stage not in DRAFTING_STAGES:
         return False
     return principal.role in (LAWYER, COORDINATOR) and on_team
 

@@ -22,11 +22,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from caseapp.domain import covenant, deadlines, drafting
 from caseapp.domain.committee import DECISION_TYPES, FOLLOW_UP_GRADES, FOLLOW_UP_PROCEDURE
-from caseapp.domain.i18n import N_
-from caseapp.screening.plain import engine_reason  # the engine's reasons, as the screening page says them
+from caseapp.screening.plain import engine_reason, fact_word  # the engine's reasons, as the screening page says them
 from caseapp.services import state_names
 from caseapp.services.drafting import DraftRecord
-from caseapp.web.labels import CRITERION_NAMES, FACT_WORDS
+from caseapp.web.labels import CRITERION_NAMES, CRITERION_STATUS_WORDS
 from caseapp.web.locales import long_date
 
 DECISION_LABELS = dict(DECISION_TYPES)
@@ -35,9 +34,6 @@ PROCEDURE_LABELS = dict(FOLLOW_UP_PROCEDURE)
 # The proofing language each working language's text is marked with.
 PROOFING = {"en": "en-GB", "es": "es-ES", "fr": "fr-FR"}
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-# The engine's and the lawyer's statuses, as the screening pages word them.
-STATUS_WORDS = {"met": N_("met"), "not_met": N_("not met"), "unknown": N_("unknown"), "warning": N_("warning"),
-                "not_applicable": N_("not applicable")}
 
 
 def template_folder() -> Path:
@@ -123,12 +119,11 @@ def _day(value: date | None) -> str | None:
 
 
 def _word(code: str | None) -> str:
-    return str(FACT_WORDS[code]) if code in FACT_WORDS else (code or "")
+    return str(fact_word(code)) if code else ""
 
 
 def _right(code: str) -> str:
-    right = covenant.BY_CODE.get(code)
-    return _(right.label) if right is not None else code
+    return _(covenant.label(code))
 
 
 def context(record: DraftRecord, *, today: date) -> dict:
@@ -211,8 +206,8 @@ def _criterion(criterion, record: DraftRecord) -> dict:
     determination = record.determinations.get(criterion.id)
     return {
         "name": str(CRITERION_NAMES[criterion.id]),
-        "engine_status": _(STATUS_WORDS[criterion.status]),
+        "engine_status": str(CRITERION_STATUS_WORDS[criterion.status]),
         "engine_reason": engine_reason(criterion),
-        "status": _(STATUS_WORDS[determination.status]) if determination else None,
+        "status": str(CRITERION_STATUS_WORDS[determination.status]) if determination else None,
         "reason": determination.reason if determination else "",
     }

@@ -1,20 +1,19 @@
 """The drafting page's forms: the case's drafting settings, and the choice of a draft's language and annexes."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice, SelectField, SelectMultipleField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.domain import drafting
 from caseapp.web.forms import AppForm
 
-# Each working language named in its own language, as the switcher names it.
-LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("es", "Español"), SelectChoice("fr", "Français")]
-
 
 class DraftingSettingsForm(AppForm):
+    """The case's drafting settings; the view gives the languages the drafts are written in."""
+
     working_language = SelectField(
-        _l("Language of the communication"), choices=LANGUAGE_CHOICES, validators=[DataRequired()],
+        _l("Language of the communication"), choices=[], validators=[DataRequired()],
         description=_l("The Committee works in English, French and Spanish: write in the language of the victims' "
                        "country when it is one of them."))
     remedies_sought = TextAreaField(
@@ -29,7 +28,7 @@ class DraftChoiceForm(AppForm):
     class Meta:
         csrf = False
 
-    lang = SelectField(_l("Language of the documents"), choices=LANGUAGE_CHOICES, validators=[DataRequired()])
+    lang = SelectField(_l("Language of the documents"), choices=[], validators=[DataRequired()])
     annex = SelectMultipleField(_l("Annexes"), choices=[], widget=ListWidget(prefix_label=False),
                                 option_widget=CheckboxInput(),
                                 description=_l("The evidence files to attach, numbered in this order in the "

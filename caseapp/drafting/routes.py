@@ -18,11 +18,11 @@ from caseapp.models import Case
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError, case_teams, cases
 from caseapp.services import drafting as drafting_service
-from caseapp.services.committee import communication_of
 from caseapp.services.vault import CaseVault, open_vault
 from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.downloads import DOWNLOAD_CSP, attachment_headers, content_disposition
+from caseapp.web.locales import language_choices
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
 
@@ -33,9 +33,8 @@ DOCUMENT_PATH = "<any(" + ", ".join(drafting.DOCUMENTS) + "):document>"
 def _case_or_404(case_uuid: UUID) -> Case:
     user = current_user()
     case = cases.find_visible_case(db.session, user, case_uuid)
-    if case is None or case.stage not in drafting.DRAFTING_STAGES:
-        abort(404)
-    if not permissions.can_draft(user, on_team=case_teams.is_on_team(db.session, case, user)):
+    if case is None or not permissions.can_draft(user, on_team=case_teams.is_on_team(db.session, case, user),
+                                                 stage=case.stage):
         abort(404)
     return case
 
@@ -51,27 +50,32 @@ def _default_language(case: Case) -> str:
     return page if page in drafting.WORKING_LANGUAGES else "en"
 
 
+def _languages() -> list[tuple[str, str]]:
+    """The languages drafts are written in, each named in itself as the switcher names it."""
+    return [(code, name) for code, name in language_choices() if code in drafting.WORKING_LANGUAGES]
+
+
+def _settings_form(case: Case, vault: CaseVault, *, from_request: bool) -> DraftingSettingsForm:
+    form = DraftingSettingsForm() if from_request else DraftingSettingsForm(
+        formdata=None, working_language=_default_language(case), remedies_sought=vault.get(case, "remedies_sought"))
+    form.working_language.choices = _languages()
+    return form
+
+
 def _choice_form(case: Case, vault: CaseVault, *, from_request: bool) -> DraftChoiceForm:
     form = DraftChoiceForm(formdata=request.args if from_request else None, lang=_default_language(case))
+    form.lang.choices = _languages()
     form.annex.choices = [(str(document.uuid), name) for document, name in drafting_service.annex_choices(vault)]
     return form
 
 
-def _offered(case: Case) -> list[tuple[str, str]]:
-    """The documents the case's record can fill now, with their names."""
-    flags = {"stage": case.stage, "urgent": case.urgent_risk == "yes",
-             "views_found_violation": drafting_service.views_found_violation(communication_of(db.session, case)),
-             "published": drafting_service.public_decision(db.session, case) is not None}
-    return [(code, label) for code, label in drafting.DOCUMENTS.items() if drafting.available(code, **flags)]
-
-
 def _page(case: Case, vault: CaseVault, *, settings: DraftingSettingsForm | None = None,
           choice: DraftChoiceForm | None = None, status: int = 200):
-    settings = settings or DraftingSettingsForm(formdata=None, working_language=_default_language(case),
-                                                remedies_sought=vault.get(case, "remedies_sought") or "")
+    settings = settings or _settings_form(case, vault, from_request=False)
     choice = choice or _choice_form(case, vault, from_request=False)
     return render_template("drafting/show_drafts.html", case=case, title=vault.get(case, "title") or "",
-                           settings=settings, choice=choice, offered=_offered(case),
+                           settings=settings, choice=choice, offered=drafting_service.offered(db.session, case),
+                           document_names=drafting.DOCUMENTS,
                            urgent=case.urgent_risk == "yes"), status
 
 
@@ -85,7 +89,7 @@ def show_drafts(case_uuid: UUID):
 def save_settings(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     vault = _vault(case)
-    form = DraftingSettingsForm()
+    form = _settings_form(case, vault, from_request=True)
     if not form.validate_on_submit():
         return _page(case, vault, settings=form, status=400)
     try:
@@ -106,7 +110,7 @@ def download_draft(case_uuid: UUID, document: str):
     if document not in drafting.HOLDS_IDENTITY:
         return _press_release(case_uuid)
     case = _case_or_404(case_uuid)
-    if (document, drafting.DOCUMENTS[document]) not in _offered(case):
+    if document not in drafting_service.offered(db.session, case):
         abort(404)
     vault = _vault(case)
     choice = _choice_form(case, vault, from_request=True)

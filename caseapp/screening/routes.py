@@ -141,8 +141,7 @@ def list_reports():
             "case": case,
             "title": vaults[case.id].get(case, "title"),
             "state": state_names.name(case.state_code) if case.state_code else None,
-            "rights": [(code, _(covenant.BY_CODE[code].label) if code in covenant.BY_CODE else code)
-                       for code in case.rights_invoked],
+            "rights": [(code, _(covenant.label(code))) for code in case.rights_invoked],
             "duplicates": duplicates[case.id],
         })
     filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort", "dir"))

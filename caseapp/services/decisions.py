@@ -100,8 +100,7 @@ def to_public(row) -> PublicDecision:
         uuid=row.uuid,
         state_code=row.state_code,
         state=state_names.name(row.state_code) or row.state_code,
-        rights=tuple(gettext(covenant.BY_CODE[code].label) if code in covenant.BY_CODE else code
-                     for code in row.rights_invoked or ()),
+        rights=tuple(gettext(covenant.label(code)) for code in row.rights_invoked or ()),
         outcome=gettext(_OUTCOMES[row.decision_type]) if row.decision_type in _OUTCOMES else row.decision_type,
         articles_violated=tuple(row.articles_violated or ()),
         adopted_on=row.decision_adopted_on,

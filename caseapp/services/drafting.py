@@ -114,10 +114,14 @@ def draft_record(session: Session, vault: CaseVault, *, register: StatesRegister
     )
 
 
-def views_found_violation(communication: Communication | None) -> bool:
-    """Whether Views finding a violation were transmitted: the State's follow-up is then due (art. 9(2))."""
-    return bool(communication and communication.decision_type == VIEWS_VIOLATION
-                and communication.decision_transmitted_on)
+def offered(session: Session, case: Case) -> list[str]:
+    """The documents the case's record can fill now (``drafting.available``), in the order of ``DOCUMENTS``."""
+    communication = communication_of(session, case)
+    facts = {"stage": case.stage, "urgent": case.urgent_risk == "yes",
+             "views_found_violation": bool(communication and communication.decision_type == VIEWS_VIOLATION
+                                           and communication.decision_transmitted_on),
+             "published": bool(communication and communication.published_at)}
+    return [document for document in drafting.DOCUMENTS if drafting.available(document, **facts)]
 
 
 def public_decision(session: Session, case: Case) -> decisions.PublicDecision | None:

@@ -52,6 +52,16 @@ PRESET_LABELS = {
 # The engine (caseapp/domain/admissibility) answers in codes; these are the words a page shows for them.
 # tests/web/test_screening_labels.py fails when a code the engine defines has no entry here.
 
+# A criterion's status, the engine's or the lawyer's, in words (never colour alone): the screening pages'
+# badges and the drafted communication's assessment.
+CRITERION_STATUS_WORDS = {
+    "met": _l("met"),
+    "not_met": _l("not met"),
+    "unknown": _l("unknown"),
+    "warning": _l("warning"),
+    "not_applicable": _l("not applicable"),
+}
+
 # Each criterion by its article and what it asks (OP-ICESCR.md §1).
 CRITERION_NAMES = {
     "art1": _l("Art. 1 — State party to the Protocol"),

@@ -35,3 +35,17 @@ def test_a_sentences_dates_and_states_are_written_as_the_reader_writes_them(app)
         with app.test_request_context(), force_locale(language):
             said[language] = say(again)
     assert said == {"en": "Spain, 5 May 2013", "es": "España, 5 de mayo de 2013", "fr": "Espagne, 5 mai 2013"}
+
+
+def test_a_stored_sentence_comes_back_whole_and_a_persons_words_stay_as_they_are():
+    from caseapp.domain.i18n import sentence_from_store, stored_sentence
+
+    inner = Text("; State: %(compliance)s", compliance=Labels(["Complied with"], lower=True))
+    sentence = Text("%(state)s on %(day)s: %(outcome)s%(more)s (%(count)d)", state=StateName("BO", "Bolivia"),
+                    day=date(2026, 5, 4), outcome=Labels(["Granted"], lower=True), more=inner, count=3)
+    again = sentence_from_store(stored_sentence(sentence))
+    assert again == sentence == "Bolivia on 4 May 2026: granted; State: complied with (3)"
+    assert again.params["state"].code == "BO" and again.params["more"].params["compliance"].labels == (
+        "Complied with",)
+    for words in ("A note someone typed.", '{"msgid": "not ours"', None):
+        assert sentence_from_store(stored_sentence(words)) == words
