@@ -228,6 +228,7 @@ def test_a_bundle_without_annexes_or_an_unknown_file_is_refused_with_the_page(ap
     lawyer = signed_in(app, people["lawyer"].user)
     empty = lawyer.get(f"/drafting/{accepted.uuid}/annexes.zip")
     assert empty.status_code == 400 and "Choose at least one annex." in text_of(empty.get_data(as_text=True))
+    assert "Nothing was downloaded." in text_of(empty.get_data(as_text=True))  # a download, not a save
     stranger = lawyer.get(f"/drafting/{accepted.uuid}/annexes.zip",
                           query_string={"annex": "00000000-0000-0000-0000-000000000000"})
     assert stranger.status_code == 400 and 'id="error-summary"' in stranger.get_data(as_text=True)
@@ -357,3 +358,16 @@ def test_text_pasted_with_control_characters_still_makes_a_word_file(app, people
     document = opened(signed_in(app, people["lawyer"].user).get(f"/drafting/{accepted.uuid}/communication.docx",
                                                                query_string={"lang": "en"}))
     assert "Copied from a PDF: the order of 3 May." in [p.text for p in document.paragraphs]
+
+
+def test_the_drafting_page_speaks_the_readers_language(app, people, accepted):
+    user = db.session.get(type(people["lawyer"].user), people["lawyer"].user.id)
+    user.locale = "fr"
+    db.session.commit()
+    page = text_of(signed_in(app, user).get(f"/drafting/{accepted.uuid}").get_data(as_text=True))
+    for words in ("Rédaction des documents du dossier", "Langue de la communication", "Réparations demandées",
+                  "Télécharger : Communication au Comité", "Télécharger : Demande de mesures provisoires",
+                  "Télécharger les annexes (ZIP)"):
+        assert words in page, words
+    for english in ("Drafting the case's documents", "Remedies sought", "Download"):
+        assert english not in page, english
