@@ -27,7 +27,7 @@ from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError
 from caseapp.services.cases import create_case, new_victim, submit_case, visible_cases
 from caseapp.services.timeline import move_case
-from caseapp.services.vault import CaseVault, open_vault, open_vaults
+from caseapp.services.vault import CaseVault, open_vaults
 
 DRAFT = stages.DRAFT
 # A partner edits a draft, and again a submitted report on which the lawyers asked for information.
@@ -212,9 +212,9 @@ def report_page(session: Session, keyring: Keyring, user: User, *, page: int, pe
     query = visible_cases(user)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     page_query = query.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * per_page).limit(per_page)
-    rows = [ReportSummary(case, open_vault(session, keyring, case).get(case, "title") or "")
-            for case in session.execute(page_query).scalars()]
-    return rows, total
+    page_cases = session.execute(page_query).scalars().all()
+    vaults = open_vaults(session, keyring, page_cases)  # the page's keys in one query, not one per row
+    return [ReportSummary(case, vaults[case.id].get(case, "title") or "") for case in page_cases], total
 
 
 @dataclass
