@@ -13,6 +13,7 @@ from caseapp.cli import (
     backup,
     deadlines,
     demo,
+    duplicates,
     keys,
     notify,
     orgs,
@@ -28,7 +29,7 @@ from caseapp.cli import (
 COMMANDS = (
     orgs.command, users.command, keys.command, store.command, tokens.command, register.command, audit.command,
     demo.command, screen.command, deadlines.command, backup.backup_command, backup.restore_command,
-    retention.command, sessions.command, notify.command,
+    retention.command, sessions.command, notify.command, duplicates.command,
 )
 
 

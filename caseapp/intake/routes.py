@@ -149,7 +149,8 @@ def new_report():
         flash(refusal_text(exc), "danger")
         return redirect(url_for("intake.list_reports"))
     audit_request("report_created", case=case)
-    intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=False, actor=user)
+    intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
+                       today=utcnow().date(), submit=False, actor=user)
     db.session.commit()
     return _move_on(case, steps.FIRST, match, report)
 
@@ -265,8 +266,8 @@ def edit_report(case_uuid: UUID, step: str | None):
             return _render_step(case, current, form, 400)
         documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     try:
-        intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=False,
-                           actor=current_user())
+        intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
+                           today=utcnow().date(), submit=False, actor=current_user())
     except intake.ReportError as exc:
         db.session.rollback()
         return _render_step(case, current, form, 400, _attach_errors(form, exc.errors))
@@ -341,8 +342,8 @@ def _review(case: Case, vault):
         return _move_on(case, steps.REVIEW, match, report)
     was_draft = case.stage == intake.DRAFT
     try:
-        intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=True,
-                           actor=current_user())
+        intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
+                           today=utcnow().date(), submit=True, actor=current_user())
     except intake.ReportError:
         db.session.rollback()
         return _render_step(case, steps.REVIEW, _saved_form(vault), 400)
@@ -374,8 +375,8 @@ def _save_whole_report(case: Case, vault):
         return _render_step(case, None, form, 400, unplaced)
     try:
         was_draft = case.stage == intake.DRAFT
-        reference = intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(),
-                                       submit=action == "submit", actor=current_user())
+        reference = intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
+                                       today=utcnow().date(), submit=action == "submit", actor=current_user())
         documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     except intake.ReportError as exc:
         db.session.rollback()

@@ -4,6 +4,7 @@ from caseapp.models.audit import AuditEvent
 from caseapp.models.base import Base
 from caseapp.models.case import (
     Case,
+    CaseDuplicate,
     CaseRight,
     Document,
     DomesticRemedy,
@@ -36,7 +37,8 @@ from caseapp.models.user import LoginFailure, Passkey, RecoveryCode, SetupToken,
 
 __all__ = [
     "ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission",
-    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseEvent", "CaseTeamMember", "CaseRight",
+    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseDuplicate", "CaseEvent", "CaseTeamMember",
+    "CaseRight",
     "CovenantStatus", "DataKey",
     "Document", "DomesticRemedy", "KekCanary", "Message",
     "Notification", "NotificationPreference", "OtherProcedure", "UnusedRemedy", "ReferenceCounter",

@@ -20,6 +20,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -102,6 +103,10 @@ class Case(Base):
     # Committee to recommend, which the report itself does not say.
     working_language: Mapped[str | None] = mapped_column(String(2))
     remedies_sought_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary())
+    # True once the case's duplicates (``case_duplicates``) were found and stored, when it was submitted
+    # or its victims last changed. Reports submitted before that table existed stay False until
+    # `flask duplicates record` has checked them; the pages check those on the fly.
+    duplicates_checked: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship()
     victims: Mapped[list["Victim"]] = relationship(back_populates="case", cascade="all, delete-orphan",
@@ -131,6 +136,23 @@ class CaseRight(Base):
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     code: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class CaseDuplicate(Base):
+    """Two submitted reports that name the same victim (same name or identity number), confirmed on the
+    decrypted values (CRY-07) when either was submitted or its victims changed, and stored both ways (A→B
+    and B→A) so that a list reads a page's flags with one indexed query. Only ids and what matched: no
+    content. Rows go with either case (ON DELETE CASCADE)."""
+
+    __tablename__ = "case_duplicates"
+    __table_args__ = (
+        CheckConstraint("matched_on IN ('name', 'identity number')", name="matched_on_valid"),
+        Index("ix_case_duplicates_other", "other_case_id"),
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    other_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    matched_on: Mapped[str] = mapped_column(String(16))
 
 
 class Victim(Base):

@@ -7,7 +7,6 @@ from uuid import UUID
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from caseapp.core.database import reads_only
@@ -34,6 +33,7 @@ from caseapp.services import (
     case_teams,
     cases,
     committee,
+    duplicates,
     intake,
     messages,
     register,
@@ -132,9 +132,9 @@ def list_reports():
     # The page's ids come from an index; then its rows, their keys and their duplicate checks are read
     # a page at a time, not a row at a time.
     page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
-    page.items = cases.by_ids(db.session, page.items, selectinload(Case.victims))
+    page.items = cases.by_ids(db.session, page.items)
     vaults = open_vaults(db.session, keyring(), page.items)
-    duplicates = intake.confirmed_duplicates_of(db.session, keyring(), list(vaults.values()))
+    flags = duplicates.flags_of(db.session, keyring(), list(vaults.values()))
     rows = []
     for case in page.items:
         rows.append({
@@ -142,7 +142,7 @@ def list_reports():
             "title": vaults[case.id].get(case, "title"),
             "state": state_names.name(case.state_code) if case.state_code else None,
             "rights": [(code, _(covenant.label(code))) for code in case.rights_invoked],
-            "duplicates": duplicates[case.id],
+            "duplicates": flags[case.id],
         })
     filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort", "dir"))
     return render_template("screening/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
@@ -189,7 +189,7 @@ def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
         "screening/show_report.html", case=case, report=report, team=case_teams.members(db.session, case),
         documents=[(document, vault.get(document, "original_name")) for document in case.documents],
         state_label=state_names.name(case.state_code) if case.state_code else None, rights=covenant.BY_CODE,
-        status_labels=STATUS_LABELS, duplicates=intake.confirmed_duplicates(db.session, keyring(), vault),
+        status_labels=STATUS_LABELS, duplicates=duplicates.flags_of(db.session, keyring(), [vault])[case.id],
         assessment=assessment, versions=saved, current=saved[0] if saved else None,
         factors=STRATEGIC_FACTORS, timeline=timeline.timeline(db.session, vault),
         decline_reason=vault.get(case, "decline_reason"),

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import uuid4
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, load_only, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from caseapp.crypto import Keyring
-from caseapp.crypto.blind_index import BlindIndexer, normalise_identifier, normalise_name
+from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.domain import covenant, stages
 from caseapp.domain import report as rules
 from caseapp.domain.admissibility import one_year_count
@@ -22,9 +22,9 @@ from caseapp.domain.i18n import N_
 from caseapp.domain.register import un_member_states
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
-from caseapp.models import Case, CaseRight, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
+from caseapp.models import Case, CaseRight, DomesticRemedy, OtherProcedure, UnusedRemedy, User
 from caseapp.models.case import PARTNER_VIEW_COLUMNS
-from caseapp.services import ServiceError
+from caseapp.services import ServiceError, duplicates
 from caseapp.services.cases import create_case, new_victim, submit_case, visible_cases
 from caseapp.services.timeline import move_case
 from caseapp.services.vault import CaseVault, open_vaults
@@ -77,11 +77,11 @@ def create_report(session: Session, keyring: Keyring, indexer: BlindIndexer, use
     if errors:
         raise ReportError(errors)
     case, vault = new_draft(session, keyring, user)
-    return case, save_report(session, vault, indexer, report, today=today, submit=submit)
+    return case, save_report(session, vault, indexer, report, keyring=keyring, today=today, submit=submit)
 
 
 def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, report: ReportInput, *,
-                today: date, submit: bool, actor: User | None = None) -> str | None:
+                keyring: Keyring, today: date, submit: bool, actor: User | None = None) -> str | None:
     """Save the report (and submit it when asked); returns the reference once submitted.
 
     A draft is submitted to get its reference. A report on which the lawyers asked for information is
@@ -95,15 +95,19 @@ def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, repor
     if errors:
         raise ReportError(errors)
     _write(session, vault, indexer, case, report)
-    if not submit:
+    if submit and case.stage == DRAFT:
+        submit_case(session, case)
+    elif submit:
+        if actor is None:
+            raise ValueError("say who sends the updated report")
+        move_case(session, vault, actor, stages.SCREENING, N_("The partner updated the report."))
+    if case.reference is not None:
+        # Its victims may have changed. After the reference: on PostgreSQL the reference counter's row
+        # lock orders concurrent submissions, so each one sees the victims of those committed before it.
+        duplicates.record(session, keyring, [vault])
+    else:
         session.flush()
-        return None
-    if case.stage == DRAFT:
-        return submit_case(session, case)
-    if actor is None:
-        raise ValueError("say who sends the updated report")
-    move_case(session, vault, actor, stages.SCREENING, N_("The partner updated the report."))
-    return case.reference
+    return case.reference if submit else None
 
 
 def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case, report: ReportInput) -> None:
@@ -215,71 +219,3 @@ def report_page(session: Session, keyring: Keyring, user: User, *, page: int, pe
     page_cases = session.execute(page_query).scalars().all()
     vaults = open_vaults(session, keyring, page_cases)  # the page's keys in one query, not one per row
     return [ReportSummary(case, vaults[case.id].get(case, "title") or "") for case in page_cases], total
-
-
-@dataclass
-class DuplicateHint:
-    reference: str
-    matched_on: str  # "name" or "identity number"
-
-
-def confirmed_duplicates(session: Session, keyring: Keyring, vault: CaseVault) -> list[DuplicateHint]:
-    """Other submitted reports, from any organisation, naming one of the case's victims: candidates
-    found by the blind indexes, each re-checked on the decrypted values (CRY-07), since a truncated index
-    can collide. Only for lawyers: a partner must never learn that another organisation reported the
-    same person."""
-    return confirmed_duplicates_of(session, keyring, [vault])[vault.case.id]
-
-
-def _identities(vault: CaseVault, victims) -> dict[str, set[str]]:
-    return {
-        "name": {normalise_name(vault.get(v, "name") or "") for v in victims} - {""},
-        "identity number": {normalise_identifier(vault.get(v, "identity_number") or "") for v in victims} - {""},
-    }
-
-
-def confirmed_duplicates_of(
-    session: Session, keyring: Keyring, vaults: list[CaseVault]
-) -> dict[int, list[DuplicateHint]]:
-    """``confirmed_duplicates`` of many cases at once (a page of the queue), by case id, in a few
-    queries: one for the candidates of all of them, one for the candidates' victims and one for their keys.
-    Only the cases that have candidates, and the candidates, are decrypted."""
-    indexes = {vault.case.id: ({v.name_index for v in vault.case.victims if v.name_index},
-                               {v.identity_number_index for v in vault.case.victims if v.identity_number_index})
-               for vault in vaults}
-    found: dict[int, list[DuplicateHint]] = {case_id: [] for case_id in indexes}
-    names = set().union(*(pair[0] for pair in indexes.values()))
-    numbers = set().union(*(pair[1] for pair in indexes.values()))
-    if not names and not numbers:
-        return found
-    rows = session.execute(
-        select(Victim.case_id, Case.reference, Victim.name_index, Victim.identity_number_index)
-        .join(Case, Case.id == Victim.case_id)
-        .where(Case.reference.is_not(None),
-               or_(Victim.name_index.in_(names), Victim.identity_number_index.in_(numbers)))
-    ).all()
-    candidates: dict[int, dict[int, str]] = {}
-    for case_id, (mine_names, mine_numbers) in indexes.items():
-        for other_id, reference, name_index, number_index in rows:
-            if other_id != case_id and (name_index in mine_names or number_index in mine_numbers):
-                candidates.setdefault(case_id, {})[other_id] = reference
-    if not candidates:
-        return found
-    other_ids = set().union(*(set(others) for others in candidates.values()))
-    # Only what the check reads: the candidates' ids (for their keys) and their victims' names and numbers.
-    others = session.execute(
-        select(Case).where(Case.id.in_(other_ids)).options(
-            load_only(Case.id, Case.uuid, Case.reference),
-            selectinload(Case.victims).load_only(Victim.uuid, Victim.name_encrypted, Victim.identity_number_encrypted))
-    ).scalars().all()
-    theirs = {case_id: _identities(other_vault, other_vault.case.victims)
-              for case_id, other_vault in open_vaults(session, keyring, others).items()}
-    by_id = {vault.case.id: vault for vault in vaults}
-    for case_id, references in candidates.items():
-        mine = _identities(by_id[case_id], by_id[case_id].case.victims)
-        for other_id, reference in sorted(references.items(), key=lambda item: item[1]):
-            for kind in ("identity number", "name"):
-                if mine[kind] & theirs[other_id][kind]:
-                    found[case_id].append(DuplicateHint(reference, kind))
-                    break
-    return found

@@ -2,8 +2,9 @@
 queue, the cases before the Committee, the dashboard), so none of them imports another for it."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
-from caseapp.services import todo
+from caseapp.services import duplicates, todo
 
 # A case's stage (domain/stages.py) as the pages name it.
 STATUS_LABELS = {
@@ -60,6 +61,13 @@ CRITERION_STATUS_WORDS = {
     "unknown": _l("unknown"),
     "warning": _l("warning"),
     "not_applicable": _l("not applicable"),
+}
+
+# What two reports' victims share when one is flagged as a possible duplicate of the other ("a victim with
+# the same %(on)s"): the screening queue and case page.
+DUPLICATE_MATCH_WORDS = {
+    duplicates.NAME: lazy_pgettext("duplicate", "name"),
+    duplicates.IDENTITY_NUMBER: lazy_pgettext("duplicate", "identity number"),
 }
 
 # Each criterion by its article and what it asks (OP-ICESCR.md §1).

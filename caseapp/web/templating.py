@@ -13,7 +13,7 @@ from caseapp.domain.committee import one_year_limit_runs
 from caseapp.domain.deadlines import badge_state, days_left, deadline_label, warning_level
 from caseapp.models.base import utcnow
 from caseapp.services import notifications, register
-from caseapp.web.labels import CRITERION_STATUS_WORDS, TEAM_ACTION_LABELS
+from caseapp.web.labels import CRITERION_STATUS_WORDS, DUPLICATE_MATCH_WORDS, TEAM_ACTION_LABELS
 from caseapp.web.locales import language_choices, return_path, say
 from caseapp.web.sorting import sort_url
 
@@ -134,6 +134,7 @@ def init_app(app: Flask) -> None:
     # A global, not a context variable: the imported table macros (templates/_macros/table.html) call it.
     app.jinja_env.globals["sort_url"] = sort_url
     app.jinja_env.globals["criterion_status_words"] = CRITERION_STATUS_WORDS
+    app.jinja_env.globals["duplicate_match_words"] = DUPLICATE_MATCH_WORDS
     app.jinja_env.filters["one_year_limit"] = one_year_limit
     app.jinja_env.filters["days_to"] = days_to
     app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"

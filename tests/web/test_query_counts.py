@@ -16,8 +16,8 @@ from sqlalchemy import event, select
 
 from caseapp.core.extensions import db
 from caseapp.domain.report import VictimInput
-from caseapp.models.base import utcnow
 from caseapp.models import Case, Communication
+from caseapp.models.base import utcnow
 from caseapp.services import tokens
 from tests.factories import add_to_team, make_staged_case, record_screening, signed_in
 

@@ -340,7 +340,8 @@ def test_the_right_filter_follows_the_rights_a_report_invokes_when_it_is_saved_a
     case, vault = intake.new_draft(db.session, keyring(), partner)
     report = intake.load_report(vault)
     report.title, report.rights_invoked = "Changed its rights", ["11(1)", "2(2)"]
-    intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=False)
+    intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(), today=utcnow().date(),
+                       submit=False)
     db.session.commit()
     submit_report(app, partner, notified=days_ago(30), title="Other report", rights_invoked=["11(1)"])
     report.rights_invoked = ["12", "11(1)"]
@@ -348,7 +349,8 @@ def test_the_right_filter_follows_the_rights_a_report_invokes_when_it_is_saved_a
     report.facts_start, report.continuing, report.author_is_victim, report.acting_on_behalf = (
         days_ago(400), "no", "yes", "no")
     report.victims = [VictimInput(name="Ana", consent="yes")]
-    intake.save_report(db.session, vault, blind_indexer(), report, today=utcnow().date(), submit=True)
+    intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(), today=utcnow().date(),
+                       submit=True)
     db.session.commit()
     lawyer = clients("lawyer")
 
