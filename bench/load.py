@@ -401,26 +401,27 @@ def scenarios(bench: Bench, rng: random.Random, drafts: int) -> tuple[list[Scena
         "partner": bench.cookie_for(partner, {"report_filter": {"q": "", "status": "screening"}}),
         "submitter": bench.cookie_for(submitter),
     }
-    ratio = "≥ 30 % of trivial; p95 ≤ 50 ms"
-    queue_filters = ["?state=ES&sort=deadline", "?right=11%281%29&sort=deadline", "?days=90&sort=deadline",
-                     "?stage=all&state=AR&sort=newest", "?urgent=yes&sort=oldest", "?state=PT&days=passed"]
+    # Issue 20's targets: a list or case page at least 10 % of the trivial route, p95 at most 50 ms.
+    ratio = "≥ 10 % of trivial; p95 ≤ 50 ms"
+    queue_filters = ["?state=ES", "?right=11%281%29", "?days=90", "?stage=all&state=AR&sort=submitted&dir=desc",
+                     "?urgent=yes&sort=submitted&dir=asc", "?state=PT&days=passed"]
     items = [
         Scenario("trivial", "trivial route (GET /bench/trivial, no session)", None, [TRIVIAL_PATH]),
         Scenario("queue", f"case list: lawyers' queue, {PAGE_SIZE} rows, filtered + sorted (6 filter sets)", "lawyer",
-                 [f"/screening{query}" for query in queue_filters], target=ratio, ratio_min=0.30, p95_max_ms=50),
+                 [f"/screening{query}" for query in queue_filters], target=ratio, ratio_min=0.10, p95_max_ms=50),
         Scenario("partner_list", f"case list: a partner's reports, {PAGE_SIZE} rows, status filter, by last change "
                                  "(organisation with ~12 % of all cases)", "partner", ["/intake"],
-                 target=ratio, ratio_min=0.30, p95_max_ms=50),
+                 target=ratio, ratio_min=0.10, p95_max_ms=50),
         Scenario("committee_list", f"case list: cases before the Committee, {PAGE_SIZE} rows (3 filter sets)",
                  "coordinator", ["/committee", "/committee?state=ES", "/committee?stage=registered"],
-                 target=ratio, ratio_min=0.30, p95_max_ms=50),
+                 target=ratio, ratio_min=0.10, p95_max_ms=50),
         Scenario("case_page", f"case page: lawyer's screening workspace, all fields decrypted ({len(pages)} reports)",
-                 "lawyer", pages, target=ratio, ratio_min=0.30, p95_max_ms=50),
+                 "lawyer", pages, target=ratio, ratio_min=0.10, p95_max_ms=50),
         Scenario("search", f"search by victim name (blind index; POST, {len(names)} names)", "lawyer",
-                 ["/screening/search"] * len(names), method="POST", names=names, target="p95 ≤ 20 ms", p95_max_ms=20),
+                 ["/screening/search"] * len(names), method="POST", names=names, target="p95 ≤ 10 ms", p95_max_ms=10),
         Scenario("submit", "report submission: form POST, 3 victims + 2 remedies", "submitter",
                  bench.new_drafts(submitter, drafts), method="POST", expect_location="/submitted",
-                 target="≥ 100/s; 0 errors", rate_min=100),
+                 target="≥ 150/s; p95 ≤ 100 ms; 0 errors", rate_min=150, p95_max_ms=100),
     ]
     return items, cookies
 

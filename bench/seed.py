@@ -654,16 +654,20 @@ def verify_sample(app, count: int = 20) -> None:
         db.session.remove()
 
 
-def record_duplicates(app) -> None:
-    """Store the duplicate flags of the seeded reports, as `flask duplicates record` does (the rows above
-    are written with Core inserts, not through the intake service that records them on submission)."""
+def store_derived(app, *, seeded: bool) -> None:
+    """Store the deadlines and the duplicate flags of the seeded reports, as `flask deadlines --refresh`
+    and `flask duplicates record` do (the rows above are written with Core inserts, not through the
+    services and ORM events that keep them when a report is written)."""
     from tqdm import tqdm
 
     from caseapp.core.database import writing
     from caseapp.core.extensions import db
-    from caseapp.services import duplicates
+    from caseapp.services import deadlines, duplicates
 
     with app.app_context(), writing():
+        if seeded:  # Core inserts bypass the ORM events that keep the stored deadlines: compute them again
+            with tqdm(total=deadlines.cases_with_reference(db.session), unit="case", desc="Deadlines") as bar:
+                deadlines.refresh_all(db.session, commit=db.session.commit, progress=bar.update)
         pending = duplicates.unchecked_ids(db.session)
         db.session.rollback()
         if not pending:
@@ -706,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Instance {instance.resolve()}: {existing:,} cases; target {args.cases:,}.")
     if wanted <= 0:
         print("Already seeded: nothing to add.")
-        record_duplicates(app)
+        store_derived(app, seeded=False)
         return 0
     organisations, weights, lawyers, coordinators = ensure_people(app)
     with app.app_context():
@@ -754,7 +758,7 @@ def main(argv: list[str] | None = None) -> int:
     verify_sample(app)
     print(f"Seeded {wanted:,} cases in {elapsed:.0f} s ({wanted / elapsed:,.0f} cases/s); a sample of 20 decrypts "
           f"through the services.")
-    record_duplicates(app)
+    store_derived(app, seeded=True)
     return 0
 
 

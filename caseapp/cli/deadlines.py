@@ -2,13 +2,16 @@
 decrypted)."""
 
 import json
+import sys
 
 import click
 
 from caseapp.cli.common import keyless
+from caseapp.core.database import writing
 from caseapp.core.extensions import db
 from caseapp.domain.deadlines import format_day
 from caseapp.models.base import utcnow
+from caseapp.services import deadlines
 from caseapp.services.deadlines import deadline_items
 
 
@@ -21,16 +24,28 @@ def _deadline_row(item, width: int) -> str:
             f"{format_day(item.due_date):<11}  {when}")
 
 
+def _case_count() -> int:
+    count = deadlines.cases_with_reference(db.session)
+    db.session.rollback()
+    return count
+
+
 @click.command("deadlines")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @click.option("--within", type=click.IntRange(min=0), default=None, metavar="DAYS",
               help="Only deadlines due within DAYS days from today, and those already overdue.")
+@click.option("--refresh", is_flag=True,
+              help="First recompute every case's stored deadlines from its dates (after a change of the rules).")
 @keyless
-def command(as_json: bool, within: int | None) -> None:
+def command(as_json: bool, within: int | None, refresh: bool) -> None:
     """List the open deadlines of every case, soonest first: the one-year limit, the State's observations,
     observations on the merits, the author's comments and the State's follow-up response, counted from the
     recorded dates (domain/OP-ICESCR.md section 6). With --json: a list of {"case", "kind", "basis_date",
     "due_date", "days_left"}. Reads clear columns only: needs the database, not the keys."""
+    if refresh:
+        with writing(), click.progressbar(length=_case_count(), label="Recomputing the stored deadlines",
+                               file=sys.stderr) as bar:
+            deadlines.refresh_all(db.session, commit=db.session.commit, progress=bar.update)
     items = deadline_items(db.session, today=utcnow().date(), within=within)
     db.session.rollback()
     if as_json:

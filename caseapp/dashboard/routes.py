@@ -49,7 +49,7 @@ def show():
     publicity = dashboard.publicity_coverage(db.session)
     # The lists are capped (most urgent first); the rest is counted and, where one exists, linked to.
     cap = current_app.config["DASHBOARD_LIST_SIZE"]
-    overdue = dashboard.overdue_follow_ups(db.session, today=today)
+    overdue = dashboard.overdue_follow_ups(db.session, today=today, limit=cap)
     reminders = dashboard.publicity_reminders(db.session, today=today)
     by_state = dashboard.cases_by_state(db.session)
     states_map, map_rows = charts.states_map(dashboard.states_parties(db.session), by_state.every)
@@ -68,8 +68,8 @@ def show():
         state_list=_reachable("screening.list_reports"),
         rights_chart=charts.rights_chart(dashboard.cases_by_right(db.session)),
         decisions_chart=charts.decisions_chart(dashboard.decisions_by_year(db.session)),
-        overdue=overdue[:cap],
-        overdue_more=max(len(overdue) - cap, 0),
+        overdue=overdue,
+        overdue_more=max(dashboard.count_overdue_follow_ups(db.session, today=today) - cap, 0),
         deadlines_page="deadlines.dashboard" if "deadlines.dashboard" in current_app.view_functions else None,
         publicity=publicity,
         progress={row.case_uuid: charts.publicity_progress(row) for row in publicity.rows},

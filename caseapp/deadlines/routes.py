@@ -18,9 +18,9 @@ from caseapp.domain.deadlines import format_day
 from caseapp.models.base import utcnow
 from caseapp.services import calendar_feeds, todo, tokens
 from caseapp.services.case_titles import readable_titles
-from caseapp.services.deadlines import Item, deadline_items
+from caseapp.services.deadlines import Item, deadline_items, items_page
 from caseapp.web.labels import PRESET_LABELS
-from caseapp.web.pagination import ListPagination
+from caseapp.web.pagination import CountedPagination
 from caseapp.web.security import current_user
 
 bp = Blueprint("deadlines", __name__)
@@ -58,6 +58,14 @@ def _case_endpoint() -> str | None:
     return endpoint if endpoint in current_app.view_functions else None
 
 
+def _deadline_page(*, overdue: bool, number: int, within: int | None, member: int | None) -> CountedPagination:
+    """One page of one of the two lists, cut and counted by the database (the stored deadlines)."""
+    per_page = current_app.config["DEADLINES_PAGE_SIZE"]
+    items, total, shown = items_page(db.session, today=utcnow().date(), overdue=overdue, within=within, page=number,
+                                     per_page=per_page, team_member_id=member)
+    return CountedPagination(items, total=total, page=shown, per_page=per_page)
+
+
 @bp.route("/deadlines")
 def dashboard():
     form = WindowForm(formdata=request.args)
@@ -67,14 +75,9 @@ def dashboard():
     if show:  # a home page's count (``todo.DEADLINES_DUE``): every case's, overdue or due within its days
         form.within.data, form.mine.data = todo.DEADLINE_DAYS, ""
     within = form.within.data
-    items = deadline_items(db.session, today=utcnow().date(), within=within,
-                           team_member_id=current_user().id if form.mine.data == "yes" else None)
-    # Due dates come from the domain's rules, so each list is paginated after the sort (soonest first).
-    per_page = current_app.config["DEADLINES_PAGE_SIZE"]
-    overdue = ListPagination([item for item in items if item.overdue], page=form.overdue_page.data or 1,
-                             per_page=per_page)
-    upcoming = ListPagination([item for item in items if not item.overdue], page=form.page.data or 1,
-                              per_page=per_page)
+    member = current_user().id if form.mine.data == "yes" else None
+    overdue = _deadline_page(overdue=True, number=form.overdue_page.data or 1, within=within, member=member)
+    upcoming = _deadline_page(overdue=False, number=form.page.data or 1, within=within, member=member)
     # Titles beside references, for the two pages shown only, and only where the reader may read them.
     titles = readable_titles(db.session, keyring(), current_user(),
                              list({item.case.uuid for item in [*overdue.items, *upcoming.items]}))

@@ -17,6 +17,7 @@ from caseapp.models.case import (
 from caseapp.models.case_team import CaseTeamMember
 from caseapp.models.committee import (
     CalendarFeed,
+    CaseDeadline,
     Communication,
     FollowUpAssessment,
     FollowUpSubmission,
@@ -37,7 +38,8 @@ from caseapp.models.user import LoginFailure, Passkey, RecoveryCode, SetupToken,
 
 __all__ = [
     "ApiToken", "AuditEvent", "Base", "CalendarFeed", "Communication", "FollowUpAssessment", "FollowUpSubmission",
-    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseDuplicate", "CaseEvent", "CaseTeamMember",
+    "InterimMeasure", "MediaCoverage", "PublicityAction", "Case", "CaseDeadline", "CaseDuplicate", "CaseEvent",
+    "CaseTeamMember",
     "CaseRight",
     "CovenantStatus", "DataKey",
     "Document", "DomesticRemedy", "KekCanary", "Message",

@@ -107,6 +107,9 @@ class Case(Base):
     # or its victims last changed. Reports submitted before that table existed stay False until
     # `flask duplicates record` has checked them; the pages check those on the fly.
     duplicates_checked: Mapped[bool] = mapped_column(Boolean(), default=False, server_default=false())
+    # The soonest of the case's open deadlines (``case_deadlines``), kept with them: the cases before the
+    # Committee are listed by it without reading every case's deadlines.
+    next_due_on: Mapped[date | None] = mapped_column(Date())
 
     organisation: Mapped[Organisation] = relationship()
     victims: Mapped[list["Victim"]] = relationship(back_populates="case", cascade="all, delete-orphan",

@@ -7,7 +7,19 @@ key. The publication summary is the exception: it is written for the public deci
 from datetime import date, datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.models.base import Base, UTCDateTime, utcnow
@@ -145,6 +157,22 @@ class MediaCoverage(Base):
     link: Mapped[str | None] = mapped_column(String(500))
     reach: Mapped[int | None] = mapped_column(Integer())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CaseDeadline(Base):
+    """An open deadline of a case (the one-year limit, the State's observations, the author's comments,
+    the follow-up response…) as the domain's rules (``caseapp.domain.committee.open_deadlines``) find it
+    from the case's and its communication's clear dates. Derived data, written whenever those dates or the
+    stage change (``caseapp.services.deadlines``), so that the deadline lists, counts and orders are cut
+    and counted by the database instead of computed for every case on every view (issue 20)."""
+
+    __tablename__ = "case_deadlines"
+    __table_args__ = (Index("ix_case_deadlines_due", "due_date", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    basis_date: Mapped[date | None] = mapped_column(Date())
+    due_date: Mapped[date] = mapped_column(Date())
 
 
 class CalendarFeed(Base):

@@ -25,7 +25,6 @@ from caseapp.models import (
 )
 from caseapp.models.base import utcnow
 from caseapp.services import ServiceError
-from caseapp.services.deadlines import deadline_items
 from caseapp.services.timeline import move_case, record_event
 from caseapp.services.vault import CaseVault
 
@@ -391,32 +390,19 @@ def ordered(query, key: str, *, descending: bool):
     return query.order_by(*columns, tie, Case.id)
 
 
-def by_next_deadline(session: Session, query, *, today: date, descending: bool = False) -> list[int]:
-    """The ids of the cases ``query`` selects in the order that needs action (issue 17, point 6): open
-    cases by their next open deadline (soonest first, even overdue; latest first with ``descending``),
-    then open cases with no deadline open (latest submission first), then the cases that are over
-    (closed, withdrawn, discontinued, settled; latest change first) — never a closed case on top.
+def by_next_deadline(query, *, descending: bool = False):
+    """``query`` in the order that needs action (issue 17, point 6): open cases by their next open deadline
+    (soonest first, even overdue; latest first with ``descending``), then open cases with no deadline open
+    (latest submission first), then the cases that are over (closed, withdrawn, discontinued, settled;
+    latest change first) — never a closed case on top. Ties by id.
 
-    Due dates come from the domain's rules (``deadline_items``, clear columns only), so the order is
-    made here over the ids and dates, not by the database; nothing is decrypted."""
-    rows = session.execute(query.with_only_columns(Case.id, Case.uuid, Case.stage, Case.submitted_at,
-                                                   Case.updated_at).order_by(None)).all()
-    next_due: dict = {}
-    for item in deadline_items(session, today=today, case_ids=query.with_only_columns(Case.id).order_by(None)):
-        next_due.setdefault(item.case.uuid, item.due_date)  # items come soonest first
-
-    def newest_first(moment) -> float:
-        return -moment.timestamp() if moment else 0.0
-
-    def order(row):
-        if row.stage in ENDED_STAGES:
-            return (2, 0, newest_first(row.updated_at), row.id)
-        due = next_due.get(row.uuid)
-        if due is None:
-            return (1, 0, newest_first(row.submitted_at), row.id)
-        return (0, -due.toordinal() if descending else due.toordinal(), 0.0, row.id)
-
-    return [row.id for row in sorted(rows, key=order)]
+    The next deadline is the one the domain's rules found when the case's dates last changed
+    (``cases.next_due_on``, kept by ``services.deadlines``), so the database orders and cuts the list."""
+    group = when((Case.stage.in_(ENDED_STAGES), 2), (Case.next_due_on.is_(None), 1), else_=0)
+    due = Case.next_due_on.desc() if descending else Case.next_due_on.asc()
+    latest_submission = when((group == 1, Case.submitted_at), else_=None).desc().nulls_last()
+    latest_change = when((group == 2, Case.updated_at), else_=None).desc().nulls_last()
+    return query.order_by(group, due, latest_submission, latest_change, Case.id)
 
 
 def shared_numbers(session: Session, case_ids: list[int]) -> dict[int, list[str]]:

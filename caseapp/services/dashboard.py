@@ -3,7 +3,7 @@
 Everything here reads clear columns only — stage, State, rights invoked, the communication's dates
 and decision type, the publicity checklist — so nothing is decrypted, and each figure is one SQL
 query that aggregates in the database (GROUP BY), never a walk over the cases in Python: the page
-stays fast with 100,000 cases (DESIGN.md §7). Eight queries in all, one per function below.
+stays fast with 100,000 cases (DESIGN.md §7). One query per function below.
 
 Only cases with a reference count: drafts belong to their organisation until submitted. Functions
 that depend on the date take ``today`` so that tests can fix it; the route passes today's UTC date.
@@ -18,8 +18,7 @@ from sqlalchemy import case, extract, func, select, true
 from sqlalchemy.orm import Session
 
 from caseapp.domain import committee, register, stages
-from caseapp.domain.deadlines import follow_up_response_due
-from caseapp.models import Case, Communication, MediaCoverage, PublicityAction, StateParty
+from caseapp.models import Case, CaseDeadline, Communication, MediaCoverage, PublicityAction, StateParty
 
 TOP_STATES = 15
 PUBLICITY_ROWS = 50  # the publicity table shows the latest decisions; the reminders cover them all
@@ -35,9 +34,6 @@ STAGE_GROUPS = {"screening": stages.SCREENING_STAGES, "candidates": CANDIDATE_ST
                 "before_committee": BEFORE_COMMITTEE_STAGES, "decided": DECIDED_STAGES}
 # Decisions whose publicity is still being worked on: a closed case gets no more reminders.
 PUBLICITY_OPEN_STAGES = (stages.DECIDED, stages.FOLLOW_UP)
-# Six calendar months are never shorter than 181 days: a follow-up response can only be overdue when
-# the Views were transmitted more than 180 days ago (the SQL filter); the exact rule is applied after.
-_SIX_MONTHS_AT_LEAST = timedelta(days=180)
 
 _submitted = Case.reference.is_not(None)
 
@@ -159,24 +155,24 @@ class OverdueFollowUp:
     days_overdue: int
 
 
-def overdue_follow_ups(session: Session, *, today: date) -> list[OverdueFollowUp]:
-    """Views finding a violation whose six months for the State's response (art. 9(2)) have passed
-    with no response recorded — the ``follow_up_response`` deadline of ``domain.committee``, overdue.
-    Most overdue first."""
-    rows = session.execute(
-        select(Case.uuid, Case.reference, Case.state_code, Communication.decision_transmitted_on)
-        .join(Communication, Communication.case_id == Case.id)
-        .where(_submitted, Case.stage.in_((stages.DECIDED, stages.FOLLOW_UP)),
-               Communication.decision_type == committee.VIEWS_VIOLATION,
-               Communication.follow_up_response_received_on.is_(None),
-               Communication.decision_transmitted_on < today - _SIX_MONTHS_AT_LEAST)
-    ).all()
-    found = []
-    for case_uuid, reference, state_code, transmitted in rows:
-        due = follow_up_response_due(transmitted)
-        if due < today:
-            found.append(OverdueFollowUp(case_uuid, reference, state_code, transmitted, due, (today - due).days))
-    return sorted(found, key=lambda row: (-row.days_overdue, row.reference))
+def _overdue_follow_up_query(today: date):
+    """Views finding a violation whose six months for the State's response (art. 9(2)) have passed with no
+    response recorded: the ``follow_up_response`` deadline of ``domain.committee``, overdue — read from
+    the stored deadlines (``services.deadlines``), so the database cuts and counts the list."""
+    return (select(Case.uuid, Case.reference, Case.state_code, CaseDeadline.basis_date, CaseDeadline.due_date)
+            .join(Case, Case.id == CaseDeadline.case_id)
+            .where(_submitted, CaseDeadline.kind == committee.FOLLOW_UP_RESPONSE, CaseDeadline.due_date < today))
+
+
+def overdue_follow_ups(session: Session, *, today: date, limit: int | None = None) -> list[OverdueFollowUp]:
+    """The overdue follow-up responses, most overdue first (then by reference); the first ``limit``."""
+    query = _overdue_follow_up_query(today).order_by(CaseDeadline.due_date, Case.reference).limit(limit)
+    return [OverdueFollowUp(case_uuid, reference, state_code, transmitted, due, (today - due).days)
+            for case_uuid, reference, state_code, transmitted, due in session.execute(query)]
+
+
+def count_overdue_follow_ups(session: Session, *, today: date) -> int:
+    return session.execute(select(func.count()).select_from(_overdue_follow_up_query(today).subquery())).scalar_one()
 
 
 # --- publicity -----------------------------------------------------------------------------------

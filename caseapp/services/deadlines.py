@@ -1,16 +1,18 @@
 """The open deadlines of every case, derived from the recorded dates (issue 6, item 3; DESIGN.md §4,
 domain/OP-ICESCR.md §6).
 
-One query reads the clear date columns of the cases and of their communication (LEFT JOIN: a case
-before the Committee has none); ``caseapp.domain.committee.open_deadlines`` decides which deadlines are
-open and when they fall due. Nothing is decrypted: the dashboard, the ``flask deadlines`` command and the
-calendar feeds show a case's reference, never its title or a victim. The dashboard page adds the titles
-of the cases on the page it shows, and only those its reader may read (``case_titles.readable_titles``).
+``caseapp.domain.committee.open_deadlines`` decides which deadlines are open and when they fall due, from
+clear date columns of the case and of its communication. Its answer is stored in ``case_deadlines`` (and
+the soonest in ``cases.next_due_on``) whenever those columns or the stage change: a flush that touches
+them marks the case, and the transaction refreshes the marked cases' rows before it commits
+(``refresh``; issue 20). So every list, count and order of deadlines is one indexed query — the
+dashboard, the deadlines page, the home pages' counts, the Committee list's order — whatever the number
+of cases. Nothing is decrypted: the dashboard, the ``flask deadlines`` command and the calendar feeds
+show a case's reference, never its title or a victim. The dashboard page adds the titles of the cases on
+the page it shows, and only those its reader may read (``case_titles.readable_titles``).
 
-The query filters in SQL what is cheap to filter: the stages in which a deadline can be open, cases with a
-reference, and — for a window of days — a date range per kind of deadline on its basis date, found by
-inverting the domain's own due-date functions (they never decrease). The SQL filter only narrows the rows;
-the domain rules decide, so a case the filter lets through with no deadline in the window adds no item.
+Rows written without the ORM (the benchmark's seeder) and a change to the rules themselves need
+``refresh_all`` (`flask deadlines --refresh`).
 """
 
 from collections.abc import Callable
@@ -18,12 +20,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, event, func, insert, inspect, or_, select, update
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from caseapp.domain import committee, deadlines, stages
-from caseapp.models import Case, CaseTeamMember, Communication
+from caseapp.models import Case, CaseDeadline, CaseTeamMember, Communication
 
 KIND_LABELS = dict(committee.DEADLINE_KINDS)
 KINDS = tuple(KIND_LABELS)
@@ -164,6 +166,129 @@ def deadline_query(*, start: date | None = None, end: date | None = None, team_m
     return query
 
 
+def computed_deadlines(session: Session, case_ids) -> dict[int, list[committee.Deadline]]:
+    """The open deadlines of these cases as the domain's rules find them now from the recorded dates, by
+    case id (cases with none are absent). What ``refresh`` stores."""
+    query = deadline_query(case_ids=case_ids).add_columns(Case.id)
+    found: dict[int, list[committee.Deadline]] = {}
+    for row in session.execute(query):
+        record = committee.Record(
+            stage=row.stage, one_year_basis=row.one_year_basis_date, one_year_last_day=row.one_year_last_day,
+            **{column.key: getattr(row, column.key) for column in _RECORD_COLUMNS},
+        )
+        found[row.id] = committee.open_deadlines(record)
+    return found
+
+
+def refresh(session: Session, case_ids: list[int]) -> None:
+    """Store the open deadlines of these cases afresh (``case_deadlines`` and ``cases.next_due_on``)."""
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start:start + 500]
+        found = computed_deadlines(session, chunk)
+        session.execute(delete(CaseDeadline).where(CaseDeadline.case_id.in_(chunk)))
+        rows = [{"case_id": case_id, "kind": deadline.kind, "basis_date": deadline.basis_date,
+                 "due_date": deadline.due_date} for case_id, due in found.items() for deadline in due]
+        if rows:
+            session.execute(insert(CaseDeadline), rows)
+        soonest = {case_id: min(deadline.due_date for deadline in due) for case_id, due in found.items() if due}
+        # ``updated_at`` set to itself: derived data is not a change of the case (its onupdate would say so).
+        session.execute(update(Case).where(Case.id.in_(chunk)).values(next_due_on=None, updated_at=Case.updated_at)
+                        .execution_options(synchronize_session=False))
+        for due_date, ids in _grouped(soonest).items():
+            session.execute(update(Case).where(Case.id.in_(ids))
+                            .values(next_due_on=due_date, updated_at=Case.updated_at)
+                            .execution_options(synchronize_session=False))
+
+
+def _grouped(soonest: dict[int, date]) -> dict[date, list[int]]:
+    groups: dict[date, list[int]] = {}
+    for case_id, due_date in soonest.items():
+        groups.setdefault(due_date, []).append(case_id)
+    return groups
+
+
+def cases_with_reference(session: Session) -> int:
+    return session.execute(select(func.count()).select_from(Case).where(Case.reference.is_not(None))).scalar_one()
+
+
+def refresh_all(session: Session, *, commit=None, progress=lambda done: None) -> int:
+    """``refresh`` every case with a reference, 500 at a time (``commit`` after each batch when given);
+    returns how many cases were refreshed."""
+    ids = list(session.execute(select(Case.id).where(Case.reference.is_not(None)).order_by(Case.id)).scalars())
+    for start in range(0, len(ids), 500):
+        refresh(session, ids[start:start + 500])
+        if commit is not None:
+            commit()
+        progress(len(ids[start:start + 500]))
+    return len(ids)
+
+
+# --- keeping the stored deadlines current -------------------------------------------------------------
+
+# The columns ``open_deadlines`` reads: a change to one of them (or a new or deleted communication) makes
+# the case's stored deadlines stale.
+_CASE_INPUTS = ("stage", "reference", "one_year_basis_date", "one_year_last_day")
+_STALE_KEY = "caseapp.deadlines.stale"
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_stale(session: Session, _flush_context) -> None:
+    stale = session.info.setdefault(_STALE_KEY, set())
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(obj, Communication):
+            stale.add(obj.case_id)
+        elif isinstance(obj, Case) and obj not in session.deleted and (
+                obj in session.new or any(inspect(obj).attrs[name].history.has_changes() for name in _CASE_INPUTS)):
+            stale.add(obj.id)
+    if not stale:
+        session.info.pop(_STALE_KEY, None)
+
+
+@event.listens_for(Session, "before_commit")
+def _refresh_stale(session: Session) -> None:
+    session.flush()  # the last changes are marked too
+    stale = session.info.pop(_STALE_KEY, None)
+    if stale:
+        refresh(session, sorted(case_id for case_id in stale if case_id is not None))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_stale(session: Session) -> None:
+    session.info.pop(_STALE_KEY, None)
+
+
+# --- reading them ---------------------------------------------------------------------------------------
+
+
+def _items_query(*, start: date | None, end: date | None, team_member_id: int | None, case_ids):
+    query = (select(Case.uuid, Case.reference, Case.state_code, Case.stage, CaseDeadline.kind,
+                    CaseDeadline.basis_date, CaseDeadline.due_date)
+             .join(Case, Case.id == CaseDeadline.case_id))
+    if start is not None:
+        query = query.where(CaseDeadline.due_date >= start)
+    if end is not None:
+        query = query.where(CaseDeadline.due_date <= end)
+    if team_member_id is not None:
+        query = query.where(CaseDeadline.case_id.in_(select(CaseTeamMember.case_id)
+                                                     .where(CaseTeamMember.user_id == team_member_id)))
+    if case_ids is not None:
+        query = query.where(CaseDeadline.case_id.in_(case_ids))
+    return query
+
+
+def _items(session: Session, query, today: date) -> list[Item]:
+    return [Item(CaseRef(row.uuid, row.reference, row.state_code, row.stage), row.kind, row.basis_date,
+                 row.due_date, deadlines.days_left(row.due_date, today))
+            for row in session.execute(query)]
+
+
+_KIND_ORDER = {kind: number for number, kind in enumerate(KINDS)}
+
+
+def _soonest_first(query):
+    return query.order_by(CaseDeadline.due_date, Case.reference, when(_KIND_ORDER, value=CaseDeadline.kind))
+
+
 def deadline_items(session: Session, *, today: date, within: int | None = None, overdue: bool = True,
                    team_member_id: int | None = None, case_ids=None) -> list[Item]:
     """The open deadlines of every case with a reference (or only of those whose team includes the user
@@ -178,21 +303,24 @@ def deadline_items(session: Session, *, today: date, within: int | None = None, 
         raise ValueError("within must be a number of days, 0 or more")
     end = today + timedelta(days=within) if within is not None else None
     start = None if overdue else today
-    items = []
-    for row in session.execute(deadline_query(start=start, end=end, team_member_id=team_member_id,
-                                                  case_ids=case_ids)):
-        record = committee.Record(
-            stage=row.stage, one_year_basis=row.one_year_basis_date, one_year_last_day=row.one_year_last_day,
-            **{column.key: getattr(row, column.key) for column in _RECORD_COLUMNS},
-        )
-        case = CaseRef(row.uuid, row.reference, row.state_code, row.stage)
-        for deadline in committee.open_deadlines(record):
-            left = deadline.days_left(today)
-            if (start is not None and deadline.due_date < start) or (end is not None and deadline.due_date > end):
-                continue
-            items.append(Item(case, deadline.kind, deadline.basis_date, deadline.due_date, left))
-    items.sort(key=lambda item: (item.due_date, item.case.reference, KINDS.index(item.kind)))
-    return items
+    query = _items_query(start=start, end=end, team_member_id=team_member_id, case_ids=case_ids)
+    return _items(session, _soonest_first(query), today)
+
+
+def items_page(session: Session, *, today: date, overdue: bool, within: int | None, page: int, per_page: int,
+               team_member_id: int | None = None) -> tuple[list[Item], int, int]:
+    """One page of the overdue deadlines (``overdue``) or of those due from today (to ``within`` days when
+    given), soonest first, cut and counted by the database: (items, how many in all, the page shown — a
+    page past the last shows the last)."""
+    if overdue:
+        query = _items_query(start=None, end=today - timedelta(days=1), team_member_id=team_member_id, case_ids=None)
+    else:
+        end = today + timedelta(days=within) if within is not None else None
+        query = _items_query(start=today, end=end, team_member_id=team_member_id, case_ids=None)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    rows = _items(session, _soonest_first(query).offset((page - 1) * per_page).limit(per_page), today)
+    return rows, total, page
 
 
 # --- counting in SQL --------------------------------------------------------------------------------
@@ -213,35 +341,12 @@ KIND_STAGES: dict[str, tuple[str, ...]] = {
     kind: tuple(stage for stage in OPEN_STAGES if kind in _kinds_open(stage, committee.VIEWS_VIOLATION))
     for kind in KINDS
 }
-_AFTER_VIEWS_ONLY = frozenset(
-    kind for kind in KINDS
-    if any(kind not in _kinds_open(stage, committee.VIEWS_NO_VIOLATION) for stage in KIND_STAGES[kind])
-)
-
-
-def _open_until(kind: str, end: date):
-    """A row has a deadline of ``kind`` open and due on or before ``end`` (exactly: the inverse of the
-    due-date rule, ``latest_basis``, turns the due date into a bound on the basis column)."""
-    source, due, closing = _SOURCES[kind]
-    condition = [Case.stage.in_(KIND_STAGES[kind]), source.is_not(None), source <= latest_basis(due, end)]
-    if closing is not None:
-        condition.append(closing.is_(None))
-    if kind in _AFTER_VIEWS_ONLY:
-        condition.append(Communication.decision_type == committee.VIEWS_VIOLATION)
-    return and_(*condition)
-
-
 def count_items(session: Session, *, today: date, within: int, team_member_id: int | None = None) -> int:
     """How many items ``deadline_items(today=today, within=within)`` lists (those due in the next ``within``
     days and those overdue), counted in the database in one statement: a home page counts them at every
     visit, with 100,000 cases (DESIGN.md §7)."""
     if within < 0:
         raise ValueError("within must be a number of days, 0 or more")
-    end = today + timedelta(days=within)
-    per_kind = [func.coalesce(func.sum(when((_open_until(kind, end), 1), else_=0)), 0) for kind in KINDS]
-    query = (select(*per_kind).select_from(Case).outerjoin(Communication, Communication.case_id == Case.id)
-             .where(Case.reference.is_not(None), Case.stage.in_(OPEN_STAGES)))
-    if team_member_id is not None:
-        query = query.where(Case.id.in_(select(CaseTeamMember.case_id).where(CaseTeamMember.user_id == team_member_id)))
-    return sum(int(count) for count in session.execute(query).one())
-
+    query = _items_query(start=None, end=today + timedelta(days=within), team_member_id=team_member_id,
+                         case_ids=None)
+    return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

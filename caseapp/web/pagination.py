@@ -1,5 +1,5 @@
 """Pagination of the list pages: the page number read from the query string (``page_number``), the
-database's pages (``paginate``) and a list already in memory (``ListPagination``).
+database's pages (``paginate``) and pages a service cut and counted itself (``CountedPagination``).
 
 Every paginated page reads its page number through ``page_number``: a number that is not a whole
 number from 1 to ``MAX_PAGE`` (zero, negative, a word, or one too large for the database's offset) is
@@ -34,20 +34,16 @@ def paginate(select, *, per_page: int, arg: str = "page") -> Pagination:
     return db.paginate(select, page=page_number(arg), per_page=per_page, error_out=False)
 
 
-class ListPagination(Pagination):
-    """One page of ``rows``. A page past the end shows the last page (the first when there are none).
-    The same object as ``db.paginate`` gives, so ``templates/_macros/pagination.html`` renders it: for
-    the pages whose rows are computed in Python after the query (the deadlines: due dates come from
-    the domain's rules, not from a column)."""
+class CountedPagination(Pagination):
+    """One page of rows a service cut and counted in the database (``items`` out of ``total``), as the same
+    object ``db.paginate`` gives, so ``templates/_macros/pagination.html`` renders it: for the pages whose
+    query is not a plain select of one model (the deadlines: a case's reference beside each deadline)."""
 
-    def __init__(self, rows: Sequence[Any], *, page: int, per_page: int):
-        last = max(1, -(-len(rows) // per_page))
-        super().__init__(page=min(max(page, 1), last), per_page=per_page, max_per_page=None, error_out=False,
-                         rows=rows)
+    def __init__(self, items: Sequence[Any], *, total: int, page: int, per_page: int):
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False, items=items, total=total)
 
     def _query_items(self) -> list[Any]:
-        rows = self._query_args["rows"]
-        return list(rows[self._query_offset:self._query_offset + self.per_page])
+        return list(self._query_args["items"])
 
     def _query_count(self) -> int:
-        return len(self._query_args["rows"])
+        return self._query_args["total"]

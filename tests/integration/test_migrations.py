@@ -115,8 +115,8 @@ def test_stepping_down_and_up_keeps_encrypted_case_data(migration_app):  # REL-0
                      for model in (Victim, DomesticRemedy)]
     db.session.remove()
 
-    # The two newest revisions rebuild `cases` and `documents` (SQLite batch mode); neither creates the
-    # tables counted here, so their rows must all come back.
+    # The two newest revisions drop columns of `cases` on the way down, which SQLite's batch mode does by
+    # copying the table; neither creates the tables counted here, so their rows must all come back.
     for revision in reversed(_revisions_base_to_head()[-2:]):
         flask_migrate.downgrade(revision=revision.down_revision)
     flask_migrate.upgrade()
@@ -226,3 +226,29 @@ def test_other_instruments_are_not_moved_without_the_keys(migration_app, capsys)
     assert "other_instruments" in {column["name"] for column in inspect(db.engine).get_columns("cases")}
     flask_migrate.upgrade()  # with the keys it goes through
     assert _schema_diff() == []
+
+
+def test_the_deadlines_migration_fills_the_stored_deadlines_of_the_cases_already_there(migration_app):  # REL-06
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from caseapp.models import Case, CaseDeadline
+    from caseapp.services import deadlines
+    from tests.factories import make_organisation, make_staged_case
+
+    flask_migrate.upgrade()
+    organisation = make_organisation("Deadlines NGO")
+    case = make_staged_case(migration_app, organisation, stage="observations", transmitted_on=date(2025, 8, 5))
+    case_id = case.id
+    db.session.remove()
+    flask_migrate.downgrade(revision="a7e5d3c9b1f2")  # before the deadlines were stored
+    assert "case_deadlines" not in _table_names()
+    flask_migrate.upgrade()
+
+    rows = db.session.execute(select(CaseDeadline.kind, CaseDeadline.basis_date, CaseDeadline.due_date)
+                              .where(CaseDeadline.case_id == case_id)).all()
+    assert rows == [("state_observations", date(2025, 8, 5), date(2026, 2, 5))]
+    assert [(d.kind, d.basis_date, d.due_date)
+            for d in deadlines.computed_deadlines(db.session, [case_id])[case_id]] == rows
+    assert db.session.execute(select(Case.next_due_on).where(Case.id == case_id)).scalar_one() == date(2026, 2, 5)
