@@ -66,7 +66,7 @@ from caseapp.web.actions import refusal_text, run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, CaseTeamForm, attach_problems
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
-from caseapp.web.pagination import paginate
+from caseapp.web.pagination import CountedPagination, page_number, paginate
 from caseapp.web.security import current_user
 from caseapp.web.sorting import read_sorting
 
@@ -109,11 +109,15 @@ def list_cases():
         query = query.where(Case.id.in_(case_teams.team_case_ids(user)))
     sorting = read_sorting(committee.LIST_SORTS, committee.DEFAULT_SORT)
     today = _today()
+    per_page = current_app.config["PAGE_SIZE"]
     if sorting.key == committee.DEFAULT_SORT:  # the order that needs action
-        query = committee.by_next_deadline(query, descending=sorting.descending)
+        number = page_number()
+        ids, total = committee.page_by_next_deadline(db.session, query, page=number, per_page=per_page,
+                                                     descending=sorting.descending)
+        page = CountedPagination(ids, total=total, page=number, per_page=per_page)
     else:
-        query = committee.ordered(query, sorting.key, descending=sorting.descending)
-    page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
+        page = paginate(cases.only_ids(committee.ordered(query, sorting.key, descending=sorting.descending)),
+                        per_page=per_page)
     page.items = cases.by_ids(db.session, page.items)
     vaults = open_vaults(db.session, keyring(), page.items)
     on_team = case_teams.on_team_of(db.session, user, [case.id for case in page.items])

@@ -39,7 +39,8 @@ class Communication(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
     submitted_on: Mapped[date | None] = mapped_column(Date())
     registered_on: Mapped[date | None] = mapped_column(Date())
-    communication_number: Mapped[str | None] = mapped_column(String(16))  # n/yyyy
+    # n/yyyy; indexed: the Committee list looks for a number recorded on two cases (``shared_numbers``).
+    communication_number: Mapped[str | None] = mapped_column(String(16), index=True)
     un_symbol: Mapped[str | None] = mapped_column(String(40))  # E/C.12/<session>/D/n/yyyy
     transmitted_on: Mapped[date | None] = mapped_column(Date())
     state_observations_received_on: Mapped[date | None] = mapped_column(Date())

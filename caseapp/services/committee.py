@@ -390,19 +390,37 @@ def ordered(query, key: str, *, descending: bool):
     return query.order_by(*columns, tie, Case.id)
 
 
-def by_next_deadline(query, *, descending: bool = False):
-    """``query`` in the order that needs action (issue 17, point 6): open cases by their next open deadline
-    (soonest first, even overdue; latest first with ``descending``), then open cases with no deadline open
-    (latest submission first), then the cases that are over (closed, withdrawn, discontinued, settled;
-    latest change first) — never a closed case on top. Ties by id.
+def page_by_next_deadline(session: Session, query, *, page: int, per_page: int,
+                          descending: bool = False) -> tuple[list[int], int]:
+    """One page of the ids of the cases ``query`` selects in the order that needs action (issue 17, point
+    6), and how many there are in all: open cases by their next open deadline (soonest first, even
+    overdue; latest first with ``descending``), then open cases with no deadline open (latest submission
+    first), then the cases that are over (closed, withdrawn, discontinued, settled; latest change first) —
+    never a closed case on top. Ties by id.
 
     The next deadline is the one the domain's rules found when the case's dates last changed
-    (``cases.next_due_on``, kept by ``services.deadlines``), so the database orders and cuts the list."""
-    group = when((Case.stage.in_(ENDED_STAGES), 2), (Case.next_due_on.is_(None), 1), else_=0)
+    (``cases.next_due_on``, kept by ``services.deadlines``). Each of the three groups is cut by the
+    database in the order of its own index, so a page reads its 50 ids, not every case's (issue 20)."""
+    ended = Case.stage.in_(ENDED_STAGES)
     due = Case.next_due_on.desc() if descending else Case.next_due_on.asc()
-    latest_submission = when((group == 1, Case.submitted_at), else_=None).desc().nulls_last()
-    latest_change = when((group == 2, Case.updated_at), else_=None).desc().nulls_last()
-    return query.order_by(group, due, latest_submission, latest_change, Case.id)
+    groups = (
+        query.where(~ended, Case.next_due_on.is_not(None)).order_by(due, Case.id),
+        query.where(~ended, Case.next_due_on.is_(None)).order_by(Case.submitted_at.desc().nulls_last(), Case.id),
+        query.where(ended).order_by(Case.updated_at.desc(), Case.id),
+    )
+    # Ended cases have no open deadline, so the first group is every case with a next deadline.
+    total, with_deadline, over = session.execute(query.with_only_columns(
+        func.count(), func.count(Case.next_due_on), func.coalesce(func.sum(when((ended, 1), else_=0)), 0))
+        .order_by(None)).one()
+    sizes = (with_deadline, total - with_deadline - over, over)
+    skip, ids = (page - 1) * per_page, []
+    for group, size in zip(groups, sizes, strict=True):
+        # Every group is asked, with LIMIT 0 when the page does not reach it: a fixed number of statements.
+        start = min(skip, size)
+        skip -= start
+        wanted = 0 if start == size else per_page - len(ids)
+        ids += session.execute(group.with_only_columns(Case.id).offset(start if wanted else 0).limit(wanted)).scalars()
+    return ids, total
 
 
 def shared_numbers(session: Session, case_ids: list[int]) -> dict[int, list[str]]:

@@ -260,20 +260,30 @@ def _forget_stale(session: Session) -> None:
 # --- reading them ---------------------------------------------------------------------------------------
 
 
-def _items_query(*, start: date | None, end: date | None, team_member_id: int | None, case_ids):
-    query = (select(Case.uuid, Case.reference, Case.state_code, Case.stage, CaseDeadline.kind,
-                    CaseDeadline.basis_date, CaseDeadline.due_date)
-             .join(Case, Case.id == CaseDeadline.case_id))
+def _conditions(*, start: date | None, end: date | None, team_member_id: int | None, case_ids) -> list:
+    """Which stored deadlines a list shows: on the deadlines' own columns only, so a count reads the index
+    of due dates alone."""
+    conditions = []
     if start is not None:
-        query = query.where(CaseDeadline.due_date >= start)
+        conditions.append(CaseDeadline.due_date >= start)
     if end is not None:
-        query = query.where(CaseDeadline.due_date <= end)
+        conditions.append(CaseDeadline.due_date <= end)
     if team_member_id is not None:
-        query = query.where(CaseDeadline.case_id.in_(select(CaseTeamMember.case_id)
-                                                     .where(CaseTeamMember.user_id == team_member_id)))
+        conditions.append(CaseDeadline.case_id.in_(select(CaseTeamMember.case_id)
+                                                   .where(CaseTeamMember.user_id == team_member_id)))
     if case_ids is not None:
-        query = query.where(CaseDeadline.case_id.in_(case_ids))
-    return query
+        conditions.append(CaseDeadline.case_id.in_(case_ids))
+    return conditions
+
+
+def _items_query(conditions: list):
+    return (select(Case.uuid, Case.reference, Case.state_code, Case.stage, CaseDeadline.kind,
+                   CaseDeadline.basis_date, CaseDeadline.due_date)
+            .join(Case, Case.id == CaseDeadline.case_id).where(*conditions))
+
+
+def _count(session: Session, conditions: list) -> int:
+    return session.execute(select(func.count()).select_from(CaseDeadline).where(*conditions)).scalar_one()
 
 
 def _items(session: Session, query, today: date) -> list[Item]:
@@ -303,8 +313,8 @@ def deadline_items(session: Session, *, today: date, within: int | None = None, 
         raise ValueError("within must be a number of days, 0 or more")
     end = today + timedelta(days=within) if within is not None else None
     start = None if overdue else today
-    query = _items_query(start=start, end=end, team_member_id=team_member_id, case_ids=case_ids)
-    return _items(session, _soonest_first(query), today)
+    conditions = _conditions(start=start, end=end, team_member_id=team_member_id, case_ids=case_ids)
+    return _items(session, _soonest_first(_items_query(conditions)), today)
 
 
 def items_page(session: Session, *, today: date, overdue: bool, within: int | None, page: int, per_page: int,
@@ -313,13 +323,15 @@ def items_page(session: Session, *, today: date, overdue: bool, within: int | No
     given), soonest first, cut and counted by the database: (items, how many in all, the page shown — a
     page past the last shows the last)."""
     if overdue:
-        query = _items_query(start=None, end=today - timedelta(days=1), team_member_id=team_member_id, case_ids=None)
+        conditions = _conditions(start=None, end=today - timedelta(days=1), team_member_id=team_member_id,
+                                 case_ids=None)
     else:
         end = today + timedelta(days=within) if within is not None else None
-        query = _items_query(start=today, end=end, team_member_id=team_member_id, case_ids=None)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        conditions = _conditions(start=today, end=end, team_member_id=team_member_id, case_ids=None)
+    total = _count(session, conditions)
     page = min(max(page, 1), max(1, -(-total // per_page)))
-    rows = _items(session, _soonest_first(query).offset((page - 1) * per_page).limit(per_page), today)
+    rows = _items(session, _soonest_first(_items_query(conditions)).offset((page - 1) * per_page).limit(per_page),
+                  today)
     return rows, total, page
 
 
@@ -347,6 +359,5 @@ def count_items(session: Session, *, today: date, within: int, team_member_id: i
     visit, with 100,000 cases (DESIGN.md §7)."""
     if within < 0:
         raise ValueError("within must be a number of days, 0 or more")
-    query = _items_query(start=None, end=today + timedelta(days=within), team_member_id=team_member_id,
-                         case_ids=None)
-    return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    return _count(session, _conditions(start=None, end=today + timedelta(days=within), team_member_id=team_member_id,
+                                       case_ids=None))

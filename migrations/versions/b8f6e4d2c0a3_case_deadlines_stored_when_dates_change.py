@@ -4,8 +4,9 @@
 ``caseapp.domain.committee.open_deadlines`` finds them, and ``cases.next_due_on`` the soonest, so the
 deadline lists, counts and the Committee list's order are cut by the database. They need no keys (clear
 date columns only), so this migration fills them for the cases already there, with the rules of the
-code it ships with (`flask deadlines --refresh` recomputes them after a change of rules). Going down
-drops both.
+code it ships with (`flask deadlines --refresh` recomputes them after a change of rules). With them come
+the index the Committee list's order reads (stage, next deadline, submission, last change) and one on the
+communication number (the list's check for a number recorded on two cases). Going down drops them all.
 
 Revision ID: b8f6e4d2c0a3
 Revises: a7e5d3c9b1f2
@@ -38,6 +39,11 @@ def upgrade():
     op.create_index('ix_case_deadlines_due', 'case_deadlines', ['due_date', 'case_id'], unique=False)
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('next_due_on', sa.Date(), nullable=True))
+        batch_op.create_index('ix_cases_committee', ['stage', 'next_due_on', 'state_code', 'reference', 'submitted_at',
+                                                     'updated_at'], unique=False)
+    with op.batch_alter_table('communications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_communications_communication_number'), ['communication_number'],
+                              unique=False)
 
     from caseapp.services import deadlines  # the rules the stored rows must agree with
 
@@ -46,8 +52,12 @@ def upgrade():
     session.close()  # the migration's transaction commits the rows
 
 
+
 def downgrade():
+    with op.batch_alter_table('communications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_communications_communication_number'))
     with op.batch_alter_table('cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_cases_committee')
         batch_op.drop_column('next_due_on')
     op.drop_index('ix_case_deadlines_due', table_name='case_deadlines')
     op.drop_table('case_deadlines')

@@ -1,7 +1,7 @@
 """Where a page's time goes: cProfile over many requests in one process (issue 20, point 1).
 
-    .venv/bin/python bench/profile.py --instance instance-bench                 # every page, 30 requests each
-    .venv/bin/python bench/profile.py --instance instance-bench --only queue --requests 100 --top 30
+    .venv/bin/python bench/profile_pages.py --instance instance-bench                 # every page, 30 requests each
+    .venv/bin/python bench/profile_pages.py --instance instance-bench --only queue --requests 100 --top 30
 
 Each page is requested (after 3 uncounted warm-up requests) through the app's test client with a signed-in
 session, as ``load.py`` makes them, under cProfile. It prints, per page, the time per request and the
@@ -84,14 +84,20 @@ def main(argv: list[str] | None = None) -> int:
         if wanted and key not in wanted:
             continue
         client = app.test_client()
-        headers = {"Cookie": cookies[who], "Host": "localhost"}
+        name, _equals, value = cookies[who].partition("=")
+        client.set_cookie(name, value, domain="localhost")
+
+        def get(path: str, client=client):
+            with app.app_context():  # a context of its own per request, as on a real server
+                return client.get(path, base_url="https://localhost")
+
         for path in paths[:3]:
-            _check(client.get(path, headers=headers), key)
+            _check(get(path), key)
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()
         for number in range(args.requests):
-            _check(client.get(paths[number % len(paths)], headers=headers), key)
+            _check(get(paths[number % len(paths)]), key)
         profiler.disable()
         elapsed = time.perf_counter() - started
         stats = pstats.Stats(profiler)
