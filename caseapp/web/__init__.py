@@ -10,7 +10,7 @@ from flask import Flask
 from caseapp.core.extensions import babel, db
 from caseapp.web import audit_hooks, errors, mail_hook, security, templating
 from caseapp.web.errors import API_PATH_PREFIX
-from caseapp.web.locales import select_locale
+from caseapp.web.locales import install_template_gettext, select_locale
 from caseapp.web.sessions import ServerSessionInterface
 from caseapp.web.uploads import EncryptedUploadRequest
 
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.request_class = EncryptedUploadRequest
     app.session_interface = ServerSessionInterface(db, sessionless_prefixes=(API_PATH_PREFIX,))
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     audit_hooks.init_app(app)  # first: the client address is bound before any hook or view records an event
     security.init_app(app)
     errors.init_app(app)

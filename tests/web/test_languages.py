@@ -234,3 +234,21 @@ def test_the_first_sign_in_keeps_the_language_the_person_signed_in_with(app, peo
         db.session.expire_all()
         assert db.session.get(User, user.id).locale == kept
         assert html_lang(client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)) == kept
+
+
+def test_templates_translate_in_the_locale_in_force_even_when_it_changes_within_a_request(app):
+    """The templates' catalogue is kept for the request (issue 20) but follows ``force_locale`` (an
+    e-mail in its recipient's language, written during someone else's request) and ``refresh``."""
+    from flask import render_template_string
+    from flask_babel import refresh
+
+    template = "{{ _('Draft') }} · {{ pgettext('duplicate', 'name') }}"
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        assert render_template_string(template) == "Brouillon · nom"
+        with force_locale("es"):
+            assert render_template_string(template) == "Borrador · nombre"
+        assert render_template_string(template) == "Brouillon · nom"
+        with force_locale("en"):
+            assert render_template_string(template) == "Draft · name"
+        refresh()
+        assert render_template_string(template) == "Brouillon · nom"
