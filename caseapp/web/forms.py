@@ -6,8 +6,10 @@ from flask import current_app, flash
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import escape
 from wtforms import MultipleFileField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import Select
 
 from caseapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from caseapp.services.messages import MAX_MESSAGE
@@ -18,15 +20,38 @@ from caseapp.web.templating import ROLE_LABELS
 MINE_CHOICES = [SelectChoice("", _l("All cases")), SelectChoice("yes", _l("My cases only"))]
 
 
+class QuickSelect(Select):
+    """WTForms' select with its plain options written directly: the same markup (attributes in WTForms'
+    sorted order, ``<option selected value="…">``), without building a parameter dict and sorting it for
+    each of them. The lawyers' queue renders about 250 options a view (193 States among them), which took
+    a quarter of its time (issue 20). An option with attributes of its own, or no value, goes the usual way."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw or choice.value is None or isinstance(choice.value, bool):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        # A plain string of escaped parts: Select.__call__ joins the options and marks the whole as safe.
+        return f'<option {selected}value="{escape(choice.value)}">{label}</option>'
+
+
+QUICK_SELECT, QUICK_MULTIPLE_SELECT = QuickSelect(), QuickSelect(multiple=True)
+
+
 class AppForm(FlaskForm):
     """The base of every form of the app. Its CSRF token is written without an ``id``: WTForms would give
     each form's hidden token ``id="csrf_token"``, and a page with two forms would repeat the id (issue 17
-    point 9); no label or script points at the token, so it needs none. Found by its name, as before."""
+    point 9); no label or script points at the token, so it needs none. Found by its name, as before.
+    Its selects are written by ``QuickSelect``."""
 
     class Meta:
         def render_field(self, field, render_kw):
             if field.name == self.csrf_field_name:
                 render_kw = {"id": False, **render_kw}  # WTForms leaves an attribute that is False out
+            if type(field.widget) is Select:  # every plain select of the app's forms
+                render_kw = dict(field.render_kw or {}, **render_kw)
+                return (QUICK_MULTIPLE_SELECT if field.widget.multiple else QUICK_SELECT)(field, **render_kw)
             return super().render_field(field, render_kw)
 
 
