@@ -7,8 +7,11 @@ The instance must exist (`make setup INSTANCE=…`, which `make bench` runs firs
 checked (and installed from Debian's packages when this runs as root with apt-get), the instance is
 seeded up to ``--cases`` (nothing to do when it already holds them), then crypto_bench.py,
 engine_bench.py and load.py run, each printing its own table as it goes, and their rows are gathered into
-one Markdown table. The exit status is 1 when a script fails; a missed target is a MISS in the table (and
-exit status 1 only with ``--strict``).
+one Markdown table. Then (issue 20, point 4) the list and page scenarios run again on smaller instances
+(``--sizes``, 1,000 and 10,000 cases by default; each its own instance folder, ``<instance>-<size>``, set up
+and seeded the same way) and one more table shows each scenario's latency by case count, drawn in
+``bench/scaling.svg``: a flat line is a page whose cost does not grow with the data. The exit status is 1
+when a script fails; a missed target is a MISS in the table (and exit status 1 only with ``--strict``).
 """
 
 import argparse
@@ -25,6 +28,9 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable
+# The scenarios whose cost should not grow with the number of cases (load.py's keys).
+SCALING_SCENARIOS = ("queue", "partner_list", "committee_list", "case_page", "search")
+PLOT = BENCH / "scaling.svg"
 
 
 def ensure_wrk() -> None:
@@ -86,7 +92,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="seconds of each load scenario")
     parser.add_argument("--quick", action="store_true", help="small sizes everywhere: a smoke run, indicative only")
     parser.add_argument("--strict", action="store_true", help="exit status 1 when a target is missed")
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated case counts for the scaling table (default 1000,10000; "
+                             "'' for none; --quick: none)")
     args = parser.parse_args(argv)
+    if args.sizes is None:
+        args.sizes = "" if args.quick else "1000,10000"
     ensure_wrk()
     started = datetime.now(UTC)
     load_before = os.getloadavg()
@@ -121,7 +132,89 @@ def main(argv: list[str] | None = None) -> int:
               f"{row['target']} | {row['verdict']} |")
     missed = [row for row in rows if row["verdict"] == "MISS"]
     print(f"\n{len(rows) - len(missed)} rows pass or have no target; {len(missed)} miss their target.")
+    if args.sizes:
+        by_size = {args.cases: {row["key"]: row for row in load_rows if row.get("key") in SCALING_SCENARIOS}}
+        for size in sorted(int(size) for size in args.sizes.split(",")):
+            if size != args.cases:
+                by_size[size] = scaling_run(args, size)
+        print_scaling(by_size)
+        write_plot(by_size, PLOT)
+        print(f"\nThe plot of p95 latency against case count: {PLOT.relative_to(BENCH.parent)}")
     return 1 if args.strict and missed else 0
+
+
+def scaling_run(args, size: int) -> dict[str, dict]:
+    """The list and page scenarios on an instance of ``size`` cases (set up and seeded when needed)."""
+    instance = f"{args.instance}-{size}"
+    run(f"setup {instance}", ["make", "--no-print-directory", "setup", f"INSTANCE={instance}"])
+    run(f"seed {instance}", [PYTHON, str(BENCH / "seed.py"), "--instance", instance, "--cases", str(size)])
+    with tempfile.TemporaryDirectory(prefix="caseapp-bench-scaling-") as tmp:
+        jsonl = Path(tmp) / "load.jsonl"
+        run(f"load {instance}", [PYTHON, str(BENCH / "load.py"), "--instance", instance, "--duration",
+                                 str(args.seconds), "--warmup", "1" if args.quick else "2", "--jsonl", str(jsonl),
+                                 "--only", ",".join(SCALING_SCENARIOS)])
+        rows = [json.loads(line) for line in jsonl.read_text().splitlines()] if jsonl.exists() else []
+    return {row["key"]: row for row in rows if row.get("key") in SCALING_SCENARIOS}
+
+
+def print_scaling(by_size: dict[int, dict[str, dict]]) -> None:
+    sizes = sorted(by_size)
+    print("\n## How the pages grow with the data (p50 / p95, requests per second)\n")
+    print("| scenario | " + " | ".join(f"{size:,} cases" for size in sizes) + " |")
+    print("|---|" + "---|" * len(sizes))
+    for key in SCALING_SCENARIOS:
+        cells = []
+        for size in sizes:
+            row = by_size[size].get(key)
+            cells.append(f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f} ms ({row['rps']:,.0f}/s)" if row else "—")
+        label = next((by_size[size][key]["measurement"] for size in sizes if key in by_size[size]), key)
+        print(f"| {label.split(',')[0]} | " + " | ".join(cells) + " |")
+
+
+def write_plot(by_size: dict[int, dict[str, dict]], path: Path) -> None:
+    """p95 latency against case count, one line per scenario, the case count on a log scale: an SVG
+    written by hand (a few lines and labels need no plotting library)."""
+    import math
+
+    sizes = sorted(by_size)
+    width, height, left, right, top, bottom = 720, 400, 70, 190, 30, 50
+    highest = max([row["p95_ms"] for rows in by_size.values() for row in rows.values()] + [1.0])
+    magnitude = 10 ** math.floor(math.log10(highest))
+    ceiling = next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= highest)
+    span = (math.log10(sizes[-1]) - math.log10(sizes[0])) or 1.0
+
+    def x(size: int) -> float:
+        return left + (math.log10(size) - math.log10(sizes[0])) / span * (width - left - right)
+
+    def y(ms: float) -> float:
+        return top + (1 - ms / ceiling) * (height - top - bottom)
+
+    colours = ("#1b5e9e", "#b3541e", "#2e7d32", "#6a1b9a", "#8d6e00")
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+             '<title>p95 latency of each page against the number of cases</title>',
+             f'<rect width="{width}" height="{height}" fill="#fff"/>',
+             f'<text x="{left}" y="18" font-size="14">p95 latency (ms) by number of cases</text>']
+    for step in range(5):
+        ms = ceiling * step / 4
+        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(ms):.1f}" y2="{y(ms):.1f}" stroke="#ddd"/>')
+        parts.append(f'<text x="{left - 8}" y="{y(ms) + 4:.1f}" text-anchor="end">{ms:g}</text>')
+    for size in sizes:
+        parts.append(f'<text x="{x(size):.1f}" y="{height - bottom + 18}" text-anchor="middle">{size:,}</text>')
+    parts.append(f'<text x="{(left + width - right) / 2:.0f}" y="{height - 12}" text-anchor="middle">cases '
+                 '(log scale)</text>')
+    for number, key in enumerate(SCALING_SCENARIOS):
+        points = [(x(size), y(by_size[size][key]["p95_ms"])) for size in sizes if key in by_size[size]]
+        if not points:
+            continue
+        colour = colours[number % len(colours)]
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="'
+                     + " ".join(f"{px:.1f},{py:.1f}" for px, py in points) + '"/>')
+        parts += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"/>' for px, py in points]
+        parts.append(f'<text x="{width - right + 10}" y="{top + 20 + number * 18}" fill="{colour}">'
+                     f'{key.replace("_", " ")}</text>')
+    parts.append("</svg>")
+    path.write_text("\n".join(parts) + "\n")
 
 
 if __name__ == "__main__":
