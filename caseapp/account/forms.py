@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange
 
@@ -8,6 +7,7 @@ from caseapp.services import digests
 from caseapp.services.tokens import MAX_NAME_LENGTH as MAX_TOKEN_NAME
 from caseapp.web.forms import AppForm, new_password_field, two_factor_code_field
 from caseapp.web.locales import MAX_RETURN_PATH
+from caseapp.web.translation import lazy_gettext as _l
 
 
 class ChangePasswordForm(AppForm):

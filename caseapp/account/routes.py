@@ -2,7 +2,6 @@ from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext, refresh
-from flask_babel import gettext as _
 
 from caseapp.account.forms import ChangePasswordForm, LocaleForm, NewTokenForm, choices_form, kind_field_name
 from caseapp.auth import ceremonies
@@ -26,6 +25,7 @@ from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
 from caseapp.web.locales import language_choices, local_path
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

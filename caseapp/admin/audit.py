@@ -2,7 +2,6 @@
 The chain itself is checked by ``flask audit verify``."""
 
 from flask import render_template, request
-from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -13,6 +12,7 @@ from caseapp.domain.audit import describe, describe_target
 from caseapp.models import User
 from caseapp.services import audit
 from caseapp.web.pagination import paginate
+from caseapp.web.translation import gettext as _
 
 AUDIT_PAGE_SIZE = 50
 

@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, EmailField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -6,6 +5,7 @@ from caseapp.domain import audit as audit_rules
 from caseapp.domain import roles
 from caseapp.web.forms import AppForm, EmailAddress
 from caseapp.web.templating import ROLE_LABELS
+from caseapp.web.translation import lazy_gettext as _l
 
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in roles.ROLES]
 SORT_CHOICES = [

@@ -5,7 +5,6 @@ server is fixed. Only the kind of event, the case reference and the recipient sh
 from uuid import UUID
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from caseapp.admin.blueprint import bp
 from caseapp.core.extensions import db
@@ -14,6 +13,7 @@ from caseapp.services import notifications
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm
 from caseapp.web.pagination import paginate
+from caseapp.web.translation import gettext as _
 
 
 @bp.route("/mail")

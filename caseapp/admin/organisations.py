@@ -1,7 +1,6 @@
 """Organisations, for admins: the list with each one's number of accounts, and a new organisation."""
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from caseapp.admin.blueprint import bp
@@ -11,6 +10,7 @@ from caseapp.models import Organisation, User
 from caseapp.services import accounts
 from caseapp.web.actions import run_action
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
 
 
 @bp.route("/organisations")

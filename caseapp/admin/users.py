@@ -6,7 +6,6 @@ shows one (AUTH-12)."""
 from uuid import UUID
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
@@ -22,6 +21,7 @@ from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, flash_filter_errors
 from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
 
 FILTER_SESSION_KEY = "admin_user_filter"
 SORTS = {

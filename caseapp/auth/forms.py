@@ -1,10 +1,10 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from caseapp.domain.passwords import MAX_LENGTH
 from caseapp.services.passkeys import MAX_NAME_LENGTH as PASSKEY_NAME_LENGTH
 from caseapp.web.forms import AppForm, new_password_field, two_factor_code_field
+from caseapp.web.translation import lazy_gettext as _l
 
 
 class LoginForm(AppForm):

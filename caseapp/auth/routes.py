@@ -1,5 +1,4 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
 from caseapp.auth import ceremonies
 from caseapp.auth.forms import (
@@ -20,6 +19,7 @@ from caseapp.web.errors import render_error
 from caseapp.web.forms import ActionForm
 from caseapp.web.locales import adopt_page_language
 from caseapp.web.security import current_user, return_path
+from caseapp.web.translation import gettext as _
 
 bp = Blueprint("auth", __name__)
 

@@ -1,6 +1,5 @@
 """The caseworkers' forms (lawyers and coordinators) for a case before the Committee."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from caseapp.domain import committee, covenant
 from caseapp.services.committee import MAX_TEXT
 from caseapp.web.forms import AppForm
+from caseapp.web.translation import lazy_gettext as _l
 
 
 def _choices(pairs, blank=None):

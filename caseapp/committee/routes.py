@@ -7,8 +7,6 @@ removes members (``caseapp.services.case_teams``)."""
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -69,6 +67,8 @@ from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.pagination import CountedPagination, page_number, paginate
 from caseapp.web.security import current_user
 from caseapp.web.sorting import read_sorting
+from caseapp.web.translation import gettext as _
+from caseapp.web.translation import lazy_gettext as _l
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 

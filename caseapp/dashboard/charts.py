@@ -7,9 +7,6 @@ attributes (tests/unit/test_charts.py proves the escaping); reviewed in tests/se
 (MARKUP_ALLOWED).
 """
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from caseapp.domain import charts, committee
@@ -17,6 +14,9 @@ from caseapp.domain.covenant import BY_CODE
 from caseapp.services import state_names
 from caseapp.services.dashboard import PublicityRow, StateCounts
 from caseapp.web.labels import STATUS_LABELS
+from caseapp.web.translation import gettext as _
+from caseapp.web.translation import lazy_gettext as _l
+from caseapp.web.translation import ngettext
 
 # The labels of domain.committee, here as translatable strings (in the order of DECISION_TYPES).
 DECISION_LABELS = {

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from caseapp.web.forms import MINE_CHOICES, AppForm
+from caseapp.web.translation import lazy_gettext as _l
 
 WINDOWS = (30, 60, 90)
 DEFAULT_WINDOW = WINDOWS[0]

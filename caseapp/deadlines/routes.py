@@ -7,7 +7,6 @@ import logging
 
 from flask import Blueprint, Response, abort, current_app, g, render_template, request
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from caseapp.core.database import write_apart
 from caseapp.core.extensions import db, limiter
@@ -22,6 +21,7 @@ from caseapp.services.deadlines import Item, deadline_items, items_page
 from caseapp.web.labels import PRESET_LABELS
 from caseapp.web.pagination import CountedPagination
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
 
 bp = Blueprint("deadlines", __name__)
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale, get_locale
-from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import SelectPagination
 from wtforms import SelectChoice
 
@@ -29,6 +28,7 @@ from caseapp.web.downloads import content_disposition
 from caseapp.web.locales import language_addresses
 from caseapp.web.pagination import page_number
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
 
 bp = Blueprint("decisions", __name__)
 

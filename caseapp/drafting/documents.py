@@ -17,7 +17,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from caseapp.domain import covenant, deadlines, drafting
@@ -27,6 +26,7 @@ from caseapp.services import state_names
 from caseapp.services.drafting import DraftRecord
 from caseapp.web.labels import CRITERION_NAMES, CRITERION_STATUS_WORDS
 from caseapp.web.locales import long_date
+from caseapp.web.translation import gettext as _
 
 DECISION_LABELS = dict(DECISION_TYPES)
 GRADE_LABELS = dict(FOLLOW_UP_GRADES)

@@ -1,12 +1,12 @@
 """The drafting page's forms: the case's drafting settings, and the choice of a draft's language and annexes."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from caseapp.domain import drafting
 from caseapp.web.forms import AppForm
+from caseapp.web.translation import lazy_gettext as _l
 
 
 class DraftingSettingsForm(AppForm):

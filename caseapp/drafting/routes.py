@@ -7,7 +7,6 @@ from uuid import UUID
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store, keyring
@@ -25,6 +24,7 @@ from caseapp.web.downloads import DOWNLOAD_CSP, attachment_headers, content_disp
 from caseapp.web.locales import language_choices
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
 
 bp = Blueprint("drafting", __name__, url_prefix="/drafting")
 DOCUMENT_PATH = "<any(" + ", ".join(drafting.DOCUMENTS) + "):document>"

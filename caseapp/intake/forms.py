@@ -4,8 +4,6 @@ Every "add" or "remove" button saves the draft and shows the form again, so the 
 JavaScript. ``to_input`` and ``from_input`` translate to and from the domain's ``ReportInput``.
 """
 
-from flask_babel import gettext, lazy_pgettext
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -27,6 +25,8 @@ from caseapp.domain import report as rules
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.intake.steps import REQUIRED, REQUIRED_IN_ENTRY, REQUIRED_WHEN
 from caseapp.web.forms import AppForm
+from caseapp.web.translation import gettext, lazy_pgettext
+from caseapp.web.translation import lazy_gettext as _l
 
 TRI_CHOICES = [SelectChoice("unknown", _l("Don't know")), SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice, SelectField, StringField
@@ -18,6 +17,7 @@ from caseapp.services.vault import open_vaults
 from caseapp.web.forms import AppForm
 from caseapp.web.labels import STATUS_LABELS
 from caseapp.web.sorting import Sorting
+from caseapp.web.translation import lazy_gettext as _l
 
 
 class ReportFilterForm(AppForm):

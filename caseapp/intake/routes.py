@@ -5,8 +5,6 @@ from functools import partial
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
 
@@ -42,6 +40,8 @@ from caseapp.web.pagination import page_number
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
 from caseapp.web.sorting import read_sorting
+from caseapp.web.translation import gettext as _
+from caseapp.web.translation import lazy_gettext as _l
 from caseapp.web.uploads import accepts_uploads
 
 bp = Blueprint("intake", __name__, url_prefix="/intake")

@@ -7,9 +7,8 @@ posts only its own fields and the rest of the report is read back from the saved
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
 from caseapp.domain.report import ReportInput
+from caseapp.web.translation import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
-from flask_babel import gettext as _
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store, keyring
@@ -11,6 +10,7 @@ from caseapp.services.vault import open_vault
 from caseapp.web.actions import refusal_text
 from caseapp.web.forms import MessageForm
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
 from caseapp.web.uploads import accepts_uploads
 
 bp = Blueprint("messages", __name__, url_prefix="/cases")

@@ -1,7 +1,6 @@
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from caseapp.core.extensions import csrf, db
@@ -12,6 +11,7 @@ from caseapp.services import notifications
 from caseapp.web.forms import ActionForm
 from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

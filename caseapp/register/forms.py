@@ -1,12 +1,12 @@
 """The States register's forms: a State's entry (new or corrected) and a check of the whole register. The
 domain (caseapp.domain.register) checks how the fields fit together; these only parse them."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from caseapp.domain import register as register_rules
 from caseapp.web.forms import AppForm
+from caseapp.web.translation import lazy_gettext as _l
 
 LISTING_LABELS = {register_rules.PARTY: _l("Party"), register_rules.SIGNATORY: _l("Signatory (not ratified)")}
 INSTRUMENT_LABELS = {"ratification": _l("Ratification"), "accession": _l("Accession")}

@@ -8,8 +8,6 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -54,6 +52,8 @@ from caseapp.web.forms import attach_problems
 from caseapp.web.pagination import paginate
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
+from caseapp.web.translation import gettext as _
+from caseapp.web.translation import lazy_gettext as _l
 
 bp = Blueprint("register", __name__, url_prefix="/admin/states")  # paths kept: admins bookmarked them
 

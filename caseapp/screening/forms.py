@@ -1,7 +1,6 @@
 """The lawyers' forms: the queue's filters, the screening (determinations and strategic scores), and
 the decisions."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -21,6 +20,7 @@ from caseapp.domain.screening import (
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.services.screening import MAX_DECLINE_REASON
 from caseapp.web.forms import MINE_CHOICES, AppForm, attach_problems
+from caseapp.web.translation import lazy_gettext as _l
 
 STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")),
                   SelectChoice(UNKNOWN, _l("unknown")), SelectChoice(NOT_APPLICABLE, _l("not applicable"))]

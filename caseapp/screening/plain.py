@@ -12,7 +12,6 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import format_date, get_translations
-from flask_babel import gettext as _
 
 from caseapp.domain.admissibility import (
     DATE,
@@ -35,6 +34,7 @@ from caseapp.web.labels import (
     STILL_OPEN_LABELS,
     WARNING_LABELS,
 )
+from caseapp.web.translation import gettext as _
 
 
 def local_date(day: date) -> str:

@@ -5,7 +5,6 @@ from datetime import timedelta
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -51,6 +50,7 @@ from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.pagination import paginate
 from caseapp.web.security import current_user
 from caseapp.web.sorting import read_sorting
+from caseapp.web.translation import gettext as _
 
 bp = Blueprint("screening", __name__, url_prefix="/screening")
 plain.register(bp)

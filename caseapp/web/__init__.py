@@ -10,8 +10,9 @@ from flask import Flask
 from caseapp.core.extensions import babel, db
 from caseapp.web import audit_hooks, errors, mail_hook, security, templating
 from caseapp.web.errors import API_PATH_PREFIX
-from caseapp.web.locales import install_template_gettext, select_locale
+from caseapp.web.locales import select_locale
 from caseapp.web.sessions import ServerSessionInterface
+from caseapp.web.translation import install_template_gettext
 from caseapp.web.uploads import EncryptedUploadRequest
 
 

@@ -13,13 +13,13 @@ import logging
 import secrets
 
 from flask import Flask, Response, jsonify, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from caseapp.core.extensions import db
 from caseapp.core.files import STORAGE_FULL_ERRNOS
+from caseapp.web.translation import gettext as _
 
 log = logging.getLogger("caseapp.web.errors")
 

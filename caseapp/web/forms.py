@@ -3,8 +3,6 @@ form is on the partner's report page and the lawyers' workspace, and posts to th
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, flash
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import escape
 from wtforms import MultipleFileField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
@@ -15,6 +13,8 @@ from caseapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.web.locales import say
 from caseapp.web.templating import ROLE_LABELS
+from caseapp.web.translation import gettext as _
+from caseapp.web.translation import lazy_gettext as _l
 
 # "My cases": the cases whose team includes the signed-in user — the same ``mine=yes`` on every list of cases.
 MINE_CHOICES = [SelectChoice("", _l("All cases")), SelectChoice("yes", _l("My cases only"))]

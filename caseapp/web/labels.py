@@ -1,10 +1,9 @@
 """What the pages call the domain's codes. Shared by the blueprints (a partner's reports, the screening
 queue, the cases before the Committee, the dashboard), so none of them imports another for it."""
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
-
 from caseapp.services import duplicates, todo
+from caseapp.web.translation import lazy_gettext as _l
+from caseapp.web.translation import lazy_pgettext
 
 # A case's stage (domain/stages.py) as the pages name it.
 STATUS_LABELS = {

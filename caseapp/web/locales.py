@@ -14,12 +14,12 @@ from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, has_request_context, request, session, url_for
-from flask_babel import format_date, format_number, get_locale, get_translations
-from flask_babel import gettext as _
+from flask_babel import format_date, format_number, get_locale
 
 from caseapp.core.database import SAFE_METHODS
 from caseapp.domain.i18n import Labels, StateName, Text, mid_sentence
 from caseapp.services import state_names
+from caseapp.web.translation import gettext as _
 
 # The session's key for a visitor's choice; a signed-in user's preference lives on the account instead.
 SESSION_KEY = "locale"
@@ -33,38 +33,6 @@ RETURN_ARGUMENT = "next"
 PAGES_PER_LANGUAGE = frozenset({"decisions.list_decisions", "decisions.atom_feed"})
 # The longest page address the switcher goes back to: this app's paths and queries stay far below it (IN-01).
 MAX_RETURN_PATH = 2000
-
-
-def current_translations():
-    """The catalogue of the locale in force, kept beside that locale on Flask-Babel's request context.
-    Flask-Babel looks it up again on every call (its context, the locale, a cache keyed by the locale's
-    name): a list page translates a few hundred strings, and that lookup was about a fifth of the lawyers'
-    queue's time (issue 20). The cache holds only while the locale object is the same one, so
-    ``force_locale`` (an e-mail in its recipient's language) and ``refresh`` get their own catalogue."""
-    context = g.get("_flask_babel")
-    cached = getattr(context, "caseapp_translations", None)
-    if cached is not None and cached[0] is getattr(context, "babel_locale", None):
-        return cached[1]
-    translations = get_translations()
-    context = g.get("_flask_babel")  # made by the lookup when it was not there yet
-    locale = getattr(context, "babel_locale", None)
-    if locale is not None:
-        context.caseapp_translations = (locale, translations)
-    return translations
-
-
-def install_template_gettext(app) -> None:
-    """The templates' ``_``, ``ngettext`` and ``pgettext`` through ``current_translations`` (Flask-Babel
-    installs its own, which look the catalogue up on every call); Jinja's newstyle gettext as before:
-    autoescaped, with ``%(name)s`` parameters."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda message: current_translations().ugettext(message),
-        ngettext=lambda singular, plural, number: current_translations().ungettext(singular, plural, number),
-        pgettext=lambda context, message: current_translations().upgettext(context, message),
-        npgettext=lambda context, singular, plural, number: current_translations().unpgettext(
-            context, singular, plural, number),
-        newstyle=True,
-    )
 
 
 def select_locale() -> str:

@@ -4,7 +4,6 @@ import logging
 import re
 
 from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_babel import gettext as _
 
 from caseapp.core.database import SAFE_METHODS, reset_write_intent, set_write_intent, will_write
 from caseapp.core.extensions import db
@@ -12,6 +11,7 @@ from caseapp.core.files import discard_uncommitted
 from caseapp.domain import permissions
 from caseapp.models import User
 from caseapp.web.errors import API_PATH_PREFIX, render_error
+from caseapp.web.translation import gettext as _
 
 log = logging.getLogger("caseapp.web.security")
 

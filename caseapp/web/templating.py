@@ -4,7 +4,6 @@ import logging
 
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
@@ -16,6 +15,7 @@ from caseapp.services import notifications, register
 from caseapp.web.labels import CRITERION_STATUS_WORDS, DUPLICATE_MATCH_WORDS, TEAM_ACTION_LABELS
 from caseapp.web.locales import language_choices, return_path, say
 from caseapp.web.sorting import sort_url
+from caseapp.web.translation import lazy_gettext as _l
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (
