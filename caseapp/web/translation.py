@@ -31,26 +31,26 @@ def current_translations():
     return translations
 
 
-def gettext(message: str, **variables) -> str:
+def gettext(message: str, /, **variables) -> str:  # positional: a parameter may be called 'message'
     text = current_translations().ugettext(message)
     return text % variables if variables else text
 
 
-def pgettext(context: str, message: str, **variables) -> str:
+def pgettext(context: str, message: str, /, **variables) -> str:
     text = current_translations().upgettext(context, message)
     return text % variables if variables else text
 
 
-def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+def ngettext(singular: str, plural: str, num: int, /, **variables) -> str:
     variables.setdefault("num", num)
     return current_translations().ungettext(singular, plural, num) % variables
 
 
-def lazy_gettext(message: str, **variables) -> LazyString:
+def lazy_gettext(message: str, /, **variables) -> LazyString:
     return LazyString(gettext, message, **variables)
 
 
-def lazy_pgettext(context: str, message: str, **variables) -> LazyString:
+def lazy_pgettext(context: str, message: str, /, **variables) -> LazyString:
     return LazyString(pgettext, context, message, **variables)
 
 

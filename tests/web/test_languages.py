@@ -252,3 +252,14 @@ def test_templates_translate_in_the_locale_in_force_even_when_it_changes_within_
             assert render_template_string(template) == "Draft · name"
         refresh()
         assert render_template_string(template) == "Brouillon · nom"
+
+
+def test_a_translated_sentence_may_have_a_parameter_named_like_the_functions_own(app):
+    """``caseapp.web.translation``'s functions take the message positionally: a sentence's parameters
+    are free to be called ``message``, ``context`` or ``num`` (the report form's errors use ``message``)."""
+    from caseapp.web.translation import gettext, ngettext, pgettext
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert gettext("%(message)s", message="Hello") == "Hello"
+        assert pgettext("duplicate", "name", context="ignored") == "name"
+        assert ngettext("%(num)d case", "%(num)d cases", 2) == "2 cases"
