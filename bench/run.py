@@ -168,7 +168,8 @@ def print_scaling(by_size: dict[int, dict[str, dict]]) -> None:
             row = by_size[size].get(key)
             cells.append(f"{row['p50_ms']:.1f} / {row['p95_ms']:.1f} ms ({row['rps']:,.0f}/s)" if row else "—")
         label = next((by_size[size][key]["measurement"] for size in sizes if key in by_size[size]), key)
-        print(f"| {label.split(',')[0]} | " + " | ".join(cells) + " |")
+        short = re.split(r" \(|, ", label)[0]  # "case list: lawyers' queue", without the run's details
+        print(f"| {short} | " + " | ".join(cells) + " |")
 
 
 def write_plot(by_size: dict[int, dict[str, dict]], path: Path) -> None:
