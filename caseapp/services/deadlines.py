@@ -190,21 +190,17 @@ def refresh(session: Session, case_ids: list[int]) -> None:
                  "due_date": deadline.due_date} for case_id, due in found.items() for deadline in due]
         if rows:
             session.execute(insert(CaseDeadline), rows)
-        soonest = {case_id: min(deadline.due_date for deadline in due) for case_id, due in found.items() if due}
-        # ``updated_at`` set to itself: derived data is not a change of the case (its onupdate would say so).
-        session.execute(update(Case).where(Case.id.in_(chunk)).values(next_due_on=None, updated_at=Case.updated_at)
-                        .execution_options(synchronize_session=False))
-        for due_date, ids in _grouped(soonest).items():
+        # One UPDATE per distinct next due date (None for the cases with none open), so a single case's
+        # refresh — every submission's — is one statement. ``updated_at`` set to itself: derived data is
+        # not a change of the case (its onupdate would say so).
+        by_date: dict[date | None, list[int]] = {}
+        for case_id in chunk:
+            due = found.get(case_id)
+            by_date.setdefault(min(d.due_date for d in due) if due else None, []).append(case_id)
+        for next_due, ids in by_date.items():
             session.execute(update(Case).where(Case.id.in_(ids))
-                            .values(next_due_on=due_date, updated_at=Case.updated_at)
+                            .values(next_due_on=next_due, updated_at=Case.updated_at)
                             .execution_options(synchronize_session=False))
-
-
-def _grouped(soonest: dict[int, date]) -> dict[date, list[int]]:
-    groups: dict[date, list[int]] = {}
-    for case_id, due_date in soonest.items():
-        groups.setdefault(due_date, []).append(case_id)
-    return groups
 
 
 def cases_with_reference(session: Session) -> int:
