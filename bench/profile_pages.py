@@ -18,12 +18,15 @@ import pstats
 import random
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from load import BENCH_DOMAIN, Bench  # noqa: E402
+from load import BENCH_DOMAIN, Bench, csrf_token_in, report_form  # noqa: E402
+
+SUBMITTER = f"partner02@{BENCH_DOMAIN}"  # as in load.py's submission scenario
 
 # Broad parts, each the cumulative time of the functions named (file fragment, function name).
 PARTS = {
@@ -35,6 +38,10 @@ PARTS = {
                 ("flask_babel/__init__.py", "ngettext"), ("jinja2/ext.py", "gettext"), ("jinja2/ext.py", "pgettext"),
                 ("jinja2/ext.py", "ngettext")],
     "WTForms widgets": [("wtforms/widgets/core.py", "__call__")],
+    "duplicate check": [("caseapp/services/duplicates.py", "record")],
+    "deadline refresh": [("caseapp/services/deadlines.py", "_refresh_stale")],
+    "encryption": [("caseapp/crypto/envelope.py", "encrypt_field")],
+    "audit": [("caseapp/services/audit.py", "record")],
 }
 
 
@@ -47,6 +54,7 @@ def pages(bench: Bench, rng: random.Random) -> dict[str, tuple[str, list[str]]]:
         "case_page": ("lawyer", bench.case_pages(50, rng)),
         "deadlines": ("lawyer", ["/deadlines"]),
         "dashboard": ("coordinator", ["/dashboard"]),
+        "submit": ("submitter", []),  # POSTs of load.py's report form, each to a new draft (made below)
     }
 
 
@@ -59,8 +67,9 @@ def cumulative(stats: pstats.Stats, fragment: str, name: str) -> float:
 
 
 def _check(response, key: str) -> None:
-    if response.status_code != 200:
-        sys.exit(f"{key}: answered {response.status_code}, not 200: the profile would measure an error page")
+    wanted = 302 if key == "submit" else 200
+    if response.status_code != wanted:
+        sys.exit(f"{key}: answered {response.status_code}, not {wanted}: the profile would measure an error page")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instance", default="instance-bench")
     parser.add_argument("--requests", type=int, default=30, help="profiled requests per page")
     parser.add_argument("--only", help="comma-separated page keys")
-    parser.add_argument("--top", type=int, default=15, help="functions listed per page, by their own time")
+    parser.add_argument("--top", type=int, default=15, help="functions listed per page")
+    parser.add_argument("--no-profile", action="store_true", help="time the requests only, without cProfile")
+    parser.add_argument("--sort", default="tottime", help="tottime (their own time) or cumulative")
     args = parser.parse_args(argv)
     bench = Bench(Path(args.instance))
     app = bench.app
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         "coordinator": bench.cookie_for(f"bench-coordinator@{BENCH_DOMAIN}"),
         "partner": bench.cookie_for(f"bench-partner@{BENCH_DOMAIN}",
                                     {"report_filter": {"q": "", "status": "screening"}}),
+        "submitter": bench.cookie_for(SUBMITTER),
     }
     wanted = set(args.only.split(",")) if args.only else None
     for key, (who, paths) in pages(bench, random.Random(7)).items():  # noqa: S311 — a sample of pages, not a secret
@@ -91,23 +103,41 @@ def main(argv: list[str] | None = None) -> int:
             with app.app_context():  # a context of its own per request, as on a real server
                 return client.get(path, base_url="https://localhost")
 
+        if key == "submit":  # each request submits a draft of its own, named after the draft's case id
+            paths = bench.new_drafts(SUBMITTER, args.requests + 3)
+            token = csrf_token_in(get(paths[0]).get_data(as_text=True))
+            today = time.strftime("%Y-%m-%d")
+            bodies = {path: report_form(number, token, date.fromisoformat(today))
+                      for number, path in zip(bench.created_drafts[-len(paths):], paths, strict=True)}
+
+            def get(path: str, client=client, bodies=bodies):  # noqa: F811 — the submission's request
+                with app.app_context():
+                    return client.post(path, data=bodies.pop(path), base_url="https://localhost",
+                                       content_type="application/x-www-form-urlencoded")
+
         for path in paths[:3]:
             _check(get(path), key)
+        if key == "submit":
+            paths = paths[3:]  # a draft is submitted once
         profiler = cProfile.Profile()
         started = time.perf_counter()
-        profiler.enable()
+        if not args.no_profile:
+            profiler.enable()
         for number in range(args.requests):
             _check(get(paths[number % len(paths)]), key)
         profiler.disable()
         elapsed = time.perf_counter() - started
-        stats = pstats.Stats(profiler)
         per_request = elapsed / args.requests * 1000
+        if args.no_profile:
+            print(f"{key}: {per_request:.1f} ms a request in one process, without cProfile ({args.requests} requests)")
+            continue
+        stats = pstats.Stats(profiler)
         print(f"\n## {key}: {per_request:.1f} ms a request under cProfile ({args.requests} requests)")
         for part, functions in PARTS.items():
             spent = sum(cumulative(stats, fragment, name) for fragment, name in functions)
             print(f"- {part}: {spent / args.requests * 1000:.1f} ms ({spent / elapsed * 100:.0f} %)")
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
+        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print("```\n" + "\n".join(out.getvalue().splitlines()[6:]) + "\n```")
     return 0
 

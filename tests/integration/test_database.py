@@ -1,14 +1,17 @@
 """SQLite connection set-up (DATA-03) and writer locking (REL-04); see caseapp/core/database.py."""
 
+import fcntl
+import os
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from caseapp.core.database import writing
+from caseapp.core.database import WRITER_LOCK_SUFFIX, writing
 from caseapp.core.extensions import db
 
 THREADS = 4
@@ -138,3 +141,66 @@ def test_a_page_view_that_changes_no_session_data_takes_no_write_lock(app, peopl
     finally:
         other.close()
     assert page.status_code == 200
+
+
+# --- the writers' queue (issue 20, point 3) ------------------------------------------------------
+
+def _queue_is_free(engine) -> bool:
+    """Whether another process could take the writers' queue now (a descriptor of our own, as a second
+    worker would have)."""
+    fd = os.open(_file_path(engine) + WRITER_LOCK_SUFFIX, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing the descriptor also lets go of a lock it took
+    return True
+
+
+def test_a_writer_holds_the_queue_until_its_commit_and_no_longer(engine):  # REL-04
+    lock_file = Path(_file_path(engine) + WRITER_LOCK_SUFFIX)
+    with writing(), engine.connect() as connection:
+        connection.begin()
+        assert lock_file.stat().st_mode & 0o777 == 0o600  # beside the database, like it only the app's (CRY-01)
+        assert not _queue_is_free(engine)
+        connection.execute(update(counters).values(value=counters.c.value + 1))
+        connection.commit()
+        # Let go at the COMMIT, while the connection is still out of the pool: the next writer starts now.
+        assert _queue_is_free(engine)
+        connection.begin()
+        assert not _queue_is_free(engine)
+        connection.rollback()
+        assert _queue_is_free(engine)
+    with engine.connect() as connection:  # a reader never joins the queue
+        connection.begin()
+        assert connection.execute(select(counters.c.value)).scalar_one() == 1
+        assert _queue_is_free(engine)
+        connection.rollback()
+
+
+def test_a_second_writer_waits_in_the_queue_for_the_first_ones_commit(engine):  # REL-04
+    first_began, second_began = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def second_writer() -> None:
+        first_began.wait(timeout=10)
+        with writing(), Session(engine) as session, session.begin():
+            session.execute(select(counters.c.value))  # begins: waits in the queue
+            second_began.set()
+            order.append("second began")
+            session.execute(update(counters).values(value=counters.c.value * 10))
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    with writing(), Session(engine) as session, session.begin():
+        session.execute(update(counters).values(value=counters.c.value + 1))
+        first_began.set()
+        # The second writer is queued, not polling SQLite's lock: it has not begun while we hold it.
+        assert not second_began.wait(timeout=0.3)
+        order.append("first commits")
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert order == ["first commits", "second began"]
+    with engine.connect() as connection:
+        assert connection.execute(select(counters.c.value)).scalar_one() == 10  # (0 + 1) * 10: in order
