@@ -221,6 +221,21 @@ def test_start_up_goes_on_with_a_warning_when_redis_does_not_answer(tmp_path, da
     assert "secret" not in caplog.text and "secret" not in JsonFormatter().format(warning)
 
 
+def test_the_next_app_in_the_process_does_not_inherit_an_outage_or_the_fallback(tmp_path, database_url):  # AUTH-11
+    """The limiter is one object per process; the test suite builds many apps with it."""
+    with running_app(tmp_path / "redis", database_url, RATELIMIT_ENABLED=True,
+                     RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0") as app:
+        self_test(app)
+        assert limiter.fallback_enabled
+    with running_app(tmp_path / "database", database_url, RATELIMIT_ENABLED=True,
+                     RATELIMIT_LOGIN="1 per hour") as app:
+        assert not limiter.fallback_enabled
+        client = app.test_client()
+        statuses = [client.post("/login", data={"email": "a@example.org", "password": "x"}).status_code
+                    for _ in range(2)]
+        assert statuses == [200, 429] and len(_keys()) == 1  # counted in the database, not in memory
+
+
 def test_start_up_refuses_an_unanswering_redis_when_the_fallback_is_turned_off(tmp_path, database_url):  # AUTH-11
     with (running_app(tmp_path, database_url, RATELIMIT_ENABLED=True,
                       RATELIMIT_STORAGE_URI="redis://:secret@127.0.0.1:1/0",
