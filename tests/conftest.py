@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from caseapp.models import Base
 from tests.factories import login, make_organisation, make_people, ram_disk, running_app, worker_database_url
 from tests.mail import MailServer
+from tests.redis_server import RedisServer, missing_redis_server
 
 # Hypothesis (SECURITY.md "Test methods" item 6): ``ci`` keeps property tests within the suite's time
 # budget on two cores; HYPOTHESIS_PROFILE=thorough searches longer, e.g. after changing crypto code.
@@ -61,6 +62,21 @@ def app(tmp_path, database_url):
 def mail_server():
     """A real SMTP server on 127.0.0.1 (``tests.mail.MailServer``); point the app at it with its ``settings()``."""
     server = MailServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_server(tmp_path_factory):
+    """A real Redis server on 127.0.0.1 (``tests.redis_server.RedisServer``): its ``url`` for
+    RATELIMIT_STORAGE_URI, ``stop()``/``start()`` for an outage. Without redis-server the test is skipped,
+    but in CI (CI=true), where .ci/run installs it, that fails the run."""
+    problem = missing_redis_server()
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis tests cannot run in CI: {problem}", pytrace=False)
+        pytest.skip(f"Redis tests skipped: {problem}")
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     yield server
     server.stop()
 

@@ -11,6 +11,7 @@ from limits.storage import SCHEMES as LIMITS_SCHEMES  # every registered storage
 import config as config_module
 from caseapp.core import rate_limits
 from caseapp.core.extensions import db, limiter
+from caseapp.core.limiter import shown_uri
 from caseapp.crypto import KeyringError, load_keyring
 from caseapp.crypto.blind_index import BlindIndexer, load_index_secret
 from caseapp.domain.second_factor import required_roles_problem
@@ -103,10 +104,11 @@ def load_keys(app: Flask, require_keys: bool) -> None:
 def init_rate_limits(app: Flask) -> None:
     """Build the per-address rate limits' storage from RATELIMIT_STORAGE_URI (README "Rate limits"),
     refusing to start with a message that names the setting when the URI is unusable. Whether a server
-    behind the URI answers is the start-up self-test's business (no network here)."""
+    behind the URI answers is the start-up self-test's business (no network here); with a server of its
+    own (redis://) the limiter falls back to counting in memory while it does not (``core.limiter``)."""
     uri = app.config.get("RATELIMIT_STORAGE_URI") or ""
     scheme = uri.partition("://")[0]
-    shown = f"{scheme}://…" if scheme else repr(uri)  # the URI may carry a Redis password
+    shown = shown_uri(uri)  # the URI may carry a Redis password
     enabled = app.config.get("RATELIMIT_ENABLED", True)
     if enabled and scheme not in LIMITS_SCHEMES:
         raise ConfigurationError(

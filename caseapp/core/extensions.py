@@ -2,12 +2,12 @@
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from caseapp.core.limiter import Limiter
 from caseapp.models.base import Base
 
 db = SQLAlchemy(model_class=Base)

@@ -1,7 +1,8 @@
 """The start-up self-test (CRY-08, REL-05): run before serving, so a wrong or missing key, an unmigrated
-database, an unseeded States register, an unreachable rate-limit storage, a file store that cannot be
-written, a disk nearly full or a language without its compiled catalogue stops the server with a clear
-message instead of failing on the first request."""
+database, an unseeded States register, an unreachable rate-limit storage (but for a Redis server: the
+limits are then counted per process, with a warning), a file store that cannot be written, a disk nearly
+full or a language without its compiled catalogue stops the server with a clear message instead of
+failing on the first request."""
 
 import errno
 import shutil
@@ -52,12 +53,14 @@ def self_test(app: Flask) -> None:
                 "this is not the key this database was encrypted with"
             )
         db.session.commit()
-        # The rate limits' storage answers (a Redis server that is down, or the database's table): the
-        # limiter would otherwise fail every limited request.
+        # The rate limits' storage answers (the database's table, or a Redis server). Without a fallback
+        # the limiter would fail every limited request: refuse. With one (redis://), a server that is down
+        # must not keep the site down: serve, counting in each process's memory until it answers.
         if app.config.get("RATELIMIT_ENABLED") and not limiter.storage.check():
-            scheme = str(app.config.get("RATELIMIT_STORAGE_URI", "")).partition("://")[0]
-            raise ConfigurationError(f"Cannot start: the rate limits' storage RATELIMIT_STORAGE_URI ({scheme}://…) "
-                                     "does not answer; check that its server is running and reachable")
+            if not limiter.fallback_enabled:
+                raise ConfigurationError(f"Cannot start: the rate limits' storage {limiter.storage_shown} does "
+                                         "not answer; check that its server is running and reachable")
+            limiter.fall_back()  # logs the warning, naming the setting without the URI's password
         store = file_store()
         try:
             store.check_writable()

@@ -2,6 +2,7 @@
 suite's database: a SQLite file by default, PostgreSQL under TEST_DATABASE_URL. The proof across three
 gunicorn workers is ``tests/integration/test_concurrency.py::test_three_workers_share_one_login_limit``."""
 
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ import config
 from caseapp import ConfigurationError
 from caseapp.core import rate_limits
 from caseapp.core.extensions import db, limiter
+from caseapp.core.logs import JsonFormatter
 from caseapp.core.rate_limits import DatabaseStorage
 from caseapp.domain import permissions
 from caseapp.models import Organisation, RateLimitCounter
@@ -193,12 +195,51 @@ def test_redis_can_be_configured_with_the_locked_install(tmp_path, database_url)
     assert type(limiter.storage).__name__ == "RedisStorage"  # no "'redis' prerequisite not available"
 
 
-def test_start_up_refuses_a_rate_limit_storage_that_does_not_answer(tmp_path, database_url):  # AUTH-11
+def test_start_up_refuses_an_unmigrated_rate_limit_table(tmp_path, database_url):  # AUTH-11
     with running_app(tmp_path, database_url, RATELIMIT_ENABLED=True) as app:
         self_test(app)  # the control: the database's table answers
+        RateLimitCounter.__table__.drop(db.engine)
+        with pytest.raises(ConfigurationError, match="the database is not migrated"):
+            self_test(app)
+        RateLimitCounter.__table__.create(db.engine)  # for running_app's clean-up on PostgreSQL
+
+
+def test_start_up_goes_on_with_a_warning_when_redis_does_not_answer(tmp_path, database_url, caplog):  # AUTH-11
+    """The limits are then counted in the process's memory (tests/integration/test_rate_limits_redis.py
+    has the outage on a real server); the warning names the setting, never the URI's password."""
     unreachable = "redis://:secret@127.0.0.1:1/0"  # nothing listens on port 1
-    with (running_app(tmp_path / "redis", database_url, RATELIMIT_ENABLED=True,
-                      RATELIMIT_STORAGE_URI=unreachable) as app,
+    caplog.set_level(logging.INFO, logger="caseapp")
+    with running_app(tmp_path, database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=unreachable,
+                     RATELIMIT_LOGIN="2 per hour") as app:
+        self_test(app)
+        client = app.test_client()
+        statuses = [client.post("/login", data={"email": "a@example.org", "password": "x"}).status_code
+                    for _ in range(3)]
+    assert statuses == [200, 200, 429]  # limited, in memory
+    [warning] = [record for record in caplog.records if record.getMessage() == "rate_limit.storage_unreachable"]
+    assert warning.levelname == "WARNING" and warning.storage == "RATELIMIT_STORAGE_URI (redis://…)"
+    assert "secret" not in caplog.text and "secret" not in JsonFormatter().format(warning)
+
+
+def test_the_next_app_in_the_process_does_not_inherit_an_outage_or_the_fallback(tmp_path, database_url):  # AUTH-11
+    """The limiter is one object per process; the test suite builds many apps with it."""
+    with running_app(tmp_path / "redis", database_url, RATELIMIT_ENABLED=True,
+                     RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0") as app:
+        self_test(app)
+        assert limiter.fallback_enabled
+    with running_app(tmp_path / "database", database_url, RATELIMIT_ENABLED=True,
+                     RATELIMIT_LOGIN="1 per hour") as app:
+        assert not limiter.fallback_enabled
+        client = app.test_client()
+        statuses = [client.post("/login", data={"email": "a@example.org", "password": "x"}).status_code
+                    for _ in range(2)]
+        assert statuses == [200, 429] and len(_keys()) == 1  # counted in the database, not in memory
+
+
+def test_start_up_refuses_an_unanswering_redis_when_the_fallback_is_turned_off(tmp_path, database_url):  # AUTH-11
+    with (running_app(tmp_path, database_url, RATELIMIT_ENABLED=True,
+                      RATELIMIT_STORAGE_URI="redis://:secret@127.0.0.1:1/0",
+                      RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=False) as app,
           pytest.raises(ConfigurationError) as refused):
         self_test(app)
     message = str(refused.value)
