@@ -54,6 +54,10 @@ def set_write_intent(value: bool):
     return _write_intent.set(value)
 
 
+def write_intent() -> bool:
+    return _write_intent.get()
+
+
 def reset_write_intent(token) -> None:
     _write_intent.reset(token)
 
@@ -66,10 +70,29 @@ def reads_only(view):
     return view
 
 
+def writes_late(view):
+    """Mark a view that reads and checks before it writes (the report form's POST): its transaction
+    begins as a deferred read, so the reading, the form's validation and the decryption run beside
+    other writers; the view calls ``start_writing`` before its first write (issue 20, point 3)."""
+    view.writes_late = True
+    return view
+
+
 def will_write(method: str, view) -> bool:
     """Whether a request's transactions take the write lock at BEGIN: unsafe methods, unless the view
-    only reads."""
-    return method not in SAFE_METHODS and not getattr(view, "reads_only", False)
+    only reads, or takes the lock itself later (``writes_late``)."""
+    return (method not in SAFE_METHODS and not getattr(view, "reads_only", False)
+            and not getattr(view, "writes_late", False))
+
+
+def start_writing(session: Session) -> None:
+    """End the read transaction (nothing was written in it) and take the write lock at the next BEGIN.
+
+    The objects read so far are expired and read again under the lock, so the writes rest on what is
+    committed now, not on the snapshot the checks read (a report submitted meanwhile in another tab is
+    seen as submitted). A rollback, not a commit: a stray change made before this point is not kept."""
+    session.rollback()
+    _write_intent.set(True)
 
 
 @contextmanager

@@ -50,7 +50,7 @@ def show():
     # The lists are capped (most urgent first); the rest is counted and, where one exists, linked to.
     cap = current_app.config["DASHBOARD_LIST_SIZE"]
     overdue = dashboard.overdue_follow_ups(db.session, today=today, limit=cap)
-    reminders = dashboard.publicity_reminders(db.session, today=today)
+    reminders = dashboard.publicity_reminders(db.session, today=today, limit=cap)
     by_state = dashboard.cases_by_state(db.session)
     states_map, map_rows = charts.states_map(dashboard.states_parties(db.session), by_state.every)
     parties = {code for code, _name, _count in map_rows}
@@ -73,8 +73,8 @@ def show():
         deadlines_page="deadlines.dashboard" if "deadlines.dashboard" in current_app.view_functions else None,
         publicity=publicity,
         progress={row.case_uuid: charts.publicity_progress(row) for row in publicity.rows},
-        reminders=reminders[:cap],
-        reminders_more=max(len(reminders) - cap, 0),
+        reminders=reminders,
+        reminders_more=max(dashboard.count_publicity_reminders(db.session, today=today) - cap, 0),
         reminder_days=PUBLICITY_REMINDER_DAYS,
         decision_labels=charts.DECISION_LABELS,
         publicity_labels=charts.PUBLICITY_LABELS,

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, jsonify, redirect, rende
 from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict
 
+from caseapp.core.database import start_writing, writes_late
 from caseapp.core.extensions import db
 from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import covenant
@@ -231,6 +232,7 @@ def _upload_hint() -> str:
 @bp.route("/<uuid:case_uuid>/edit", methods=["GET", "POST"], defaults={"step": None})
 @bp.route("/<uuid:case_uuid>/edit/<step>", methods=["GET", "POST"])
 @accepts_uploads
+@writes_late  # a POST reads, decrypts and validates beside other writers, then takes the write lock
 def edit_report(case_uuid: UUID, step: str | None):
     case = _own_case_or_404(case_uuid)
     if case.stage not in intake.EDITABLE_STAGES:
@@ -258,6 +260,7 @@ def edit_report(case_uuid: UUID, step: str | None):
         return _render_step(case, current, form, 400, _attach_errors(form, checked))
     report = to_input(form)
     _add_or_remove(report, match)
+    start_writing(db.session)
     if current.slug == "files":
         stored = _store_evidence(case, form)
         if not stored.ok:  # the refused files alone: every answer was saved by the steps before
@@ -340,6 +343,7 @@ def _review(case: Case, vault):
     report = intake.load_report(vault)
     if match.group(1) != "submit":
         return _move_on(case, steps.REVIEW, match, report)
+    start_writing(db.session)
     was_draft = case.stage == intake.DRAFT
     try:
         intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
@@ -367,6 +371,7 @@ def _save_whole_report(case: Case, vault):
     _add_or_remove(report, match)
     if match.group(3) in REPEATABLE:  # if the save is refused, the new entry is still there to fill in
         getattr(form, match.group(3)).append_entry()
+    start_writing(db.session)
     stored = _store_evidence(case, form)
     if not stored.ok:  # show every problem at once: the files', and the report's own
         db.session.rollback()

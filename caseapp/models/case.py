@@ -5,6 +5,7 @@ Columns ending in ``_encrypted`` hold AES-GCM ciphertext under the case's data k
 ``caseapp.services.vault.CaseVault``. ``ENCRYPTED`` on each model names them.
 """
 
+from contextlib import nullcontext
 from datetime import date, datetime
 from uuid import UUID, uuid4
 
@@ -22,7 +23,7 @@ from sqlalchemy import (
     Uuid,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from caseapp.domain.fields import TRI_STATE
 from caseapp.models.base import Base, UTCDateTime, utcnow
@@ -128,6 +129,16 @@ class Case(Base):
     other_procedures: Mapped[list["OtherProcedure"]] = relationship(cascade="all, delete-orphan",
                                                                     passive_deletes=True, order_by="OtherProcedure.id")
     right_rows: Mapped[list["CaseRight"]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+    def set_rights_invoked(self, codes) -> None:
+        """The partner's list of rights (in their order, each once) and the same rights as rows, which the
+        queue's filter and the dashboard's count read through their index: always written together."""
+        self.rights_invoked = list(dict.fromkeys(codes))
+        wanted = set(self.rights_invoked)
+        session = object_session(self)
+        with session.no_autoflush if session is not None else nullcontext():  # the flush to come writes both
+            kept = [row for row in self.right_rows if row.code in wanted]
+        self.right_rows = kept + [CaseRight(code=code) for code in sorted(wanted - {row.code for row in kept})]
 
     @property
     def key_scope(self) -> str:

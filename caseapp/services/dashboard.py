@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
 
-from sqlalchemy import case, extract, func, select, true
+from sqlalchemy import case, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import committee, register, stages
-from caseapp.models import Case, CaseDeadline, Communication, MediaCoverage, PublicityAction, StateParty
+from caseapp.models import Case, CaseDeadline, CaseRight, Communication, MediaCoverage, PublicityAction, StateParty
 
 TOP_STATES = 15
 PUBLICITY_ROWS = 50  # the publicity table shows the latest decisions; the reminders cover them all
@@ -102,27 +102,12 @@ def states_parties(session: Session) -> list[tuple[str, str]]:
     return sorted(((record.iso2, record.name) for record in parties), key=lambda pair: pair[1])
 
 
-def _rights_elements(session: Session):
-    """The elements of ``Case.rights_invoked`` (a JSON list) as a table-valued function of each row."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        return func.json_each(Case.rights_invoked).table_valued("value")
-    if dialect == "postgresql":
-        return func.json_array_elements_text(Case.rights_invoked).table_valued("value")
-    raise NotImplementedError(f"cases_by_right: no JSON array function for {dialect}")
-
-
 def cases_by_right(session: Session) -> list[tuple[str, int]]:
-    """(article code, cases invoking it), most invoked first, then by code.
-
-    Counted in SQL: each case's JSON list is expanded into rows by the database's own JSON function
-    (SQLite ``json_each``, PostgreSQL ``json_array_elements_text``) and grouped by code. The lists hold
-    each code once (intake de-duplicates them), so rows and cases count alike."""
-    element = _rights_elements(session)
-    code = element.c.value
+    """(article code, cases invoking it), most invoked first, then by code: counted over the cases'
+    rights as rows (``case_rights``, written with ``Case.rights_invoked``), each code once per case."""
     rows = session.execute(
-        select(code, func.count().label("cases")).select_from(Case).join(element, true())
-        .where(_submitted).group_by(code)
+        select(CaseRight.code, func.count().label("cases")).join(Case, Case.id == CaseRight.case_id)
+        .where(_submitted).group_by(CaseRight.code)
     ).all()
     return sorted(((str(right), int(count)) for right, count in rows), key=lambda row: (-row[1], row[0]))
 
@@ -274,23 +259,29 @@ class PublicityReminder:
     nothing_done: bool
 
 
-def publicity_reminders(session: Session, *, today: date) -> list[PublicityReminder]:
-    """Decided cases with no publicity action for ``PUBLICITY_REMINDER_DAYS`` days or more, counted from
-    the last action or, before any, from the decision's transmittal (``needs_publicity_reminder``).
-    Cases whose checklist is complete, and closed cases, get none. Longest silence first."""
+def _publicity_reminder_query(today: date):
+    """The decided cases owed a reminder (``committee.needs_publicity_reminder``, here in SQL): open
+    (decided or in follow-up), checklist not complete, and no publicity action for
+    ``PUBLICITY_REMINDER_DAYS`` days or more, counted from the last action or, before any, from the
+    decision's transmittal. Returns the query and the date the silence started."""
     query, actions = _publicity_query()
     since = func.coalesce(actions.c.last_action_on, Communication.decision_transmitted_on)
-    rows = session.execute(
-        query.where(Case.stage.in_(PUBLICITY_OPEN_STAGES),
-                    since <= today - timedelta(days=committee.PUBLICITY_REMINDER_DAYS))
-    ).all()
-    found = []
-    for row in rows:
-        item = _publicity_row(row)
-        if not item.missing_kinds:
-            continue
-        if committee.needs_publicity_reminder(item.transmitted_on, item.last_action_on, today):
-            started = item.last_action_on or item.transmitted_on
-            found.append(PublicityReminder(item.case_uuid, item.reference, started, (today - started).days,
-                                           item.last_action_on is None))
-    return sorted(found, key=lambda reminder: (-reminder.days, reminder.reference))
+    something_missing = or_(*(func.coalesce(actions.c[f"done_{kind}"], 0) == 0 for kind in PUBLICITY_KIND_CODES))
+    query = query.add_columns(since.label("since")).where(
+        Case.stage.in_(PUBLICITY_OPEN_STAGES), something_missing,
+        since <= today - timedelta(days=committee.PUBLICITY_REMINDER_DAYS))
+    return query, since
+
+
+def publicity_reminders(session: Session, *, today: date, limit: int | None = None) -> list[PublicityReminder]:
+    """The decided cases owed a publicity reminder, longest silence first (then by reference), at most
+    ``limit``. Cases whose checklist is complete, and closed cases, get none."""
+    query, since = _publicity_reminder_query(today)
+    rows = session.execute(query.order_by(since, Case.reference).limit(limit)).all()
+    return [PublicityReminder(row.uuid, row.reference, row.since, (today - row.since).days, row.last_action_on is None)
+            for row in rows]
+
+
+def count_publicity_reminders(session: Session, *, today: date) -> int:
+    query, _since = _publicity_reminder_query(today)
+    return session.execute(select(func.count()).select_from(query.subquery())).scalar_one()

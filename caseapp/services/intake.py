@@ -22,7 +22,7 @@ from caseapp.domain.i18n import N_
 from caseapp.domain.register import un_member_states
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
-from caseapp.models import Case, CaseRight, DomesticRemedy, OtherProcedure, UnusedRemedy, User
+from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User
 from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError, duplicates
 from caseapp.services.cases import create_case, new_victim, submit_case, visible_cases
@@ -112,11 +112,7 @@ def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, repor
 
 def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case, report: ReportInput) -> None:
     case.state_code = report.state or None
-    case.rights_invoked = list(dict.fromkeys(report.rights_invoked))
-    wanted = set(case.rights_invoked)  # the same rights as rows, for the queue's filter
-    with session.no_autoflush:  # reading the rows need not flush the case first: the flush below does
-        kept = [row for row in case.right_rows if row.code in wanted]
-    case.right_rows = kept + [CaseRight(code=code) for code in sorted(wanted - {row.code for row in kept})]
+    case.set_rights_invoked(report.rights_invoked)
     set_other_instruments(vault, [item.strip() for item in report.other_instruments if item.strip()])
     case.facts_start, case.facts_end, case.continuing = report.facts_start, report.facts_end, report.continuing
     case.author_is_victim, case.acting_on_behalf = report.author_is_victim, report.acting_on_behalf

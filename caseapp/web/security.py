@@ -3,9 +3,11 @@
 import logging
 import re
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, g, has_request_context, redirect, request, session, url_for
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from caseapp.core.database import SAFE_METHODS, reset_write_intent, set_write_intent, will_write
+from caseapp.core.database import SAFE_METHODS, reset_write_intent, set_write_intent, will_write, write_intent
 from caseapp.core.extensions import db
 from caseapp.core.files import discard_uncommitted
 from caseapp.domain import permissions
@@ -57,11 +59,22 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_characters)
     app.after_request(_set_headers)
     app.teardown_request(_end_request)
+    if not event.contains(Session, "before_flush", _no_write_before_the_lock):
+        event.listen(Session, "before_flush", _no_write_before_the_lock)
 
 
 def _mark_write_intent() -> None:
     view = current_app.view_functions.get(request.endpoint)
     g.write_intent_token = set_write_intent(will_write(request.method, view))
+    g.writes_late = request.method not in SAFE_METHODS and getattr(view, "writes_late", False)
+
+
+def _no_write_before_the_lock(session, _context, _instances) -> None:
+    """A ``writes_late`` view must call ``start_writing`` before it writes: on SQLite a write in its
+    deferred read transaction fails at once whenever another writer committed since it began."""
+    if (has_request_context() and g.get("writes_late") and not write_intent()
+            and (session.new or session.dirty or session.deleted)):
+        raise RuntimeError(f"{request.endpoint} wrote before start_writing()")
 
 
 def _end_request(_exc=None) -> None:

@@ -1,9 +1,12 @@
 """Template helpers: the signed-in user, navigation by role, dates, and the locale."""
 
 import logging
+from datetime import date, datetime
+from functools import lru_cache
 
+from babel import dates as babel_dates
 from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_datetime, format_decimal, get_locale, to_user_timezone
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
@@ -16,6 +19,25 @@ from caseapp.web.labels import CRITERION_STATUS_WORDS, DUPLICATE_MATCH_WORDS, TE
 from caseapp.web.locales import language_choices, return_path, say
 from caseapp.web.sorting import sort_url
 from caseapp.web.translation import lazy_gettext as _l
+
+DATE_PATTERN = "d MMM y"  # 4 Mar 2026, 4 mar 2026, 4 mars 2026
+
+
+def day_in_words(value: date | datetime | None) -> str:
+    """The ``date`` filter: a day in the reader's language (a time first in the reader's time zone), or a
+    dash. Remembered per day and language: a list of 50 rows formats about a hundred dates, and Babel
+    builds the month names again for each one (issue 20's profile: 5 ms of a 25 ms page)."""
+    if not value:
+        return "—"
+    if isinstance(value, datetime):
+        value = to_user_timezone(value).date()
+    return _day_in_words(value, str(get_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _day_in_words(day: date, locale: str) -> str:
+    return babel_dates.format_date(day, DATE_PATTERN, locale=locale)
+
 
 # (endpoint, label, roles that see it)
 NAVIGATION = (
@@ -137,7 +159,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["duplicate_match_words"] = DUPLICATE_MATCH_WORDS
     app.jinja_env.filters["one_year_limit"] = one_year_limit
     app.jinja_env.filters["days_to"] = days_to
-    app.jinja_env.filters["date"] = lambda value: format_date(value, "d MMM y") if value else "—"
+    app.jinja_env.filters["date"] = day_in_words
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "d MMM y, HH:mm") if value else "—"
     # Counts with the locale's grouping: 1,234 in English, 1.234 in Spanish, 1 234 in French; "{:,}" wrote 1,234
     # everywhere, which a Spanish or French reader takes for a decimal.

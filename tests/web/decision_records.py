@@ -26,7 +26,7 @@ def decided_case(app, organisation, *, title: str = "A title", victim_name: str 
     (``published_at`` set) unless ``published`` is False. Returns (case, communication)."""
     case, _document = make_case(app, organisation, submit=True, title=title, victim=VictimInput(name=victim_name))
     case.state_code = state
-    case.rights_invoked = list(rights)
+    case.set_rights_invoked(rights)
     case.stage = "decided"
     communication = Communication(
         uuid=uuid4(), case_id=case.id, communication_number=communication_number, un_symbol=un_symbol,

@@ -1,7 +1,9 @@
 """Partner intake through the browser-facing routes: drafts, submission, evidence, isolation, the inbox."""
 
 import io
+import logging
 import re
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
@@ -595,3 +597,39 @@ def test_the_two_submissions_have_different_names_on_the_intake_pages(app, clien
     for template in templates.rglob("*.html"):
         text = template.read_text()
         assert "to the lawyers" not in text and "Last day to submit:" not in text, template
+
+
+# --- the write lock (issue 20, point 3) ----------------------------------------------------------
+
+def test_a_refused_report_is_answered_while_another_writer_holds_the_lock(app, client, partner):  # REL-04
+    """The report form reads, decrypts and validates in a read transaction (``writes_late``): a refused
+    post never queues for SQLite's write lock. Before, it waited the busy timeout, then failed."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single write lock; PostgreSQL locks rows")
+    draft = new_draft(client)
+    assert client.get(f"/intake/{draft}/edit").status_code == 200  # the form, as the partner has it open
+    other_writer = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    try:
+        response = post_report(client, draft, report_form(title="x" * 201, victims=["Ana"]))
+        assert response.status_code == 400
+        assert "200" in re.search(r'id="title-error"[^>]*>([^<]*)<', response.get_data(as_text=True)).group(1)
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert post_report(client, draft, report_form(title="Saved now", victims=["Ana"])).status_code == 302
+    case, vault = load(draft)
+    assert vault.get(case, "title") == "Saved now"
+
+
+def test_the_report_form_cannot_write_before_it_takes_the_lock(app, client, partner, monkeypatch, caplog):
+    """The guard behind ``writes_late``: a write in the read transaction would fail on SQLite whenever
+    another writer committed meanwhile, so it is refused in every test, not only under load."""
+    draft = new_draft(client)
+    monkeypatch.setattr("caseapp.intake.routes.start_writing", lambda session: None)
+    with caplog.at_level(logging.ERROR):
+        response = post_report(client, draft, report_form(title="Not saved", victims=["Ana"]))
+    assert response.status_code == 500
+    assert "intake.edit_report wrote before start_writing()" in caplog.text
+    case, vault = load(draft)
+    assert vault.get(case, "title") == "A draft"

@@ -8,10 +8,10 @@ page first, so a phrase that is not on the page proves nothing and is not counte
 """
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 
 from caseapp import ConfigurationError
 from caseapp.core.extensions import db
@@ -205,6 +205,20 @@ def test_dates_and_counts_follow_the_locale(app, language, day, count):
         assert filters["date"](date(2026, 11, 6)) == day
         assert filters["number"](1234) == count
         assert filters["number"](None) == "—"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_the_remembered_dates_are_babels_in_every_language(app, language):
+    """The ``date`` filter remembers each day's words per language (issue 20): the same words as Flask-Babel
+    gives, for a day and for a time (taken in the reader's time zone), whichever language came first."""
+    days = [date(2026, month, 1 + month) for month in range(1, 13)]
+    moments = [datetime(2026, 3, 31, 23, 30, tzinfo=UTC), datetime(2025, 12, 31, 0, 5)]
+    with app.test_request_context("/"):
+        for first in ("en", "es", "fr", language):
+            with force_locale(first):
+                expected = [format_date(value, "d MMM y") for value in days + moments]
+                assert [app.jinja_env.filters["date"](value) for value in days + moments] == expected
+        assert app.jinja_env.filters["date"](None) == "—"
 
 
 def test_the_server_does_not_start_with_a_language_whose_catalogue_is_not_compiled(app, monkeypatch):

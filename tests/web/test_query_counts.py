@@ -51,7 +51,7 @@ def add_cases(app, people, organisation, count: int, start: int) -> Case:
         case = make_staged_case(app, organisation, stage=stage, victim=victim, title=f"Report {number}",
                                 one_year=(TODAY - timedelta(days=340), TODAY + timedelta(days=number % 25)), **dates)
         case.state_code = "ES"
-        case.rights_invoked = ["11(1)"]
+        case.set_rights_invoked(["11(1)"])
         add_to_team(case, people["lawyer"].user, people["coordinator"].user)
         if stage == "follow_up":  # Views finding a violation, published on the decisions page
             communication = db.session.execute(select(Communication).filter_by(case_id=case.id)).scalar_one()
