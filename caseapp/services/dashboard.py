@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from uuid import UUID
 
-from sqlalchemy import case, extract, func, or_, select
+from sqlalchemy import exists, extract, func, or_, select
 from sqlalchemy.orm import Session
 
 from caseapp.domain import committee, register, stages
@@ -105,9 +105,12 @@ def states_parties(session: Session) -> list[tuple[str, str]]:
 def cases_by_right(session: Session) -> list[tuple[str, int]]:
     """(article code, cases invoking it), most invoked first, then by code: counted over the cases'
     rights as rows (``case_rights``, written with ``Case.rights_invoked``), each code once per case."""
+    # Drafts left out by their ids (a few) rather than by joining every row to its case: the count is then
+    # one scan of the rights' covering index (issue 20: 116 → 31 ms with 100,000 cases).
+    drafts = select(Case.id).where(Case.reference.is_(None))
     rows = session.execute(
-        select(CaseRight.code, func.count().label("cases")).join(Case, Case.id == CaseRight.case_id)
-        .where(_submitted).group_by(CaseRight.code)
+        select(CaseRight.code, func.count().label("cases")).where(CaseRight.case_id.not_in(drafts))
+        .group_by(CaseRight.code)
     ).all()
     return sorted(((str(right), int(count)) for right, count in rows), key=lambda row: (-row[1], row[0]))
 
@@ -201,30 +204,23 @@ class PublicityPage:
 
 
 def _publicity_query():
-    """Each decided case with its checklist (one 0/1 column per kind done), its last action and its
-    media items: two grouped subqueries joined to the cases, still one statement."""
-    actions = select(
-        PublicityAction.case_id,
-        func.max(PublicityAction.done_on).label("last_action_on"),
-        *(func.max(case((PublicityAction.kind == kind, 1), else_=0)).label(f"done_{kind}")
-          for kind in PUBLICITY_KIND_CODES),
-    ).group_by(PublicityAction.case_id).subquery("actions")
-    media = (
-        select(MediaCoverage.case_id, func.count().label("media_count"))
-        .group_by(MediaCoverage.case_id)
-        .subquery("media")
-    )
+    """Each decided case with its checklist (one yes/no column per kind done), its last action and its media
+    items, each looked up for the case by the publicity tables' ``case_id`` index. Looked up per case rather
+    than grouped over both tables and joined: a page of the latest decisions then reads only its own cases'
+    actions (issue 20: 73 → 18 ms with 100,000 cases). Returns the query and the last action's date."""
+    last_action_on = (select(func.max(PublicityAction.done_on)).where(PublicityAction.case_id == Case.id)
+                      .scalar_subquery())
+    done = [exists().where(PublicityAction.case_id == Case.id, PublicityAction.kind == kind).label(f"done_{kind}")
+            for kind in PUBLICITY_KIND_CODES]
+    media_items = select(func.count()).where(MediaCoverage.case_id == Case.id).scalar_subquery()
     query = (
         select(Case.uuid, Case.reference, Case.stage, Communication.decision_type, Communication.decision_adopted_on,
-               Communication.decision_transmitted_on, actions.c.last_action_on,
-               func.coalesce(media.c.media_count, 0).label("media_items"),
-               *(actions.c[f"done_{kind}"] for kind in PUBLICITY_KIND_CODES))
+               Communication.decision_transmitted_on, last_action_on.label("last_action_on"),
+               media_items.label("media_items"), *done)
         .join(Communication, Communication.case_id == Case.id)
-        .outerjoin(actions, actions.c.case_id == Case.id)
-        .outerjoin(media, media.c.case_id == Case.id)
         .where(_submitted, Communication.decision_type.is_not(None))
     )
-    return query, actions
+    return query, last_action_on
 
 
 def _publicity_row(row) -> PublicityRow:
@@ -239,14 +235,16 @@ def _publicity_row(row) -> PublicityRow:
 def publicity_coverage(session: Session, *, limit: int = PUBLICITY_ROWS) -> PublicityPage:
     """The publicity checklist of each decided case — items done out of ``len(PUBLICITY_KINDS)``, media
     items, publicised in the country or not — for the ``limit`` latest decisions, with the total."""
-    query, _actions = _publicity_query()
+    query, _last_action_on = _publicity_query()
     rows = session.execute(
-        query.add_columns(func.count().over().label("decided_total"))
-        .where(Case.stage.in_(DECIDED_STAGES))
+        query.where(Case.stage.in_(DECIDED_STAGES))
         .order_by(Communication.decision_adopted_on.desc(), Case.reference.desc())
         .limit(limit)
     ).all()
-    total = int(rows[0]._mapping["decided_total"]) if rows else 0
+    total = session.execute(
+        select(func.count()).select_from(Case).join(Communication, Communication.case_id == Case.id)
+        .where(_submitted, Communication.decision_type.is_not(None), Case.stage.in_(DECIDED_STAGES))
+    ).scalar_one()
     return PublicityPage([_publicity_row(row) for row in rows], total)
 
 
@@ -264,9 +262,10 @@ def _publicity_reminder_query(today: date):
     (decided or in follow-up), checklist not complete, and no publicity action for
     ``PUBLICITY_REMINDER_DAYS`` days or more, counted from the last action or, before any, from the
     decision's transmittal. Returns the query and the date the silence started."""
-    query, actions = _publicity_query()
-    since = func.coalesce(actions.c.last_action_on, Communication.decision_transmitted_on)
-    something_missing = or_(*(func.coalesce(actions.c[f"done_{kind}"], 0) == 0 for kind in PUBLICITY_KIND_CODES))
+    query, last_action_on = _publicity_query()
+    since = func.coalesce(last_action_on, Communication.decision_transmitted_on)
+    something_missing = or_(*(~exists().where(PublicityAction.case_id == Case.id, PublicityAction.kind == kind)
+                              for kind in PUBLICITY_KIND_CODES))
     query = query.add_columns(since.label("since")).where(
         Case.stage.in_(PUBLICITY_OPEN_STAGES), something_missing,
         since <= today - timedelta(days=committee.PUBLICITY_REMINDER_DAYS))

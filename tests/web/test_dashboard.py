@@ -76,7 +76,9 @@ def test_cases_are_counted_by_stage_state_and_right(app, org_a):
     case_at(app, org_a, "decided", rights=("11(1)",))
     case_at(app, org_a, "screening", state="PT", rights=("12",))
     case_at(app, org_a, "registered", state=None, rights=())
-    make_case(app, org_a)  # a draft: not counted anywhere
+    draft, _document = make_case(app, org_a)  # a draft: not counted anywhere, its rights neither
+    draft.set_rights_invoked(["11(1)", "9"])
+    db.session.commit()
 
     by_stage = dashboard.cases_by_stage(db.session)
     assert [stage for stage, _count in by_stage] == list(dashboard.COUNTED_STAGES)
@@ -304,11 +306,11 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(app, org_a, signed_i
             publicity(case, "press_release", done_on=date(2023, 2, 1), media=1)
     assert len(queries()) == len(few)
     # Besides loading the session and the user, and the navigation's unread count: one query per figure, table or
-    # list (seven), the counts of overdue follow-ups and of publicity reminders beyond the lists' cap, and the
-    # States parties of the map.
+    # list (seven), the counts of overdue follow-ups and of publicity reminders beyond the lists' cap, the count of
+    # decided cases beside the publicity table, and the States parties of the map.
     own = [statement for statement in few if not re.match(r"\s*SELECT (user_sessions|users)\.", statement)
            and "FROM notifications" not in statement]
-    assert len(own) == 10, own
+    assert len(own) == 11, own
 
 
 def test_labels_cover_every_decision_type_and_publicity_item(app):
