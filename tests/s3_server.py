@@ -91,10 +91,12 @@ class S3Server:
         ports = {flag: free_port() for flag in ("master.port", "master.port.grpc", "volume.port", "volume.port.grpc",
                                                 "filer.port", "filer.port.grpc", "s3.port", "s3.port.grpc")}
         self.s3_port = ports["s3.port"]
+        # Volumes of 64 MB rather than 30 GB, and as many as the free disk holds (-volume.max=0) rather than 8:
+        # bench/s3_store_memory.py's 1 GiB upload and its copy on commit need about 2 GiB.
         command = [
             str(weed_executable()), "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-dir={self.folder / 'data'}", "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
-            "-volume.max=20", "-filer", "-s3", f"-s3.config={identities}", "-s3.autoCreateBucket=false",
+            "-volume.max=0", "-filer", "-s3", f"-s3.config={identities}", "-s3.autoCreateBucket=false",
             "-s3.port.iceberg=0", "-s3.port.lance=0",  # catalogues we do not use: no ports of theirs
             f"-filer.localSocket={self.folder / 'filer.sock'}", f"-s3.localSocket={self.folder / 's3.sock'}",
             *(f"-{flag}={port}" for flag, port in ports.items()),
