@@ -186,7 +186,7 @@ class S3Store(EncryptedStore):
         self._client = None
         self._client_pid: int | None = None
 
-    def __repr__(self) -> str:  # the default would show the credentials' holder; the location is enough
+    def __repr__(self) -> str:  # what a log line or a traceback should name: the location, no credential
         return f"S3Store({self.location!r})"
 
     @property
