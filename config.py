@@ -136,6 +136,15 @@ class Config:
 
     # Encrypted file store and the encrypted spool that uploads stream into (UP-06).
     FILE_STORE_DIR: str | None = None  # None means "instance/store"
+    # Several hosts (README "Files in an S3 bucket"): "s3://bucket/prefix" keeps the files in that bucket
+    # instead of FILE_STORE_DIR; production then needs PostgreSQL. S3_ENDPOINT_URL for a server other than
+    # AWS (path-style addressing then); without the key settings boto3 looks for its own (AWS_* variables,
+    # an instance profile). Set the secret through CASEAPP_S3_SECRET_ACCESS_KEY, never in the repository.
+    FILE_STORE_URL: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
     FILE_STORE_MIN_FREE_MB = 256  # the start-up self-test refuses to start with less free (REL-05)
     UPLOAD_SPOOL_DIR: str | None = None  # None means the system's temporary directory
 

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from caseapp.core.configuration import (
     ConfigurationError,
     check_config,
+    init_file_store,
     init_rate_limits,
     load_config,
     load_keys,
@@ -20,7 +21,6 @@ from caseapp.core.configuration import (
 )
 from caseapp.core.database import install_sqlite_listeners
 from caseapp.core.extensions import bootstrap, csrf, db, migrate
-from caseapp.core.files import FileStore
 from caseapp.core.logs import configure_logging, install_redaction
 from caseapp.core.passwords import Hasher
 
@@ -49,7 +49,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
 
     load_keys(app, require_keys)
     app.extensions["caseapp.hasher"] = Hasher.from_config(app.config)
-    app.extensions["caseapp.file_store"] = FileStore(Path(app.config["FILE_STORE_DIR"]))
+    init_file_store(app)
 
     if app.config["PROXY_FIX_X_FOR"] or app.config["PROXY_FIX_X_PROTO"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"],

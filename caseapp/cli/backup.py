@@ -40,7 +40,7 @@ def backup_command(path: Path) -> None:
     The database is copied first (SQLite backup API, or pg_dump for PostgreSQL), then the files its
     copy references, then PATH/manifest.json with a SHA-256 per file. Keep the keys (instance/keys, or
     CASEAPP_KEKS and CASEAPP_INDEX_SECRET) in a separate backup: without them this one cannot be read."""
-    store = resources.file_store()
+    store = _local_store("backup")
     db.session.remove()
     try:
         result = create_backup(
@@ -77,7 +77,7 @@ def restore_command(path: Path) -> None:
     and an empty file store), verify every file against the manifest, then check that the loaded keys
     decrypt everything, as `flask keys check` does. Non-zero exit on any failure. Restore the keys
     first, and stop the app."""
-    store = resources.file_store()
+    store = _local_store("restore")
     db.session.remove()
     try:
         result = restore_backup(db.engine, store, path, progress=click.progressbar)
@@ -102,6 +102,17 @@ def restore_command(path: Path) -> None:
     else:
         click.echo(f"The backup's schema is at revision {manifest.get('alembic_revision')}: run `flask db upgrade` "
                    "before starting the app.")
+
+
+def _local_store(command: str) -> FileStore:
+    """The store, when it is a local folder: backup and restore do not yet carry a bucket's objects."""
+    store = resources.file_store()
+    if not isinstance(store, FileStore):
+        raise click.ClickException(
+            f"`flask {command}` copies a local file store only, and FILE_STORE_URL keeps the files in "
+            f"{store.location}; back up the bucket with the S3 server's own tools (versioning, replication) "
+            "together with the database until it does (README \"Files in an S3 bucket\")")
+    return store
 
 
 def _audit(action: str, backup_dir: Path) -> None:

@@ -11,10 +11,13 @@ from limits.storage import SCHEMES as LIMITS_SCHEMES  # every registered storage
 import config as config_module
 from caseapp.core import rate_limits
 from caseapp.core.extensions import db, limiter
+from caseapp.core.files import FileStore
 from caseapp.core.limiter import shown_uri
 from caseapp.crypto import KeyringError, load_keyring
 from caseapp.crypto.blind_index import BlindIndexer, load_index_secret
 from caseapp.domain.second_factor import required_roles_problem
+
+MIB = 1024 * 1024
 
 
 class ConfigurationError(RuntimeError):
@@ -140,3 +143,32 @@ def _end_transaction_before_deductions(response):
     if db.session().in_transaction() and db.engine.dialect.name == "sqlite":
         db.session.rollback()
     return response
+
+
+def init_file_store(app: Flask) -> None:
+    """The encrypted file store: a local folder (FILE_STORE_DIR), or an S3 bucket when FILE_STORE_URL is set
+    (README "Files in an S3 bucket"). No network here: the self-test checks that the bucket answers."""
+    url = app.config.get("FILE_STORE_URL")
+    if not url:
+        app.extensions["caseapp.file_store"] = FileStore(Path(app.config["FILE_STORE_DIR"]))
+        return
+    from caseapp.core import object_store  # boto3 is imported only by an app that uses a bucket
+
+    try:
+        object_store.parse_store_url(url)
+    except ValueError as exc:
+        raise ConfigurationError(f"Cannot start: FILE_STORE_URL {exc}") from exc
+    # A bucket is for several hosts; SQLite is one host's file, so the rows and the files would part ways.
+    # Development and the tests run on one host and may pair them.
+    if app.config["ENV_NAME"] == "production" and app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        raise ConfigurationError(
+            "Cannot start: FILE_STORE_URL puts the files in an S3 bucket for several hosts, but the database is "
+            "SQLite, one host's file; set DATABASE_URL (SQLALCHEMY_DATABASE_URI) to a PostgreSQL database, or "
+            "unset FILE_STORE_URL to keep the files in FILE_STORE_DIR")
+    if app.config["UPLOAD_MAX_FILE_SIZE"] > object_store.MAX_UPLOAD_SIZE:
+        raise ConfigurationError(
+            f"Cannot start: UPLOAD_MAX_FILE_SIZE must be at most {object_store.MAX_UPLOAD_SIZE // MIB} MiB with "
+            "an S3 file store (FILE_STORE_URL): S3 copies at most 5 GiB in one request")
+    app.extensions["caseapp.file_store"] = object_store.S3Store(
+        url, endpoint_url=app.config.get("S3_ENDPOINT_URL"), region=app.config.get("S3_REGION"),
+        access_key_id=app.config.get("S3_ACCESS_KEY_ID"), secret_access_key=app.config.get("S3_SECRET_ACCESS_KEY"))

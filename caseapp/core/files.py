@@ -1,4 +1,6 @@
-"""The encrypted file store.
+"""The encrypted file store. ``EncryptedStore`` is what the app asks of one; ``FileStore`` keeps the files in
+a local folder (the default), ``caseapp.core.object_store.S3Store`` in an S3 bucket (FILE_STORE_URL,
+README "Files in an S3 bucket"). Both hold exactly the same bytes for a file.
 
 Files are named by their server-made UUID (UP-04) and hold the chunked AES-GCM format of
 ``caseapp.crypto.files`` under a per-file key. A new file is written and fsync'd under ``incoming/``
@@ -14,7 +16,9 @@ import logging
 import os
 import shutil
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import BinaryIO
 from uuid import UUID
@@ -39,11 +43,124 @@ class FileTooLargeError(Exception):
         self.limit = limit
 
 
-class FileStore:
+def encrypt_upload(file_id: UUID, file_key: bytes, source: BinaryIO, out: BinaryIO, *,
+                   max_size: int | None = None) -> FileSummary:
+    """Encrypt everything ``source`` yields into ``out`` in the chunked format of ``caseapp.crypto.files``,
+    refusing more than ``max_size`` bytes of plaintext. The caller removes what was written on an error."""
+    encryptor = FileEncryptor(file_key, file_id, out)
+    written = 0
+    while chunk := source.read(CHUNK_SIZE):
+        written += len(chunk)
+        if max_size is not None and written > max_size:
+            raise FileTooLargeError(max_size)
+        encryptor.write(chunk)
+    encryptor.close()
+    return FileSummary(size=encryptor.plaintext_size, sha256=encryptor.sha256)
+
+
+class EncryptedStore(ABC):
+    """A file store as the rest of the app sees it, wherever the bytes live. A file is first *incoming*
+    (written, its row not yet committed), then *stored* (its row committed). Every failure to reach the
+    storage is an OSError, so callers handle one kind of error whatever the store."""
+
+    #: What an operator reads in messages: a folder, or s3://bucket/prefix. Never holds a credential.
+    location: str
+    #: The settings to look at when the store cannot be written (ends the start-up message).
+    settings_hint: str
+
+    @abstractmethod
+    def write_incoming(self, file_id: UUID, file_key: bytes, source: BinaryIO, *,
+                       max_size: int | None = None) -> FileSummary:
+        """Encrypt ``source`` into incoming; on any error (too large, storage full) nothing is left behind."""
+
+    @abstractmethod
+    def promote(self, file_id: UUID) -> None:
+        """Make an incoming file stored, once its row committed."""
+
+    @abstractmethod
+    def discard(self, file_id: UUID) -> None:
+        """Delete an incoming file whose row never committed; a file already gone is fine."""
+
+    @abstractmethod
+    def remove(self, file_id: UUID) -> None:
+        """Delete a stored file whose row was deleted; a file already gone is fine."""
+
+    @abstractmethod
+    def open_stored(self, file_id: UUID) -> AbstractContextManager[BinaryIO]:
+        """The stored ciphertext, to read from the start; FileNotFoundError when there is none."""
+
+    @abstractmethod
+    def is_incoming(self, file_id: UUID) -> bool:
+        """Whether the file waits in incoming: written, but not (yet) made stored."""
+
+    @abstractmethod
+    def stored_ids(self) -> set[UUID]: ...
+
+    @abstractmethod
+    def incoming_ids(self, *, older_than: float = 0) -> set[UUID]:
+        """Incoming files last written at least ``older_than`` seconds ago."""
+
+    @abstractmethod
+    def check_writable(self) -> None:
+        """Write where the store writes, and delete it again (REL-05); OSError when it cannot."""
+
+    @abstractmethod
+    def health_problem(self, min_free_bytes: int) -> str | None:
+        """Why the store could not take an upload now, or None; cheap enough for ``/healthz``."""
+
+    @abstractmethod
+    def free_bytes(self) -> int | None:
+        """Free space for new files, or None when the storage has no such limit to check."""
+
+    # --- reading ---
+
+    def decrypt(self, file_id: UUID, file_key: bytes) -> Iterator[bytes]:
+        """Plaintext chunks, each yielded only after it authenticated."""
+        with self.open_stored(file_id) as source:
+            yield from decrypt_stream(file_key, file_id, source)
+
+    def authenticate(self, file_id: UUID, file_key: bytes) -> FileSummary:
+        with self.open_stored(file_id) as source:
+            return authenticate_stream(file_key, file_id, source)
+
+    # --- housekeeping ---
+
+    def sweep(self, known_ids: set[UUID], *, grace_seconds: float = INCOMING_GRACE_SECONDS) -> dict[str, int]:
+        """Finish or undo what a crash interrupted: promote incoming files whose row committed, delete
+        incoming files without a row (after a grace period for uploads in flight) and stored files
+        without a row (shredded cases)."""
+        counts = {"promoted": 0, "discarded": 0, "removed": 0}
+        for file_id in self.incoming_ids(older_than=0):
+            if file_id in known_ids:
+                self.promote(file_id)
+                counts["promoted"] += 1
+        for file_id in self.incoming_ids(older_than=grace_seconds):
+            if file_id not in known_ids:
+                self.discard(file_id)
+                counts["discarded"] += 1
+        for file_id in self.stored_ids() - known_ids:
+            self.remove(file_id)
+            counts["removed"] += 1
+        return counts
+
+    def missing_ids(self, known_ids: set[UUID]) -> set[UUID]:
+        """Ids of rows whose file is neither stored nor waiting in incoming: nothing here can bring
+        it back, so these are reported, never deleted (REL-03)."""
+        return known_ids - self.stored_ids() - self.incoming_ids()
+
+
+class FileStore(EncryptedStore):
+    """The files in a local folder (FILE_STORE_DIR): ``files/<id>``, and ``incoming/<id>.tmp`` until the
+    row commits. The default store, and the only one for a single host on SQLite."""
+
+    settings_hint = ("check FILE_STORE_DIR, its owner and permissions, and that its file system is mounted "
+                     "read-write")
+
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
         self.files_dir = self.root / "files"
         self.incoming_dir = self.root / "incoming"
+        self.location = str(self.root)
 
     def ensure(self) -> None:
         for directory in (self.files_dir, self.incoming_dir):
@@ -89,31 +206,27 @@ class FileStore:
             return "free space is under FILE_STORE_MIN_FREE_MB"
         return None
 
+    def free_bytes(self) -> int:
+        self.ensure()
+        return shutil.disk_usage(self.root).free
+
     # --- writing ---
 
     def write_incoming(
         self, file_id: UUID, file_key: bytes, source: BinaryIO, *, max_size: int | None = None
     ) -> FileSummary:
-        """Encrypt ``source`` into incoming/; on any error (too large, disk full) nothing is left behind."""
         self.ensure()
         path = self.incoming_path(file_id)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             with os.fdopen(fd, "wb") as out:
-                encryptor = FileEncryptor(file_key, file_id, out)
-                written = 0
-                while chunk := source.read(CHUNK_SIZE):
-                    written += len(chunk)
-                    if max_size is not None and written > max_size:
-                        raise FileTooLargeError(max_size)
-                    encryptor.write(chunk)
-                encryptor.close()
+                summary = encrypt_upload(file_id, file_key, source, out, max_size=max_size)
                 out.flush()
                 os.fsync(out.fileno())
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        return FileSummary(size=encryptor.plaintext_size, sha256=encryptor.sha256)
+        return summary
 
     def promote(self, file_id: UUID) -> None:
         os.replace(self.incoming_path(file_id), self.path(file_id))
@@ -127,14 +240,11 @@ class FileStore:
 
     # --- reading ---
 
-    def decrypt(self, file_id: UUID, file_key: bytes) -> Iterator[bytes]:
-        """Plaintext chunks, each yielded only after it authenticated."""
-        with open(self.path(file_id), "rb") as source:
-            yield from decrypt_stream(file_key, file_id, source)
+    def open_stored(self, file_id: UUID) -> BinaryIO:
+        return open(self.path(file_id), "rb")
 
-    def authenticate(self, file_id: UUID, file_key: bytes) -> FileSummary:
-        with open(self.path(file_id), "rb") as source:
-            return authenticate_stream(file_key, file_id, source)
+    def is_incoming(self, file_id: UUID) -> bool:
+        return self.incoming_path(file_id).exists()
 
     # --- housekeeping ---
 
@@ -151,29 +261,6 @@ class FileStore:
             UUID(path.stem) for path in self.incoming_dir.glob("*.tmp")
             if _is_uuid(path.stem) and path.stat().st_mtime <= cutoff
         }
-
-    def sweep(self, known_ids: set[UUID], *, grace_seconds: float = INCOMING_GRACE_SECONDS) -> dict[str, int]:
-        """Finish or undo what a crash interrupted: promote incoming files whose row committed, delete
-        incoming files without a row (after a grace period for uploads in flight) and stored files
-        without a row (shredded cases)."""
-        counts = {"promoted": 0, "discarded": 0, "removed": 0}
-        for file_id in self.incoming_ids(older_than=0):
-            if file_id in known_ids:
-                self.promote(file_id)
-                counts["promoted"] += 1
-        for file_id in self.incoming_ids(older_than=grace_seconds):
-            if file_id not in known_ids:
-                self.discard(file_id)
-                counts["discarded"] += 1
-        for file_id in self.stored_ids() - known_ids:
-            self.remove(file_id)
-            counts["removed"] += 1
-        return counts
-
-    def missing_ids(self, known_ids: set[UUID]) -> set[UUID]:
-        """Ids of rows whose file is neither stored nor waiting in incoming/: nothing here can bring
-        it back, so these are reported, never deleted (REL-03)."""
-        return known_ids - self.stored_ids() - self.incoming_ids()
 
 
 def _is_uuid(text: str) -> bool:
@@ -195,11 +282,11 @@ def fsync_directory(directory: Path) -> None:
 # --- tying file moves to the database transaction ------------------------------------------------
 
 
-def promote_on_commit(session: Session, store: FileStore, file_id: UUID) -> None:
+def promote_on_commit(session: Session, store: EncryptedStore, file_id: UUID) -> None:
     session.info.setdefault(PENDING_KEY, []).append(("promote", store, file_id))
 
 
-def remove_on_commit(session: Session, store: FileStore, file_id: UUID) -> None:
+def remove_on_commit(session: Session, store: EncryptedStore, file_id: UUID) -> None:
     session.info.setdefault(PENDING_KEY, []).append(("remove", store, file_id))
 
 

@@ -2,7 +2,7 @@
 
 from flask import current_app
 
-from caseapp.core.files import FileStore
+from caseapp.core.files import EncryptedStore
 from caseapp.core.passwords import Hasher
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
@@ -31,5 +31,5 @@ def hasher() -> Hasher:
     return current_app.extensions["caseapp.hasher"]
 
 
-def file_store() -> FileStore:
+def file_store() -> EncryptedStore:
     return current_app.extensions["caseapp.file_store"]

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from caseapp.core.files import FileStore, promote_on_commit, remove_on_commit
+from caseapp.core.files import EncryptedStore, promote_on_commit, remove_on_commit
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.crypto.files import FileSummary, new_file_key, unwrap_file_key, wrap_file_key
@@ -99,7 +99,8 @@ class StoredUpload:
     summary: FileSummary
 
 
-def store_upload(session: Session, store: FileStore, source: BinaryIO, *, max_size: int | None = None) -> StoredUpload:
+def store_upload(session: Session, store: EncryptedStore, source: BinaryIO, *,
+                 max_size: int | None = None) -> StoredUpload:
     """Encrypt an upload into the store before any database write, so no file I/O happens while the
     SQLite write lock is held (REL-04). It is promoted when ``session`` commits, discarded on rollback."""
     file_id, file_key = uuid4(), new_file_key()
@@ -124,7 +125,7 @@ def document_key(vault: CaseVault, document: Document) -> bytes:
     return unwrap_file_key(vault.data_key, document.uuid, document.wrapped_file_key)
 
 
-def delete_case(session: Session, store: FileStore, case: Case) -> None:
+def delete_case(session: Session, store: EncryptedStore, case: Case) -> None:
     """Crypto-shred: the case's key goes in the same transaction as its rows; its files are unlinked
     once that commits, and `flask store sweep` removes any left behind (CRY-06). The caller records the
     audit event, which says why (``case_deleted`` by its partner, ``case_shredded`` by the retention job)."""
@@ -180,7 +181,7 @@ def organisation_storage_used(session: Session, organisation_id: int) -> int:
     ).scalar_one()
 
 
-def delete_document(session: Session, store: FileStore, document: Document, *, actor: User | None = None) -> None:
+def delete_document(session: Session, store: EncryptedStore, document: Document, *, actor: User | None = None) -> None:
     """Remove one file: its row (and so its wrapped file key) now, its bytes once that commits."""
     audit.record(session, action="document_deleted", actor=actor, target_type="document", target_id=document.uuid,
                  case=document.case)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseapp.core.files import FileStore
+from caseapp.core.files import EncryptedStore
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
 from caseapp.domain import deadlines, stages
@@ -94,7 +94,7 @@ def _reports(today: date) -> list[tuple[ReportInput, tuple[str, bytes]]]:
     ]
 
 
-def create_demo_cases(session: Session, keyring: Keyring, indexer: BlindIndexer, store: FileStore,
+def create_demo_cases(session: Session, keyring: Keyring, indexer: BlindIndexer, store: EncryptedStore,
                       organisation: Organisation, author: User, *, today: date) -> int:
     """Submit the demo reports once for ``organisation``, through the partner's own intake; returns how
     many were created."""
@@ -204,7 +204,7 @@ DRAFTING_EVIDENCE = (
 
 def create_demo_pipeline(session: Session, keyring: Keyring, indexer: BlindIndexer, organisation: Organisation,
                          partner: User, lawyer: User, coordinator: User, *, today: date,
-                         store: FileStore | None = None) -> int:
+                         store: EncryptedStore | None = None) -> int:
     """Demo cases at every stage from strategic candidate to closed, moved through the same services as
     real ones (screening, record, stage moves, interim measures, follow-up, publicity, publication). The
     accepting lawyer joins each accepted case's team, as on the web; the coordinator joins every other one,

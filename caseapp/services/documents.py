@@ -22,7 +22,7 @@ from typing import BinaryIO, Protocol
 from sqlalchemy.orm import Session
 
 from caseapp.core import antivirus
-from caseapp.core.files import FileStore, FileTooLargeError
+from caseapp.core.files import EncryptedStore, FileTooLargeError
 from caseapp.crypto import Keyring
 from caseapp.domain.i18n import N_
 from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadError, identify, safe_display_name
@@ -94,7 +94,7 @@ def chosen_files(files) -> list[IncomingFile]:
     return [item for item in files or () if getattr(item, "filename", "")]
 
 
-def store(session: Session, file_store: FileStore, case: Case, files: list[IncomingFile],
+def store(session: Session, file_store: EncryptedStore, case: Case, files: list[IncomingFile],
           limits: UploadLimits) -> StoredFiles:
     """Check each file and encrypt the acceptable ones into the store (UP-01…04, UP-06).
 
@@ -180,7 +180,7 @@ class OpenedDocument:
     chunks: Iterator[bytes]
 
 
-def open_document(session: Session, keyring: Keyring, file_store: FileStore, document: Document) -> OpenedDocument:
+def open_document(session: Session, keyring: Keyring, file_store: EncryptedStore, document: Document) -> OpenedDocument:
     """Decrypt a document the caller may see. Nothing is read until ``chunks`` is iterated, and each chunk is
     authenticated before it is yielded (CRY-03)."""
     vault = open_vault(session, keyring, document.case)

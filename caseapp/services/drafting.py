@@ -16,7 +16,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from caseapp.core.files import FileStore
+from caseapp.core.files import EncryptedStore
 from caseapp.crypto import Keyring
 from caseapp.domain import drafting
 from caseapp.domain.admissibility import Assessment
@@ -153,7 +153,7 @@ class _Pipe:
         return data
 
 
-def annex_bundle(session: Session, keyring: Keyring, store: FileStore, annexes: list[Annex]) -> Iterator[bytes]:
+def annex_bundle(session: Session, keyring: Keyring, store: EncryptedStore, annexes: list[Annex]) -> Iterator[bytes]:
     """The annexes as a ZIP, each file named by its number and its name ("03 - eviction order.pdf"), streamed:
     each file's chunks are authenticated and decrypted one at a time (CRY-03) and stored without compression
     (evidence is mostly already compressed, and a stored entry costs no CPU).

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from caseapp.core.files import INCOMING_GRACE_SECONDS, FileStore
+from caseapp.core.files import INCOMING_GRACE_SECONDS, EncryptedStore
 from caseapp.crypto import DecryptionError, Keyring, unwrap_key
 from caseapp.crypto.keyring import KeyringError, canary_matches
 from caseapp.models import (
@@ -41,7 +41,7 @@ class IntegrityReport:
     canaries: int = 0
 
 
-def check_everything(session: Session, keyring: Keyring, store: FileStore, progress=None) -> IntegrityReport:
+def check_everything(session: Session, keyring: Keyring, store: EncryptedStore, progress=None) -> IntegrityReport:
     report = IntegrityReport()
     _check_canaries(session, keyring, report)
     _check_data_keys(session, keyring, report)
@@ -100,7 +100,7 @@ def _check_accounts(session: Session, keyring: Keyring, report: IntegrityReport)
             report.problems.append(f"user {user.uuid}: two-factor secret does not decrypt")
 
 
-def _check_case(session: Session, keyring: Keyring, store: FileStore, case: Case, report: IntegrityReport) -> None:
+def _check_case(session: Session, keyring: Keyring, store: EncryptedStore, case: Case, report: IntegrityReport) -> None:
     label = case.reference or "draft"
     try:
         vault = open_vault(session, keyring, case)
@@ -126,7 +126,7 @@ def _check_case(session: Session, keyring: Keyring, store: FileStore, case: Case
         try:
             store.authenticate(document.uuid, document_key(vault, document))
         except FileNotFoundError:
-            if store.incoming_path(document.uuid).exists():  # committed, but the move was interrupted
+            if store.is_incoming(document.uuid):  # committed, but the move was interrupted
                 report.problems.append(f"document {document.uuid} ({label}): file still in incoming/ "
                                        "(run `flask store sweep`)")
             else:

@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from caseapp.core.files import FileStore
+from caseapp.core.files import EncryptedStore
 from caseapp.domain import stages
 from caseapp.domain.retention import age_in_days, is_expired
 from caseapp.models import Case, CaseEvent
@@ -67,7 +67,7 @@ def expired_reports(session: Session, *, today: date, days: int) -> list[Expired
     return sorted(found, key=lambda report: (report.declined_on, report.case_id))
 
 
-def shred_if_expired(session: Session, store: FileStore, case_id: int, *, today: date, days: int) -> bool:
+def shred_if_expired(session: Session, store: EncryptedStore, case_id: int, *, today: date, days: int) -> bool:
     """Crypto-shred the case if it is still a declined report past the period (it may have been reopened
     since it was listed), with a ``case_shredded`` audit event in the same transaction; flushes, the
     caller commits. The case row is locked first (PostgreSQL; SQLite's writer already holds the database

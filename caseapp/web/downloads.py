@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import Response, stream_with_context
 from sqlalchemy.orm import Session
 
-from caseapp.core.files import FileStore
+from caseapp.core.files import EncryptedStore
 from caseapp.crypto import Keyring
 from caseapp.models import Document
 from caseapp.services import documents
@@ -42,7 +42,7 @@ def attachment_headers(name: str, content_type: str, size: int) -> dict[str, str
     }
 
 
-def send_document(session: Session, keyring: Keyring, store: FileStore, document: Document) -> Response:
+def send_document(session: Session, keyring: Keyring, store: EncryptedStore, document: Document) -> Response:
     """Stream a document the caller may see, each chunk authenticated before it is sent (CRY-03, UP-07)."""
     opened = documents.open_document(session, keyring, store, document)
     first = next(opened.chunks, b"")  # a missing or corrupt file fails here, before any header is sent

@@ -5,7 +5,6 @@ full or a language without its compiled catalogue stops the server with a clear 
 failing on the first request."""
 
 import errno
-import shutil
 from pathlib import Path
 
 from flask import Flask
@@ -65,10 +64,11 @@ def self_test(app: Flask) -> None:
         try:
             store.check_writable()
         except OSError as exc:
-            reason = errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno else type(exc).__name__
+            # A bucket's error has no errno but S3's error code as its strerror (core.object_store).
+            reason = (errno.errorcode.get(exc.errno, type(exc).__name__) if exc.errno
+                      else exc.strerror or type(exc).__name__)
             raise ConfigurationError(
-                f"Cannot start: the file store {store.root} cannot be written ({reason}); check FILE_STORE_DIR, "
-                "its owner and permissions, and that its file system is mounted read-write"
+                f"Cannot start: the file store {store.location} cannot be written ({reason}); {store.settings_hint}"
             ) from exc
         # Each language of the pages has its compiled catalogue (.mo, not in git: `make run` builds it); without
         # one, a deployment that skipped the step would show English to everyone who chose Spanish or French.
@@ -81,9 +81,9 @@ def self_test(app: Flask) -> None:
                 f"`pybabel compile -d {catalogues}` (make run and make test do it)"
             )
         minimum = app.config["FILE_STORE_MIN_FREE_MB"] * MIB
-        free = shutil.disk_usage(store.root).free
-        if free < minimum:
+        free = store.free_bytes()  # None for a bucket, which has no free space to run out of
+        if free is not None and free < minimum:
             raise ConfigurationError(
-                f"Cannot start: only {free // MIB} MiB free for the file store {store.root}; "
+                f"Cannot start: only {free // MIB} MiB free for the file store {store.location}; "
                 f"FILE_STORE_MIN_FREE_MB asks for at least {minimum // MIB} MiB"
             )
