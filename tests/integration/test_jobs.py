@@ -24,15 +24,28 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from caseapp import jobs
+from caseapp import ConfigurationError, jobs
+from caseapp.core.database import writing
 from caseapp.core.extensions import db
+from caseapp.core.mail import transport_from_config
 from caseapp.domain import notifications as kinds
 from caseapp.domain.report import VictimInput
 from caseapp.models import Notification
+from caseapp.models.base import utcnow
 from caseapp.models.notification import PENDING, SENT
 from caseapp.services import notifications
-from tests.factories import TEST_INDEX_SECRET, TEST_KEK, login, make_case, make_organisation, make_people, running_app
+from tests.factories import (
+    TEST_INDEX_SECRET,
+    TEST_KEK,
+    build_app,
+    login,
+    make_case,
+    make_organisation,
+    make_people,
+    running_app,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -311,3 +324,67 @@ def test_with_two_schedulers_a_daily_job_runs_once_even_when_the_one_that_sent_i
     assert len({message["origin"] for message in sweeps}) == 2  # each sent some, one after the other
     assert all(message["args"] == [] for message in sent)
     assert_only_ids_on_the_broker(instance, redis_server)
+
+
+# --- the pieces, in this process ----------------------------------------------------------------------------
+
+
+def test_a_rolled_back_event_enqueues_nothing_and_a_committed_one_its_id(instance, people, redis_server):
+    partner = people["partner_a"].user
+    notifications.notify_user(db.session, partner, kinds.ACCOUNT_CHANGED, params={"change": "password"})
+    db.session.rollback()
+    assert queued(redis_server) == []
+    row = notifications.notify_user(db.session, partner, kinds.ACCOUNT_CHANGED, params={"change": "password"})
+    notifications.notify_user(db.session, partner, kinds.REPORT_SUBMITTED)  # in the digest: no e-mail, no job
+    assert queued(redis_server) == []  # not before the commit
+    db.session.commit()
+    assert [(message["task"], message["args"]) for message in queued(redis_server)] == [
+        (jobs.DELIVER_NOTIFICATION, [row.id])]
+
+
+def test_without_a_broker_there_is_no_celery_app_and_nothing_is_enqueued(app):
+    assert not jobs.enabled(app) and jobs.EXTENSION not in app.extensions
+
+
+@pytest.mark.parametrize(("settings", "named"), [
+    ({"JOBS_BROKER_URL": "amqp://guest:hunter2@rabbit/"}, "JOBS_BROKER_URL amqp://…"),
+    ({"JOBS_BROKER_URL": "redis://127.0.0.1:1/0", "JOBS_SCHEDULE": {"digest": 60}}, "names no job digest"),
+    ({"JOBS_BROKER_URL": "redis://127.0.0.1:1/0", "JOBS_SCHEDULE": {"digests": "6 o'clock"}}, "'digests' must be"),
+    ({"JOBS_BROKER_URL": "redis://127.0.0.1:1/0", "JOBS_SCHEDULE": {"retention": "0 25 * * *"}}, "'retention'"),
+])
+def test_unusable_job_settings_stop_the_start_naming_the_setting(tmp_path, settings, named):
+    with pytest.raises(ConfigurationError) as refused:
+        build_app(tmp_path, None, **settings)
+    assert named in str(refused.value) and "hunter2" not in str(refused.value)
+
+
+def test_two_sweeps_at_once_take_different_messages(instance, people):
+    """FOR UPDATE SKIP LOCKED: a sweep skips the rows another sweep's open transaction holds."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; on SQLite BEGIN IMMEDIATE serialises the sweeps instead")
+    rows = [notifications.notify_user(db.session, people["lawyer"].user, kinds.ACCOUNT_CHANGED,
+                                      params={"change": "password"}) for _ in range(4)]
+    db.session.commit()
+    now = utcnow()
+    with Session(db.engine) as other:  # a sweep that has picked its rows and not committed yet
+        held = list(other.execute(select(Notification.id).order_by(Notification.id).limit(2)
+                                  .with_for_update(skip_locked=True)).scalars())
+        taken, _lease = notifications.claim_stale(db.session, now=now, limit=10, created_before=now)
+        other.rollback()
+    assert held == [rows[0].id, rows[1].id]
+    assert taken == [rows[2].id, rows[3].id]
+
+
+def test_a_sweep_that_cannot_reach_the_server_leaves_its_messages_unclaimed(instance, people, mail_server):
+    row = notifications.notify_user(db.session, people["lawyer"].user, kinds.ACCOUNT_CHANGED,
+                                    params={"change": "password"})
+    db.session.commit()
+    mail_server.stop()
+    with writing():
+        report = notifications.deliver_stale(db.session, transport_from_config(instance.app.config, "."),
+                                             notifications.settings_from_config(instance.app.config),
+                                             older_than=timedelta(0))
+    assert report.unreachable and report.sent == 0
+    db.session.rollback()
+    stored = db.session.get(Notification, row.id)
+    assert (stored.mail_status, stored.claimed_until, stored.attempts) == (PENDING, None, 0)
