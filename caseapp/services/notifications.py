@@ -6,7 +6,9 @@ that wait for an e-mail, each one once: a sender first claims a row for a while 
 only one sender can win), sends it, then marks it sent; a row whose sender died is claimed again once its
 claim has lapsed. A mail server that cannot be reached leaves every message waiting, untouched, for the next
 run; a message the server refuses is retried with a growing delay and, refused for good or too often, is
-given up and shown to admins.
+given up and shown to admins. With background jobs on several hosts (``caseapp.jobs``), a worker sends each new
+message with ``deliver_one`` once its transaction has committed, and a periodic sweep (``deliver_stale``)
+sends those no job did; both claim as above, so each message still goes out once.
 
 Nothing here reads case content: a message is made of the case reference, the kind of event and a link.
 """
