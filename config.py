@@ -130,6 +130,19 @@ class Config:
     # reports declined more than this many days ago.
     RETENTION_DAYS = 365
 
+    # Background jobs on several hosts (README "Background jobs (several hosts)"). Unset (the default), cron
+    # runs the `flask` commands on one host and nothing is enqueued. With a Redis broker, e.g.
+    # "redis://:password@redis.internal:6379/1", each new e-mail goes to a Celery worker once its transaction
+    # commits, and `celery -A caseapp.jobs.worker beat` runs the periodic jobs: JOBS_SCHEDULE changes the
+    # ones it names (seconds between runs or a UTC crontab line; None turns one off) among the defaults
+    # outbox_sweep 60, digests "0 6 * * *", retention "30 2 * * *", store_sweep "45 2 * * *",
+    # sessions_purge "15 * * * *" (caseapp/jobs/__init__.py).
+    JOBS_BROKER_URL: str | None = None
+    JOBS_SCHEDULE: dict = {}
+    JOBS_OUTBOX_SWEEP_AGE = 60  # seconds: the sweep leaves younger e-mails to their own job
+    JOBS_STORE_SWEEP_GRACE_MINUTES = 60  # as `flask store sweep --grace-minutes`
+    JOBS_BEAT_MAX_INTERVAL = 10  # seconds between the scheduler's looks; its lock lapses after 5 times this
+
     # The States register (README "States register"): admins and lawyers see a notice on every page once the
     # register's "as of" date is older than this many calendar months, until it is checked or updated again.
     REGISTER_MAX_AGE_MONTHS = 6

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from caseapp import jobs
 from caseapp.core.configuration import (
     ConfigurationError,
     check_config,
@@ -61,6 +62,7 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
     csrf.init_app(app)
     init_rate_limits(app)  # before the other hooks: see _end_transaction_before_deductions
     bootstrap.init_app(app)
+    jobs.init_app(app)  # background jobs on several hosts, only with JOBS_BROKER_URL (README)
 
     # The request plumbing and the blueprints sit above the services: imported here, once the
     # extensions exist, so that importing ``caseapp`` alone pulls in no view.

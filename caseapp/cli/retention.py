@@ -1,20 +1,15 @@
 """``flask retention run``: crypto-shred declined reports after the retention period (DATA-02)."""
 
-import logging
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from caseapp.cli.common import keyless, plural
 from caseapp.core import resources
-from caseapp.core.database import writing
 from caseapp.core.extensions import db
 from caseapp.domain.retention import check_days
 from caseapp.models.base import utcnow
-from caseapp.services import audit, retention
-
-log = logging.getLogger("caseapp.cli.retention")
+from caseapp.services import retention
 
 command = AppGroup("retention", help="Crypto-shred declined reports after the retention period (DATA-02).")
 
@@ -48,30 +43,10 @@ def run_retention(apply_changes: bool, days: int | None) -> None:
         click.echo(f"{plural(len(found), 'declined report')} older than {days} days would be crypto-shredded.")
         click.echo("dry run: nothing deleted; run with --apply")
         return
-    store = resources.file_store()
-    shredded, skipped, failed = [], 0, []
-    with click.progressbar(found, label="Crypto-shredding") as bar:
-        for report in bar:
-            try:
-                with writing():
-                    done = retention.shred_if_expired(db.session, store, report.case_id, today=today, days=days)
-                    db.session.commit()
-            except Exception:  # one report's failure must not stop (or undo) the others
-                db.session.rollback()
-                log.exception("retention.shred_failed", extra={"case": str(report.uuid)})
-                failed.append(report)
-                continue
-            if done:
-                shredded.append(report)
-                log.info("retention.case_shredded", extra={"case": str(report.uuid), "declined_on":
-                                                            report.declined_on.isoformat(), "days": days})
-            else:
-                skipped += 1
-    log.info("retention.run", extra={"days": days, "shredded": len(shredded), "skipped": skipped,
-                                     "failed": len(failed)})
-    with writing():
-        audit.record(db.session, action="retention_applied")
-        db.session.commit()
+    with click.progressbar(length=len(found), label="Crypto-shredding") as bar:
+        run = retention.apply(db.session, resources.file_store(), found, today=today, days=days,
+                              progress=lambda _report: bar.update(1))
+    shredded, skipped, failed = run.shredded, run.skipped, run.failed
     for report in failed:
         click.echo(f"FAIL {report.label}: not shredded (see the log); run again.", err=True)
     click.echo(f"Crypto-shredded {plural(len(shredded), 'declined report')} older than {days} days"

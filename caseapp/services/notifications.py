@@ -6,7 +6,9 @@ that wait for an e-mail, each one once: a sender first claims a row for a while 
 only one sender can win), sends it, then marks it sent; a row whose sender died is claimed again once its
 claim has lapsed. A mail server that cannot be reached leaves every message waiting, untouched, for the next
 run; a message the server refuses is retried with a growing delay and, refused for good or too often, is
-given up and shown to admins.
+given up and shown to admins. With background jobs on several hosts (``caseapp.jobs``), a worker sends each new
+message with ``deliver_one`` once its transaction has committed, and a periodic sweep (``deliver_stale``)
+sends those no job did; both claim as above, so each message still goes out once.
 
 Nothing here reads case content: a message is made of the case reference, the kind of event and a link.
 """
@@ -263,11 +265,20 @@ def due_ids(session: Session, *, now: datetime, limit: int) -> list[int]:
                                 .order_by(Notification.created_at, Notification.id).limit(limit)).scalars())
 
 
+def _lease_end(now: datetime) -> datetime:
+    """When a claim taken now lapses. Counted from the clock, not only from the run's start: a long run's
+    late claims would otherwise lapse at once and let another sender take the same message."""
+    return max(now, utcnow()) + timedelta(seconds=CLAIM_SECONDS)
+
+
 def claim(session: Session, notification_id: int, *, now: datetime) -> bool:
     """Take one message for this sender; False when another sender has it or it is no longer due."""
     result = session.execute(update(Notification).where(Notification.id == notification_id, *_due(now))
-                             .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)))
+                             .values(claimed_until=_lease_end(now)))
     return result.rowcount == 1
+
+
+Take = Callable[[int], bool]
 
 
 def deliver_pending(session: Session, transport: MailTransport, settings: MailSettings, *, now: datetime | None = None,
@@ -277,9 +288,77 @@ def deliver_pending(session: Session, transport: MailTransport, settings: MailSe
     mark sent (commit). Stops at the first sign that the server cannot be reached, leaving the rest as they
     were; a message the server refused waits longer each time and is given up after ``max_attempts``."""
     now = now or utcnow()
-    report = DeliveryReport()
     ids = due_ids(session, now=now, limit=limit)
     session.commit()
+    return _deliver(session, transport, settings, ids, take=lambda notification_id: claim(session, notification_id,
+                                                                                          now=now),
+                    now=now, max_attempts=max_attempts, progress=progress)
+
+
+def deliver_one(session: Session, transport: MailTransport, settings: MailSettings, notification_id: int, *,
+                now: datetime | None = None, max_attempts: int = kinds.MAX_ATTEMPTS) -> DeliveryReport:
+    """Send one message if it is still due (a background job's unit, ``caseapp.jobs``): claimed, sent and
+    marked like any other, so a second job for the same row, or a sweep that took it first, sends nothing.
+    No connection is opened for a message already sent, claimed or not yet due."""
+    now = now or utcnow()
+    due = session.execute(select(Notification.id).where(Notification.id == notification_id, *_due(now))).scalar()
+    session.commit()
+    if due is None:
+        return DeliveryReport()
+    return _deliver(session, transport, settings, [due], take=lambda found: claim(session, found, now=now), now=now,
+                    max_attempts=max_attempts)
+
+
+def claim_stale(session: Session, *, now: datetime, limit: int, created_before: datetime) -> tuple[list[int], datetime]:
+    """Claim, in one committed transaction, up to ``limit`` messages due and written before ``created_before``
+    (the background jobs' sweep: messages whose job was never enqueued, or whose worker died holding them).
+    Returns their ids and the claim's end.
+
+    On PostgreSQL the rows are picked with ``FOR UPDATE SKIP LOCKED``: two sweeps at once take disjoint
+    sets without waiting for each other, and a job claiming one of them meanwhile waits for this
+    transaction, then finds it claimed. SQLite has no row locks (SQLAlchemy leaves the clause out there):
+    the caller's BEGIN IMMEDIATE (``writing()``) holds the database's write lock from the SELECT to the
+    COMMIT, which serialises the senders just as well."""
+    query = (select(Notification.id).where(*_due(now), Notification.created_at <= created_before)
+             .order_by(Notification.created_at, Notification.id).limit(limit).with_for_update(skip_locked=True))
+    ids = list(session.execute(query).scalars())
+    lease = _lease_end(now)
+    if ids:
+        session.execute(update(Notification).where(Notification.id.in_(ids)).values(claimed_until=lease))
+    session.commit()
+    return ids, lease
+
+
+def deliver_stale(session: Session, transport: MailTransport, settings: MailSettings, *, older_than: timedelta,
+                  now: datetime | None = None, limit: int = 100,
+                  max_attempts: int = kinds.MAX_ATTEMPTS) -> DeliveryReport:
+    """Claim the due messages older than ``older_than`` at once (``claim_stale``), then send them one by one.
+    Before each send the claim is renewed on condition that it is still this sweep's own: one that lapsed
+    while earlier messages were sent, and was taken by another sender, is left to that sender. Claims left
+    unused (the server could not be reached) are released, so the messages wait untouched."""
+    now = now or utcnow()
+    ids, lease = claim_stale(session, now=now, limit=limit, created_before=now - older_than)
+    if not ids:
+        return DeliveryReport()
+
+    def renew(notification_id: int) -> bool:
+        return session.execute(update(Notification).where(
+            Notification.id == notification_id, Notification.mail_status == PENDING,
+            Notification.claimed_until == lease).values(claimed_until=_lease_end(now))).rowcount == 1
+
+    try:
+        return _deliver(session, transport, settings, ids, take=renew, now=now, max_attempts=max_attempts)
+    finally:
+        session.rollback()
+        session.execute(update(Notification).where(Notification.id.in_(ids), Notification.mail_status == PENDING,
+                                                   Notification.claimed_until == lease).values(claimed_until=None))
+        session.commit()
+
+
+def _deliver(session: Session, transport: MailTransport, settings: MailSettings, ids: list[int], *, take: Take,
+             now: datetime, max_attempts: int, progress: Callable[[], None] | None = None) -> DeliveryReport:
+    """Send the messages ``ids`` over one connection, each only if ``take(id)`` wins it for this sender."""
+    report = DeliveryReport()
     with ExitStack() as stack:
         try:
             connection = stack.enter_context(transport.connection())
@@ -288,7 +367,7 @@ def deliver_pending(session: Session, transport: MailTransport, settings: MailSe
             log.warning("mail.server_unreachable", extra={"error": error.code})
             return report
         for position, notification_id in enumerate(ids):
-            if not claim(session, notification_id, now=now):
+            if not take(notification_id):
                 session.rollback()
                 continue
             # The claim and a set-up link's token commit together, before the server is spoken to: no

@@ -8,19 +8,24 @@ same transaction as its rows, and its files are unlinked once that commits (CRY-
 a ``case_shredded`` event in that transaction (LOG-01). Reads clear columns only: nothing is decrypted.
 """
 
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from caseapp.core.database import writing
 from caseapp.core.files import EncryptedStore
 from caseapp.domain import stages
 from caseapp.domain.retention import age_in_days, is_expired
 from caseapp.models import Case, CaseEvent
 from caseapp.services import audit
 from caseapp.services.cases import delete_case
+
+log = logging.getLogger("caseapp.retention")
 
 
 @dataclass(frozen=True)
@@ -81,3 +86,43 @@ def shred_if_expired(session: Session, store: EncryptedStore, case_id: int, *, t
     audit.record(session, action="case_shredded", case=case)
     delete_case(session, store, case)
     return True
+
+
+@dataclass
+class RetentionRun:
+    shredded: list[ExpiredReport] = field(default_factory=list)
+    skipped: int = 0  # reopened or accepted since they were listed, or deleted meanwhile
+    failed: list[ExpiredReport] = field(default_factory=list)
+
+
+def apply(session: Session, store: EncryptedStore, found: list[ExpiredReport], *, today: date, days: int,
+          progress: Callable[[ExpiredReport], None] | None = None) -> RetentionRun:
+    """Crypto-shred each of ``found`` (from ``expired_reports``) in a write transaction of its own, then
+    record one ``retention_applied`` audit event; ``flask retention run --apply`` and the background job run
+    this. One report's failure neither stops nor undoes the others: it is logged by the case's id and
+    left for the next run."""
+    run = RetentionRun()
+    for report in found:
+        try:
+            with writing():
+                done = shred_if_expired(session, store, report.case_id, today=today, days=days)
+                session.commit()
+        except Exception:
+            session.rollback()
+            log.exception("retention.shred_failed", extra={"case": str(report.uuid)})
+            run.failed.append(report)
+        else:
+            if done:
+                run.shredded.append(report)
+                log.info("retention.case_shredded", extra={"case": str(report.uuid), "declined_on":
+                                                            report.declined_on.isoformat(), "days": days})
+            else:
+                run.skipped += 1
+        if progress is not None:
+            progress(report)
+    log.info("retention.run", extra={"days": days, "shredded": len(run.shredded), "skipped": run.skipped,
+                                     "failed": len(run.failed)})
+    with writing():
+        audit.record(session, action="retention_applied")
+        session.commit()
+    return run
