@@ -18,6 +18,7 @@ from tests.factories import login, make_organisation, make_people, ram_disk, run
 from tests.mail import MailServer
 from tests.redis_server import RedisServer, missing_redis_server
 from tests.s3_server import S3Server, missing_s3_server
+from tests.server_process import require
 
 # Hypothesis (SECURITY.md "Test methods" item 6): ``ci`` keeps property tests within the suite's time
 # budget on two cores; HYPOTHESIS_PROFILE=thorough searches longer, e.g. after changing crypto code.
@@ -72,11 +73,7 @@ def redis_server(tmp_path_factory):
     """A real Redis server on 127.0.0.1 (``tests.redis_server.RedisServer``): its ``url`` for
     RATELIMIT_STORAGE_URI, ``stop()``/``start()`` for an outage. Without redis-server the test is skipped,
     but in CI (CI=true), where .ci/run installs it, that fails the run."""
-    problem = missing_redis_server()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Redis tests cannot run in CI: {problem}", pytrace=False)
-        pytest.skip(f"Redis tests skipped: {problem}")
+    require(missing_redis_server(), "Redis")
     server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     yield server
     server.stop()
@@ -88,11 +85,7 @@ def s3_server(tmp_path_factory):
     a few seconds to start): each test asks for ``settings()``, a prefix of its own in the server's one bucket.
     Without the weed binary the test is skipped, but in CI (CI=true), where the dev install brings it, that
     fails the run."""
-    problem = missing_s3_server()
-    if problem:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"S3 tests cannot run in CI: {problem}", pytrace=False)
-        pytest.skip(f"S3 tests skipped: {problem}")
+    require(missing_s3_server(), "S3")
     server = S3Server(tmp_path_factory.mktemp("s3")).start()
     yield server
     server.stop()

@@ -9,17 +9,16 @@ back, empty, on the same port: an outage as the app sees it.
 import secrets
 import shutil
 import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
 
 from tests.mail import free_port
+from tests.server_process import ServerProcess
 
 EXECUTABLE = "redis-server"
 START_TIMEOUT = 15.0  # seconds until it answers PING
-STOP_TIMEOUT = 10.0  # seconds after SIGTERM before SIGKILL
 
 
 def missing_redis_server() -> str | None:
@@ -30,7 +29,8 @@ def missing_redis_server() -> str | None:
 
 
 @dataclass
-class RedisServer:
+class RedisServer(ServerProcess):
+    name = "redis-server"
     folder: Path  # its working directory: the configuration file and its log
     port: int = field(default_factory=free_port)
     password: str = field(default_factory=lambda: secrets.token_hex(16))
@@ -65,38 +65,12 @@ class RedisServer:
         self._wait_for_ping()
         return self
 
-    def stop(self) -> None:
-        """SIGTERM to its process id, then SIGKILL if it has not exited within STOP_TIMEOUT."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT)
-
     def _wait_for_ping(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
         with self.client() as probe:
-            while True:
-                if self.process.poll() is not None:
-                    self.process = None
-                    raise RuntimeError(f"redis-server exited at start:\n{self._log_tail()}")
+            def answers() -> bool:
                 try:
-                    if probe.ping():
-                        return
+                    return bool(probe.ping())
                 except redis.ConnectionError:
-                    pass
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"redis-server did not answer PING within {START_TIMEOUT} s:\n"
-                                       f"{self._log_tail()}")
-                time.sleep(0.05)
-
-    def _log_tail(self) -> str:
-        if not self.log_file.exists():
-            return "(no log)"
-        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-20:])
+                    return False
+            self.wait_until_it_answers(answers, timeout=START_TIMEOUT, interval=0.05)
 

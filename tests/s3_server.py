@@ -13,7 +13,6 @@ import secrets
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +21,10 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tests.mail import free_port
+from tests.server_process import ServerProcess
 
 EXECUTABLE = "weed"
 START_TIMEOUT = 60.0  # seconds until the S3 gateway answers a signed request
-STOP_TIMEOUT = 10.0  # seconds after SIGTERM before SIGKILL
 REGION = "us-east-1"
 
 
@@ -46,7 +45,8 @@ def missing_s3_server() -> str | None:
 
 
 @dataclass
-class S3Server:
+class S3Server(ServerProcess):
+    name = "weed's S3 gateway"
     folder: Path  # its data, its identity file, its log and its sockets
     access_key_id: str = field(default_factory=lambda: secrets.token_hex(10))
     secret_access_key: str = field(default_factory=lambda: secrets.token_hex(20))
@@ -107,37 +107,14 @@ class S3Server:
         self._wait_until_it_answers()
         return self
 
-    def stop(self) -> None:
-        """SIGTERM to its process id, then SIGKILL if it has not exited within STOP_TIMEOUT."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_TIMEOUT)
-
     def _wait_until_it_answers(self) -> None:
         """Until a signed request gets an answer: the gateway is up and knows our identity."""
-        deadline = time.monotonic() + START_TIMEOUT
         probe = self.client()
-        while True:
-            if self.process.poll() is not None:
-                self.process = None
-                raise RuntimeError(f"weed exited at start:\n{self._log_tail()}")
+
+        def answers() -> bool:
             try:
                 probe.create_bucket(Bucket=self.bucket)
-                return
             except (BotoCoreError, ClientError):
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"weed's S3 gateway did not answer within {START_TIMEOUT} s:\n{self._log_tail()}")
-            time.sleep(0.2)
-
-    def _log_tail(self) -> str:
-        if not self.log_file.exists():
-            return "(no log)"
-        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-20:])
+                return False
+            return True
+        self.wait_until_it_answers(answers, timeout=START_TIMEOUT, interval=0.2)

@@ -188,9 +188,15 @@ OUTBOX_SETTINGS: tuple[str, ...] = ("MAIL_OUTBOX_FOLDER",)
 # --- the forms of the app --------------------------------------------------------------------------
 
 
+# Entry points that build the app from the environment when imported (as wsgi.py does outside the package):
+# they hold no form, and importing them here would start a jobs worker's app.
+ENTRY_POINT_MODULES = frozenset({"caseapp.jobs.worker"})
+
+
 def _form_classes() -> dict[str, type]:
     for module in pkgutil.walk_packages(caseapp.__path__, "caseapp."):
-        importlib.import_module(module.name)
+        if module.name not in ENTRY_POINT_MODULES:
+            importlib.import_module(module.name)
     found, todo = {}, list(wtforms.Form.__subclasses__())
     while todo:
         cls = todo.pop()
