@@ -23,6 +23,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from caseapp.core import two_factor
 from caseapp.core.extensions import db
 from caseapp.core.object_store import PART_SIZE
 from caseapp.domain import roles
-from caseapp.models import Case, LoginFailure, User
+from caseapp.models import Case, Document, LoginFailure, User
 from caseapp.services import accounts, tokens
 from tests.factories import PASSWORD, make_user, worker_database_url
 from tests.mail import MailServer
@@ -604,3 +605,39 @@ def test_with_redis_down_sign_in_works_on_both_hosts_and_the_account_throttle_st
     for host in (cluster.a, cluster.b):  # each host said so, without the URL's password
         assert "rate_limit.storage_unreachable" in host.log(), host.name
         assert cluster.redis.password not in host.log()
+# --- 5. a host killed mid-upload --------------------------------------------------------------------------
+
+
+def test_a_host_killed_mid_upload_leaves_no_row_and_the_sweep_removes_the_orphan(cluster):  # REL-01, REL-03
+    _partner, token = cluster.partner()
+    api = ApiClient(token)
+    doomed = cluster.host("C").start()
+    try:
+        report_id = api.create_report(doomed, "Upload cut short")
+        content = evidence(96 * MIB)  # twelve parts: seconds of streaming to the bucket
+        outcome: dict = {}
+
+        def upload() -> None:
+            try:
+                outcome["reply"] = api.upload(doomed, report_id, "large.pdf", content)
+            except OSError as exc:  # the connection dies with the host
+                outcome["error"] = exc
+
+        sender = threading.Thread(target=upload)
+        sender.start()
+        deadline = time.monotonic() + 120
+        while not cluster.pending_multipart_uploads():
+            assert time.monotonic() < deadline and sender.is_alive(), f"no multipart upload began: {outcome}"
+            time.sleep(0.05)
+        doomed.kill()
+        sender.join(timeout=60)
+        assert "reply" not in outcome, outcome["reply"].status
+    finally:
+        doomed.kill()
+
+    assert cluster.query(select(Document.id).join(Case).where(Case.uuid == report_id)) == []
+    [orphan] = cluster.pending_multipart_uploads()  # what the crash left: parts, under incoming/
+    assert orphan["Key"].startswith(f"{cluster.prefix}incoming/")
+    swept = cluster.flask("store", "sweep", "--grace-minutes", "0")
+    assert "discarded 1 incoming, removed 0 orphaned" in swept, swept
+    assert cluster.pending_multipart_uploads() == [] and cluster.keys("incoming/") == []
