@@ -27,6 +27,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -41,6 +42,7 @@ from caseapp.core.object_store import PART_SIZE
 from caseapp.domain import roles
 from caseapp.models import Case, Document, LoginFailure, User
 from caseapp.services import accounts, tokens
+from tests.celery_processes import CeleryProcess
 from tests.factories import PASSWORD, make_user, worker_database_url
 from tests.mail import MailServer
 from tests.redis_server import RedisServer, missing_redis_server
@@ -368,6 +370,21 @@ class Cluster:
     def raw_object(self, key: str) -> bytes:
         return self.s3_server.client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
 
+    def celery(self, kind: str, name: str, schedule: dict | None = None) -> CeleryProcess:
+        """A worker or scheduler on the hosts' settings (only the periodic jobs in ``schedule`` run), in a folder
+        of its own; stop it with ``stop()``."""
+        folder = self.folder / f"{kind}-{name}-{secrets.token_hex(3)}"
+        folder.mkdir()
+        env = self.env | {"CASEAPP_INSTANCE_PATH": str(folder / "instance"),
+                          "CASEAPP_JOBS_SCHEDULE": json.dumps({**dict.fromkeys(jobs.DEFAULT_SCHEDULE),
+                                                               **(schedule or {})})}
+        return CeleryProcess(env, folder, kind, name)
+
+    def queued(self) -> list[bytes]:
+        """The jobs waiting on the broker, as Redis holds them."""
+        with self.redis.client() as client:
+            return client.lrange(jobs.QUEUE, 0, -1)
+
     def partner(self) -> tuple["Person", str]:
         """A new partner of a new organisation, with an API token: (person, token)."""
         with self.setup_app.app_context():
@@ -641,3 +658,94 @@ def test_a_host_killed_mid_upload_leaves_no_row_and_the_sweep_removes_the_orphan
     swept = cluster.flask("store", "sweep", "--grace-minutes", "0")
     assert "discarded 1 incoming, removed 0 orphaned" in swept, swept
     assert cluster.pending_multipart_uploads() == [] and cluster.keys("incoming/") == []
+
+
+# --- 6. one event, one e-mail -----------------------------------------------------------------------------
+
+MAIL_TIMEOUT = 30.0  # seconds for an e-mail to arrive once a worker runs
+SETTLE = 3.0  # seconds to wait after the expected e-mail, for a copy that would come late
+
+
+@pytest.fixture
+def celery_processes(cluster):
+    """Start workers and schedulers with ``celery_processes("worker", "w1")``; all are stopped at the end."""
+    started: list[CeleryProcess] = []
+
+    def start(kind: str, name: str, schedule: dict | None = None) -> CeleryProcess:
+        started.append(cluster.celery(kind, name, schedule))
+        return started[-1]
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+def information_requested(cluster, lawyer_browser: Browser, host: Host, api: ApiClient, title: str) -> None:
+    """The event, made through a host: a lawyer asks the partner for information on a submitted report."""
+    report_id = api.create_report(host, title, submit=True)
+    path = f"/screening/{report_id}/request-information"
+    asked = lawyer_browser.post(host, path, {"body": f"Send the court order for {title}."}, token_from=path)
+    assert asked.status == 302, asked.text[:2000]
+
+
+def wait_for_mail(mail: MailServer, number: int) -> None:
+    deadline = time.monotonic() + MAIL_TIMEOUT
+    while len(mail.messages) < number:
+        assert time.monotonic() < deadline, f"{len(mail.messages)} of {number} e-mails arrived"
+        time.sleep(0.1)
+    time.sleep(SETTLE)  # a second copy would arrive meanwhile
+
+
+def test_one_event_on_a_host_gives_one_email_with_a_late_worker_and_with_two_workers(cluster, celery_processes):
+    partner, token = cluster.partner()
+    api = ApiClient(token)
+    lawyer = cluster.person(roles.LAWYER)
+    browser = Browser()
+    assert browser.sign_in(cluster.b, lawyer.email, code=lawyer.code()).status == 302
+    with cluster.redis.client() as client:
+        client.delete(jobs.QUEUE)  # jobs of earlier tests' events, which no worker ran
+    cluster.mail.messages.clear()
+
+    information_requested(cluster, browser, cluster.b, api, "Late worker")
+    assert len(cluster.queued()) == 1  # enqueued by host B after its commit, with no worker yet
+    late = celery_processes("worker", "late")
+    late.wait_for("ready.")
+    wait_for_mail(cluster.mail, 1)
+    assert [message["To"] for message in cluster.mail.messages] == [partner.email]
+    assert cluster.queued() == []
+    late.stop()
+
+    # The next event through host A, its job given twice (as a broker may redeliver), and two workers racing.
+    information_requested(cluster, browser, cluster.a, api, "Two workers")
+    [job] = cluster.queued()
+    with cluster.redis.client() as client:
+        client.rpush(jobs.QUEUE, job)
+    celery_processes("worker", "first").wait_for("ready.")
+    celery_processes("worker", "second").wait_for("ready.")
+    wait_for_mail(cluster.mail, 2)
+    assert [message["To"] for message in cluster.mail.messages] == [partner.email, partner.email]
+    assert len({message["Message-ID"] for message in cluster.mail.messages}) == 2
+    assert cluster.queued() == []  # both copies were taken; the second sent nothing
+
+
+# --- 7. two schedulers ------------------------------------------------------------------------------------
+
+
+def test_with_two_schedulers_a_daily_job_is_sent_once(cluster, celery_processes):
+    with cluster.redis.client() as client:
+        client.delete(jobs.QUEUE)
+    # A daily job at a set time: the next minute (or the one after, should this one end before the schedulers
+    # are up), in UTC like every crontab line of JOBS_SCHEDULE.
+    now = datetime.now(UTC)
+    at = now + timedelta(minutes=1 if now.second < 45 else 2)
+    schedule = {"digests": f"{at.minute} {at.hour} * * *"}
+    first = celery_processes("beat", "first", schedule)
+    first.wait_for("Acquired lock")
+    second = celery_processes("beat", "second", schedule)
+    second.wait_for("beat: Starting...")
+    first.wait_for("Sending due task digests", timeout=150)
+    time.sleep(3)  # the second scheduler looks every second: it would have sent its copy by now
+
+    sent = [json.loads(item)["headers"]["task"] for item in cluster.queued()]  # no worker runs: all still there
+    assert sent == [jobs.DIGESTS]
+    assert "Acquired lock" not in second.log() and "Sending due task" not in second.log()
