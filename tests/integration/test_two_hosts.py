@@ -8,6 +8,15 @@ of this module's own, migrated by ``flask db upgrade`` as an operator would), Se
 operating system picks, behind a "proxy" that names the client in X-Forwarded-For (PROXY_FIX_X_FOR=1), so
 each test comes from an address of its own and one test's sign-ins do not count against another's limit.
 
+It shows, a test each: evidence uploaded through A downloads byte-identical through B, no instance folder holds
+it and the object holds no plaintext (UP-04, UP-06, CRY-01); a session made on A works on B and signing out on B
+ends it on A (SESS-01, SESS-03); the per-address sign-in limit, counted in Redis, answers 429 on either host
+(AUTH-11); a draft shredded on A is 404 on B and its object is gone (CRY-06); ``flask audit verify`` passes after
+a burst of writes across both hosts (LOG-01); with Redis down sign-in works on both and the per-account throttle
+in the database still locks (AUTH-07); a host killed mid-upload leaves no row and ``flask store sweep`` aborts
+its multipart upload (REL-01, REL-03); one event made through a host gives one e-mail, with a worker that starts
+late and with two workers; with two schedulers a daily job is sent once.
+
 An S3 store with SQLite is refused in production (one host's file cannot back several hosts), so on SQLite
 the whole module is skipped; ``make test-postgres`` and ``make test-hosts`` run it.
 """
