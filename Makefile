@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run demo-credentials setup test test-postgres lint messages translations lock sbom bench bench-quick
+.PHONY: run demo-credentials setup test test-postgres test-hosts lint messages translations lock sbom bench bench-quick
 
 # The links in e-mails (instance/mail-outbox) point where this server listens, unless CASEAPP_BASE_URL says otherwise.
 run: export CASEAPP_BASE_URL ?= http://$(HOST):$(PORT)
@@ -74,6 +74,11 @@ test: lint translations
 test-postgres: $(BIN)/.installed-dev translations
 	@test -n "$(TEST_DATABASE_URL)" || (echo "Set TEST_DATABASE_URL=postgresql://…" && exit 2)
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+# Two app hosts on one PostgreSQL, one S3 server, one Redis (tests/integration/test_two_hosts.py, issue 22):
+# uses TEST_DATABASE_URL when set, else starts a throwaway PostgreSQL cluster and stops it after (.ci/test-hosts).
+test-hosts: $(BIN)/.installed-dev translations
+	PYTHON=$(BIN)/python .ci/test-hosts $(PYTEST_ARGS)
 
 # Translations: extract every marked string into messages.pot, then bring each language's catalogue up to it
 # (new messages empty, changed ones fuzzy: tests/unit/test_catalogues.py fails until they are translated).

@@ -39,7 +39,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from caseapp.core.files import PROBE_PREFIX, EncryptedStore, encrypt_upload
+from caseapp.core.files import INCOMING_GRACE_SECONDS, PROBE_PREFIX, EncryptedStore, encrypt_upload
 from caseapp.crypto.files import FileSummary
 
 log = logging.getLogger("caseapp.files")
@@ -284,6 +284,33 @@ class S3Store(EncryptedStore):
     def incoming_ids(self, *, older_than: float = 0) -> set[UUID]:
         cutoff = _now() - older_than
         return {file_id for file_id, modified in self._listed("incoming") if modified <= cutoff}
+
+    def sweep(self, known_ids: set[UUID], *, grace_seconds: float = INCOMING_GRACE_SECONDS) -> dict[str, int]:
+        """As the local store's, and also abort the multipart uploads to ``incoming/`` begun more than the
+        grace period ago: a host killed while it streamed an upload leaves one, whose parts take space in the
+        bucket but appear in no listing of objects. They count as discarded incoming files."""
+        counts = super().sweep(known_ids, grace_seconds=grace_seconds)
+        counts["discarded"] += self._abort_stale_uploads(known_ids, older_than=grace_seconds)
+        return counts
+
+    def _abort_stale_uploads(self, known_ids: set[UUID], *, older_than: float) -> int:
+        start = f"{self.prefix}incoming/"
+        cutoff = _now() - older_than
+        aborted = 0
+        with _s3_errors("ListMultipartUploads"):
+            response = self.client.list_multipart_uploads(Bucket=self.bucket, Prefix=start)
+        for upload in response.get("Uploads", []):
+            name = upload["Key"][len(start):]
+            try:
+                file_id = UUID(name)
+            except ValueError:
+                continue  # not one of ours (as in ``_listed``): never touched
+            if str(file_id) != name or file_id in known_ids or upload["Initiated"].timestamp() > cutoff:
+                continue
+            with _s3_errors("AbortMultipartUpload", missing_ok=True):
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"], UploadId=upload["UploadId"])
+            aborted += 1
+        return aborted
 
     def pending_uploads(self) -> list[str]:
         """Keys of multipart uploads begun under the prefix and neither completed nor aborted."""

@@ -16,11 +16,8 @@ import json
 import os
 import secrets
 import signal
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -36,6 +33,7 @@ from caseapp.models import Notification
 from caseapp.models.base import utcnow
 from caseapp.models.notification import PENDING, SENT
 from caseapp.services import notifications
+from tests.celery_processes import CeleryProcess
 from tests.factories import (
     TEST_INDEX_SECRET,
     TEST_KEK,
@@ -49,9 +47,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.slow
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT = 60.0  # seconds for a worker or scheduler to import the app and connect
-STOP_TIMEOUT = 20.0
 MAIL_TIMEOUT = 30.0  # seconds for an e-mail to arrive once its worker runs
 SETTLE = 3.0  # seconds to wait after the expected e-mails, for a duplicate that would come late
 
@@ -96,43 +91,6 @@ class Instance:
         return env
 
 
-class CeleryProcess:
-    """``celery -A caseapp.jobs.worker worker|beat`` as a child process, its output in a log file."""
-
-    def __init__(self, instance: Instance, folder: Path, kind: str, name: str, schedule: dict | None = None):
-        self.log_path = folder / f"{name}.log"
-        command = [sys.executable, "-m", "celery", "-A", "caseapp.jobs.worker", kind, "--loglevel=INFO"]
-        if kind == "worker":
-            command += ["--pool=solo", "--concurrency=1", "--hostname", f"{name}@%h", "--without-gossip",
-                        "--without-mingle"]
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=instance.env(schedule or {}),
-                                            stdout=log, stderr=subprocess.STDOUT)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def wait_for(self, text: str, timeout: float = START_TIMEOUT) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.log():
-            if self.process.poll() is not None:
-                pytest.fail(f"{self.log_path.stem} exited with {self.process.returncode}:\n{self.log()[-4000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"{self.log_path.stem}: no {text!r} within {timeout:.0f} s:\n{self.log()[-4000:]}")
-            time.sleep(0.1)
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        """The signal to its process id (SIGTERM: Celery's warm shutdown), then SIGKILL if it hangs."""
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=STOP_TIMEOUT)
-
-
 @pytest.fixture
 def instance(tmp_path, database_url, redis_server, mail_server):
     secret_key = secrets.token_urlsafe(48)
@@ -149,7 +107,7 @@ def processes(tmp_path, instance):
     started: list[CeleryProcess] = []
 
     def start(kind: str, name: str, schedule: dict | None = None) -> CeleryProcess:
-        process = CeleryProcess(instance, tmp_path, kind, name, schedule)
+        process = CeleryProcess(instance.env(schedule or {}), tmp_path, kind, name)
         started.append(process)
         return process
 

@@ -8,7 +8,7 @@ import os
 import secrets
 import time
 import tracemalloc
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from sqlalchemy import select
@@ -189,6 +189,25 @@ def test_the_sweep_removes_an_old_orphan_keeps_a_young_one_and_finishes_interrup
     assert result.exit_code == 0, result.output
     assert "Promoted 1, discarded 1 incoming, removed 1 orphaned" in result.output
     assert bucket_keys(s3, store) == sorted([store.key(document.uuid), store.incoming_key(young)])
+
+
+def test_the_sweep_aborts_a_multipart_upload_left_by_a_killed_host_after_the_grace_period(
+        app, s3, monkeypatch):  # REL-03
+    store = file_store()
+    left = s3.create_multipart_upload(Bucket=store.bucket, Key=store.incoming_key(uuid4()))
+    s3.upload_part(Bucket=store.bucket, Key=left["Key"], UploadId=left["UploadId"], PartNumber=1, Body=b"x" * 1024)
+    not_ours = s3.create_multipart_upload(Bucket=store.bucket, Key=f"{store.prefix}incoming/not-a-file-id")
+    [initiated] = [upload["Initiated"] for upload in pending_multipart_uploads(s3, store)
+                   if upload["UploadId"] == left["UploadId"]]
+    runner = app.test_cli_runner()
+
+    assert "discarded 0 incoming" in runner.invoke(args=["store", "sweep"]).output  # within the hour: in flight?
+    monkeypatch.setattr(object_store, "_now", lambda: initiated.timestamp() + 3601)
+    result = runner.invoke(args=["store", "sweep"])
+
+    assert result.exit_code == 0 and "discarded 1 incoming" in result.output, result.output
+    assert [upload["UploadId"] for upload in pending_multipart_uploads(s3, store)] == [not_ours["UploadId"]]
+    s3.abort_multipart_upload(Bucket=store.bucket, Key=not_ours["Key"], UploadId=not_ours["UploadId"])
 
 
 # --- multipart uploads --------------------------------------------------------------------------------
