@@ -464,7 +464,11 @@ def main(argv: list[str] | None = None) -> int:
                     status, page = server.get(item.paths[0], cookies["submitter"])
                     token = csrf_token_in(page)
                     today = date.today()
-                    item.bodies = [report_form(number, token, today) for number in range(len(item.paths))]
+                    # Victims named after each draft's case id: a run's victims never repeat an earlier run's, so
+                    # the duplicate check does the same work in every run (numbered from 0, each run's matched
+                    # every earlier run's, and submissions slowed run after run).
+                    numbers = bench.created_drafts[-len(item.paths):]
+                    item.bodies = [report_form(number, token, today) for number in numbers]
                     status, location = server.post(item.paths[0], item.bodies[0], cookies["submitter"])
                     if status != 302 or "/submitted" not in (location or ""):
                         sys.exit(f"The submission form was refused ({status}); check report_form().")
