@@ -6,7 +6,8 @@
 The instance must exist (`make setup INSTANCE=…`, which `make bench` runs first). In order: wrk is
 checked (and installed from Debian's packages when this runs as root with apt-get), the instance is
 seeded up to ``--cases`` (nothing to do when it already holds them), then crypto_bench.py,
-engine_bench.py and load.py run, each printing its own table as it goes, and their rows are gathered into
+engine_bench.py, s3_store_memory.py (a 1 GiB file through the S3 store, when SeaweedFS's binary is
+installed) and load.py run, each printing its own table as it goes, and their rows are gathered into
 one Markdown table. Then (issue 20, point 4) the list and page scenarios run again on smaller instances
 (``--sizes``, 1,000 and 10,000 cases by default; each its own instance folder, ``<instance>-<size>``, set up
 and seeded the same way) and one more table shows each scenario's latency by case count, drawn in
@@ -75,6 +76,34 @@ def table_rows(output: str, bench: str) -> list[dict]:
     return rows
 
 
+S3_PEAK_TARGET_MIB = 64  # issue 22: a 1 GiB upload to the S3 store adds at most 64 MiB of memory
+
+
+def s3_rows(quick: bool) -> list[dict]:
+    """The S3 store's rows (issue 22, point 6): upload and download speed and the peak memory each adds,
+    for one 1 GiB file (64 MiB with --quick) against a local SeaweedFS server (bench/s3_store_memory.py).
+    None without the server's binary (requirements-s3-server.txt), said in the table."""
+    sys.path.insert(0, str(BENCH.parent))
+    from tests.s3_server import missing_s3_server
+
+    problem = missing_s3_server()
+    if problem:
+        return [{"bench": "S3 store", "measurement": "1 GiB upload and download", "result": f"not run: {problem}",
+                 "target": f"peak ≤ {S3_PEAK_TARGET_MIB} MiB", "verdict": "—"}]
+    mib = 64 if quick else 1024
+    output = run("S3 store", [PYTHON, str(BENCH / "s3_store_memory.py"), "--mib", str(mib)])
+    measured = json.loads(output.strip().splitlines()[-1])
+    rows = []
+    for step in ("upload", "download"):
+        peak = measured[f"{step}_peak_increase_mib"]
+        rows.append({
+            "bench": "S3 store", "measurement": f"{step} of a {mib:,} MiB file (SeaweedFS on 127.0.0.1)",
+            "result": f"{measured[f'{step}_mib_s'] / 1024:.2f} GiB/s; peak memory +{peak:.1f} MiB",
+            "target": f"peak ≤ {S3_PEAK_TARGET_MIB} MiB" + (" (for 1 GiB)" if quick else ""),
+            "verdict": "PASS" if peak <= S3_PEAK_TARGET_MIB else "MISS"})
+    return rows
+
+
 def machine() -> str:
     model = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -105,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     run("seed", [PYTHON, str(BENCH / "seed.py"), "--instance", args.instance, "--cases", str(args.cases)])
     rows = table_rows(run("crypto", [PYTHON, str(BENCH / "crypto_bench.py"), *quick]), "crypto")
     rows += table_rows(run("engine", [PYTHON, str(BENCH / "engine_bench.py"), *quick]), "engine")
+    rows += s3_rows(args.quick)
     with tempfile.TemporaryDirectory(prefix="caseapp-bench-run-") as tmp:
         jsonl = Path(tmp) / "load.jsonl"
         run("load", [PYTHON, str(BENCH / "load.py"), "--instance", args.instance, "--duration", str(args.seconds),

@@ -6,8 +6,8 @@
 Starts `weed` (requirements-s3-server.txt) on 127.0.0.1 as the tests do, writes the file through
 ``S3Store.write_incoming`` from a source that makes its bytes as they are read (so the source holds
 nothing), then reads it back through ``S3Store.decrypt``. The increase of this process's peak RSS
-(VmHWM, reset before each step) is what the store adds: DESIGN.md §7 asks ≤ 64 MiB for 1 GiB. A one-off
-measurement until `make bench` gains the S3 rows (issue 22, point 6); prints JSON.
+(VmHWM, reset before each step) is what the store adds: issue 22 asks ≤ 64 MiB for 1 GiB. `make bench`
+(bench/run.py) runs it and puts its rows in the table; prints JSON.
 """
 
 import argparse
