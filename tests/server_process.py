@@ -13,6 +13,16 @@ import pytest
 STOP_TIMEOUT = 10.0  # seconds after SIGTERM before SIGKILL
 
 
+def clean_environment() -> dict[str, str]:
+    """The test runner's environment for a child process of the app (gunicorn, a Celery worker): without
+    any CASEAPP_* or DATABASE_URL setting, and no .flaskenv, so the child reads only what the test gives."""
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("CASEAPP_", "FLASK_")) and name != "DATABASE_URL"}
+    env["FLASK_SKIP_DOTENV"] = "1"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
 def require(problem: str | None, what: str) -> None:
     """Skip the test when the server cannot run here, but fail the run in CI (CI=true), where .ci/run
     installs every server the suite needs."""

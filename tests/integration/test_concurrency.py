@@ -56,6 +56,7 @@ from caseapp.models import Case, Document
 from caseapp.services import accounts, cases, tokens
 from caseapp.services.vault import open_vault
 from tests.factories import PASSWORD, worker_database_url
+from tests.server_process import clean_environment
 
 pytestmark = pytest.mark.slow
 
@@ -122,15 +123,6 @@ def evidence(number: int) -> bytes:
 # --- the instance, as an operator sets it up --------------------------------------------------------
 
 
-def _clean_environment() -> dict[str, str]:
-    """The test runner's environment without any CASEAPP_* or DATABASE_URL setting, and no .flaskenv."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("CASEAPP_", "FLASK_")) and name != "DATABASE_URL"}
-    env["FLASK_SKIP_DOTENV"] = "1"
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
 @dataclass
 class Instance:
     path: Path
@@ -175,7 +167,7 @@ def instance(tmp_path, worker_id):
     base_url = os.environ.get("TEST_DATABASE_URL")
     database_url = (_fresh_postgres_database(base_url, worker_id) if base_url
                     else f"sqlite:///{path / 'caseapp.sqlite3'}")
-    env = _clean_environment() | {
+    env = clean_environment() | {
         "CASEAPP_CONFIG": "production",
         "CASEAPP_INSTANCE_PATH": str(path),
         "DATABASE_URL": database_url,

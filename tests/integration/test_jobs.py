@@ -13,7 +13,6 @@ hold row ids only — no case content, no key.
 
 import base64
 import json
-import os
 import secrets
 import signal
 import time
@@ -44,6 +43,7 @@ from tests.factories import (
     make_people,
     running_app,
 )
+from tests.server_process import clean_environment
 
 pytestmark = pytest.mark.slow
 
@@ -60,14 +60,6 @@ PLAINTEXT = (VICTIM, TITLE, NARRATIVE, FILE_NAME, REQUEST, "ID-Jb4")
 NO_PERIODIC_JOBS = dict.fromkeys(jobs.DEFAULT_SCHEDULE)
 
 
-def _clean_environment() -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("CASEAPP_", "FLASK_")) and name != "DATABASE_URL"}
-    env["FLASK_SKIP_DOTENV"] = "1"
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
 class Instance:
     """The test's app (in this process) and the settings the workers and schedulers share with it."""
 
@@ -78,7 +70,7 @@ class Instance:
         self.settings = settings
 
     def env(self, schedule: dict) -> dict[str, str]:
-        env = _clean_environment() | {
+        env = clean_environment() | {
             "CASEAPP_CONFIG": "production",  # what an operator runs: JSON logs, production checks
             "CASEAPP_INSTANCE_PATH": self.app.instance_path,
             "DATABASE_URL": self.database_url,

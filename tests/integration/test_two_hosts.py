@@ -56,6 +56,7 @@ from tests.factories import PASSWORD, make_user, worker_database_url
 from tests.mail import MailServer
 from tests.redis_server import RedisServer, missing_redis_server
 from tests.s3_server import missing_s3_server
+from tests.server_process import clean_environment
 
 pytestmark = pytest.mark.slow
 
@@ -87,14 +88,6 @@ def client_address() -> str:
     """A client address of its own (sent as X-Forwarded-For), so each test's sign-ins count apart."""
     number = next(_addresses)
     return f"198.51.100.{number}" if number < 255 else f"203.0.113.{number % 255}"
-
-
-def _clean_environment() -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(("CASEAPP_", "FLASK_")) and name != "DATABASE_URL"}
-    env["FLASK_SKIP_DOTENV"] = "1"
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
 
 
 def evidence(size: int) -> bytes:
@@ -454,7 +447,7 @@ def cluster(request, tmp_path_factory, worker_id):
             "JOBS_BROKER_URL": redis.url, "JOBS_SCHEDULE": dict.fromkeys(jobs.DEFAULT_SCHEDULE),
             "JOBS_OUTBOX_SWEEP_AGE": 0, "JOBS_BEAT_MAX_INTERVAL": 1,
         }
-        env = _clean_environment() | {"DATABASE_URL": database_url}
+        env = clean_environment() | {"DATABASE_URL": database_url}
         for name, value in settings.items():
             env[f"CASEAPP_{name}"] = value if isinstance(value, str) else json.dumps(value)
         setup_app = create_app({"CONFIG": "testing", "INSTANCE_PATH": str(folder / "setup"),
