@@ -12,13 +12,14 @@ leaves no partial file; the error pages answer it with 507 (REL-02).
 """
 
 import errno
+import hashlib
 import logging
 import os
 import shutil
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
 from uuid import UUID
@@ -86,8 +87,16 @@ class EncryptedStore(ABC):
         """Delete a stored file whose row was deleted; a file already gone is fine."""
 
     @abstractmethod
-    def open_stored(self, file_id: UUID) -> AbstractContextManager[BinaryIO]:
-        """The stored ciphertext, to read from the start; FileNotFoundError when there is none."""
+    def open_object(self, file_id: UUID, *, incoming: bool = False) -> AbstractContextManager[BinaryIO]:
+        """The ciphertext of the stored (or the incoming) file, to read from the start; FileNotFoundError,
+        when opened or entered, if there is none."""
+
+    @abstractmethod
+    def put_stored(self, file_id: UUID, source: BinaryIO) -> tuple[str, int]:
+        """Write ``source``, a file's ciphertext as ``open_object`` gives it, as the stored file, all at once:
+        a failure leaves the previous stored file (or none), never part of one. Returns the SHA-256 (hex)
+        and size of what was written. For restoring a backup and moving a store; uploads use
+        ``write_incoming``."""
 
     @abstractmethod
     def is_incoming(self, file_id: UUID) -> bool:
@@ -113,6 +122,35 @@ class EncryptedStore(ABC):
         """Free space for new files, or None when the storage has no such limit to check."""
 
     # --- reading ---
+
+    @contextmanager
+    def open_stored(self, file_id: UUID) -> Iterator[BinaryIO]:
+        """The ciphertext of a file whose row committed; FileNotFoundError when there is none.
+
+        Its row commits before it moves out of incoming (``promote`` runs after the commit), so for a moment
+        another process, or another host, can see the row and not the stored file: it is read from incoming
+        then. Incoming is tried between two looks at the stored file, so a promote that runs between the
+        looks is found too. Only rows that committed are read, so what incoming holds here is never an upload
+        still in flight."""
+        looks = (False, True, False)
+        with ExitStack() as stack:
+            for number, incoming in enumerate(looks, start=1):
+                try:
+                    source = stack.enter_context(self.open_object(file_id, incoming=incoming))
+                    break
+                except FileNotFoundError:
+                    if number == len(looks):
+                        raise
+            yield source
+
+    def stored_digest(self, file_id: UUID) -> tuple[str, int]:
+        """SHA-256 (hex) and size of the stored ciphertext, read through; FileNotFoundError when none."""
+        digest, size = hashlib.sha256(), 0
+        with self.open_object(file_id) as source:
+            while chunk := source.read(CHUNK_SIZE):
+                digest.update(chunk)
+                size += len(chunk)
+        return digest.hexdigest(), size
 
     def decrypt(self, file_id: UUID, file_key: bytes) -> Iterator[bytes]:
         """Plaintext chunks, each yielded only after it authenticated."""
@@ -240,8 +278,29 @@ class FileStore(EncryptedStore):
 
     # --- reading ---
 
-    def open_stored(self, file_id: UUID) -> BinaryIO:
-        return open(self.path(file_id), "rb")
+    def open_object(self, file_id: UUID, *, incoming: bool = False) -> BinaryIO:
+        return open(self.incoming_path(file_id) if incoming else self.path(file_id), "rb")
+
+    def put_stored(self, file_id: UUID, source: BinaryIO) -> tuple[str, int]:
+        self.ensure()
+        dest = self.path(file_id)
+        tmp = self.files_dir / f".{file_id}.restoring"  # not a UUID name: ``sweep`` and ``stored_ids`` skip it
+        digest, size = hashlib.sha256(), 0
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := source.read(CHUNK_SIZE):
+                    out.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, dest)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        fsync_directory(self.files_dir)
+        return digest.hexdigest(), size
 
     def is_incoming(self, file_id: UUID) -> bool:
         return self.incoming_path(file_id).exists()

@@ -26,6 +26,8 @@ is written whole by a completed multipart upload or a PUT, so only someone with 
 bucket can cut one.
 """
 
+import errno
+import hashlib
 import logging
 import os
 import time
@@ -53,6 +55,11 @@ MAX_COPY_SIZE = 5 * 1024 * MIB  # the largest object one CopyObject request copi
 MAX_UPLOAD_SIZE = 5000 * MIB
 READ_SIZE = 64 * 1024
 NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+# A bucket or a server with no room left, as S3 servers say it: Ceph's quota, MinIO's full disk and bucket
+# quota, and any answer with HTTP 507. These raise an OSError with errno EDQUOT, which the error pages answer
+# with 507 as they do a full disk (REL-02).
+STORAGE_FULL_CODES = frozenset({"QuotaExceeded", "XMinioStorageFull", "XMinioAdminBucketQuotaExceeded",
+                                "StorageFull", "InsufficientStorage"})
 
 
 class ObjectStoreError(OSError):
@@ -81,12 +88,14 @@ def _s3_errors(operation: str, *, missing_ok: bool = False):
     try:
         yield
     except ClientError as exc:
-        code = str(exc.response.get("Error", {}).get("Code") or exc.response.get("ResponseMetadata", {})
-                   .get("HTTPStatusCode") or "")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        code = str(exc.response.get("Error", {}).get("Code") or status or "")
         if code in NOT_FOUND_CODES:
             if missing_ok:
                 return
             raise FileNotFoundError(f"S3 {operation}: no such object") from exc
+        if code in STORAGE_FULL_CODES or status == 507:
+            raise ObjectStoreError(errno.EDQUOT, code, f"S3 {operation}") from exc
         raise ObjectStoreError(None, code or "ClientError", f"S3 {operation}") from exc
     except BotoCoreError as exc:
         raise ObjectStoreError(None, type(exc).__name__, f"S3 {operation}") from exc
@@ -222,6 +231,21 @@ class S3Store(EncryptedStore):
             raise
         return summary
 
+    def put_stored(self, file_id: UUID, source: BinaryIO) -> tuple[str, int]:
+        """A completed multipart upload (or PUT) replaces an object whole, so no temporary key is needed."""
+        out = _MultipartWriter(self.client, self.bucket, self.key(file_id))
+        digest, size = hashlib.sha256(), 0
+        try:
+            while chunk := source.read(PART_SIZE):
+                out.write(chunk)
+                digest.update(chunk)
+                size += len(chunk)
+            out.finish()
+        except BaseException:
+            out.abort()
+            raise
+        return digest.hexdigest(), size
+
     def promote(self, file_id: UUID) -> None:
         source = self.incoming_key(file_id)
         with _s3_errors("CopyObject"):
@@ -242,9 +266,10 @@ class S3Store(EncryptedStore):
     # --- reading ---
 
     @contextmanager
-    def open_stored(self, file_id: UUID) -> Iterator[BinaryIO]:
+    def open_object(self, file_id: UUID, *, incoming: bool = False) -> Iterator[BinaryIO]:
+        key = self.incoming_key(file_id) if incoming else self.key(file_id)
         with _s3_errors("GetObject"):
-            response = self.client.get_object(Bucket=self.bucket, Key=self.key(file_id))
+            response = self.client.get_object(Bucket=self.bucket, Key=key)
         body = _ObjectBody(response["Body"])
         try:
             yield body

@@ -10,6 +10,7 @@ import time
 import tracemalloc
 from uuid import UUID, uuid4
 
+import botocore.exceptions
 import pytest
 from sqlalchemy import select
 
@@ -137,6 +138,58 @@ def test_a_missing_object_is_file_not_found(app, org_a, s3):
     with pytest.raises(FileNotFoundError):
         next(store.decrypt(document.uuid, key))
     assert store.missing_ids({document.uuid}) == {document.uuid}
+
+
+def test_a_file_whose_row_committed_before_its_copy_out_of_incoming_is_read_from_incoming(app, org_a, s3):
+    """Host A commits the row, then copies incoming/<id> to files/<id>: host B, asked in between, reads the
+    incoming object instead of answering not found."""
+    case, document = make_case(app, org_a, body=b"%PDF-1.7 " + MARKER)
+    store = file_store()
+    s3.copy_object(Bucket=store.bucket, Key=store.incoming_key(document.uuid),
+                   CopySource={"Bucket": store.bucket, "Key": store.key(document.uuid)})
+    s3.delete_object(Bucket=store.bucket, Key=store.key(document.uuid))
+    key = cases.document_key(open_vault(db.session, keyring(), case), document)
+    assert b"".join(store.decrypt(document.uuid, key)) == b"%PDF-1.7 " + MARKER
+    assert store.missing_ids({document.uuid}) == set()
+
+
+def test_put_stored_writes_a_whole_object_and_a_failure_leaves_the_previous_one(app, s3):  # REL-02
+    """What restoring a backup and moving a local store write with: the ciphertext as it is."""
+    store = file_store()
+    file_id = uuid4()
+    first = os.urandom(PART_SIZE + 5)  # more than one part
+    digest, size = store.put_stored(file_id, io.BytesIO(first))
+    assert raw_object(s3, store, store.key(file_id)) == first and size == len(first)
+    assert store.stored_digest(file_id) == (digest, size)
+
+    with pytest.raises(OSError, match="went away"):
+        store.put_stored(file_id, Generated(3 * PART_SIZE, fail_after=2 * PART_SIZE))
+
+    assert raw_object(s3, store, store.key(file_id)) == first  # the previous object, whole
+    assert pending_multipart_uploads(s3, store) == [] and bucket_keys(s3, store) == [store.key(file_id)]
+
+
+def test_a_bucket_out_of_quota_gives_507_and_keeps_nothing(app, client, org_a, s3, monkeypatch):  # REL-02
+    """A quota error (MinIO's XMinioStorageFull; Ceph says QuotaExceeded) is answered as a full disk is."""
+    store = file_store()
+    partner = make_user(app, roles.PARTNER, org_a).user
+    secret = tokens.create(db.session, partner, "Field app").secret
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    report = client.post("/api/v1/reports", json={"title": "Quota", "narrative": "n"}, headers=headers)
+    full = botocore.exceptions.ClientError(
+        {"Error": {"Code": "XMinioStorageFull", "Message": "Storage backend has reached its minimum free drive "
+                   "threshold."}, "ResponseMetadata": {"HTTPStatusCode": 507}}, "PutObject")
+    monkeypatch.setattr(store.client, "put_object", lambda **_kwargs: (_ for _ in ()).throw(full))
+
+    sent = client.post(f"/api/v1/reports/{report.get_json()['id']}/documents", headers=headers,
+                       data={"file": [(io.BytesIO(b"%PDF-1.7 evidence"), "order.pdf")]},
+                       content_type="multipart/form-data")
+
+    assert sent.status_code == 507 and sent.get_json()["error"]["code"] == "storage_full"
+    assert "Nothing was saved" in sent.get_json()["error"]["message"]
+    assert db.session.execute(select(Document)).scalars().all() == []
+    assert bucket_keys(s3, store) == [] and pending_multipart_uploads(s3, store) == []
 
 
 # --- tied to the transaction --------------------------------------------------------------------------
