@@ -25,7 +25,7 @@ from caseapp.core.backup import (
 )
 from caseapp.core.database import writing
 from caseapp.core.extensions import db
-from caseapp.core.files import FileStore
+from caseapp.core.files import EncryptedStore, FileStore
 from caseapp.services import audit, integrity
 
 log = logging.getLogger("caseapp.cli.backup")
@@ -40,11 +40,13 @@ def backup_command(path: Path) -> None:
     The database is copied first (SQLite backup API, or pg_dump for PostgreSQL), then the files its
     copy references, then PATH/manifest.json with a SHA-256 per file. Keep the keys (instance/keys, or
     CASEAPP_KEKS and CASEAPP_INDEX_SECRET) in a separate backup: without them this one cannot be read."""
-    store = _local_store("backup")
+    store = resources.file_store()
+    # A local store's folder is no place for a backup (a bucket is not on this disk).
+    protected = (Path(current_app.config["KEYS_DIR"]), *([store.root] if isinstance(store, FileStore) else []))
     db.session.remove()
     try:
         result = create_backup(
-            db.engine, store, path, protected=(store.root, Path(current_app.config["KEYS_DIR"])),
+            db.engine, store, path, protected=protected,
             busy_timeout_ms=current_app.config["SQLITE_BUSY_TIMEOUT_MS"], progress=click.progressbar,
         )
     except BackupError as exc:
@@ -77,7 +79,7 @@ def restore_command(path: Path) -> None:
     and an empty file store), verify every file against the manifest, then check that the loaded keys
     decrypt everything, as `flask keys check` does. Non-zero exit on any failure. Restore the keys
     first, and stop the app."""
-    store = _local_store("restore")
+    store = resources.file_store()
     db.session.remove()
     try:
         result = restore_backup(db.engine, store, path, progress=click.progressbar)
@@ -104,17 +106,6 @@ def restore_command(path: Path) -> None:
                    "before starting the app.")
 
 
-def _local_store(command: str) -> FileStore:
-    """The store, when it is a local folder: backup and restore do not yet carry a bucket's objects."""
-    store = resources.file_store()
-    if not isinstance(store, FileStore):
-        raise click.ClickException(
-            f"`flask {command}` copies a local file store only, and FILE_STORE_URL keeps the files in "
-            f"{store.location}; back up the bucket with the S3 server's own tools (versioning, replication) "
-            "together with the database until it does (README \"Files in an S3 bucket\")")
-    return store
-
-
 def _audit(action: str, backup_dir: Path) -> None:
     """A ``backup_created``/``backup_restored`` event naming the backup by its manifest's SHA-256."""
     manifest_sha, _size = sha256_file(Path(backup_dir) / MANIFEST)
@@ -131,7 +122,7 @@ def _keys_advice(reason: str) -> NoReturn:
     raise SystemExit(1)
 
 
-def _check_restored_keys(manifest: dict, store: FileStore) -> None:
+def _check_restored_keys(manifest: dict, store: EncryptedStore) -> None:
     try:
         keyring = resources.keyring()
     except resources.KeysNotLoadedError:

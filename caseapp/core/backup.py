@@ -7,6 +7,9 @@ A backup is a new directory::
     database.pgdump       PostgreSQL: ``pg_dump --format=custom``
     store/files/<uuid>    the encrypted evidence files, as stored (ciphertext)
 
+The file store is read and written through ``EncryptedStore``, so a backup carries a bucket's objects
+(FILE_STORE_URL=s3://…) as it carries a folder's files, and restores into either: the bytes are the same.
+
 Everything in it is ciphertext or wrapped keys, and clear columns (references, stages, dates). The
 key-encryption keys, the blind-index secret and ``CASEAPP_KEKS`` never go in: a backup plus the keys
 is everything, so the two are kept apart and the keys backed up separately (README "Backups and
@@ -23,7 +26,7 @@ then are the files copied — exactly the files the snapshot's ``documents`` row
 * a file whose case was shredded after the snapshot is the risk: its row is in the backup but the file
   may be gone by the time it is copied. It is listed under ``missing_files`` in the manifest and the
   command exits non-zero, so the operator runs the backup again. A file committed but not yet moved
-  out of ``incoming/`` (a crash between the commit and the move) is copied from there.
+  out of ``incoming/`` (a crash between the commit and the move) is copied from there (``open_stored``).
 
 Files are copied by streaming, with no decryption and no keys. Directories are 0700, files 0600.
 """
@@ -42,12 +45,13 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 from uuid import UUID
 
 from sqlalchemy import Engine, inspect, literal, select, table
 from sqlalchemy.engine import URL
 
-from caseapp.core.files import FileStore, fsync_directory
+from caseapp.core.files import EncryptedStore, fsync_directory
 from caseapp.crypto import Keyring
 from caseapp.crypto.keyring import canary_matches
 
@@ -131,20 +135,25 @@ def sha256_file(path: Path) -> tuple[str, int]:
 def _copy_private(source: Path, dest: Path) -> tuple[str, int]:
     """Copy ``source`` to a new file ``dest`` (mode 0600, fsync'd); returns the SHA-256 and size of
     the bytes written. Leaves nothing behind on error."""
-    digest, size = hashlib.sha256(), 0
     with open(source, "rb") as src:
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := src.read(COPY_CHUNK):
-                    digest.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-        except BaseException:
-            dest.unlink(missing_ok=True)
-            raise
+        return _write_private(src, dest)
+
+
+def _write_private(src: BinaryIO, dest: Path) -> tuple[str, int]:
+    """Write what ``src`` reads to a new file ``dest``, as ``_copy_private``."""
+    digest, size = hashlib.sha256(), 0
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := src.read(COPY_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
     return digest.hexdigest(), size
 
 
@@ -295,18 +304,16 @@ def _clear(target: Path, created: bool) -> None:
             child.unlink(missing_ok=True)
 
 
-def _copy_files(store: FileStore, documents: list[UUID], target: Path, progress: Progress | None):
+def _copy_files(store: EncryptedStore, documents: list[UUID], target: Path, progress: Progress | None):
     files_dir = target / FILES_PREFIX
     _private_dir(target / "store")
     _private_dir(files_dir)
     copied, missing = [], []
     with _bar(progress, len(documents), "Copying encrypted files") as bar:
         for file_id in documents:
-            source = store.path(file_id)
-            if not source.exists() and store.incoming_path(file_id).exists():
-                source = store.incoming_path(file_id)  # committed, not yet moved out of incoming/
             try:
-                digest, size = _copy_private(source, files_dir / str(file_id))
+                with store.open_stored(file_id) as source:
+                    digest, size = _write_private(source, files_dir / str(file_id))
             except FileNotFoundError:
                 missing.append(str(file_id))  # shredded after the snapshot, or lost before it
             else:
@@ -317,7 +324,7 @@ def _copy_files(store: FileStore, documents: list[UUID], target: Path, progress:
     return copied, missing
 
 
-def create_backup(engine: Engine, store: FileStore, target: Path, *, protected: Iterable[Path] = (),
+def create_backup(engine: Engine, store: EncryptedStore, target: Path, *, protected: Iterable[Path] = (),
                   busy_timeout_ms: int = 5000, progress: Progress | None = None) -> BackupResult:
     """Write a backup into the new (or empty) directory ``target``: the database first, then the files
     its snapshot references, then the manifest. ``protected`` are places a backup must not go into
@@ -409,8 +416,8 @@ def verify_backup(source: Path, manifest: dict, progress: Progress | None = None
         raise BackupError(f"the backup is damaged: {shown}")
 
 
-def instance_contents(engine: Engine, store: FileStore) -> list[str]:
-    """What makes this instance not empty: tables with rows, files in the store."""
+def instance_contents(engine: Engine, store: EncryptedStore) -> list[str]:
+    """What makes this instance not empty: tables with rows, files in the store (stored or incoming)."""
     found, with_rows = [], []
     names = sorted(set(inspect(engine).get_table_names()) - RESTORE_IGNORED_TABLES)
     with engine.connect() as connection:
@@ -419,9 +426,8 @@ def instance_contents(engine: Engine, store: FileStore) -> list[str]:
                 with_rows.append(name)
     if with_rows:
         found.append(f"tables with rows: {', '.join(with_rows)}")
-    for directory in (store.files_dir, store.incoming_dir):
-        if directory.is_dir() and any(directory.iterdir()):
-            found.append(f"{directory} holds files")
+    if store.stored_ids() or store.incoming_ids():
+        found.append(f"the file store {store.location} holds files")
     return found
 
 
@@ -457,23 +463,20 @@ def _restore_postgresql(engine: Engine, dump: Path) -> None:
                  "--exit-on-error", f"--dbname={dsn}", str(dump)], env)
 
 
-def _restore_files(store: FileStore, source: Path, manifest: dict, progress: Progress | None) -> int:
-    store.ensure()
+def _restore_files(store: EncryptedStore, source: Path, manifest: dict, progress: Progress | None) -> int:
+    """Write each file of the backup as a stored file; the SHA-256 of the bytes sent must be the manifest's
+    (the backup was verified just before: a mismatch here is the backup changing under the restore)."""
     entries = manifest["files"]
     with _bar(progress, len(entries), "Restoring encrypted files") as bar:
         for entry in entries:
             file_id = UUID(_FILE_ENTRY.match(entry["path"]).group(1))
-            dest = store.path(file_id)
-            tmp = store.files_dir / f".{file_id}.restoring"  # not a UUID name: `store sweep` ignores it
-            tmp.unlink(missing_ok=True)
-            digest, _size = _copy_private(source / entry["path"], tmp)
+            with open(source / entry["path"], "rb") as src:
+                digest, _size = store.put_stored(file_id, src)
             if digest != entry["sha256"]:
-                tmp.unlink(missing_ok=True)
+                store.remove(file_id)
                 raise BackupError(f"{entry['path']} does not match its SHA-256 after copying")
-            os.replace(tmp, dest)
             if progress:
                 bar.update(1)
-    fsync_directory(store.files_dir)
     return len(entries)
 
 
@@ -486,7 +489,7 @@ def empty_instance_advice(kind: str) -> str:
             "again.")
 
 
-def restore_backup(engine: Engine, store: FileStore, source: Path, *,
+def restore_backup(engine: Engine, store: EncryptedStore, source: Path, *,
                    progress: Progress | None = None) -> RestoreResult:
     """Restore the backup at ``source`` into this empty instance: check, verify, restore the database,
     then the files. The caller closes its sessions first; the engine's pool is emptied here."""

@@ -342,3 +342,54 @@ def test_restore_names_a_schema_from_another_version(tmp_path, databases, small_
             assert result.exit_code != 0 and "restore into an unmigrated empty database" in result.output
             assert db.session.execute(select(Case.uuid)).first() is None
         db.session.rollback()
+
+
+def test_a_bucket_is_backed_up_and_restored_into_another_bucket(tmp_path, databases, s3_server):  # DATA-04
+    """FILE_STORE_URL=s3://…: the backup carries the objects (a committed one still under incoming/ too), and a
+    restore writes them into the new instance's bucket, where they decrypt; a bucket with files is refused."""
+    s3 = s3_server.client()
+    body = ("%PDF-1.7\n" + MARKERS["file_body"] * 100).encode()
+    with migrated_app(tmp_path / "live", databases("s3_live"), **s3_server.settings()) as live:
+        seed_register()
+        org = make_organisation("Bucket NGO")
+        _case, document = make_case(live, org, body=body, submit=True)
+        _other, unmoved = make_case(live, org, body=b"%PDF-1.7 unmoved", submit=True)
+        store = file_store()
+        # Its host died between the commit and the copy out of incoming/.
+        s3.copy_object(Bucket=store.bucket, Key=store.incoming_key(unmoved.uuid),
+                       CopySource={"Bucket": store.bucket, "Key": store.key(unmoved.uuid)})
+        s3.delete_object(Bucket=store.bucket, Key=store.key(unmoved.uuid))
+        file_ids = {document.uuid, unmoved.uuid}
+
+        made = run(live, "backup", str(tmp_path / "backup"))
+
+        assert made.exit_code == 0, made.output
+        assert "and 2 encrypted files" in made.output
+        copied = {path.name for path in (tmp_path / "backup" / "store" / "files").iterdir()}
+        assert copied == {str(file_id) for file_id in file_ids}
+        assert readable_markers(bytes_under(tmp_path / "backup" / "store"), [MARKERS["file_body"]]) == []
+        assert not (tmp_path / "live" / "store").exists()  # nothing went through the host's folder
+
+    fresh_settings = s3_server.settings()
+    with migrated_app(tmp_path / "fresh", databases("s3_fresh"), **fresh_settings) as fresh:
+        restored = run(fresh, "restore", str(tmp_path / "backup"))
+
+        assert restored.exit_code == 0, restored.output
+        assert "2 encrypted files" in restored.output and "every file matches the manifest" in restored.output
+        assert "0 failures" in restored.output and "Restore complete." in restored.output
+        store = file_store()
+        listed = s3.list_objects_v2(Bucket=store.bucket, Prefix=store.prefix).get("Contents", [])
+        assert sorted(item["Key"] for item in listed) == sorted(store.key(file_id) for file_id in file_ids)
+        bodies = set()
+        for row in db.session.execute(select(Document).where(Document.uuid.in_(file_ids))).scalars():
+            vault = open_vault(db.session, keyring(), row.case)
+            bodies.add(b"".join(store.decrypt(row.uuid, cases.document_key(vault, row))))
+        assert bodies == {body, b"%PDF-1.7 unmoved"}
+        db.session.rollback()
+
+    # An empty database, but the bucket's prefix already holds files: refused before anything is written.
+    with migrated_app(tmp_path / "third", databases("s3_third"), **fresh_settings) as third:
+        refused = run(third, "restore", str(tmp_path / "backup"))
+        assert refused.exit_code != 0 and "restore only into an empty instance" in refused.output
+        assert f"the file store {file_store().location} holds files" in refused.output
+        assert db.session.execute(select(Case)).first() is None
