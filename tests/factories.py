@@ -74,6 +74,27 @@ def worker_database_url(base_url: str, suffix: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}", scheme="postgresql+psycopg"))
 
 
+def empty_worker_database(base_url: str, suffix: str) -> str:
+    """``worker_database_url``, emptied: a database survives between runs, so its schema starts from nothing."""
+    url = worker_database_url(base_url, suffix)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def drop_database(url: str) -> None:
+    """Remove a database of ``worker_database_url`` from its server, closing its connections (a test that
+    started servers of its own leaves nothing behind)."""
+    parts = urlsplit(url)
+    admin = create_engine(urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)'))
+    admin.dispose()
+
+
 class HTTPSClient(FlaskClient):
     """Requests go to https://localhost, as behind the TLS proxy in production, each in an app context
     of its own as on a real server: otherwise Flask reuses the test's context, and ``g`` and the

@@ -36,18 +36,17 @@ import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 from uuid import UUID
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from caseapp import create_app
 from caseapp.core.extensions import db
@@ -55,7 +54,8 @@ from caseapp.domain import roles
 from caseapp.models import Case, Document
 from caseapp.services import accounts, cases, tokens
 from caseapp.services.vault import open_vault
-from tests.factories import PASSWORD, worker_database_url
+from tests.factories import PASSWORD, drop_database, empty_worker_database
+from tests.gunicorn_process import Gunicorn
 from tests.server_process import clean_environment
 
 pytestmark = pytest.mark.slow
@@ -66,28 +66,17 @@ THREADS = 16
 SUBMISSIONS = int(os.environ.get("CONCURRENCY_TEST_SUBMISSIONS", "60"))
 READS = int(os.environ.get("CONCURRENCY_TEST_READS", "60"))
 FILE_SIZE = 150 * 1024  # three 64 KiB chunks of the file format, and over Werkzeug's in-memory form limit
-BOOT_TIMEOUT = 45.0  # seconds for gunicorn and its workers to start
 BURST_TIMEOUT = 120.0  # a hard cap on the whole burst, so a hang fails instead of blocking CI
 REQUEST_TIMEOUT = 30.0
-STOP_TIMEOUT = 30.0
 LOGIN_LIMIT = 6  # failed sign-ins per address per hour in the test's instance (an hour: no window ends mid-test)
 LOGIN_ATTEMPTS = 18  # three times the limit: what memory:// would let through with three workers
 
-# The worker hook announces a worker only once the app is loaded and wsgi.py's self-test has passed.
-# Gunicorn 25+ opens a control socket under ~/.gunicorn by default: not here (older versions ignore the name).
-GUNICORN_CONFIG = '''
-control_socket_disable = True
 # Which worker answered each request (the worker's pid), so a test can see that several of them served.
+ACCESS_LOG_CONFIG = '''
 accesslog = "-"
 access_log_format = "caseapp-test access pid=%(p)s status=%(s)s %(m)s %(U)s"
-
-
-def post_worker_init(worker):
-    worker.log.info("caseapp-test worker ready (pid %s)", worker.pid)
 '''
-READY_LINE = "caseapp-test worker ready"
 ACCESS_LINE = re.compile(r"caseapp-test access pid=<(\d+)> status=(\d+) (\w+) (\S+)")
-LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 # What a lost race for the SQLite write lock, or any other failure, leaves in the log.
 FORBIDDEN_IN_LOG = ("database is locked", "OperationalError", "Traceback", "WORKER TIMEOUT", "Worker failed",
                     "api_token.touch_failed", "[ERROR]", "[CRITICAL]")
@@ -144,17 +133,6 @@ class Instance:
                            "SQLALCHEMY_DATABASE_URI": self.database_url})
 
 
-def _fresh_postgres_database(base_url: str, worker_id: str) -> str:
-    """An empty database of this test's own on the PostgreSQL server of TEST_DATABASE_URL."""
-    url = worker_database_url(base_url, f"concurrency_{worker_id}")
-    engine = create_engine(url)
-    with engine.begin() as connection:  # it survives between runs: start from nothing
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
 @pytest.fixture
 def instance(tmp_path, worker_id):
     if importlib.util.find_spec("gunicorn") is None:
@@ -165,7 +143,7 @@ def instance(tmp_path, worker_id):
     (path / "config.py").write_text(f"SECRET_KEY = {secrets.token_urlsafe(48)!r}\n")
     (path / "config.py").chmod(0o600)
     base_url = os.environ.get("TEST_DATABASE_URL")
-    database_url = (_fresh_postgres_database(base_url, worker_id) if base_url
+    database_url = (empty_worker_database(base_url, f"concurrency_{worker_id}") if base_url
                     else f"sqlite:///{path / 'caseapp.sqlite3'}")
     env = clean_environment() | {
         "CASEAPP_CONFIG": "production",
@@ -201,64 +179,16 @@ def instance(tmp_path, worker_id):
     setup.timings["setup"] = time.monotonic() - started
     yield setup
     if base_url:  # leave nothing behind on the server
-        parts = urlsplit(database_url)
-        admin = create_engine(urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)'))
-        admin.dispose()
+        drop_database(database_url)
 
 
 # --- the server -------------------------------------------------------------------------------------
 
 
-class Gunicorn:
-    def __init__(self, instance: Instance):
-        self.instance = instance
-        self.log_path = instance.path.parent / "gunicorn.log"
-        self.config_path = instance.path.parent / "gunicorn_test_hooks.py"
-        self.process: subprocess.Popen | None = None
-        self.port: int | None = None
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def start(self) -> None:
-        self.config_path.write_text(GUNICORN_CONFIG)
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", "127.0.0.1:0",
-                 "--chdir", str(PROJECT_ROOT), "--config", str(self.config_path), "--log-level", "info",
-                 "--timeout", "60", "--graceful-timeout", "20", "wsgi:app"],
-                cwd=PROJECT_ROOT, env=self.instance.env, stdout=log, stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + BOOT_TIMEOUT
-        while time.monotonic() < deadline:
-            text_ = self.log()
-            if self.process.poll() is not None:
-                pytest.fail(f"gunicorn exited with {self.process.returncode} while starting:\n{text_[-4000:]}")
-            listening = LISTENING.search(text_)
-            if listening and text_.count(READY_LINE) >= WORKERS:
-                self.port = int(listening.group(1))
-                return
-            time.sleep(0.1)
-        pytest.fail(f"gunicorn's {WORKERS} workers were not ready within {BOOT_TIMEOUT:.0f} s:\n{self.log()[-4000:]}")
-
-    def stop(self) -> int | None:
-        """SIGTERM (gunicorn's graceful shutdown), then wait; SIGKILL only if it hangs. The exit status."""
-        if self.process is None or self.process.poll() is not None:
-            return None if self.process is None else self.process.returncode
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=STOP_TIMEOUT)
-            return None  # did not stop by itself: the test fails on it
-
-
 @pytest.fixture
 def server(instance):
-    gunicorn = Gunicorn(instance)
+    gunicorn = Gunicorn("gunicorn", instance.path.parent, instance.env, workers=WORKERS,
+                        extra_config=ACCESS_LOG_CONFIG)
     try:
         started = time.monotonic()
         gunicorn.start()

@@ -22,14 +22,12 @@ the whole module is skipped; ``make test-postgres`` and ``make test-hosts`` run 
 """
 
 import base64
-import contextlib
 import hashlib
 import http.client
 import json
 import os
 import re
 import secrets
-import signal
 import subprocess
 import sys
 import threading
@@ -39,10 +37,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from caseapp import create_app, jobs
 from caseapp.core import two_factor
@@ -52,7 +50,8 @@ from caseapp.domain import roles
 from caseapp.models import Case, Document, LoginFailure, User
 from caseapp.services import accounts, tokens
 from tests.celery_processes import CeleryProcess
-from tests.factories import PASSWORD, make_user, worker_database_url
+from tests.factories import PASSWORD, drop_database, empty_worker_database, make_user
+from tests.gunicorn_process import Gunicorn
 from tests.mail import MailServer
 from tests.redis_server import RedisServer, missing_redis_server
 from tests.s3_server import missing_s3_server
@@ -63,21 +62,11 @@ pytestmark = pytest.mark.slow
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 2  # per host: two hosts of two workers on a two-core machine
 BOOT_TIMEOUT = 90.0
-STOP_TIMEOUT = 30.0
 REQUEST_TIMEOUT = 60.0
 LOGIN_LIMIT = 4  # failed sign-ins per address per hour (an hour: no window ends mid-test)
 MIB = 1024 * 1024
 MARKER = b"TWO-HOSTS-PLAINTEXT-MARKER-5d2a"
 
-GUNICORN_CONFIG = '''
-control_socket_disable = True
-
-
-def post_worker_init(worker):
-    worker.log.info("caseapp-test worker ready (pid %s)", worker.pid)
-'''
-READY_LINE = "caseapp-test worker ready"
-LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 CHAIN_INTACT = re.compile(r"Checked (\d+) events: chain intact")
 SIGN_IN_FAILED = "Sign-in failed."
 LIMITED = "Too many attempts"
@@ -114,63 +103,17 @@ def report_body(title: str, *, submit: bool) -> dict:
 # --- the hosts --------------------------------------------------------------------------------------------
 
 
-class Host:
-    """One app host: gunicorn with WORKERS sync workers, in a session of its own so that a kill takes its
-    workers too (a machine that dies takes every process on it)."""
+class Host(Gunicorn):
+    """One app host: gunicorn with WORKERS sync workers and an instance folder of its own, leading a process
+    group of its own so that ``kill`` takes its workers too (a machine that dies takes every process on it)."""
 
     def __init__(self, name: str, folder: Path, env: dict[str, str]):
-        self.name = name
         self.instance = folder / "instance"
         self.instance.mkdir(parents=True, mode=0o700)
         (self.instance / "spool").mkdir(mode=0o700)
-        self.env = env | {"CASEAPP_INSTANCE_PATH": str(self.instance),
-                          "CASEAPP_UPLOAD_SPOOL_DIR": str(self.instance / "spool")}
-        self.log_path = folder / "gunicorn.log"
-        self.config_path = folder / "gunicorn_test_hooks.py"
-        self.process: subprocess.Popen | None = None
-        self.port = 0
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def start(self) -> "Host":
-        self.config_path.write_text(GUNICORN_CONFIG)
-        with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", "127.0.0.1:0",
-                 "--chdir", str(PROJECT_ROOT), "--config", str(self.config_path), "--log-level", "info",
-                 "--timeout", "120", "--graceful-timeout", "20", "wsgi:app"],
-                cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + BOOT_TIMEOUT
-        while time.monotonic() < deadline:
-            log_text = self.log()
-            if self.process.poll() is not None:
-                pytest.fail(f"host {self.name} exited with {self.process.returncode} at start:\n{log_text[-4000:]}")
-            listening = LISTENING.search(log_text)
-            if listening and log_text.count(READY_LINE) >= WORKERS:
-                self.port = int(listening.group(1))
-                return self
-            time.sleep(0.1)
-        self.kill()
-        pytest.fail(f"host {self.name} was not ready within {BOOT_TIMEOUT:.0f} s:\n{self.log()[-4000:]}")
-
-    def stop(self) -> None:
-        """SIGTERM to gunicorn (its graceful shutdown); SIGKILL to its process group if it hangs."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def kill(self) -> None:
-        """SIGKILL to every process of the host (gunicorn leads its own process group)."""
-        if self.process is None:
-            return
-        with contextlib.suppress(ProcessLookupError):  # already gone
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=STOP_TIMEOUT)
+        super().__init__(name, folder, env | {"CASEAPP_INSTANCE_PATH": str(self.instance),
+                                              "CASEAPP_UPLOAD_SPOOL_DIR": str(self.instance / "spool")},
+                         workers=WORKERS, request_timeout=120, boot_timeout=BOOT_TIMEOUT, own_session=True)
 
     def files(self) -> list[Path]:
         return [Path(folder, name) for folder, _dirs, names in os.walk(self.instance) for name in names]
@@ -294,24 +237,6 @@ def signed_in_page(reply: Reply) -> bool:
 # --- the servers and the instance -------------------------------------------------------------------------
 
 
-def _fresh_database(base_url: str, worker_id: str) -> str:
-    url = worker_database_url(base_url, f"two_hosts_{worker_id}")
-    engine = create_engine(url)
-    with engine.begin() as connection:  # it survives between runs: start from nothing
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
-def _drop_database(url: str) -> None:
-    parts = urlsplit(url)
-    admin = create_engine(urlunsplit(parts._replace(path="/postgres")), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parts.path.lstrip("/")}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _random_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
 
@@ -430,7 +355,7 @@ def cluster(request, tmp_path_factory, worker_id):
     folder = tmp_path_factory.mktemp("two-hosts")
     redis = RedisServer(folder / "redis").start()
     mail = MailServer().start()
-    database_url = _fresh_database(base_url, worker_id)
+    database_url = empty_worker_database(base_url, f"two_hosts_{worker_id}")
     started: list[Host] = []
     try:
         s3_settings = s3_server.settings()
@@ -468,7 +393,7 @@ def cluster(request, tmp_path_factory, worker_id):
             host.stop()
         mail.stop()
         redis.stop()
-        _drop_database(database_url)
+        drop_database(database_url)
 
 
 # --- 1. files ---------------------------------------------------------------------------------------------
