@@ -17,7 +17,7 @@ Deadlines (kind → basis date → due date), each only while it is still open:
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from caseapp.domain import deadlines, stages
 from caseapp.domain.i18n import N_, Labels, Text
@@ -147,10 +147,16 @@ def publicised_in_country(done_kinds: set[str], media_items: int) -> bool:
     return public and bool({"authorities", "courts"} & done_kinds)
 
 
+def publicity_silent_since_cutoff(today: date) -> date:
+    """The latest start of a silence that earns a reminder today: the rule's one statement, used here and by
+    the dashboard's query (``services.dashboard``), which compares each case's silence with it in SQL."""
+    return today - timedelta(days=PUBLICITY_REMINDER_DAYS)
+
+
 def needs_publicity_reminder(decision_transmitted_on: date | None, last_action_on: date | None, today: date) -> bool:
     """A decision with no publicity action for 30 days (counted from its transmittal when nothing was done)."""
     since = last_action_on or decision_transmitted_on
-    return since is not None and (today - since).days >= PUBLICITY_REMINDER_DAYS
+    return since is not None and since <= publicity_silent_since_cutoff(today)
 
 
 # --- the communication record ----------------------------------------------------------------------

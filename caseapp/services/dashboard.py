@@ -11,7 +11,7 @@ that depend on the date take ``today`` so that tests can fix it; the route passe
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
 from sqlalchemy import exists, extract, func, or_, select
@@ -258,7 +258,7 @@ class PublicityReminder:
 
 
 def _publicity_reminder_query(today: date):
-    """The decided cases owed a reminder (``committee.needs_publicity_reminder``, here in SQL): open
+    """The decided cases owed a reminder (``committee.needs_publicity_reminder``, in SQL with the same cutoff): open
     (decided or in follow-up), checklist not complete, and no publicity action for
     ``PUBLICITY_REMINDER_DAYS`` days or more, counted from the last action or, before any, from the
     decision's transmittal. Returns the query and the date the silence started."""
@@ -268,7 +268,7 @@ def _publicity_reminder_query(today: date):
                               for kind in PUBLICITY_KIND_CODES))
     query = query.add_columns(since.label("since")).where(
         Case.stage.in_(PUBLICITY_OPEN_STAGES), something_missing,
-        since <= today - timedelta(days=committee.PUBLICITY_REMINDER_DAYS))
+        since <= committee.publicity_silent_since_cutoff(today))
     return query, since
 
 
