@@ -67,8 +67,8 @@ def move_to_bucket(folder: Path | None) -> None:
     source = FileStore(folder or Path(current_app.config["FILE_STORE_DIR"]))
     if not source.files_dir.is_dir():
         fail(f"{source.files_dir} does not exist: give the local store's folder with --from (it holds files/)")
-    known = set(db.session.execute(select(Document.uuid)).scalars())
-    references = _references(known)
+    references = _references()
+    known = set(references)
     db.session.rollback()  # nothing more to read: no transaction held open for the whole copy
     local, incoming = source.stored_ids(), source.incoming_ids()
     click.echo(f"Moving the encrypted files of {source.root} into {target.location}.")
@@ -126,12 +126,13 @@ def move_to_bucket(folder: Path | None) -> None:
                "removed.")
 
 
-def _references(file_ids: set[UUID]) -> dict[UUID, str]:
-    """The case reference of each document (``draft`` before it has one), for the FAIL lines."""
-    rows = db.session.execute(
-        select(Document.uuid, Case.reference).join(Case, Case.id == Document.case_id).where(Document.uuid.in_(file_ids))
-    ).all() if file_ids else []
-    return {document_uuid: reference or "draft" for document_uuid, reference in rows}
+def _references(file_ids: set[UUID] | None = None) -> dict[UUID, str]:
+    """The case reference of each document (``draft`` before it has one), for the FAIL lines; every
+    document's when ``file_ids`` is None (one query, rather than an IN list as long as the store)."""
+    query = select(Document.uuid, Case.reference).join(Case, Case.id == Document.case_id)
+    if file_ids is not None:
+        query = query.where(Document.uuid.in_(file_ids))
+    return {document_uuid: reference or "draft" for document_uuid, reference in db.session.execute(query)}
 
 
 def _by_reference(file_ids: set[UUID], references: dict[UUID, str]) -> list[UUID]:
