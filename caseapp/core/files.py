@@ -322,6 +322,36 @@ class FileStore(EncryptedStore):
         }
 
 
+class CopyMismatchError(Exception):
+    """What a store holds after ``copy_stored`` is not what was read from the other."""
+
+
+def copy_stored(source: EncryptedStore, target: EncryptedStore, file_id: UUID, *, in_target: bool) -> tuple[str, int]:
+    """Copy one stored file's ciphertext from ``source`` to ``target`` and read it back: ``("moved", size)``,
+    or ``("already there", size)`` when ``target`` holds the same bytes already (``in_target``: its listing
+    names the file), or ``("rewritten", size)`` when it held other bytes. What ``target`` holds afterwards
+    is checked byte for byte (SHA-256 and size); CopyMismatchError when it differs. Nothing is deleted.
+
+    Reads: the source file once (twice when the target held other bytes: once to compare, once to copy),
+    the target's object once when it was listed, and once more after each write."""
+    outcome = "moved"
+    if in_target:
+        wanted = source.stored_digest(file_id)
+        try:
+            if target.stored_digest(file_id) == wanted:
+                return "already there", wanted[1]
+            outcome = "rewritten"
+        except FileNotFoundError:
+            pass  # removed since it was listed: write it as a new one
+    with source.open_object(file_id) as handle:
+        sent = target.put_stored(file_id, handle)
+    read_back = target.stored_digest(file_id)
+    if read_back != sent:
+        raise CopyMismatchError(f"the copy read back differs from the file ({read_back[1]} bytes, SHA-256 "
+                                f"{read_back[0][:12]}…, instead of {sent[1]} bytes, {sent[0][:12]}…)")
+    return outcome, sent[1]
+
+
 def _is_uuid(text: str) -> bool:
     try:
         UUID(text)
