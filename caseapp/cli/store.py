@@ -155,4 +155,5 @@ def _reason(exc: Exception) -> str:
 
 
 def _mib(size: int) -> str:
-    return f"{size / MIB:.1f} MiB"
+    """A size as an operator reads it: MiB, or KiB under one MiB (a few small files are not "0.0 MiB")."""
+    return f"{size / MIB:.1f} MiB" if size >= MIB else f"{size / 1024:.1f} KiB"

@@ -485,8 +485,8 @@ def empty_instance_advice(kind: str) -> str:
         return ("To start afresh: stop the app, point CASEAPP_INSTANCE_PATH at a new directory (or move instance/ "
                 "aside, keeping instance/keys and instance/config.py), then run `flask restore` again.")
     return ("To start afresh: stop the app, create a new empty PostgreSQL database and set DATABASE_URL to it, use "
-            "an empty file store (a new instance directory or CASEAPP_FILE_STORE_DIR), then run `flask restore` "
-            "again.")
+            "an empty file store (a new instance directory or CASEAPP_FILE_STORE_DIR, or a new bucket or prefix in "
+            "FILE_STORE_URL), then run `flask restore` again.")
 
 
 def restore_backup(engine: Engine, store: EncryptedStore, source: Path, *,

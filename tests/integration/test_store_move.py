@@ -78,7 +78,7 @@ def test_a_local_store_moves_into_the_bucket_and_downloads_byte_identical(
 
     assert result.exit_code == 0, result.output
     assert f"Moving the encrypted files of {folder.root} into {store.location}" in result.output
-    assert "Moved 3 files (" in result.output and "0 already there (0.0 MiB), 0 failed" in result.output
+    assert "Moved 3 files (" in result.output and "0 already there (0.0 KiB), 0 failed" in result.output
     assert "was read back: SHA-256 and size match the local file" in result.output
     assert "Nothing was deleted" in result.output and "flask keys check" in result.output
     assert f"ORPHAN {orphan.name}: no database row" in result.output
@@ -111,7 +111,7 @@ def test_a_second_run_finds_everything_there_and_writes_nothing(app, monkeypatch
     again = move(app, "--from", str(folder.root))
 
     assert again.exit_code == 0, again.output
-    assert "Moved 0 files (0.0 MiB), 2 already there (" in again.output and "0 failed" in again.output
+    assert "Moved 0 files (0.0 KiB), 2 already there (" in again.output and "0 failed" in again.output
     assert not writes
     assert {item["Key"]: (item["ETag"], item["LastModified"])
             for item in s3.list_objects_v2(Bucket=store.bucket, Prefix=store.prefix)["Contents"]} == written
