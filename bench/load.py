@@ -55,6 +55,9 @@ def post_worker_init(worker):
 '''
 TRIVIAL_PATH = "/bench/trivial"
 PAGE_SIZE = 50  # DESIGN.md §7: "case list page (50 rows …)"
+SUBMITTER = f"partner02@{BENCH_DOMAIN}"  # the account whose drafts the submission scenario submits
+DRAFTS_PER_SECOND = 400  # drafts made per second of a submission run: more than the fastest rate we could see
+LOG_PROBLEMS = ("Traceback", "[ERROR]", '"level": "ERROR"', "WORKER TIMEOUT", "database is locked")
 
 
 # --- scenarios -----------------------------------------------------------------------------------
@@ -166,6 +169,7 @@ class Bench:
         self.instance = instance
         self.app = create_app()
         self.created_drafts: list[int] = []
+        self.draft_ids: dict[str, int] = {}  # a draft's form path → its case id
 
     def user(self, email: str):
         from caseapp.core.extensions import db
@@ -229,6 +233,7 @@ class Bench:
                 case, _vault = intake.new_draft(db.session, self.app.extensions["caseapp.keyring"], user)
                 self.created_drafts.append(case.id)
                 paths.append(f"/intake/{case.uuid}/edit")
+                self.draft_ids[paths[-1]] = case.id
             db.session.commit()
         return paths
 
@@ -291,14 +296,17 @@ def report_form(number: int, csrf_token: str, today: date) -> str:
 # --- gunicorn and wrk ----------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, instance: Path, workdir: Path):
+    """gunicorn serving bench_wsgi.py on 127.0.0.1 with WORKERS sync workers and the production configuration.
+    ``settings`` are more environment variables for it (CASEAPP_*): the ones of this process are not passed."""
+
+    def __init__(self, instance: Path, workdir: Path, settings: dict[str, str] | None = None):
         self.log_path = workdir / "gunicorn.log"
         config = workdir / "gunicorn_conf.py"
         config.write_text(GUNICORN_CONFIG)
         env = {name: value for name, value in os.environ.items() if not name.startswith(("CASEAPP_", "FLASK_"))}
         env.update({"CASEAPP_INSTANCE_PATH": str(instance.resolve()), "CASEAPP_CONFIG": "production",
                     "CASEAPP_TRUSTED_HOSTS": '["127.0.0.1"]', "CASEAPP_PAGE_SIZE": str(PAGE_SIZE),
-                    "FLASK_SKIP_DOTENV": "1", "PYTHONUNBUFFERED": "1"})
+                    "FLASK_SKIP_DOTENV": "1", "PYTHONUNBUFFERED": "1", **(settings or {})})
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603 — our own venv's gunicorn, fixed arguments
@@ -372,6 +380,56 @@ def run_wrk(port: int, scenario: Scenario, cookie: str | None, workdir: Path, *,
     return result
 
 
+def log_problems(log_text: str) -> list[str]:
+    """The lines of a gunicorn log that say something went wrong."""
+    return [line for line in log_text.splitlines() if any(word in line for word in LOG_PROBLEMS)]
+
+
+def drafts_needed(duration: float, warmup: float, rate: int = DRAFTS_PER_SECOND) -> int:
+    """Drafts for one submission run at up to ``rate`` per second: the measured run's, the warm-up's, a margin."""
+    return int(duration * rate) + warmup_drafts(warmup, rate) + 50
+
+
+def warmup_drafts(warmup: float, rate: int = DRAFTS_PER_SECOND) -> int:
+    return int(warmup * rate) + 20 if warmup > 0 else 0
+
+
+def submission_scenario(bench: "Bench", drafts: int, key: str = "submit") -> Scenario:
+    """The report submissions of SUBMITTER, one fresh draft per POST; the bodies are written by
+    ``prepare_submissions`` once a server runs (they carry its CSRF token)."""
+    return Scenario(key, "report submission: form POST, 3 victims + 2 remedies", "submitter",
+                    bench.new_drafts(SUBMITTER, drafts), method="POST", expect_location="/submitted",
+                    target="≥ 150/s; p95 ≤ 100 ms; 0 errors", rate_min=150, p95_max_ms=100)
+
+
+def prepare_submissions(server: Server, bench: "Bench", item: Scenario, cookie: str) -> None:
+    """Fill ``item``'s form bodies with the session's CSRF token, and submit its first draft as a check."""
+    status, page = server.get(item.paths[0], cookie)
+    token = csrf_token_in(page)
+    today = date.today()
+    # Victims named after each draft's case id: a run's victims never repeat an earlier run's, so the duplicate
+    # check does the same work in every run (numbered from 0, each run's matched every earlier run's, and
+    # submissions slowed run after run).
+    numbers = [bench.draft_ids[path] for path in item.paths]
+    item.bodies = [report_form(number, token, today) for number in numbers]
+    status, location = server.post(item.paths[0], item.bodies[0], cookie)
+    if status != 302 or "/submitted" not in (location or ""):
+        sys.exit(f"The submission form was refused ({status}); check report_form().")
+    item.paths, item.bodies = item.paths[1:], item.bodies[1:]
+
+
+def warmup_part(item: Scenario, warmup: float, rate: int = DRAFTS_PER_SECOND) -> Scenario:
+    """The scenario of ``item``'s warm-up run: the same, but a submission's warm-up posts to drafts of its own,
+    taken from ``item`` and never reused."""
+    if item.key.startswith("submit"):
+        split = warmup_drafts(warmup, rate)
+        warm = Scenario(item.key + "-warmup", item.label, item.who, item.paths[:split], item.method,
+                        item.bodies[:split], item.expect_location)
+        item.paths, item.bodies = item.paths[split:], item.bodies[split:]
+        return warm
+    return item
+
+
 def machine() -> str:
     model = "?"
     try:
@@ -394,12 +452,12 @@ def scenarios(bench: Bench, rng: random.Random, drafts: int) -> tuple[list[Scena
     names = names[:500]  # the search's bodies are written once the server runs (they carry a CSRF token)
     pages = bench.case_pages(500, rng)
     lawyer, coordinator = f"bench-lawyer@{BENCH_DOMAIN}", f"bench-coordinator@{BENCH_DOMAIN}"
-    partner, submitter = f"bench-partner@{BENCH_DOMAIN}", f"partner02@{BENCH_DOMAIN}"
+    partner = f"bench-partner@{BENCH_DOMAIN}"
     cookies = {
         "lawyer": bench.cookie_for(lawyer), "coordinator": bench.cookie_for(coordinator),
         # The partner's list keeps its filter in the session (the search words travel by POST).
         "partner": bench.cookie_for(partner, {"report_filter": {"q": "", "status": "screening"}}),
-        "submitter": bench.cookie_for(submitter),
+        "submitter": bench.cookie_for(SUBMITTER),
     }
     # Issue 20's targets: a list or case page at least 10 % of the trivial route, p95 at most 50 ms.
     ratio = "≥ 10 % of trivial; p95 ≤ 50 ms"
@@ -419,9 +477,7 @@ def scenarios(bench: Bench, rng: random.Random, drafts: int) -> tuple[list[Scena
                  "lawyer", pages, target=ratio, ratio_min=0.10, p95_max_ms=50),
         Scenario("search", f"search by victim name (blind index; POST, {len(names)} names)", "lawyer",
                  ["/screening/search"] * len(names), method="POST", names=names, target="p95 ≤ 10 ms", p95_max_ms=10),
-        Scenario("submit", "report submission: form POST, 3 victims + 2 remedies", "submitter",
-                 bench.new_drafts(submitter, drafts), method="POST", expect_location="/submitted",
-                 target="≥ 150/s; p95 ≤ 100 ms; 0 errors", rate_min=150, p95_max_ms=100),
+        submission_scenario(bench, drafts),
     ]
     return items, cookies
 
@@ -445,8 +501,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)  # noqa: S311 — picks which seeded objects the URLs name
     bench = Bench(instance)
     # Enough drafts for the fastest submission rate we could see, warm-up included; leftovers are removed.
-    drafts = int(args.duration * 400) + int(args.warmup * 400) + 50
-    items, cookies = scenarios(bench, rng, drafts)
+    items, cookies = scenarios(bench, rng, drafts_needed(args.duration, args.warmup))
     if args.only:
         keep = {"trivial", *args.only.split(",")}
         items = [item for item in items if item.key in keep]
@@ -461,28 +516,11 @@ def main(argv: list[str] | None = None) -> int:
                     token = csrf_token_in(page)
                     item.bodies = [urlencode({"csrf_token": token, "name": name}) for name in item.names]
                 if item.key == "submit":
-                    status, page = server.get(item.paths[0], cookies["submitter"])
-                    token = csrf_token_in(page)
-                    today = date.today()
-                    # Victims named after each draft's case id: a run's victims never repeat an earlier run's, so
-                    # the duplicate check does the same work in every run (numbered from 0, each run's matched
-                    # every earlier run's, and submissions slowed run after run).
-                    numbers = bench.created_drafts[-len(item.paths):]
-                    item.bodies = [report_form(number, token, today) for number in numbers]
-                    status, location = server.post(item.paths[0], item.bodies[0], cookies["submitter"])
-                    if status != 302 or "/submitted" not in (location or ""):
-                        sys.exit(f"The submission form was refused ({status}); check report_form().")
-                    item.paths, item.bodies = item.paths[1:], item.bodies[1:]
+                    prepare_submissions(server, bench, item, cookies["submitter"])
                 cookie = cookies.get(item.who) if item.who else None
                 if args.warmup > 0:
-                    warm = item
-                    if item.key == "submit":  # the warm-up posts to drafts of its own, never reused
-                        split = int(args.warmup * 400) + 20
-                        warm = Scenario(item.key, item.label, item.who, item.paths[:split], item.method,
-                                        item.bodies[:split], item.expect_location)
-                        item.paths, item.bodies = item.paths[split:], item.bodies[split:]
-                    run_wrk(server.port, warm, cookie, workdir, seconds=args.warmup, connections=args.connections,
-                            threads=args.threads)
+                    run_wrk(server.port, warmup_part(item, args.warmup), cookie, workdir, seconds=args.warmup,
+                            connections=args.connections, threads=args.threads)
                 item.result = run_wrk(server.port, item, cookie, workdir, seconds=args.duration,
                                       connections=args.connections, threads=args.threads)
                 item.result["load"] = os.getloadavg()[0]
@@ -493,13 +531,16 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
             removed = bench.remove_unused_drafts()
-    problems = [line for line in log_text.splitlines() if any(word in line for word in (
-        "Traceback", "[ERROR]", '"level": "ERROR"', "WORKER TIMEOUT", "database is locked"))]
-    rows = table(items, started_load, args, removed)
+    return finish(table(items, started_load, args, removed), log_problems(log_text), args.jsonl)
+
+
+def finish(rows: list[dict], problems: list[str], jsonl: str | None, who: str = "server") -> int:
+    """Say what the gunicorn logs held, append the rows to ``jsonl`` (for bench/run.py); the exit status: 1 when
+    a log held an error or a row missed its target."""
     if problems:
-        print(f"\nThe server logged {len(problems)} error lines; the first: {problems[0][:300]}")
-    if args.jsonl:
-        with open(args.jsonl, "a") as handle:
+        print(f"\nThe {who} logged {len(problems)} error lines; the first: {problems[0][:300]}")
+    if jsonl:
+        with open(jsonl, "a") as handle:
             for row in rows:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     return 1 if problems or any(row["verdict"] == "MISS" for row in rows) else 0

@@ -7,8 +7,9 @@ The instance must exist (`make setup INSTANCE=…`, which `make bench` runs firs
 checked (and installed from Debian's packages when this runs as root with apt-get), the instance is
 seeded up to ``--cases`` (nothing to do when it already holds them), then crypto_bench.py,
 engine_bench.py, s3_store_memory.py (a 1 GiB file through the S3 store, when SeaweedFS's binary is
-installed) and load.py run, each printing its own table as it goes, and their rows are gathered into
-one Markdown table. Then (issue 20, point 4) the list and page scenarios run again on smaller instances
+installed), load.py and two_hosts.py (submissions on two app hosts against one, when PostgreSQL is at hand)
+run, each printing its own table as it goes, and their rows are gathered into one Markdown table. Then
+(issue 20, point 4) the list and page scenarios run again on smaller instances
 (``--sizes``, 1,000 and 10,000 cases by default; each its own instance folder, ``<instance>-<size>``, set up
 and seeded the same way) and one more table shows each scenario's latency by case count, drawn in
 ``bench/scaling.svg``: a flat line is a page whose cost does not grow with the data. The exit status is 1
@@ -104,6 +105,33 @@ def s3_rows(quick: bool) -> list[dict]:
     return rows
 
 
+def two_hosts_rows(seconds: float, quick: bool) -> list[dict]:
+    """Submissions per second on two app hosts against one, on one PostgreSQL database (issue 22, point 6;
+    bench/two_hosts.py). Not run without PostgreSQL: neither TEST_DATABASE_URL nor server binaries to start one."""
+    sys.path.insert(0, str(BENCH.parent))
+    from tests.postgres_server import missing_postgres_server
+
+    problem = None if os.environ.get("TEST_DATABASE_URL") else missing_postgres_server()
+    if problem:
+        print(f"\n==> two hosts: skipped, {problem} (and TEST_DATABASE_URL is not set)", flush=True)
+        return [{"bench": "two hosts", "measurement": "submissions, two hosts against one",
+                 "result": f"not run: {problem}", "target": "0 errors", "verdict": "—"}]
+    with tempfile.TemporaryDirectory(prefix="caseapp-bench-hosts-rows-") as tmp:
+        jsonl = Path(tmp) / "two_hosts.jsonl"
+        run("two hosts", [PYTHON, str(BENCH / "two_hosts.py"), "--duration", str(seconds),
+                          "--warmup", "1" if quick else "2", "--jsonl", str(jsonl)])
+        rows = [json.loads(line) for line in jsonl.read_text().splitlines()] if jsonl.exists() else []
+    return with_hosts_result(rows)
+
+
+def with_hosts_result(rows: list[dict]) -> list[dict]:
+    """two_hosts.py's rows with the table's result: requests per second, and for two hosts their ratio to one."""
+    for row in rows:
+        ratio = f"; {row['hosts_ratio']:.2f}× one host" if row.get("hosts_ratio") is not None else ""
+        row["result"] = f"{row['rps']:,.1f} req/s{ratio}"
+    return rows
+
+
 def machine() -> str:
     model = "?"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -143,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     for row in load_rows:
         row["result"] = f"{row['rps']:,.1f} req/s"
     rows += load_rows
+    rows += two_hosts_rows(args.seconds, args.quick)
 
     print(f"\n## All benchmarks — {started:%Y-%m-%d %H:%M} UTC{' (--quick: indicative only)' if args.quick else ''}\n")
     print(f"{machine()}; {args.cases:,} cases in {args.instance}; load scenarios {args.seconds:g} s each; "
