@@ -27,8 +27,8 @@ from caseapp.cli import (
 )
 
 COMMANDS = (
-    orgs.command, users.command, keys.command, store.command, tokens.command, register.command, audit.command,
-    demo.command, screen.command, deadlines.command, backup.backup_command, backup.restore_command,
+    orgs.command, users.command, keys.command, store.command, store.files_command, tokens.command, register.command,
+    audit.command, demo.command, screen.command, deadlines.command, backup.backup_command, backup.restore_command,
     retention.command, sessions.command, notify.command, duplicates.command,
 )
 

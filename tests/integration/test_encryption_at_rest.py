@@ -162,6 +162,16 @@ def test_sweep_removes_orphans_and_finishes_interrupted_moves(app, org_a):  # CR
     assert store.path(document.uuid).exists() and not orphan.exists()
 
 
+def test_files_sweep_is_the_same_command_as_store_sweep(app, org_a):  # issue 22 names `flask files sweep`
+    store = file_store()
+    orphan = store.files_dir / "00000000-0000-4000-8000-000000000002"
+    store.ensure()
+    orphan.write_bytes(b"left by a shredded case")
+    result = app.test_cli_runner().invoke(args=["files", "sweep", "--grace-minutes", "0"])
+    assert result.exit_code == 0, result.output
+    assert "removed 1 orphaned files" in result.output and not orphan.exists()
+
+
 # --- corrupt fields -------------------------------------------------------------------------------
 
 
