@@ -6,13 +6,13 @@ from functools import lru_cache
 
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, request, session, url_for
-from flask_babel import format_datetime, format_decimal, get_locale, to_user_timezone
+from flask_babel import format_decimal, get_locale, to_user_timezone
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
 from caseapp.domain import permissions, roles
 from caseapp.domain.committee import one_year_limit_runs
-from caseapp.domain.deadlines import badge_state, days_left, deadline_label, warning_level
+from caseapp.domain.deadlines import badge_state, days_left, warning_level
 from caseapp.models.base import utcnow
 from caseapp.services import notifications, register
 from caseapp.web.labels import CRITERION_STATUS_WORDS, DUPLICATE_MATCH_WORDS, TEAM_ACTION_LABELS
@@ -37,6 +37,16 @@ def day_in_words(value: date | datetime | None) -> str:
 @lru_cache(maxsize=8192)
 def _day_in_words(day: date, locale: str) -> str:
     return babel_dates.format_date(day, DATE_PATTERN, locale=locale)
+
+
+def moment_in_words(value: datetime | None) -> str:
+    """The ``datetime`` filter: "4 Mar 2026, 14:05" in the reader's language and time zone, or a dash. The
+    pattern is ``DATE_PATTERN, HH:mm`` in every language, so the day comes from the cache of ``day_in_words``
+    and the time is the same digits everywhere (a partner's list formats fifty of these)."""
+    if not value:
+        return "—"
+    local = to_user_timezone(value)
+    return f"{_day_in_words(local.date(), str(get_locale()))}, {local:%H:%M}"
 
 
 # (endpoint, label, roles that see it)
@@ -73,16 +83,16 @@ def page_url(number: int, arg: str = "page") -> str:
 
 
 def one_year_limit(last_day, stage=None):
-    """The one-year limit as users read it — "Last day to submit to the Committee: 6 Nov 2026 (in 12 days)" — with its
-    warning level ("90", "30", "7" or "passed"), the days left and the badge's state; None when it cannot
-    be counted, or when the case's ``stage`` is past the point where the limit runs (submitted to the
-    Committee, decided, closed, declined: no "passed 1,335 days ago" on a closed case)."""
+    """The one-year limit's last day with its warning level ("90", "30", "7" or "passed"), the days left and
+    the badge's state, for the templates to say in the reader's language (``_macros/one_year_limit.html``,
+    the lists' columns); None when it cannot be counted, or when the case's ``stage`` is past the point
+    where the limit runs (submitted to the Committee, decided, closed, declined: no "passed 1,335 days ago"
+    on a closed case). Called once per row of a list: nothing here formats or translates."""
     if last_day is None or (stage is not None and not one_year_limit_runs(stage)):
         return None
     today = utcnow().date()
     left = days_left(last_day, today)
-    return {"label": deadline_label(last_day, today), "level": warning_level(left), "last_day": last_day,
-            "left": left, "state": badge_state(left)}
+    return {"level": warning_level(left), "last_day": last_day, "left": left, "state": badge_state(left)}
 
 
 def days_to(due_date):
@@ -160,7 +170,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["one_year_limit"] = one_year_limit
     app.jinja_env.filters["days_to"] = days_to
     app.jinja_env.filters["date"] = day_in_words
-    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "d MMM y, HH:mm") if value else "—"
+    app.jinja_env.filters["datetime"] = moment_in_words
     # Counts with the locale's grouping: 1,234 in English, 1.234 in Spanish, 1 234 in French; "{:,}" wrote 1,234
     # everywhere, which a Spanish or French reader takes for a decimal.
     app.jinja_env.filters["number"] = lambda value: format_decimal(value) if value is not None else "—"

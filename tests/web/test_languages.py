@@ -11,7 +11,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, format_datetime, get_babel, refresh
 
 from caseapp import ConfigurationError
 from caseapp.core.extensions import db
@@ -219,6 +219,24 @@ def test_the_remembered_dates_are_babels_in_every_language(app, language):
                 expected = [format_date(value, "d MMM y") for value in days + moments]
                 assert [app.jinja_env.filters["date"](value) for value in days + moments] == expected
         assert app.jinja_env.filters["date"](None) == "—"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_the_datetime_filter_says_what_babel_says_in_every_language(app, language, monkeypatch):
+    """The ``datetime`` filter builds "6 Nov 2026, 14:05" from the remembered day (issue 20): the same words
+    as Flask-Babel's ``format_datetime`` with the same pattern, in the reader's time zone (the app's is UTC; a
+    time zone selector is what would change it), around midnight, at noon and across a change of year."""
+    moments = [datetime(2026, 3, 31, 23, 59, tzinfo=UTC), datetime(2025, 12, 31, 0, 5), datetime(2026, 11, 6, 12, 0),
+               datetime(2026, 1, 1, 0, 0, tzinfo=UTC)]
+    said = {}
+    with app.test_request_context("/"), force_locale(language):
+        for zone in ("UTC", "America/Guayaquil", "Europe/Madrid"):
+            monkeypatch.setattr(get_babel(app), "timezone_selector", lambda zone=zone: zone)
+            refresh()
+            said[zone] = [app.jinja_env.filters["datetime"](value) for value in moments]
+            assert said[zone] == [format_datetime(value, "d MMM y, HH:mm") for value in moments]
+        assert app.jinja_env.filters["datetime"](None) == "—"
+    assert said["America/Guayaquil"][3].endswith("2025, 19:00") and said["UTC"][3].endswith("2026, 00:00")
 
 
 def test_the_server_does_not_start_with_a_language_whose_catalogue_is_not_compiled(app, monkeypatch):
