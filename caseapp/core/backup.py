@@ -45,13 +45,12 @@ from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
 from uuid import UUID
 
 from sqlalchemy import Engine, inspect, literal, select, table
 from sqlalchemy.engine import URL
 
-from caseapp.core.files import EncryptedStore, fsync_directory
+from caseapp.core.files import COPY_CHUNK, EncryptedStore, fsync_directory, write_private
 from caseapp.crypto import Keyring
 from caseapp.crypto.keyring import canary_matches
 
@@ -61,7 +60,6 @@ MANIFEST = "manifest.json"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 FILES_PREFIX = "store/files/"
-COPY_CHUNK = 1024 * 1024
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # Tables a new, migrated instance may hold rows in before a restore: the schema version, and the
@@ -136,25 +134,7 @@ def _copy_private(source: Path, dest: Path) -> tuple[str, int]:
     """Copy ``source`` to a new file ``dest`` (mode 0600, fsync'd); returns the SHA-256 and size of
     the bytes written. Leaves nothing behind on error."""
     with open(source, "rb") as src:
-        return _write_private(src, dest)
-
-
-def _write_private(src: BinaryIO, dest: Path) -> tuple[str, int]:
-    """Write what ``src`` reads to a new file ``dest``, as ``_copy_private``."""
-    digest, size = hashlib.sha256(), 0
-    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            while chunk := src.read(COPY_CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        dest.unlink(missing_ok=True)
-        raise
-    return digest.hexdigest(), size
+        return write_private(src, dest)
 
 
 def _create_private_file(path: Path) -> None:
@@ -313,7 +293,7 @@ def _copy_files(store: EncryptedStore, documents: list[UUID], target: Path, prog
         for file_id in documents:
             try:
                 with store.open_stored(file_id) as source:
-                    digest, size = _write_private(source, files_dir / str(file_id))
+                    digest, size = write_private(source, files_dir / str(file_id))
             except FileNotFoundError:
                 missing.append(str(file_id))  # shredded after the snapshot, or lost before it
             else:

@@ -36,6 +36,7 @@ INCOMING_GRACE_SECONDS = 3600
 # No space left, no quota left, or larger than the process or file system allows (RLIMIT_FSIZE).
 STORAGE_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 PROBE_PREFIX = ".write-probe-"
+COPY_CHUNK = 1024 * 1024  # ciphertext copied as it is (a backup, a restore, a move): no chunk boundary to keep
 
 
 class FileTooLargeError(Exception):
@@ -283,24 +284,16 @@ class FileStore(EncryptedStore):
 
     def put_stored(self, file_id: UUID, source: BinaryIO) -> tuple[str, int]:
         self.ensure()
-        dest = self.path(file_id)
         tmp = self.files_dir / f".{file_id}.restoring"  # not a UUID name: ``sweep`` and ``stored_ids`` skip it
-        digest, size = hashlib.sha256(), 0
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        tmp.unlink(missing_ok=True)  # left by a crash during an earlier attempt
+        written = write_private(source, tmp)
         try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := source.read(CHUNK_SIZE):
-                    out.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, dest)
+            os.replace(tmp, self.path(file_id))
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
         fsync_directory(self.files_dir)
-        return digest.hexdigest(), size
+        return written
 
     def is_incoming(self, file_id: UUID) -> bool:
         return self.incoming_path(file_id).exists()
@@ -350,6 +343,26 @@ def copy_stored(source: EncryptedStore, target: EncryptedStore, file_id: UUID, *
         raise CopyMismatchError(f"the copy read back differs from the file ({read_back[1]} bytes, SHA-256 "
                                 f"{read_back[0][:12]}…, instead of {sent[1]} bytes, {sent[0][:12]}…)")
     return outcome, sent[1]
+
+
+def write_private(source: BinaryIO, dest: Path) -> tuple[str, int]:
+    """Write what ``source`` reads to the new file ``dest`` (mode 0600, fsync'd); the SHA-256 (hex) and size of
+    the bytes written. Leaves nothing behind on error. A file's ciphertext copied as it is: by ``put_stored``,
+    and by a backup into its directory."""
+    digest, size = hashlib.sha256(), 0
+    fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := source.read(COPY_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+                size += len(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
+    return digest.hexdigest(), size
 
 
 def _is_uuid(text: str) -> bool:
