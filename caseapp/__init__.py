@@ -20,7 +20,7 @@ from caseapp.core.configuration import (
     load_keys,
     private_folder,
 )
-from caseapp.core.database import install_sqlite_listeners
+from caseapp.core.database import accept_index_hints, install_sqlite_listeners
 from caseapp.core.extensions import bootstrap, csrf, db, migrate
 from caseapp.core.logs import configure_logging, install_redaction
 from caseapp.core.passwords import Hasher
@@ -58,6 +58,8 @@ def create_app(config: dict | None = None, *, require_keys: bool = True) -> Flas
 
     install_sqlite_listeners(app.config["SQLITE_BUSY_TIMEOUT_MS"])
     db.init_app(app)
+    with app.app_context():
+        accept_index_hints(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     init_rate_limits(app)  # before the other hooks: see _end_transaction_before_deductions

@@ -145,6 +145,13 @@ class Case(Base):
         return f"case:{self.uuid}"
 
 
+# The lawyers' queue in its default order (the one-year limit soonest first, "not counted" last, then newest
+# submitted), with the columns its filters test: walked in order and cut at the first page, a long list is
+# not sorted whole (``cases.page_of_ids``; 16 ms → about 1 ms for a right that 19,000 reports invoke).
+Index("ix_cases_by_one_year_limit", Case.one_year_last_day.is_(None), Case.one_year_last_day,
+      Case.submitted_at.desc(), Case.id.desc(), Case.stage, Case.state_code, Case.urgent_risk, Case.reference)
+
+
 class CaseRight(Base):
     """One right of ``Case.rights_invoked`` (which stays the case's list, in the partner's order), as a row:
     the lawyers' queue filters by right through this table's index instead of reading every case's JSON.

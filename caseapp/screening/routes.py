@@ -5,7 +5,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import false, select, true
 from wtforms import SelectChoice
 
 from caseapp.core.database import reads_only
@@ -14,7 +14,7 @@ from caseapp.core.resources import blind_indexer, keyring
 from caseapp.domain import covenant, roles, stages
 from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations
-from caseapp.models import Case, CaseRight, User
+from caseapp.models import Case, User
 from caseapp.models.base import utcnow
 from caseapp.screening import plain
 from caseapp.screening.forms import (
@@ -47,7 +47,7 @@ from caseapp.web.actions import refusal_text, run_action
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, CaseTeamForm, MessageForm
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
-from caseapp.web.pagination import paginate
+from caseapp.web.pagination import CountedPagination, page_number
 from caseapp.web.security import current_user
 from caseapp.web.sorting import read_sorting
 from caseapp.web.translation import gettext as _
@@ -78,17 +78,18 @@ def _filtered(query, form: QueueFilterForm):
     if form.state.data:
         query = query.where(Case.state_code == form.state.data)
     if form.right.data:
-        # The case's rights as rows (``CaseRight``), found through their index: no case row is read.
-        query = query.where(Case.id.in_(select(CaseRight.case_id).where(CaseRight.code == form.right.data)))
+        query = query.where(cases.invoking(db.session, form.right.data))
     if form.urgent.data == "yes":
         query = query.where(Case.urgent_risk == "yes")
     days = form.days.data
     if days == "passed":
         query = query.where(Case.one_year_last_day < today)
+    # "Not counted" and the next days' limits are ranges of ``ix_cases_by_one_year_limit`` (``list_reports``):
+    # its first column (whether the limit is counted) in the index's own words, then the last day.
     elif days == "unknown":
-        query = query.where(Case.one_year_last_day.is_(None))
+        query = query.where(Case.one_year_last_day.is_(None) == true(), Case.one_year_last_day.is_(None))
     elif days:
-        query = query.where(Case.one_year_last_day >= today,
+        query = query.where(Case.one_year_last_day.is_(None) == false(), Case.one_year_last_day >= today,
                             Case.one_year_last_day <= today + timedelta(days=int(days)))
     return _sorted(query, form)
 
@@ -112,8 +113,10 @@ def _sorting(form: QueueFilterForm):
 def _sorted(query, form: QueueFilterForm):
     sorting = _sorting(form)
     columns = [column.desc() if sorting.descending else column.asc() for column in _SORT_COLUMNS[sorting.key]()]
-    if sorting.key == "limit":
-        columns.insert(0, Case.one_year_last_day.is_(None))  # "not counted" last, whichever the direction
+    # "Not counted" last, whichever the direction; when only those are shown the term orders nothing, and
+    # without it SQLite sees that its index already holds them in order (it would sort them all).
+    if sorting.key == "limit" and form.days.data != "unknown":
+        columns.insert(0, Case.one_year_last_day.is_(None))
     return query.order_by(*columns, Case.submitted_at.desc(), Case.id.desc())
 
 
@@ -131,8 +134,18 @@ def list_reports():
         query = _filtered(query, form)
     # The page's ids come from an index; then its rows, their keys and their duplicate checks are read
     # a page at a time, not a row at a time.
-    page = paginate(cases.only_ids(query), per_page=current_app.config["PAGE_SIZE"])
-    page.items = cases.by_ids(db.session, page.items)
+    sorting = _sorting(form)
+    per_page, number = current_app.config["PAGE_SIZE"], page_number()
+    # The queue in its default order has an index of its own: walked when the list is long, and a range of
+    # it for the limits not counted or due in the next days (not for those passed: most of the index).
+    # The home page's presets keep the database's own plan.
+    in_its_order = sorting.key == "limit" and not sorting.descending and not show
+    days = form.days.data or ""
+    found = cases.page_of_ids(db.session, query, page=number, per_page=per_page,
+                              order_index="ix_cases_by_one_year_limit" if in_its_order else None,
+                              seeks_index=days == "unknown" or days.isdigit())
+    page = CountedPagination(cases.by_ids(db.session, found.ids), total=found.total, more=found.more,
+                             page=number, per_page=per_page)
     vaults = open_vaults(db.session, keyring(), page.items)
     flags = duplicates.flags_of(db.session, keyring(), list(vaults.values()))
     rows = []
@@ -146,7 +159,7 @@ def list_reports():
         })
     filtered = any(request.args.get(name) for name in QUEUE_FILTERS if name not in ("stage", "sort", "dir"))
     return render_template("screening/list_reports.html", rows=rows, page=page, form=form, filtered=filtered,
-                           sorting=_sorting(form), status_labels=STATUS_LABELS,
+                           sorting=sorting, status_labels=STATUS_LABELS,
                            preset=PRESET_LABELS.get(show) if show else None)
 
 

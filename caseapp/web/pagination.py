@@ -35,12 +35,14 @@ def paginate(select, *, per_page: int, arg: str = "page") -> Pagination:
 
 
 class CountedPagination(Pagination):
-    """One page of rows a service cut and counted in the database (``items`` out of ``total``), as the same
-    object ``db.paginate`` gives, so ``templates/_macros/pagination.html`` renders it: for the pages whose
-    query is not a plain select of one model (the deadlines: a case's reference beside each deadline)."""
+    """One page of rows a service cut and counted in the database (``items`` out of ``total``, or out of
+    more than ``total`` when ``more``), as the same object ``db.paginate`` gives, so
+    ``templates/_macros/pagination.html`` renders it: for the pages whose query is not a plain select of one
+    model (the deadlines: a case's reference beside each deadline) or that count only so far (the queue)."""
 
-    def __init__(self, items: Sequence[Any], *, total: int, page: int, per_page: int):
+    def __init__(self, items: Sequence[Any], *, total: int, page: int, per_page: int, more: bool = False):
         super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False, items=items, total=total)
+        self.more = more  # there are more than ``total``: the list was counted that far only
 
     def _query_items(self) -> list[Any]:
         return list(self._query_args["items"])

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from sqlalchemy import func, select
 
 from caseapp.core.extensions import db
@@ -77,6 +78,60 @@ def test_the_queue_filters_by_state_right_urgency_and_days_left(app, people, cli
     assert lawyer.get("/screening?sort=submitted&dir=sideways").status_code == 400
     assert "No report matches these filters." in lawyer.get("/screening?state=FR").get_data(as_text=True)
     assert lawyer.get("/screening?days=banana").status_code == 400  # a value no form offers
+
+
+def test_a_long_queue_is_counted_so_far_and_walked_in_its_order(app, people, clients, monkeypatch):
+    """Issue 20: past the bound a list is counted to, the queue says "more than" and its default order is
+    read from ``ix_cases_by_one_year_limit`` (named to SQLite); a common right is tested case by case. The
+    rows and their order must be those the database's own plan gives: the same queries as above, here with
+    the bounds lowered to two rows, a page of two and every right common."""
+    partner = people["partner_a"].user
+    submit_report(app, partner, notified=days_ago(365 - 5), title="Soon", state="ES")
+    submit_report(app, partner, notified=days_ago(365 - 60), title="Later", state="PT", rights_invoked=["12"])
+    submit_report(app, partner, notified=days_ago(400), title="Passed", state="ES")
+    submit_report(app, partner, notified=days_ago(500), title="Long passed", state="ES")
+    submit_report(app, partner, notified=days_ago(10), title="Uncounted", state="ES", remedies=[])
+    submit_report(app, partner, notified=days_ago(20), title="Uncounted too", state="ES", remedies=[])
+    lawyer = clients("lawyer")
+    app.config["PAGE_SIZE"] = 2
+    expected = {  # the order every view of the queue gives: limit soonest first, then newest submitted
+        "": ["Long passed", "Passed", "Soon", "Later", "Uncounted too", "Uncounted"],
+        "?right=11(1)": ["Long passed", "Passed", "Soon", "Uncounted too", "Uncounted"],
+        "?days=passed": ["Long passed", "Passed"],
+        "?days=90": ["Soon", "Later"],
+        "?days=unknown": ["Uncounted too", "Uncounted"],
+        "?state=ES": ["Long passed", "Passed", "Soon", "Uncounted too", "Uncounted"],
+    }
+
+    def pages(query: str) -> tuple[list[str], str]:
+        titles, words = [], ""
+        for number in (1, 2, 3):
+            page = lawyer.get(f"/screening{query}{'&' if query else '?'}page={number}").get_data(as_text=True)
+            titles += re.findall(r'<a href="/screening/[^"]+" class="case-title"[^>]*>([^<]+)</a>', page)
+            words = words or " ".join(re.findall(r'<p class="small text-muted">([^<]+)</p>', page))
+        return titles, words
+
+    for query, titles in expected.items():
+        assert pages(query)[0] == titles, query  # what the database's own plan gives, counted exactly
+    assert "6 in all" in pages("")[1]
+
+    from caseapp.services import cases
+    monkeypatch.setattr(cases, "COUNTED_AT_LEAST", 2)  # page 1 is counted to 4 rows, page 2 to 6
+    monkeypatch.setattr(cases, "COUNTED_PAGES_AHEAD", 1)
+    monkeypatch.setattr(cases, "COMMON_RIGHT_ROWS", 1)
+    statements = []
+    listen = sqlalchemy.event.listens_for(db.engine, "before_cursor_execute")
+    listen(lambda _conn, _cursor, statement, *_rest: statements.append(statement))
+    for query, titles in expected.items():
+        statements.clear()
+        shown, words = pages(query)
+        assert shown == titles, query
+        assert ("More than 4 in all" in words) == (len(titles) > 4), query
+        walked = any("INDEXED BY ix_cases_by_one_year_limit" in sql for sql in statements)
+        if db.engine.dialect.name == "sqlite":  # a long list walked; a window of days always a range
+            assert walked == (len(titles) > 4 or query in ("?days=90", "?days=unknown")), query
+        if query.startswith("?right="):  # a common right, tested case by case
+            assert any("EXISTS (SELECT" in sql for sql in statements)
 
 
 def test_the_queue_shows_the_one_year_limit_with_its_warning(app, people, clients):
