@@ -112,9 +112,9 @@ def list_cases():
     per_page = current_app.config["PAGE_SIZE"]
     if sorting.key == committee.DEFAULT_SORT:  # the order that needs action
         number = page_number()
-        ids, total = committee.page_by_next_deadline(db.session, query, page=number, per_page=per_page,
-                                                     descending=sorting.descending)
-        page = CountedPagination(ids, total=total, page=number, per_page=per_page)
+        found = committee.page_by_next_deadline(db.session, query, page=number, per_page=per_page,
+                                                descending=sorting.descending)
+        page = CountedPagination(found.ids, total=found.total, more=found.more, page=number, per_page=per_page)
     else:
         page = paginate(cases.only_ids(committee.ordered(query, sorting.key, descending=sorting.descending)),
                         per_page=per_page)

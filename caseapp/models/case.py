@@ -151,6 +151,10 @@ class Case(Base):
 Index("ix_cases_by_one_year_limit", Case.one_year_last_day.is_(None), Case.one_year_last_day,
       Case.submitted_at.desc(), Case.id.desc(), Case.stage, Case.state_code, Case.urgent_risk, Case.reference)
 
+# The cases before the Committee by their next deadline, soonest first (``committee.page_by_next_deadline``):
+# walked in order to a page of a long list instead of sorting every open deadline.
+Index("ix_cases_by_next_due", Case.next_due_on, Case.id, Case.stage, Case.state_code, Case.reference)
+
 
 class CaseRight(Base):
     """One right of ``Case.rights_invoked`` (which stays the case's list, in the partner's order), as a row:

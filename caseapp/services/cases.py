@@ -175,6 +175,11 @@ def counted_up_to(page: int, per_page: int) -> int:
     return max(COUNTED_AT_LEAST, -(-ahead // COUNTED_AT_LEAST) * COUNTED_AT_LEAST)
 
 
+def count_up_to(session: Session, query, cap: int) -> int:
+    """How many rows ``query`` selects, counted no further than ``cap + 1``: more than ``cap`` when it says so."""
+    return session.scalar(select(func.count()).select_from(query.order_by(None).limit(cap + 1).subquery()))
+
+
 def page_of_ids(session: Session, query, *, page: int, per_page: int, order_index: str | None = None,
                 seeks_index: bool = False) -> IdsPage:
     """A page of a case list's ids, counted up to ``counted_up_to`` rows.
@@ -191,10 +196,7 @@ def page_of_ids(session: Session, query, *, page: int, per_page: int, order_inde
         return select_.with_hint(Case, f"INDEXED BY {order_index}", "sqlite")
 
     cap = counted_up_to(page, per_page)
-    to_count = ids_query.order_by(None).limit(cap + 1)
-    if order_index and seeks_index:
-        to_count = on_index(to_count)
-    counted = session.scalar(select(func.count()).select_from(to_count.subquery()))
+    counted = count_up_to(session, on_index(ids_query) if order_index and seeks_index else ids_query, cap)
     more = counted > cap
     if order_index and (more or seeks_index):
         ids_query = on_index(ids_query)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy
 from sqlalchemy import select
 
 from caseapp.core.extensions import db
@@ -436,6 +437,40 @@ def list_titles(html: str) -> list[str]:
 def test_the_list_puts_open_cases_by_next_deadline_first_and_closed_cases_last(people, clients, tracked_cases):
     html = clients("lawyer").get("/committee").get_data(as_text=True)
     assert list_titles(html) == ["Observations overdue", "Comments soon", "Nothing due", "Closed long ago"]
+
+
+def test_a_long_list_is_counted_so_far_and_walked_by_next_deadline(app, org_a, people, clients, tracked_cases,
+                                                                    monkeypatch):
+    """Issue 20: past the bound a list is counted to, the list says "more than", and its first group (the
+    open deadlines, soonest first) is read from ``ix_cases_by_next_due`` (named to SQLite). The pages must
+    hold the rows in the order the database's own plan gives: here with the bound lowered to two rows and a
+    page of one."""
+    from caseapp.domain import stages
+    from caseapp.services import cases
+    from tests.factories import make_staged_case
+    make_staged_case(app, org_a, stage=stages.COMMENTS, title="Comments later",
+                     author_comments_due=utcnow().date() + timedelta(days=30))
+    order = ["Observations overdue", "Comments soon", "Comments later", "Nothing due", "Closed long ago"]
+    lawyer = clients("lawyer")
+    assert list_titles(lawyer.get("/committee").get_data(as_text=True)) == order
+    monkeypatch.setattr(cases, "COUNTED_AT_LEAST", 2)  # page 1 is counted to 2 rows, 2 and 3 to 4, 4 to 6
+    monkeypatch.setattr(cases, "COUNTED_PAGES_AHEAD", 1)
+    app.config["PAGE_SIZE"] = 1
+    statements = []
+    listen = sqlalchemy.event.listens_for(db.engine, "before_cursor_execute")
+    listen(lambda _conn, _cursor, statement, *_rest: statements.append(statement))
+    shown = []
+    for number in range(1, 7):
+        statements.clear()
+        html = lawyer.get(f"/committee?page={number}").get_data(as_text=True)
+        shown += list_titles(html)
+        walked = any("INDEXED BY ix_cases_by_next_due" in sql for sql in statements)
+        if number == 1:
+            assert "More than 2 in all" in html
+            assert walked or db.engine.dialect.name != "sqlite"  # three open deadlines, more than two
+        if number == 4:
+            assert "5 in all" in html and "More than" not in html and not walked
+    assert shown == order
 
 
 def test_the_list_sorts_by_its_headers_on_the_server(people, clients, tracked_cases):
