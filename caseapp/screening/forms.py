@@ -19,7 +19,7 @@ from caseapp.domain.screening import (
 )
 from caseapp.services.messages import MAX_MESSAGE
 from caseapp.services.screening import MAX_DECLINE_REASON
-from caseapp.web.forms import MINE_CHOICES, AppForm, attach_problems
+from caseapp.web.forms import MINE_CHOICES, AppForm, FixedOptionsSelect, attach_problems
 from caseapp.web.translation import lazy_gettext as _l
 
 STATUS_CHOICES = [SelectChoice(MET, _l("met")), SelectChoice(NOT_MET, _l("not met")),
@@ -43,23 +43,26 @@ DIR_CHOICES = [SelectChoice("", _l("Usual order")), SelectChoice("asc", _l("Asce
                SelectChoice("desc", _l("Descending"))]
 
 
+def filter_select(label, **options) -> SelectField:
+    """A filter of the queue: optional, its options the same for every reader of a language."""
+    return SelectField(label, validators=[Optional()], widget=FixedOptionsSelect(), **options)
+
+
 class QueueFilterForm(AppForm):
     """Filters on codes only (no personal data), so they can travel in the URL."""
 
     class Meta:
         csrf = False  # a GET form that changes nothing
 
-    stage = SelectField(_l("Stage"), choices=STAGE_CHOICES, default="queue", validators=[Optional()])
-    state = SelectField(_l("State"), validators=[Optional()])
-    right = SelectField(_l("Right"), validators=[Optional()],
-                        choices=[SelectChoice("", _l("All rights"))]
-                        + [SelectChoice(right.code, _l(right.label)) for right in covenant.RIGHTS])
-    urgent = SelectField(_l("Urgency"), choices=[SelectChoice("", _l("Any")), SelectChoice("yes", _l("Urgent only"))],
-                         validators=[Optional()])
-    days = SelectField(_l("One-year limit"), choices=DAYS_CHOICES, validators=[Optional()])
-    sort = SelectField(_l("Sort by"), choices=SORT_CHOICES, default="limit", validators=[Optional()])
-    dir = SelectField(_l("Order"), choices=DIR_CHOICES, default="", validators=[Optional()])
-    mine = SelectField(_l("Case team"), validators=[Optional()], choices=MINE_CHOICES)
+    stage = filter_select(_l("Stage"), choices=STAGE_CHOICES, default="queue")
+    state = filter_select(_l("State"))
+    right = filter_select(_l("Right"), choices=[SelectChoice("", _l("All rights"))]
+                          + [SelectChoice(right.code, _l(right.label)) for right in covenant.RIGHTS])
+    urgent = filter_select(_l("Urgency"), choices=[SelectChoice("", _l("Any")), SelectChoice("yes", _l("Urgent only"))])
+    days = filter_select(_l("One-year limit"), choices=DAYS_CHOICES)
+    sort = filter_select(_l("Sort by"), choices=SORT_CHOICES, default="limit")
+    dir = filter_select(_l("Order"), choices=DIR_CHOICES, default="")
+    mine = filter_select(_l("Case team"), choices=MINE_CHOICES)
 
 
 class VictimSearchForm(AppForm):

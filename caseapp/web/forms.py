@@ -3,11 +3,12 @@ form is on the partner's report page and the lawyers' workspace, and posts to th
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, flash
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from markupsafe import escape
+from markupsafe import Markup, escape
 from wtforms import MultipleFileField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
-from wtforms.widgets import Select
+from wtforms.widgets import Select, html_params
 
 from caseapp.domain.passwords import MAX_LENGTH, MIN_LENGTH
 from caseapp.services.messages import MAX_MESSAGE
@@ -37,6 +38,47 @@ class QuickSelect(Select):
 
 
 QUICK_SELECT, QUICK_MULTIPLE_SELECT = QuickSelect(), QuickSelect(multiple=True)
+
+
+class FixedOptionsSelect(QuickSelect):
+    """A select whose options are the same for every reader of a language — the States, the rights, the
+    queue's stages, windows and orders — written once per language and process: a view then only marks
+    the chosen option. Writing the queue filter's eight selects (about 250 options, each label looked up
+    in the catalogue and escaped) took about 1.5 ms of a 14 ms page (issue 20). The options are known by
+    their values: never for options whose labels change with the data (people, cases), which would show
+    a stale label. An option with attributes of its own goes the usual way. One widget per field (the
+    options it remembers are that field's), made with the form's class."""
+
+    MAX_WRITTEN = 64  # lists of options kept per field: the languages, and a State list per register change
+
+    def __init__(self, multiple: bool = False):
+        super().__init__(multiple=multiple)
+        self._written: dict[tuple, tuple[tuple[str, str], ...]] = {}
+
+    def __call__(self, field, **kwargs):
+        choices = field.iter_choices()
+        if any(choice.render_kw or choice.value is None or isinstance(choice.value, bool) for choice in choices):
+            return super().__call__(field, **kwargs)
+        key = (str(get_locale()), tuple(choice.value for choice in choices))
+        options = self._written.get(key)
+        if options is None:
+            if len(self._written) >= self.MAX_WRITTEN:
+                self._written.clear()
+            options = self._written[key] = tuple(
+                (f'<option value="{escape(choice.value)}">{label}</option>',
+                 f'<option selected value="{escape(choice.value)}">{label}</option>')
+                for choice in choices for label in (escape(choice.label or choice.value),))
+        kwargs.setdefault("id", field.id)
+        if self.multiple:
+            kwargs["multiple"] = True
+        flags = getattr(field, "flags", {})
+        for name in dir(flags):
+            if name in self.validation_attrs and name not in kwargs:
+                kwargs[name] = getattr(flags, name)
+        written = "".join(options[index][1 if choice.selected else 0] for index, choice in enumerate(choices))
+        # Safe: the values and labels were escaped above, and html_params escapes the attributes.
+        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{written}</select>")  # noqa: S704
+
 
 
 class AppForm(FlaskForm):

@@ -295,3 +295,26 @@ def test_a_translated_sentence_may_have_a_parameter_named_like_the_functions_own
         assert gettext("%(message)s", message="Hello") == "Hello"
         assert pgettext("duplicate", "name", context="ignored") == "name"
         assert ngettext("%(num)d case", "%(num)d cases", 2) == "2 cases"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr"])
+def test_the_queue_filters_options_are_written_once_per_language_as_wtforms_writes_them(app, language):
+    """The queue filter's selects keep each language's options (``FixedOptionsSelect``, issue 20): the same
+    markup as WTForms' own select, in the reader's language whichever language came first, with the chosen
+    option marked and the States named in that language."""
+    from werkzeug.datastructures import MultiDict
+    from wtforms.widgets import Select
+
+    from caseapp.screening.routes import _queue_form
+    chosen = MultiDict({"state": "ES", "right": "11(1)", "days": "90", "sort": "submitted", "dir": "desc"})
+    spain = {"en": ">Spain</option>", "es": ">España</option>", "fr": ">Espagne</option>"}
+    with app.test_request_context("/"):
+        for first in ("en", "es", "fr", language):
+            with force_locale(first):
+                for source in (MultiDict(), chosen):
+                    form = _queue_form(source)
+                    for field in form:
+                        assert field.widget(field) == Select()(field), (first, field.name)
+                    assert spain[first] in form.state.widget(form.state)
+                marked = _queue_form(chosen).state.widget(_queue_form(chosen).state)
+                assert f'<option selected value="ES"{spain[first]}' in marked and marked.count(" selected ") == 1
