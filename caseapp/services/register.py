@@ -420,10 +420,41 @@ def _covenant_register(session: Session) -> CovenantRegister | None:
     return CovenantRegister(records, check.as_of, source=check.source, complete=check.complete)
 
 
+# The register as last loaded, with the version it was loaded at (``_version``): a process keeps it until
+# the register changes. Every change to the register is written with a row of its history
+# (``StatePartyChange``), so the history's size and newest row, with the size of both lists, name the
+# version. The screening workspace loaded about 250 rows into the domain's objects on every view: 2.5 ms of
+# a 15 ms page (issue 20); now one query of five counts.
+_loaded: tuple[tuple, StatesRegister] | None = None
+
+
+def _version(session: Session) -> tuple:
+    newest = select(StatePartyChange.id, StatePartyChange.changed_at).order_by(StatePartyChange.id.desc()).limit(1)
+    row = session.execute(select(
+        select(func.count()).select_from(StatePartyChange).scalar_subquery(),
+        newest.with_only_columns(StatePartyChange.id).scalar_subquery(),
+        newest.with_only_columns(StatePartyChange.changed_at).scalar_subquery(),
+        select(func.count()).select_from(StateParty).scalar_subquery(),
+        select(func.count()).select_from(CovenantStatus).scalar_subquery(),
+    )).one()
+    return (str(session.get_bind().url), *row)
+
+
 def load_register(session: Session) -> StatesRegister:
     """The register as the domain uses it, from the database: its parties and signatories, dated and
     sourced by the latest check of the whole list, with the Covenant statuses. Raises
-    ``RegisterNotSeededError`` when never seeded."""
+    ``RegisterNotSeededError`` when never seeded. Kept until the register changes (``_loaded``); the
+    domain treats it as read-only."""
+    global _loaded
+    version = _version(session)
+    if _loaded is not None and _loaded[0] == version:
+        return _loaded[1]
+    register = _read_register(session)
+    _loaded = (version, register)
+    return register
+
+
+def _read_register(session: Session) -> StatesRegister:
     rows = entries(session)
     if not rows:
         raise RegisterNotSeededError()

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
+import sqlalchemy
 from sqlalchemy import delete, func, select
 
 from caseapp import ConfigurationError
@@ -138,6 +139,33 @@ def test_seeding_again_never_overwrites_an_admins_change_and_adds_only_what_is_m
     assert (result.parties, result.signatories, result.check_added, result.updates) == ([], ["AO"], False, [])
     assert stored("FI")["verified"] == "yes"
     assert [change.action for change in changes_of("FI")] == ["seeded", "corrected"]
+
+
+def test_the_register_is_read_again_only_when_it_changes(app):
+    """Issue 20: a process keeps the register it loaded until the register changes — a correction, a State
+    removed from a list, the history cut — and the domain then sees the change at once."""
+    statements = []
+    listen = sqlalchemy.event.listens_for(db.engine, "before_cursor_execute")
+    listen(lambda _conn, _cursor, statement, *_rest: statements.append(statement))
+    first = register.load_register(db.session)
+    statements.clear()
+    assert register.load_register(db.session) is first and len(statements) == 1  # the version, nothing else
+
+    admin = make_user(app, roles.ADMIN).user
+    assert first.party("FI").verified != "yes"
+    register.correct_state(db.session, admin, "FI", {**_finland_dates(), "verified": "yes"}, SOURCE)
+    db.session.commit()
+    corrected = register.load_register(db.session)
+    assert corrected is not first and corrected.party("FI").verified == "yes"
+
+    assert corrected.signatory("AO") is not None
+    db.session.execute(delete(StateParty).where(StateParty.iso2 == "AO"))  # no history row: the list's size
+    db.session.commit()
+    assert register.load_register(db.session).signatory("AO") is None
+
+    db.session.execute(delete(StatePartyChange).where(StatePartyChange.treaty == "covenant"))
+    db.session.commit()
+    assert register.load_register(db.session).covenant is None
 
 
 def _finland_dates() -> dict:
