@@ -7,7 +7,6 @@ from functools import lru_cache
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_decimal, get_locale, to_user_timezone
-from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseapp.core.extensions import db
@@ -19,7 +18,6 @@ from caseapp.services import notifications, register
 from caseapp.web.labels import CRITERION_STATUS_WORDS, DUPLICATE_MATCH_WORDS, TEAM_ACTION_LABELS
 from caseapp.web.locales import language_choices, return_path, say
 from caseapp.web.sorting import sort_url
-from caseapp.web.translation import gettext, ngettext
 from caseapp.web.translation import lazy_gettext as _l
 
 DATE_PATTERN = "d MMM y"  # 4 Mar 2026, 4 mar 2026, 4 mars 2026
@@ -104,26 +102,6 @@ def days_to(due_date):
     return {"left": left, "level": warning_level(left), "state": badge_state(left)}
 
 
-def deadline_badge(status) -> Markup:
-    """The one badge of a running deadline (issue 17, point 5), on every page that shows one: red once
-    overdue, amber when due soon, neutral further ahead (the states: ``domain.deadlines.badge_state``) —
-    always with the words, never colour alone. ``status``: what the ``days_to`` or ``one_year_limit``
-    filter gives (``left``, days from today to the due date, negative once passed; ``state``). Colours:
-    caseapp/static/css/app.css, "Deadline badges" (contrast of at least 4.5:1). Written here, not as a
-    macro: a list calls it once a row, and a macro call cost three times as much (issue 20)."""
-    if not status or not status["state"]:
-        return Markup("")
-    left = status["left"]
-    if left < 0:
-        words = ngettext("overdue by %(num)d day", "overdue by %(num)d days", -left)
-    elif left == 0:
-        words = gettext("due today")
-    else:
-        words = ngettext("due in %(num)d day", "due in %(num)d days", left)
-    return Markup('<span class="badge deadline-badge deadline-badge--{}">{}</span>').format(
-        status["state"].replace("_", "-"), words)
-
-
 # Who is told when the States register is getting old (issue 14, point 6): admins, who keep it, and lawyers,
 # whose screening relies on it. Partners and coordinators never see its conclusions on who is a party.
 REGISTER_NOTICE_ROLES = (roles.ADMIN, roles.LAWYER)
@@ -187,7 +165,6 @@ def init_app(app: Flask) -> None:
 
     # A global, not a context variable: the imported table macros (templates/_macros/table.html) call it.
     app.jinja_env.globals["sort_url"] = sort_url
-    app.jinja_env.globals["deadline_badge"] = deadline_badge
     app.jinja_env.globals["criterion_status_words"] = CRITERION_STATUS_WORDS
     app.jinja_env.globals["duplicate_match_words"] = DUPLICATE_MATCH_WORDS
     app.jinja_env.filters["one_year_limit"] = one_year_limit

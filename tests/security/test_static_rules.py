@@ -39,6 +39,10 @@ MARKUP_ALLOWED: dict[str, str] = {
     "dashboard/charts.py": "wraps only SVG strings returned by caseapp.domain.charts, which escapes every "
                            "label and title (html.escape, quotes included) and adds only integers and fixed "
                            "attributes; tests/unit/test_charts.py checks a '<script>' label comes out as text",
+    "web/forms.py": "FixedOptionsSelect writes a select as WTForms' own Select does (which returns Markup): each "
+                    "option's value and label through markupsafe.escape, the select's attributes through WTForms' "
+                    "html_params; tests/unit/test_fields.py checks a '<script>' label and a quote in a value "
+                    "come out as text, and tests/web/test_languages.py that the markup equals WTForms' select",
 }
 
 

@@ -152,3 +152,28 @@ def test_the_quick_select_writes_exactly_what_wtforms_writes():
         assert QuickSelect(multiple=True)(form.many) == Select(multiple=True)(form.many)
     assert '<option selected value="a&amp;b">Tom &#34;&amp;&#34; &lt;Jerry&gt;</option>' in QuickSelect()(
         Sample(data={"one": "a&b"}).one)
+
+
+def test_the_fixed_options_select_escapes_what_it_writes(app):  # HDR-03
+    """``FixedOptionsSelect`` (issue 20) writes its select itself: a label or value with markup in it comes
+    out as text, as from WTForms' own select, chosen or not."""
+    from flask_babel import force_locale
+    from wtforms import Form, SelectField
+    from wtforms.fields.choices import SelectChoice
+    from wtforms.widgets import Select
+
+    from caseapp.web.forms import FixedOptionsSelect
+
+    widget = FixedOptionsSelect()
+
+    class Sample(Form):
+        one = SelectField(choices=[SelectChoice("", "All"), SelectChoice('a"b', "<script>alert(1)</script>")],
+                          widget=widget)
+
+    with app.test_request_context("/"), force_locale("en"):
+        for data in ({}, {"one": 'a"b'}):
+            field = Sample(data=data).one
+            written = widget(field, **{"class": 'x" onclick="y'})
+            assert written == Select()(field, **{"class": 'x" onclick="y'})
+            assert "<script>" not in written and "&lt;script&gt;alert(1)&lt;/script&gt;" in written
+            assert 'value="a&#34;b"' in written and 'onclick="y"' not in written
