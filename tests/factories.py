@@ -27,7 +27,7 @@ from flask.testing import FlaskClient
 from itsdangerous import Signer
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 import config
 from caseapp import create_app
@@ -240,6 +240,22 @@ def signed_in(app, user: User):
     client = app.test_client()
     login(app, client, user)
     return client
+
+
+@contextmanager
+def counting():
+    """The SQL statements the app's engine sends inside the block, in order (a list filled as they go)."""
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
 
 
 def text_of(html: str) -> str:

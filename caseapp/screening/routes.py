@@ -16,6 +16,7 @@ from caseapp.domain.admissibility import CRITERIA
 from caseapp.domain.screening import STRATEGIC_FACTORS, ScreeningContent, default_determinations
 from caseapp.models import Case, User
 from caseapp.models.base import utcnow
+from caseapp.models.case import QUEUE_ORDER_INDEX
 from caseapp.screening import plain
 from caseapp.screening.forms import (
     QUEUE_SORTS,
@@ -84,7 +85,7 @@ def _filtered(query, form: QueueFilterForm):
     days = form.days.data
     if days == "passed":
         query = query.where(Case.one_year_last_day < today)
-    # "Not counted" and the next days' limits are ranges of ``ix_cases_by_one_year_limit`` (``list_reports``):
+    # "Not counted" and the next days' limits are ranges of ``QUEUE_ORDER_INDEX`` (``list_reports``):
     # its first column (whether the limit is counted) in the index's own words, then the last day.
     elif days == "unknown":
         query = query.where(Case.one_year_last_day.is_(None) == true(), Case.one_year_last_day.is_(None))
@@ -142,7 +143,7 @@ def list_reports():
     in_its_order = sorting.key == "limit" and not sorting.descending and not show
     days = form.days.data or ""
     found = cases.page_of_ids(db.session, query, page=number, per_page=per_page,
-                              order_index="ix_cases_by_one_year_limit" if in_its_order else None,
+                              order_index=QUEUE_ORDER_INDEX if in_its_order else None,
                               seeks_index=days == "unknown" or days.isdigit())
     page = CountedPagination(cases.by_ids(db.session, found.ids), total=found.total, more=found.more,
                              page=number, per_page=per_page)

@@ -24,6 +24,7 @@ from caseapp.models import (
     User,
 )
 from caseapp.models.base import utcnow
+from caseapp.models.case import NEXT_DUE_INDEX
 from caseapp.services import ServiceError, cases
 from caseapp.services.cases import IdsPage
 from caseapp.services.timeline import move_case, record_event
@@ -401,7 +402,7 @@ def page_by_next_deadline(session: Session, query, *, page: int, per_page: int, 
     The next deadline is the one the domain's rules found when the case's dates last changed
     (``cases.next_due_on``, kept by ``services.deadlines``). Each of the three groups is counted so far and
     cut by the database, so a page reads its 50 ids, not every case's (issue 20). A long first group is
-    walked in the order of ``ix_cases_by_next_due`` (see ``cases.page_of_ids``), which SQLite would
+    walked in the order of ``NEXT_DUE_INDEX`` (``cases.in_order_of``), which SQLite would
     otherwise sort whole: 15,000 open deadlines in the benchmark's data."""
     ended = Case.stage.in_(ENDED_STAGES)
     due = Case.next_due_on.desc() if descending else Case.next_due_on.asc()
@@ -415,7 +416,7 @@ def page_by_next_deadline(session: Session, query, *, page: int, per_page: int, 
     # falls within it (the page ends before the bound).
     sizes = [cases.count_up_to(session, group.with_only_columns(Case.id), cap) for group in groups]
     if sizes[0] > cap and not descending:  # the index holds the soonest first
-        groups[0] = groups[0].with_hint(Case, "INDEXED BY ix_cases_by_next_due", "sqlite")
+        groups[0] = cases.in_order_of(groups[0], NEXT_DUE_INDEX)
     skip, ids = (page - 1) * per_page, []
     for group, size in zip(groups, sizes, strict=True):
         # Every group is asked, with LIMIT 0 when the page does not reach it: a fixed number of statements.

@@ -8,18 +8,17 @@ The scene has cases in every stage a list shows — the lawyers' queue, screened
 the Committee with deadlines, decided and published Views — with victims whose names recur, so the
 duplicate flags have work to do, on the teams of the lawyer and the coordinator who open them."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from caseapp.core.extensions import db
 from caseapp.domain.report import VictimInput
 from caseapp.models import Case, Communication
 from caseapp.models.base import utcnow
 from caseapp.services import tokens
-from tests.factories import add_to_team, make_staged_case, record_screening, signed_in
+from tests.factories import add_to_team, counting, make_staged_case, record_screening, signed_in
 
 # Stages in the order a case meets them, with the communication dates that make its deadlines.
 TODAY = date.today()
@@ -64,21 +63,6 @@ def add_cases(app, people, organisation, count: int, start: int) -> Case:
     return case
 
 
-@contextmanager
-def counting(app):
-    statements: list[str] = []
-
-    def count(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def statements_of(app, client, path: str, *, page_size: int, headers=None) -> tuple[list[str], int]:
     """The statements one view of ``path`` sends, after a warm-up view (the first may write the session),
     and the length of the page it answered."""
@@ -88,7 +72,7 @@ def statements_of(app, client, path: str, *, page_size: int, headers=None) -> tu
     app.config["API_PAGE_SIZE"] = page_size
     warm = client.get(path, headers=headers)
     assert warm.status_code == 200, (path, warm.status_code)
-    with counting(app) as statements:
+    with counting() as statements:
         response = client.get(path, headers=headers)
     assert response.status_code == 200, (path, response.status_code)
     return statements, len(response.get_data())

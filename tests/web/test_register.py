@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from uuid import UUID
 
 import pytest
-import sqlalchemy
 from sqlalchemy import delete, func, select
 
 from caseapp import ConfigurationError
@@ -18,7 +17,7 @@ from caseapp.models import CovenantStatus, StateParty, StatePartyChange
 from caseapp.models.base import utcnow
 from caseapp.services import register
 from caseapp.web.startup import self_test
-from tests.factories import login, make_user
+from tests.factories import counting, login, make_user
 
 FINLAND = {
     "name": "Finland", "listing": "party", "signature": "2009-09-24", "instrument_type": "ratification",
@@ -144,12 +143,10 @@ def test_seeding_again_never_overwrites_an_admins_change_and_adds_only_what_is_m
 def test_the_register_is_read_again_only_when_it_changes(app):
     """Issue 20: a process keeps the register it loaded until the register changes — a correction, a State
     removed from a list, the history cut — and the domain then sees the change at once."""
-    statements = []
-    listen = sqlalchemy.event.listens_for(db.engine, "before_cursor_execute")
-    listen(lambda _conn, _cursor, statement, *_rest: statements.append(statement))
     first = register.load_register(db.session)
-    statements.clear()
-    assert register.load_register(db.session) is first and len(statements) == 1  # the version, nothing else
+    with counting() as statements:
+        again = register.load_register(db.session)
+    assert again is first and len(statements) == 1  # the version, nothing else
 
     admin = make_user(app, roles.ADMIN).user
     assert first.party("FI").verified != "yes"
