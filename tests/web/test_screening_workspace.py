@@ -131,6 +131,23 @@ def test_a_long_queue_is_counted_so_far_and_walked_in_its_order(app, people, cli
             assert any("EXISTS (SELECT" in sql for sql in statements)
 
 
+@pytest.mark.parametrize(("who", "path"),
+                         [("lawyer", "/screening"), ("lawyer", "/committee"), ("partner_a", "/intake")])
+def test_a_page_past_the_end_of_a_list_says_so_and_leads_to_the_first(app, people, clients, who, path):
+    """A page number past the last page (an old link, a typed address) is not "nothing here" on a list that
+    has rows: the page says it is past the end and links to the first page, filters kept."""
+    from caseapp.domain import stages
+    from tests.factories import make_staged_case
+    submit_report(app, people["partner_a"].user, notified=days_ago(30), title="Queued")
+    make_staged_case(app, people["partner_a"].user.organisation, stage=stages.REGISTERED, title="Registered")
+    html = clients(who).get(f"{path}?page=7").get_data(as_text=True)
+    assert "This page is past the end of the list." in html
+    assert re.search(rf'<a href="{re.escape(path)}\?page=1">Go to the first page</a>', html)
+    assert "Nothing to screen" not in html and "No case is before the Committee yet" not in html
+    first = clients(who).get(f"{path}?page=1").get_data(as_text=True)
+    assert "past the end" not in first
+
+
 def test_the_queue_shows_the_one_year_limit_with_its_warning(app, people, clients):
     submit_report(app, people["partner_a"].user, notified=days_ago(365 - 12))
     page = clients("lawyer").get("/screening").get_data(as_text=True)
