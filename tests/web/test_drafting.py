@@ -36,7 +36,7 @@ HEADINGS = {
            "11. Authorisation and consent", "12. Date and signature"],
     "es": ["1. Autor o autores de la comunicación", "2. Víctima o víctimas", "3. Estado parte", "4. Hechos",
            "5. Agotamiento de los recursos internos (artículo 3, párrafo 1, del Protocolo Facultativo)",
-           "6. Otros procedimientos de investigación o arreglo internacionales (art. 3, párr. 2 c))",
+           "6. Otros procedimientos de examen o arreglo internacionales (art. 3, párr. 2 c))",
            "7. Admisibilidad", "8. Artículos del Pacto vulnerados", "9. Reparaciones solicitadas",
            "10. Lista de anexos", "11. Autorización y consentimiento", "12. Fecha y firma"],
     "fr": ["1. Auteur(s) de la communication", "2. Victime(s)", "3. État partie", "4. Faits",
