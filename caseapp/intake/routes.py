@@ -37,7 +37,7 @@ from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm, attach_problems, flash_filter_errors
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
 from caseapp.web.locales import say
-from caseapp.web.pagination import page_number
+from caseapp.web.pagination import CountedPagination, page_number
 from caseapp.web.register import current_register
 from caseapp.web.security import current_user
 from caseapp.web.sorting import read_sorting
@@ -88,8 +88,8 @@ def list_reports():
     sorting = read_sorting(LIST_SORTS, DEFAULT_SORT)  # column codes only in the URL (DATA-01)
     rows, total = report_rows(db.session, keyring(), current_user(), criteria, page=page, per_page=size,
                               sorting=sorting)
-    return render_template("intake/list_reports.html", rows=rows, total=total, sorting=sorting,
-                           page=page, pages=max((total + size - 1) // size, 1), form=form,
+    return render_template("intake/list_reports.html", rows=rows, sorting=sorting,
+                           page=CountedPagination(rows, total=total, page=page, per_page=size), form=form,
                            filtered=any(criteria.values()), action_form=ActionForm(), status_labels=STATUS_LABELS,
                            preset=PRESET_LABELS.get(criteria.get("show")))
 

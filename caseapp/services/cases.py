@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from caseapp.core.database import count_up_to
 from caseapp.core.files import EncryptedStore, promote_on_commit, remove_on_commit
 from caseapp.crypto import Keyring
 from caseapp.crypto.blind_index import BlindIndexer
@@ -173,11 +174,6 @@ def counted_up_to(page: int, per_page: int) -> int:
     """How far a list is counted when ``page`` is shown: in thousands, at least ten pages past it."""
     ahead = (page + COUNTED_PAGES_AHEAD) * per_page
     return max(COUNTED_AT_LEAST, -(-ahead // COUNTED_AT_LEAST) * COUNTED_AT_LEAST)
-
-
-def count_up_to(session: Session, query, cap: int) -> int:
-    """How many rows ``query`` selects, counted no further than ``cap + 1``: more than ``cap`` when it says so."""
-    return session.scalar(select(func.count()).select_from(query.order_by(None).limit(cap + 1).subquery()))
 
 
 def in_order_of(query, index: Index):

@@ -9,6 +9,7 @@ from sqlalchemy import case as when
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from caseapp.core.database import count_up_to
 from caseapp.domain import committee, covenant, permissions, stages
 from caseapp.domain.committee import RECORD_FIELDS, RECORD_LABELS
 from caseapp.domain.i18n import N_, Labels
@@ -414,7 +415,7 @@ def page_by_next_deadline(session: Session, query, *, page: int, per_page: int, 
     cap = cases.counted_up_to(page, per_page)
     # Each group counted no further than the bound: one past the bound is enough to know that the page
     # falls within it (the page ends before the bound).
-    sizes = [cases.count_up_to(session, group.with_only_columns(Case.id), cap) for group in groups]
+    sizes = [count_up_to(session, group.with_only_columns(Case.id), cap) for group in groups]
     if sizes[0] > cap and not descending:  # the index holds the soonest first
         groups[0] = cases.in_order_of(groups[0], NEXT_DUE_INDEX)
     skip, ids = (page - 1) * per_page, []

@@ -138,9 +138,12 @@ def inbox_query(user: User):
             .order_by(Notification.created_at.desc(), Notification.id.desc()))
 
 
+def unread_query(user: User):
+    return select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+
+
 def unread_count(session: Session, user: User) -> int:
-    return session.execute(select(func.count()).select_from(Notification)
-                           .where(Notification.user_id == user.id, Notification.read_at.is_(None))).scalar_one()
+    return session.execute(select(func.count()).select_from(unread_query(user).subquery())).scalar_one()
 
 
 def find_own(session: Session, user: User, notification_uuid: UUID) -> Notification | None:

@@ -190,8 +190,9 @@ def is_stale(as_of: date, max_age_months: int, *, today: date | None = None) -> 
 def register_as_of(session: Session) -> date | None:
     """The Protocol register's "as of" date, in one small query (for the notice every page may show);
     None when the register was never seeded."""
-    change = _latest_check(session)
-    return date.fromisoformat(change.after["as_of"]) if change is not None else None
+    # The one column it needs, not the row: every page an admin or lawyer opens asks (0.3 ms as a row).
+    after = session.execute(_checks(PROTOCOL).with_only_columns(StatePartyChange.after).limit(1)).scalar_one_or_none()
+    return date.fromisoformat(after["as_of"]) if after is not None else None
 
 
 def _check_values(snapshot: Snapshot) -> dict[str, object]:

@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_decimal, get_locale, to_user_timezone
 from sqlalchemy.exc import SQLAlchemyError
 
+from caseapp.core.database import count_up_to
 from caseapp.core.extensions import db
 from caseapp.domain import permissions, roles
 from caseapp.domain.committee import one_year_limit_runs
@@ -107,15 +108,22 @@ def days_to(due_date):
 REGISTER_NOTICE_ROLES = (roles.ADMIN, roles.LAWYER)
 
 
+# The navigation bar's badge counts unread notifications up to this many and then says "99+", as mail and
+# chat apps do: every page pays for the count, and a lawyer with 12,000 unread notifications (every
+# submission tells the lawyers) made it 0.7 ms of each page at 100,000 cases (issue 20).
+UNREAD_BADGE_MAX = 99
+
+
 def unread_notifications() -> int:
-    """How many of the signed-in user's notifications are unread, for the navigation bar's badge: one small
-    query per page, only for a fully signed-in user (not before the second factor)."""
+    """How many of the signed-in user's notifications are unread, for the navigation bar's badge, counted up
+    to ``UNREAD_BADGE_MAX + 1`` (more than the badge shows): one small query per page, only for a fully
+    signed-in user (not before the second factor)."""
     user = g.get("user")
     if user is None or not getattr(session, "two_factor_done", False):
         return 0
     if "unread_notifications" not in g:
         try:
-            g.unread_notifications = notifications.unread_count(db.session, user)
+            g.unread_notifications = count_up_to(db.session, notifications.unread_query(user), UNREAD_BADGE_MAX)
         except SQLAlchemyError:
             g.unread_notifications = 0
     return g.unread_notifications
@@ -160,7 +168,8 @@ def init_app(app: Flask) -> None:
         user = g.get("user")
         return {"current_user": user, "navigation": _navigation(user), "role_labels": ROLE_LABELS,
                 "get_locale": get_locale, "page_url": page_url, "register_notice": register_notice,
-                "unread_notifications": unread_notifications, "team_actions": TEAM_ACTION_LABELS,
+                "unread_notifications": unread_notifications, "unread_badge_max": UNREAD_BADGE_MAX,
+                "team_actions": TEAM_ACTION_LABELS,
                 "language_choices": language_choices, "return_path": return_path}
 
     # A global, not a context variable: the imported table macros (templates/_macros/table.html) call it.

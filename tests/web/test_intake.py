@@ -336,6 +336,22 @@ def test_partner_list_pages_by_last_change_and_searches_every_title(app, client,
     assert "1 in all" in client.get("/intake").get_data(as_text=True)
 
 
+def test_a_long_partner_list_links_a_window_of_pages_not_every_page(app, client, partner, org_a):
+    """Thousands of reports made a link per page (about 240 at 100,000 cases); now the lists' one pagination:
+    Previous, the first and last pages, the pages around this one, and Next."""
+    app.config["PAGE_SIZE"] = 1
+    for number in range(12):
+        make_case(app, org_a, partner, title=f"Report number {number}", submit=True)
+    db.session.commit()
+
+    html = client.get("/intake?page=6").get_data(as_text=True)
+    link = r'<a class="page-link"\s+href="/intake\?page=\d+"\s*(?:aria-current="page")?>(\d+)</a>'
+    numbers = [int(n) for n in re.findall(link, html)]
+    assert numbers == [1, 4, 5, 6, 7, 8, 12]
+    assert 'aria-current="page">6</a>' in html and "…" in html
+    assert ">Previous</a>" in html and ">Next</a>" in html and "12 in all" in html
+
+
 # --- The stepped form (issue 17, points 1 and 2) -------------------------------------------------------------
 
 

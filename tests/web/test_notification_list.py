@@ -78,6 +78,24 @@ def test_the_badge_counts_the_unread_and_says_so(app, people, told):  # WCAG: th
     assert badge(signed_in(app, people["admin"].user).get("/").get_data(as_text=True)) is None  # none for them
 
 
+def test_the_badge_counts_up_to_99_then_says_99_plus(app, people, told):
+    """The badge's count stops past 99 (issue 20: every page pays for it), and says so in words."""
+    partner = people["partner_a"].user
+    for _ in range(96):
+        notifications.notify_user(db.session, partner, kinds.ACCOUNT_CHANGED, params={"change": "password"},
+                                  link="/account")
+    db.session.commit()
+    client = signed_in(app, partner)
+    assert badge(client.get("/").get_data(as_text=True)) == "Notifications 99 unread notifications"
+
+    notifications.notify_user(db.session, partner, kinds.ACCOUNT_CHANGED, params={"change": "password"},
+                              link="/account")
+    db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert badge(html) == "Notifications 99+ more than 99 unread notifications"
+    assert notifications.unread_count(db.session, partner) == 100  # the list's own count is whole
+
+
 def test_opening_one_marks_it_read_and_opens_the_case_for_this_person(app, people, report, told):
     client = signed_in(app, people["partner_a"].user)
     opened = client.get(f"/notifications/{told[0].uuid}")
