@@ -193,7 +193,8 @@ def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
     the lawyer filled it in."""
     vault = open_vault(db.session, keyring(), case)
     report = intake.load_report(vault)
-    assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session))
+    assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session),
+                                         report=report)
     saved = screening.versions(db.session, vault)
     forms.setdefault("decline_form", DeclineForm())
     forms.setdefault("accept_form", _accept_form())

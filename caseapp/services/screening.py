@@ -18,6 +18,7 @@ from caseapp.domain import stages
 from caseapp.domain.admissibility import Assessment, assess
 from caseapp.domain.i18n import N_
 from caseapp.domain.register import StatesRegister
+from caseapp.domain.report import ReportInput
 from caseapp.domain.screening import Change, ScreeningContent, case_facts, changes, check_content, same_judgement
 from caseapp.models import Message, ScreeningVersion, User
 from caseapp.models.base import utcnow
@@ -37,8 +38,11 @@ class ScreeningError(ServiceError):
         self.errors = errors
 
 
-def assess_report(vault: CaseVault, *, today: date, register: StatesRegister) -> Assessment:
-    return assess(case_facts(load_report(vault)), today=today, register=register)
+def assess_report(vault: CaseVault, *, today: date, register: StatesRegister,
+                  report: ReportInput | None = None) -> Assessment:
+    """The engine's assessment of the case's report; ``report``: the report already decrypted from ``vault``
+    (the case page shows it too), so it is not decrypted twice."""
+    return assess(case_facts(report if report is not None else load_report(vault)), today=today, register=register)
 
 
 # --- versions ------------------------------------------------------------------------------------
