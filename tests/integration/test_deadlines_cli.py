@@ -10,14 +10,13 @@ from uuid import uuid4
 
 import pytest
 import time_machine
-from sqlalchemy import event
 
 from caseapp.core.extensions import db
 from caseapp.domain import stages
 from caseapp.domain.committee import Record, open_deadlines
 from caseapp.models import Base, Case, Communication, Organisation
 from caseapp.services.deadlines import OPEN_STAGES, deadline_items, deadline_query
-from tests.factories import build_app, make_case, make_organisation, make_staged_case
+from tests.factories import build_app, counting, make_case, make_organisation, make_staged_case
 
 TODAY = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 JSON_KEYS = ["case", "kind", "basis_date", "due_date", "days_left"]
@@ -151,19 +150,10 @@ def test_the_command_needs_the_database_but_not_the_keys(tmp_path, database_url)
 
 
 def test_deadline_items_is_one_query_however_many_cases(app, docket):
-    statements = []
-
-    def count(_connection, _cursor, statement, *_args):
-        if statement.lstrip().upper().startswith("SELECT"):  # not SQLite's BEGIN
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with counting() as statements:
         items = deadline_items(db.session, today=TODAY.date())
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert len(items) == 5
-    assert len(statements) == 1
+    assert len([s for s in statements if s.lstrip().upper().startswith("SELECT")]) == 1  # not SQLite's BEGIN
 
 
 def _brute_force(today: date, within: int | None, overdue: bool) -> list[tuple]:

@@ -5,7 +5,6 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from caseapp.core.extensions import db
 from caseapp.dashboard.charts import DECISION_LABELS, PUBLICITY_LABELS
@@ -15,7 +14,7 @@ from caseapp.domain.report import VictimInput
 from caseapp.models import Communication, MediaCoverage, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import dashboard
-from tests.factories import login, make_case
+from tests.factories import counting, login, make_case
 from tests.security.test_static_rules import template_violations
 
 VICTIM_MARKER = "Victimname Markerq9"
@@ -285,16 +284,8 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(app, org_a, signed_i
     client = signed_in("coordinator")
 
     def queries() -> list[str]:
-        statements = []
-
-        def record(_conn, _cursor, statement, *_args):
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
+        with counting() as statements:
             assert client.get("/dashboard").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
         return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 
     decide(case_at(app, org_a, "decided"), adopted_on=date(2024, 1, 1), transmitted_on=date(2024, 1, 2))

@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 import time_machine
-from sqlalchemy import event
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
@@ -17,7 +16,7 @@ from caseapp.models import CaseEvent, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import deadlines, messages, screening, todo
 from caseapp.services.vault import open_vault
-from tests.factories import add_to_team, make_case, make_staged_case, make_user, signed_in, text_of
+from tests.factories import add_to_team, counting, make_case, make_staged_case, make_user, signed_in, text_of
 
 NOW = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -317,13 +316,8 @@ def test_the_home_page_counts_in_a_fixed_number_of_queries(app, people, docket, 
     client = signed_in(app, people["coordinator"].user)
 
     def queries() -> int:
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with counting() as statements:
             assert client.get("/").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
 
     queries()  # the first request of a process reads what later ones find cached
