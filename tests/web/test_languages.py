@@ -207,6 +207,26 @@ def test_dates_and_counts_follow_the_locale(app, language, day, count):
         assert filters["number"](None) == "—"
 
 
+@pytest.mark.parametrize(("language", "exact", "more"), [
+    ("en", "11,721 in all", "More than 1,000 in all"),
+    ("es", "11.721 en total", "Más de 1.000 en total"),
+    ("fr", "11 721 au total", "Plus de 1 000 au total"),  # a narrow no-break space, read as a space by text_of
+])
+def test_a_lists_count_is_grouped_for_the_locale(app, language, exact, more):
+    """"11721 in all" under a list read as eleven thousand only to an English reader; a Spanish or French one
+    reads 11,721 as eleven point something: the lists' pagination groups the count as the locale does."""
+    from flask import render_template_string
+
+    from caseapp.web.pagination import CountedPagination
+
+    pagination = '{% include "_macros/pagination.html" %}'
+    with app.test_request_context("/screening"), force_locale(language):
+        counted = CountedPagination(list(range(50)), total=11721, page=1, per_page=50)
+        assert exact in text_of(render_template_string(pagination, page=counted))
+        counted_so_far = CountedPagination(list(range(50)), total=1000, page=1, per_page=50, more=True)
+        assert more in text_of(render_template_string(pagination, page=counted_so_far))
+
+
 @pytest.mark.parametrize("language", ["en", "es", "fr"])
 def test_the_remembered_dates_are_babels_in_every_language(app, language):
     """The ``date`` filter remembers each day's words per language (issue 20): the same words as Flask-Babel
