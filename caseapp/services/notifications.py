@@ -25,7 +25,7 @@ from uuid import UUID, uuid4
 from flask import render_template
 from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from caseapp.core.mail import MailError, MailTransport
@@ -144,6 +144,19 @@ def unread_query(user: User):
 
 def unread_count(session: Session, user: User) -> int:
     return session.execute(select(func.count()).select_from(unread_query(user).subquery())).scalar_one()
+
+
+# The navigation bar's badge counts on every page. Its statement is built once: building it took longer than
+# running it (0.1 of 0.16 ms, issue 20).
+_UNREAD_UP_TO = select(func.count()).select_from(
+    select(Notification.id).where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    .limit(bindparam("counted")).subquery())
+
+
+def unread_count_up_to(session: Session, user: User, cap: int) -> int:
+    """How many of the person's notifications are unread, counted no further than ``cap + 1``: more than ``cap``
+    when it says so (as ``core.database.count_up_to``)."""
+    return session.execute(_UNREAD_UP_TO, {"user_id": user.id, "counted": cap + 1}).scalar_one()
 
 
 def find_own(session: Session, user: User, notification_uuid: UUID) -> Notification | None:

@@ -187,11 +187,15 @@ def is_stale(as_of: date, max_age_months: int, *, today: date | None = None) -> 
     return rules.is_stale(as_of, today=_today(today), max_age_months=max_age_months)
 
 
+# Every page an admin or lawyer opens asks for the register's date: the one column it needs, not the row, in a
+# statement built once (0.3 ms as a row built each time, 0.05 ms so; issue 20).
+_PROTOCOL_AS_OF = _checks(PROTOCOL).with_only_columns(StatePartyChange.after).limit(1)
+
+
 def register_as_of(session: Session) -> date | None:
     """The Protocol register's "as of" date, in one small query (for the notice every page may show);
     None when the register was never seeded."""
-    # The one column it needs, not the row: every page an admin or lawyer opens asks (0.3 ms as a row).
-    after = session.execute(_checks(PROTOCOL).with_only_columns(StatePartyChange.after).limit(1)).scalar_one_or_none()
+    after = session.execute(_PROTOCOL_AS_OF).scalar_one_or_none()
     return date.fromisoformat(after["as_of"]) if after is not None else None
 
 

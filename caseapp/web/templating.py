@@ -9,7 +9,6 @@ from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import format_decimal, get_locale, to_user_timezone
 from sqlalchemy.exc import SQLAlchemyError
 
-from caseapp.core.database import count_up_to
 from caseapp.core.extensions import db
 from caseapp.domain import permissions, roles
 from caseapp.domain.committee import one_year_limit_runs
@@ -123,7 +122,7 @@ def unread_notifications() -> int:
         return 0
     if "unread_notifications" not in g:
         try:
-            g.unread_notifications = count_up_to(db.session, notifications.unread_query(user), UNREAD_BADGE_MAX)
+            g.unread_notifications = notifications.unread_count_up_to(db.session, user, UNREAD_BADGE_MAX)
         except SQLAlchemyError:
             g.unread_notifications = 0
     return g.unread_notifications
