@@ -98,13 +98,15 @@ class Crawl:
                 continue
             per_endpoint[endpoint] += 1
             self.visited.add(url)
-            response = self.client.get(url)
-            assert response.status_code < 500, url
-            if "Location" in response.headers:
-                self.note(response.headers["Location"], f"redirect from {url}")
-                queue.append(response.headers["Location"])
-            if response.mimetype == "text/html":
-                queue += self.take(response.get_data(as_text=True), url)
+            # Closed before the next request: a download is streamed (stream_with_context), and its generator,
+            # left unread, would pop its request's context when collected, in the middle of a later one.
+            with self.client.get(url) as response:
+                assert response.status_code < 500, url
+                if "Location" in response.headers:
+                    self.note(response.headers["Location"], f"redirect from {url}")
+                    queue.append(response.headers["Location"])
+                if response.mimetype == "text/html":
+                    queue += self.take(response.get_data(as_text=True), url)
         return self
 
     def take(self, html: str, url: str) -> list[str]:
@@ -192,8 +194,7 @@ def test_urls_carry_no_names_titles_emails_or_search_terms_and_searches_use_post
     assert len(crawl.visited) > (2 if principal == "anonymous" else 8), crawl.visited
     shown = {"partner_a": TITLE, "lawyer": VICTIM, "coordinator": TITLE, "admin": ACCOUNT_EMAIL}.get(principal)
     if shown:  # the crawl reached pages that show the words checked for
-        pages = (client.get(url) for url in crawl.visited)  # downloads (a drafted .docx) are not pages to read
-        assert any(shown in page.get_data(as_text=True) for page in pages if page.mimetype == "text/html")
+        assert any(shown in page for page in _html_pages(client, crawl.visited))
     assert leaks(crawl.urls) == []
     # Searches over case content or people go by POST; a GET form has no other free-text field.
     get_text = [(endpoint, name) for endpoint, form in crawl.forms if form["method"] == "get"
@@ -204,6 +205,15 @@ def test_urls_carry_no_names_titles_emails_or_search_terms_and_searches_use_post
     assert SEARCH_FORMS.get(principal, set()) <= set(searches), "the crawl missed a search form"
     assert {endpoint: method for endpoint, method in searches.items() if method != "post"} == \
         ({"register.list_states": "get"} if principal == "admin" else {})  # the States register: public data
+
+
+def _html_pages(client, urls):
+    """The HTML of each page at ``urls``; downloads (a drafted .docx) are not pages to read, and each response is
+    closed before the next request (see ``Crawl.run``)."""
+    for url in urls:
+        with client.get(url) as response:
+            if response.mimetype == "text/html":
+                yield response.get_data(as_text=True)
 
 
 def test_the_check_notices_a_leak():  # DATA-01: the assertion above can fail
