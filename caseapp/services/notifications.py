@@ -138,25 +138,21 @@ def inbox_query(user: User):
             .order_by(Notification.created_at.desc(), Notification.id.desc()))
 
 
-def unread_query(user: User):
-    return select(Notification.id).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+# A person's unread notifications, the person a parameter. The statements are built once: the navigation bar
+# counts on every page, and building a statement took longer than running it (0.1 of 0.16 ms, issue 20).
+_UNREAD = select(Notification.id).where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+_UNREAD_COUNT = select(func.count()).select_from(_UNREAD.subquery())
+_UNREAD_COUNT_UP_TO = select(func.count()).select_from(_UNREAD.limit(bindparam("counted")).subquery())
 
 
 def unread_count(session: Session, user: User) -> int:
-    return session.execute(select(func.count()).select_from(unread_query(user).subquery())).scalar_one()
-
-
-# The navigation bar's badge counts on every page. Its statement is built once: building it took longer than
-# running it (0.1 of 0.16 ms, issue 20).
-_UNREAD_UP_TO = select(func.count()).select_from(
-    select(Notification.id).where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
-    .limit(bindparam("counted")).subquery())
+    return session.execute(_UNREAD_COUNT, {"user_id": user.id}).scalar_one()
 
 
 def unread_count_up_to(session: Session, user: User, cap: int) -> int:
     """How many of the person's notifications are unread, counted no further than ``cap + 1``: more than ``cap``
     when it says so (as ``core.database.count_up_to``)."""
-    return session.execute(_UNREAD_UP_TO, {"user_id": user.id, "counted": cap + 1}).scalar_one()
+    return session.execute(_UNREAD_COUNT_UP_TO, {"user_id": user.id, "counted": cap + 1}).scalar_one()
 
 
 def find_own(session: Session, user: User, notification_uuid: UUID) -> Notification | None:
