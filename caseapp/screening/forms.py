@@ -87,8 +87,10 @@ class ScreeningForm(AppForm):
                           (self[f"reason_{criterion}"].data or "").strip())
             for criterion, _article in CRITERIA
         )
+        # A score of only spaces passes the field's Optional() as "not scored" (it stops the choice check), so it
+        # is read as one: int(" ") would fail (found by the form fuzzing test).
         factors = tuple(
-            FactorScore(factor, int(self[f"score_{factor}"].data) if self[f"score_{factor}"].data else None,
+            FactorScore(factor, int(score) if (score := (self[f"score_{factor}"].data or "").strip()) else None,
                         (self[f"notes_{factor}"].data or "").strip())
             for factor, _name in STRATEGIC_FACTORS
         )

@@ -232,6 +232,20 @@ def test_each_save_is_a_version_with_what_changed(app, people, clients):
     assert db.session.execute(versions).scalars().all() == [1, 2]
 
 
+def test_a_score_of_only_spaces_is_saved_as_not_scored(app, people, clients):  # IN-01
+    """Found by the form fuzzing test: a score of spaces passed the field as empty, then failed as a number
+    (a 500). It is what the field's Optional() says it is: not scored."""
+    case, _ = submit_report(app, people["partner_a"].user, notified=days_ago(30))
+    lawyer = clients("lawyer")
+    response = lawyer.post(f"/screening/{case.uuid}/assessment", data=screening_form(score_precedent_value="   "))
+    assert response.status_code == 302
+    page = lawyer.get(f"/screening/{case.uuid}").get_data(as_text=True)
+    scores = dict(re.findall(r'<dt class="col-sm-6">([^<]+)</dt>\s*<dd class="col-sm-6">\s*<span[^>]*>([^<]+)</span>',
+                             page))
+    assert scores["Precedent value"] == "not scored"
+    assert scores["Systemic impact"] == "3/5"  # the other factors keep their score
+
+
 def test_assessments_are_encrypted_at_rest(app, people, clients):  # CRY-01
     if db.engine.dialect.name != "sqlite":
         pytest.skip("reads the SQLite file")
@@ -410,8 +424,8 @@ def test_the_right_filter_follows_the_rights_a_report_invokes_when_it_is_saved_a
     case, vault = intake.new_draft(db.session, keyring(), partner)
     report = intake.load_report(vault)
     report.title, report.rights_invoked = "Changed its rights", ["11(1)", "2(2)"]
-    intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(), today=utcnow().date(),
-                       submit=False)
+    intake.save_report(db.session, vault, intake.seal_report(vault, blind_indexer(), report), keyring=keyring(),
+                       today=utcnow().date(), submit=False)
     db.session.commit()
     submit_report(app, partner, notified=days_ago(30), title="Other report", rights_invoked=["11(1)"])
     report.rights_invoked = ["12", "11(1)"]
@@ -419,8 +433,8 @@ def test_the_right_filter_follows_the_rights_a_report_invokes_when_it_is_saved_a
     report.facts_start, report.continuing, report.author_is_victim, report.acting_on_behalf = (
         days_ago(400), "no", "yes", "no")
     report.victims = [VictimInput(name="Ana", consent="yes")]
-    intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(), today=utcnow().date(),
-                       submit=True)
+    intake.save_report(db.session, vault, intake.seal_report(vault, blind_indexer(), report), keyring=keyring(),
+                       today=utcnow().date(), submit=True)
     db.session.commit()
     lawyer = clients("lawyer")
 
