@@ -319,8 +319,8 @@ def submit_report(app, partner, *, notified, **changes):
     )
     for name, value in changes.items():
         setattr(report, name, value)
-    intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(), today=utcnow().date(),
-                       submit=True)
+    intake.save_report(db.session, vault, intake.seal_report(vault, blind_indexer(), report), keyring=keyring(),
+                       today=utcnow().date(), submit=True)
     db.session.commit()
     return case, vault
 

@@ -150,7 +150,7 @@ def new_report():
         flash(refusal_text(exc), "danger")
         return redirect(url_for("intake.list_reports"))
     audit_request("report_created", case=case)
-    intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
+    intake.save_report(db.session, vault, intake.seal_report(vault, blind_indexer(), report), keyring=keyring(),
                        today=utcnow().date(), submit=False, actor=user)
     db.session.commit()
     return _move_on(case, steps.FIRST, match, report)
@@ -260,6 +260,7 @@ def edit_report(case_uuid: UUID, step: str | None):
         return _render_step(case, current, form, 400, _attach_errors(form, checked))
     report = to_input(form)
     _add_or_remove(report, match)
+    sealed = intake.seal_report(vault, blind_indexer(), report)  # before the write lock (REL-04)
     start_writing(db.session)
     if current.slug == "files":
         stored = _store_evidence(case, form)
@@ -269,8 +270,8 @@ def edit_report(case_uuid: UUID, step: str | None):
             return _render_step(case, current, form, 400)
         documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     try:
-        intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
-                           today=utcnow().date(), submit=False, actor=current_user())
+        intake.save_report(db.session, vault, sealed, keyring=keyring(), today=utcnow().date(), submit=False,
+                           actor=current_user())
     except intake.ReportError as exc:
         db.session.rollback()
         return _render_step(case, current, form, 400, _attach_errors(form, exc.errors))
@@ -343,11 +344,12 @@ def _review(case: Case, vault):
     report = intake.load_report(vault)
     if match.group(1) != "submit":
         return _move_on(case, steps.REVIEW, match, report)
+    sealed = intake.seal_report(vault, blind_indexer(), report)  # before the write lock (REL-04)
     start_writing(db.session)
     was_draft = case.stage == intake.DRAFT
     try:
-        intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
-                           today=utcnow().date(), submit=True, actor=current_user())
+        intake.save_report(db.session, vault, sealed, keyring=keyring(), today=utcnow().date(), submit=True,
+                           actor=current_user())
     except intake.ReportError:
         db.session.rollback()
         return _render_step(case, steps.REVIEW, _saved_form(vault), 400)
@@ -371,6 +373,7 @@ def _save_whole_report(case: Case, vault):
     _add_or_remove(report, match)
     if match.group(3) in REPEATABLE:  # if the save is refused, the new entry is still there to fill in
         getattr(form, match.group(3)).append_entry()
+    sealed = intake.seal_report(vault, blind_indexer(), report)  # before the write lock (REL-04)
     start_writing(db.session)
     stored = _store_evidence(case, form)
     if not stored.ok:  # show every problem at once: the files', and the report's own
@@ -380,8 +383,8 @@ def _save_whole_report(case: Case, vault):
         return _render_step(case, None, form, 400, unplaced)
     try:
         was_draft = case.stage == intake.DRAFT
-        reference = intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(),
-                                       today=utcnow().date(), submit=action == "submit", actor=current_user())
+        reference = intake.save_report(db.session, vault, sealed, keyring=keyring(), today=utcnow().date(),
+                                       submit=action == "submit", actor=current_user())
         documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
     except intake.ReportError as exc:
         db.session.rollback()

@@ -22,7 +22,7 @@ from caseapp.domain.i18n import N_
 from caseapp.domain.register import un_member_states
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
-from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User
+from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
 from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError, duplicates
 from caseapp.services.cases import create_case, new_victim, submit_case, visible_cases
@@ -77,12 +77,64 @@ def create_report(session: Session, keyring: Keyring, indexer: BlindIndexer, use
     if errors:
         raise ReportError(errors)
     case, vault = new_draft(session, keyring, user)
-    return case, save_report(session, vault, indexer, report, keyring=keyring, today=today, submit=submit)
+    return case, save_report(session, vault, seal_report(vault, indexer, report), keyring=keyring, today=today,
+                             submit=submit)
 
 
-def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, report: ReportInput, *,
+@dataclass(frozen=True)
+class SealedReport:
+    """A report with every value the partner typed already encrypted for its case and its victims' names and
+    identity numbers blind-indexed: made before the write transaction begins (``seal_report``), so the
+    SQLite write lock covers the writes alone (REL-04: no crypto inside the write transaction; issue 20,
+    point 3). ``case_columns``: the case row's sealed columns; the rows: new, not yet in any session."""
+
+    report: ReportInput
+    case_columns: dict[str, bytes | None]
+    victims: list[Victim]
+    remedies: list[DomesticRemedy]
+    unused_remedies: list[UnusedRemedy]
+    other_procedures: list[OtherProcedure]
+
+
+# The case row's columns a report fills, in the vault's names.
+REPORT_CASE_COLUMNS = ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
+                       "one_year_exception", "urgent_explanation")
+
+
+def seal_report(vault: CaseVault, indexer: BlindIndexer, report: ReportInput) -> SealedReport:
+    """Encrypt and blind-index the report for ``vault``'s case, writing nothing (see ``SealedReport``)."""
+    case = vault.case
+    columns = {column: vault.seal(case, column, getattr(report, column).strip() or None)
+               for column in REPORT_CASE_COLUMNS}
+    instruments = [item.strip() for item in report.other_instruments if item.strip()]
+    columns["other_instruments"] = vault.seal(case, "other_instruments", _instruments_text(instruments))
+    remedies = []
+    for item in report.remedies:
+        remedy = DomesticRemedy(uuid=uuid4(), kind=item.kind, filed=item.filed, decided=item.decided,
+                                notified=item.notified, outcome=item.outcome, final=item.final,
+                                addressed_substance=item.addressed_substance)
+        vault.set(remedy, "body", item.body.strip() or None)
+        remedies.append(remedy)
+    unused_remedies = []
+    for item in report.unused_remedies:
+        unused = UnusedRemedy(uuid=uuid4(), reason=item.reason)
+        vault.set(unused, "name", item.name.strip() or None)
+        vault.set(unused, "explanation", item.explanation.strip() or None)
+        unused_remedies.append(unused)
+    procedures = []
+    for item in report.other_procedures:
+        procedure = OtherProcedure(uuid=uuid4(), same_matter=item.same_matter, status=item.status, on_date=item.date)
+        vault.set(procedure, "body", item.body.strip() or None)
+        procedures.append(procedure)
+    return SealedReport(report=report, case_columns=columns,
+                        victims=[new_victim(vault, indexer, item) for item in report.victims],
+                        remedies=remedies, unused_remedies=unused_remedies, other_procedures=procedures)
+
+
+def save_report(session: Session, vault: CaseVault, sealed: SealedReport, *,
                 keyring: Keyring, today: date, submit: bool, actor: User | None = None) -> str | None:
-    """Save the report (and submit it when asked); returns the reference once submitted.
+    """Save the report ``seal_report`` sealed for ``vault``'s case (and submit it when asked); returns the
+    reference once submitted.
 
     A draft is submitted to get its reference. A report on which the lawyers asked for information is
     sent back to them (``actor``, the partner, is recorded on its timeline) and keeps its reference.
@@ -91,10 +143,10 @@ def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, repor
     case = vault.case
     if case.stage not in EDITABLE_STAGES:
         raise ServiceError(N_("This report was already submitted; it can no longer be edited here."))
-    errors = check(report, today=today, submitting=submit)
+    errors = check(sealed.report, today=today, submitting=submit)
     if errors:
         raise ReportError(errors)
-    _write(session, vault, indexer, case, report)
+    _write(session, vault, case, sealed)
     if submit and case.stage == DRAFT:
         submit_case(session, case)
     elif submit:
@@ -110,10 +162,10 @@ def save_report(session: Session, vault: CaseVault, indexer: BlindIndexer, repor
     return case.reference if submit else None
 
 
-def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case, report: ReportInput) -> None:
+def _write(session: Session, vault: CaseVault, case: Case, sealed: SealedReport) -> None:
+    report = sealed.report
     case.state_code = report.state or None
     case.set_rights_invoked(report.rights_invoked)
-    set_other_instruments(vault, [item.strip() for item in report.other_instruments if item.strip()])
     case.facts_start, case.facts_end, case.continuing = report.facts_start, report.facts_end, report.continuing
     case.author_is_victim, case.acting_on_behalf = report.author_is_victim, report.acting_on_behalf
     case.remedies_exception_reason = report.remedies_exception_reason or None
@@ -122,37 +174,27 @@ def _write(session: Session, vault: CaseVault, indexer: BlindIndexer, case: Case
         setattr(case, name, getattr(report, name))
     case.urgent_risk, case.urgent_date = report.urgent_risk, report.urgent_date
     case.one_year_basis_date, case.one_year_last_day = one_year_count(case_facts(report)) or (None, None)
-    for column in ("title", "summary", "narrative", "consent_justification", "remedies_exception_explanation",
-                   "one_year_exception", "urgent_explanation"):
-        vault.set(case, column, getattr(report, column).strip() or None)
+    for column, blob in sealed.case_columns.items():
+        vault.put(case, column, blob)
 
     case.victims.clear()
     case.remedies.clear()
     case.unused_remedies.clear()
     case.other_procedures.clear()
     session.flush()  # old rows go before new ones arrive
-    for item in report.victims:
-        case.victims.append(new_victim(vault, indexer, item))
-    for item in report.remedies:
-        remedy = DomesticRemedy(uuid=uuid4(), kind=item.kind, filed=item.filed, decided=item.decided,
-                                notified=item.notified, outcome=item.outcome, final=item.final,
-                                addressed_substance=item.addressed_substance)
-        vault.set(remedy, "body", item.body.strip() or None)
-        case.remedies.append(remedy)
-    for item in report.unused_remedies:
-        unused = UnusedRemedy(uuid=uuid4(), reason=item.reason)
-        vault.set(unused, "name", item.name.strip() or None)
-        vault.set(unused, "explanation", item.explanation.strip() or None)
-        case.unused_remedies.append(unused)
-    for item in report.other_procedures:
-        procedure = OtherProcedure(uuid=uuid4(), same_matter=item.same_matter, status=item.status, on_date=item.date)
-        vault.set(procedure, "body", item.body.strip() or None)
-        case.other_procedures.append(procedure)
+    case.victims.extend(sealed.victims)
+    case.remedies.extend(sealed.remedies)
+    case.unused_remedies.extend(sealed.unused_remedies)
+    case.other_procedures.extend(sealed.other_procedures)
 
 
 def set_other_instruments(vault: CaseVault, items: list[str]) -> None:
     """The partner's list of other instruments, encrypted as one JSON list (nothing stored when empty)."""
-    vault.set(vault.case, "other_instruments", json.dumps(items, ensure_ascii=False) if items else None)
+    vault.set(vault.case, "other_instruments", _instruments_text(items))
+
+
+def _instruments_text(items: list[str]) -> str | None:
+    return json.dumps(items, ensure_ascii=False) if items else None
 
 
 def other_instruments(vault: CaseVault) -> list[str]:

@@ -50,10 +50,19 @@ class CaseVault:
             raise AttributeError(f"{type(obj).__name__}.{column} is not an encrypted column")
 
     def set(self, obj, column: str, value: str | None) -> None:
+        self.put(obj, column, self.seal(obj, column, value))
+
+    def seal(self, obj, column: str, value: str | None) -> bytes | None:
+        """The ciphertext ``set`` would store, without touching the row: sealed before a write transaction,
+        stored by ``put`` inside it (REL-04: no crypto inside the write transaction)."""
         self._check(obj, column)
         if obj.uuid is None:
             raise ValueError("give the row its uuid before encrypting its columns")
-        blob = None if value is None else encrypt_field(self._key, value.encode("utf-8"), self._aad(obj, column))
+        return None if value is None else encrypt_field(self._key, value.encode("utf-8"), self._aad(obj, column))
+
+    def put(self, obj, column: str, blob: bytes | None) -> None:
+        """Store a ciphertext ``seal`` made for this very row and column (its associated data names them)."""
+        self._check(obj, column)
         setattr(obj, f"{column}_encrypted", blob)
 
     def get(self, obj, column: str) -> str | None:

@@ -68,8 +68,8 @@ def test_the_flags_follow_the_victims_when_a_report_is_sent_back_with_other_name
     db.session.commit()
     report = intake.load_report(vault)
     report.victims = [VictimInput(name="Rosa Mamani Condori")]
-    intake.save_report(db.session, vault, blind_indexer(), report, keyring=keyring(), today=utcnow().date(),
-                       submit=True, actor=people["partner_b"].user)
+    intake.save_report(db.session, vault, intake.seal_report(vault, blind_indexer(), report), keyring=keyring(),
+                       today=utcnow().date(), submit=True, actor=people["partner_b"].user)
     db.session.commit()
     assert stored_pairs() == set()
     assert "Possible duplicate" not in queue_text(app, people)

@@ -638,6 +638,43 @@ def test_a_refused_report_is_answered_while_another_writer_holds_the_lock(app, c
     assert vault.get(case, "title") == "Saved now"
 
 
+def test_a_report_is_encrypted_before_its_write_transaction_begins(app, client, partner, monkeypatch):  # REL-04
+    """Every value the partner typed is encrypted, and each victim's name blind-indexed, before the view takes
+    the write lock (``intake.seal_report``): the lock covers the writes alone. Checked for the whole form
+    submitted at once, a step saved, and the review's "submit"."""
+    import caseapp.services.cases as case_service
+    import caseapp.services.vault as vault_module
+    from caseapp.core.database import write_intent
+
+    calls = []  # (what, inside the write transaction?)
+    encrypt, index = vault_module.encrypt_field, case_service.BlindIndexer.index
+    monkeypatch.setattr(vault_module, "encrypt_field",
+                        lambda *args, **kwargs: calls.append(("encrypt", write_intent())) or encrypt(*args, **kwargs))
+    monkeypatch.setattr(case_service.BlindIndexer, "index",
+                        lambda self, *args: calls.append(("index", write_intent())) or index(self, *args))
+
+    draft = new_draft(client)
+    calls.clear()  # a new draft's first save writes its key in the same transaction: no lock to wait on
+    response = post_report(client, draft, report_form("submit", victims=["Ana", "Luis"], remedies=["Juzgado"]))
+    assert response.status_code == 302
+    assert ("index", False) in calls and ("encrypt", False) in calls
+    assert [call for call in calls if call[1]] == []
+    case, vault = load(draft)
+    assert [vault.get(victim, "name") for victim in case.victims] == ["Ana", "Luis"]
+
+    other = new_draft(client)
+    calls.clear()
+    assert post_step(client, other, "victims", {"action": "next", **STEP_ANSWERS["victims"][0]}).status_code == 302
+    assert ("index", False) in calls and not [call for call in calls if call[1]]
+    post_report(client, other, report_form("save", victims=["Marta"], remedies=["Juzgado"]))
+    calls.clear()
+    response = client.post(step_url(other, "review"), data={"action": "submit"})
+    assert response.status_code == 302
+    assert ("encrypt", False) in calls and not [call for call in calls if call[1]]
+    case, vault = load(other)
+    assert case.reference is not None and [vault.get(victim, "name") for victim in case.victims] == ["Marta"]
+
+
 def test_the_report_form_cannot_write_before_it_takes_the_lock(app, client, partner, monkeypatch, caplog):
     """The guard behind ``writes_late``: a write in the read transaction would fail on SQLite whenever
     another writer committed meanwhile, so it is refused in every test, not only under load."""
