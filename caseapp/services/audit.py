@@ -64,8 +64,11 @@ def _lock_chain(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY})
 
 
+_HEAD = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)  # built once: every write reads it
+
+
 def _head_hash(session: Session) -> str:
-    head = session.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
+    head = session.execute(_HEAD).scalar_one_or_none()
     return head or rules.GENESIS_HASH
 
 

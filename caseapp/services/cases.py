@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from uuid import UUID, uuid4
 
-from sqlalchemy import Index, exists, false, func, select
+from sqlalchemy import Index, bindparam, exists, false, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -29,10 +29,13 @@ from caseapp.services.vault import CaseVault, create_vault, shred_case_key
 REFERENCE_PREFIX = "ESCR"
 
 
+# The year's counter, locked (the year a parameter; built once, as every submission reads it under the lock).
+_YEARS_COUNTER = select(ReferenceCounter).where(ReferenceCounter.year == bindparam("year")).with_for_update()
+
+
 def next_reference(session: Session, year: int) -> str:
     """ESCR-YYYY-NNNN, numbered per year without gaps in a committed sequence."""
-    locked = select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
-    counter = session.execute(locked).scalar_one_or_none()
+    counter = session.execute(_YEARS_COUNTER, {"year": year}).scalar_one_or_none()
     if counter is None:
         # The year's first reference. On PostgreSQL, FOR UPDATE locks no row that does not exist yet, so
         # two concurrent first submissions would both insert it (a primary-key error, found by
@@ -40,7 +43,7 @@ def next_reference(session: Session, year: int) -> str:
         insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[session.get_bind().dialect.name]
         session.execute(insert(ReferenceCounter).values(year=year, last_number=0)
                         .on_conflict_do_nothing(index_elements=[ReferenceCounter.year]))
-        counter = session.execute(locked).scalar_one()
+        counter = session.execute(_YEARS_COUNTER, {"year": year}).scalar_one()
     counter.last_number += 1
     session.flush()
     return f"{REFERENCE_PREFIX}-{year}-{counter.last_number:04d}"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from sqlalchemy import and_, delete, event, func, insert, inspect, or_, select, update
+from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, or_, select, update
 from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
@@ -166,12 +166,18 @@ def deadline_query(*, start: date | None = None, end: date | None = None, team_m
     return query
 
 
-def computed_deadlines(session: Session, case_ids) -> dict[int, list[committee.Deadline]]:
+# ``refresh``'s statements, built once with the cases as a parameter: every submission refreshes its case
+# under the write lock, and building the query (one condition per kind of deadline) took longer than running
+# it (issue 20, fifth pass).
+_COMPUTED = deadline_query(case_ids=bindparam("case_ids", expanding=True)).add_columns(Case.id)
+_FORGET = delete(CaseDeadline).where(CaseDeadline.case_id.in_(bindparam("case_ids", expanding=True)))
+
+
+def computed_deadlines(session: Session, case_ids: list[int]) -> dict[int, list[committee.Deadline]]:
     """The open deadlines of these cases as the domain's rules find them now from the recorded dates, by
     case id (cases with none are absent). What ``refresh`` stores."""
-    query = deadline_query(case_ids=case_ids).add_columns(Case.id)
     found: dict[int, list[committee.Deadline]] = {}
-    for row in session.execute(query):
+    for row in session.execute(_COMPUTED, {"case_ids": list(case_ids)}):
         record = committee.Record(
             stage=row.stage, one_year_basis=row.one_year_basis_date, one_year_last_day=row.one_year_last_day,
             **{column.key: getattr(row, column.key) for column in _RECORD_COLUMNS},
@@ -185,7 +191,7 @@ def refresh(session: Session, case_ids: list[int]) -> None:
     for start in range(0, len(case_ids), 500):
         chunk = case_ids[start:start + 500]
         found = computed_deadlines(session, chunk)
-        session.execute(delete(CaseDeadline).where(CaseDeadline.case_id.in_(chunk)))
+        session.execute(_FORGET, {"case_ids": chunk})
         rows = [{"case_id": case_id, "kind": deadline.kind, "basis_date": deadline.basis_date,
                  "due_date": deadline.due_date} for case_id, due in found.items() for deadline in due]
         if rows:
