@@ -392,6 +392,18 @@ def remove_on_commit(session: Session, store: EncryptedStore, file_id: UUID) -> 
     session.info.setdefault(PENDING_KEY, []).append(("remove", store, file_id))
 
 
+@contextmanager
+def kept_across_rollback(session: Session):
+    """Files stored for ``session`` stay pending through a rollback inside the block: the one with which
+    ``start_writing`` ends a read transaction that wrote nothing, after the files were scanned and encrypted
+    outside the write lock (REL-04). A rollback after the block discards them as usual."""
+    pending = session.info.pop(PENDING_KEY, [])
+    try:
+        yield
+    finally:
+        session.info.setdefault(PENDING_KEY, [])[:0] = pending
+
+
 @event.listens_for(Session, "after_commit")
 def _apply_file_actions(session: Session) -> None:
     for action, store, file_id in session.info.pop(PENDING_KEY, []):

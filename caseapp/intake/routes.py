@@ -10,6 +10,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from caseapp.core.database import start_writing, writes_late
 from caseapp.core.extensions import db
+from caseapp.core.files import kept_across_rollback
 from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import covenant
 from caseapp.domain.register import protocol_warnings
@@ -261,14 +262,15 @@ def edit_report(case_uuid: UUID, step: str | None):
     report = to_input(form)
     _add_or_remove(report, match)
     sealed = intake.seal_report(vault, blind_indexer(), report)  # before the write lock (REL-04)
-    start_writing(db.session)
     if current.slug == "files":
-        stored = _store_evidence(case, form)
+        stored = _store_evidence(case, form)  # takes the write lock once the files are stored
         if not stored.ok:  # the refused files alone: every answer was saved by the steps before
             db.session.rollback()
             form.evidence.errors.extend(say(problem.message) for problem in stored.problems)
             return _render_step(case, current, form, 400)
         documents.record(db.session, vault, stored.accepted, uploaded_by=current_user())
+    else:
+        start_writing(db.session)
     try:
         intake.save_report(db.session, vault, sealed, keyring=keyring(), today=utcnow().date(), submit=False,
                            actor=current_user())
@@ -374,8 +376,7 @@ def _save_whole_report(case: Case, vault):
     if match.group(3) in REPEATABLE:  # if the save is refused, the new entry is still there to fill in
         getattr(form, match.group(3)).append_entry()
     sealed = intake.seal_report(vault, blind_indexer(), report)  # before the write lock (REL-04)
-    start_writing(db.session)
-    stored = _store_evidence(case, form)
+    stored = _store_evidence(case, form)  # takes the write lock once the files are stored
     if not stored.ok:  # show every problem at once: the files', and the report's own
         db.session.rollback()
         form.evidence.errors.extend(say(problem.message) for problem in stored.problems)
@@ -416,10 +417,17 @@ def one_year_limit():
 
 
 def _store_evidence(case: Case, form: ReportForm) -> documents.StoredFiles:
-    """Check and encrypt each new file into the store before any database write (UP-01…04)."""
+    """Check, scan and encrypt each new file into the store before the write lock (UP-01…04; REL-04: no file
+    I/O under it), then take the lock and check the upload limits again with what is committed now. On a
+    problem the caller rolls back, which discards the stored files."""
     files = documents.chosen_files(form.evidence.data)
     limits = documents.UploadLimits.from_config(current_app.config)
-    return documents.store(db.session, file_store(), case, files, limits)
+    stored = documents.store(db.session, file_store(), case, files, limits)
+    if stored.ok:
+        with kept_across_rollback(db.session):  # start_writing's rollback ends a read: the files stay pending
+            start_writing(db.session)
+        stored.problems.extend(documents.limits_still_hold(db.session, case, stored.accepted, limits))
+    return stored
 
 
 def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[tuple[str, str]]:

@@ -104,8 +104,7 @@ def store(session: Session, file_store: EncryptedStore, case: Case, files: list[
     if not files:
         return StoredFiles([], [])
     if len(case.documents) + len(files) > limits.max_files_per_report:
-        too_many = N_("A report can hold at most %(num)d files.", num=limits.max_files_per_report)
-        return StoredFiles([], [FileProblem(too_many)])
+        return StoredFiles([], [_too_many(limits)])
     used = organisation_storage_used(session, case.organisation_id)
     report_used = sum(document.size for document in case.documents)
     accepted, problems = [], []
@@ -130,14 +129,40 @@ def store(session: Session, file_store: EncryptedStore, case: Case, files: list[
             continue
         report_used += upload.summary.size
         used += upload.summary.size
-        if report_used > limits.max_report_size:
-            problems.append(FileProblem(N_("The files of one report may total at most %(mb)d MB.",
-                                           mb=limits.max_report_size // MIB), index, too_large=True))
-        elif used > limits.organisation_quota:
-            problems.append(FileProblem(N_("Your organisation's storage quota is full; ask the coordinators."), index,
-                                        too_large=True))
+        if problem := _over_size_limits(report_used, used, limits, index):
+            problems.append(problem)
         accepted.append(AcceptedFile(upload, name, kind))
     return StoredFiles(accepted, problems)
+
+
+def limits_still_hold(session: Session, case: Case, accepted: list[AcceptedFile],
+                      limits: UploadLimits) -> list[FileProblem]:
+    """The limits ``store`` checked, checked again under the write lock with what is committed now: ``store``
+    runs before it (scanning and encrypting take the time, REL-04), so another upload of the same report or
+    organisation may have been committed meanwhile."""
+    if not accepted:
+        return []
+    if len(case.documents) + len(accepted) > limits.max_files_per_report:
+        return [_too_many(limits)]
+    added = sum(item.upload.summary.size for item in accepted)
+    problem = _over_size_limits(sum(document.size for document in case.documents) + added,
+                                organisation_storage_used(session, case.organisation_id) + added, limits, None)
+    return [problem] if problem else []
+
+
+def _too_many(limits: UploadLimits) -> FileProblem:
+    return FileProblem(N_("A report can hold at most %(num)d files.", num=limits.max_files_per_report))
+
+
+def _over_size_limits(report_used: int, organisation_used: int, limits: UploadLimits,
+                      index: int | None) -> FileProblem | None:
+    if report_used > limits.max_report_size:
+        return FileProblem(N_("The files of one report may total at most %(mb)d MB.",
+                              mb=limits.max_report_size // MIB), index, too_large=True)
+    if organisation_used > limits.organisation_quota:
+        return FileProblem(N_("Your organisation's storage quota is full; ask the coordinators."), index,
+                           too_large=True)
+    return None
 
 
 def _scan(scanner: antivirus.ClamdScanner, stream: BinaryIO, name: str, case: Case) -> str | None:

@@ -74,3 +74,28 @@ def test_api_upload_past_the_limit_is_refused_and_keeps_nothing(app, client, par
     assert error["fields"]["file.0"] == message
     assert snapshot() == before
     assert upload(client, secret, target, [("small.pdf", PDF)]).status_code == 201
+
+
+def test_an_upload_committed_meanwhile_counts_once_the_lock_is_taken(app, client, partner, monkeypatch):  # UP-01
+    """The files are scanned and encrypted before the write lock (REL-04), so the limits are checked again
+    under it with what is committed then: here the organisation's use grows by one file between the two
+    checks, as when another member's upload commits meanwhile. This one is refused with the quota's message,
+    and nothing of it is kept — not the file encrypted before the lock, not the form's other fields."""
+    from caseapp.core.database import write_intent
+    from caseapp.services import documents
+
+    app.config["UPLOAD_ORGANISATION_QUOTA"] = MIB
+    login(app, client, partner)
+    draft = new_draft(client)
+    before = snapshot()
+    used = documents.organisation_storage_used
+    monkeypatch.setattr(documents, "organisation_storage_used",
+                        lambda session, organisation_id: used(session, organisation_id)
+                        + (len(FILE) if write_intent() else 0))
+
+    response = post_report(client, draft, report_form(title="Renamed with evidence"), files=[("late.pdf", FILE)])
+
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'id="evidence-error"' in page and str(escape(LIMITS["organisation quota"][1])) in page
+    assert snapshot() == before

@@ -639,9 +639,10 @@ def test_a_refused_report_is_answered_while_another_writer_holds_the_lock(app, c
 
 
 def test_a_report_is_encrypted_before_its_write_transaction_begins(app, client, partner, monkeypatch):  # REL-04
-    """Every value the partner typed is encrypted, and each victim's name blind-indexed, before the view takes
-    the write lock (``intake.seal_report``): the lock covers the writes alone. Checked for the whole form
-    submitted at once, a step saved, and the review's "submit"."""
+    """Every value the partner typed is encrypted, each victim's name blind-indexed and each evidence file
+    encrypted into the store before the view takes the write lock (``intake.seal_report``, then
+    ``documents.store``). Checked for the whole form submitted at once, a step saved, and the review's
+    "submit"."""
     import caseapp.services.cases as case_service
     import caseapp.services.vault as vault_module
     from caseapp.core.database import write_intent
@@ -653,6 +654,11 @@ def test_a_report_is_encrypted_before_its_write_transaction_begins(app, client, 
     monkeypatch.setattr(case_service.BlindIndexer, "index",
                         lambda self, *args: calls.append(("index", write_intent())) or index(self, *args))
 
+    store = type(file_store())
+    write_incoming = store.write_incoming
+    monkeypatch.setattr(store, "write_incoming", lambda self, *args, **kwargs: calls.append(
+        ("file", write_intent())) or write_incoming(self, *args, **kwargs))
+
     draft = new_draft(client)
     calls.clear()  # a new draft's first save writes its key in the same transaction: no lock to wait on
     response = post_report(client, draft, report_form("submit", victims=["Ana", "Luis"], remedies=["Juzgado"]))
@@ -661,6 +667,18 @@ def test_a_report_is_encrypted_before_its_write_transaction_begins(app, client, 
     assert [call for call in calls if call[1]] == []
     case, vault = load(draft)
     assert [vault.get(victim, "name") for victim in case.victims] == ["Ana", "Luis"]
+
+    # An evidence file is scanned and encrypted into the store before the lock too. (Its row's key and name
+    # are still encrypted under it: docs/security.md, REL-04.)
+    with_file = new_draft(client)
+    calls.clear()
+    assert post_report(client, with_file, report_form(), files=[("evidence.pdf", PDF)]).status_code == 302
+    assert ("file", False) in calls and ("file", True) not in calls
+    case, vault = load(with_file)
+    assert [vault.get(document, "original_name") for document in case.documents] == ["evidence.pdf"]
+    # Promoted at the commit, not discarded by start_writing's rollback.
+    assert not file_store().is_incoming(case.documents[0].uuid)
+    assert file_store().stored_digest(case.documents[0].uuid)[1] > len(PDF)
 
     other = new_draft(client)
     calls.clear()
