@@ -259,6 +259,12 @@ def test_with_two_schedulers_a_daily_job_runs_once_even_when_the_one_that_sent_i
     second.wait_for("beat: Starting...")
     first.wait_for("Sending due task digests", timeout=150)
     assert "Acquired lock" not in second.log()  # it waited for the lock all along
+    # The job is on the broker before the first scheduler dies: killed between its log line and the send,
+    # it would not have sent it, and the second would rightly send it (a clean-clone run did just that once).
+    deadline = time.monotonic() + 10
+    while jobs.DIGESTS not in [message["task"] for message in queued(redis_server)]:
+        assert time.monotonic() < deadline, "the first scheduler's job never reached the broker"
+        time.sleep(0.05)
 
     first.stop(signal.SIGKILL)  # dies without releasing its lock, which lapses after 5 s
     second.wait_for("Acquired lock", timeout=30)
