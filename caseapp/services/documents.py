@@ -105,8 +105,7 @@ def store(session: Session, file_store: EncryptedStore, case: Case, files: list[
         return StoredFiles([], [])
     if len(case.documents) + len(files) > limits.max_files_per_report:
         return StoredFiles([], [_too_many(limits)])
-    used = organisation_storage_used(session, case.organisation_id)
-    report_used = sum(document.size for document in case.documents)
+    report_used, used = _in_use(session, case)
     accepted, problems = [], []
     for index, item in enumerate(files):
         original = item.filename or ""
@@ -145,9 +144,14 @@ def limits_still_hold(session: Session, case: Case, accepted: list[AcceptedFile]
     if len(case.documents) + len(accepted) > limits.max_files_per_report:
         return [_too_many(limits)]
     added = sum(item.upload.summary.size for item in accepted)
-    problem = _over_size_limits(sum(document.size for document in case.documents) + added,
-                                organisation_storage_used(session, case.organisation_id) + added, limits, None)
+    report_used, organisation_used = _in_use(session, case)
+    problem = _over_size_limits(report_used + added, organisation_used + added, limits, None)
     return [problem] if problem else []
+
+
+def _in_use(session: Session, case: Case) -> tuple[int, int]:
+    """The bytes the case's files and its organisation's files take now."""
+    return sum(document.size for document in case.documents), organisation_storage_used(session, case.organisation_id)
 
 
 def _too_many(limits: UploadLimits) -> FileProblem:

@@ -17,18 +17,36 @@ from flask_babel.speaklater import LazyString
 
 def current_translations():
     """The catalogue of the locale in force."""
+    return kept_for_the_reader("caseapp_translations", get_translations)
+
+
+def kept_for_the_reader(name: str, compute, *, zone: bool = False):
+    """``compute()`` once per request for the reader's locale (and time zone, with ``zone``), kept on
+    Flask-Babel's own request context beside the locale and zone it was computed for: a ``force_locale``
+    block (an e-mail in its recipient's language) or a ``refresh`` replaces them, and so gets its own.
+    Outside an application context, computed each time."""
     if not has_app_context():
-        return get_translations()
+        return compute()
     context = g.get("_flask_babel")
-    cached = getattr(context, "caseapp_translations", None)
-    if cached is not None and cached[0] is getattr(context, "babel_locale", None):
+    cached = getattr(context, name, None)
+    if cached is not None and _same(cached[0], _reader_key(context, zone)):
         return cached[1]
-    translations = get_translations()
-    context = g.get("_flask_babel")  # made by the lookup when it was not there yet
-    locale = getattr(context, "babel_locale", None)
-    if locale is not None:
-        context.caseapp_translations = (locale, translations)
-    return translations
+    value = compute()
+    context = g.get("_flask_babel")  # made by Flask-Babel's lookups when it was not there yet
+    key = _reader_key(context, zone)
+    if key[0] is not None:
+        setattr(context, name, (key, value))
+    return value
+
+
+def _reader_key(context, zone: bool) -> tuple:
+    return getattr(context, "babel_locale", None), getattr(context, "babel_tzinfo", None) if zone else None
+
+
+def _same(kept: tuple, now: tuple) -> bool:
+    # By identity: Flask-Babel makes new objects when the locale or the zone changes, and comparing locales by
+    # value would cost more than the lookup saved (a page translates a few hundred strings).
+    return kept[0] is now[0] and kept[1] is now[1]
 
 
 def gettext(message: str, /, **variables) -> str:  # positional: a parameter may be called 'message'
