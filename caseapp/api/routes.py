@@ -17,7 +17,7 @@ from caseapp.api.errors import ApiError
 from caseapp.api.openapi import URL_PREFIX
 from caseapp.api.openapi import document as openapi_document
 from caseapp.api.schema import InvalidBodyError, api_fields, dump_report, parse_report
-from caseapp.core.database import write_apart
+from caseapp.core.database import start_writing, write_apart, writes_late
 from caseapp.core.extensions import csrf, db, limiter
 from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import permissions
@@ -145,20 +145,22 @@ def openapi():
 
 # GET and POST /reports are two endpoints on one URL; OPTIONS there belongs to the GET rule only.
 @bp.post("/reports", provide_automatic_options=False)
+@writes_late  # the report is checked and encrypted beside other writers, then the lock is taken (REL-04)
 def create_report():
     try:
         report, submit = parse_report(_json_body())
     except InvalidBodyError as exc:
         raise ApiError(422, fields=exc.fields) from None
+    today = utcnow().date()
     try:
-        case, reference = intake.create_report(db.session, keyring(), blind_indexer(), g.user, report,
-                                               today=utcnow().date(), submit=submit)
+        new = intake.seal_new_report(keyring(), blind_indexer(), g.user, report, today=today, submit=submit)
     except intake.ReportError as exc:
-        db.session.rollback()
         raise ApiError(422, fields=api_fields(exc.errors)) from None
     except ServiceError as exc:
-        db.session.rollback()
         raise ApiError(403, exc.message) from None
+    start_writing(db.session)
+    reference = intake.add_new_report(db.session, new, keyring=keyring(), today=today, submit=submit, actor=g.user)
+    case = new.case
     audit_request("report_created", case=case)
     if reference:
         audit_request("report_submitted", case=case)
@@ -210,6 +212,7 @@ def show_report(id: UUID):  # noqa: A002 — the contract's name for the path pa
 
 @bp.post("/reports/<uuid:id>/documents")
 @accepts_uploads
+@writes_late  # the files are scanned and encrypted beside other writers, then the lock is taken
 def upload_documents(id: UUID):  # noqa: A002
     """Add evidence to a report of the partner's organisation: to a draft, and also to a submitted
     report, since partners send documents when the lawyers ask for them."""
@@ -225,14 +228,15 @@ def upload_documents(id: UUID):  # noqa: A002
         raise ApiError(422, fields=dict.fromkeys(unexpected, 'Unknown field; send files in the field "file".'))
     if not files:
         raise ApiError(422, fields={"file": 'Attach one or more files in the multipart field "file".'})
-    stored = documents.store(db.session, file_store(), case, files,
-                             documents.UploadLimits.from_config(current_app.config))
+    vault = open_vault(db.session, keyring(), case)
+    # Scanned, encrypted and sealed before the write lock, which this then takes (REL-04).
+    stored = documents.store_before_the_lock(db.session, file_store(), vault, files,
+                                             documents.UploadLimits.from_config(current_app.config), uploaded_by=g.user)
     if not stored.ok:
         db.session.rollback()  # discards whatever was encrypted into the store's incoming folder
         fields = {("file" if p.index is None else f"file.{p.index}"): p.message for p in stored.problems}
         too_large = all(problem.too_large for problem in stored.problems)
         raise ApiError(413 if too_large else 422, fields=fields)
-    vault = open_vault(db.session, keyring(), case)
     recorded = documents.record(db.session, vault, stored.accepted, uploaded_by=g.user)
     db.session.commit()
     body = {"documents": [_document_json(d, item.name) for d, item in zip(recorded, stored.accepted, strict=True)]}

@@ -10,7 +10,6 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from caseapp.core.database import start_writing, writes_late
 from caseapp.core.extensions import db
-from caseapp.core.files import kept_across_rollback
 from caseapp.core.resources import blind_indexer, file_store, keyring
 from caseapp.domain import covenant
 from caseapp.domain.register import protocol_warnings
@@ -31,9 +30,8 @@ from caseapp.intake.forms import (
 from caseapp.intake.listing import DEFAULT_SORT, LIST_SORTS, ReportFilterForm, report_rows
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
-from caseapp.services import ServiceError, cases, documents, intake, messages, state_names, todo
+from caseapp.services import cases, documents, intake, messages, state_names, todo
 from caseapp.services.vault import open_vault
-from caseapp.web.actions import refusal_text
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm, attach_problems, flash_filter_errors
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
@@ -119,6 +117,7 @@ def _step_or_404(slug: str | None) -> steps.Step:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@writes_late  # a POST checks and encrypts the first answers beside other writers, then takes the write lock
 def new_report():
     """The first step of a new report. Nothing is stored until the partner saves it (moves on or leaves
     with something typed), so opening the form leaves no empty draft behind."""
@@ -142,19 +141,16 @@ def new_report():
         # starts with its first answer (issue 17, point 1).
         form.title.errors = [*form.title.errors, _("Give the report a title, or choose the State, to start it.")]
         return _render_step(None, steps.FIRST, form, 400)
-    errors = intake.check(report, today=utcnow().date(), submitting=False)
-    if errors:
-        return _render_step(None, steps.FIRST, form, 400, _attach_errors(form, errors))
-    try:
-        case, vault = intake.new_draft(db.session, keyring(), user)
-    except ServiceError as exc:
-        flash(refusal_text(exc), "danger")
-        return redirect(url_for("intake.list_reports"))
-    audit_request("report_created", case=case)
-    intake.save_report(db.session, vault, intake.seal_report(vault, blind_indexer(), report), keyring=keyring(),
-                       today=utcnow().date(), submit=False, actor=user)
+    today = utcnow().date()
+    try:  # checked, encrypted and its key made before the write lock (REL-04)
+        new = intake.seal_new_report(keyring(), blind_indexer(), user, report, today=today, submit=False)
+    except intake.ReportError as exc:
+        return _render_step(None, steps.FIRST, form, 400, _attach_errors(form, exc.errors))
+    start_writing(db.session)
+    intake.add_new_report(db.session, new, keyring=keyring(), today=today, submit=False, actor=user)
+    audit_request("report_created", case=new.case)
     db.session.commit()
-    return _move_on(case, steps.FIRST, match, report)
+    return _move_on(new.case, steps.FIRST, match, report)
 
 
 def _anchor(key: str) -> str:
@@ -263,7 +259,7 @@ def edit_report(case_uuid: UUID, step: str | None):
     _add_or_remove(report, match)
     sealed = intake.seal_report(vault, blind_indexer(), report)  # before the write lock (REL-04)
     if current.slug == "files":
-        stored = _store_evidence(case, form)  # takes the write lock once the files are stored
+        stored = _store_evidence(vault, form)  # takes the write lock once the files are stored
         if not stored.ok:  # the refused files alone: every answer was saved by the steps before
             db.session.rollback()
             form.evidence.errors.extend(say(problem.message) for problem in stored.problems)
@@ -376,7 +372,7 @@ def _save_whole_report(case: Case, vault):
     if match.group(3) in REPEATABLE:  # if the save is refused, the new entry is still there to fill in
         getattr(form, match.group(3)).append_entry()
     sealed = intake.seal_report(vault, blind_indexer(), report)  # before the write lock (REL-04)
-    stored = _store_evidence(case, form)  # takes the write lock once the files are stored
+    stored = _store_evidence(vault, form)  # takes the write lock once the files are stored
     if not stored.ok:  # show every problem at once: the files', and the report's own
         db.session.rollback()
         form.evidence.errors.extend(say(problem.message) for problem in stored.problems)
@@ -416,18 +412,11 @@ def one_year_limit():
                    ask_reason=intake.needs_lateness_reason(last_day, utcnow().date()))
 
 
-def _store_evidence(case: Case, form: ReportForm) -> documents.StoredFiles:
-    """Check, scan and encrypt each new file into the store before the write lock (UP-01…04; REL-04: no file
-    I/O under it), then take the lock and check the upload limits again with what is committed now. On a
-    problem the caller rolls back, which discards the stored files."""
-    files = documents.chosen_files(form.evidence.data)
-    limits = documents.UploadLimits.from_config(current_app.config)
-    stored = documents.store(db.session, file_store(), case, files, limits)
-    if stored.ok:
-        with kept_across_rollback(db.session):  # start_writing's rollback ends a read: the files stay pending
-            start_writing(db.session)
-        stored.problems.extend(documents.limits_still_hold(db.session, case, stored.accepted, limits))
-    return stored
+def _store_evidence(vault, form: ReportForm) -> documents.StoredFiles:
+    """The new files checked, scanned, encrypted and sealed before the write lock, which this takes (REL-04)."""
+    return documents.store_before_the_lock(db.session, file_store(), vault, documents.chosen_files(form.evidence.data),
+                                           documents.UploadLimits.from_config(current_app.config),
+                                           uploaded_by=current_user())
 
 
 def _attach_errors(form: ReportForm, errors: dict[str, str]) -> list[tuple[str, str]]:

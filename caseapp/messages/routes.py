@@ -2,6 +2,7 @@ from uuid import UUID
 
 from flask import Blueprint, abort, current_app, flash, redirect, url_for
 
+from caseapp.core.database import writes_late
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store, keyring
 from caseapp.domain import permissions, roles
@@ -24,6 +25,7 @@ def thread_page(case) -> str:
 
 @bp.route("/<uuid:case_uuid>/messages", methods=["POST"])
 @accepts_uploads
+@writes_late  # the files are scanned and the message encrypted beside other writers, then the lock is taken
 def post_message(case_uuid: UUID):
     user = current_user()
     case = cases.find_visible_case(db.session, user, case_uuid)
@@ -33,9 +35,17 @@ def post_message(case_uuid: UUID):
     if not form.validate_on_submit():
         flash(" ".join(form.body.errors) or _("Write a message."), "danger")
         return redirect(thread_page(case))
-    # Files are checked and encrypted into the store before any database write; a refusal keeps nothing.
-    stored = documents.store(db.session, file_store(), case, documents.chosen_files(form.files.data),
-                             documents.UploadLimits.from_config(current_app.config))
+    vault = open_vault(db.session, keyring(), case)
+    try:
+        message = messages.seal_message(vault, user, form.body.data)
+    except ServiceError as exc:
+        flash(refusal_text(exc), "danger")
+        return redirect(thread_page(case))
+    # Files are checked and encrypted into the store before the write lock, which this then takes (REL-04);
+    # a refusal keeps nothing.
+    stored = documents.store_before_the_lock(db.session, file_store(), vault, documents.chosen_files(form.files.data),
+                                             documents.UploadLimits.from_config(current_app.config),
+                                             uploaded_by=user)
     if not stored.ok:
         db.session.rollback()
         # The problems name the files; a flash message is kept in the session between two requests, so it
@@ -45,9 +55,8 @@ def post_message(case_uuid: UUID):
                 "report's limits). Check it and send again.", positions=", ".join(map(str, positions)))
               if positions else _("The message was not sent: the files exceed the report's limits."), "danger")
         return redirect(thread_page(case))
-    vault = open_vault(db.session, keyring(), case)
     try:
-        message = messages.post_message(db.session, vault, user, form.body.data)
+        messages.add_message(db.session, vault, user, message)
         for document in documents.record(db.session, vault, stored.accepted, uploaded_by=user):
             document.message_id = message.id
     except ServiceError as exc:

@@ -115,14 +115,29 @@ def store_upload(session: Session, store: EncryptedStore, source: BinaryIO, *,
 
 def record_document(session: Session, vault: CaseVault, upload: StoredUpload, *, original_name: str,
                     content_type: str, uploaded_by: User | None) -> Document:
-    document = Document(uuid=upload.file_id, case=vault.case, content_type=content_type, size=upload.summary.size,
+    document = seal_document(vault, upload, original_name=original_name, content_type=content_type,
+                             uploaded_by=uploaded_by)
+    add_document(session, vault, document)
+    return document
+
+
+def seal_document(vault: CaseVault, upload: StoredUpload, *, original_name: str, content_type: str,
+                  uploaded_by: User | None) -> Document:
+    """A stored file's row with its key wrapped and its name and digest encrypted, kept out of the session
+    (no case, so nothing cascades into it): sealed before a write transaction, added inside it (REL-04)."""
+    document = Document(uuid=upload.file_id, content_type=content_type, size=upload.summary.size,
                         uploaded_by_id=uploaded_by.id if uploaded_by else None,
                         wrapped_file_key=wrap_file_key(vault.data_key, upload.file_id, upload.file_key))
     vault.set(document, "original_name", original_name)
     vault.set(document, "sha256", upload.summary.sha256)
+    return document
+
+
+def add_document(session: Session, vault: CaseVault, document: Document) -> None:
+    """A row ``seal_document`` made for ``vault``'s case, added to it in the caller's write transaction."""
+    document.case = vault.case
     session.add(document)
     session.flush()
-    return document
 
 
 def document_key(vault: CaseVault, document: Document) -> bytes:

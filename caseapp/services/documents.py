@@ -3,12 +3,14 @@ the thread or the API, and the decryption of a document for its download.
 
 UP-01 limits (per file, per report, files per report, per-organisation quota) come from the config;
 UP-03: the extension *and* the first bytes must match one allowed kind; UP-04: the user's file name is
-kept only sanitised (and encrypted by ``record``); the stored name is a server-made UUID. UP-08: when
-``UPLOAD_CLAMD_ADDRESS`` is set, each file must also pass the ClamAV daemon (``services.antivirus``).
+kept only sanitised (and encrypted, with its row, by ``store_before_the_lock``); the stored name is a
+server-made UUID. UP-08: when ``UPLOAD_CLAMD_ADDRESS`` is set, each file must also pass the ClamAV daemon
+(``services.antivirus``).
 
-``store`` encrypts each accepted file into the store's incoming folder before any database write
-(REL-04); the files are promoted when the caller's transaction commits and discarded when it rolls
-back, so a refused upload leaves nothing behind. ``record`` then writes the document rows.
+``store_before_the_lock`` checks, scans and encrypts each accepted file into the store's incoming folder
+and seals its row before the write lock, then takes the lock (REL-04: no file I/O or crypto inside the
+write transaction); the files are promoted when the caller's transaction commits and discarded when it
+rolls back, so a refused upload leaves nothing behind. ``record`` then adds the document rows.
 
 ``open_document`` decrypts a stored document lazily, one authenticated chunk at a time (CRY-03); the
 HTTP response around it is ``caseapp.web.downloads.send_document``.
@@ -22,7 +24,8 @@ from typing import BinaryIO, Protocol
 from sqlalchemy.orm import Session
 
 from caseapp.core import antivirus
-from caseapp.core.files import EncryptedStore, FileTooLargeError
+from caseapp.core.database import start_writing
+from caseapp.core.files import EncryptedStore, FileTooLargeError, kept_across_rollback
 from caseapp.crypto import Keyring
 from caseapp.domain.i18n import N_
 from caseapp.domain.uploads import SNIFF_BYTES, FileKind, UploadError, identify, safe_display_name
@@ -30,9 +33,10 @@ from caseapp.models import Case, Document, User
 from caseapp.services import audit
 from caseapp.services.cases import (
     StoredUpload,
+    add_document,
     document_key,
     organisation_storage_used,
-    record_document,
+    seal_document,
     store_upload,
 )
 from caseapp.services.vault import CaseVault, open_vault
@@ -68,6 +72,7 @@ class AcceptedFile:
     upload: StoredUpload
     name: str  # the sanitised display name, stored encrypted
     kind: FileKind
+    document: Document | None = None  # its row, sealed before the write lock (``store_before_the_lock``)
 
 
 @dataclass
@@ -134,6 +139,24 @@ def store(session: Session, file_store: EncryptedStore, case: Case, files: list[
     return StoredFiles(accepted, problems)
 
 
+def store_before_the_lock(session: Session, file_store: EncryptedStore, vault: CaseVault, files: list[IncomingFile],
+                          limits: UploadLimits, *, uploaded_by: User | None) -> StoredFiles:
+    """Check, scan and encrypt each file into the store and seal its row before the write lock (REL-04: a
+    large file or a slow virus scan never holds the other writers), then take the lock and check the upload
+    limits again with what is committed now. The caller must be a ``writes_late`` view that has written
+    nothing yet; on a problem it rolls back, which discards the stored files."""
+    stored = store(session, file_store, vault.case, files, limits)
+    if not stored.ok:
+        return stored
+    for item in stored.accepted:
+        item.document = seal_document(vault, item.upload, original_name=item.name,
+                                      content_type=item.kind.content_type, uploaded_by=uploaded_by)
+    with kept_across_rollback(session):  # start_writing's rollback ends a read: the files stay pending
+        start_writing(session)
+    stored.problems.extend(limits_still_hold(session, vault.case, stored.accepted, limits))
+    return stored
+
+
 def limits_still_hold(session: Session, case: Case, accepted: list[AcceptedFile],
                       limits: UploadLimits) -> list[FileProblem]:
     """The limits ``store`` checked, checked again under the write lock with what is committed now: ``store``
@@ -187,12 +210,13 @@ def _scan(scanner: antivirus.ClamdScanner, stream: BinaryIO, name: str, case: Ca
 
 def record(session: Session, vault: CaseVault, accepted: list[AcceptedFile], *,
            uploaded_by: User | None) -> list[Document]:
-    """The document rows for files ``store`` accepted, in the same transaction, each one audited."""
-    documents = [
-        record_document(session, vault, item.upload, original_name=item.name, content_type=item.kind.content_type,
-                        uploaded_by=uploaded_by)
-        for item in accepted
-    ]
+    """The rows ``store_before_the_lock`` sealed, added in the caller's write transaction, each one audited."""
+    documents = []
+    for item in accepted:
+        if item.document is None:
+            raise ValueError("store_before_the_lock seals a file's row before record adds it")
+        add_document(session, vault, item.document)
+        documents.append(item.document)
     for document in documents:
         audit.record(session, action="document_uploaded", actor=uploaded_by, target_type="document",
                      target_id=document.uuid, case=vault.case)

@@ -22,12 +22,12 @@ from caseapp.domain.i18n import N_
 from caseapp.domain.register import un_member_states
 from caseapp.domain.report import ProcedureInput, RemedyInput, ReportInput, UnusedRemedyInput, VictimInput
 from caseapp.domain.screening import case_facts
-from caseapp.models import Case, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
+from caseapp.models import Case, DataKey, DomesticRemedy, OtherProcedure, UnusedRemedy, User, Victim
 from caseapp.models.case import PARTNER_VIEW_COLUMNS
 from caseapp.services import ServiceError, duplicates
 from caseapp.services.cases import create_case, new_victim, submit_case, visible_cases
 from caseapp.services.timeline import move_case
-from caseapp.services.vault import CaseVault, open_vaults
+from caseapp.services.vault import CaseVault, new_vault, open_vaults
 
 DRAFT = stages.DRAFT
 # A partner edits a draft, and again a submitted report on which the lawyers asked for information.
@@ -69,16 +69,47 @@ def new_draft(session: Session, keyring: Keyring, user: User) -> tuple[Case, Cas
 
 def create_report(session: Session, keyring: Keyring, indexer: BlindIndexer, user: User, report: ReportInput, *,
                   today: date, submit: bool) -> tuple[Case, str | None]:
-    """A new report written whole in one go (the JSON API): saved as a draft, and submitted when asked.
+    """A new report written whole in one go (the demo data): saved as a draft, and submitted when asked.
 
     Raises ``ReportError`` before anything is written, not even the draft or its key.
     """
+    new = seal_new_report(keyring, indexer, user, report, today=today, submit=submit)
+    return new.case, add_new_report(session, new, keyring=keyring, today=today, submit=submit, actor=user)
+
+
+@dataclass(frozen=True)
+class NewReport:
+    """A report not stored yet: its case row, its case's key row and its values, every one sealed before the
+    write transaction begins (``seal_new_report``) and added inside it (``add_new_report``), REL-04."""
+
+    case: Case
+    key_row: DataKey
+    vault: CaseVault
+    sealed: "SealedReport"
+
+
+def seal_new_report(keyring: Keyring, indexer: BlindIndexer, user: User, report: ReportInput, *, today: date,
+                    submit: bool) -> NewReport:
+    """A new report's case, its fresh data key wrapped, and the report encrypted, writing nothing; raises
+    ``ReportError`` first when the report has problems. The case names its organisation by id, not by the
+    relationship, so nothing cascades into the session."""
+    if user.organisation_id is None:
+        raise ServiceError(N_("Only members of a partner organisation can report."))
     errors = check(report, today=today, submitting=submit)
     if errors:
         raise ReportError(errors)
-    case, vault = new_draft(session, keyring, user)
-    return case, save_report(session, vault, seal_report(vault, indexer, report), keyring=keyring, today=today,
-                             submit=submit)
+    case = Case(uuid=uuid4(), organisation_id=user.organisation_id, created_by_id=user.id)
+    vault, key_row = new_vault(keyring, case)
+    return NewReport(case, key_row, vault, seal_report(vault, indexer, report))
+
+
+def add_new_report(session: Session, new: NewReport, *, keyring: Keyring, today: date, submit: bool,
+                   actor: User | None = None) -> str | None:
+    """Store a report ``seal_new_report`` made (and checked), as a draft, submitted when asked; returns the
+    reference then."""
+    session.add_all([new.case, new.key_row])
+    session.flush()
+    return save_report(session, new.vault, new.sealed, keyring=keyring, today=today, submit=submit, actor=actor)
 
 
 @dataclass(frozen=True)

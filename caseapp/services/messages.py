@@ -27,19 +27,32 @@ class ThreadEntry:
 
 def post_message(session: Session, vault: CaseVault, author: User, body: str, *,
                  information_request: bool = False) -> Message:
-    case = vault.case
-    if case.reference is None or not permissions.can_use_thread(author, case.organisation_id):
-        raise ServiceError(N_("You cannot write in this report's thread."))
-    if information_request and not permissions.can_request_information(author):
-        raise ServiceError(N_("Only lawyers request information."))
+    sealed = seal_message(vault, author, body, information_request=information_request)
+    return add_message(session, vault, author, sealed)
+
+
+def seal_message(vault: CaseVault, author: User, body: str, *, information_request: bool = False) -> Message:
+    """A message checked and its body encrypted, kept out of the session (no case yet): sealed before a
+    write transaction, added inside it by ``add_message`` (REL-04: no crypto inside the write transaction)."""
     body = body.replace("\x00", "").strip()
     if not body:
         raise ServiceError(N_("Write a message."), "body")
     if len(body) > MAX_MESSAGE:
         raise ServiceError(N_("Keep a message under %(max)d characters.", max=MAX_MESSAGE), "body")
-    message = Message(uuid=uuid4(), case=case, author_id=author.id, author_role=author.role,
+    message = Message(uuid=uuid4(), author_id=author.id, author_role=author.role,
                       kind=INFORMATION_REQUEST if information_request else "message")
     vault.set(message, "body", body)
+    return message
+
+
+def add_message(session: Session, vault: CaseVault, author: User, message: Message) -> Message:
+    """Post a message ``seal_message`` made, if its author may write in the thread as the case stands now."""
+    case = vault.case
+    if case.reference is None or not permissions.can_use_thread(author, case.organisation_id):
+        raise ServiceError(N_("You cannot write in this report's thread."))
+    if message.kind == INFORMATION_REQUEST and not permissions.can_request_information(author):
+        raise ServiceError(N_("Only lawyers request information."))
+    message.case = case
     session.add(message)
     session.flush()
     audit.record(session, action="message_posted", actor=author, case=case)

@@ -86,12 +86,19 @@ class CaseVault:
 
 def create_vault(session: Session, keyring: Keyring, case: Case) -> CaseVault:
     """A fresh data key for a new case, stored wrapped in the same transaction as the case."""
+    vault, key_row = new_vault(keyring, case)
+    session.add(key_row)
+    return vault
+
+
+def new_vault(keyring: Keyring, case: Case) -> tuple[CaseVault, DataKey]:
+    """A fresh data key for a new case and its wrapped row, not yet in any session: made before a write
+    transaction, added inside it with the case (REL-04: no crypto inside the write transaction)."""
     if case.uuid is None:
         raise ValueError("give the case its uuid first")
     key = new_data_key()
     kek_id, wrapped = wrap_key(keyring, case.key_scope, key)
-    session.add(DataKey(scope=case.key_scope, kek_id=kek_id, wrapped_key=wrapped))
-    return CaseVault(case, key, kek_id)
+    return CaseVault(case, key, kek_id), DataKey(scope=case.key_scope, kek_id=kek_id, wrapped_key=wrapped)
 
 
 def open_vault(session: Session, keyring: Keyring, case: Case) -> CaseVault:

@@ -26,6 +26,7 @@ from caseapp.models import ApiToken, Base, User, UserSession
 from caseapp.models.base import utcnow
 from caseapp.services import accounts, tokens
 from tests.factories import login, make_case, make_user, running_app
+from tests.write_lock import inside_the_lock, spy_on_sealing
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKERS = ("APIMARKTITLE1", "APIMARKNARR2", "APIMARKVICTIM3", "APIMARKCOURT4", "APIMARKFILE5")
@@ -613,6 +614,40 @@ def test_traversal_and_tricky_names_are_neutralised(app, client, secret, draft_i
     assert stored.name == document["id"] and stored.resolve().is_relative_to(file_store().root)
     download = client.get(f"/api/v1/reports/{draft_id}/documents/{document['id']}", headers=auth(secret))
     assert download.data == PDF and "/" not in download.headers["Content-Disposition"].split("filename*=")[1]
+
+
+def test_a_new_report_is_checked_and_encrypted_before_the_write_lock(app, client, partner, secret,
+                                                                     monkeypatch):  # REL-04
+    """A report sent whole gets its case key and every value encrypted, and its victims' names blind-indexed,
+    before the view takes the write lock; what it refuses costs no lock at all."""
+    calls = spy_on_sealing(monkeypatch)
+    response = client.post("/api/v1/reports", json=full_report(), headers=auth(secret))
+    assert response.status_code == 201, response.get_json()
+    assert {"key", "encrypt", "index"} <= {what for what, _inside in calls} and inside_the_lock(calls) == []
+    back = client.get(response.headers["Location"], headers=auth(secret)).get_json()
+    assert back["title"] == full_report()["title"] and back["reference"] == response.get_json()["reference"]
+    calls.clear()
+    before = snapshot()
+    refused = client.post("/api/v1/reports", json=full_report(facts_start="2999-01-01"), headers=auth(secret))
+    assert_error(refused, 422, "invalid", {"facts_start", "facts_end"})
+    assert calls == [] and snapshot() == before
+
+
+def test_an_upload_is_scanned_encrypted_and_sealed_before_the_write_lock(app, client, secret, draft_id,
+                                                                        monkeypatch):  # REL-04
+    """The files are encrypted into the store and their rows' keys wrapped and names encrypted before the view
+    takes the write lock: a large file never holds the other writers. The rows still commit, the files with them."""
+    calls = spy_on_sealing(monkeypatch)
+    response = upload(client, secret, draft_id, [("order.pdf", PDF), ("appeal.pdf", PDF)])
+    assert response.status_code == 201, response.get_json()
+    assert calls.count(("file", False)) == 2 and calls.count(("wrap", False)) == 2
+    assert inside_the_lock(calls) == []
+    listed = client.get(f"/api/v1/reports/{draft_id}", headers=auth(secret)).get_json()["documents"]
+    assert sorted(document["name"] for document in listed) == ["appeal.pdf", "order.pdf"]
+    for document in listed:
+        download = client.get(f"/api/v1/reports/{draft_id}/documents/{document['id']}", headers=auth(secret))
+        assert download.data == PDF
+        assert not file_store().is_incoming(UUID(document["id"]))
 
 
 def test_upload_needs_a_file_in_the_file_field(app, client, secret, draft_id):

@@ -22,6 +22,7 @@ from caseapp.models.base import utcnow
 from caseapp.services import cases, intake
 from caseapp.services.vault import open_vault
 from tests.factories import login, make_case, make_user, text_of
+from tests.write_lock import inside_the_lock, spy_on_sealing
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKERS = ("MARKERTITLE1a", "MARKERNARR2b", "MARKERVICTIM3c", "MARKERCOURT4d", "MARKERFILE5e")
@@ -641,39 +642,28 @@ def test_a_refused_report_is_answered_while_another_writer_holds_the_lock(app, c
 def test_a_report_is_encrypted_before_its_write_transaction_begins(app, client, partner, monkeypatch):  # REL-04
     """Every value the partner typed is encrypted, each victim's name blind-indexed and each evidence file
     encrypted into the store before the view takes the write lock (``intake.seal_report``, then
-    ``documents.store``). Checked for the whole form submitted at once, a step saved, and the review's
-    "submit"."""
-    import caseapp.services.cases as case_service
-    import caseapp.services.vault as vault_module
-    from caseapp.core.database import write_intent
+    ``documents.store_before_the_lock``). Checked for a new report's first step (its case key made then too),
+    the whole form submitted at once, a step saved, and the review's "submit"."""
+    calls = spy_on_sealing(monkeypatch)
 
-    calls = []  # (what, inside the write transaction?)
-    encrypt, index = vault_module.encrypt_field, case_service.BlindIndexer.index
-    monkeypatch.setattr(vault_module, "encrypt_field",
-                        lambda *args, **kwargs: calls.append(("encrypt", write_intent())) or encrypt(*args, **kwargs))
-    monkeypatch.setattr(case_service.BlindIndexer, "index",
-                        lambda self, *args: calls.append(("index", write_intent())) or index(self, *args))
-
-    store = type(file_store())
-    write_incoming = store.write_incoming
-    monkeypatch.setattr(store, "write_incoming", lambda self, *args, **kwargs: calls.append(
-        ("file", write_intent())) or write_incoming(self, *args, **kwargs))
-
-    draft = new_draft(client)
-    calls.clear()  # a new draft's first save writes its key in the same transaction: no lock to wait on
+    draft = new_draft(client, title="Desalojo en Rosario")
+    assert ("key", False) in calls and ("encrypt", False) in calls and inside_the_lock(calls) == []
+    case, vault = load(draft)
+    assert vault.get(case, "title") == "Desalojo en Rosario" and case.organisation_id == partner.organisation_id
+    calls.clear()
     response = post_report(client, draft, report_form("submit", victims=["Ana", "Luis"], remedies=["Juzgado"]))
     assert response.status_code == 302
     assert ("index", False) in calls and ("encrypt", False) in calls
-    assert [call for call in calls if call[1]] == []
+    assert inside_the_lock(calls) == []
     case, vault = load(draft)
     assert [vault.get(victim, "name") for victim in case.victims] == ["Ana", "Luis"]
 
-    # An evidence file is scanned and encrypted into the store before the lock too. (Its row's key and name
-    # are still encrypted under it: docs/security.md, REL-04.)
+    # An evidence file is scanned and encrypted into the store, and its row's key wrapped and name encrypted,
+    # before the lock too.
     with_file = new_draft(client)
     calls.clear()
     assert post_report(client, with_file, report_form(), files=[("evidence.pdf", PDF)]).status_code == 302
-    assert ("file", False) in calls and ("file", True) not in calls
+    assert ("file", False) in calls and ("wrap", False) in calls and inside_the_lock(calls) == []
     case, vault = load(with_file)
     assert [vault.get(document, "original_name") for document in case.documents] == ["evidence.pdf"]
     # Promoted at the commit, not discarded by start_writing's rollback.
@@ -683,12 +673,12 @@ def test_a_report_is_encrypted_before_its_write_transaction_begins(app, client, 
     other = new_draft(client)
     calls.clear()
     assert post_step(client, other, "victims", {"action": "next", **STEP_ANSWERS["victims"][0]}).status_code == 302
-    assert ("index", False) in calls and not [call for call in calls if call[1]]
+    assert ("index", False) in calls and inside_the_lock(calls) == []
     post_report(client, other, report_form("save", victims=["Marta"], remedies=["Juzgado"]))
     calls.clear()
     response = client.post(step_url(other, "review"), data={"action": "submit"})
     assert response.status_code == 302
-    assert ("encrypt", False) in calls and not [call for call in calls if call[1]]
+    assert ("encrypt", False) in calls and inside_the_lock(calls) == []
     case, vault = load(other)
     assert case.reference is not None and [vault.get(victim, "name") for victim in case.victims] == ["Marta"]
 
@@ -697,7 +687,8 @@ def test_the_report_form_cannot_write_before_it_takes_the_lock(app, client, part
     """The guard behind ``writes_late``: a write in the read transaction would fail on SQLite whenever
     another writer committed meanwhile, so it is refused in every test, not only under load."""
     draft = new_draft(client)
-    monkeypatch.setattr("caseapp.intake.routes.start_writing", lambda session: None)
+    for module in ("caseapp.intake.routes", "caseapp.services.documents"):  # the whole form's lock: with its files
+        monkeypatch.setattr(f"{module}.start_writing", lambda session: None)
     with caplog.at_level(logging.ERROR):
         response = post_report(client, draft, report_form(title="Not saved", victims=["Ana"]))
     assert response.status_code == 500

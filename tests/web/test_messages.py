@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from caseapp.core.extensions import db
 from caseapp.models import Message
 from tests.factories import login, make_case
+from tests.write_lock import inside_the_lock, spy_on_sealing
 
 MARKER = "MARKERMESSAGE9f"
 
@@ -98,6 +99,20 @@ def test_the_partner_answers_with_documents(app, people, report):
     assert "decision.pdf" in lawyer_page
     download = signed_in(app, people, "lawyer").get(f"/documents/{report.uuid}/{attached[0].uuid}/download")
     assert download.data == PDF
+
+
+def test_a_message_and_its_files_are_encrypted_before_the_write_lock(app, people, report, monkeypatch):  # REL-04
+    """The body is encrypted, each file scanned and encrypted into the store, and its row sealed before the view
+    takes the write lock; under it the rows are only added."""
+    partner = signed_in(app, people, "partner_a")
+    calls = spy_on_sealing(monkeypatch)
+    response = partner.post(f"/cases/{report.uuid}/messages", content_type="multipart/form-data",
+                            data={"body": "The appeal court's order.", "files": [(io.BytesIO(PDF), "order.pdf")]})
+    assert response.status_code == 302
+    assert ("encrypt", False) in calls and ("file", False) in calls and ("wrap", False) in calls
+    assert inside_the_lock(calls) == []
+    page = signed_in(app, people, "lawyer").get(f"/screening/{report.uuid}").get_data(as_text=True)
+    assert "The appeal court&#39;s order." in page and "order.pdf" in page
 
 
 def test_a_refused_attachment_keeps_nothing(app, people, report):
