@@ -7,9 +7,10 @@ get the same JSON from the app-wide handlers in ``caseapp.web.errors``.
 """
 
 from flask import Blueprint
+from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException
 
-from caseapp.web.errors import http_error_response, internal_error, json_error
+from caseapp.web.errors import deleted_meanwhile, http_error_response, internal_error, json_error
 
 
 class ApiError(Exception):
@@ -32,6 +33,8 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         return http_error_response(error)
+
+    bp.register_error_handler(ObjectDeletedError, deleted_meanwhile)
 
     @bp.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -15,6 +15,7 @@ import secrets
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.orm.exc import ObjectDeletedError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from caseapp.core.extensions import db
@@ -119,9 +120,19 @@ def init_app(app: Flask) -> None:
             return response[0], code, {"Allow": ", ".join(error.valid_methods)}
         return response
 
+    app.register_error_handler(ObjectDeletedError, deleted_meanwhile)
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         return internal_error(error)
+
+
+def deleted_meanwhile(_error: ObjectDeletedError):
+    """A row the request had read was deleted before it took the write lock: a view that reads and scans
+    beside other writers (``writes_late``, REL-04) can find its draft deleted in another tab meanwhile.
+    Answered as if it had never been found; the rollback also discards the files it stored."""
+    db.session.rollback()
+    return json_error(404) if is_api_request() else render_error(404)
 
 
 def http_error_response(error: HTTPException) -> Response:
