@@ -443,6 +443,11 @@ def submitted(case_uuid: UUID):
 def show_report(case_uuid: UUID):
     case = _own_case_or_404(case_uuid)
     audit_request("report_viewed", case=case)  # AC-08
+    return report_page(case)
+
+
+def report_page(case: Case, message_form: MessageForm | None = None) -> str:
+    """The partner's page of a report, with the thread's message as typed when it was refused."""
     vault = open_vault(db.session, keyring(), case)
     report = intake.load_report(vault)
     files = [(document, vault.get(document, "original_name")) for document in case.documents]
@@ -450,7 +455,7 @@ def show_report(case_uuid: UUID):
     return render_template("intake/show_report.html", case=case, report=report, documents=files,
                            state_label=state_names.name(case.state_code) if case.state_code else None,
                            rights=covenant.BY_CODE, status_labels=STATUS_LABELS, duplicates=None,
-                           thread=entries, message_form=MessageForm(),
+                           thread=entries, message_form=message_form or MessageForm(),
                            decline_reason=vault.get(case, "decline_reason") if case.stage == "declined" else None)
 
 

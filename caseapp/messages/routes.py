@@ -6,10 +6,13 @@ from caseapp.core.database import writes_late
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store, keyring
 from caseapp.domain import permissions, roles
+from caseapp.intake import routes as intake_pages
+from caseapp.screening import routes as screening_pages
 from caseapp.services import ServiceError, cases, documents, messages
 from caseapp.services.vault import open_vault
 from caseapp.web.actions import refusal_text
 from caseapp.web.forms import MessageForm
+from caseapp.web.locales import say
 from caseapp.web.security import current_user
 from caseapp.web.translation import gettext as _
 from caseapp.web.uploads import accepts_uploads
@@ -23,6 +26,15 @@ def thread_page(case) -> str:
     return url_for(endpoint, case_uuid=case.uuid, _anchor="thread")
 
 
+def _shown_again(case, form: MessageForm):
+    """The page the thread is on, with the refused message as typed and its problems beside its fields: a
+    redirect would lose what was written (and a flash message waits in the session, where no typed words
+    may go, CRY-01)."""
+    if current_user().role == roles.PARTNER:
+        return intake_pages.report_page(case, message_form=form), 400
+    return screening_pages.workspace(case, message_form=form), 400
+
+
 @bp.route("/<uuid:case_uuid>/messages", methods=["POST"])
 @accepts_uploads
 @writes_late  # the files are scanned and the message encrypted beside other writers, then the lock is taken
@@ -33,14 +45,13 @@ def post_message(case_uuid: UUID):
         abort(404)
     form = MessageForm()
     if not form.validate_on_submit():
-        flash(" ".join(form.body.errors) or _("Write a message."), "danger")
-        return redirect(thread_page(case))
+        return _shown_again(case, form)
     vault = open_vault(db.session, keyring(), case)
     try:
         message = messages.seal_message(vault, user, form.body.data)
     except ServiceError as exc:
-        flash(refusal_text(exc), "danger")
-        return redirect(thread_page(case))
+        form.body.errors = [*form.body.errors, refusal_text(exc)]
+        return _shown_again(case, form)
     # Files are checked and encrypted into the store before the write lock, which this then takes (REL-04);
     # a refusal keeps nothing.
     stored = documents.store_before_the_lock(db.session, file_store(), vault, documents.chosen_files(form.files.data),
@@ -48,13 +59,8 @@ def post_message(case_uuid: UUID):
                                              uploaded_by=user)
     if not stored.ok:
         db.session.rollback()
-        # The problems name the files; a flash message is kept in the session between two requests, so it
-        # says which files by position only and never carries a name the user typed (CRY-01).
-        positions = sorted({problem.index + 1 for problem in stored.problems if problem.index is not None})
-        flash(_("The message was not sent: file %(positions)s could not be accepted (its type or size, or the "
-                "report's limits). Check it and send again.", positions=", ".join(map(str, positions)))
-              if positions else _("The message was not sent: the files exceed the report's limits."), "danger")
-        return redirect(thread_page(case))
+        form.files.errors = [*form.files.errors, *(say(problem.message) for problem in stored.problems)]
+        return _shown_again(case, form)
     try:
         messages.add_message(db.session, vault, user, message)
         for document in documents.record(db.session, vault, stored.accepted, uploaded_by=user):

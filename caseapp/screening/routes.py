@@ -187,10 +187,10 @@ def _case_or_404(case_uuid: UUID) -> Case:
     return case
 
 
-def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
+def workspace(case: Case, *, problem: str | None = None, **forms) -> str:
     """The case page: the facts on one side, the engine's assessment and the lawyer's on the other.
-    ``problem``: a decision the rules refused, shown above the decisions; ``forms``: a decision's form as
-    the lawyer filled it in."""
+    ``problem``: a decision the rules refused, shown above the decisions; ``forms``: a decision's form, or
+    the thread's message (``message_form``), as the lawyer filled it in."""
     vault = open_vault(db.session, keyring(), case)
     report = intake.load_report(vault)
     assessment = screening.assess_report(vault, today=utcnow().date(), register=register.load_register(db.session),
@@ -200,6 +200,7 @@ def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
     forms.setdefault("accept_form", _accept_form())
     forms["team_form"] = _team_form(case, forms.get("team_form"))
     forms.setdefault("reopen_form", ReopenForm())
+    forms.setdefault("message_form", MessageForm())
     return render_template(
         "screening/show_report.html", case=case, report=report, team=case_teams.members(db.session, case),
         documents=[(document, vault.get(document, "original_name")) for document in case.documents],
@@ -208,7 +209,7 @@ def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
         assessment=assessment, versions=saved, current=saved[0] if saved else None,
         factors=STRATEGIC_FACTORS, timeline=timeline.timeline(db.session, vault),
         decline_reason=vault.get(case, "decline_reason"),
-        thread=messages.thread(db.session, vault), message_form=MessageForm(), action_form=ActionForm(),
+        thread=messages.thread(db.session, vault), action_form=ActionForm(),
         can_decide=case.stage in stages.SCREENING_STAGES,
         can_reopen=case.stage in (stages.DECLINED, stages.CANDIDATE), problem=problem, **forms,
     )
@@ -218,7 +219,7 @@ def _workspace(case: Case, *, problem: str | None = None, **forms) -> str:
 def show_report(case_uuid: UUID):
     case = _case_or_404(case_uuid)
     audit_request("report_viewed", case=case)  # AC-08
-    return _workspace(case)
+    return workspace(case)
 
 
 @bp.route("/<uuid:case_uuid>/assessment", methods=["GET", "POST"])
@@ -288,7 +289,7 @@ def _decide(case: Case, form, decision, done: str, form_name: str):
     lawyer's form as filled in and the reason above the decisions."""
     return run_action(
         form, lambda: decision(open_vault(db.session, keyring(), case)),
-        page=lambda problem: _workspace(case, problem=problem, **{form_name: form}),
+        page=lambda problem: workspace(case, problem=problem, **{form_name: form}),
         done=done, then=url_for("screening.show_report", case_uuid=case.uuid),
     )
 
@@ -338,7 +339,7 @@ def add_team_member(case_uuid: UUID):
     return run_action(
         form, lambda: case_teams.add_member(db.session, open_vault(db.session, keyring(), case), current_user(),
                                             _person_or_404(UUID(form.member.data))),
-        page=lambda problem: _workspace(case, problem=problem, team_form=form), field="member",
+        page=lambda problem: workspace(case, problem=problem, team_form=form), field="member",
         done=_("Added to the case team."), then=url_for("screening.show_report", case_uuid=case.uuid, _anchor="team"),
     )
 
@@ -350,7 +351,7 @@ def remove_team_member(case_uuid: UUID, member_uuid: UUID):
     return run_action(
         ActionForm(), lambda: case_teams.remove_member(db.session, open_vault(db.session, keyring(), case),
                                                        current_user(), member),
-        page=lambda problem: _workspace(case, problem=problem), done=_("Removed from the case team."),
+        page=lambda problem: workspace(case, problem=problem), done=_("Removed from the case team."),
         then=url_for("screening.show_report", case_uuid=case.uuid, _anchor="team"),
     )
 

@@ -115,7 +115,8 @@ class CaseTeamForm(AppForm):
 
 class MessageForm(AppForm):
     body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=MAX_MESSAGE)],
-                         description=_l("Encrypted; seen only by your organisation and the coalition's lawyers."))
+                         description=_l("Encrypted; seen only by your organisation and the coalition's lawyers."),
+                         render_kw={"rows": 4, "maxlength": MAX_MESSAGE})
     files = MultipleFileField(_l("Attach documents"), description=_l("Encrypted, like every evidence file."))
 
 

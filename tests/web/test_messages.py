@@ -1,6 +1,8 @@
 """The encrypted thread between a report's organisation and the lawyers."""
 
 import io
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,17 @@ MARKER = "MARKERMESSAGE9f"
 def report(app, people, org_a):
     case, _document = make_case(app, org_a, people["partner_a"].user, submit=True)
     return case
+
+
+def message_box(page: str) -> tuple[str, str]:
+    """The thread's message box as the page shows it: its opening tag and the text waiting in it."""
+    box = re.search(r'(<textarea[^>]*\bid="body"[^>]*>)(.*?)</textarea>', page, re.S)
+    return box.group(1), unescape(box.group(2)).removeprefix("\r\n")  # WTForms opens the box with a line break
+
+
+def error_beside(page: str, field: str) -> str:
+    error = re.search(rf'id="{field}-error"[^>]*>(.*?)</div>', page, re.S)
+    return " ".join(unescape(error.group(1)).split()) if error else ""
 
 
 def signed_in(app, people, who):
@@ -65,11 +78,17 @@ def test_no_thread_on_drafts(app, people, org_a):
     assert response.status_code == 404
 
 
-def test_empty_and_oversized_messages_are_refused(app, people, report):
+def test_empty_and_oversized_messages_are_refused_beside_the_field(app, people, report):
     partner = signed_in(app, people, "partner_a")
-    for body in ("", "   ", "x" * 20_001):
-        page = partner.post(f"/cases/{report.uuid}/messages", data={"body": body}, follow_redirects=True)
-        assert page.status_code == 200 and "alert-danger" in page.get_data(as_text=True)
+    for body, problem in (("", "This field is required."), ("   ", "This field is required."),
+                          ("x" * 20_001, "Field cannot be longer than 20000 characters.")):
+        response = partner.post(f"/cases/{report.uuid}/messages", data={"body": body})
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert problem in error_beside(page, "body")
+        tag, waiting = message_box(page)
+        assert 'aria-invalid="true"' in tag and waiting == body  # what was typed is still there to correct
+        assert re.search(r'id="error-summary".*href="#body"', page, re.S)
     assert db.session.execute(select(func.count()).select_from(Message)).scalar_one() == 0
 
 
@@ -115,12 +134,26 @@ def test_a_message_and_its_files_are_encrypted_before_the_write_lock(app, people
     assert "The appeal court&#39;s order." in page and "order.pdf" in page
 
 
-def test_a_refused_attachment_keeps_nothing(app, people, report):
+def test_a_refused_attachment_keeps_nothing_and_the_message_as_typed(app, people, report):  # UP-03
     partner = signed_in(app, people, "partner_a")
-    page = partner.post(f"/cases/{report.uuid}/messages", content_type="multipart/form-data", follow_redirects=True,
-                        data={"body": "See attached.", "files": [(io.BytesIO(b"MZ\x90\x00"), "decision.pdf")]})
-    # The flash message waits in the session between two requests: it says which file, never its name.
-    assert "file 1 could not be accepted" in page.get_data(as_text=True)
+    typed = "See attached: the court's order of 3 March.\nLa orden del juzgado."
+    response = partner.post(f"/cases/{report.uuid}/messages", content_type="multipart/form-data",
+                            data={"body": typed, "files": [(io.BytesIO(b"MZ\x90\x00"), "decision.pdf")]})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    # The message waits in its box, on the page it was written on; the file's problem is beside the file field.
+    assert message_box(page)[1] == typed
+    assert "decision.pdf" in error_beside(page, "files")
+    assert re.search(r'id="error-summary".*href="#files"', page, re.S)
+    assert "Messages with the lawyers" in page
     assert db.session.execute(select(func.count()).select_from(Message)).scalar_one() == 0
     db.session.refresh(report)
     assert len(report.documents) == 1  # only the one the report was made with
+
+
+def test_a_lawyers_refused_message_comes_back_on_the_workspace(app, people, report):
+    lawyer = signed_in(app, people, "lawyer")
+    response = lawyer.post(f"/cases/{report.uuid}/messages", data={"body": " "})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Messages with the partner" in page and "This field is required." in error_beside(page, "body")
