@@ -27,6 +27,8 @@ pytestmark = pytest.mark.e2e
 
 MAX_ROW_HEIGHT = 60  # px at 1280: a screenful holds a dozen reports, not three
 LONG_TITLE = "Forced eviction of the Riverside informal settlement without alternative housing"
+# States whose names are longer than the column: the last two reports' (the rest are Spain's).
+LONG_NAMED_STATES = {12: "BO", 13: "BA"}  # Bolivia (Plurinational State of), Bosnia and Herzegovina
 LONG_COURT = "Tribunal Superior de Justicia de la Comunidad Autónoma, Sala de lo Contencioso-Administrativo"
 
 
@@ -60,6 +62,25 @@ def row_heights(page, table: str = "table.table-list") -> list[float]:
         .map(row => row.getBoundingClientRect().height)""")
 
 
+def words_broken(page, selector: str) -> list[str]:
+    """The words in the cells ``selector`` that the browser laid out on more than one line."""
+    return page.evaluate("""(selector) => {
+        const broken = [];
+        for (const cell of document.querySelectorAll(selector)) {
+            const text = cell.firstChild;
+            if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+            for (const match of text.data.matchAll(/\\S+/g)) {
+                const range = document.createRange();
+                range.setStart(text, match.index);
+                range.setEnd(text, match.index + match[0].length);
+                const lines = new Set(Array.from(range.getClientRects(), rect => Math.round(rect.top)));
+                if (lines.size > 1) broken.push(match[0]);
+            }
+        }
+        return broken;
+    }""", selector)
+
+
 def overflows(page, selector: str) -> dict:
     """How far ``selector`` reaches past its own box and past the screen (0 when it fits)."""
     return page.evaluate("""(selector) => { const e = document.querySelector(selector);
@@ -85,6 +106,7 @@ def docket(live_server):
             urgent_risk="yes" if number == 0 else "unknown",
             urgent_date=today() + timedelta(days=9) if number == 0 else None,
             urgent_explanation="Demolition announced" if number == 0 else "",
+            state=LONG_NAMED_STATES.get(number, "ES"),
             victims=[VictimInput(name=f"Victim {secrets.token_hex(4)}", consent="yes")])
         reports.append(case)
     tracked = {
@@ -119,6 +141,9 @@ def test_the_queue_is_compact_sortable_and_keeps_its_header_in_view(browsing, do
     heights = row_heights(lw)
     assert len(heights) >= 14
     assert max(heights) <= MAX_ROW_HEIGHT, f"queue rows are {max(heights):.0f} px tall: {heights}"
+    # A State's name wraps between its words, never inside one.
+    expect(lw.locator("td.state-cell").filter(has_text="Bolivia (Plurinational State of)")).to_have_count(1)
+    assert words_broken(lw, "td.state-cell") == []
     # The title is the row's link, the reference beside it.
     first = docket["reports"][0]
     row = lw.get_by_role("row").filter(has_text=first.reference)
