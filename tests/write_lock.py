@@ -1,10 +1,15 @@
 """REL-04's spy: what a request encrypts, blind-indexes, wraps or writes into the file store, and whether it
 does so inside its write transaction (``write_intent()``, true once the view has taken the SQLite write lock)."""
 
+from sqlalchemy.orm import Session
+
 import caseapp.services.cases as case_service
 import caseapp.services.vault as vault_module
-from caseapp.core.database import write_intent
+from caseapp.core.database import write_intent, writing
+from caseapp.core.extensions import db
 from caseapp.core.resources import file_store
+from caseapp.models import Case
+from caseapp.services import documents
 
 
 def spy_on_sealing(monkeypatch) -> list[tuple[str, bool]]:
@@ -27,3 +32,17 @@ def spy_on_sealing(monkeypatch) -> list[tuple[str, bool]]:
 
 def inside_the_lock(calls: list[tuple[str, bool]]) -> list[str]:
     return [what for what, inside in calls if inside]
+
+
+def delete_the_case_once_its_files_are_stored(monkeypatch) -> None:
+    """Make the next upload's case be deleted by another connection (another tab's request) right after its
+    files are scanned and encrypted, before its view takes the write lock."""
+    store = documents.store
+
+    def store_then_delete_elsewhere(session, file_store_, case, files, limits):
+        stored = store(session, file_store_, case, files, limits)
+        with writing(), Session(db.engine) as other, other.begin():
+            case_service.delete_case(other, file_store_, other.get(Case, case.id))
+        return stored
+
+    monkeypatch.setattr(documents, "store", store_then_delete_elsewhere)

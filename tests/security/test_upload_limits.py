@@ -106,25 +106,12 @@ def test_a_draft_deleted_in_another_tab_while_its_file_is_scanned_gets_the_404_p
     """The report form scans and encrypts a file before it takes the write lock; a draft deleted meanwhile (in
     another tab) is then answered with the "Not found" page in the app's layout, not an error, and the file
     encrypted for it is not kept."""
-    from sqlalchemy.orm import Session
-
-    from caseapp.core.database import writing
-    from caseapp.core.extensions import db
     from caseapp.core.resources import file_store
-    from caseapp.models import Case
-    from caseapp.services import cases, documents
+    from tests.write_lock import delete_the_case_once_its_files_are_stored
 
     login(app, client, partner)
     draft = new_draft(client)
-    store = documents.store
-
-    def store_then_delete_elsewhere(session, file_store_, case, files, limits):
-        stored = store(session, file_store_, case, files, limits)
-        with writing(), Session(db.engine) as other, other.begin():  # another request, another connection
-            cases.delete_case(other, file_store_, other.get(Case, case.id))
-        return stored
-
-    monkeypatch.setattr(documents, "store", store_then_delete_elsewhere)
+    delete_the_case_once_its_files_are_stored(monkeypatch)
     response = post_report(client, draft, report_form(title="Saved too late"), files=[("late.pdf", PDF)])
     assert response.status_code == 404
     page = response.get_data(as_text=True)

@@ -18,18 +18,15 @@ from uuid import UUID
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from caseapp.core.database import writing
 from caseapp.core.extensions import db
 from caseapp.core.resources import file_store
 from caseapp.domain import roles
-from caseapp.models import ApiToken, Base, Case, User, UserSession
+from caseapp.models import ApiToken, Base, User, UserSession
 from caseapp.models.base import utcnow
-from caseapp.services import accounts, cases, tokens
-from caseapp.services import documents as document_service
+from caseapp.services import accounts, tokens
 from tests.factories import login, make_case, make_user, running_app
-from tests.write_lock import inside_the_lock, spy_on_sealing
+from tests.write_lock import delete_the_case_once_its_files_are_stored, inside_the_lock, spy_on_sealing
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MARKERS = ("APIMARKTITLE1", "APIMARKNARR2", "APIMARKVICTIM3", "APIMARKCOURT4", "APIMARKFILE5")
@@ -657,15 +654,7 @@ def test_a_draft_deleted_while_its_upload_is_scanned_gets_the_404_and_keeps_no_f
                                                                                    monkeypatch):  # REL-04
     """The files are scanned and encrypted before the write lock, so the draft can be deleted in another tab
     meanwhile: the upload then answers as if the draft had never been found, and leaves no file behind."""
-    store = document_service.store
-
-    def store_then_delete_elsewhere(session, file_store_, case, files, limits):
-        stored = store(session, file_store_, case, files, limits)
-        with writing(), Session(db.engine) as other, other.begin():  # another request, another connection
-            cases.delete_case(other, file_store_, other.get(Case, case.id))
-        return stored
-
-    monkeypatch.setattr(document_service, "store", store_then_delete_elsewhere)
+    delete_the_case_once_its_files_are_stored(monkeypatch)
     assert_error(upload(client, secret, draft_id, [("order.pdf", PDF)]), 404, "not_found")
     assert client.get(f"/api/v1/reports/{draft_id}", headers=auth(secret)).status_code == 404
     assert not list(file_store().incoming_dir.glob("*")) if file_store().incoming_dir.exists() else True
