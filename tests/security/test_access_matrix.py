@@ -339,11 +339,10 @@ EXPECTED: dict[str, dict[str, dict[str, Outcome]]] = {
     "drafting.download_draft": {"GET": case_team_only(OK)},
     "drafting.download_annexes": {"GET": case_team_only(FORM_ERROR)},
     # The thread of Organisation A's submitted report: its partners and the lawyers only (AC-04, AC-06).
-    # An empty message is refused with a flash and the sender goes back to the thread.
+    # An empty message is refused in place, beside its box on the page the thread is on.
     "messages.post_message": {
-        "POST": row(anonymous=TO_LOGIN, partner_a=redirect_to("/intake/{submitted_uuid}"), partner_b=NOT_FOUND,
-                    lawyer=redirect_to("/screening/{submitted_uuid}"), coordinator=NOT_FOUND, admin=NOT_FOUND,
-                    pending_2fa=TO_ENROLMENT),
+        "POST": row(anonymous=TO_LOGIN, partner_a=FORM_ERROR, partner_b=NOT_FOUND, lawyer=FORM_ERROR,
+                    coordinator=NOT_FOUND, admin=NOT_FOUND, pending_2fa=TO_ENROLMENT),
     },
     # The dashboard (counts over every case, nothing decrypted): lawyers and coordinators.
     "dashboard.show": {"GET": caseworkers_only(OK)},
