@@ -39,10 +39,10 @@ def delete_the_case_once_its_files_are_stored(monkeypatch) -> None:
     files are scanned and encrypted, before its view takes the write lock."""
     store = documents.store
 
-    def store_then_delete_elsewhere(session, file_store_, case, files, limits):
-        stored = store(session, file_store_, case, files, limits)
+    def store_then_delete_elsewhere(session, file_store_, vault, *args, **kwargs):
+        stored = store(session, file_store_, vault, *args, **kwargs)
         with writing(), Session(db.engine) as other, other.begin():
-            case_service.delete_case(other, file_store_, other.get(Case, case.id))
+            case_service.delete_case(other, file_store_, other.get(Case, vault.case.id))
         return stored
 
     monkeypatch.setattr(documents, "store", store_then_delete_elsewhere)

@@ -31,7 +31,7 @@ from caseapp.intake.listing import DEFAULT_SORT, LIST_SORTS, ReportFilterForm, r
 from caseapp.models import Case, Document
 from caseapp.models.base import utcnow
 from caseapp.services import cases, documents, intake, messages, state_names, todo
-from caseapp.services.vault import open_vault
+from caseapp.services.vault import CaseVault, open_vault
 from caseapp.web.audit_hooks import audit_request
 from caseapp.web.forms import ActionForm, MessageForm, attach_problems, flash_filter_errors
 from caseapp.web.labels import PRESET_LABELS, STATUS_LABELS
@@ -412,7 +412,7 @@ def one_year_limit():
                    ask_reason=intake.needs_lateness_reason(last_day, utcnow().date()))
 
 
-def _store_evidence(vault, form: ReportForm) -> documents.StoredFiles:
+def _store_evidence(vault: CaseVault, form: ReportForm) -> documents.StoredFiles:
     """The new files checked, scanned, encrypted and sealed before the write lock, which this takes (REL-04)."""
     return documents.store_before_the_lock(db.session, file_store(), vault, documents.chosen_files(form.evidence.data),
                                            documents.UploadLimits.from_config(current_app.config),

@@ -72,7 +72,7 @@ class AcceptedFile:
     upload: StoredUpload
     name: str  # the sanitised display name, stored encrypted
     kind: FileKind
-    document: Document | None = None  # its row, sealed before the write lock (``store_before_the_lock``)
+    document: Document  # its row, key wrapped and name encrypted, not yet in the session (``seal_document``)
 
 
 @dataclass
@@ -99,13 +99,14 @@ def chosen_files(files) -> list[IncomingFile]:
     return [item for item in files or () if getattr(item, "filename", "")]
 
 
-def store(session: Session, file_store: EncryptedStore, case: Case, files: list[IncomingFile],
-          limits: UploadLimits) -> StoredFiles:
-    """Check each file and encrypt the acceptable ones into the store (UP-01…04, UP-06).
+def store(session: Session, file_store: EncryptedStore, vault: CaseVault, files: list[IncomingFile],
+          limits: UploadLimits, *, uploaded_by: User | None) -> StoredFiles:
+    """Check each file, encrypt the acceptable ones into the store and seal their rows (UP-01…04, UP-06).
 
     Every file is looked at, so all problems are reported at once; when there is any problem the
     caller must roll back, which discards what was stored.
     """
+    case = vault.case
     if not files:
         return StoredFiles([], [])
     if len(case.documents) + len(files) > limits.max_files_per_report:
@@ -135,7 +136,8 @@ def store(session: Session, file_store: EncryptedStore, case: Case, files: list[
         used += upload.summary.size
         if problem := _over_size_limits(report_used, used, limits, index):
             problems.append(problem)
-        accepted.append(AcceptedFile(upload, name, kind))
+        accepted.append(AcceptedFile(upload, name, kind, seal_document(
+            vault, upload, original_name=name, content_type=kind.content_type, uploaded_by=uploaded_by)))
     return StoredFiles(accepted, problems)
 
 
@@ -145,12 +147,9 @@ def store_before_the_lock(session: Session, file_store: EncryptedStore, vault: C
     large file or a slow virus scan never holds the other writers), then take the lock and check the upload
     limits again with what is committed now. The caller must be a ``writes_late`` view that has written
     nothing yet; on a problem it rolls back, which discards the stored files."""
-    stored = store(session, file_store, vault.case, files, limits)
+    stored = store(session, file_store, vault, files, limits, uploaded_by=uploaded_by)
     if not stored.ok:
         return stored
-    for item in stored.accepted:
-        item.document = seal_document(vault, item.upload, original_name=item.name,
-                                      content_type=item.kind.content_type, uploaded_by=uploaded_by)
     with kept_across_rollback(session):  # start_writing's rollback ends a read: the files stay pending
         start_writing(session)
     stored.problems.extend(limits_still_hold(session, vault.case, stored.accepted, limits))
@@ -211,12 +210,9 @@ def _scan(scanner: antivirus.ClamdScanner, stream: BinaryIO, name: str, case: Ca
 def record(session: Session, vault: CaseVault, accepted: list[AcceptedFile], *,
            uploaded_by: User | None) -> list[Document]:
     """The rows ``store_before_the_lock`` sealed, added in the caller's write transaction, each one audited."""
-    documents = []
-    for item in accepted:
-        if item.document is None:
-            raise ValueError("store_before_the_lock seals a file's row before record adds it")
-        add_document(session, vault, item.document)
-        documents.append(item.document)
+    documents = [item.document for item in accepted]
+    for document in documents:
+        add_document(session, vault, document)
     for document in documents:
         audit.record(session, action="document_uploaded", actor=uploaded_by, target_type="document",
                      target_id=document.uuid, case=vault.case)

@@ -62,9 +62,13 @@ def needs_lateness_reason(last_day: date | None, today: date) -> bool:
 
 
 def new_draft(session: Session, keyring: Keyring, user: User) -> tuple[Case, CaseVault]:
-    if user.organisation is None:
-        raise ServiceError(N_("Only members of a partner organisation can report."))
+    _must_report_for_an_organisation(user)
     return create_case(session, keyring, organisation=user.organisation, author=user)
+
+
+def _must_report_for_an_organisation(user: User) -> None:
+    if user.organisation_id is None:
+        raise ServiceError(N_("Only members of a partner organisation can report."))
 
 
 def create_report(session: Session, keyring: Keyring, indexer: BlindIndexer, user: User, report: ReportInput, *,
@@ -93,8 +97,7 @@ def seal_new_report(keyring: Keyring, indexer: BlindIndexer, user: User, report:
     """A new report's case, its fresh data key wrapped, and the report encrypted, writing nothing; raises
     ``ReportError`` first when the report has problems. The case names its organisation by id, not by the
     relationship, so nothing cascades into the session."""
-    if user.organisation_id is None:
-        raise ServiceError(N_("Only members of a partner organisation can report."))
+    _must_report_for_an_organisation(user)
     errors = check(report, today=today, submitting=submit)
     if errors:
         raise ReportError(errors)
