@@ -1,5 +1,6 @@
 """The lists and the dashboard in a real browser at 1280 and 360 px (issue 17, points 5, 6 and 8): compact
-queue rows (measured), the title as each row's link, sortable headers that stay in view, the one deadline
+queue rows (measured), the title as each row's link (cut at two lines with "…", its box never over the next
+row's link), sortable headers that stay in view, the one deadline
 badge with readable colours, the remedies table's exhaustion facts without sideways scrolling, the tracking
 list's order, and the dashboard's map of the States parties. Screenshots of each step are kept with
 ``E2E_KEEP_SCREENSHOTS=1``.
@@ -27,6 +28,10 @@ pytestmark = pytest.mark.e2e
 
 MAX_ROW_HEIGHT = 60  # px at 1280: a screenful holds a dozen reports, not three
 LONG_TITLE = "Forced eviction of the Riverside informal settlement without alternative housing"
+# Titles of one, two and more lines: a long title cut at two lines followed by a short one is where the long
+# title's hidden third line once covered the next row's link (axe's target-size).
+TITLES = {4: LONG_TITLE + " after a demolition order served on one hundred and twenty families in the night",
+          5: "Water cut off", 6: "School closed"}
 # States whose names are longer than the column: the last two reports' (the rest are Spain's).
 LONG_NAMED_STATES = {12: "BO", 13: "BA"}  # Bolivia (Plurinational State of), Bosnia and Herzegovina
 LONG_COURT = "Tribunal Superior de Justicia de la Comunidad Autónoma, Sala de lo Contencioso-Administrativo"
@@ -101,7 +106,8 @@ def docket(live_server):
     for number in range(14):
         notified = today() - timedelta(days=330 - 3 * number)
         case, _vault = submit_report(
-            app, partner.user, notified=notified, title=f"{LONG_TITLE} — block {number + 1}",
+            app, partner.user, notified=notified,
+            title=f"{TITLES.get(number, LONG_TITLE)} — block {number + 1}",
             rights_invoked=["11(1)", "2(2)", "12"], remedies=remedies(notified),
             urgent_risk="yes" if number == 0 else "unknown",
             urgent_date=today() + timedelta(days=9) if number == 0 else None,
@@ -118,7 +124,7 @@ def docket(live_server):
                                  author_comments_due=today() + timedelta(days=5)),
         "quiet": make_staged_case(app, org, stage=stages.REGISTERED, title="Registered, nothing due"),
     }
-    return {"app": app, "reports": reports, "tracked": tracked}
+    return {"app": app, "organisation": org, "reports": reports, "tracked": tracked}
 
 
 def staff(docket, role: str):
@@ -167,6 +173,39 @@ def test_the_queue_is_compact_sortable_and_keeps_its_header_in_view(browsing, do
     titles = lw.locator("td.case-cell a").all_inner_texts()
     assert titles[0].endswith("block 14") and titles[-1].endswith("block 1")  # the newest first
     browsing.step(lw, "queue-sorted-by-submission")
+    browsing.assert_clean()
+
+
+@pytest.mark.parametrize("width", [1280, PHONE_WIDTH])
+def test_a_partners_list_mixes_long_and_short_titles_and_every_link_has_room(browsing, docket, width):
+    pt = browsing.person("partner", width=width, height=900 if width == 1280 else PHONE_HEIGHT)
+    sign_in(pt, make_user(docket["app"], roles.PARTNER, docket["organisation"]))  # one TOTP code per sign-in
+    pt.goto("/intake")
+    links = pt.locator("td.case-cell a")
+    expect(links.first).to_be_visible()
+    # No link's box reaches into the next row (what a clamped title's hidden line once did): each title link
+    # stays inside its own row, so every row's link is a target of its own.
+    reach = pt.evaluate("""() => Array.from(document.querySelectorAll('table.table-list tbody tr')).map(row => {
+        const link = row.querySelector('td.case-cell a');
+        if (!link) return 0;
+        return Math.max(0, link.getBoundingClientRect().bottom - row.getBoundingClientRect().bottom);
+    })""")
+    assert max(reach) <= 0.5, f"a title link reaches {max(reach):.0f} px into the next row: {reach}"
+    short = pt.get_by_role("link", name=re.compile(r"^Water cut off — block 6$"))
+    expect(short).to_be_visible()
+    long_link = pt.get_by_role("link", name=re.compile(r"demolition order .* block 5$"))
+    if width == 1280:
+        assert max(row_heights(pt)) <= MAX_ROW_HEIGHT
+        # A title cut at two lines ends in "…"; one that fits does not.
+        expect(long_link).to_have_class(re.compile(r"\bis-cut\b"))
+        assert long_link.evaluate("a => getComputedStyle(a, '::after').content").startswith('"…"')
+        expect(short).not_to_have_class(re.compile(r"\bis-cut\b"))
+    else:
+        assert_fits(pt)
+        # On a phone's card the long title is shown whole, without "…".
+        assert long_link.evaluate("a => a.scrollHeight <= a.clientHeight + 1")
+        expect(long_link).not_to_have_class(re.compile(r"\bis-cut\b"))
+    browsing.step(pt, f"partner-list-{width}")  # axe-core: no target-size (nor other) violation
     browsing.assert_clean()
 
 

@@ -33,6 +33,17 @@ function reachableScrollingTables() {
 reachableScrollingTables();
 window.addEventListener("resize", reachableScrollingTables);
 
+// A list row shows two lines of a title (static/css/app.css, .case-line): a title cut there ends in "…", so
+// the reader knows there is more (the whole title is the link's tooltip and on the case's page). CSS alone
+// cannot tell a cut title from one that ends on its second line; the link's own height can.
+function markCutTitles() {
+  document.querySelectorAll(".table-list a.case-title").forEach(function (link) {
+    link.classList.toggle("is-cut", link.scrollHeight > link.clientHeight + 1);
+  });
+}
+markCutTitles();
+window.addEventListener("resize", markCutTitles);
+
 // An error summary (templates/_macros/forms.html) takes the focus when the page opens, so a keyboard or
 // screen-reader user starts at the list of what to correct; its links lead to the fields.
 document.addEventListener("DOMContentLoaded", function () {
