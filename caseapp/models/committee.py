@@ -31,6 +31,10 @@ class Communication(Base):
     __table_args__ = (
         CheckConstraint("decision_type IN ('inadmissible', 'views_violation', 'views_no_violation', 'discontinued')",
                         name="decision_type_valid"),
+        # The coordinators' to-do counts (services/todo.py) read the decisions and the follow-up responses
+        # overdue from this index alone, without the rows (each with its encrypted notes).
+        Index("ix_communications_decisions", "decision_type", "decision_transmitted_on",
+              "follow_up_response_received_on", "case_id"),
     )
     ENCRYPTED = ("recommendations", "notes")
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint, Uuid
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.models.base import Base, UTCDateTime, utcnow
@@ -41,6 +41,12 @@ class CaseEvent(Base):
     naming the member), where both stages are the case's stage at the time."""
 
     __tablename__ = "case_events"
+    __table_args__ = (
+        # The home pages' to-do counts (services/todo.py) start from the moves themselves: the partners'
+        # answers (info_requested → screening), and the recent moves into a decision stage.
+        Index("ix_case_events_by_stages", "from_stage", "to_stage", "case_id"),
+        Index("ix_case_events_into_stage", "to_stage", "occurred_at"),
+    )
     ENCRYPTED = ("note",)
 
     id: Mapped[int] = mapped_column(primary_key=True)

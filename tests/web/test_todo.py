@@ -8,6 +8,7 @@ from html import unescape
 
 import pytest
 import time_machine
+from sqlalchemy import text
 
 from caseapp.core.extensions import db
 from caseapp.core.resources import keyring
@@ -16,7 +17,16 @@ from caseapp.models import CaseEvent, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import deadlines, messages, screening, todo
 from caseapp.services.vault import open_vault
-from tests.factories import add_to_team, counting, make_case, make_staged_case, make_user, signed_in, text_of
+from tests.factories import (
+    add_to_team,
+    counting,
+    make_case,
+    make_staged_case,
+    make_user,
+    record_screening,
+    signed_in,
+    text_of,
+)
 
 NOW = datetime(2026, 2, 10, 9, 0, tzinfo=UTC)
 TODAY = NOW.date()
@@ -233,6 +243,26 @@ def test_an_answer_leaves_the_lawyers_list_once_a_lawyer_writes_back(app, people
     assert queue_titles(client, "answered") == set()
 
 
+def test_an_answer_to_a_screened_report_is_counted_until_a_lawyer_screens_it_again(app, people, org_a, clock):
+    """The usual order: a lawyer screens the report, asks the partner, the partner answers. The screening saved
+    before the question does not make the answer read; one saved after it does."""
+    lawyer, partner = people["lawyer"].user, people["partner_a"].user
+    case = report(app, org_a, partner, "Screened, asked, answered")
+    record_screening(case, lawyer, score=2)
+    clock.shift(timedelta(minutes=1))
+    request_information(case, lawyer, clock)
+    answer(case, partner, clock)
+    client = signed_in(app, lawyer)
+    assert todo_cards(client.get("/").get_data(as_text=True))["answer from a partner to read"] == (
+        1, "/screening?show=answered")
+    assert queue_titles(client, "answered") == {"Screened, asked, answered"}
+
+    record_screening(case, lawyer, score=3)
+    client = signed_in(app, lawyer)
+    assert todo_cards(client.get("/").get_data(as_text=True))["answers from partners to read"] == (0, None)
+    assert queue_titles(client, "answered") == set()
+
+
 def test_one_year_limits_are_counted_for_each_lawyer_on_their_own_teams(app, other_lawyer, lawyer_reports):
     client = signed_in(app, other_lawyer)
     cards = todo_cards(client.get("/").get_data(as_text=True))
@@ -327,6 +357,33 @@ def test_the_home_page_counts_in_a_fixed_number_of_queries(app, people, docket, 
                          decision_type=committee.VIEWS_VIOLATION, decision_adopted_on=date(2025, 6, 15),
                          decision_transmitted_on=date(2025, 7, 1))
     assert queries() == before
+
+
+# Per count, what its plan must do: each starts from the few rows it is about, not from every case.
+COUNT_PLANS = {
+    todo.ANSWERED: ("ix_case_events_by_stages",),
+    todo.DECISIONS: ("ix_case_events_into_stage",),
+    todo.NO_PUBLICITY: ("ix_communications_decisions",),
+    todo.FOLLOW_UP_OVERDUE: ("ix_communications_decisions",),
+    # from the user's team, each of its cases by its id (not every case in the five stages, by stage)
+    todo.ONE_YEAR: ("ix_case_team_members_user_id", "SEARCH cases USING INTEGER PRIMARY KEY"),
+}
+
+
+@pytest.mark.parametrize("preset", sorted(COUNT_PLANS))
+def test_each_home_count_reads_by_index_and_no_table_whole(app, people, preset):
+    """SQLite's plan of each count (issue 20: 47–53 ms a home page at 100,000 cases, when the answers and the
+    decisions were looked up from every visible case): the count's own index, and no table scanned whole."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the plan is SQLite's (PostgreSQL plans by its statistics)")
+    role = next(role for role, presets in todo.PRESETS.items() if preset in presets)
+    user = people["partner_a" if role == roles.PARTNER else role].user
+    statement = todo.count_statement(user, preset, now=NOW)
+    compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = [row[-1] for row in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
+    for expected in COUNT_PLANS[preset]:
+        assert any(expected in step for step in plan), (expected, plan)
+    assert not [step for step in plan if step.startswith("SCAN ")], plan
 
 
 # --- empty states, admins, and the vocabulary -----------------------------------------------------------
