@@ -127,6 +127,20 @@ def docket(live_server):
     return {"app": app, "organisation": org, "reports": reports, "tracked": tracked}
 
 
+def request_information(docket, case) -> None:
+    """A lawyer asks the partner for information: the report's stage becomes "information requested"."""
+    from caseapp.core.extensions import db
+    from caseapp.core.resources import keyring
+    from caseapp.services import screening
+    from caseapp.services.vault import open_vault
+
+    lawyer = staff(docket, roles.LAWYER).user
+    with docket["app"].app_context():
+        vault = open_vault(db.session, keyring(), db.session.merge(case))
+        screening.request_information(db.session, vault, db.session.merge(lawyer), "Please send the eviction order.")
+        db.session.commit()
+
+
 def staff(docket, role: str):
     """A new lawyer or coordinator (on the team of the tracked cases) for each test: a TOTP code is accepted
     once (AUTH-02), so two tests signing one account in within the same 30 seconds would fail."""
@@ -206,6 +220,25 @@ def test_a_partners_list_mixes_long_and_short_titles_and_every_link_has_room(bro
         assert long_link.evaluate("a => a.scrollHeight <= a.clientHeight + 1")
         expect(long_link).not_to_have_class(re.compile(r"\bis-cut\b"))
     browsing.step(pt, f"partner-list-{width}")  # axe-core: no target-size (nor other) violation
+    browsing.assert_clean()
+
+
+def test_the_queue_in_french_stays_within_the_page_at_1280(browsing, docket):
+    """French labels are longer ("Informations demandées", "Urgent" and its date): the badges wrap between
+    their words, and the urgency's date goes under its badge, so the queue's table stays within the page's
+    column rather than reaching into its margin."""
+    request_information(docket, docket["reports"][0])
+    lw = browsing.person("avocate", locale="fr-FR")
+    sign_in(lw, staff(docket, roles.LAWYER), welcome="Bienvenue, ")
+    lw.goto("/screening")
+    expect(lw.get_by_role("heading", name="File d'examen préliminaire")).to_be_visible()
+    reach = lw.evaluate("""() => { const table = document.querySelector('table.table-list');
+        const column = table.parentElement, style = getComputedStyle(column);
+        return table.getBoundingClientRect().right
+            - (column.getBoundingClientRect().right - parseFloat(style.paddingRight)); }""")
+    assert reach <= 0.5, f"the queue reaches {reach:.0f} px past the page's column"
+    assert words_broken(lw, "td .badge") == []
+    browsing.step(lw, "queue-fr-1280")
     browsing.assert_clean()
 
 
