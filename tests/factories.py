@@ -349,6 +349,16 @@ def add_to_team(case, *users: User) -> None:
     db.session.commit()
 
 
+def request_information(case, lawyer: User, body: str = "Please send the eviction order.") -> None:
+    """``lawyer`` asks the partner for information through the service: the report moves to "information
+    requested", with the question in its thread (both committed)."""
+    from caseapp.services.vault import open_vault
+
+    vault = open_vault(db.session, keyring(), db.session.merge(case))
+    screening.request_information(db.session, vault, db.session.merge(lawyer), body)
+    db.session.commit()
+
+
 def record_screening(case, lawyer: User, *, status: str = "met", score: int | None = 3,
                      reason: str = "Checked against the file.") -> None:
     """A committed screening version of ``case`` by ``lawyer``: every criterion determined ``status``

@@ -17,7 +17,14 @@ from caseapp.domain.report import RemedyInput, VictimInput
 from caseapp.models.base import utcnow
 from tests.e2e.harness import follow, sign_in
 from tests.e2e.test_journeys import PHONE_HEIGHT, PHONE_WIDTH, assert_fits
-from tests.factories import add_to_team, make_organisation, make_staged_case, make_user, submit_report
+from tests.factories import (
+    add_to_team,
+    make_organisation,
+    make_staged_case,
+    make_user,
+    request_information,
+    submit_report,
+)
 
 try:
     from playwright.sync_api import expect
@@ -127,20 +134,6 @@ def docket(live_server):
     return {"app": app, "organisation": org, "reports": reports, "tracked": tracked}
 
 
-def request_information(docket, case) -> None:
-    """A lawyer asks the partner for information: the report's stage becomes "information requested"."""
-    from caseapp.core.extensions import db
-    from caseapp.core.resources import keyring
-    from caseapp.services import screening
-    from caseapp.services.vault import open_vault
-
-    lawyer = staff(docket, roles.LAWYER).user
-    with docket["app"].app_context():
-        vault = open_vault(db.session, keyring(), db.session.merge(case))
-        screening.request_information(db.session, vault, db.session.merge(lawyer), "Please send the eviction order.")
-        db.session.commit()
-
-
 def staff(docket, role: str):
     """A new lawyer or coordinator (on the team of the tracked cases) for each test: a TOTP code is accepted
     once (AUTH-02), so two tests signing one account in within the same 30 seconds would fail."""
@@ -227,7 +220,7 @@ def test_the_queue_in_french_stays_within_the_page_at_1280(browsing, docket):
     """French labels are longer ("Informations demandées", "Urgent" and its date): the badges wrap between
     their words, and the urgency's date goes under its badge, so the queue's table stays within the page's
     column rather than reaching into its margin."""
-    request_information(docket, docket["reports"][0])
+    request_information(docket["reports"][0], staff(docket, roles.LAWYER).user)
     lw = browsing.person("avocate", locale="fr-FR")
     sign_in(lw, staff(docket, roles.LAWYER), welcome="Bienvenue, ")
     lw.goto("/screening")

@@ -17,6 +17,7 @@ from caseapp.models import CaseEvent, PublicityAction
 from caseapp.models.base import utcnow
 from caseapp.services import deadlines, messages, screening, todo
 from caseapp.services.vault import open_vault
+from tests import factories
 from tests.factories import (
     add_to_team,
     counting,
@@ -59,9 +60,7 @@ def todo_cards(html: str) -> dict[str, tuple[int, str | None]]:
 
 
 def request_information(case, lawyer, clock) -> None:
-    vault = open_vault(db.session, keyring(), case)
-    screening.request_information(db.session, vault, lawyer, "Please send the eviction order.")
-    db.session.commit()
+    factories.request_information(case, lawyer)
     clock.shift(timedelta(minutes=1))
 
 
